@@ -1,0 +1,80 @@
+/* base.h - memory, buffers, arenas, time and small string helpers shared by
+ * every layer of srvdoctor.  Nothing here touches the live system. */
+#ifndef SRVDOCTOR_BASE_H
+#define SRVDOCTOR_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SD_VERSION "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SD_PRINTF(a, b)
+#endif
+
+#define SD_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation: every failure ends the program with exit code 3 ---- */
+void *sd_xmalloc(size_t n);
+void *sd_xcalloc(size_t count, size_t size);
+void *sd_xrealloc(void *p, size_t n);
+char *sd_xstrdup(const char *s);
+/* Grow an array so that it can hold at least count + 1 elements. */
+void *sd_grow(void *items, size_t *cap, size_t count, size_t elem_size);
+
+/* ---- growable byte buffer ---- */
+typedef struct sd_buf {
+  char *data; /* always NUL terminated when non-NULL */
+  size_t len;
+  size_t cap;
+} sd_buf;
+
+void sd_buf_init(sd_buf *b);
+void sd_buf_free(sd_buf *b);
+void sd_buf_reset(sd_buf *b);
+void sd_buf_put(sd_buf *b, const char *s, size_t n);
+void sd_buf_puts(sd_buf *b, const char *s);
+void sd_buf_putc(sd_buf *b, char c);
+void sd_buf_printf(sd_buf *b, const char *fmt, ...) SD_PRINTF(2, 3);
+void sd_buf_vprintf(sd_buf *b, const char *fmt, va_list ap);
+/* Take the buffer's memory; the buffer is empty afterwards. */
+char *sd_buf_take(sd_buf *b);
+
+/* ---- arena: many small allocations freed together ---- */
+typedef struct sd_arena_block sd_arena_block;
+typedef struct sd_arena {
+  sd_arena_block *head;
+  size_t total; /* bytes handed out, for statistics */
+} sd_arena;
+
+void sd_arena_init(sd_arena *a);
+void sd_arena_free(sd_arena *a);
+void *sd_arena_alloc(sd_arena *a, size_t n); /* zeroed, 8-byte aligned */
+char *sd_arena_strdup(sd_arena *a, const char *s); /* NULL stays NULL */
+char *sd_arena_strndup(sd_arena *a, const char *s, size_t n);
+char *sd_arena_printf(sd_arena *a, const char *fmt, ...) SD_PRINTF(2, 3);
+char *sd_arena_vprintf(sd_arena *a, const char *fmt, va_list ap);
+
+/* ---- time: seconds since 1970-01-01 UTC; SD_TIME_NONE = not known ---- */
+typedef int64_t sd_time;
+#define SD_TIME_NONE INT64_MIN
+/* Format as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void sd_time_format(sd_time t, char out[32]);
+/* Parse exactly that form; returns 0 on success, -1 otherwise. */
+int sd_time_parse(const char *s, sd_time *out);
+/* Convert a Windows FILETIME value (100 ns since 1601) to sd_time. */
+sd_time sd_time_from_filetime(uint64_t ft);
+
+/* ---- strings ---- */
+int sd_streq(const char *a, const char *b);          /* NULL-safe */
+int sd_strieq(const char *a, const char *b);         /* ASCII case-insensitive */
+int sd_strnieq(const char *a, const char *b, size_t n);
+const char *sd_stristr(const char *hay, const char *needle); /* ASCII */
+const char *sd_str_or(const char *s, const char *fallback);
+/* Validate UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
+int sd_utf8_valid(const char *s, size_t n);
+
+#endif

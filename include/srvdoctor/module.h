@@ -1,0 +1,64 @@
+/* module.h - module descriptors, check options and the checks runner. */
+#ifndef SRVDOCTOR_MODULE_H
+#define SRVDOCTOR_MODULE_H
+
+#include "srvdoctor/facts.h"
+#include "srvdoctor/finding.h"
+
+/* Which collectors a module needs (live collection gathers the union). */
+enum {
+  SD_NEED_HOST = 1u << 0,      /* host + OS: always collected */
+  SD_NEED_PROCESSES = 1u << 1,
+  SD_NEED_SERVICES = 1u << 2,
+  SD_NEED_HOTFIXES = 1u << 3,
+  SD_NEED_MSI = 1u << 4,
+  SD_NEED_EVENTS = 1u << 5,
+  SD_NEED_REBOOT = 1u << 6,
+  SD_NEED_EXCHANGE = 1u << 7,
+  SD_NEED_AD = 1u << 8,
+  SD_NEED_OCS = 1u << 9,
+  SD_NEED_HYPERV = 1u << 10,
+  SD_NEED_ALL = 0xFFFFu
+};
+
+/* Options that tune checks and live collection. */
+typedef struct sd_options {
+  /* exchange-sp2 / AD */
+  const char *dc;            /* HOST[:PORT] or NULL to locate */
+  const char *ldap_user;
+  const char *ldap_password; /* from the environment or a file, never argv */
+  /* hyperv-stuck-vm */
+  int stuck_after_min;       /* default 10 */
+  double ws_ratio;           /* default 0.5 */
+  uint64_t ws_floor_bytes;   /* absolute floor, default 64 MiB */
+  int samples;               /* default 3 */
+  int interval_ms;           /* default 1000 */
+  /* run */
+  int timeout_s;             /* whole run budget, default 60 */
+  int verbose;
+} sd_options;
+
+void sd_options_defaults(sd_options *o);
+
+typedef void (*sd_check_fn)(const sd_facts *f, const sd_options *o,
+                            sd_module_result *out);
+
+typedef struct sd_module {
+  const char *id;
+  const char *title;
+  unsigned needs;             /* SD_NEED_* bits */
+  sd_check_fn check;
+  const sd_code_info *codes;  /* the finding codes this module may emit */
+  size_t ncodes;
+} sd_module;
+
+/* The table of modules (core "host" first, then the product modules). */
+const sd_module *const *sd_modules(size_t *count);
+const sd_module *sd_module_find(const char *id);
+/* Find a code in every module's catalogue; NULL when unknown. */
+const sd_code_info *sd_code_find(const char *code);
+
+/* The host module's check (HOST-* codes). */
+extern const sd_module sd_module_host;
+
+#endif

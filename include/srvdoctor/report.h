@@ -1,0 +1,51 @@
+/* report.h - findings to bytes: one writer per format. */
+#ifndef SRVDOCTOR_REPORT_H
+#define SRVDOCTOR_REPORT_H
+
+#include "srvdoctor/facts.h"
+#include "srvdoctor/finding.h"
+
+typedef enum sd_format {
+  SD_FMT_TEXT = 0,
+  SD_FMT_JSON,
+  SD_FMT_NAGIOS,
+  SD_FMT_PROM,
+  SD_FMT_HTML
+} sd_format;
+
+int sd_format_parse(const char *s, sd_format *out); /* 0 or -1 */
+const char *sd_format_name(sd_format f);
+
+typedef struct sd_report {
+  sd_arena arena;             /* findings' strings */
+  const sd_facts *facts;      /* what the checks looked at */
+  const char *source;         /* "live" or "snapshot" */
+  sd_module_result *modules;
+  size_t nmodules;
+  sd_severity status;
+  int exit_code;
+  long collect_ms;
+  long analyze_ms;
+} sd_report;
+
+void sd_report_init(sd_report *r, const sd_facts *facts);
+void sd_report_free(sd_report *r);
+sd_module_result *sd_report_add_module(sd_report *r, const char *id,
+                                       const char *title);
+/* Compute each module's status, the overall status and exit code. */
+void sd_report_finish(sd_report *r);
+
+typedef struct sd_report_style {
+  int color;    /* ANSI colours in text output */
+  int verbose;  /* text: show evidence of ok findings too */
+  int quiet;    /* text: only the summary line and non-ok findings */
+} sd_report_style;
+
+/* Render the report; the output always ends with "\n". */
+void sd_report_render(const sd_report *r, sd_format fmt,
+                      const sd_report_style *style, sd_buf *out);
+
+void sd_report_text(const sd_report *r, const sd_report_style *style, sd_buf *out);
+void sd_report_json(const sd_report *r, sd_buf *out);
+
+#endif

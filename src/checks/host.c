@@ -1,0 +1,67 @@
+/* host.c - the "host" module: can srvdoctor see what it needs to see? */
+#include "srvdoctor/module.h"
+
+static const sd_code_info host_codes[] = {
+  {"HOST-NOT-ELEVATED", "host", SD_SEV_WARNING,
+   "srvdoctor is not running elevated, so some facts could not be read", 0},
+  {"HOST-OK", "host", SD_SEV_OK,
+   "srvdoctor runs with the rights it needs", 0},
+  {"HOST-UNKNOWN", "host", SD_SEV_UNKNOWN,
+   "Whether srvdoctor runs elevated could not be determined", 0},
+};
+
+static void host_check(const sd_facts *f, const sd_options *o,
+                       sd_module_result *r)
+{
+  const sd_host *h = &f->host;
+  sd_finding *x;
+  (void)o;
+  r->applicable = 1;
+  if(h->elevation_st.state != SD_ST_READ) {
+    x = sd_result_add(r, "HOST-UNKNOWN", SD_SEV_UNKNOWN,
+                      "Whether srvdoctor runs elevated could not be "
+                      "determined");
+    sd_finding_msg(r, x, "The privileges of the account that ran srvdoctor "
+                   "were not recorded (%s), so facts that need administrator "
+                   "rights may be missing.",
+                   sd_str_or(h->elevation_st.why,
+                             sd_state_name(h->elevation_st.state)));
+    sd_ev_str(r, x, "elevation_state", sd_state_name(h->elevation_st.state));
+    sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
+    sd_fix_step(r, x, "Right-click Command Prompt and choose \"Run as "
+                "administrator\".");
+    sd_fix_step(r, x, "Run the same srvdoctor command again in that window.");
+    return;
+  }
+  if(!h->elevated || !h->admin_member) {
+    x = sd_result_add(r, "HOST-NOT-ELEVATED", SD_SEV_WARNING,
+                      "srvdoctor is not running elevated, so some facts "
+                      "could not be read");
+    sd_finding_msg(r, x, "srvdoctor ran as %s without administrator rights; "
+                   "processes of other accounts, services' details, the "
+                   "event log and Hyper-V data may be incomplete.",
+                   sd_str_or(h->user, "an unknown user"));
+    sd_ev_bool(r, x, "elevated", h->elevated);
+    sd_ev_bool(r, x, "administrators_member", h->admin_member);
+    if(h->user)
+      sd_ev_str(r, x, "user", h->user);
+    sd_fix_summary(r, x, "Run srvdoctor from an elevated prompt as a member "
+                   "of the local Administrators group.");
+    sd_fix_step(r, x, "Log on with an account that is a member of the local "
+                "Administrators group.");
+    sd_fix_step(r, x, "Click Start, type cmd, right-click Command Prompt and "
+                "choose \"Run as administrator\" (on Windows Server 2003, "
+                "use Run as... with an administrator account).");
+    sd_fix_step(r, x, "Run the same srvdoctor command again in that window.");
+    return;
+  }
+  x = sd_result_add(r, "HOST-OK", SD_SEV_OK,
+                    "srvdoctor runs with the rights it needs");
+  sd_finding_msg(r, x, "srvdoctor ran elevated as %s.",
+                 sd_str_or(h->user, "an administrator"));
+  sd_ev_bool(r, x, "elevated", 1);
+}
+
+const sd_module sd_module_host = {
+  "host", "Host and privileges", SD_NEED_HOST, host_check, host_codes,
+  SD_COUNTOF(host_codes)};

@@ -1,0 +1,260 @@
+/* tool_args.c - command-line parsing.  GNU-style long options with short
+ * aliases ("--output FILE", "--output=FILE", "-o FILE"), plus the Windows
+ * help switches "-?" and "/?". */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+typedef enum opt_kind {
+  O_FLAG,
+  O_STR,
+  O_INT,
+  O_REAL
+} opt_kind;
+
+typedef enum opt_id {
+  OPT_HELP, OPT_VERSION, OPT_ONLY, OPT_FROM, OPT_FORMAT, OPT_OUTPUT,
+  OPT_DC, OPT_LDAP_USER, OPT_LDAP_PWFILE, OPT_STUCK_AFTER, OPT_WS_RATIO,
+  OPT_SAMPLES, OPT_INTERVAL, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
+  OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE
+} opt_id;
+
+typedef struct opt_def {
+  opt_id id;
+  const char *lng;
+  char shrt;
+  opt_kind kind;
+  long lo, hi; /* O_INT range */
+} opt_def;
+
+static const opt_def opts[] = {
+  {OPT_HELP, "help", 'h', O_FLAG, 0, 0},
+  {OPT_VERSION, "version", 'V', O_FLAG, 0, 0},
+  {OPT_ONLY, "only", 0, O_STR, 0, 0},
+  {OPT_FROM, "from", 0, O_STR, 0, 0},
+  {OPT_FORMAT, "format", 'f', O_STR, 0, 0},
+  {OPT_OUTPUT, "output", 'o', O_STR, 0, 0},
+  {OPT_DC, "dc", 0, O_STR, 0, 0},
+  {OPT_LDAP_USER, "ldap-user", 0, O_STR, 0, 0},
+  {OPT_LDAP_PWFILE, "ldap-password-file", 0, O_STR, 0, 0},
+  {OPT_STUCK_AFTER, "stuck-after", 0, O_INT, 1, 10080},
+  {OPT_WS_RATIO, "ws-ratio", 0, O_REAL, 0, 0},
+  {OPT_SAMPLES, "samples", 0, O_INT, 1, 20},
+  {OPT_INTERVAL, "interval", 0, O_INT, 0, 60000},
+  {OPT_TIMEOUT, "timeout", 't', O_INT, 1, 86400},
+  {OPT_NO_COLOR, "no-color", 0, O_FLAG, 0, 0},
+  {OPT_VERBOSE, "verbose", 'v', O_FLAG, 0, 0},
+  {OPT_QUIET, "quiet", 'q', O_FLAG, 0, 0},
+  {OPT_TARGET, "target", 0, O_STR, 0, 0},
+  {OPT_YES, "yes", 'y', O_FLAG, 0, 0},
+  {OPT_FORCE, "force", 0, O_FLAG, 0, 0},
+};
+
+static const struct {
+  const char *name;
+  sd_command cmd;
+} commands[] = {
+  {"check", SD_CMD_CHECK}, {"collect", SD_CMD_COLLECT},
+  {"list", SD_CMD_LIST},   {"explain", SD_CMD_EXPLAIN},
+  {"fix", SD_CMD_FIX},     {"help", SD_CMD_HELP},
+  {"version", SD_CMD_VERSION},
+};
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+  char *end;
+  long v;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if(errno || end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_real(const char *s, double *out)
+{
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(s, &end);
+  if(errno || end == s || *end || !(v > 0.0 && v < 1.0))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
+                 const char *val, sd_err *err)
+{
+  long n = 0;
+  if(d->kind == O_INT && parse_long(val, d->lo, d->hi, &n)) {
+    sd_err_set(err, SD_EINVAL, "%s takes a whole number from %ld to %ld, "
+               "not \"%s\"", name, d->lo, d->hi, val);
+    return -1;
+  }
+  switch(d->id) {
+  case OPT_HELP: cl->cmd = SD_CMD_HELP; break;
+  case OPT_VERSION: cl->cmd = SD_CMD_VERSION; break;
+  case OPT_ONLY: cl->only = val; break;
+  case OPT_FROM: cl->from = val; break;
+  case OPT_FORMAT:
+    if(sd_format_parse(val, &cl->format)) {
+      sd_err_set(err, SD_EINVAL, "--format takes text or json, not \"%s\"",
+                 val);
+      return -1;
+    }
+    if(cl->format != SD_FMT_TEXT && cl->format != SD_FMT_JSON) {
+      sd_err_set(err, SD_EINVAL, "--format %s is not available in this "
+                 "version; use text or json", val);
+      return -1;
+    }
+    break;
+  case OPT_OUTPUT: cl->output = val; break;
+  case OPT_DC: cl->opt.dc = val; break;
+  case OPT_LDAP_USER: cl->opt.ldap_user = val; break;
+  case OPT_LDAP_PWFILE: cl->password_file = val; break;
+  case OPT_STUCK_AFTER: cl->opt.stuck_after_min = (int)n; break;
+  case OPT_WS_RATIO:
+    if(parse_real(val, &cl->opt.ws_ratio)) {
+      sd_err_set(err, SD_EINVAL, "--ws-ratio takes a number between 0 and 1 "
+                 "(for example 0.5), not \"%s\"", val);
+      return -1;
+    }
+    break;
+  case OPT_SAMPLES: cl->opt.samples = (int)n; break;
+  case OPT_INTERVAL: cl->opt.interval_ms = (int)n; break;
+  case OPT_TIMEOUT: cl->opt.timeout_s = (int)n; break;
+  case OPT_NO_COLOR: cl->no_color = 1; break;
+  case OPT_VERBOSE: cl->opt.verbose++; break;
+  case OPT_QUIET: cl->quiet = 1; break;
+  case OPT_TARGET: cl->target = val; break;
+  case OPT_YES: cl->yes = 1; break;
+  case OPT_FORCE: cl->force = 1; break;
+  }
+  return 0;
+}
+
+int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
+{
+  int i, have_cmd = 0, help = 0, version = 0;
+  memset(cl, 0, sizeof(*cl));
+  sd_options_defaults(&cl->opt);
+  cl->cmd = SD_CMD_CHECK;
+  for(i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const opt_def *d = NULL;
+    const char *val = NULL;
+    char name[64];
+    size_t k;
+    if(!strcmp(a, "-?") || !strcmp(a, "/?")) {
+      help = 1;
+      continue;
+    }
+    if(a[0] == '-' && a[1] == '-' && a[2]) {
+      const char *eq = strchr(a + 2, '=');
+      size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+      for(k = 0; k < SD_COUNTOF(opts); k++) {
+        if(strlen(opts[k].lng) == n && !strncmp(opts[k].lng, a + 2, n)) {
+          d = &opts[k];
+          break;
+        }
+      }
+      snprintf(name, sizeof(name), "--%.*s", (int)(n > 40 ? 40 : n), a + 2);
+      if(!d) {
+        sd_err_set(err, SD_EINVAL, "unknown option %s", name);
+        return -1;
+      }
+      if(eq) {
+        if(d->kind == O_FLAG) {
+          sd_err_set(err, SD_EINVAL, "%s takes no value", name);
+          return -1;
+        }
+        val = eq + 1;
+      }
+    }
+    else if(a[0] == '-' && a[1] && !a[2]) {
+      for(k = 0; k < SD_COUNTOF(opts); k++) {
+        if(opts[k].shrt == a[1]) {
+          d = &opts[k];
+          break;
+        }
+      }
+      snprintf(name, sizeof(name), "-%c", a[1]);
+      if(!d) {
+        sd_err_set(err, SD_EINVAL, "unknown option %s", name);
+        return -1;
+      }
+    }
+    else if(a[0] == '-' && a[1]) {
+      sd_err_set(err, SD_EINVAL, "unknown option %.40s", a);
+      return -1;
+    }
+    else {
+      /* A word: the command first, then the command's argument. */
+      if(!have_cmd) {
+        for(k = 0; k < SD_COUNTOF(commands); k++) {
+          if(!strcmp(commands[k].name, a)) {
+            cl->cmd = commands[k].cmd;
+            have_cmd = 1;
+            break;
+          }
+        }
+        if(have_cmd)
+          continue;
+        sd_err_set(err, SD_EINVAL, "unknown command \"%.40s\"", a);
+        return -1;
+      }
+      if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
+        cl->code = a;
+        continue;
+      }
+      sd_err_set(err, SD_EINVAL, "unexpected argument \"%.40s\"", a);
+      return -1;
+    }
+    if(d->id == OPT_HELP) {
+      help = 1;
+      continue;
+    }
+    if(d->id == OPT_VERSION) {
+      version = 1;
+      continue;
+    }
+    if(d->kind != O_FLAG && !val) {
+      if(i + 1 >= argc) {
+        sd_err_set(err, SD_EINVAL, "%s needs a value", name);
+        return -1;
+      }
+      val = argv[++i];
+    }
+    if(apply(cl, d, name, val, err))
+      return -1;
+  }
+  if(help) {
+    cl->cmd = SD_CMD_HELP;
+    return 0;
+  }
+  if(version) {
+    cl->cmd = SD_CMD_VERSION;
+    return 0;
+  }
+  if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
+    sd_err_set(err, SD_EINVAL, "%s needs a finding code (srvdoctor list "
+               "shows them)", cl->cmd == SD_CMD_FIX ? "fix" : "explain");
+    return -1;
+  }
+  if(cl->cmd == SD_CMD_COLLECT && (cl->from || cl->only)) {
+    sd_err_set(err, SD_EINVAL, "collect reads this machine and takes no "
+               "--from or --only");
+    return -1;
+  }
+  if(cl->from && (cl->opt.dc || cl->opt.ldap_user)) {
+    sd_err_set(err, SD_EINVAL, "--dc and --ldap-user apply to live checks, "
+               "not to --from");
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,162 @@
+/* tool_check.c - "check" and "collect": facts in, report out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/collect.h"
+#include "srvdoctor/platform.h"
+#include "srvdoctor/runner.h"
+#include "srvdoctor/snapshot.h"
+#include "tool.h"
+
+static int want_color(const sd_cmdline *cl)
+{
+  const char *nc = sd_getenv("NO_COLOR");
+  if(cl->no_color || (nc && *nc) || cl->output || cl->format != SD_FMT_TEXT)
+    return 0;
+  if(!sd_is_console(SD_STDOUT))
+    return 0;
+  return sd_console_enable_color(SD_STDOUT);
+}
+
+/* The LDAP password comes from a file or the environment, never argv. */
+static int load_password(sd_cmdline *cl, sd_buf *pw)
+{
+  sd_err err;
+  if(cl->password_file) {
+    sd_err_clear(&err);
+    if(sd_read_small_file(cl->password_file, pw, &err)) {
+      sd_fail("cannot read the LDAP password file: %s.", err.msg);
+      return -1;
+    }
+    cl->opt.ldap_password = pw->data ? pw->data : "";
+    return 0;
+  }
+  if(cl->opt.ldap_user) {
+    const char *env = sd_getenv("SRVDOCTOR_LDAP_PASSWORD");
+    if(!env) {
+      sd_fail("--ldap-user needs the password in the environment variable "
+              "SRVDOCTOR_LDAP_PASSWORD or in --ldap-password-file FILE.");
+      return -1;
+    }
+    cl->opt.ldap_password = env;
+  }
+  return 0;
+}
+
+/* Write bytes to the output file atomically, or to stdout. */
+static int emit(const sd_cmdline *cl, const sd_buf *b, const char *what)
+{
+  if(cl->output) {
+    sd_err err;
+    sd_err_clear(&err);
+    if(sd_write_file_atomic(cl->output, b->data ? b->data : "", b->len,
+                            &err)) {
+      sd_fail("cannot write the %s: %s.", what, err.msg);
+      return -1;
+    }
+    return 0;
+  }
+  if(sd_write_stream(SD_STDOUT, b->data ? b->data : "", b->len)) {
+    sd_fail("cannot write the %s to standard output.", what);
+    return -1;
+  }
+  return 0;
+}
+
+static int get_facts(sd_cmdline *cl, unsigned needs, sd_facts *f,
+                     long *collect_ms)
+{
+  sd_err err;
+  long t0 = sd_monotonic_ms();
+  sd_err_clear(&err);
+  if(cl->from) {
+    if(sd_snapshot_read_file(cl->from, f, &err)) {
+      sd_fail("snapshot %s: %s.", cl->from, err.msg);
+      return -1;
+    }
+  }
+  else if(sd_collect_live(f, needs, &cl->opt, &err)) {
+    sd_fail("%s.", err.msg);
+    return -1;
+  }
+  *collect_ms = sd_monotonic_ms() - t0;
+  return 0;
+}
+
+int sd_cmd_check(sd_cmdline *cl)
+{
+  const sd_module *sel[16];
+  size_t nsel = 0;
+  sd_err err;
+  sd_facts facts;
+  sd_report rep;
+  sd_report_style style;
+  sd_buf out, pw;
+  long collect_ms = 0, t0;
+  int rc;
+  sd_err_clear(&err);
+  if(cl->only && sd_parse_only(cl->only, sel, SD_COUNTOF(sel), &nsel, &err)) {
+    sd_fail("%s.", err.msg);
+    return 3;
+  }
+  sd_buf_init(&pw);
+  if(!cl->from && load_password(cl, &pw)) {
+    sd_buf_free(&pw);
+    return 3;
+  }
+  sd_facts_init(&facts);
+  if(get_facts(cl, sd_needs_of(sel, nsel), &facts, &collect_ms)) {
+    sd_facts_free(&facts);
+    sd_buf_free(&pw);
+    return 3;
+  }
+  t0 = sd_monotonic_ms();
+  sd_report_init(&rep, &facts);
+  sd_run_checks(&facts, &cl->opt, sel, nsel, &rep);
+  rep.collect_ms = collect_ms;
+  rep.analyze_ms = sd_monotonic_ms() - t0;
+  memset(&style, 0, sizeof(style));
+  style.color = want_color(cl);
+  style.verbose = cl->opt.verbose;
+  style.quiet = cl->quiet;
+  sd_buf_init(&out);
+  sd_report_render(&rep, cl->format, &style, &out);
+  rc = emit(cl, &out, "report") ? 3 : rep.exit_code;
+  if(rc != 3 && cl->output && !cl->quiet)
+    sd_note("report written to %s (%s).", cl->output,
+            sd_severity_name(rep.status));
+  sd_buf_free(&out);
+  sd_report_free(&rep);
+  sd_facts_free(&facts);
+  sd_buf_free(&pw);
+  return rc;
+}
+
+int sd_cmd_collect(sd_cmdline *cl)
+{
+  sd_facts facts;
+  sd_buf out, pw;
+  long ms = 0;
+  int rc = 0;
+  sd_buf_init(&pw);
+  if(load_password(cl, &pw)) {
+    sd_buf_free(&pw);
+    return 3;
+  }
+  sd_facts_init(&facts);
+  if(get_facts(cl, SD_NEED_ALL, &facts, &ms)) {
+    sd_facts_free(&facts);
+    sd_buf_free(&pw);
+    return 3;
+  }
+  sd_buf_init(&out);
+  sd_snapshot_write(&facts, &out);
+  if(emit(cl, &out, "snapshot"))
+    rc = 3;
+  else if(cl->output && !cl->quiet)
+    sd_note("snapshot written to %s.", cl->output);
+  sd_buf_free(&out);
+  sd_facts_free(&facts);
+  sd_buf_free(&pw);
+  return rc;
+}

@@ -1,0 +1,153 @@
+/* tool_info.c - help, version, list, explain and the output helpers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "srvdoctor/platform.h"
+#include "tool.h"
+
+void sd_out(const char *s, size_t n)
+{
+  sd_write_stream(SD_STDOUT, s, n);
+}
+
+void sd_outs(const char *s)
+{
+  sd_out(s, strlen(s));
+}
+
+static void to_stderr(const char *fmt, va_list ap)
+{
+  sd_buf b;
+  sd_buf_init(&b);
+  sd_buf_puts(&b, "srvdoctor: ");
+  sd_buf_vprintf(&b, fmt, ap);
+  sd_buf_putc(&b, '\n');
+  sd_write_stream(SD_STDERR, b.data, b.len);
+  sd_buf_free(&b);
+}
+
+void sd_fail(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  to_stderr(fmt, ap);
+  va_end(ap);
+}
+
+void sd_note(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  to_stderr(fmt, ap);
+  va_end(ap);
+}
+
+void sd_print_help(void)
+{
+  sd_outs(
+    "srvdoctor " SD_VERSION " - diagnoses Exchange 2007 SP2 readiness, OCS "
+    "Front End failures\nafter KB974571, and hung Hyper-V virtual machines, "
+    "and says what to do.\n"
+    "\n"
+    "Usage:\n"
+    "  srvdoctor [check] [options]        run the checks (the default)\n"
+    "  srvdoctor collect [-o FILE]        save this machine's facts as a "
+    "snapshot\n"
+    "  srvdoctor list                     list modules and finding codes\n"
+    "  srvdoctor explain CODE             the full help page of a finding "
+    "code\n"
+    "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"
+    "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
+    "\n"
+    "Check options:\n"
+    "  --only LIST           modules to run, comma separated (see list)\n"
+    "  --from FILE           analyse a snapshot instead of this machine\n"
+    "  --format text|json    report format (default text)\n"
+    "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
+    "  --dc HOST[:PORT]      domain controller to query (default: locate "
+    "one)\n"
+    "  --ldap-user USER      bind as USER; password from the environment\n"
+    "                        variable SRVDOCTOR_LDAP_PASSWORD or from\n"
+    "  --ldap-password-file FILE\n"
+    "  --stuck-after MIN     minutes in a transitional state before a VM "
+    "counts\n"
+    "                        as stuck (default 10)\n"
+    "  --ws-ratio R          worker working set below R x the peer median is "
+    "small\n"
+    "                        (default 0.5)\n"
+    "  --samples N, --interval MS  worker samples and their spacing "
+    "(3, 1000)\n"
+    "  -t, --timeout SEC     give up after SEC seconds (default 60)\n"
+    "  --no-color            no colour (also when NO_COLOR is set)\n"
+    "  -v, --verbose         show evidence for OK findings too\n"
+    "  -q, --quiet           show only problems\n"
+    "\n"
+    "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not decide, "
+    "bad\narguments, unreadable snapshot).\n");
+}
+
+int sd_cmd_list(void)
+{
+  size_t n, i, k;
+  const sd_module *const *mods = sd_modules(&n);
+  sd_buf b;
+  sd_buf_init(&b);
+  for(i = 0; i < n; i++) {
+    sd_buf_printf(&b, "%s - %s\n", mods[i]->id, mods[i]->title);
+    for(k = 0; k < mods[i]->ncodes; k++) {
+      const sd_code_info *c = &mods[i]->codes[k];
+      sd_buf_printf(&b, "  %-26s %-8s %s%s\n", c->code,
+                    sd_severity_name(c->severity), c->title,
+                    c->fixable ? " [fix]" : "");
+    }
+  }
+  sd_out(b.data, b.len);
+  sd_buf_free(&b);
+  return 0;
+}
+
+int sd_cmd_explain(const char *code)
+{
+  size_t i;
+  for(i = 0; i < sd_ndoc_pages; i++) {
+    if(sd_strieq(sd_doc_pages[i].name, code)) {
+      sd_outs(sd_doc_pages[i].text);
+      return 0;
+    }
+  }
+  sd_fail("unknown finding code \"%.60s\" (srvdoctor list shows the codes).",
+          code);
+  return 3;
+}
+
+int sd_tool_main(int argc, char **argv)
+{
+  sd_cmdline cl;
+  sd_err err;
+  sd_err_clear(&err);
+  if(sd_parse_args(argc, argv, &cl, &err)) {
+    sd_fail("%s. Try 'srvdoctor --help'.", err.msg);
+    return 3;
+  }
+  switch(cl.cmd) {
+  case SD_CMD_HELP:
+    sd_print_help();
+    return 0;
+  case SD_CMD_VERSION:
+    sd_outs("srvdoctor " SD_VERSION "\n");
+    return 0;
+  case SD_CMD_LIST:
+    return sd_cmd_list();
+  case SD_CMD_EXPLAIN:
+    return sd_cmd_explain(cl.code);
+  case SD_CMD_FIX:
+    return sd_cmd_fix(&cl);
+  case SD_CMD_COLLECT:
+    sd_watchdog_start(cl.opt.timeout_s);
+    return sd_cmd_collect(&cl);
+  case SD_CMD_CHECK:
+  default:
+    sd_watchdog_start(cl.from ? 0 : cl.opt.timeout_s);
+    return sd_cmd_check(&cl);
+  }
+}

@@ -1,0 +1,21 @@
+/* collect_win32.h - the collectors, one file per source. */
+#ifndef SRVDOCTOR_COLLECT_WIN32_H
+#define SRVDOCTOR_COLLECT_WIN32_H
+
+#include "srvdoctor/collect.h"
+#include "srvdoctor/win32util.h"
+
+void sd_cw_host(sd_facts *f);                         /* host.c */
+void sd_cw_os(sd_facts *f);                           /* host.c */
+void sd_cw_processes(sd_facts *f, const sd_options *o); /* processes.c */
+void sd_cw_services(sd_facts *f);                     /* services.c */
+void sd_cw_hotfixes(sd_facts *f);                     /* hotfixes.c */
+void sd_cw_msi(sd_facts *f);                          /* msi.c */
+void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o); /* events.c */
+void sd_cw_reboot(sd_facts *f);                       /* reboot.c */
+void sd_cw_exchange(sd_facts *f);                     /* exchange.c */
+void sd_cw_ad(sd_facts *f, const sd_options *o);      /* ldap.c */
+void sd_cw_ocs(sd_facts *f);                          /* ocs.c */
+void sd_cw_hyperv(sd_facts *f, const sd_options *o);  /* hyperv.c */
+
+#endif

@@ -1,0 +1,173 @@
+/* facts.c - life cycle and small helpers of the facts model. */
+#include "srvdoctor/facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/snapshot.h"
+
+static const char *const state_names[] = {"not_collected", "read", "absent",
+                                          "unreadable"};
+
+const char *sd_state_name(sd_state s)
+{
+  if((unsigned)s < SD_COUNTOF(state_names))
+    return state_names[s];
+  return "not_collected";
+}
+
+int sd_state_parse(const char *s, sd_state *out)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(state_names); i++) {
+    if(sd_streq(s, state_names[i])) {
+      *out = (sd_state)i;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+int sd_fstate_known(const sd_fstate *f)
+{
+  return f->state == SD_ST_READ || f->state == SD_ST_ABSENT;
+}
+
+void sd_facts_init(sd_facts *f)
+{
+  memset(f, 0, sizeof(*f));
+  sd_arena_init(&f->arena);
+  f->collected_at = SD_TIME_NONE;
+  f->host.boot_time = SD_TIME_NONE;
+  sd_schema_defaults(&sd_schema_exchange, &f->exchange);
+  sd_schema_defaults(&sd_schema_ocs, &f->ocs);
+  sd_schema_defaults(&sd_schema_hyperv, &f->hyperv);
+}
+
+/* Free every item array a schema describes inside obj (recursively). */
+static void free_lists(const sd_schema *s, void *obj)
+{
+  size_t i;
+  for(i = 0; i < s->nfields; i++) {
+    const sd_field *fd = &s->fields[i];
+    char *p = (char *)obj + fd->off;
+    if(fd->type == SD_F_OBJ) {
+      free_lists(fd->sub, p);
+    }
+    else if(fd->type == SD_F_LIST) {
+      char **items = (char **)p;
+      size_t count = *(size_t *)(p + sizeof(void *));
+      size_t k;
+      for(k = 0; k < count && *items; k++)
+        free_lists(fd->sub, *items + k * fd->sub->size);
+      free(*items);
+      *items = NULL;
+    }
+    else if(fd->type == SD_F_STRLIST) {
+      char ***items = (char ***)p;
+      free(*items);
+      *items = NULL;
+    }
+  }
+}
+
+extern const sd_schema sd_schema_facts;
+
+void sd_facts_free(sd_facts *f)
+{
+  free_lists(&sd_schema_facts, f);
+  sd_arena_free(&f->arena);
+  memset(f, 0, sizeof(*f));
+}
+
+void sd_fstate_set(sd_facts *f, sd_fstate *st, sd_state state, uint32_t error,
+                   const char *why_fmt, ...)
+{
+  st->state = state;
+  st->error = error;
+  st->why = NULL;
+  if(why_fmt) {
+    va_list ap;
+    va_start(ap, why_fmt);
+    st->why = sd_arena_vprintf(&f->arena, why_fmt, ap);
+    va_end(ap);
+  }
+}
+
+const char *sd_facts_str(sd_facts *f, const char *s)
+{
+  return sd_arena_strdup(&f->arena, s);
+}
+
+#define LIST_ADD(fn, T, L)                                           \
+  T *fn(L *l)                                                        \
+  {                                                                  \
+    T *it;                                                           \
+    l->items = sd_grow(l->items, &l->cap, l->count, sizeof(T));      \
+    it = &l->items[l->count++];                                      \
+    memset(it, 0, sizeof(*it));                                      \
+    return it;                                                       \
+  }
+
+LIST_ADD(sd_service_add, sd_service, sd_service_list)
+LIST_ADD(sd_msi_patch_add, sd_msi_patch, sd_msi_patch_list)
+LIST_ADD(sd_reboot_add, sd_reboot_flag, sd_reboot_list)
+
+sd_process *sd_process_add(sd_process_list *l)
+{
+  sd_process *p;
+  l->items = sd_grow(l->items, &l->cap, l->count, sizeof(*p));
+  p = &l->items[l->count++];
+  memset(p, 0, sizeof(*p));
+  p->create_time = SD_TIME_NONE;
+  return p;
+}
+
+sd_hotfix *sd_hotfix_add(sd_hotfix_list *l)
+{
+  sd_hotfix *h;
+  l->items = sd_grow(l->items, &l->cap, l->count, sizeof(*h));
+  h = &l->items[l->count++];
+  memset(h, 0, sizeof(*h));
+  h->installed_at = SD_TIME_NONE;
+  return h;
+}
+
+sd_event *sd_event_add(sd_event_list *l)
+{
+  sd_event *e;
+  l->items = sd_grow(l->items, &l->cap, l->count, sizeof(*e));
+  e = &l->items[l->count++];
+  memset(e, 0, sizeof(*e));
+  e->time = SD_TIME_NONE;
+  return e;
+}
+
+sd_event_source *sd_event_source_add(sd_event_list *l)
+{
+  sd_event_source *s;
+  l->sources = sd_grow(l->sources, &l->cap_sources, l->nsources, sizeof(*s));
+  s = &l->sources[l->nsources++];
+  memset(s, 0, sizeof(*s));
+  s->since = SD_TIME_NONE;
+  return s;
+}
+
+const sd_service *sd_facts_service(const sd_facts *f, const char *name)
+{
+  size_t i;
+  for(i = 0; i < f->services.count; i++)
+    if(sd_strieq(f->services.items[i].name, name))
+      return &f->services.items[i];
+  return NULL;
+}
+
+const sd_event_source *sd_facts_event_source(const sd_facts *f, const char *log)
+{
+  size_t i;
+  for(i = 0; i < f->events.nsources; i++)
+    if(sd_strieq(f->events.sources[i].log, log))
+      return &f->events.sources[i];
+  return NULL;
+}

@@ -1,0 +1,50 @@
+/* modules.c - the one table of modules, and the option defaults. */
+#include "srvdoctor/module.h"
+
+#include <string.h>
+
+/* Each product module defines its descriptor in src/checks/<module>.c. */
+extern const sd_module sd_module_exchange_sp2;
+extern const sd_module sd_module_ocs_kb974571;
+extern const sd_module sd_module_hyperv_stuck_vm;
+
+static const sd_module *const all_modules[] = {
+  &sd_module_host,
+  /* MODULES: one line per product module, in the order they run. */
+};
+
+const sd_module *const *sd_modules(size_t *count)
+{
+  *count = SD_COUNTOF(all_modules);
+  return all_modules;
+}
+
+const sd_module *sd_module_find(const char *id)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(all_modules); i++)
+    if(sd_strieq(all_modules[i]->id, id))
+      return all_modules[i];
+  return NULL;
+}
+
+const sd_code_info *sd_code_find(const char *code)
+{
+  size_t i, k;
+  for(i = 0; i < SD_COUNTOF(all_modules); i++)
+    for(k = 0; k < all_modules[i]->ncodes; k++)
+      if(sd_strieq(all_modules[i]->codes[k].code, code))
+        return &all_modules[i]->codes[k];
+  return NULL;
+}
+
+void sd_options_defaults(sd_options *o)
+{
+  memset(o, 0, sizeof(*o));
+  o->stuck_after_min = 10;
+  o->ws_ratio = 0.5;
+  o->ws_floor_bytes = 64u * 1024u * 1024u;
+  o->samples = 3;
+  o->interval_ms = 1000;
+  o->timeout_s = 60;
+}

@@ -1,0 +1,310 @@
+/* platform_win32.c - platform layer for Windows (Server 2003 and later). */
+#include <windows.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "srvdoctor/platform.h"
+#include "srvdoctor/win32util.h"
+
+FILE *sd_fopen(const char *path, const char *mode)
+{
+  wchar_t *wp = sd_utf8_to_wide(path);
+  wchar_t *wm = sd_utf8_to_wide(mode);
+  FILE *fp = NULL;
+  if(wp && wm)
+    fp = _wfopen(wp, wm);
+  free(wp);
+  free(wm);
+  return fp;
+}
+
+static void set_win_err(sd_err *err, DWORD code, const char *what,
+                        const char *path)
+{
+  char text[256];
+  sd_os_error_text(code, text, sizeof(text));
+  sd_err_set(err, code == ERROR_ACCESS_DENIED ? SD_EACCES : SD_EIO,
+             "cannot %s %s: %s", what, path, text);
+  if(err)
+    err->os_error = code;
+}
+
+int sd_write_file_atomic(const char *path, const char *data, size_t len,
+                         sd_err *err)
+{
+  wchar_t *wpath = sd_utf8_to_wide(path);
+  wchar_t *wtmp = NULL;
+  char *tmp;
+  size_t n;
+  HANDLE h = INVALID_HANDLE_VALUE;
+  unsigned attempt;
+  DWORD written, code = 0;
+  size_t off = 0;
+  if(!wpath) {
+    sd_err_set(err, SD_EINVAL, "the path %s is not valid UTF-8", path);
+    return -1;
+  }
+  n = strlen(path);
+  tmp = sd_xmalloc(n + 40);
+  for(attempt = 0; attempt < 100; attempt++) {
+    snprintf(tmp, n + 40, "%s.%lu.%u.tmp", path,
+             (unsigned long)GetCurrentProcessId(), attempt);
+    free(wtmp);
+    wtmp = sd_utf8_to_wide(tmp);
+    h = CreateFileW(wtmp, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_NORMAL, NULL);
+    if(h != INVALID_HANDLE_VALUE)
+      break;
+    code = GetLastError();
+    if(code != ERROR_FILE_EXISTS && code != ERROR_ALREADY_EXISTS)
+      break;
+  }
+  free(tmp);
+  if(h == INVALID_HANDLE_VALUE) {
+    set_win_err(err, code, "write a temporary file next to", path);
+    free(wpath);
+    free(wtmp);
+    return -1;
+  }
+  while(off < len) {
+    DWORD chunk = len - off > 0x10000000u ? 0x10000000u : (DWORD)(len - off);
+    if(!WriteFile(h, data + off, chunk, &written, NULL) || written == 0) {
+      code = GetLastError();
+      CloseHandle(h);
+      DeleteFileW(wtmp);
+      set_win_err(err, code, "write", path);
+      free(wpath);
+      free(wtmp);
+      return -1;
+    }
+    off += written;
+  }
+  if(!FlushFileBuffers(h)) {
+    code = GetLastError();
+    CloseHandle(h);
+    DeleteFileW(wtmp);
+    set_win_err(err, code, "flush", path);
+    free(wpath);
+    free(wtmp);
+    return -1;
+  }
+  CloseHandle(h);
+  /* Antivirus, indexers and exporters may hold the target for a moment:
+   * retry a few times with a growing pause (about 3 s in all). */
+  for(attempt = 0; attempt < 10; attempt++) {
+    if(MoveFileExW(wtmp, wpath,
+                   MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+      free(wpath);
+      free(wtmp);
+      return 0;
+    }
+    code = GetLastError();
+    if(code != ERROR_SHARING_VIOLATION && code != ERROR_ACCESS_DENIED &&
+       code != ERROR_LOCK_VIOLATION)
+      break;
+    Sleep(50u * (attempt + 1));
+  }
+  DeleteFileW(wtmp);
+  set_win_err(err, code, "replace", path);
+  free(wpath);
+  free(wtmp);
+  return -1;
+}
+
+static HANDLE std_handle(int stream)
+{
+  return GetStdHandle(stream == SD_STDERR ? STD_ERROR_HANDLE
+                                          : STD_OUTPUT_HANDLE);
+}
+
+int sd_is_console(int stream)
+{
+  DWORD mode;
+  HANDLE h = std_handle(stream);
+  return h && h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
+}
+
+int sd_write_stream(int stream, const char *utf8, size_t len)
+{
+  HANDLE h = std_handle(stream);
+  DWORD mode, done;
+  if(!h || h == INVALID_HANDLE_VALUE)
+    return -1;
+  fflush(stream == SD_STDERR ? stderr : stdout);
+  if(GetConsoleMode(h, &mode)) {
+    /* A real console: hand it UTF-16 so every character shows. */
+    int wn;
+    wchar_t *w;
+    if(len == 0)
+      return 0;
+    if(len > 0x7FFFFFFF)
+      len = 0x7FFFFFFF;
+    wn = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
+    if(wn <= 0)
+      return -1;
+    w = sd_xmalloc((size_t)wn * sizeof(wchar_t));
+    MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, w, wn);
+    {
+      int off = 0;
+      while(off < wn) {
+        DWORD chunk = (DWORD)(wn - off > 8192 ? 8192 : wn - off);
+        if(!WriteConsoleW(h, w + off, chunk, &done, NULL) || done == 0) {
+          free(w);
+          return -1;
+        }
+        off += (int)done;
+      }
+    }
+    free(w);
+    return 0;
+  }
+  /* Redirected to a file or a pipe: UTF-8 bytes as they are. */
+  while(len) {
+    DWORD chunk = len > 0x10000000u ? 0x10000000u : (DWORD)len;
+    if(!WriteFile(h, utf8, chunk, &done, NULL) || done == 0)
+      return -1;
+    utf8 += done;
+    len -= done;
+  }
+  return 0;
+}
+
+int sd_console_enable_color(int stream)
+{
+  HANDLE h = std_handle(stream);
+  DWORD mode;
+  if(!GetConsoleMode(h, &mode))
+    return 0;
+  /* ENABLE_VIRTUAL_TERMINAL_PROCESSING (0x4) fails on consoles older than
+   * Windows 10: then we print without colour. */
+  if(mode & 0x4)
+    return 1;
+  return SetConsoleMode(h, mode | 0x4) ? 1 : 0;
+}
+
+sd_time sd_now(void)
+{
+  FILETIME ft;
+  ULARGE_INTEGER u;
+  GetSystemTimeAsFileTime(&ft);
+  u.LowPart = ft.dwLowDateTime;
+  u.HighPart = ft.dwHighDateTime;
+  return sd_time_from_filetime(u.QuadPart);
+}
+
+long sd_monotonic_ms(void)
+{
+  /* GetTickCount wraps after 49 days; differences stay right. */
+  return (long)GetTickCount();
+}
+
+const char *sd_getenv(const char *name)
+{
+  /* Converted once per name; the few names we read live for the run. */
+  static struct { char *name; char *value; } cache[16];
+  static size_t ncache;
+  wchar_t *wname;
+  DWORD n;
+  wchar_t *wval;
+  char *val;
+  size_t i;
+  for(i = 0; i < ncache; i++)
+    if(!strcmp(cache[i].name, name))
+      return cache[i].value;
+  wname = sd_utf8_to_wide(name);
+  if(!wname)
+    return NULL;
+  n = GetEnvironmentVariableW(wname, NULL, 0);
+  if(n == 0) {
+    free(wname);
+    return NULL;
+  }
+  wval = sd_xmalloc((size_t)n * sizeof(wchar_t));
+  if(GetEnvironmentVariableW(wname, wval, n) >= n) {
+    free(wname);
+    free(wval);
+    return NULL;
+  }
+  val = sd_wide_to_utf8(wval);
+  free(wname);
+  free(wval);
+  if(ncache < SD_COUNTOF(cache)) {
+    cache[ncache].name = sd_xstrdup(name);
+    cache[ncache].value = val;
+    ncache++;
+  }
+  return val;
+}
+
+int sd_live_supported(void)
+{
+  return 1;
+}
+
+int sd_read_small_file(const char *path, sd_buf *out, sd_err *err)
+{
+  FILE *fp = sd_fopen(path, "rb");
+  char chunk[4096];
+  size_t n;
+  if(!fp) {
+    set_win_err(err, GetLastError(), "open", path);
+    return -1;
+  }
+  while((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+    sd_buf_put(out, chunk, n);
+    if(out->len > 65536) {
+      fclose(fp);
+      sd_err_set(err, SD_EINVAL, "%s is too large for a password file", path);
+      return -1;
+    }
+  }
+  fclose(fp);
+  while(out->len && (out->data[out->len - 1] == '\n' ||
+                     out->data[out->len - 1] == '\r'))
+    out->data[--out->len] = '\0';
+  return 0;
+}
+
+void sd_os_error_text(uint32_t code, char *out, size_t outsz)
+{
+  wchar_t wbuf[512];
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
+                             FORMAT_MESSAGE_IGNORE_INSERTS,
+                           NULL, code, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
+                           wbuf, (DWORD)SD_COUNTOF(wbuf), NULL);
+  if(n == 0) {
+    snprintf(out, outsz, "Windows error %lu (0x%08lX).", (unsigned long)code,
+             (unsigned long)code);
+    return;
+  }
+  while(n && (wbuf[n - 1] == L'\r' || wbuf[n - 1] == L'\n' ||
+              wbuf[n - 1] == L' '))
+    wbuf[--n] = L'\0';
+  if(WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, out, (int)outsz, NULL, NULL) <= 0)
+    snprintf(out, outsz, "Windows error %lu.", (unsigned long)code);
+}
+
+static DWORD WINAPI watchdog_main(LPVOID arg)
+{
+  static const char msg[] = "srvdoctor: the run took longer than its "
+                            "--timeout and was stopped.\n";
+  DWORD done;
+  Sleep((DWORD)(uintptr_t)arg);
+  WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, sizeof(msg) - 1, &done,
+            NULL);
+  ExitProcess(3);
+  return 0;
+}
+
+void sd_watchdog_start(int seconds)
+{
+  HANDLE t;
+  if(seconds <= 0)
+    return;
+  t = CreateThread(NULL, 64 * 1024, watchdog_main,
+                   (LPVOID)(uintptr_t)((DWORD)seconds * 1000u), 0, NULL);
+  if(t)
+    CloseHandle(t);
+}

@@ -1,0 +1,134 @@
+/* report_json.c - the JSON report, schema_version 1 (see docs/report-format.md). */
+#include "srvdoctor/json.h"
+#include "srvdoctor/report.h"
+
+static void write_finding(sd_jwriter *w, const sd_finding *f)
+{
+  size_t i;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "code");
+  sd_jw_str(w, f->code);
+  sd_jw_key(w, "severity");
+  sd_jw_str(w, sd_severity_name(f->severity));
+  sd_jw_key(w, "title");
+  sd_jw_str(w, f->title);
+  sd_jw_key(w, "message");
+  sd_jw_str(w, f->message ? f->message : "");
+  sd_jw_key(w, "evidence");
+  sd_jw_obj_begin(w);
+  for(i = 0; i < f->nevidence; i++) {
+    const sd_evidence *e = &f->evidence[i];
+    sd_jw_key(w, e->key);
+    if(e->type == SD_EV_INT)
+      sd_jw_int(w, e->num);
+    else if(e->type == SD_EV_BOOL)
+      sd_jw_bool(w, (int)e->num);
+    else
+      sd_jw_str(w, e->str);
+  }
+  sd_jw_obj_end(w);
+  sd_jw_key(w, "remediation");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "summary");
+  sd_jw_str(w, f->summary); /* null when there is nothing to do */
+  sd_jw_key(w, "steps");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < f->nsteps; i++)
+    sd_jw_str(w, f->steps[i]);
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "commands");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < f->ncommands; i++)
+    sd_jw_str(w, f->commands[i]);
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "fixable");
+  sd_jw_bool(w, f->fixable);
+  if(f->target) {
+    sd_jw_key(w, "target");
+    sd_jw_str(w, f->target);
+  }
+  sd_jw_obj_end(w);
+  sd_jw_obj_end(w);
+}
+
+void sd_report_json(const sd_report *r, sd_buf *out)
+{
+  sd_jwriter w;
+  char when[32];
+  size_t i, k;
+  const sd_facts *f = r->facts;
+  sd_jw_init(&w, out);
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "schema_version");
+  sd_jw_int(&w, 1);
+  sd_jw_key(&w, "tool");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "name");
+  sd_jw_str(&w, "srvdoctor");
+  sd_jw_key(&w, "version");
+  sd_jw_str(&w, SD_VERSION);
+  sd_jw_obj_end(&w);
+  sd_jw_key(&w, "source");
+  sd_jw_str(&w, r->source);
+  sd_jw_key(&w, "collected_at");
+  sd_time_format(f ? f->collected_at : SD_TIME_NONE, when);
+  if(when[0])
+    sd_jw_str(&w, when);
+  else
+    sd_jw_null(&w);
+  sd_jw_key(&w, "host");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "name");
+  sd_jw_str(&w, f ? f->host.name : NULL);
+  sd_jw_key(&w, "os");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "name");
+  sd_jw_str(&w, f ? f->os.name : NULL);
+  sd_jw_key(&w, "version");
+  sd_jw_str(&w, f ? f->os.version : NULL);
+  sd_jw_key(&w, "service_pack");
+  sd_jw_str(&w, f ? f->os.service_pack : NULL);
+  sd_jw_key(&w, "arch");
+  sd_jw_str(&w, f ? f->os.arch : NULL);
+  sd_jw_obj_end(&w);
+  sd_jw_key(&w, "elevated");
+  if(f && f->host.elevation_st.state == SD_ST_READ)
+    sd_jw_bool(&w, f->host.elevated && f->host.admin_member);
+  else
+    sd_jw_null(&w);
+  sd_jw_obj_end(&w);
+  sd_jw_key(&w, "status");
+  sd_jw_str(&w, sd_severity_name(r->status));
+  sd_jw_key(&w, "exit_code");
+  sd_jw_int(&w, r->exit_code);
+  sd_jw_key(&w, "modules");
+  sd_jw_arr_begin(&w);
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[i];
+    sd_jw_obj_begin(&w);
+    sd_jw_key(&w, "id");
+    sd_jw_str(&w, m->id);
+    sd_jw_key(&w, "title");
+    sd_jw_str(&w, m->title);
+    sd_jw_key(&w, "applicable");
+    sd_jw_bool(&w, m->applicable);
+    sd_jw_key(&w, "status");
+    sd_jw_str(&w, sd_severity_name(m->status));
+    sd_jw_key(&w, "findings");
+    sd_jw_arr_begin(&w);
+    for(k = 0; k < m->nfindings; k++)
+      write_finding(&w, &m->findings[k]);
+    sd_jw_arr_end(&w);
+    sd_jw_obj_end(&w);
+  }
+  sd_jw_arr_end(&w);
+  sd_jw_key(&w, "timings_ms");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "collect");
+  sd_jw_int(&w, r->collect_ms);
+  sd_jw_key(&w, "analyze");
+  sd_jw_int(&w, r->analyze_ms);
+  sd_jw_obj_end(&w);
+  sd_jw_obj_end(&w);
+  sd_buf_putc(out, '\n');
+}

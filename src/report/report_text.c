@@ -1,0 +1,253 @@
+/* report_text.c - the report a person reads at a console. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/report.h"
+
+#define C_RESET "\x1b[0m"
+#define C_BOLD "\x1b[1m"
+
+static const char *sev_color(sd_severity s)
+{
+  switch(s) {
+  case SD_SEV_CRITICAL: return "\x1b[1;31m";
+  case SD_SEV_WARNING: return "\x1b[1;33m";
+  case SD_SEV_UNKNOWN: return "\x1b[1;35m";
+  case SD_SEV_INFO: return "\x1b[36m";
+  case SD_SEV_OK: return "\x1b[32m";
+  }
+  return "";
+}
+
+static const char *sev_label(sd_severity s)
+{
+  switch(s) {
+  case SD_SEV_CRITICAL: return "CRITICAL";
+  case SD_SEV_WARNING: return "WARNING";
+  case SD_SEV_UNKNOWN: return "UNKNOWN";
+  case SD_SEV_INFO: return "INFO";
+  case SD_SEV_OK: return "OK";
+  }
+  return "UNKNOWN";
+}
+
+/* Copy text from the machine so that it cannot drive the terminal: control
+ * characters (C0, DEL, C1) become visible escapes, invalid UTF-8 becomes
+ * U+FFFD. */
+void sd_text_put_safe(sd_buf *b, const char *s);
+void sd_text_put_safe(sd_buf *b, const char *s)
+{
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  while(*p) {
+    unsigned c = *p;
+    if(c < 0x20 || c == 0x7F) {
+      sd_buf_printf(b, "\\x%02X", c);
+      p++;
+    }
+    else if(c < 0x80) {
+      sd_buf_putc(b, (char)c);
+      p++;
+    }
+    else {
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      size_t k;
+      int ok = len > 1;
+      for(k = 1; ok && k < len; k++)
+        ok = p[k] != 0;
+      if(ok && sd_utf8_valid((const char *)p, len)) {
+        if(len == 2 && c == 0xC2 && p[1] < 0xA0) /* C1 control */
+          sd_buf_printf(b, "\\u%04X", (unsigned)p[1]);
+        else
+          sd_buf_put(b, (const char *)p, len);
+        p += len;
+      }
+      else {
+        sd_buf_puts(b, "\xEF\xBF\xBD");
+        p++;
+      }
+    }
+  }
+}
+
+static void put_sev(sd_buf *b, const sd_report_style *st, sd_severity s)
+{
+  if(st->color)
+    sd_buf_puts(b, sev_color(s));
+  sd_buf_printf(b, "[%s]", sev_label(s));
+  if(st->color)
+    sd_buf_puts(b, C_RESET);
+}
+
+static void put_evidence(sd_buf *b, const sd_finding *f)
+{
+  size_t i;
+  if(!f->nevidence)
+    return;
+  sd_buf_puts(b, "    Evidence:\n");
+  for(i = 0; i < f->nevidence; i++) {
+    const sd_evidence *e = &f->evidence[i];
+    sd_buf_puts(b, "      ");
+    sd_text_put_safe(b, e->key);
+    sd_buf_puts(b, ": ");
+    if(e->type == SD_EV_INT)
+      sd_buf_printf(b, "%lld", (long long)e->num);
+    else if(e->type == SD_EV_BOOL)
+      sd_buf_puts(b, e->num ? "yes" : "no");
+    else
+      sd_text_put_safe(b, e->str);
+    sd_buf_putc(b, '\n');
+  }
+}
+
+static void put_finding(sd_buf *b, const sd_report_style *st,
+                        const sd_finding *f)
+{
+  size_t i;
+  int detail = f->severity != SD_SEV_OK || st->verbose;
+  sd_buf_puts(b, "  ");
+  put_sev(b, st, f->severity);
+  sd_buf_putc(b, ' ');
+  if(st->color)
+    sd_buf_puts(b, C_BOLD);
+  sd_text_put_safe(b, f->code);
+  if(st->color)
+    sd_buf_puts(b, C_RESET);
+  sd_buf_puts(b, ": ");
+  sd_text_put_safe(b, f->title);
+  sd_buf_putc(b, '\n');
+  if(f->message && *f->message) {
+    sd_buf_puts(b, "    ");
+    sd_text_put_safe(b, f->message);
+    sd_buf_putc(b, '\n');
+  }
+  if(!detail)
+    return;
+  put_evidence(b, f);
+  if(f->summary) {
+    sd_buf_puts(b, "    What to do: ");
+    sd_text_put_safe(b, f->summary);
+    sd_buf_putc(b, '\n');
+  }
+  for(i = 0; i < f->nsteps; i++) {
+    sd_buf_printf(b, "      %u. ", (unsigned)(i + 1));
+    sd_text_put_safe(b, f->steps[i]);
+    sd_buf_putc(b, '\n');
+  }
+  if(f->ncommands) {
+    sd_buf_puts(b, "    Commands:\n");
+    for(i = 0; i < f->ncommands; i++) {
+      sd_buf_puts(b, "      ");
+      sd_text_put_safe(b, f->commands[i]);
+      sd_buf_putc(b, '\n');
+    }
+  }
+  if(f->fixable) {
+    sd_buf_puts(b, "    srvdoctor can do this for you: srvdoctor fix ");
+    sd_text_put_safe(b, f->code);
+    if(f->target) {
+      sd_buf_puts(b, " --target ");
+      sd_text_put_safe(b, f->target);
+    }
+    sd_buf_puts(b, " (add --yes to act; without it you see what it would do)\n");
+  }
+  sd_buf_puts(b, "    More: srvdoctor explain ");
+  sd_text_put_safe(b, f->code);
+  sd_buf_putc(b, '\n');
+}
+
+void sd_report_text(const sd_report *r, const sd_report_style *st,
+                    sd_buf *b)
+{
+  const sd_facts *f = r->facts;
+  size_t counts[5] = {0, 0, 0, 0, 0};
+  size_t i, k, done = 0;
+  char when[32];
+  unsigned char *printed;
+  for(i = 0; i < r->nmodules; i++)
+    for(k = 0; k < r->modules[i].nfindings; k++)
+      counts[r->modules[i].findings[k].severity]++;
+
+  sd_buf_puts(b, "srvdoctor " SD_VERSION " - ");
+  sd_text_put_safe(b, f && f->host.name ? f->host.name : "unknown host");
+  if(f && f->os.name) {
+    sd_buf_puts(b, " (");
+    sd_text_put_safe(b, f->os.name);
+    if(f->os.version) {
+      sd_buf_putc(b, ' ');
+      sd_text_put_safe(b, f->os.version);
+    }
+    if(f->os.service_pack && *f->os.service_pack) {
+      sd_buf_puts(b, " ");
+      sd_text_put_safe(b, f->os.service_pack);
+    }
+    if(f->os.arch) {
+      sd_buf_puts(b, ", ");
+      sd_text_put_safe(b, f->os.arch);
+    }
+    sd_buf_putc(b, ')');
+  }
+  sd_buf_putc(b, '\n');
+  sd_time_format(f ? f->collected_at : SD_TIME_NONE, when);
+  sd_buf_printf(b, "Facts: %s, collected %s\n",
+                sd_streq(r->source, "snapshot") ? "from a snapshot"
+                                                 : "from this machine",
+                when[0] ? when : "at an unknown time");
+  sd_buf_puts(b, "Verdict: ");
+  if(st->color)
+    sd_buf_puts(b, sev_color(r->status));
+  sd_buf_puts(b, sev_label(r->status));
+  if(st->color)
+    sd_buf_puts(b, C_RESET);
+  sd_buf_printf(b, " (exit code %d) - %u critical, %u warning, %u unknown, "
+                "%u info, %u ok\n", r->exit_code,
+                (unsigned)counts[SD_SEV_CRITICAL],
+                (unsigned)counts[SD_SEV_WARNING],
+                (unsigned)counts[SD_SEV_UNKNOWN],
+                (unsigned)counts[SD_SEV_INFO], (unsigned)counts[SD_SEV_OK]);
+
+  /* Modules most severe first; equal ones in table order. */
+  printed = sd_xcalloc(r->nmodules ? r->nmodules : 1, 1);
+  while(done < r->nmodules) {
+    size_t best = 0;
+    int found = 0;
+    for(i = 0; i < r->nmodules; i++) {
+      if(printed[i])
+        continue;
+      if(!found || sd_severity_rank(r->modules[i].status) >
+                       sd_severity_rank(r->modules[best].status)) {
+        best = i;
+        found = 1;
+      }
+    }
+    printed[best] = 1;
+    done++;
+    {
+      const sd_module_result *m = &r->modules[best];
+      int shown = 0;
+      if(st->quiet && sd_severity_rank(m->status) == 0)
+        continue;
+      sd_buf_puts(b, "\n");
+      if(st->color)
+        sd_buf_puts(b, C_BOLD);
+      sd_text_put_safe(b, m->title);
+      sd_buf_puts(b, " (");
+      sd_text_put_safe(b, m->id);
+      sd_buf_puts(b, ")");
+      if(st->color)
+        sd_buf_puts(b, C_RESET);
+      sd_buf_puts(b, ": ");
+      put_sev(b, st, m->status);
+      if(!m->applicable)
+        sd_buf_puts(b, " - does not apply to this machine");
+      sd_buf_putc(b, '\n');
+      for(k = 0; k < m->nfindings; k++) {
+        if(st->quiet && sd_severity_rank(m->findings[k].severity) == 0)
+          continue;
+        put_finding(b, st, &m->findings[k]);
+        shown++;
+      }
+      (void)shown;
+    }
+  }
+  free(printed);
+}

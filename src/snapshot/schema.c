@@ -1,0 +1,373 @@
+/* schema.c - the table engine behind the snapshot format: writes a struct
+ * as a JSON object field by field, and reads it back strictly (wrong types,
+ * unknown keys and out-of-range numbers are refused with their position). */
+#include "schema_internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- writing ---- */
+
+static void write_fstate(sd_jwriter *w, const sd_fstate *st)
+{
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "state");
+  sd_jw_str(w, sd_state_name(st->state));
+  if(st->error) {
+    sd_jw_key(w, "error");
+    sd_jw_uint(w, st->error);
+  }
+  if(st->why) {
+    sd_jw_key(w, "why");
+    sd_jw_str(w, st->why);
+  }
+  sd_jw_obj_end(w);
+}
+
+static void write_field(sd_jwriter *w, const sd_field *fd, const char *p)
+{
+  switch(fd->type) {
+  case SD_F_STR:
+    sd_jw_str(w, *(const char *const *)p);
+    break;
+  case SD_F_BOOL:
+    sd_jw_bool(w, *(const int *)p);
+    break;
+  case SD_F_INT:
+    sd_jw_int(w, *(const int *)p);
+    break;
+  case SD_F_UINT:
+    sd_jw_uint(w, *(const unsigned *)p);
+    break;
+  case SD_F_U32:
+    sd_jw_uint(w, *(const uint32_t *)p);
+    break;
+  case SD_F_U64:
+    sd_jw_uint(w, *(const uint64_t *)p);
+    break;
+  case SD_F_I64:
+    sd_jw_int(w, *(const int64_t *)p);
+    break;
+  case SD_F_TIME: {
+    sd_time t = *(const sd_time *)p;
+    char buf[32];
+    sd_time_format(t, buf);
+    if(t == SD_TIME_NONE || !buf[0])
+      sd_jw_null(w);
+    else
+      sd_jw_str(w, buf);
+    break;
+  }
+  case SD_F_FSTATE:
+    write_fstate(w, (const sd_fstate *)p);
+    break;
+  case SD_F_ENUM: {
+    int v = *(const int *)p;
+    if(v >= 0 && (size_t)v < fd->nnames)
+      sd_jw_str(w, fd->names[v]);
+    else
+      sd_jw_str(w, fd->names[0]);
+    break;
+  }
+  case SD_F_OBJ:
+    sd_schema_write(w, fd->sub, p);
+    break;
+  case SD_F_LIST: {
+    const char *items = *(const char *const *)p;
+    size_t count = *(const size_t *)(p + sizeof(void *));
+    size_t i;
+    sd_jw_arr_begin(w);
+    for(i = 0; i < count; i++)
+      sd_schema_write(w, fd->sub, items + i * fd->sub->size);
+    sd_jw_arr_end(w);
+    break;
+  }
+  case SD_F_STRLIST: {
+    const char *const *items = *(const char *const *const *)p;
+    size_t count = *(const size_t *)(p + sizeof(void *));
+    size_t i;
+    sd_jw_arr_begin(w);
+    for(i = 0; i < count; i++)
+      sd_jw_str(w, items[i]);
+    sd_jw_arr_end(w);
+    break;
+  }
+  }
+}
+
+void sd_schema_write(sd_jwriter *w, const sd_schema *s, const void *obj)
+{
+  size_t i;
+  sd_jw_obj_begin(w);
+  for(i = 0; i < s->nfields; i++) {
+    sd_jw_key(w, s->fields[i].key);
+    write_field(w, &s->fields[i], (const char *)obj + s->fields[i].off);
+  }
+  sd_jw_obj_end(w);
+}
+
+void sd_schema_defaults(const sd_schema *s, void *obj)
+{
+  size_t i;
+  for(i = 0; i < s->nfields; i++) {
+    const sd_field *fd = &s->fields[i];
+    char *p = (char *)obj + fd->off;
+    if(fd->type == SD_F_TIME)
+      *(sd_time *)p = SD_TIME_NONE;
+    else if(fd->type == SD_F_OBJ)
+      sd_schema_defaults(fd->sub, p);
+  }
+}
+
+/* ---- reading ---- */
+
+static int next(sd_snapctx *c, sd_jtoken *t)
+{
+  return sd_jr_next(c->r, t);
+}
+
+static const char *type_word(sd_jtype t)
+{
+  switch(t) {
+  case SD_JT_OBJ_BEGIN: return "an object";
+  case SD_JT_ARR_BEGIN: return "an array";
+  case SD_JT_STRING: return "a string";
+  case SD_JT_NUMBER: return "a number";
+  case SD_JT_TRUE:
+  case SD_JT_FALSE: return "a boolean";
+  case SD_JT_NULL: return "null";
+  default: return "something else";
+  }
+}
+
+static int wrong(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
+                 const char *key, const char *want)
+{
+  return sd_jr_fail(c->r, t, "\"%s\" of %s must be %s, not %s", key, s->what,
+                    want, type_word(t->type));
+}
+
+static int read_int(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
+                    const char *key, int64_t lo, int64_t hi, int64_t *out)
+{
+  if(t->type != SD_JT_NUMBER || !t->is_int)
+    return wrong(c, t, s, key, "an integer");
+  if(t->i64 < lo || t->i64 > hi)
+    return sd_jr_fail(c->r, t, "\"%s\" of %s is out of range", key, s->what);
+  *out = t->i64;
+  return 0;
+}
+
+static int read_fstate(sd_snapctx *c, const sd_jtoken *first,
+                       const sd_schema *s, const char *key, sd_fstate *st)
+{
+  sd_jtoken t;
+  int have_state = 0;
+  if(first->type != SD_JT_OBJ_BEGIN)
+    return wrong(c, first, s, key, "an object with \"state\"");
+  for(;;) {
+    if(next(c, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      break;
+    if(!strcmp(t.str, "state")) {
+      if(next(c, &t))
+        return -1;
+      if(t.type != SD_JT_STRING || sd_state_parse(t.str, &st->state))
+        return sd_jr_fail(c->r, &t, "\"state\" of \"%s\" must be one of "
+                          "not_collected, read, absent, unreadable", key);
+      have_state = 1;
+    }
+    else if(!strcmp(t.str, "error")) {
+      int64_t v;
+      if(next(c, &t))
+        return -1;
+      if(read_int(c, &t, s, "error", 0, UINT32_MAX, &v))
+        return -1;
+      st->error = (uint32_t)v;
+    }
+    else if(!strcmp(t.str, "why")) {
+      if(next(c, &t))
+        return -1;
+      if(t.type == SD_JT_NULL)
+        st->why = NULL;
+      else if(t.type == SD_JT_STRING)
+        st->why = sd_arena_strndup(c->arena, t.str, t.len);
+      else
+        return wrong(c, &t, s, "why", "a string");
+    }
+    else {
+      return sd_jr_fail(c->r, &t, "unknown key \"%s\" in the state of \"%s\"",
+                        t.str, key);
+    }
+  }
+  if(!have_state)
+    return sd_jr_fail(c->r, first, "the state of \"%s\" has no \"state\"", key);
+  return 0;
+}
+
+static int read_value(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
+                      const sd_field *fd, char *p)
+{
+  int64_t v;
+  switch(fd->type) {
+  case SD_F_STR:
+    if(t->type == SD_JT_NULL)
+      *(const char **)p = NULL;
+    else if(t->type == SD_JT_STRING)
+      *(const char **)p = sd_arena_strndup(c->arena, t->str, t->len);
+    else
+      return wrong(c, t, s, fd->key, "a string or null");
+    return 0;
+  case SD_F_BOOL:
+    if(t->type == SD_JT_TRUE)
+      *(int *)p = 1;
+    else if(t->type == SD_JT_FALSE)
+      *(int *)p = 0;
+    else
+      return wrong(c, t, s, fd->key, "true or false");
+    return 0;
+  case SD_F_INT:
+    if(read_int(c, t, s, fd->key, INT_MIN, INT_MAX, &v))
+      return -1;
+    *(int *)p = (int)v;
+    return 0;
+  case SD_F_UINT:
+    if(read_int(c, t, s, fd->key, 0, UINT_MAX, &v))
+      return -1;
+    *(unsigned *)p = (unsigned)v;
+    return 0;
+  case SD_F_U32:
+    if(read_int(c, t, s, fd->key, 0, UINT32_MAX, &v))
+      return -1;
+    *(uint32_t *)p = (uint32_t)v;
+    return 0;
+  case SD_F_U64:
+    if(read_int(c, t, s, fd->key, 0, INT64_MAX, &v))
+      return -1;
+    *(uint64_t *)p = (uint64_t)v;
+    return 0;
+  case SD_F_I64:
+    if(read_int(c, t, s, fd->key, INT64_MIN, INT64_MAX, &v))
+      return -1;
+    *(int64_t *)p = v;
+    return 0;
+  case SD_F_TIME:
+    if(t->type == SD_JT_NULL) {
+      *(sd_time *)p = SD_TIME_NONE;
+      return 0;
+    }
+    if(t->type != SD_JT_STRING || sd_time_parse(t->str, (sd_time *)p))
+      return sd_jr_fail(c->r, t, "\"%s\" of %s must be a UTC time like "
+                        "\"2026-11-26T08:00:00Z\" or null", fd->key, s->what);
+    return 0;
+  case SD_F_FSTATE:
+    return read_fstate(c, t, s, fd->key, (sd_fstate *)p);
+  case SD_F_ENUM: {
+    size_t i;
+    if(t->type == SD_JT_STRING) {
+      for(i = 0; i < fd->nnames; i++) {
+        if(!strcmp(t->str, fd->names[i])) {
+          *(int *)p = (int)i;
+          return 0;
+        }
+      }
+    }
+    return sd_jr_fail(c->r, t, "\"%s\" of %s must be one of the names "
+                      "listed in docs/snapshot.md", fd->key, s->what);
+  }
+  case SD_F_OBJ:
+    if(t->type != SD_JT_OBJ_BEGIN)
+      return wrong(c, t, s, fd->key, "an object");
+    return sd_schema_read_object(c, fd->sub, p);
+  case SD_F_LIST: {
+    char **items = (char **)p;
+    size_t *count = (size_t *)(p + sizeof(void *));
+    size_t *cap = count + 1;
+    sd_jtoken it;
+    if(t->type != SD_JT_ARR_BEGIN)
+      return wrong(c, t, s, fd->key, "an array");
+    if(*count)
+      return sd_jr_fail(c->r, t, "\"%s\" appears twice", fd->key);
+    for(;;) {
+      char *item;
+      if(next(c, &it))
+        return -1;
+      if(it.type == SD_JT_ARR_END)
+        return 0;
+      if(it.type != SD_JT_OBJ_BEGIN)
+        return sd_jr_fail(c->r, &it, "items of \"%s\" must be objects",
+                          fd->key);
+      *items = sd_grow(*items, cap, *count, fd->sub->size);
+      item = *items + *count * fd->sub->size;
+      (*count)++;
+      memset(item, 0, fd->sub->size);
+      sd_schema_defaults(fd->sub, item);
+      if(sd_schema_read_object(c, fd->sub, item))
+        return -1;
+    }
+  }
+  case SD_F_STRLIST: {
+    const char ***items = (const char ***)p;
+    size_t *count = (size_t *)(p + sizeof(void *));
+    size_t *cap = count + 1;
+    sd_jtoken it;
+    if(t->type != SD_JT_ARR_BEGIN)
+      return wrong(c, t, s, fd->key, "an array of strings");
+    for(;;) {
+      if(next(c, &it))
+        return -1;
+      if(it.type == SD_JT_ARR_END)
+        return 0;
+      if(it.type != SD_JT_STRING)
+        return sd_jr_fail(c->r, &it, "items of \"%s\" must be strings",
+                          fd->key);
+      *items = sd_grow(*items, cap, *count, sizeof(char *));
+      (*items)[(*count)++] = sd_arena_strndup(c->arena, it.str, it.len);
+    }
+  }
+  }
+  return -1;
+}
+
+int sd_schema_read_field(sd_snapctx *c, const sd_schema *s, const sd_field *fd,
+                         void *obj)
+{
+  sd_jtoken t;
+  if(next(c, &t))
+    return -1;
+  return read_value(c, &t, s, fd, (char *)obj + fd->off);
+}
+
+int sd_schema_read_object(sd_snapctx *c, const sd_schema *s, void *obj)
+{
+  sd_jtoken t;
+  size_t hint = 0;
+  for(;;) {
+    const sd_field *fd = NULL;
+    size_t i;
+    if(next(c, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return 0;
+    /* Fields usually come in table order: try the expected one first. */
+    if(hint < s->nfields && !strcmp(s->fields[hint].key, t.str)) {
+      fd = &s->fields[hint];
+      hint++;
+    }
+    else {
+      for(i = 0; i < s->nfields; i++) {
+        if(!strcmp(s->fields[i].key, t.str)) {
+          fd = &s->fields[i];
+          hint = i + 1;
+          break;
+        }
+      }
+    }
+    if(!fd)
+      return sd_jr_fail(c->r, &t, "unknown key \"%s\" in %s", t.str, s->what);
+    if(sd_schema_read_field(c, s, fd, obj))
+      return -1;
+  }
+}
