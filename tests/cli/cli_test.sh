@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Command-line contract of the native build: exit codes, one-sentence errors
+# on stderr, data on stdout, atomic -o.  Usage: cli_test.sh SRVDOCTOR SRC_DIR
+set -u
+BIN=$1
+SRC=$2
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect RC ARGS...: run, compare the exit code, keep stdout/stderr.
+expect() {
+  local want=$1
+  shift
+  "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "srvdoctor $* exited $rc, expected $want"; fi
+}
+one_line_err() {
+  local n
+  n=$(wc -l <"$tmp/err")
+  if [ "$n" -eq 1 ] && grep -q '^srvdoctor: ' "$tmp/err"; then ok; else bad "stderr is not one sentence: $(cat "$tmp/err")"; fi
+}
+stdout_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1'"; fi; }
+stdout_empty() { if [ ! -s "$tmp/out" ]; then ok; else bad "stdout not empty"; fi; }
+
+FIX="$SRC/tests/fixtures/host/elevated.json"
+
+for h in --help -h -? /? help; do
+  expect 0 $h; stdout_has "Usage:"
+done
+expect 0 --version; stdout_has "srvdoctor [0-9]"
+expect 0 list; stdout_has "HOST-NOT-ELEVATED"
+expect 0 explain HOST-NOT-ELEVATED; stdout_has "Run as administrator"
+expect 0 explain host-not-elevated; stdout_has "HOST-NOT-ELEVATED"
+expect 3 explain NO-SUCH-CODE; one_line_err; stdout_empty
+expect 3 explain; one_line_err
+expect 3 --bogus; one_line_err; stdout_empty
+expect 3 check --format xml --from "$FIX"; one_line_err
+expect 3 check --only nosuchmodule --from "$FIX"; one_line_err
+expect 3 check --stuck-after abc --from "$FIX"; one_line_err
+expect 3 check --ws-ratio 2 --from "$FIX"; one_line_err
+expect 3 check --from; one_line_err
+expect 3 frobnicate; one_line_err
+
+# Live collection is Windows-only: one sentence pointing at --from.
+expect 3 check; one_line_err; grep -q -- '--from' "$tmp/err" && ok || bad "no --from hint"
+expect 3 collect; one_line_err
+expect 3; one_line_err
+
+# Snapshot analysis.
+expect 0 check --from "$FIX"; stdout_has "Verdict: OK"
+expect 0 --from "$FIX" --format json
+if jq -e '.schema_version == 1 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
+expect 3 --from /nonexistent.json; one_line_err
+printf '{"schema_version": 1, "kind": "srvdoctor-snapshot", "host": {"elevated": "yes"}}' >"$tmp/typed.json"
+expect 3 --from "$tmp/typed.json"; one_line_err; grep -q 'line 1, column' "$tmp/err" && ok || bad "no position"
+printf '\xff\xfe{}' >"$tmp/utf16.json"
+expect 3 --from "$tmp/utf16.json"; one_line_err
+head -c 100 "$FIX" >"$tmp/trunc.json"
+expect 3 --from "$tmp/trunc.json"; one_line_err
+python3 -c "print('{\"schema_version\":1,\"kind\":\"srvdoctor-snapshot\",\"host\":' + '['*100000 + ']'*100000 + '}')" >"$tmp/deep.json"
+expect 3 --from "$tmp/deep.json"; one_line_err
+
+# -o writes atomically and replaces; a failed write leaves nothing behind.
+expect 0 --from "$FIX" --format json -o "$tmp/r.json"; stdout_empty
+jq -e .status "$tmp/r.json" >/dev/null && ok || bad "report file not JSON"
+echo old >"$tmp/r2.json"
+expect 0 --from "$FIX" -o "$tmp/r2.json"
+grep -q "Verdict: OK" "$tmp/r2.json" && ok || bad "report not replaced"
+expect 3 --from "$FIX" -o "$tmp/nodir/r.json"; one_line_err
+[ ! -e "$tmp/nodir" ] && ok || bad "partial output left"
+mkdir "$tmp/isdir" && touch "$tmp/isdir/keep"
+expect 3 --from "$FIX" -o "$tmp/isdir"; one_line_err
+[ -f "$tmp/isdir/keep" ] && [ -z "$(ls "$tmp" | grep '\.tmp$')" ] && ok || bad "temporary file left or target damaged"
+ls "$tmp"/*.tmp >/dev/null 2>&1 && bad "temporary files left: $(ls "$tmp")" || ok
+
+# Colour: never when redirected or with NO_COLOR.
+expect 0 --from "$FIX"
+grep -q $'\x1b' "$tmp/out" && bad "colour in redirected output" || ok
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
