@@ -32,6 +32,34 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
   int fd = -1;
   unsigned attempt;
   size_t off = 0;
+  struct stat st;
+  /* A device or a pipe (/dev/null, /dev/stdout) is written in place: there
+   * is no file to replace.  A folder is refused. */
+  if(stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    free(tmp);
+    if(S_ISDIR(st.st_mode)) {
+      sd_err_set(err, SD_EINVAL, "%s is a folder, not a file", path);
+      return -1;
+    }
+    fd = open(path, O_WRONLY);
+    if(fd < 0) {
+      set_errno_err(err, "open", path);
+      return -1;
+    }
+    while(off < len) {
+      ssize_t n = write(fd, data + off, len - off);
+      if(n < 0) {
+        if(errno == EINTR)
+          continue;
+        set_errno_err(err, "write", path);
+        close(fd);
+        return -1;
+      }
+      off += (size_t)n;
+    }
+    close(fd);
+    return 0;
+  }
   /* A name nobody else uses: our pid plus a counter, created exclusively. */
   for(attempt = 0; attempt < 100; attempt++) {
     snprintf(tmp, plen + 32, "%s.%ld.%u.tmp", path, (long)getpid(), attempt);

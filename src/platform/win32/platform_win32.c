@@ -46,6 +46,40 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     sd_err_set(err, SD_EINVAL, "the path %s is not valid UTF-8", path);
     return -1;
   }
+  {
+    /* A device (NUL, CON) or a pipe is written in place; a folder is
+     * refused.  Only regular files are replaced through a temporary. */
+    DWORD attr = GetFileAttributesW(wpath);
+    if(attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+      sd_err_set(err, SD_EINVAL, "%s is a folder, not a file", path);
+      free(wpath);
+      return -1;
+    }
+    h = CreateFileW(wpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    NULL, OPEN_EXISTING, 0, NULL);
+    if(h != INVALID_HANDLE_VALUE) {
+      DWORD type = GetFileType(h);
+      if(type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE) {
+        int ok = 1;
+        while(ok && off < len) {
+          DWORD chunk = len - off > 0x10000000u ? 0x10000000u
+                                                : (DWORD)(len - off);
+          ok = WriteFile(h, data + off, chunk, &written, NULL) && written;
+          off += written;
+        }
+        code = GetLastError();
+        CloseHandle(h);
+        free(wpath);
+        if(!ok) {
+          set_win_err(err, code, "write", path);
+          return -1;
+        }
+        return 0;
+      }
+      CloseHandle(h);
+      h = INVALID_HANDLE_VALUE;
+    }
+  }
   n = strlen(path);
   tmp = sd_xmalloc(n + 40);
   for(attempt = 0; attempt < 100; attempt++) {
