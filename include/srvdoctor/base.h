@@ -11,8 +11,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define SD_VPRINTF(a) __attribute__((format(printf, a, 0)))
 #else
 #define SD_PRINTF(a, b)
+#define SD_VPRINTF(a)
 #endif
 
 #define SD_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,7 +41,7 @@ void sd_buf_put(sd_buf *b, const char *s, size_t n);
 void sd_buf_puts(sd_buf *b, const char *s);
 void sd_buf_putc(sd_buf *b, char c);
 void sd_buf_printf(sd_buf *b, const char *fmt, ...) SD_PRINTF(2, 3);
-void sd_buf_vprintf(sd_buf *b, const char *fmt, va_list ap);
+void sd_buf_vprintf(sd_buf *b, const char *fmt, va_list ap) SD_VPRINTF(2);
 /* Take the buffer's memory; the buffer is empty afterwards. */
 char *sd_buf_take(sd_buf *b);
 
@@ -56,7 +58,7 @@ void *sd_arena_alloc(sd_arena *a, size_t n); /* zeroed, 8-byte aligned */
 char *sd_arena_strdup(sd_arena *a, const char *s); /* NULL stays NULL */
 char *sd_arena_strndup(sd_arena *a, const char *s, size_t n);
 char *sd_arena_printf(sd_arena *a, const char *fmt, ...) SD_PRINTF(2, 3);
-char *sd_arena_vprintf(sd_arena *a, const char *fmt, va_list ap);
+char *sd_arena_vprintf(sd_arena *a, const char *fmt, va_list ap) SD_VPRINTF(2);
 
 /* ---- time: seconds since 1970-01-01 UTC; SD_TIME_NONE = not known ---- */
 typedef int64_t sd_time;

@@ -15,6 +15,7 @@ void sd_outs(const char *s)
   sd_out(s, strlen(s));
 }
 
+static void to_stderr(const char *fmt, va_list ap) SD_VPRINTF(1);
 static void to_stderr(const char *fmt, va_list ap)
 {
   sd_buf b;
