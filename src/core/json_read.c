@@ -130,6 +130,8 @@ static unsigned jr_col(const sd_jreader *r, uint64_t off)
 }
 
 static void jr_verr(sd_jreader *r, unsigned line, unsigned col,
+                    const char *fmt, va_list ap) SD_VPRINTF(4);
+static void jr_verr(sd_jreader *r, unsigned line, unsigned col,
                     const char *fmt, va_list ap)
 {
   if(r->failed)
@@ -709,7 +711,8 @@ static uint32_t jr_hash(const char *s, size_t n, uint32_t seed)
 static int jr_key_eq(const sd_jreader *r, const jr_entry *e, uint32_t h,
                      const char *k, size_t n)
 {
-  return e->hash == h && e->len == n && !memcmp(r->kb + e->off, k, n);
+  return e->hash == h && e->len == n &&
+         (!n || !memcmp(r->kb + e->off, k, n));
 }
 
 /* Give the innermost object f a table of cap slots holding its entries. */

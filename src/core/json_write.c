@@ -171,7 +171,11 @@ static void jw_end(sd_jwriter *w, char c)
 {
   if(w->depth <= 0)
     return; /* unbalanced call: ignored */
-  w->after_key = 0;
+  if(w->after_key) {
+    /* a key without a value: keep the output valid */
+    sd_buf_put(w->out, "null", 4);
+    w->after_key = 0;
+  }
   w->depth--;
   if(!w->first[w->depth + 1] && !w->compact)
     jw_newline(w);
