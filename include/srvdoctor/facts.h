@@ -91,12 +91,13 @@ typedef struct sd_process {
   uint32_t threads;
   uint32_t session;
   sd_sample *samples;     /* repeated readings (vmwp.exe), may be NULL */
-  size_t nsamples;
+  size_t nsamples, cap_samples; /* a list: items, count, cap */
 } sd_process;
 
 typedef struct sd_process_list {
   sd_fstate st;
   const char *method;     /* "NtQuerySystemInformation", "EnumProcesses" */
+  uint32_t inaccessible;  /* processes seen but not readable (no rights) */
   sd_process *items;
   size_t count, cap;
 } sd_process_list;
@@ -141,10 +142,23 @@ typedef struct sd_hotfix {
   sd_time installed_at;
 } sd_hotfix;
 
+/* One route looked at for one update, whatever it found: read (the route
+ * reported the update: see items), absent (looked, not there) or
+ * unreadable (why says so).  So "not installed" can be told apart from
+ * "could not look". */
+typedef struct sd_hotfix_probe {
+  const char *id;         /* "KB974571" */
+  const char *source;     /* same names as sd_hotfix.source */
+  const char *detail;     /* where it looked */
+  sd_fstate st;
+} sd_hotfix_probe;
+
 typedef struct sd_hotfix_list {
   sd_fstate st;
   sd_hotfix *items;
   size_t count, cap;
+  sd_hotfix_probe *probes;
+  size_t nprobes, cap_probes;
 } sd_hotfix_list;
 
 typedef struct sd_msi_patch {

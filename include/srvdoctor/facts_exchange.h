@@ -1,10 +1,178 @@
-/* facts_exchange.h - facts of the exchange module (owned by that module).
- * Included by facts.h; may use the shared types declared there. */
+/* facts_exchange.h - facts of the exchange-sp2 module (owned by that module).
+ * Included by facts.h; may use the shared types declared there.
+ *
+ * Three groups of facts:
+ *   - this machine's Exchange installation (registry, ExSetup.exe, Windows
+ *     Installer), read by src/collect/win32/exchange.c;
+ *   - the running user's token groups, read by the same collector;
+ *   - Active Directory, read over LDAP by src/collect/win32/ldap.c.
+ * The MSI patches and pending-reboot flags live in the shared lists of
+ * sd_facts (msi_patches, reboot).
+ *
+ * Numbers that may be missing use -1 for "not read" (their sd_fstate says
+ * why).  Versions are kept as the text Windows gave ("8.1.240.6"); the check
+ * parses them. */
 #ifndef SRVDOCTOR_FACTS_EXCHANGE_H
 #define SRVDOCTOR_FACTS_EXCHANGE_H
 
+/* The Windows Installer product code shared by every Exchange 2007 build. */
+#define SD_EXCH2007_PRODUCT_CODE "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}"
+
+/* One role key under HKLM\SOFTWARE\Microsoft\Exchange\v8.0. */
+typedef struct sd_exch_role {
+  const char *name;               /* "MailboxRole", "AdminTools", ... */
+  sd_fstate version_st;           /* ConfiguredVersion */
+  const char *configured_version;
+  const char *unpacked_version;   /* UnpackedVersion, NULL when absent */
+  sd_fstate action_st;            /* Action: read = present (failed setup) */
+  const char *action;             /* "Install", "Upgrade", ... */
+  sd_fstate watermark_st;         /* Watermark: read = present */
+  const char *watermark;
+} sd_exch_role;
+
+/* A SID with the attributes it has in a token. */
+typedef struct sd_exch_sid {
+  const char *sid;                /* "S-1-5-21-...-512" */
+  int enabled;                    /* SE_GROUP_ENABLED */
+  int deny_only;                  /* SE_GROUP_USE_FOR_DENY_ONLY (UAC) */
+} sd_exch_sid;
+
+/* An AD object whose objectVersion matters (organization, MESO). */
+typedef struct sd_ad_object {
+  const char *dn;
+  sd_fstate version_st;           /* objectVersion */
+  int64_t object_version;         /* -1 when not read */
+} sd_ad_object;
+
+/* What one domain controller said, and whether it could be asked. */
+typedef struct sd_ad_facts {
+  /* read: a DC answered and the bind worked; unreadable: why not (no DC
+   * located, connection refused, timed out, bind refused) */
+  sd_fstate st;
+  const char *dc;                 /* host[:port] that was queried */
+  const char *dc_source;          /* "option" (--dc) or "located" */
+  const char *bind_method;        /* "negotiate-logon", "negotiate", "simple" */
+  const char *bind_user;          /* NULL for the current logon */
+  int64_t elapsed_ms;             /* time the AD collection took */
+
+  /* rootDSE */
+  sd_fstate rootdse_st;
+  const char *dns_host_name;
+  const char *ds_service_name;
+  const char *default_nc;
+  const char *config_nc;
+  const char *schema_nc;
+  const char *root_domain_nc;
+  int forest_level;               /* forestFunctionality, -1 unknown */
+  int domain_level;               /* domainFunctionality */
+  int dc_level;                   /* domainControllerFunctionality */
+  const char *is_synchronized;    /* "TRUE", "FALSE", NULL unknown */
+  const char *is_gc_ready;        /* "TRUE", "FALSE", NULL unknown */
+  sd_time dc_time;                /* currentTime */
+
+  /* rangeUpper of CN=ms-Exch-Schema-Version-Pt,<schema NC>;
+   * absent = the schema was never extended for Exchange */
+  sd_fstate schema_st;
+  int64_t schema_version;
+
+  /* organization containers under CN=Microsoft Exchange,CN=Services,<config>
+   * (read with no items = no organization) */
+  sd_fstate org_st;
+  sd_ad_object *orgs;
+  size_t norgs, cap_orgs;
+
+  /* Microsoft Exchange System Objects containers of the default domain */
+  sd_fstate meso_st;
+  sd_ad_object *mesos;
+  size_t nmesos, cap_mesos;
+
+  /* schema master (fSMORoleOwner of the schema NC) */
+  sd_fstate fsmo_st;
+  const char *fsmo_owner;         /* DN of its NTDS Settings object */
+  const char *fsmo_site;          /* site name taken from that DN */
+  sd_fstate fsmo_server_st;       /* the server object */
+  const char *fsmo_dns_host;
+  const char *fsmo_computer_dn;   /* serverReference */
+  const char *fsmo_domain;        /* DNS domain of the computer object */
+  sd_fstate fsmo_os_st;           /* operatingSystem* of the computer */
+  const char *fsmo_os;
+  const char *fsmo_os_version;    /* "5.2 (3790)" */
+  const char *fsmo_os_sp;         /* "Service Pack 2" */
+  sd_fstate fsmo_reach_st;        /* read: it answered an LDAP query */
+
+  /* the queried domain */
+  sd_fstate domain_mode_st;
+  int nt_mixed_domain;            /* 1 mixed, 0 native, -1 unknown */
+  int domain_behavior;            /* msDS-Behavior-Version, -1 unknown */
+  sd_fstate domain_sid_st;
+  const char *domain_sid;
+  const char *domain_dns;         /* DNS name of default_nc */
+  sd_fstate root_sid_st;
+  const char *root_domain_sid;
+  const char *root_domain_dns;
+
+  /* the running user's tokenGroupsGlobalAndUniversal as AD computes it
+   * now (absent: the user is not an account of this domain) */
+  sd_fstate user_groups_st;
+  sd_exch_sid *user_groups;
+  size_t nuser_groups, cap_user_groups;
+
+  /* this computer's AD site (DsGetSiteName) */
+  sd_fstate local_site_st;
+  const char *local_site;
+} sd_ad_facts;
+
 typedef struct sd_exch_facts {
   sd_fstate st; /* was this section collected at all */
+
+  /* Exchange 2007: key HKLM\SOFTWARE\Microsoft\Exchange\v8.0
+   * (read = exists, absent = not installed) */
+  sd_fstate installed_st;
+  sd_fstate install_path_st;      /* Exchange\Setup\MsiInstallPath */
+  const char *install_path;
+  sd_fstate reg_version_st;       /* MsiProductMajor.Minor.BuildMajor.Minor */
+  const char *reg_version;
+  const char *reg_version_key;    /* where they were found */
+  sd_fstate exsetup_st;           /* <install path>\bin\ExSetup.exe */
+  const char *exsetup_path;
+  const char *exsetup_version;    /* file version */
+  sd_fstate msi_product_st;       /* Windows Installer registration */
+  const char *msi_product_version; /* InstallProperties\DisplayVersion */
+  sd_fstate iu_marker_st;         /* Exchange\Setup\InterimUpdate */
+  const char *iu_marker;
+  sd_fstate roles_st;
+  sd_exch_role *roles;
+  size_t nroles, cap_roles;
+
+  /* other Exchange versions (read = present) */
+  sd_fstate e2003_st;             /* Exchange\Setup with legacy values */
+  const char *e2003_version;
+  sd_fstate e2010_st;             /* ExchangeServer\v14\Setup */
+  const char *e2010_version;
+  sd_fstate e2013_st;             /* ExchangeServer\v15\Setup (2013..SE) */
+  const char *e2013_version;
+
+  /* Windows Installer (file version of msi.dll) */
+  sd_fstate msi_version_st;
+  const char *msi_version;
+
+  /* the running user's token groups */
+  sd_fstate token_st;
+  sd_exch_sid *token_groups;
+  size_t ntoken_groups, cap_token_groups;
+
+  sd_ad_facts ad;
 } sd_exch_facts;
+
+/* Windows Installer "packed" GUIDs (the registry key names): convert
+ * "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}" <-> "461C2B4266EDEF444B864AD6D9E5B613".
+ * Return 0 on success, -1 when the input has the wrong form. */
+int sd_msi_guid_pack(const char *guid, char out[33]);
+int sd_msi_guid_unpack(const char *packed, char out[39]);
+
+/* Copy an AD section (strings and lists) into another facts' arena. */
+struct sd_facts;
+void sd_exch_ad_copy(struct sd_facts *dst_facts, sd_ad_facts *dst,
+                     const sd_ad_facts *src);
 
 #endif

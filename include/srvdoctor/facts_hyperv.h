@@ -1,10 +1,73 @@
 /* facts_hyperv.h - facts of the hyperv module (owned by that module).
- * Included by facts.h; may use the shared types declared there. */
+ * Included by facts.h; may use the shared types declared there.
+ *
+ * What Hyper-V's own management interface (WMI, Msvm_ComputerSystem) says
+ * about each virtual machine, and whether the VMMS service is there.  The
+ * worker processes (vmwp.exe) are in the shared process list
+ * (sd_facts.processes) and the start-failure events in sd_facts.events. */
 #ifndef SRVDOCTOR_FACTS_HYPERV_H
 #define SRVDOCTOR_FACTS_HYPERV_H
 
+/* One entry of Msvm_ComputerSystem.OperationalStatus[]. */
+typedef struct sd_hv_opstatus {
+  uint32_t code;               /* 2 OK, 3 Degraded, 32771 Waiting to Start */
+} sd_hv_opstatus;
+
+/* One virtual machine (an Msvm_ComputerSystem whose Caption is "Virtual
+ * Machine", not the "Hosting Computer System" instance). */
+typedef struct sd_hv_vm {
+  const char *guid;            /* Name: the VM id, upper case, no braces */
+  const char *name;            /* ElementName: the display name */
+  unsigned ns_version;         /* 2 = root\virtualization\v2, 1 = v1 */
+  uint32_t enabled_state;      /* EnabledState (codes differ v1 / v2) */
+  uint32_t requested_state;    /* RequestedState (12 = no change pending) */
+  uint32_t health_state;       /* HealthState: 5 OK, 20 major, 25 critical */
+  sd_hv_opstatus *op_status;   /* OperationalStatus[] */
+  size_t nop_status, cap_op_status;
+  sd_time state_changed;       /* TimeOfLastStateChange, UTC */
+  uint32_t worker_pid;         /* ProcessID: its vmwp.exe, 0 when none */
+  uint64_t on_time_ms;         /* OnTimeInMilliseconds */
+} sd_hv_vm;
+
 typedef struct sd_hv_facts {
-  sd_fstate st; /* was this section collected at all */
+  sd_fstate st;                /* was this section collected at all */
+
+  /* The Hyper-V Virtual Machine Management service (short name vmms).
+   * read = the service exists, absent = it does not.  The check prefers
+   * the shared service list when that was read. */
+  sd_fstate vmms_st;
+  sd_svc_state vmms_state;
+  uint32_t vmms_pid;
+
+  /* Hyper-V's WMI provider: read = the namespace answered (vms holds every
+   * VM, possibly none); absent = neither root\virtualization\v2 nor
+   * root\virtualization exists; unreadable = it could not be queried
+   * (access denied, timed out, ...), why says so. */
+  sd_fstate wmi_st;
+  const char *wmi_namespace;   /* "root\\virtualization\\v2" */
+  unsigned wmi_version;        /* 2, 1, or 0 when not read */
+  sd_hv_vm *vms;
+  size_t nvms, cap_vms;
 } sd_hv_facts;
+
+sd_hv_vm *sd_hv_vm_add(sd_hv_facts *h);
+sd_hv_opstatus *sd_hv_opstatus_add(sd_hv_vm *vm);
+
+/* Value helpers shared by the collector and the check. */
+
+/* Find a VM id (8-4-4-4-12 hex digits, optionally in braces) in s, starting
+ * at a token boundary; writes it upper case without braces into out (37
+ * bytes) and returns a pointer just past it in s, or NULL when s holds
+ * none. */
+const char *sd_hv_guid_find(const char *s, char out[37]);
+/* Is s exactly a VM id (braces allowed)?  Normalised into out when so. */
+int sd_hv_guid_parse(const char *s, char out[37]);
+/* The VM id packed into a per-VM account SID "S-1-5-83-1-A-B-C-D" (the
+ * id's 16 bytes in Windows GUID memory layout read as four little-endian
+ * 32-bit numbers).  Returns 0 and fills out, or -1 when sid is not one. */
+int sd_hv_guid_from_sid(const char *sid, char out[37]);
+/* A CIM DATETIME ("yyyymmddHHMMSS.mmmmmmsUUU", UUU = minutes east of UTC)
+ * as UTC seconds; -1 when it is not one (or is an interval). */
+int sd_hv_cim_time(const char *s, sd_time *out);
 
 #endif

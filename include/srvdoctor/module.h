@@ -34,6 +34,7 @@ typedef struct sd_options {
   int samples;               /* default 3 */
   int interval_ms;           /* default 1000 */
   /* run */
+  int only_given;            /* the modules were named with --only */
   int timeout_s;             /* whole run budget, default 60 */
   int verbose;
 } sd_options;

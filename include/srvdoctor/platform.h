@@ -40,4 +40,54 @@ int sd_read_small_file(const char *path, sd_buf *out, sd_err *err);
  * timeouts; this is the last line of defence against a hang. */
 void sd_watchdog_start(int seconds);
 
+/* ---- files and folders for unattended runs (report folders) ----
+ * Implemented in src/platform/<os>/fleet_<os>.c. */
+
+/* Test seam, 0 in production: when non-zero, sd_write_file_atomic pauses
+ * this many milliseconds after writing the first half of the temporary
+ * file, so a test can kill the writer in the middle of a write.  Set only
+ * from the SRVDOCTOR_TEST_STALL_WRITE_MS environment variable. */
+extern unsigned sd_atomic_write_stall_ms;
+
+/* dir + separator + name, malloc'd ("C:\dir\name" or "/dir/name"). */
+char *sd_path_join(const char *dir, const char *name);
+/* Create a folder and any missing parents; an existing folder is fine. */
+int sd_mkdir_p(const char *path, sd_err *err);
+/* The names (not paths) of a folder's files, malloc'd; free with
+ * sd_names_free.  "." and ".." and sub-folders are left out. */
+int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err);
+void sd_names_free(char **names, size_t count);
+int sd_file_exists(const char *path);
+int sd_remove_file(const char *path, sd_err *err);
+void sd_sleep_ms(unsigned ms);
+/* Does the process have this standard stream at all (a scheduled task or
+ * a service may start it without one)? */
+int sd_stream_present(int stream);
+
+/* An exclusive lock held through an open file: other processes that ask
+ * for the same path wait (polling) up to wait_ms, then fail with
+ * SD_ETIMEOUT.  The operating system drops the lock when the holder dies,
+ * so a killed run never leaves a stale lock behind. */
+typedef struct sd_lock sd_lock;
+sd_lock *sd_lock_acquire(const char *path, unsigned wait_ms, sd_err *err);
+void sd_lock_release(sd_lock *l);
+
+/* The machine-wide application data folder (%ProgramData%, that is
+ * CSIDL_COMMON_APPDATA; "C:\Documents and Settings\All Users\Application
+ * Data" on Windows Server 2003), malloc'd.  POSIX: /var/lib. */
+char *sd_common_appdata_dir(sd_err *err);
+
+/* ---- Windows Application event log (SD_ENOTSUP elsewhere) ---- */
+enum { SD_EVT_ERROR = 1, SD_EVT_WARNING = 2, SD_EVT_INFORMATION = 4 };
+/* Report one event with a single insertion string (%1). */
+int sd_eventlog_report(const char *source, int type, uint32_t id,
+                       const char *text, sd_err *err);
+/* Create HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\
+ * <source> with EventMessageFile (REG_EXPAND_SZ, this executable's path) and
+ * TypesSupported; the path used is returned malloc'd in *msgfile.  An
+ * access-denied failure sets SD_EACCES. */
+int sd_eventlog_register(const char *source, char **msgfile, sd_err *err);
+/* Delete that key; *existed says whether there was one. */
+int sd_eventlog_unregister(const char *source, int *existed, sd_err *err);
+
 #endif

@@ -47,5 +47,15 @@ void sd_report_render(const sd_report *r, sd_format fmt,
 
 void sd_report_text(const sd_report *r, const sd_report_style *style, sd_buf *out);
 void sd_report_json(const sd_report *r, sd_buf *out);
+/* Monitoring Plugins output: "SRVDOCTOR <STATE> - <summary> | <perfdata>"
+ * (kept under 1000 bytes for NRPE), then one long-output line per problem.
+ * The exit code stays r->exit_code. */
+void sd_report_nagios(const sd_report *r, sd_buf *out);
+/* Prometheus text exposition format for the textfile collectors:
+ * UTF-8 without BOM, "\n" line ends, ends with a newline. */
+void sd_report_prom(const sd_report *r, sd_buf *out);
+/* One self-contained HTML page: no scripts, no external resources, every
+ * machine string escaped. */
+void sd_report_html(const sd_report *r, sd_buf *out);
 
 #endif

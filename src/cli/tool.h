@@ -14,7 +14,8 @@ typedef enum sd_command {
   SD_CMD_EXPLAIN,
   SD_CMD_FIX,
   SD_CMD_HELP,
-  SD_CMD_VERSION
+  SD_CMD_VERSION,
+  SD_CMD_EVENTLOG   /* eventlog install|uninstall (tool_eventlog.c) */
 } sd_command;
 
 typedef struct sd_cmdline {
@@ -30,6 +31,12 @@ typedef struct sd_cmdline {
   int force;                 /* fix --force */
   int no_color;
   int quiet;
+  /* unattended runs (tool_reportdir.c, tool_eventlog.c) */
+  int report_dir_set;        /* --report-dir given */
+  const char *report_dir;    /* its value; NULL = the default folder */
+  int keep;                  /* --keep, 0 = not given (default 30) */
+  int eventlog;              /* --eventlog */
+  const char *action;        /* eventlog install|uninstall */
   sd_options opt;
 } sd_cmdline;
 
@@ -43,6 +50,45 @@ int sd_cmd_list(void);
 int sd_cmd_explain(const char *code);
 int sd_cmd_fix(sd_cmdline *cl);
 void sd_print_help(void);
+
+/* ---- scheduled-task mode: --report-dir (tool_reportdir.c) ---- */
+#define SD_KEEP_DEFAULT 30
+#define SD_REPORTDIR_LOCK_WAIT_MS 30000u
+/* Write json as srvdoctor-<HOST>-<YYYYMMDDTHHMMSSZ>.json and latest.json
+ * in dir (NULL: %ProgramData%\srvdoctor\reports), then keep the newest
+ * `keep` reports of this host.  Serialised with other runs by a lock file.
+ * *written gets the path of the new report (malloc'd). */
+int sd_reportdir_write(const char *dir, int keep, const char *host,
+                       sd_time now, const char *json, size_t len,
+                       char **written, sd_err *err);
+/* The file name for host and time ("srvdoctor-SRV01-20261126T080000Z.json"
+ * with any character outside [A-Za-z0-9._-] of host replaced by "_");
+ * seq > 1 adds "-<seq>" before ".json".  malloc'd. */
+char *sd_reportdir_name(const char *host, sd_time t, unsigned seq);
+/* Parse such a name for host: 0 and the time and sequence, or -1 when
+ * the name is not one of host's reports. */
+int sd_reportdir_parse(const char *name, const char *host, sd_time *t,
+                       unsigned *seq);
+/* The default folder, malloc'd. */
+char *sd_reportdir_default(sd_err *err);
+
+/* ---- the Application event log (tool_eventlog.c) ---- */
+/* Event IDs by verdict; res/srvdoctor.mc holds the same numbers. */
+#define SD_EVENT_SOURCE "srvdoctor"
+#define SD_EVENT_ID_OK 1000
+#define SD_EVENT_ID_WARNING 1001
+#define SD_EVENT_ID_CRITICAL 1002
+#define SD_EVENT_ID_UNKNOWN 1003
+/* Event ID and type (SD_EVT_*) for a verdict. */
+uint32_t sd_event_id(sd_severity status);
+int sd_event_type(sd_severity status);
+/* The event text (the %1 insertion string): verdict, summary, every
+ * problem finding's code and message, and the report file when there is
+ * one (report_path may be NULL).  Lines end with "\r\n". */
+void sd_event_text(const sd_report *r, const char *report_path, sd_buf *out);
+/* Write one event (and the SRVDOCTOR_EVENTLOG_TRACE test record). */
+int sd_event_write(sd_severity status, const char *text, sd_err *err);
+int sd_cmd_eventlog(sd_cmdline *cl);
 
 /* Output: data to stdout, one sentence per error to stderr. */
 void sd_out(const char *s, size_t n);

@@ -1,6 +1,8 @@
 /* tool_args.c - command-line parsing.  GNU-style long options with short
  * aliases ("--output FILE", "--output=FILE", "-o FILE"), plus the Windows
- * help switches "-?" and "/?". */
+ * help switches "-?" and "/?".  One option takes an optional value:
+ * "--report-dir" alone means the default folder, "--report-dir DIR" and
+ * "--report-dir=DIR" name one (see optional_value). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +14,16 @@ typedef enum opt_kind {
   O_FLAG,
   O_STR,
   O_INT,
-  O_REAL
+  O_REAL,
+  O_OPTSTR /* a string that may be left out */
 } opt_kind;
 
 typedef enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_ONLY, OPT_FROM, OPT_FORMAT, OPT_OUTPUT,
   OPT_DC, OPT_LDAP_USER, OPT_LDAP_PWFILE, OPT_STUCK_AFTER, OPT_WS_RATIO,
   OPT_SAMPLES, OPT_INTERVAL, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
-  OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE
+  OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE, OPT_REPORT_DIR, OPT_KEEP,
+  OPT_EVENTLOG
 } opt_id;
 
 typedef struct opt_def {
@@ -51,6 +55,9 @@ static const opt_def opts[] = {
   {OPT_TARGET, "target", 0, O_STR, 0, 0},
   {OPT_YES, "yes", 'y', O_FLAG, 0, 0},
   {OPT_FORCE, "force", 0, O_FLAG, 0, 0},
+  {OPT_REPORT_DIR, "report-dir", 0, O_OPTSTR, 0, 0},
+  {OPT_KEEP, "keep", 0, O_INT, 1, 100000},
+  {OPT_EVENTLOG, "eventlog", 0, O_FLAG, 0, 0},
 };
 
 static const struct {
@@ -60,8 +67,34 @@ static const struct {
   {"check", SD_CMD_CHECK}, {"collect", SD_CMD_COLLECT},
   {"list", SD_CMD_LIST},   {"explain", SD_CMD_EXPLAIN},
   {"fix", SD_CMD_FIX},     {"help", SD_CMD_HELP},
-  {"version", SD_CMD_VERSION},
+  {"version", SD_CMD_VERSION}, {"eventlog", SD_CMD_EVENTLOG},
 };
+
+static int is_command(const char *a)
+{
+  size_t k;
+  for(k = 0; k < SD_COUNTOF(commands); k++)
+    if(!strcmp(commands[k].name, a))
+      return 1;
+  return 0;
+}
+
+/* May argv[i + 1] be the value of an option whose value is optional?  Not
+ * when it looks like an option, nor when it is the command word and no
+ * command was given yet ("srvdoctor --report-dir check").  "=" always
+ * works: --report-dir=DIR. */
+static int optional_value(int argc, char **argv, int i, int have_cmd)
+{
+  const char *a;
+  if(i + 1 >= argc)
+    return 0;
+  a = argv[i + 1];
+  if(a[0] == '-' || !strcmp(a, "/?"))
+    return 0;
+  if(!have_cmd && is_command(a))
+    return 0;
+  return 1;
+}
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -103,13 +136,8 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
   case OPT_FROM: cl->from = val; break;
   case OPT_FORMAT:
     if(sd_format_parse(val, &cl->format)) {
-      sd_err_set(err, SD_EINVAL, "--format takes text or json, not \"%s\"",
-                 val);
-      return -1;
-    }
-    if(cl->format != SD_FMT_TEXT && cl->format != SD_FMT_JSON) {
-      sd_err_set(err, SD_EINVAL, "--format %s is not available in this "
-                 "version; use text or json", val);
+      sd_err_set(err, SD_EINVAL, "--format takes text, json, nagios, prom "
+                 "or html, not \"%s\"", val);
       return -1;
     }
     break;
@@ -134,6 +162,17 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
   case OPT_TARGET: cl->target = val; break;
   case OPT_YES: cl->yes = 1; break;
   case OPT_FORCE: cl->force = 1; break;
+  case OPT_REPORT_DIR:
+    if(val && !*val) {
+      sd_err_set(err, SD_EINVAL, "--report-dir= needs a folder name; give "
+                 "--report-dir alone for the default folder");
+      return -1;
+    }
+    cl->report_dir_set = 1;
+    cl->report_dir = val;
+    break;
+  case OPT_KEEP: cl->keep = (int)n; break;
+  case OPT_EVENTLOG: cl->eventlog = 1; break;
   }
   return 0;
 }
@@ -212,6 +251,15 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
         cl->code = a;
         continue;
       }
+      if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
+        if(strcmp(a, "install") && strcmp(a, "uninstall")) {
+          sd_err_set(err, SD_EINVAL, "eventlog takes install or uninstall, "
+                     "not \"%.40s\"", a);
+          return -1;
+        }
+        cl->action = a;
+        continue;
+      }
       sd_err_set(err, SD_EINVAL, "unexpected argument \"%.40s\"", a);
       return -1;
     }
@@ -223,7 +271,11 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
       version = 1;
       continue;
     }
-    if(d->kind != O_FLAG && !val) {
+    if(d->kind == O_OPTSTR && !val) {
+      if(optional_value(argc, argv, i, have_cmd))
+        val = argv[++i];
+    }
+    else if(d->kind != O_FLAG && !val) {
       if(i + 1 >= argc) {
         sd_err_set(err, SD_EINVAL, "%s needs a value", name);
         return -1;
@@ -244,6 +296,18 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
   if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
     sd_err_set(err, SD_EINVAL, "%s needs a finding code (srvdoctor list "
                "shows them)", cl->cmd == SD_CMD_FIX ? "fix" : "explain");
+    return -1;
+  }
+  if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
+    sd_err_set(err, SD_EINVAL, "eventlog needs install or uninstall");
+    return -1;
+  }
+  if(cl->keep && !cl->report_dir_set) {
+    sd_err_set(err, SD_EINVAL, "--keep applies to --report-dir");
+    return -1;
+  }
+  if(cl->cmd != SD_CMD_CHECK && (cl->report_dir_set || cl->eventlog)) {
+    sd_err_set(err, SD_EINVAL, "--report-dir and --eventlog apply to check");
     return -1;
   }
   if(cl->cmd == SD_CMD_COLLECT && (cl->from || cl->only)) {

@@ -57,14 +57,31 @@ void sd_print_help(void)
     "  srvdoctor list                     list modules and finding codes\n"
     "  srvdoctor explain CODE             the full help page of a finding "
     "code\n"
-    "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"
+    "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"    "  srvdoctor eventlog install|uninstall  register the event source "
+    "(admin)\n"
     "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
     "\n"
     "Check options:\n"
     "  --only LIST           modules to run, comma separated (see list)\n"
     "  --from FILE           analyse a snapshot instead of this machine\n"
-    "  --format text|json    report format (default text)\n"
+    "  --format FORMAT       text (default), json, nagios (monitoring "
+    "plugin),\n"
+    "                        prom (Prometheus textfile) or html (one "
+    "page)\n"
     "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
+    "  --report-dir [DIR]    also save the JSON report as srvdoctor-HOST-"
+    "TIME.json\n"
+    "                        and latest.json in DIR (default "
+    "%ProgramData%\\srvdoctor\\\n"
+    "                        reports); use --report-dir=DIR when DIR could "
+    "look\n"
+    "                        like a command\n"
+    "  --keep N              keep the newest N reports of this host "
+    "(default 30)\n"
+    "  --eventlog            write the verdict to the Application event "
+    "log\n"
+    "                        (source srvdoctor: IDs 1000 OK, 1001 WARNING,\n"
+    "                        1002 CRITICAL, 1003 UNKNOWN)\n"
     "  --dc HOST[:PORT]      domain controller to query (default: locate "
     "one)\n"
     "  --ldap-user USER      bind as USER; password from the environment\n"
@@ -143,6 +160,8 @@ int sd_tool_main(int argc, char **argv)
     return sd_cmd_explain(cl.code);
   case SD_CMD_FIX:
     return sd_cmd_fix(&cl);
+  case SD_CMD_EVENTLOG:
+    return sd_cmd_eventlog(&cl);
   case SD_CMD_COLLECT:
     sd_watchdog_start(cl.opt.timeout_s);
     return sd_cmd_collect(&cl);

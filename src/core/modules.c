@@ -10,7 +10,10 @@ extern const sd_module sd_module_hyperv_stuck_vm;
 
 static const sd_module *const all_modules[] = {
   &sd_module_host,
+  &sd_module_exchange_sp2,
   /* MODULES: one line per product module, in the order they run. */
+  &sd_module_ocs_kb974571,
+  &sd_module_hyperv_stuck_vm,
 };
 
 const sd_module *const *sd_modules(size_t *count)

@@ -1,10 +1,395 @@
-/* fix.c - "srvdoctor fix": not available in this version yet. */
-#include "../cli/tool.h"
+/* fix.c - the flow of "srvdoctor fix CODE [--target ID] [--yes]":
+ *
+ *   1. the code must have an action (and HV-VM-SUSPECT needs --force);
+ *   2. collect the live facts of that code's module only, again;
+ *   3. refuse unless srvdoctor runs elevated;
+ *   4. run that module's check and pick the finding --target names; refuse
+ *      when the fresh check does not report it or the target is ambiguous;
+ *   5. print exactly what would be done and why (the dry run);
+ *   6. with --yes, or a "y" typed at a console, do it, print what was
+ *      done, check again where that tells something, and write the outcome
+ *      to the Application event log when the source is installed.
+ *
+ * Portable: the machine is reached only through sd_fix_ops. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
-int sd_cmd_fix(sd_cmdline *cl)
+#include "srvdoctor/fix.h"
+#include "srvdoctor/runner.h"
+
+typedef struct fix_ctx {
+  const sd_fix_request *rq;
+  const sd_fix_ops *ops;
+  sd_options opt;            /* rq->opt, with the module named */
+  sd_buf out;
+} fix_ctx;
+
+static void say(fix_ctx *c, const char *fmt, ...) SD_PRINTF(2, 3);
+static void say(fix_ctx *c, const char *fmt, ...)
 {
-  (void)cl;
-  sd_fail("fix is not available in this version of srvdoctor; follow the "
-          "remediation steps of the report instead.");
-  return 3;
+  va_list ap;
+  sd_buf_reset(&c->out);
+  va_start(ap, fmt);
+  sd_buf_vprintf(&c->out, fmt, ap);
+  va_end(ap);
+  c->ops->print(c->ops->ctx, c->out.data ? c->out.data : "");
+}
+
+static int refuse(fix_ctx *c, const char *fmt, ...) SD_PRINTF(2, 3);
+static int refuse(fix_ctx *c, const char *fmt, ...)
+{
+  va_list ap;
+  sd_buf b;
+  sd_buf_init(&b);
+  va_start(ap, fmt);
+  sd_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  c->ops->error(c->ops->ctx, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return SD_FIX_EXIT_REFUSED;
+}
+
+/* The command that does it, for the person to copy. */
+static void do_it_command(const fix_ctx *c, const sd_finding *x, sd_buf *b)
+{
+  const sd_fix_action *act = sd_fix_action_find(x->code);
+  const sd_options *o = &c->rq->opt;
+  sd_options d;
+  sd_buf_printf(b, "srvdoctor fix %s --target ", x->code);
+  if(x->target && strpbrk(x->target, " \t\""))
+    sd_buf_printf(b, "\"%s\"", x->target);
+  else
+    sd_buf_puts(b, x->target ? x->target : "");
+  if(act && act->needs_force)
+    sd_buf_puts(b, " --force");
+  sd_buf_puts(b, " --yes");
+  /* The tuning the check ran with, so that it sees the same again. */
+  sd_options_defaults(&d);
+  if(o->stuck_after_min != d.stuck_after_min)
+    sd_buf_printf(b, " --stuck-after %d", o->stuck_after_min);
+  if(o->ws_ratio != d.ws_ratio)
+    sd_buf_printf(b, " --ws-ratio %g", o->ws_ratio);
+  if(o->samples != d.samples)
+    sd_buf_printf(b, " --samples %d", o->samples);
+  if(o->interval_ms != d.interval_ms)
+    sd_buf_printf(b, " --interval %d", o->interval_ms);
+  if(o->dc)
+    sd_buf_printf(b, " --dc %s", o->dc);
+  if(o->ldap_user)
+    sd_buf_printf(b, " --ldap-user %s", o->ldap_user);
+}
+
+/* "ID (name)" of each finding with code, for refusals. */
+static void list_candidates(const sd_report *rep, const char *code,
+                            sd_buf *b)
+{
+  size_t i, k, n = 0;
+  for(i = 0; i < rep->nmodules; i++) {
+    for(k = 0; k < rep->modules[i].nfindings; k++) {
+      const sd_finding *x = &rep->modules[i].findings[k];
+      const sd_evidence *name = sd_finding_evidence(x, "vm_name");
+      if(!sd_strieq(x->code, code))
+        continue;
+      sd_buf_printf(b, "%s%s", n++ ? ", " : "",
+                    x->target ? x->target : "(no target)");
+      if(name && name->type == SD_EV_STR && name->str && *name->str)
+        sd_buf_printf(b, " (VM \"%s\")", name->str);
+    }
+  }
+}
+
+static void print_plan(fix_ctx *c, const sd_fix_plan *p, int dry)
+{
+  const sd_finding *x = p->finding;
+  sd_buf b;
+  sd_buf_init(&b);
+  say(c, "srvdoctor fix %s%s\n\n", x->code,
+      dry ? " - dry run: nothing has been changed" : "");
+  say(c, "The check srvdoctor just ran on this machine reports:\n"
+      "  %s (%s): %s\n  %s\n", x->code, sd_severity_name(x->severity),
+      x->title ? x->title : "", x->message ? x->message : "");
+  say(c, "Target: %s\n\n", p->target);
+  say(c, "%s\n  %s\n", dry ? "What srvdoctor would do:" :
+      "What srvdoctor does now:", p->what);
+  if(p->program) {
+    sd_fix_command_line(p, &b);
+    say(c, "  Command: %s\n", b.data);
+  }
+  if(x->summary)
+    say(c, "Why: %s\n", x->summary);
+  if(p->after)
+    say(c, "Afterwards: %s\n", p->after);
+  sd_buf_free(&b);
+}
+
+static void event_text(const fix_ctx *c, const sd_facts *f,
+                       const sd_fix_plan *p, const sd_fix_outcome *o,
+                       sd_buf *b)
+{
+  sd_buf_printf(b, "srvdoctor %s fix %s on %s: %s.\r\n", SD_VERSION,
+                p->finding->code, sd_str_or(f->host.name, "this computer"),
+                o->done ? "carried out" : o->refused ? "refused" : "failed");
+  sd_buf_printf(b, "Target: %s\r\n", p->target);
+  if(p->action->kind == SD_FIX_END_WORKER)
+    sd_buf_printf(b, "Process: %u (vmwp.exe of VM %s)\r\n",
+                  (unsigned)p->pid, p->vm_guid);
+  if(p->program) {
+    sd_buf_puts(b, "Command: ");
+    sd_fix_command_line(p, b);
+    sd_buf_puts(b, "\r\n");
+  }
+  if(o->have_exit_code)
+    sd_buf_printf(b, "Exit code: %lu\r\n", (unsigned long)o->exit_code);
+  sd_buf_printf(b, "Outcome: %s\r\n", o->msg);
+  sd_buf_printf(b, "Requested by: %s", sd_str_or(f->host.user, "unknown"));
+  (void)c;
+}
+
+/* Check again after an uninstaller: is the finding gone? 1 gone, 0 still
+ * there, -1 could not tell. */
+static int recheck(fix_ctx *c, const sd_module *m, const sd_fix_plan *p)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_err err;
+  const sd_finding *x = NULL;
+  size_t n = 0;
+  int rc;
+  sd_facts_init(&f);
+  sd_err_clear(&err);
+  if(c->ops->collect(c->ops->ctx, &f, m->needs | SD_NEED_HOST, &c->opt,
+                     &err)) {
+    sd_facts_free(&f);
+    return -1;
+  }
+  sd_report_init(&rep, &f);
+  sd_run_checks(&f, &c->opt, &m, 1, &rep);
+  rc = sd_fix_pick_finding(&rep, &f, p->finding->code, p->target, &x, &n);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+  return rc == SD_FIX_PICK_NONE || rc == SD_FIX_PICK_NO_MATCH ? 1 : 0;
+}
+
+static int carry_out(fix_ctx *c, const sd_module *m, const sd_facts *f,
+                     const sd_fix_plan *p)
+{
+  sd_fix_outcome o;
+  sd_buf b;
+  sd_err err;
+  int ok, ev;
+  memset(&o, 0, sizeof(o));
+  say(c, "\nDoing it now.\n");
+  c->ops->act(c->ops->ctx, p, &o);
+  if(o.done && p->recheck) {
+    int gone = recheck(c, m, p);
+    size_t n = strlen(o.msg);
+    const char *add =
+      gone == 1 ? " A fresh check no longer reports it." :
+      gone == 0 && o.restart_needed ? " A fresh check still reports it; "
+      "that can change only after the restart." :
+      gone == 0 ? " But a fresh check still reports it, so it was not "
+      "removed." : " Whether it is gone could not be checked again.";
+    snprintf(o.msg + n, sizeof(o.msg) - n, "%s", add);
+    if(gone == 0 && !o.restart_needed)
+      o.done = 0;
+  }
+  ok = o.done;
+  if(ok)
+    say(c, "Done: %s\n", o.msg);
+  else
+    refuse(c, "%s", o.msg);
+  if(ok && p->after)
+    say(c, "Next: %s\n", p->after);
+  sd_buf_init(&b);
+  event_text(c, f, p, &o, &b);
+  sd_err_clear(&err);
+  ev = c->ops->event(c->ops->ctx, ok, b.data, &err);
+  if(ev > 0)
+    say(c, "The outcome was written to the Application event log (source "
+        "srvdoctor, event ID %d).\n",
+        ok ? SD_EVENT_ID_FIX_DONE : SD_EVENT_ID_FIX_FAILED);
+  else if(ev == 0)
+    say(c, "The event source srvdoctor is not installed, so the outcome "
+        "was not written to the event log (srvdoctor eventlog install "
+        "registers it).\n");
+  else
+    c->ops->error(c->ops->ctx, err.msg[0] ? err.msg :
+                  "the outcome could not be written to the event log");
+  sd_buf_free(&b);
+  return ok ? SD_FIX_EXIT_OK : SD_FIX_EXIT_REFUSED;
+}
+
+static int elevated_or_refuse(fix_ctx *c, const sd_facts *f)
+{
+  const sd_host *h = &f->host;
+  if(h->elevation_st.state != SD_ST_READ)
+    return refuse(c, "srvdoctor could not tell whether it runs elevated "
+                  "(%s), and fix acts only with administrator rights: run "
+                  "it from a Command Prompt opened with \"Run as "
+                  "administrator\".",
+                  sd_str_or(h->elevation_st.why,
+                            sd_state_name(h->elevation_st.state)));
+  if(!h->elevated || !h->admin_member)
+    return refuse(c, "srvdoctor fix needs administrator rights and runs "
+                  "without them%s%s: log on as a member of the local "
+                  "Administrators group, right-click Command Prompt, choose "
+                  "\"Run as administrator\" (on Windows Server 2003: runas "
+                  "/user:<administrator> cmd) and run the same command "
+                  "again there.", h->user ? " as " : "",
+                  h->user ? h->user : "");
+  return 0;
+}
+
+static int run(fix_ctx *c)
+{
+  const sd_fix_request *rq = c->rq;
+  const sd_fix_action *act = sd_fix_action_find(rq->code);
+  const sd_module *m;
+  const sd_finding *x = NULL;
+  sd_facts f;
+  sd_report rep;
+  sd_arena arena;
+  sd_fix_plan plan;
+  sd_err err;
+  sd_buf b;
+  size_t ncand = 0;
+  int rc = SD_FIX_EXIT_REFUSED;
+  sd_fix_pick pick;
+
+  if(!act) {
+    if(sd_code_find(rq->code))
+      return refuse(c, "%s has no srvdoctor fix action: follow the steps "
+                    "that srvdoctor explain %s prints.", rq->code,
+                    rq->code);
+    return refuse(c, "unknown finding code \"%.60s\" (srvdoctor list shows "
+                  "the codes; those marked [fix] have an action).",
+                  rq->code);
+  }
+  if(act->needs_force && !rq->force)
+    return refuse(c, "%s rests on one signal only, so srvdoctor acts on it "
+                  "only with --force. First check the virtual machine as "
+                  "the finding's steps say (srvdoctor explain %s); if it "
+                  "really hangs, run the same command with --force.",
+                  act->code, act->code);
+  if(rq->target && !*rq->target)
+    return refuse(c, "--target is empty; give the VM ID, VM name, patch "
+                  "code or KB number the finding names.");
+  m = sd_module_find(act->module);
+  if(!m)
+    return refuse(c, "the module %s is not part of this srvdoctor, so %s "
+                  "cannot be checked.", act->module, act->code);
+
+  sd_facts_init(&f);
+  sd_err_clear(&err);
+  if(c->ops->collect(c->ops->ctx, &f, m->needs | SD_NEED_HOST, &c->opt,
+                     &err)) {
+    sd_facts_free(&f);
+    return refuse(c, "%s.", err.msg[0] ? err.msg :
+                  "the facts of this machine could not be collected");
+  }
+  if(elevated_or_refuse(c, &f)) {
+    sd_facts_free(&f);
+    return SD_FIX_EXIT_REFUSED;
+  }
+  sd_report_init(&rep, &f);
+  sd_run_checks(&f, &c->opt, &m, 1, &rep);
+  sd_buf_init(&b);
+  sd_arena_init(&arena);
+  pick = sd_fix_pick_finding(&rep, &f, act->code, rq->target, &x, &ncand);
+  switch(pick) {
+  case SD_FIX_PICK_NONE:
+    refuse(c, "the check srvdoctor just ran does not report %s on this "
+           "machine, so there is nothing to fix; srvdoctor check --only %s "
+           "shows what it reports.", act->code, m->id);
+    goto done;
+  case SD_FIX_PICK_NO_MATCH:
+    list_candidates(&rep, act->code, &b);
+    refuse(c, "the check srvdoctor just ran reports %s, but not for \"%s\": "
+           "it reports it for %s. Nothing was changed.", act->code,
+           rq->target, b.data);
+    goto done;
+  case SD_FIX_PICK_AMBIGUOUS:
+    list_candidates(&rep, act->code, &b);
+    refuse(c, "\"%s\" names more than one %s (findings: %s); give the "
+           "exact %s instead. Nothing was changed.", rq->target,
+           act->kind == SD_FIX_END_WORKER ? "virtual machine" : "item",
+           b.data, act->kind == SD_FIX_END_WORKER ? "VM ID" : "target");
+    goto done;
+  case SD_FIX_PICK_NEED_TARGET:
+    list_candidates(&rep, act->code, &b);
+    refuse(c, "the check reports %s %u times (%s); say which one with "
+           "--target. Nothing was changed.", act->code, (unsigned)ncand,
+           b.data);
+    goto done;
+  case SD_FIX_PICK_NOT_FIXABLE:
+    refuse(c, "the check says this %s finding cannot be carried out by "
+           "srvdoctor fix; follow its steps (srvdoctor explain %s).",
+           act->code, act->code);
+    goto done;
+  case SD_FIX_PICK_OK:
+    break;
+  }
+  sd_err_clear(&err);
+  if(sd_fix_plan_make(&f, x, &c->ops->paths, &arena, &plan, &err)) {
+    refuse(c, "srvdoctor will not act on %s %s: %s. Nothing was changed.",
+           act->code, x->target, err.msg);
+    goto done;
+  }
+  if(!rq->yes) {
+    print_plan(c, &plan, 1);
+    sd_buf_reset(&b);
+    do_it_command(c, x, &b);
+    if(!rq->target) {
+      say(c, "\nNothing was changed. To do it, name the target and confirm:"
+          "\n  %s\n", b.data);
+      rc = SD_FIX_EXIT_OK;
+      goto done;
+    }
+    if(!c->ops->stdin_console(c->ops->ctx)) {
+      say(c, "\nNothing was changed (dry run). To do it, run:\n  %s\n",
+          b.data);
+      rc = SD_FIX_EXIT_OK;
+      goto done;
+    }
+    if(!c->ops->confirm(c->ops->ctx, "\nDo it now? Type y and press Enter "
+                        "to go ahead, anything else to stop: ")) {
+      say(c, "Nothing was changed.\n");
+      rc = SD_FIX_EXIT_OK;
+      goto done;
+    }
+  }
+  else {
+    if(!rq->target) {
+      do_it_command(c, x, &b);
+      refuse(c, "--yes acts only on a target named with --target; run "
+             "without --yes to see what would be done, then: %s", b.data);
+      goto done;
+    }
+    print_plan(c, &plan, 0);
+  }
+  rc = carry_out(c, m, &f, &plan);
+done:
+  sd_arena_free(&arena);
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+  return rc;
+}
+
+int sd_fix_run(const sd_fix_request *rq, const sd_fix_ops *ops)
+{
+  fix_ctx c;
+  int rc;
+  memset(&c, 0, sizeof(c));
+  c.rq = rq;
+  c.ops = ops;
+  c.opt = rq->opt;
+  /* The module is named, as with check --only: a module that stays quiet
+   * when it does not apply speaks up when it is asked for. */
+  c.opt.only_given = 1;
+  sd_buf_init(&c.out);
+  rc = run(&c);
+  sd_buf_free(&c.out);
+  return rc;
 }

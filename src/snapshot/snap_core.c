@@ -79,6 +79,7 @@ static const sd_schema process_schema =
 static const sd_field process_list_fields[] = {
   F(sd_process_list, "state", SD_F_FSTATE, st),
   F(sd_process_list, "method", SD_F_STR, method),
+  F(sd_process_list, "inaccessible", SD_F_U32, inaccessible),
   SD_FIELD_SUB(sd_process_list, "items", SD_F_LIST, items, &process_schema),
 };
 static const sd_schema process_list_schema =
@@ -116,9 +117,20 @@ static const sd_field hotfix_fields[] = {
 static const sd_schema hotfix_schema =
   SD_SCHEMA(sd_hotfix, "a hotfix", hotfix_fields);
 
+static const sd_field hotfix_probe_fields[] = {
+  F(sd_hotfix_probe, "id", SD_F_STR, id),
+  F(sd_hotfix_probe, "source", SD_F_STR, source),
+  F(sd_hotfix_probe, "detail", SD_F_STR, detail),
+  F(sd_hotfix_probe, "state", SD_F_FSTATE, st),
+};
+static const sd_schema hotfix_probe_schema =
+  SD_SCHEMA(sd_hotfix_probe, "a hotfix probe", hotfix_probe_fields);
+
 static const sd_field hotfix_list_fields[] = {
   F(sd_hotfix_list, "state", SD_F_FSTATE, st),
   SD_FIELD_SUB(sd_hotfix_list, "items", SD_F_LIST, items, &hotfix_schema),
+  SD_FIELD_SUB(sd_hotfix_list, "probes", SD_F_LIST, probes,
+               &hotfix_probe_schema),
 };
 static const sd_schema hotfix_list_schema =
   SD_SCHEMA(sd_hotfix_list, "hotfixes", hotfix_list_fields);

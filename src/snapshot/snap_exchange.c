@@ -1,7 +1,202 @@
-/* snap_exchange.c - the "exchange" section of the snapshot (owned by the exchange module). */
+/* snap_exchange.c - the "exchange" section of the snapshot (owned by the
+ * exchange-sp2 module): this machine's Exchange installation, the running
+ * user's token groups and what the domain controller said. */
+#include <string.h>
+
 #include "schema_internal.h"
 
-static const sd_field exch_fields[] = {
-  SD_FIELD(sd_exch_facts, "state", SD_F_FSTATE, st),
+#define F(T, k, ty, m) SD_FIELD(T, k, ty, m)
+
+static const sd_field role_fields[] = {
+  F(sd_exch_role, "name", SD_F_STR, name),
+  F(sd_exch_role, "version_state", SD_F_FSTATE, version_st),
+  F(sd_exch_role, "configured_version", SD_F_STR, configured_version),
+  F(sd_exch_role, "unpacked_version", SD_F_STR, unpacked_version),
+  F(sd_exch_role, "action_state", SD_F_FSTATE, action_st),
+  F(sd_exch_role, "action", SD_F_STR, action),
+  F(sd_exch_role, "watermark_state", SD_F_FSTATE, watermark_st),
+  F(sd_exch_role, "watermark", SD_F_STR, watermark),
 };
-const sd_schema sd_schema_exchange = SD_SCHEMA(sd_exch_facts, "exchange", exch_fields);
+static const sd_schema role_schema =
+  SD_SCHEMA(sd_exch_role, "an Exchange role", role_fields);
+
+static const sd_field sid_fields[] = {
+  F(sd_exch_sid, "sid", SD_F_STR, sid),
+  F(sd_exch_sid, "enabled", SD_F_BOOL, enabled),
+  F(sd_exch_sid, "deny_only", SD_F_BOOL, deny_only),
+};
+static const sd_schema sid_schema =
+  SD_SCHEMA(sd_exch_sid, "a group SID", sid_fields);
+
+static const sd_field adobj_fields[] = {
+  F(sd_ad_object, "dn", SD_F_STR, dn),
+  F(sd_ad_object, "version_state", SD_F_FSTATE, version_st),
+  F(sd_ad_object, "object_version", SD_F_I64, object_version),
+};
+static const sd_schema adobj_schema =
+  SD_SCHEMA(sd_ad_object, "an AD object", adobj_fields);
+
+static const sd_field ad_fields[] = {
+  F(sd_ad_facts, "state", SD_F_FSTATE, st),
+  F(sd_ad_facts, "dc", SD_F_STR, dc),
+  F(sd_ad_facts, "dc_source", SD_F_STR, dc_source),
+  F(sd_ad_facts, "bind_method", SD_F_STR, bind_method),
+  F(sd_ad_facts, "bind_user", SD_F_STR, bind_user),
+  F(sd_ad_facts, "elapsed_ms", SD_F_I64, elapsed_ms),
+  F(sd_ad_facts, "rootdse_state", SD_F_FSTATE, rootdse_st),
+  F(sd_ad_facts, "dns_host_name", SD_F_STR, dns_host_name),
+  F(sd_ad_facts, "ds_service_name", SD_F_STR, ds_service_name),
+  F(sd_ad_facts, "default_nc", SD_F_STR, default_nc),
+  F(sd_ad_facts, "config_nc", SD_F_STR, config_nc),
+  F(sd_ad_facts, "schema_nc", SD_F_STR, schema_nc),
+  F(sd_ad_facts, "root_domain_nc", SD_F_STR, root_domain_nc),
+  F(sd_ad_facts, "forest_level", SD_F_INT, forest_level),
+  F(sd_ad_facts, "domain_level", SD_F_INT, domain_level),
+  F(sd_ad_facts, "dc_level", SD_F_INT, dc_level),
+  F(sd_ad_facts, "is_synchronized", SD_F_STR, is_synchronized),
+  F(sd_ad_facts, "is_gc_ready", SD_F_STR, is_gc_ready),
+  F(sd_ad_facts, "dc_time", SD_F_TIME, dc_time),
+  F(sd_ad_facts, "schema_state", SD_F_FSTATE, schema_st),
+  F(sd_ad_facts, "schema_version", SD_F_I64, schema_version),
+  F(sd_ad_facts, "org_state", SD_F_FSTATE, org_st),
+  SD_FIELD_SUB(sd_ad_facts, "orgs", SD_F_LIST, orgs, &adobj_schema),
+  F(sd_ad_facts, "meso_state", SD_F_FSTATE, meso_st),
+  SD_FIELD_SUB(sd_ad_facts, "mesos", SD_F_LIST, mesos, &adobj_schema),
+  F(sd_ad_facts, "schema_master_state", SD_F_FSTATE, fsmo_st),
+  F(sd_ad_facts, "schema_master", SD_F_STR, fsmo_owner),
+  F(sd_ad_facts, "schema_master_site", SD_F_STR, fsmo_site),
+  F(sd_ad_facts, "schema_master_server_state", SD_F_FSTATE, fsmo_server_st),
+  F(sd_ad_facts, "schema_master_dns_host", SD_F_STR, fsmo_dns_host),
+  F(sd_ad_facts, "schema_master_computer", SD_F_STR, fsmo_computer_dn),
+  F(sd_ad_facts, "schema_master_domain", SD_F_STR, fsmo_domain),
+  F(sd_ad_facts, "schema_master_os_state", SD_F_FSTATE, fsmo_os_st),
+  F(sd_ad_facts, "schema_master_os", SD_F_STR, fsmo_os),
+  F(sd_ad_facts, "schema_master_os_version", SD_F_STR, fsmo_os_version),
+  F(sd_ad_facts, "schema_master_os_sp", SD_F_STR, fsmo_os_sp),
+  F(sd_ad_facts, "schema_master_reach_state", SD_F_FSTATE, fsmo_reach_st),
+  F(sd_ad_facts, "domain_mode_state", SD_F_FSTATE, domain_mode_st),
+  F(sd_ad_facts, "nt_mixed_domain", SD_F_INT, nt_mixed_domain),
+  F(sd_ad_facts, "domain_behavior", SD_F_INT, domain_behavior),
+  F(sd_ad_facts, "domain_sid_state", SD_F_FSTATE, domain_sid_st),
+  F(sd_ad_facts, "domain_sid", SD_F_STR, domain_sid),
+  F(sd_ad_facts, "domain_dns", SD_F_STR, domain_dns),
+  F(sd_ad_facts, "root_sid_state", SD_F_FSTATE, root_sid_st),
+  F(sd_ad_facts, "root_domain_sid", SD_F_STR, root_domain_sid),
+  F(sd_ad_facts, "root_domain_dns", SD_F_STR, root_domain_dns),
+  F(sd_ad_facts, "user_groups_state", SD_F_FSTATE, user_groups_st),
+  SD_FIELD_SUB(sd_ad_facts, "user_groups", SD_F_LIST, user_groups,
+               &sid_schema),
+  F(sd_ad_facts, "local_site_state", SD_F_FSTATE, local_site_st),
+  F(sd_ad_facts, "local_site", SD_F_STR, local_site),
+};
+static const sd_schema ad_schema =
+  SD_SCHEMA(sd_ad_facts, "the AD section", ad_fields);
+
+static const sd_field exch_fields[] = {
+  F(sd_exch_facts, "state", SD_F_FSTATE, st),
+  F(sd_exch_facts, "installed_state", SD_F_FSTATE, installed_st),
+  F(sd_exch_facts, "install_path_state", SD_F_FSTATE, install_path_st),
+  F(sd_exch_facts, "install_path", SD_F_STR, install_path),
+  F(sd_exch_facts, "reg_version_state", SD_F_FSTATE, reg_version_st),
+  F(sd_exch_facts, "reg_version", SD_F_STR, reg_version),
+  F(sd_exch_facts, "reg_version_key", SD_F_STR, reg_version_key),
+  F(sd_exch_facts, "exsetup_state", SD_F_FSTATE, exsetup_st),
+  F(sd_exch_facts, "exsetup_path", SD_F_STR, exsetup_path),
+  F(sd_exch_facts, "exsetup_version", SD_F_STR, exsetup_version),
+  F(sd_exch_facts, "msi_product_state", SD_F_FSTATE, msi_product_st),
+  F(sd_exch_facts, "msi_product_version", SD_F_STR, msi_product_version),
+  F(sd_exch_facts, "iu_marker_state", SD_F_FSTATE, iu_marker_st),
+  F(sd_exch_facts, "iu_marker", SD_F_STR, iu_marker),
+  F(sd_exch_facts, "roles_state", SD_F_FSTATE, roles_st),
+  SD_FIELD_SUB(sd_exch_facts, "roles", SD_F_LIST, roles, &role_schema),
+  F(sd_exch_facts, "e2003_state", SD_F_FSTATE, e2003_st),
+  F(sd_exch_facts, "e2003_version", SD_F_STR, e2003_version),
+  F(sd_exch_facts, "e2010_state", SD_F_FSTATE, e2010_st),
+  F(sd_exch_facts, "e2010_version", SD_F_STR, e2010_version),
+  F(sd_exch_facts, "e2013_state", SD_F_FSTATE, e2013_st),
+  F(sd_exch_facts, "e2013_version", SD_F_STR, e2013_version),
+  F(sd_exch_facts, "msi_version_state", SD_F_FSTATE, msi_version_st),
+  F(sd_exch_facts, "msi_version", SD_F_STR, msi_version),
+  F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),
+  SD_FIELD_SUB(sd_exch_facts, "token_groups", SD_F_LIST, token_groups,
+               &sid_schema),
+  SD_FIELD_SUB(sd_exch_facts, "ad", SD_F_OBJ, ad, &ad_schema),
+};
+const sd_schema sd_schema_exchange =
+  SD_SCHEMA(sd_exch_facts, "exchange", exch_fields);
+
+/* ---- deep copy driven by the same tables ---- */
+
+static void copy_obj(sd_arena *a, const sd_schema *s, void *dst,
+                     const void *src);
+
+static void copy_field(sd_arena *a, const sd_field *fd, char *d,
+                       const char *s)
+{
+  switch(fd->type) {
+  case SD_F_STR:
+    *(const char **)d = sd_arena_strdup(a, *(const char *const *)s);
+    break;
+  case SD_F_FSTATE:
+    ((sd_fstate *)d)->why = sd_arena_strdup(a, ((const sd_fstate *)s)->why);
+    break;
+  case SD_F_OBJ:
+    copy_obj(a, fd->sub, d, s);
+    break;
+  case SD_F_LIST: {
+    const char *items = *(const char *const *)s;
+    size_t count = *(const size_t *)(s + sizeof(void *));
+    char *out = NULL;
+    size_t i;
+    if(count && items) {
+      out = sd_xcalloc(count, fd->sub->size);
+      for(i = 0; i < count; i++)
+        copy_obj(a, fd->sub, out + i * fd->sub->size,
+                 items + i * fd->sub->size);
+    }
+    else {
+      count = 0;
+    }
+    *(char **)d = out;
+    *(size_t *)(d + sizeof(void *)) = count;
+    *((size_t *)(d + sizeof(void *)) + 1) = count;
+    break;
+  }
+  case SD_F_STRLIST: {
+    const char *const *items = *(const char *const *const *)s;
+    size_t count = *(const size_t *)(s + sizeof(void *));
+    const char **out = NULL;
+    size_t i;
+    if(count && items) {
+      out = sd_xcalloc(count, sizeof(char *));
+      for(i = 0; i < count; i++)
+        out[i] = sd_arena_strdup(a, items[i]);
+    }
+    else {
+      count = 0;
+    }
+    *(const char ***)d = out;
+    *(size_t *)(d + sizeof(void *)) = count;
+    *((size_t *)(d + sizeof(void *)) + 1) = count;
+    break;
+  }
+  default:
+    break; /* plain values came with the memcpy */
+  }
+}
+
+static void copy_obj(sd_arena *a, const sd_schema *s, void *dst,
+                     const void *src)
+{
+  size_t i;
+  memcpy(dst, src, s->size);
+  for(i = 0; i < s->nfields; i++)
+    copy_field(a, &s->fields[i], (char *)dst + s->fields[i].off,
+               (const char *)src + s->fields[i].off);
+}
+
+void sd_exch_ad_copy(struct sd_facts *dst_facts, sd_ad_facts *dst,
+                     const sd_ad_facts *src)
+{
+  copy_obj(&dst_facts->arena, &ad_schema, dst, src);
+}

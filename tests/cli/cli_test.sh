@@ -28,7 +28,7 @@ one_line_err() {
 stdout_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1'"; fi; }
 stdout_empty() { if [ ! -s "$tmp/out" ]; then ok; else bad "stdout not empty"; fi; }
 
-FIX="$SRC/tests/fixtures/host/elevated.json"
+FIX="$SRC/tests/fixtures/host/healthy-wine.json"
 
 for h in --help -h -? /? help; do
   expect 0 $h; stdout_has "Usage:"
@@ -53,7 +53,7 @@ expect 3 collect; one_line_err
 expect 3; one_line_err
 
 # Snapshot analysis.
-expect 0 check --from "$FIX"; stdout_has "Verdict: OK"
+expect 0 check --from "$FIX"; stdout_has "Verdict: INFO"
 expect 0 --from "$FIX" --format json
 if jq -e '.schema_version == 1 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
 expect 3 --from /nonexistent.json; one_line_err
@@ -71,7 +71,7 @@ expect 0 --from "$FIX" --format json -o "$tmp/r.json"; stdout_empty
 jq -e .status "$tmp/r.json" >/dev/null && ok || bad "report file not JSON"
 echo old >"$tmp/r2.json"
 expect 0 --from "$FIX" -o "$tmp/r2.json"
-grep -q "Verdict: OK" "$tmp/r2.json" && ok || bad "report not replaced"
+grep -q "Verdict: INFO" "$tmp/r2.json" && ok || bad "report not replaced"
 expect 3 --from "$FIX" -o "$tmp/nodir/r.json"; one_line_err
 [ ! -e "$tmp/nodir" ] && ok || bad "partial output left"
 mkdir "$tmp/isdir" && touch "$tmp/isdir/keep"

@@ -1,10 +1,320 @@
-/* exchange.c - PLACEHOLDER: this collector is written by its module's issue.
- * Until then it looks at nothing, so every item it owns stays
- * "not_collected" and the checks say they could not look. */
+/* exchange.c - this machine's Exchange installation for the exchange-sp2
+ * module: the Exchange 2007 keys and build (registry, ExSetup.exe, Windows
+ * Installer), leftover setup watermarks, other Exchange versions, the
+ * Windows Installer version and the running user's token groups.
+ *
+ * Every registry read uses the 64-bit view (sd_reg_*), so a 32-bit
+ * srvdoctor on 64-bit Windows sees the real Exchange keys. */
 #include "collect_win32.h"
+
+#include <sddl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXCH_KEY "SOFTWARE\\Microsoft\\Exchange"
+#define V8_KEY EXCH_KEY "\\v8.0"
+#define SETUP_KEY EXCH_KEY "\\Setup"
+#define E14_KEY "SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup"
+#define E15_KEY "SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup"
+#define MSI_PRODUCTS "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
+                     "Installer\\UserData\\S-1-5-18\\Products\\"
+
+#define MAX_ROLE_KEYS 64
+#define MAX_TOKEN_GROUPS 1024
+
+/* "8.1.240.6" from the four Msi* DWORD values of a key; 0 when read. */
+static int msi_version_values(sd_facts *f, const char *key, const char **out,
+                              sd_fstate *st)
+{
+  static const char *const names[4] = {"MsiProductMajor", "MsiProductMinor",
+                                       "MsiBuildMajor", "MsiBuildMinor"};
+  DWORD v[4];
+  size_t i;
+  for(i = 0; i < 4; i++) {
+    if(sd_reg_dword(f, HKEY_LOCAL_MACHINE, key, names[i], &v[i], st))
+      return -1;
+  }
+  *out = sd_arena_printf(&f->arena, "%lu.%lu.%lu.%lu", (unsigned long)v[0],
+                         (unsigned long)v[1], (unsigned long)v[2],
+                         (unsigned long)v[3]);
+  return 0;
+}
+
+/* File version of a file as "a.b.c.d" into the facts' arena. */
+static int file_version(sd_facts *f, const wchar_t *path, const char **out,
+                        sd_fstate *st, const char *what)
+{
+  DWORD handle = 0, size;
+  void *data;
+  VS_FIXEDFILEINFO *ffi = NULL;
+  UINT len = 0;
+  DWORD attr = GetFileAttributesW(path);
+  if(attr == INVALID_FILE_ATTRIBUTES) {
+    DWORD err = GetLastError();
+    if(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+      sd_fstate_set(f, st, SD_ST_ABSENT, 0, "%s does not exist", what);
+    else
+      sd_fstate_os_error(f, st, err, what);
+    return -1;
+  }
+  size = GetFileVersionInfoSizeW(path, &handle);
+  if(size == 0) {
+    sd_fstate_os_error(f, st, GetLastError(), "GetFileVersionInfoSizeW");
+    return -1;
+  }
+  data = sd_xmalloc(size);
+  if(!GetFileVersionInfoW(path, 0, size, data)) {
+    sd_fstate_os_error(f, st, GetLastError(), "GetFileVersionInfoW");
+    free(data);
+    return -1;
+  }
+  if(!VerQueryValueW(data, L"\\", (void **)&ffi, &len) || !ffi ||
+     len < sizeof(*ffi)) {
+    sd_fstate_set(f, st, SD_ST_UNREADABLE, 0, "%s has no fixed version "
+                  "information", what);
+    free(data);
+    return -1;
+  }
+  *out = sd_arena_printf(&f->arena, "%lu.%lu.%lu.%lu",
+                         (unsigned long)HIWORD(ffi->dwFileVersionMS),
+                         (unsigned long)LOWORD(ffi->dwFileVersionMS),
+                         (unsigned long)HIWORD(ffi->dwFileVersionLS),
+                         (unsigned long)LOWORD(ffi->dwFileVersionLS));
+  free(data);
+  sd_fstate_set(f, st, SD_ST_READ, 0, NULL);
+  return 0;
+}
+
+static void collect_build(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  sd_fstate st;
+  const char *p = NULL;
+  /* MsiInstallPath: Exchange\Setup, where Exchange 2007 setup writes it. */
+  if(sd_reg_str(f, HKEY_LOCAL_MACHINE, SETUP_KEY, "MsiInstallPath", &p,
+                &x->install_path_st) &&
+     x->install_path_st.state == SD_ST_ABSENT)
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, V8_KEY "\\Setup", "MsiInstallPath", &p,
+               &x->install_path_st);
+  if(x->install_path_st.state == SD_ST_READ)
+    x->install_path = p;
+  /* The Msi* build values: public scripts disagree on the key (facts
+   * §1.1), so look in both. */
+  if(!msi_version_values(f, SETUP_KEY, &x->reg_version, &x->reg_version_st))
+    x->reg_version_key = "HKLM\\" SETUP_KEY;
+  else if(!msi_version_values(f, V8_KEY "\\Setup", &x->reg_version, &st)) {
+    x->reg_version_st = st;
+    x->reg_version_key = "HKLM\\" V8_KEY "\\Setup";
+  }
+  else if(x->reg_version_st.state == SD_ST_ABSENT &&
+          st.state == SD_ST_UNREADABLE) {
+    x->reg_version_st = st;
+  }
+  /* ExSetup.exe: the most reliable source. */
+  if(x->install_path) {
+    size_t n = strlen(x->install_path);
+    const char *sep = (n && (x->install_path[n - 1] == '\\' ||
+                             x->install_path[n - 1] == '/')) ? "" : "\\";
+    char *path8 = sd_arena_printf(&f->arena, "%s%sbin\\ExSetup.exe",
+                                  x->install_path, sep);
+    wchar_t *w = sd_utf8_to_wide(path8);
+    x->exsetup_path = path8;
+    if(w) {
+      file_version(f, w, &x->exsetup_version, &x->exsetup_st, path8);
+      free(w);
+    }
+    else {
+      sd_fstate_set(f, &x->exsetup_st, SD_ST_UNREADABLE, 0, "the install "
+                    "path is not valid text");
+    }
+  }
+  else if(x->install_path_st.state == SD_ST_ABSENT) {
+    sd_fstate_set(f, &x->exsetup_st, SD_ST_ABSENT, 0, "MsiInstallPath is "
+                  "not set, so ExSetup.exe could not be located");
+  }
+  else {
+    sd_fstate_set(f, &x->exsetup_st, SD_ST_UNREADABLE, 0, "MsiInstallPath "
+                  "could not be read (%s)", sd_str_or(x->install_path_st.why,
+                                                      "no reason"));
+  }
+  /* Windows Installer's own record of the product. */
+  {
+    char packed[33];
+    if(!sd_msi_guid_pack(SD_EXCH2007_PRODUCT_CODE, packed)) {
+      char *key = sd_arena_printf(&f->arena, MSI_PRODUCTS "%s\\"
+                                  "InstallProperties", packed);
+      sd_reg_str(f, HKEY_LOCAL_MACHINE, key, "DisplayVersion",
+                 &x->msi_product_version, &x->msi_product_st);
+    }
+  }
+  /* The InterimUpdate marker (a string in the scripts that read it; a
+   * DWORD is accepted too). */
+  if(sd_reg_str(f, HKEY_LOCAL_MACHINE, SETUP_KEY, "InterimUpdate",
+                &x->iu_marker, &x->iu_marker_st) &&
+     x->iu_marker_st.state == SD_ST_UNREADABLE &&
+     x->iu_marker_st.error == ERROR_INVALID_DATA) {
+    DWORD d;
+    if(!sd_reg_dword(f, HKEY_LOCAL_MACHINE, SETUP_KEY, "InterimUpdate", &d,
+                     &st)) {
+      x->iu_marker_st = st;
+      x->iu_marker = sd_arena_printf(&f->arena, "%lu", (unsigned long)d);
+    }
+  }
+}
+
+static int is_role_name(const char *name)
+{
+  size_t n = strlen(name);
+  return (n > 4 && sd_strieq(name + n - 4, "Role")) ||
+         sd_strieq(name, "AdminTools");
+}
+
+static void collect_roles(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  HKEY k;
+  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, V8_KEY, &k);
+  DWORD i;
+  if(rc != ERROR_SUCCESS) {
+    if(rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND)
+      sd_fstate_set(f, &x->roles_st, SD_ST_ABSENT, 0, NULL);
+    else
+      sd_fstate_os_error(f, &x->roles_st, (DWORD)rc, "HKLM\\" V8_KEY);
+    return;
+  }
+  for(i = 0; i < MAX_ROLE_KEYS; i++) {
+    wchar_t name[256];
+    DWORD n = (DWORD)SD_COUNTOF(name);
+    const char *uname, *sub;
+    sd_exch_role role;
+    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
+    if(rc == ERROR_NO_MORE_ITEMS)
+      break;
+    if(rc == ERROR_MORE_DATA)
+      continue;
+    if(rc != ERROR_SUCCESS) {
+      sd_fstate_os_error(f, &x->roles_st, (DWORD)rc, "RegEnumKeyExW on "
+                         "HKLM\\" V8_KEY);
+      RegCloseKey(k);
+      return;
+    }
+    uname = sd_wide_to_arena(f, name, (int)n);
+    sub = sd_arena_printf(&f->arena, V8_KEY "\\%s", uname);
+    memset(&role, 0, sizeof(role));
+    role.name = uname;
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "ConfiguredVersion",
+               &role.configured_version, &role.version_st);
+    {
+      sd_fstate st;
+      sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "UnpackedVersion",
+                 &role.unpacked_version, &st);
+    }
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "Action", &role.action,
+               &role.action_st);
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "Watermark", &role.watermark,
+               &role.watermark_st);
+    /* Keys that are not roles matter only when setup left values there. */
+    if(!is_role_name(uname) && role.action_st.state != SD_ST_READ &&
+       role.watermark_st.state != SD_ST_READ &&
+       role.version_st.state != SD_ST_READ)
+      continue;
+    x->roles = sd_grow(x->roles, &x->cap_roles, x->nroles, sizeof(role));
+    x->roles[x->nroles++] = role;
+  }
+  RegCloseKey(k);
+  sd_fstate_set(f, &x->roles_st, SD_ST_READ, 0, NULL);
+}
+
+static void collect_others(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  sd_fstate st;
+  const char *s = NULL;
+  DWORD build;
+  /* Exchange 2000/2003: the legacy "Services" value on Exchange\Setup. */
+  if(!sd_reg_str(f, HKEY_LOCAL_MACHINE, SETUP_KEY, "Services", &s,
+                 &x->e2003_st)) {
+    if(!sd_reg_dword(f, HKEY_LOCAL_MACHINE, SETUP_KEY, "NewestBuild", &build,
+                     &st))
+      x->e2003_version = sd_arena_printf(&f->arena, "build %lu",
+                                         (unsigned long)build);
+  }
+  if(sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, E14_KEY, &x->e2010_st))
+    msi_version_values(f, E14_KEY, &x->e2010_version, &st);
+  if(sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, E15_KEY, &x->e2013_st))
+    msi_version_values(f, E15_KEY, &x->e2013_version, &st);
+}
+
+static void collect_msi_version(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  wchar_t path[MAX_PATH + 32];
+  const wchar_t *dir = sd_system_dir();
+  if(wcslen(dir) + 10 >= SD_COUNTOF(path)) {
+    sd_fstate_set(f, &x->msi_version_st, SD_ST_UNREADABLE, 0, "the system "
+                  "folder path is too long");
+    return;
+  }
+  wcscpy(path, dir);
+  wcscat(path, L"\\msi.dll");
+  file_version(f, path, &x->msi_version, &x->msi_version_st, "msi.dll");
+}
+
+/* Every group SID of this process's token with its attributes. */
+static void collect_token(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  HANDLE tok;
+  DWORD n = 0, i;
+  TOKEN_GROUPS *tg;
+  if(!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok)) {
+    sd_fstate_os_error(f, &x->token_st, GetLastError(), "OpenProcessToken");
+    return;
+  }
+  GetTokenInformation(tok, TokenGroups, NULL, 0, &n);
+  if(n == 0) {
+    sd_fstate_os_error(f, &x->token_st, GetLastError(),
+                       "GetTokenInformation(TokenGroups)");
+    CloseHandle(tok);
+    return;
+  }
+  tg = sd_xmalloc(n);
+  if(!GetTokenInformation(tok, TokenGroups, tg, n, &n)) {
+    sd_fstate_os_error(f, &x->token_st, GetLastError(),
+                       "GetTokenInformation(TokenGroups)");
+    free(tg);
+    CloseHandle(tok);
+    return;
+  }
+  for(i = 0; i < tg->GroupCount && i < MAX_TOKEN_GROUPS; i++) {
+    LPWSTR s = NULL;
+    sd_exch_sid *e;
+    if(!ConvertSidToStringSidW(tg->Groups[i].Sid, &s))
+      continue;
+    x->token_groups = sd_grow(x->token_groups, &x->cap_token_groups,
+                              x->ntoken_groups, sizeof(*e));
+    e = &x->token_groups[x->ntoken_groups++];
+    memset(e, 0, sizeof(*e));
+    e->sid = sd_wide_to_arena(f, s, -1);
+    e->enabled = (tg->Groups[i].Attributes & SE_GROUP_ENABLED) != 0;
+    e->deny_only = (tg->Groups[i].Attributes &
+                    SE_GROUP_USE_FOR_DENY_ONLY) != 0;
+    LocalFree(s);
+  }
+  free(tg);
+  CloseHandle(tok);
+  sd_fstate_set(f, &x->token_st, SD_ST_READ, 0, NULL);
+}
 
 void sd_cw_exchange(sd_facts *f)
 {
-  (void)f;
-  
+  sd_exch_facts *x = &f->exchange;
+  sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, V8_KEY, &x->installed_st);
+  collect_build(f);
+  collect_roles(f);
+  collect_others(f);
+  collect_msi_version(f);
+  collect_token(f);
+  sd_fstate_set(f, &x->st, SD_ST_READ, 0, NULL);
 }

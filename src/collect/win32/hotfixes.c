@@ -1,10 +1,352 @@
-/* hotfixes.c - PLACEHOLDER: this collector is written by its module's issue.
- * Until then it looks at nothing, so every item it owns stays
- * "not_collected" and the checks say they could not look. */
+/* hotfixes.c - is a Windows update installed?  Asked of every route Windows
+ * records updates in, because each Windows version keeps them elsewhere:
+ *
+ *   hotfix-key       HKLM\SOFTWARE\Microsoft\Updates\<product>\<branch>\<KB>
+ *                    (update.exe packages: Windows 2000, XP, Server 2003)
+ *   ntuninstall-dir  %windir%\$NTUninstall<KB>$ (update.exe backup folder)
+ *   uninstall-key    HKLM\...\CurrentVersion\Uninstall\<KB> (the Add or
+ *                    Remove Programs entry of update.exe packages)
+ *   cbs              HKLM\...\Component Based Servicing\Packages\
+ *                    Package_for_<KB>~... with CurrentState (2008 and later)
+ *
+ * Each route that finds the update adds an item (with its install time and,
+ * for CBS, its state); every route looked at adds a probe saying read,
+ * absent or unreadable.  To look for another update, add its KB to
+ * wanted_kbs.  WMI Win32_QuickFixEngineering and the Windows Update Agent
+ * are not asked: QFE repeats the hotfix key (2003) or CBS (2008+), and a
+ * WUA search can take minutes and may go to the network. */
 #include "collect_win32.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#ifndef KEY_WOW64_64KEY
+#define KEY_WOW64_64KEY 0x0100
+#endif
+
+static const char *const wanted_kbs[] = {
+  "KB974571", /* ocs-kb974571: MS09-056, takes down the OCS Front End */
+};
+
+#define UPDATES_KEY "SOFTWARE\\Microsoft\\Updates"
+#define UNINSTALL_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+#define CBS_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
+  "Component Based Servicing\\Packages"
+
+#define REG_ACCESS (KEY_READ | KEY_WOW64_64KEY)
+
+static sd_hotfix_probe *probe_add(sd_facts *f, const char *kb,
+                                  const char *source, const char *detail)
+{
+  sd_hotfix_list *l = &f->hotfixes;
+  sd_hotfix_probe *p;
+  l->probes = sd_grow(l->probes, &l->cap_probes, l->nprobes, sizeof(*p));
+  p = &l->probes[l->nprobes++];
+  memset(p, 0, sizeof(*p));
+  p->id = kb;
+  p->source = source;
+  p->detail = sd_facts_str(f, detail);
+  return p;
+}
+
+static sd_hotfix *item_add(sd_facts *f, const char *kb, const char *source,
+                           const char *detail, sd_time when)
+{
+  sd_hotfix *h = sd_hotfix_add(&f->hotfixes);
+  h->id = kb;
+  h->source = source;
+  h->detail = sd_facts_str(f, detail);
+  h->installed_at = when;
+  return h;
+}
+
+static int absent_code(LONG rc)
+{
+  return rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND;
+}
+
+/* Record a registry failure on a probe: absent or unreadable. */
+static void probe_fail(sd_facts *f, sd_hotfix_probe *p, LONG rc,
+                       const char *what)
+{
+  if(absent_code(rc))
+    sd_fstate_set(f, &p->st, SD_ST_ABSENT, 0, NULL);
+  else
+    sd_fstate_os_error(f, &p->st, (DWORD)rc, what);
+}
+
+static sd_time key_time(HKEY k)
+{
+  FILETIME ft;
+  if(RegQueryInfoKeyW(k, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                      NULL, NULL, &ft) != ERROR_SUCCESS)
+    return SD_TIME_NONE;
+  return sd_time_from_filetime(((uint64_t)ft.dwHighDateTime << 32) |
+                               ft.dwLowDateTime);
+}
+
+static LONG open_sub(HKEY parent, const wchar_t *name, HKEY *out)
+{
+  return RegOpenKeyExW(parent, name, 0, REG_ACCESS, out);
+}
+
+/* The name of subkey i, or an error (ERROR_NO_MORE_ITEMS at the end). */
+static LONG enum_sub(HKEY k, DWORD i, wchar_t name[256])
+{
+  DWORD n = 256;
+  return RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
+}
+
+/* Look for <kb> directly below key k (path is k's UTF-8 path). */
+static int hotfix_key_at(sd_facts *f, const char *kb, const wchar_t *wkb,
+                         HKEY k, const char *path, LONG *first_err)
+{
+  HKEY h;
+  LONG rc = open_sub(k, wkb, &h);
+  if(rc == ERROR_SUCCESS) {
+    char *full = sd_arena_printf(&f->arena, "HKLM\\%s\\%s", path, kb);
+    item_add(f, kb, "hotfix-key", full, key_time(h));
+    RegCloseKey(h);
+    return 1;
+  }
+  if(!absent_code(rc) && *first_err == ERROR_SUCCESS)
+    *first_err = rc;
+  return 0;
+}
+
+static void route_hotfix_key(sd_facts *f, const char *kb, const wchar_t *wkb)
+{
+  sd_hotfix_probe *p = probe_add(
+    f, kb, "hotfix-key", sd_arena_printf(&f->arena, "HKLM\\%s\\*\\*\\%s",
+                                         UPDATES_KEY, kb));
+  HKEY updates;
+  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, UPDATES_KEY, &updates), first = 0;
+  DWORD i, j;
+  int found = 0;
+  wchar_t prod[256], branch[256];
+  if(rc != ERROR_SUCCESS) {
+    probe_fail(f, p, rc, "HKLM\\" UPDATES_KEY);
+    return;
+  }
+  for(i = 0; i < 4096 && enum_sub(updates, i, prod) == ERROR_SUCCESS; i++) {
+    HKEY pk;
+    const char *prod8 = sd_wide_to_arena(f, prod, -1);
+    const char *ppath = sd_arena_printf(&f->arena, "%s\\%s", UPDATES_KEY,
+                                        prod8);
+    rc = open_sub(updates, prod, &pk);
+    if(rc != ERROR_SUCCESS) {
+      if(!absent_code(rc) && first == ERROR_SUCCESS)
+        first = rc;
+      continue;
+    }
+    /* Updates\<product>\<KB> (some packages) and
+     * Updates\<product>\<branch>\<KB> (Windows: "SP3", "SP4", ...). */
+    found |= hotfix_key_at(f, kb, wkb, pk, ppath, &first);
+    for(j = 0; j < 4096 && enum_sub(pk, j, branch) == ERROR_SUCCESS; j++) {
+      HKEY bk;
+      if(_wcsicmp(branch, wkb) == 0)
+        continue;
+      rc = open_sub(pk, branch, &bk);
+      if(rc != ERROR_SUCCESS) {
+        if(!absent_code(rc) && first == ERROR_SUCCESS)
+          first = rc;
+        continue;
+      }
+      found |= hotfix_key_at(f, kb, wkb, bk,
+                             sd_arena_printf(&f->arena, "%s\\%s", ppath,
+                                             sd_wide_to_arena(f, branch, -1)),
+                             &first);
+      RegCloseKey(bk);
+    }
+    RegCloseKey(pk);
+  }
+  RegCloseKey(updates);
+  if(found)
+    sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
+  else if(first != ERROR_SUCCESS)
+    sd_fstate_os_error(f, &p->st, (DWORD)first,
+                       "a key below HKLM\\" UPDATES_KEY);
+  else
+    sd_fstate_set(f, &p->st, SD_ST_ABSENT, 0, NULL);
+}
+
+static void route_ntuninstall_dir(sd_facts *f, const char *kb,
+                                  const wchar_t *wkb)
+{
+  wchar_t dir[MAX_PATH + 64];
+  WIN32_FILE_ATTRIBUTE_DATA fa;
+  UINT n = GetSystemWindowsDirectoryW(dir, MAX_PATH);
+  sd_hotfix_probe *p;
+  const char *path8;
+  if(n == 0 || n >= MAX_PATH) {
+    p = probe_add(f, kb, "ntuninstall-dir", "%windir%");
+    sd_fstate_os_error(f, &p->st, GetLastError(),
+                       "GetSystemWindowsDirectoryW");
+    return;
+  }
+  if(wcslen(wkb) > 40) {
+    p = probe_add(f, kb, "ntuninstall-dir", "%windir%");
+    sd_fstate_set(f, &p->st, SD_ST_UNREADABLE, 0, "update name too long");
+    return;
+  }
+  wcscpy(dir + n, L"\\$NTUninstall");
+  wcscat(dir, wkb);
+  wcscat(dir, L"$");
+  path8 = sd_wide_to_arena(f, dir, -1);
+  p = probe_add(f, kb, "ntuninstall-dir", path8);
+  if(!GetFileAttributesExW(dir, GetFileExInfoStandard, &fa)) {
+    DWORD err = GetLastError();
+    if(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+      sd_fstate_set(f, &p->st, SD_ST_ABSENT, 0, NULL);
+    else
+      sd_fstate_os_error(f, &p->st, err, path8);
+    return;
+  }
+  if(!(fa.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    sd_fstate_set(f, &p->st, SD_ST_ABSENT, 0, "%s is a file, not a folder",
+                  path8);
+    return;
+  }
+  item_add(f, kb, "ntuninstall-dir", path8,
+           sd_time_from_filetime(((uint64_t)fa.ftCreationTime.dwHighDateTime
+                                  << 32) | fa.ftCreationTime.dwLowDateTime));
+  sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
+}
+
+static void route_uninstall_key(sd_facts *f, const char *kb)
+{
+  char *path = sd_arena_printf(&f->arena, "%s\\%s", UNINSTALL_KEY, kb);
+  char *full = sd_arena_printf(&f->arena, "HKLM\\%s", path);
+  sd_hotfix_probe *p = probe_add(f, kb, "uninstall-key", full);
+  HKEY k;
+  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, path, &k);
+  if(rc != ERROR_SUCCESS) {
+    probe_fail(f, p, rc, full);
+    return;
+  }
+  item_add(f, kb, "uninstall-key", full, key_time(k));
+  RegCloseKey(k);
+  sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
+}
+
+/* "Package_for_KB974571~31bf...", "Package_1_for_KB974571~...",
+ * "Package_for_KB974571_RTM~..." belong to KB974571; "..._for_KB9745710"
+ * does not. */
+static int cbs_name_matches(const char *name, const char *kb)
+{
+  const char *p;
+  size_t n = strlen(kb);
+  if(!sd_strnieq(name, "Package_", 8))
+    return 0;
+  for(p = sd_stristr(name, "for_"); p; p = sd_stristr(p + 1, "for_")) {
+    if(sd_strnieq(p + 4, kb, n) && (p[4 + n] == '~' || p[4 + n] == '_'))
+      return 1;
+  }
+  return 0;
+}
+
+static int has_for(const wchar_t *name)
+{
+  for(; *name; name++)
+    if(_wcsnicmp(name, L"for_", 4) == 0)
+      return 1;
+  return 0;
+}
+
+static int read_dword(HKEY k, const wchar_t *value, DWORD *out)
+{
+  DWORD type = 0, v = 0, size = sizeof(v);
+  if(RegQueryValueExW(k, value, NULL, &type, (BYTE *)&v, &size) !=
+     ERROR_SUCCESS || type != REG_DWORD || size != sizeof(v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static void route_cbs(sd_facts *f, const char *kb)
+{
+  sd_hotfix_probe *p = probe_add(
+    f, kb, "cbs", sd_arena_printf(&f->arena, "HKLM\\%s\\Package*_for_%s~*",
+                                  CBS_KEY, kb));
+  HKEY pk;
+  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, CBS_KEY, &pk), err;
+  DWORD i;
+  int found = 0, bad = 0;
+  wchar_t name[256];
+  if(rc != ERROR_SUCCESS) {
+    /* No CBS key: Windows Server 2003 and older. */
+    probe_fail(f, p, rc, "HKLM\\" CBS_KEY);
+    return;
+  }
+  for(i = 0;; i++) {
+    const char *name8;
+    HKEY k;
+    DWORD state = 0, hi = 0, lo = 0;
+    sd_hotfix *h;
+    err = enum_sub(pk, i, name);
+    if(err == ERROR_NO_MORE_ITEMS)
+      break;
+    if(err != ERROR_SUCCESS) {
+      sd_fstate_os_error(f, &p->st, (DWORD)err,
+                         "enumerating HKLM\\" CBS_KEY);
+      RegCloseKey(pk);
+      return;
+    }
+    /* Cheap test on the wide name before converting it (there can be
+     * tens of thousands of packages). */
+    if(!has_for(name))
+      continue;
+    name8 = sd_wide_to_arena(f, name, -1);
+    if(!cbs_name_matches(name8, kb))
+      continue;
+    rc = open_sub(pk, name, &k);
+    if(rc != ERROR_SUCCESS) {
+      sd_fstate_os_error(f, &p->st, (DWORD)rc, name8);
+      bad = 1;
+      continue;
+    }
+    h = item_add(f, kb, "cbs", name8, SD_TIME_NONE);
+    if(read_dword(k, L"CurrentState", &state) == 0)
+      h->state = state;
+    else {
+      sd_fstate_set(f, &p->st, SD_ST_UNREADABLE, ERROR_INVALID_DATA,
+                    "CurrentState of %s could not be read as a DWORD",
+                    name8);
+      bad = 1;
+    }
+    if(read_dword(k, L"InstallTimeHigh", &hi) == 0 &&
+       read_dword(k, L"InstallTimeLow", &lo) == 0)
+      h->installed_at = sd_time_from_filetime(((uint64_t)hi << 32) | lo);
+    found = 1;
+    RegCloseKey(k);
+  }
+  RegCloseKey(pk);
+  if(bad)
+    return; /* the probe already says what could not be read */
+  sd_fstate_set(f, &p->st, found ? SD_ST_READ : SD_ST_ABSENT, 0, NULL);
+}
 
 void sd_cw_hotfixes(sd_facts *f)
 {
-  (void)f;
-  
+  size_t i, k;
+  int known = 0;
+  for(i = 0; i < SD_COUNTOF(wanted_kbs); i++) {
+    const char *kb = wanted_kbs[i];
+    wchar_t *wkb = sd_utf8_to_wide(kb);
+    route_hotfix_key(f, kb, wkb);
+    route_ntuninstall_dir(f, kb, wkb);
+    route_uninstall_key(f, kb);
+    route_cbs(f, kb);
+    free(wkb);
+  }
+  for(k = 0; k < f->hotfixes.nprobes; k++)
+    known |= sd_fstate_known(&f->hotfixes.probes[k].st);
+  if(known)
+    sd_fstate_set(f, &f->hotfixes.st, SD_ST_READ, 0, NULL);
+  else
+    sd_fstate_set(f, &f->hotfixes.st, SD_ST_UNREADABLE, 0,
+                  "none of the places Windows records updates in could be "
+                  "read (see probes)");
 }

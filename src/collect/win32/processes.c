@@ -1,10 +1,638 @@
-/* processes.c - PLACEHOLDER: this collector is written by its module's issue.
- * Until then it looks at nothing, so every item it owns stays
- * "not_collected" and the checks say they could not look. */
+/* processes.c - every process on the machine, and repeated samples of the
+ * Hyper-V worker processes (vmwp.exe).
+ *
+ * The whole list comes from one NtQuerySystemInformation
+ * (SystemProcessInformation) call: one system call, no handle per process,
+ * and it works for protected processes too.  Only the processes the checks
+ * need in detail (vmwp.exe) are opened, for their command line, account and
+ * path.  Where the native call is not available the list falls back to
+ * EnumProcesses + OpenProcess + Psapi.  A process that exits while it is
+ * being read is left out without an error. */
 #include "collect_win32.h"
+
+#include <psapi.h>
+#include <sddl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <winternl.h>
+
+#include "srvdoctor/platform.h"
+
+typedef LONG(NTAPI *qsi_fn)(ULONG, PVOID, ULONG, PULONG);
+typedef LONG(NTAPI *qip_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+typedef BOOL(WINAPI *qfpin_fn)(HANDLE, DWORD, LPWSTR, PDWORD);
+typedef BOOL(WINAPI *iswow_fn)(HANDLE, PBOOL);
+
+#define ST_INFO_LENGTH_MISMATCH ((LONG)0xC0000004)
+#define ST_BUFFER_TOO_SMALL ((LONG)0xC0000023)
+#define ST_BUFFER_OVERFLOW ((LONG)0x80000005)
+#define SYSTEM_PROCESS_INFO 5
+#define PROCESS_BASIC_INFO 0
+#define PROCESS_CMDLINE_INFO 60 /* Windows 8.1 / 2012 R2 and later */
+#define QUERY_LIMITED 0x1000    /* PROCESS_QUERY_LIMITED_INFORMATION */
+#define MAX_CMDLINE_BYTES 65534 /* UNICODE_STRING limit */
+
+/* One collection run: the native entry points and a reusable buffer. */
+typedef struct proc_ctx {
+  sd_facts *f;
+  qsi_fn qsi;
+  qip_fn qip;
+  qfpin_fn qfpin;
+  int self_wow64;
+  char *buf;
+  ULONG cap;
+  long t0;
+  size_t *workers;   /* indexes into f->processes.items */
+  size_t nworkers;
+} proc_ctx;
+
+static int is_worker_name(const wchar_t *s, size_t n)
+{
+  static const wchar_t w[] = L"vmwp.exe";
+  size_t i;
+  if(n != SD_COUNTOF(w) - 1)
+    return 0;
+  for(i = 0; i < n; i++) {
+    wchar_t c = s[i];
+    if(c >= L'A' && c <= L'Z')
+      c = (wchar_t)(c - L'A' + L'a');
+    if(c != w[i])
+      return 0;
+  }
+  return 1;
+}
+
+/* Run SystemProcessInformation into c->buf, growing it while Windows says
+ * it is too small (processes can start between two tries).  Returns the
+ * NTSTATUS of the last try. */
+static LONG query_all(proc_ctx *c)
+{
+  LONG st = ST_INFO_LENGTH_MISMATCH;
+  int tries;
+  for(tries = 0; tries < 8; tries++) {
+    ULONG need = 0;
+    if(!c->buf) {
+      c->cap = c->cap ? c->cap : 256u * 1024u;
+      c->buf = sd_xmalloc(c->cap);
+    }
+    st = c->qsi(SYSTEM_PROCESS_INFO, c->buf, c->cap, &need);
+    if(st != ST_INFO_LENGTH_MISMATCH && st != ST_BUFFER_TOO_SMALL &&
+       st != ST_BUFFER_OVERFLOW)
+      return st;
+    /* Grow to what it asked for plus room for a few new processes. */
+    if(need < c->cap)
+      need = c->cap;
+    if(need > 0x7FFFFFFFu - 65536u)
+      return st;
+    c->cap = need + need / 8 + 65536u;
+    free(c->buf);
+    c->buf = NULL;
+  }
+  return st;
+}
+
+/* Walk the entries of c->buf; stops at a malformed offset. */
+static const SYSTEM_PROCESS_INFORMATION *next_entry(
+  const proc_ctx *c, const SYSTEM_PROCESS_INFORMATION *e)
+{
+  size_t off;
+  if(!e)
+    return (const SYSTEM_PROCESS_INFORMATION *)c->buf;
+  if(!e->NextEntryOffset)
+    return NULL;
+  off = (size_t)((const char *)e - c->buf) + e->NextEntryOffset;
+  if(off + sizeof(*e) > c->cap)
+    return NULL;
+  return (const SYSTEM_PROCESS_INFORMATION *)(c->buf + off);
+}
+
+static sd_time ft_time(LONGLONG v)
+{
+  return v > 0 ? sd_time_from_filetime((uint64_t)v) : SD_TIME_NONE;
+}
+
+static HANDLE open_for_read(DWORD pid, int *vm_read);
+
+static void add_sample(sd_process *p, long at_ms, uint64_t ws, uint64_t cpu)
+{
+  sd_sample *s;
+  p->samples = sd_grow(p->samples, &p->cap_samples, p->nsamples,
+                       sizeof(*s));
+  s = &p->samples[p->nsamples++];
+  s->at_ms_rel = at_ms;
+  s->working_set = ws;
+  s->cpu_100ns = cpu;
+}
+
+static void read_native_list(proc_ctx *c)
+{
+  sd_facts *f = c->f;
+  const SYSTEM_PROCESS_INFORMATION *e = NULL;
+  while((e = next_entry(c, e)) != NULL) {
+    sd_process *p = sd_process_add(&f->processes);
+    size_t nlen = e->ImageName.Buffer ? e->ImageName.Length / 2 : 0;
+    p->pid = (uint32_t)(ULONG_PTR)e->UniqueProcessId;
+    p->ppid = (uint32_t)(ULONG_PTR)e->InheritedFromUniqueProcessId;
+    if(nlen)
+      p->image = sd_wide_to_arena(f, e->ImageName.Buffer, (int)nlen);
+    else
+      p->image = p->pid == 0 ? "System Idle Process" : NULL;
+    p->create_time = ft_time(e->CreateTime.QuadPart);
+    p->working_set = e->VirtualMemoryCounters.WorkingSetSize;
+    p->peak_working_set = e->VirtualMemoryCounters.PeakWorkingSetSize;
+    p->private_bytes = e->PrivatePageCount;
+    p->cpu_100ns = (uint64_t)e->UserTime.QuadPart +
+                   (uint64_t)e->KernelTime.QuadPart;
+    p->threads = e->NumberOfThreads;
+    p->session = e->SessionId;
+    if(nlen && is_worker_name(e->ImageName.Buffer, nlen))
+      add_sample(p, 0, p->working_set, p->cpu_100ns);
+  }
+}
+
+/* Working set and CPU time through a process handle (fallback path). */
+static int handle_counters(HANDLE h, uint64_t *ws, uint64_t *peak,
+                           uint64_t *priv, uint64_t *cpu, sd_time *created)
+{
+  PROCESS_MEMORY_COUNTERS pmc;
+  FILETIME cr, ex, kt, ut;
+  int ok = 0;
+  memset(&pmc, 0, sizeof(pmc));
+  pmc.cb = sizeof(pmc);
+  if(GetProcessMemoryInfo(h, &pmc, sizeof(pmc))) {
+    *ws = pmc.WorkingSetSize;
+    *peak = pmc.PeakWorkingSetSize;
+    *priv = pmc.PagefileUsage;
+    ok = 1;
+  }
+  if(GetProcessTimes(h, &cr, &ex, &kt, &ut)) {
+    ULARGE_INTEGER a, b, k;
+    a.LowPart = cr.dwLowDateTime;
+    a.HighPart = cr.dwHighDateTime;
+    k.LowPart = kt.dwLowDateTime;
+    k.HighPart = kt.dwHighDateTime;
+    b.LowPart = ut.dwLowDateTime;
+    b.HighPart = ut.dwHighDateTime;
+    *created = ft_time((LONGLONG)a.QuadPart);
+    *cpu = k.QuadPart + b.QuadPart;
+  }
+  return ok;
+}
+
+/* The file name part of a path. */
+static const wchar_t *base_name(const wchar_t *path)
+{
+  const wchar_t *b = wcsrchr(path, L'\\');
+  return b ? b + 1 : path;
+}
+
+/* Fallback: EnumProcesses, then one handle per process. */
+static int read_psapi_list(proc_ctx *c)
+{
+  sd_facts *f = c->f;
+  DWORD *pids = NULL, bytes = 0, n = 1024, i;
+  for(;;) {
+    pids = sd_xrealloc(pids, n * sizeof(DWORD));
+    if(!EnumProcesses(pids, n * sizeof(DWORD), &bytes)) {
+      sd_fstate_os_error(f, &f->processes.st, GetLastError(),
+                         "EnumProcesses");
+      free(pids);
+      return -1;
+    }
+    /* A full buffer gives no overflow signal: try again larger. */
+    if(bytes < n * sizeof(DWORD) || n >= 1u << 20)
+      break;
+    n *= 2;
+  }
+  n = bytes / sizeof(DWORD);
+  for(i = 0; i < n; i++) {
+    int vm_read = 0;
+    HANDLE h;
+    wchar_t name[MAX_PATH * 2];
+    const wchar_t *base = NULL;
+    DWORD len = 0;
+    sd_process *p;
+    if(pids[i] == 0)
+      continue; /* the idle pseudo-process cannot be opened */
+    h = open_for_read(pids[i], &vm_read);
+    if(!h) {
+      /* Gone already (invalid parameter), or no rights to look. */
+      if(GetLastError() != ERROR_INVALID_PARAMETER)
+        f->processes.inaccessible++;
+      continue;
+    }
+    p = sd_process_add(&f->processes);
+    p->pid = pids[i];
+    if(vm_read)
+      len = GetModuleBaseNameW(h, NULL, name, MAX_PATH);
+    if(len) {
+      base = name;
+    }
+    else {
+      len = (DWORD)SD_COUNTOF(name);
+      if(c->qfpin && c->qfpin(h, 0, name, &len) && len) {
+        p->path = sd_wide_to_arena(f, name, (int)len);
+        base = base_name(name);
+        len = (DWORD)wcslen(base);
+      }
+    }
+    if(base)
+      p->image = sd_wide_to_arena(f, base, (int)len);
+    handle_counters(h, &p->working_set, &p->peak_working_set,
+                    &p->private_bytes, &p->cpu_100ns, &p->create_time);
+    if(base && is_worker_name(base, len))
+      add_sample(p, 0, p->working_set, p->cpu_100ns);
+    CloseHandle(h);
+  }
+  free(pids);
+  return 0;
+}
+
+/* Open a process for reading: full query rights first (every Windows),
+ * then the limited right of Vista and later. */
+static HANDLE open_for_read(DWORD pid, int *vm_read)
+{
+  HANDLE h = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE,
+                         pid);
+  *vm_read = 1;
+  if(h || GetLastError() != ERROR_ACCESS_DENIED)
+    return h;
+  h = OpenProcess(QUERY_LIMITED | PROCESS_VM_READ, FALSE, pid);
+  if(h || GetLastError() != ERROR_ACCESS_DENIED)
+    return h;
+  *vm_read = 0;
+  return OpenProcess(QUERY_LIMITED, FALSE, pid);
+}
+
+/* The command line through ProcessCommandLineInformation (8.1+).
+ * Returns 0 when read, 1 when the class is not supported, -1 on error. */
+static int cmdline_class60(proc_ctx *c, HANDLE h, sd_process *p)
+{
+  ULONG need = 0;
+  LONG st;
+  UNICODE_STRING *u;
+  char *b;
+  if(!c->qip)
+    return 1;
+  st = c->qip(h, PROCESS_CMDLINE_INFO, NULL, 0, &need);
+  if(st != ST_INFO_LENGTH_MISMATCH && st != ST_BUFFER_TOO_SMALL &&
+     st != ST_BUFFER_OVERFLOW)
+    return 1;
+  if(need < sizeof(UNICODE_STRING) ||
+     need > MAX_CMDLINE_BYTES + sizeof(UNICODE_STRING) + 16)
+    return 1;
+  b = sd_xmalloc(need);
+  st = c->qip(h, PROCESS_CMDLINE_INFO, b, need, &need);
+  if(st < 0) {
+    free(b);
+    return 1;
+  }
+  u = (UNICODE_STRING *)b;
+  p->cmdline = sd_wide_to_arena(c->f, u->Buffer ? u->Buffer : L"",
+                                u->Buffer ? u->Length / 2 : 0);
+  sd_fstate_set(c->f, &p->cmdline_st, SD_ST_READ, 0, NULL);
+  free(b);
+  return 0;
+}
+
+/* The command line from the process environment block (every Windows). */
+static void cmdline_peb(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
+{
+  PROCESS_BASIC_INFORMATION pbi;
+  ULONG got = 0;
+  LONG st;
+  PRTL_USER_PROCESS_PARAMETERS params = NULL;
+  UNICODE_STRING us;
+  SIZE_T n = 0;
+  wchar_t *text;
+  if(!vm_read) {
+    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, ERROR_ACCESS_DENIED,
+                  "the process's memory may not be read (access denied)");
+    return;
+  }
+  if(c->self_wow64) {
+    BOOL target_wow = FALSE;
+    iswow_fn iswow = (iswow_fn)(void (*)(void))sd_proc("kernel32.dll",
+                                                       "IsWow64Process");
+    if(iswow && iswow(h, &target_wow) && !target_wow) {
+      sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, 0,
+                    "a 32-bit srvdoctor cannot read the command line of a "
+                    "64-bit process; use the x64 srvdoctor.exe");
+      return;
+    }
+  }
+  memset(&pbi, 0, sizeof(pbi));
+  st = c->qip ? c->qip(h, PROCESS_BASIC_INFO, &pbi, sizeof(pbi), &got) : -1;
+  if(st < 0 || !pbi.PebBaseAddress) {
+    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, (uint32_t)st,
+                  "NtQueryInformationProcess(ProcessBasicInformation) "
+                  "failed with status 0x%08lX", (unsigned long)st);
+    return;
+  }
+  if(!ReadProcessMemory(h, (const char *)pbi.PebBaseAddress +
+                        offsetof(PEB, ProcessParameters), &params,
+                        sizeof(params), &n) || n != sizeof(params) ||
+     !params ||
+     !ReadProcessMemory(h, (const char *)params +
+                        offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine),
+                        &us, sizeof(us), &n) || n != sizeof(us)) {
+    sd_fstate_os_error(c->f, &p->cmdline_st, GetLastError(),
+                       "ReadProcessMemory of the process parameters");
+    return;
+  }
+  if(us.Length > MAX_CMDLINE_BYTES || (us.Length && !us.Buffer)) {
+    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, 0,
+                  "the process parameters hold no valid command line");
+    return;
+  }
+  text = sd_xmalloc((size_t)us.Length + sizeof(wchar_t));
+  if(us.Length && (!ReadProcessMemory(h, us.Buffer, text, us.Length, &n) ||
+                   n != us.Length)) {
+    sd_fstate_os_error(c->f, &p->cmdline_st, GetLastError(),
+                       "ReadProcessMemory of the command line");
+    free(text);
+    return;
+  }
+  text[us.Length / 2] = L'\0';
+  p->cmdline = sd_wide_to_arena(c->f, text, us.Length / 2);
+  sd_fstate_set(c->f, &p->cmdline_st, SD_ST_READ, 0, NULL);
+  free(text);
+}
+
+static void read_account(proc_ctx *c, HANDLE h, sd_process *p)
+{
+  HANDLE tok = NULL;
+  DWORD n = 0;
+  TOKEN_USER *tu;
+  LPWSTR ssid = NULL;
+  wchar_t name[256], dom[256];
+  DWORD nn = 256, dn = 256;
+  SID_NAME_USE use;
+  if(!OpenProcessToken(h, TOKEN_QUERY, &tok)) {
+    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
+                       "OpenProcessToken");
+    return;
+  }
+  GetTokenInformation(tok, TokenUser, NULL, 0, &n);
+  if(!n || n > 4096) {
+    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
+                       "GetTokenInformation(TokenUser)");
+    CloseHandle(tok);
+    return;
+  }
+  tu = sd_xmalloc(n);
+  if(!GetTokenInformation(tok, TokenUser, tu, n, &n)) {
+    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
+                       "GetTokenInformation(TokenUser)");
+    free(tu);
+    CloseHandle(tok);
+    return;
+  }
+  if(ConvertSidToStringSidW(tu->User.Sid, &ssid)) {
+    p->sid = sd_wide_to_arena(c->f, ssid, -1);
+    LocalFree(ssid);
+  }
+  /* The name is a convenience: the SID alone identifies the VM. */
+  if(LookupAccountSidW(NULL, tu->User.Sid, name, &nn, dom, &dn, &use))
+    p->account = sd_arena_printf(&c->f->arena, "%s\\%s",
+                                 sd_str_or(sd_wide_to_arena(c->f, dom, -1),
+                                           ""),
+                                 sd_str_or(sd_wide_to_arena(c->f, name, -1),
+                                           ""));
+  if(p->sid)
+    sd_fstate_set(c->f, &p->account_st, SD_ST_READ, 0, NULL);
+  else
+    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
+                       "ConvertSidToStringSid");
+  free(tu);
+  CloseHandle(tok);
+}
+
+static void read_path(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
+{
+  wchar_t path[MAX_PATH * 2];
+  DWORD n = (DWORD)SD_COUNTOF(path);
+  if(c->qfpin && c->qfpin(h, 0, path, &n) && n) {
+    p->path = sd_wide_to_arena(c->f, path, (int)n);
+    return;
+  }
+  if(vm_read) {
+    n = GetModuleFileNameExW(h, NULL, path, (DWORD)SD_COUNTOF(path));
+    if(n)
+      p->path = sd_wide_to_arena(c->f, path, (int)n);
+  }
+}
+
+static int same_create_time(HANDLE h, const sd_process *p)
+{
+  FILETIME cr, ex, kt, ut;
+  ULARGE_INTEGER a;
+  if(p->create_time == SD_TIME_NONE)
+    return 1;
+  if(!GetProcessTimes(h, &cr, &ex, &kt, &ut))
+    return 1; /* cannot tell: keep it */
+  a.LowPart = cr.dwLowDateTime;
+  a.HighPart = cr.dwHighDateTime;
+  return sd_time_from_filetime(a.QuadPart) == p->create_time;
+}
+
+/* Command line, account and path of one worker.  Returns -1 when the
+ * process is gone (or its PID now belongs to another process). */
+static int worker_details(proc_ctx *c, sd_process *p)
+{
+  int vm_read = 0;
+  HANDLE h = open_for_read(p->pid, &vm_read);
+  if(!h) {
+    DWORD err = GetLastError();
+    if(err == ERROR_INVALID_PARAMETER)
+      return -1;
+    sd_fstate_os_error(c->f, &p->cmdline_st, err, "OpenProcess");
+    sd_fstate_os_error(c->f, &p->account_st, err, "OpenProcess");
+    return 0;
+  }
+  if(!same_create_time(h, p)) {
+    CloseHandle(h);
+    return -1;
+  }
+  if(cmdline_class60(c, h, p) != 0)
+    cmdline_peb(c, h, vm_read, p);
+  read_account(c, h, p);
+  read_path(c, h, vm_read, p);
+  CloseHandle(h);
+  return 0;
+}
+
+static void drop_process(sd_process_list *l, size_t i)
+{
+  free(l->items[i].samples);
+  memmove(&l->items[i], &l->items[i + 1],
+          (l->count - i - 1) * sizeof(l->items[0]));
+  l->count--;
+}
+
+static int cmp_pid_idx(const void *a, const void *b, const sd_process *items)
+{
+  uint32_t x = items[*(const size_t *)a].pid;
+  uint32_t y = items[*(const size_t *)b].pid;
+  return x < y ? -1 : x > y;
+}
+
+/* The workers' indexes, sorted by PID (insertion sort: a few hundred). */
+static void index_workers(proc_ctx *c)
+{
+  sd_process_list *l = &c->f->processes;
+  size_t i;
+  c->nworkers = 0;
+  c->workers = sd_xrealloc(c->workers, (l->count + 1) * sizeof(size_t));
+  for(i = 0; i < l->count; i++) {
+    size_t k;
+    if(!l->items[i].nsamples)
+      continue;
+    k = c->nworkers++;
+    c->workers[k] = i;
+    while(k > 0 && cmp_pid_idx(&c->workers[k - 1], &c->workers[k],
+                               l->items) > 0) {
+      size_t t = c->workers[k - 1];
+      c->workers[k - 1] = c->workers[k];
+      c->workers[k] = t;
+      k--;
+    }
+  }
+}
+
+static sd_process *worker_by_pid(proc_ctx *c, uint32_t pid)
+{
+  sd_process_list *l = &c->f->processes;
+  size_t lo = 0, hi = c->nworkers;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    uint32_t v = l->items[c->workers[mid]].pid;
+    if(v == pid)
+      return &l->items[c->workers[mid]];
+    if(v < pid)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* A later sample of every worker through its own handle (fallback). */
+static void sample_by_handle(proc_ctx *c, long at)
+{
+  sd_process_list *l = &c->f->processes;
+  size_t i;
+  for(i = 0; i < c->nworkers; i++) {
+    sd_process *p = &l->items[c->workers[i]];
+    int vm_read;
+    HANDLE h = open_for_read(p->pid, &vm_read);
+    uint64_t ws = 0, peak = 0, priv = 0, cpu = 0;
+    sd_time created = SD_TIME_NONE;
+    if(!h)
+      continue;
+    if(handle_counters(h, &ws, &peak, &priv, &cpu, &created) &&
+       created == p->create_time)
+      add_sample(p, at, ws, cpu);
+    CloseHandle(h);
+  }
+}
+
+/* Later samples of the workers: the same one call per sample. */
+static void take_samples(proc_ctx *c, const sd_options *o, int native)
+{
+  int k, samples = o->samples > 0 ? o->samples : 1;
+  DWORD interval = o->interval_ms > 0 ? (DWORD)o->interval_ms : 0;
+  if(!c->nworkers)
+    return;
+  for(k = 1; k < samples; k++) {
+    const SYSTEM_PROCESS_INFORMATION *e = NULL;
+    long at;
+    Sleep(interval);
+    if(!native) {
+      sample_by_handle(c, sd_monotonic_ms() - c->t0);
+      continue;
+    }
+    if(query_all(c) < 0)
+      return; /* keep what was sampled so far */
+    at = sd_monotonic_ms() - c->t0;
+    while((e = next_entry(c, e)) != NULL) {
+      sd_process *p = worker_by_pid(c, (uint32_t)(ULONG_PTR)
+                                    e->UniqueProcessId);
+      if(!p || ft_time(e->CreateTime.QuadPart) != p->create_time)
+        continue;
+      add_sample(p, at, e->VirtualMemoryCounters.WorkingSetSize,
+                 (uint64_t)e->UserTime.QuadPart +
+                 (uint64_t)e->KernelTime.QuadPart);
+    }
+  }
+}
+
+/* Let an elevated srvdoctor open worker processes of other accounts.
+ * Failing is fine: the reads then record "access denied". */
+static void enable_debug_privilege(void)
+{
+  HANDLE tok;
+  TOKEN_PRIVILEGES tp;
+  if(!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES |
+                       TOKEN_QUERY, &tok))
+    return;
+  tp.PrivilegeCount = 1;
+  tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+  if(LookupPrivilegeValueW(NULL, SE_DEBUG_NAME, &tp.Privileges[0].Luid))
+    AdjustTokenPrivileges(tok, FALSE, &tp, 0, NULL, NULL);
+  CloseHandle(tok);
+}
 
 void sd_cw_processes(sd_facts *f, const sd_options *o)
 {
-  (void)f;
-  (void)o;
+  proc_ctx c;
+  sd_process_list *l = &f->processes;
+  iswow_fn iswow = (iswow_fn)(void (*)(void))sd_proc("kernel32.dll",
+                                                     "IsWow64Process");
+  BOOL wow = FALSE;
+  size_t i;
+  LONG st = -1;
+  memset(&c, 0, sizeof(c));
+  c.f = f;
+  c.qsi = (qsi_fn)(void (*)(void))sd_proc("ntdll.dll",
+                                          "NtQuerySystemInformation");
+  c.qip = (qip_fn)(void (*)(void))sd_proc("ntdll.dll",
+                                          "NtQueryInformationProcess");
+  c.qfpin = (qfpin_fn)(void (*)(void))sd_proc("kernel32.dll",
+                                              "QueryFullProcessImageNameW");
+  c.self_wow64 = iswow && iswow(GetCurrentProcess(), &wow) && wow;
+  enable_debug_privilege();
+  c.t0 = sd_monotonic_ms();
+  if(c.qsi)
+    st = query_all(&c);
+  if(c.qsi && st >= 0) {
+    read_native_list(&c);
+    l->method = "NtQuerySystemInformation";
+  }
+  else {
+    if(read_psapi_list(&c)) {
+      free(c.buf);
+      return;
+    }
+    l->method = "EnumProcesses";
+  }
+  /* Details only for the workers; drop those that ended meanwhile. */
+  for(i = 0; i < l->count;) {
+    if(l->items[i].nsamples && worker_details(&c, &l->items[i]) < 0) {
+      drop_process(l, i);
+      continue;
+    }
+    i++;
+  }
+  index_workers(&c);
+  take_samples(&c, o, c.qsi && st >= 0);
+  if(l->inaccessible)
+    sd_fstate_set(f, &l->st, SD_ST_READ, 0, "%lu processes could not be "
+                  "opened (access denied)", (unsigned long)l->inaccessible);
+  else
+    sd_fstate_set(f, &l->st, SD_ST_READ, 0, NULL);
+  free(c.workers);
+  free(c.buf);
 }

@@ -73,7 +73,10 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     return -1;
   }
   while(off < len) {
-    ssize_t n = write(fd, data + off, len - off);
+    /* Test seam (platform.h): write half, pause, write the rest. */
+    size_t half = len / 2;
+    ssize_t n = write(fd, data + off, sd_atomic_write_stall_ms && off < half
+                                        ? half - off : len - off);
     if(n < 0) {
       if(errno == EINTR)
         continue;
@@ -84,6 +87,8 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
       return -1;
     }
     off += (size_t)n;
+    if(sd_atomic_write_stall_ms && off == half)
+      sd_sleep_ms(sd_atomic_write_stall_ms);
   }
   if(fsync(fd) != 0 && errno != EINVAL) {
     set_errno_err(err, "flush", tmp);

@@ -103,7 +103,11 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     return -1;
   }
   while(off < len) {
-    DWORD chunk = len - off > 0x10000000u ? 0x10000000u : (DWORD)(len - off);
+    /* Test seam (platform.h): write half, pause, write the rest. */
+    size_t half = len / 2;
+    size_t want = sd_atomic_write_stall_ms && off < half ? half - off
+                                                         : len - off;
+    DWORD chunk = want > 0x10000000u ? 0x10000000u : (DWORD)want;
     if(!WriteFile(h, data + off, chunk, &written, NULL) || written == 0) {
       code = GetLastError();
       CloseHandle(h);
@@ -114,6 +118,8 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
       return -1;
     }
     off += written;
+    if(sd_atomic_write_stall_ms && off == half)
+      Sleep(sd_atomic_write_stall_ms);
   }
   if(!FlushFileBuffers(h)) {
     code = GetLastError();

@@ -12,6 +12,7 @@
  *
  * Usage:
  *   ldapprobe --host HOST [--port N] [--user DN] [--timeout SECS]
+ *             [--nuser NAME --ndomain DOMAIN]
  *             [--steps LIST] [--watchdog SECS]
  *   The bind password is read from the environment variable
  *   SD_LDAP_PASSWORD (never from the command line).
@@ -19,6 +20,8 @@
  *     connect  ldap_connect() with an l_timeval of --timeout seconds
  *     bind     ldap_simple_bind_sW() (synchronous: no timeout parameter)
  *     abind    ldap_simple_bindW() + ldap_result() with a timeout
+ *     nbind    ldap_bind_sW(LDAP_AUTH_NEGOTIATE) with explicit credentials
+ *              (--nuser NAME --ndomain NETBIOS-DOMAIN, same password)
  *     rootdse  ldap_search_ext_sW() of the rootDSE with a timeout
  *     exch     the Exchange values (schema rangeUpper, org and MESO
  *              objectVersion, schema master) with ldap_search_ext_sW()
@@ -50,9 +53,11 @@ struct probe_opts {
     ULONG port;
     const wchar_t *user;
     const wchar_t *password;
+    const wchar_t *nuser;
+    const wchar_t *ndomain;
     ULONG timeout_s;
     ULONG watchdog_s;
-    int do_connect, do_bind, do_abind, do_rootdse, do_exch;
+    int do_connect, do_bind, do_abind, do_nbind, do_rootdse, do_exch;
 };
 
 static struct probe_opts g_opt;
@@ -367,6 +372,22 @@ static DWORD WINAPI run_steps(LPVOID unused)
         }
     }
 
+    if (g_opt.do_nbind) {
+        SEC_WINNT_AUTH_IDENTITY_W id;
+        memset(&id, 0, sizeof(id));
+        id.User = (unsigned short *)g_opt.nuser;
+        id.UserLength = (unsigned long)wcslen(g_opt.nuser);
+        id.Domain = (unsigned short *)g_opt.ndomain;
+        id.DomainLength = (unsigned long)wcslen(g_opt.ndomain);
+        id.Password = (unsigned short *)g_opt.password;
+        id.PasswordLength = (unsigned long)wcslen(g_opt.password);
+        id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+        g_step = "nbind";
+        start = GetTickCount();
+        rc = ldap_bind_sW(ld, NULL, (PWCHAR)&id, LDAP_AUTH_NEGOTIATE);
+        out_rc("nbind", rc, since(start));
+    }
+
     if (g_opt.do_rootdse) {
         step_rootdse(ld);
     }
@@ -382,7 +403,7 @@ static DWORD WINAPI run_steps(LPVOID unused)
 
 static int parse_steps(const wchar_t *list)
 {
-    g_opt.do_connect = g_opt.do_bind = g_opt.do_abind = g_opt.do_rootdse = g_opt.do_exch = 0;
+    g_opt.do_connect = g_opt.do_bind = g_opt.do_abind = g_opt.do_nbind = g_opt.do_rootdse = g_opt.do_exch = 0;
     const wchar_t *p = list;
     while (*p != L'\0') {
         const wchar_t *end = wcschr(p, L',');
@@ -393,6 +414,8 @@ static int parse_steps(const wchar_t *list)
             g_opt.do_bind = 1;
         } else if (len == 5 && wcsncmp(p, L"abind", len) == 0) {
             g_opt.do_abind = 1;
+        } else if (len == 5 && wcsncmp(p, L"nbind", len) == 0) {
+            g_opt.do_nbind = 1;
         } else if (len == 7 && wcsncmp(p, L"rootdse", len) == 0) {
             g_opt.do_rootdse = 1;
         } else if (len == 4 && wcsncmp(p, L"exch", len) == 0) {
@@ -411,7 +434,8 @@ static int parse_steps(const wchar_t *list)
 static int usage(void)
 {
     fprintf(stderr, "usage: ldapprobe --host HOST [--port N] [--user DN] [--timeout SECS]\n"
-                    "                 [--steps connect,bind,abind,rootdse,exch] [--watchdog SECS]\n"
+                    "                 [--nuser NAME --ndomain DOMAIN]\n"
+                    "                 [--steps connect,bind,abind,nbind,rootdse,exch] [--watchdog SECS]\n"
                     "password: environment variable SD_LDAP_PASSWORD\n");
     return 2;
 }
@@ -438,6 +462,10 @@ int wmain(int argc, wchar_t **argv)
             g_opt.port = (ULONG)wcstoul(v, NULL, 10);
         } else if (wcscmp(a, L"--user") == 0) {
             g_opt.user = v;
+        } else if (wcscmp(a, L"--nuser") == 0) {
+            g_opt.nuser = v;
+        } else if (wcscmp(a, L"--ndomain") == 0) {
+            g_opt.ndomain = v;
         } else if (wcscmp(a, L"--timeout") == 0) {
             g_opt.timeout_s = (ULONG)wcstoul(v, NULL, 10);
         } else if (wcscmp(a, L"--watchdog") == 0) {
@@ -460,6 +488,10 @@ int wmain(int argc, wchar_t **argv)
     }
     if ((g_opt.do_bind || g_opt.do_abind) && (g_opt.user == NULL || g_opt.password == NULL)) {
         fprintf(stderr, "ldapprobe: bind steps need --user and SD_LDAP_PASSWORD\n");
+        return 2;
+    }
+    if (g_opt.do_nbind && (g_opt.nuser == NULL || g_opt.ndomain == NULL || g_opt.password == NULL)) {
+        fprintf(stderr, "ldapprobe: nbind needs --nuser, --ndomain and SD_LDAP_PASSWORD\n");
         return 2;
     }
 

@@ -1,0 +1,2108 @@
+/* exchange_sp2.c - the "exchange-sp2" module: can this machine be taken to
+ * Exchange Server 2007 Service Pack 2 right now, and if not, what first?
+ *
+ * A pure function of the facts: this machine's Exchange installation, its
+ * MSI patches, pending-reboot flags, OS and Windows Installer version, the
+ * running user's token groups and what a domain controller said.  Values
+ * and their sources are in ../shared/facts/exchange.md; decisions taken
+ * where the facts are silent are written down in docs/modules/exchange-sp2.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/module.h"
+
+/* ---- what SP2 needs (facts §1.2, §3.4, §3.6) ---- */
+#define SP2_BUILD "8.2.176.2"
+#define SP2_SCHEMA 14622
+#define SP2_ORG 11222
+#define SP2_MESO 11221
+#define RTM_FIRST_BUILD 685       /* 8.0 builds below this are pre-release */
+#define KERBEROS_SKEW_S 300
+#define SETUP "Setup.com"
+
+static const sd_code_info exch_codes[] = {
+  {"EXCH-NOT-INSTALLED", "exchange-sp2", SD_SEV_INFO,
+   "Exchange Server 2007 is not installed: the fresh-install path applies", 0},
+  {"EXCH-OTHER-VERSION", "exchange-sp2", SD_SEV_INFO,
+   "Another Exchange version is installed: this module does not apply", 0},
+  {"EXCH-UPGRADE-PATH", "exchange-sp2", SD_SEV_INFO,
+   "Exchange 2007 RTM or SP1 found: in-place upgrade to SP2 is supported", 0},
+  {"EXCH-ALREADY-SP2", "exchange-sp2", SD_SEV_OK,
+   "Exchange 2007 SP2 or later is already installed", 0},
+  {"EXCH-PRERELEASE", "exchange-sp2", SD_SEV_CRITICAL,
+   "A pre-release build of Exchange 2007 is installed and cannot be "
+   "upgraded", 0},
+  {"EXCH-UNKNOWN", "exchange-sp2", SD_SEV_UNKNOWN,
+   "The Exchange installation or its build could not be read", 0},
+  {"EXCH-INTERIM-UPDATE", "exchange-sp2", SD_SEV_CRITICAL,
+   "An interim update is installed and blocks the SP2 upgrade", 1},
+  {"EXCH-IU-MARKER", "exchange-sp2", SD_SEV_WARNING,
+   "Exchange setup records an interim update that Windows Installer does "
+   "not list", 0},
+  {"EXCH-PATCH-UNCLASSIFIED", "exchange-sp2", SD_SEV_WARNING,
+   "An Exchange 2007 patch could not be classified and may be an interim "
+   "update", 0},
+  {"EXCH-PATCHES-UNREADABLE", "exchange-sp2", SD_SEV_UNKNOWN,
+   "The installed Exchange patches could not be read: interim updates not "
+   "ruled out", 0},
+  {"EXCH-SETUP-INCOMPLETE", "exchange-sp2", SD_SEV_CRITICAL,
+   "An earlier Exchange setup did not finish", 0},
+  {"EXCH-PENDING-REBOOT", "exchange-sp2", SD_SEV_CRITICAL,
+   "A restart is pending and SP2 setup will refuse to start", 0},
+  {"EXCH-OS-UNSUPPORTED", "exchange-sp2", SD_SEV_CRITICAL,
+   "The operating system or Windows Installer does not meet SP2's "
+   "prerequisites", 0},
+  {"EXCH-OS-32BIT", "exchange-sp2", SD_SEV_WARNING,
+   "32-bit Windows: Exchange 2007 is supported in production only on x64", 0},
+  {"EXCH-PREREQ-UNKNOWN", "exchange-sp2", SD_SEV_UNKNOWN,
+   "Some SP2 prerequisites could not be checked", 0},
+  {"AD-UNREACHABLE", "exchange-sp2", SD_SEV_UNKNOWN,
+   "No domain controller could be queried: AD readiness not evaluated", 0},
+  {"AD-PARTIAL", "exchange-sp2", SD_SEV_UNKNOWN,
+   "Some Active Directory values could not be read: AD readiness only "
+   "partly evaluated", 0},
+  {"AD-SCHEMA-PREP-NEEDED", "exchange-sp2", SD_SEV_WARNING,
+   "The AD schema is below the SP2 level: /PrepareSchema is needed", 0},
+  {"AD-ORG-PREP-NEEDED", "exchange-sp2", SD_SEV_WARNING,
+   "The Exchange organization is below the SP2 level: /PrepareAD is "
+   "needed", 0},
+  {"AD-DOMAIN-PREP-NEEDED", "exchange-sp2", SD_SEV_WARNING,
+   "The domain is below the SP2 level: /PrepareDomain is needed", 0},
+  {"AD-RIGHTS-MISSING", "exchange-sp2", SD_SEV_CRITICAL,
+   "The current user lacks the group memberships the AD preparation "
+   "needs", 0},
+  {"AD-RIGHTS-UNKNOWN", "exchange-sp2", SD_SEV_UNKNOWN,
+   "The current user's group memberships could not be checked", 0},
+  {"AD-SCHEMA-MASTER", "exchange-sp2", SD_SEV_CRITICAL,
+   "The schema master is unreachable or runs an OS below what Exchange "
+   "2007 needs", 0},
+  {"AD-DOMAIN-MODE", "exchange-sp2", SD_SEV_CRITICAL,
+   "The domain is below Windows 2000 native mode", 0},
+  {"AD-DUPLICATE-OBJECTS", "exchange-sp2", SD_SEV_WARNING,
+   "More than one Exchange organization or system-objects container "
+   "exists", 0},
+  {"AD-DC-NOT-READY", "exchange-sp2", SD_SEV_WARNING,
+   "The domain controller is not synchronized or its clock is off", 0},
+  {"AD-VERSION-NEWER", "exchange-sp2", SD_SEV_INFO,
+   "AD carries version values newer than srvdoctor knows", 0},
+  {"AD-READY", "exchange-sp2", SD_SEV_OK,
+   "Active Directory is already at or above what SP2 needs", 0},
+};
+
+/* ---- Windows Installer packed GUIDs (facts §2.3) ---- */
+
+static int is_hex(char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+static char upper(char c)
+{
+  return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+}
+
+/* The position in the 32 packed characters of each of the 32 hex digits of
+ * the GUID in reading order: groups reversed, then byte pairs swapped. */
+static const unsigned char pack_map[32] = {
+  7, 6, 5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 15, 14, 13, 12,
+  17, 16, 19, 18, 21, 20, 23, 22, 25, 24, 27, 26, 29, 28, 31, 30};
+
+int sd_msi_guid_pack(const char *guid, char out[33])
+{
+  char hex[32];
+  size_t i, n = 0;
+  static const size_t dash[] = {9, 14, 19, 24};
+  if(!guid || strlen(guid) != 38 || guid[0] != '{' || guid[37] != '}')
+    return -1;
+  for(i = 1; i < 37; i++) {
+    if(i == dash[0] || i == dash[1] || i == dash[2] || i == dash[3]) {
+      if(guid[i] != '-')
+        return -1;
+      continue;
+    }
+    if(!is_hex(guid[i]))
+      return -1;
+    hex[n++] = upper(guid[i]);
+  }
+  for(i = 0; i < 32; i++)
+    out[pack_map[i]] = hex[i];
+  out[32] = '\0';
+  return 0;
+}
+
+int sd_msi_guid_unpack(const char *packed, char out[39])
+{
+  char hex[32];
+  size_t i, n = 0;
+  if(!packed || strlen(packed) != 32)
+    return -1;
+  for(i = 0; i < 32; i++) {
+    if(!is_hex(packed[i]))
+      return -1;
+    hex[i] = packed[pack_map[i]];
+  }
+  out[n++] = '{';
+  for(i = 0; i < 32; i++) {
+    if(i == 8 || i == 12 || i == 16 || i == 20)
+      out[n++] = '-';
+    out[n++] = upper(hex[i]);
+  }
+  out[n++] = '}';
+  out[n] = '\0';
+  return 0;
+}
+
+/* ---- versions ---- */
+
+typedef struct ver {
+  int n;          /* parts read: 2..4 */
+  long part[4];
+} ver;
+
+/* "8.1.240.6" -> ver.  Digits and dots only (surrounding blanks allowed);
+ * anything else is refused so that a garbled value is never compared. */
+static int ver_parse(const char *s, ver *out)
+{
+  ver v;
+  memset(&v, 0, sizeof(v));
+  if(!s)
+    return -1;
+  while(*s == ' ')
+    s++;
+  for(;;) {
+    long x = 0;
+    int digits = 0;
+    while(*s >= '0' && *s <= '9') {
+      if(digits++ >= 9)
+        return -1;
+      x = x * 10 + (*s - '0');
+      s++;
+    }
+    if(!digits || v.n >= 4)
+      return -1;
+    v.part[v.n++] = x;
+    if(*s != '.')
+      break;
+    s++;
+  }
+  while(*s == ' ')
+    s++;
+  if(*s || v.n < 2)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static const char *release_2007(long minor)
+{
+  switch(minor) {
+  case 0: return "Exchange Server 2007 RTM";
+  case 1: return "Exchange Server 2007 SP1";
+  case 2: return "Exchange Server 2007 SP2";
+  case 3: return "Exchange Server 2007 SP3";
+  default: return "a later Exchange Server 2007 service pack";
+  }
+}
+
+/* ---- AD version values (facts §3.6) ---- */
+
+typedef struct known {
+  int64_t value;
+  const char *release;
+} known;
+
+static const known schema_known[] = {
+  {4397, "Exchange 2000 RTM"}, {4406, "Exchange 2000 SP3"},
+  {6870, "Exchange 2003"}, {10637, "Exchange 2007 RTM"},
+  {11116, "Exchange 2007 SP1"},
+  {14622, "Exchange 2007 SP2 or Exchange 2010 RTM"},
+  {14625, "Exchange 2007 SP3"}, {14726, "Exchange 2010 SP1"},
+  {14732, "Exchange 2010 SP2"}, {14734, "Exchange 2010 SP3"},
+  {15137, "Exchange 2013 RTM"}, {15254, "Exchange 2013 CU1"},
+  {15281, "Exchange 2013 CU2"}, {15312, "Exchange 2013 CU23"},
+  {15317, "Exchange 2016 RTM"}, {15334, "Exchange 2016 CU23"},
+  {17000, "Exchange 2019 RTM"},
+  {17003, "Exchange 2019 CU15 or Exchange Server SE"},
+};
+
+static const known org_known[] = {
+  {6903, "Exchange 2003"}, {10666, "Exchange 2007 RTM"},
+  {11221, "Exchange 2007 SP1"}, {11222, "Exchange 2007 SP2 or SP3"},
+  {12640, "Exchange 2010 RTM"}, {13214, "Exchange 2010 SP1"},
+  {14247, "Exchange 2010 SP2"}, {14322, "Exchange 2010 SP3"},
+  {15449, "Exchange 2013 RTM"}, {15614, "Exchange 2013 CU1"},
+  {15688, "Exchange 2013 CU2"}, {16133, "Exchange 2013 CU23"},
+  {16223, "Exchange 2016 CU23"},
+  {16763, "Exchange 2019 CU15 or Exchange Server SE"},
+};
+
+static const known meso_known[] = {
+  {4406, "Exchange 2000 SP3"}, {6936, "Exchange 2003"},
+  {10628, "Exchange 2007 RTM"}, {11221, "Exchange 2007 SP1, SP2 or SP3"},
+  {12639, "Exchange 2010 RTM"}, {13040, "Exchange 2010 SP1 to SP3"},
+  {13236, "Exchange 2013 RTM to CU2"}, {13237, "Exchange 2013 CU23"},
+  {13238, "Exchange 2013 CU23 with the May 2022 security update"},
+  {13243, "Exchange 2016 CU23, Exchange 2019 CU15 or Exchange Server SE"},
+};
+
+/* Name the release a value belongs to, in words. */
+static const char *known_name(sd_module_result *r, const known *t, size_t n,
+                              int64_t v)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(t[i].value == v)
+      return t[i].release;
+  if(v > t[n - 1].value)
+    return sd_arena_printf(r->arena, "newer than any release srvdoctor "
+                           "knows (the newest it knows is %lld, %s)",
+                           (long long)t[n - 1].value, t[n - 1].release);
+  if(v < t[0].value)
+    return "older than Exchange 2000";
+  for(i = 1; i < n; i++)
+    if(v < t[i].value)
+      return sd_arena_printf(r->arena, "between %s and %s",
+                             t[i - 1].release, t[i].release);
+  return "an unknown release";
+}
+
+/* ---- the check's working state ---- */
+
+typedef enum pclass { P_IU, P_UR, P_SECURITY, P_UNKNOWN } pclass;
+
+typedef struct ctx {
+  const sd_facts *f;
+  const sd_exch_facts *x;
+  const sd_ad_facts *ad;
+  sd_module_result *r;
+  sd_buf unknown;           /* prerequisites that could not be checked */
+  int nunknown;
+} ctx;
+
+static void note_unknown(ctx *c, const char *what, const sd_fstate *st)
+{
+  if(c->nunknown++)
+    sd_buf_puts(&c->unknown, "; ");
+  if(st)
+    sd_buf_printf(&c->unknown, "%s (%s)", what,
+                  sd_str_or(st->why, sd_state_name(st->state)));
+  else
+    sd_buf_puts(&c->unknown, what);
+}
+
+static const char *why_of(const sd_fstate *st)
+{
+  if(st->why && *st->why)
+    return st->why;
+  switch(st->state) {
+  case SD_ST_NOT_COLLECTED: return "it was not collected";
+  case SD_ST_ABSENT: return "it does not exist";
+  case SD_ST_UNREADABLE: return "it could not be read";
+  default: return "no reason recorded";
+  }
+}
+
+/* ---- the installed build ---- */
+
+typedef struct build {
+  int known;
+  ver v;
+  const char *text;
+  const char *source;       /* "ExSetup.exe", "registry", "Windows Installer" */
+  int disagree;             /* the sources name different service packs */
+} build;
+
+static void find_build(const sd_exch_facts *x, build *b)
+{
+  struct {
+    const sd_fstate *st;
+    const char *text;
+    const char *source;
+  } src[3];
+  size_t i;
+  ver first;
+  int have_first = 0;
+  memset(b, 0, sizeof(*b));
+  src[0].st = &x->exsetup_st;
+  src[0].text = x->exsetup_version;
+  src[0].source = "ExSetup.exe file version";
+  src[1].st = &x->reg_version_st;
+  src[1].text = x->reg_version;
+  src[1].source = "registry (MsiProductMajor/Minor, MsiBuildMajor/Minor)";
+  src[2].st = &x->msi_product_st;
+  src[2].text = x->msi_product_version;
+  src[2].source = "Windows Installer DisplayVersion";
+  for(i = 0; i < 3; i++) {
+    ver v;
+    if(src[i].st->state != SD_ST_READ || ver_parse(src[i].text, &v))
+      continue;
+    if(!have_first) {
+      first = v;
+      have_first = 1;
+      b->known = 1;
+      b->v = v;
+      b->text = src[i].text;
+      b->source = src[i].source;
+    }
+    else if(v.part[0] != first.part[0] || v.part[1] != first.part[1]) {
+      b->disagree = 1;
+    }
+  }
+}
+
+/* ---- patches ---- */
+
+static pclass classify(const char *name)
+{
+  if(!name || !*name)
+    return P_UNKNOWN;
+  if(sd_stristr(name, "Interim Update"))
+    return P_IU;
+  if(sd_stristr(name, "Update Rollup"))
+    return P_UR;
+  if(sd_stristr(name, "Security Update"))
+    return P_SECURITY;
+  return P_UNKNOWN;
+}
+
+static const char *pclass_name(pclass p)
+{
+  switch(p) {
+  case P_IU: return "interim update";
+  case P_UR: return "update rollup";
+  case P_SECURITY: return "security update";
+  default: return "unknown";
+  }
+}
+
+/* "KB123456" from a display name, or NULL. */
+static const char *kb_of(sd_module_result *r, const char *name)
+{
+  const char *p = name;
+  while(p && (p = sd_stristr(p, "KB")) != NULL) {
+    size_t n = 0;
+    while(p[2 + n] >= '0' && p[2 + n] <= '9')
+      n++;
+    if(n >= 5 && n <= 8)
+      return sd_arena_printf(r->arena, "KB%.*s", (int)n, p + 2);
+    p += 2;
+  }
+  return NULL;
+}
+
+/* The rollup number of "Update Rollup 9 for Exchange Server 2007 SP1". */
+static long rollup_of(const char *name)
+{
+  const char *p = sd_stristr(name, "Update Rollup");
+  long n = 0;
+  int digits = 0;
+  if(!p)
+    return -1;
+  p += strlen("Update Rollup");
+  while(*p == ' ')
+    p++;
+  while(*p >= '0' && *p <= '9' && digits < 4) {
+    n = n * 10 + (*p - '0');
+    p++;
+    digits++;
+  }
+  return digits ? n : -1;
+}
+
+static const char *patch_state_name(uint32_t s)
+{
+  switch(s) {
+  case 1: return "applied";
+  case 2: return "superseded";
+  case 4: return "obsoleted";
+  case 8: return "registered";
+  default: return "unknown";
+  }
+}
+
+static void patch_evidence(ctx *c, sd_finding *x, const sd_msi_patch *p)
+{
+  sd_ev_str(c->r, x, "patch_code", p->patch_code);
+  sd_ev_str(c->r, x, "display_name", sd_str_or(p->display_name, ""));
+  if(kb_of(c->r, p->display_name))
+    sd_ev_str(c->r, x, "kb", kb_of(c->r, p->display_name));
+  sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
+  sd_ev_str(c->r, x, "state", patch_state_name(p->state));
+  sd_ev_bool(c->r, x, "uninstallable", p->uninstallable);
+  if(p->install_date)
+    sd_ev_str(c->r, x, "install_date", p->install_date);
+  if(p->more_info_url)
+    sd_ev_str(c->r, x, "more_info_url", p->more_info_url);
+  sd_ev_str(c->r, x, "classified_as", pclass_name(classify(p->display_name)));
+  sd_ev_str(c->r, x, "read_from", sd_str_or(p->source, "unknown"));
+}
+
+static int is_exch_patch(const sd_msi_patch *p)
+{
+  return p->product_code && sd_strieq(p->product_code,
+                                      SD_EXCH2007_PRODUCT_CODE) &&
+         p->patch_code && *p->patch_code;
+}
+
+static void report_iu(ctx *c, const sd_msi_patch *p)
+{
+  sd_module_result *r = c->r;
+  const char *kb = kb_of(r, p->display_name);
+  const char *name = sd_str_or(p->display_name, p->patch_code);
+  sd_finding *x = sd_result_add(r, "EXCH-INTERIM-UPDATE", SD_SEV_CRITICAL,
+                                "An interim update is installed and blocks "
+                                "the SP2 upgrade");
+  sd_finding_msg(r, x, "%s (patch %s) is installed. Exchange 2007 SP2 setup "
+                 "cannot run while any interim update is installed; it must "
+                 "be uninstalled first.", name, p->patch_code);
+  patch_evidence(c, x, p);
+  if(!p->uninstallable) {
+    sd_fix_summary(r, x, "Windows Installer marks this interim update as not "
+                   "removable, so it cannot be uninstalled with the usual "
+                   "command; get a removal procedure from whoever supplied "
+                   "it (normally Microsoft support) before SP2 setup.");
+    sd_fix_step(r, x, "Write down the patch code %s and the name \"%s\".",
+                p->patch_code, name);
+    sd_fix_step(r, x, "Open a case with Microsoft support (interim updates "
+                "are issued through support cases) and ask how to remove "
+                "this interim update before installing Exchange 2007 SP2.");
+    sd_fix_step(r, x, "After it has been removed, run srvdoctor again; this "
+                "finding must be gone.");
+    return;
+  }
+  sd_fix_summary(r, x, "Uninstall %s before running SP2 setup.",
+                 kb ? kb : "this interim update");
+  sd_fix_step(r, x, "Log on to this server as a local administrator. Stop "
+              "and plan for a short outage: removing the update restarts "
+              "Exchange services.");
+  sd_fix_step(r, x, "Open an elevated Command Prompt (right-click Command "
+              "Prompt, Run as administrator).");
+  sd_fix_step(r, x, "Type this command exactly and press Enter: msiexec /i "
+              "%s MSIPATCHREMOVE=%s /qb", SD_EXCH2007_PRODUCT_CODE,
+              p->patch_code);
+  sd_fix_step(r, x, "Wait until the progress window closes. If it asks for "
+              "a restart, restart the server.");
+  sd_fix_step(r, x, "Alternatively: Control Panel > Programs and Features > "
+              "View installed updates (Windows Server 2003: Add or Remove "
+              "Programs with \"Show updates\" ticked), select \"%s\" and "
+              "click Uninstall.", name);
+  sd_fix_step(r, x, "Run srvdoctor again; this finding must be gone.");
+  sd_fix_cmd(r, x, "msiexec /i %s MSIPATCHREMOVE=%s /qb",
+             SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+  x->fixable = 1;
+  sd_fix_target(r, x, p->patch_code);
+}
+
+static void report_unclassified(ctx *c, const sd_msi_patch *p)
+{
+  sd_module_result *r = c->r;
+  sd_finding *x = sd_result_add(r, "EXCH-PATCH-UNCLASSIFIED",
+                                SD_SEV_WARNING, "An Exchange 2007 patch could "
+                                "not be classified and may be an interim "
+                                "update");
+  sd_finding_msg(r, x, "Windows Installer lists patch %s for Exchange 2007 "
+                 "with the name \"%s\", which is neither an update rollup "
+                 "nor an interim update by name. If it is an interim "
+                 "update, SP2 setup will refuse to run.", p->patch_code,
+                 sd_str_or(p->display_name, ""));
+  patch_evidence(c, x, p);
+  sd_fix_summary(r, x, "Find out what this patch is; if it is an interim "
+                 "update, uninstall it before SP2 setup.");
+  sd_fix_step(r, x, "Open Control Panel > Programs and Features > View "
+              "installed updates (Windows Server 2003: Add or Remove "
+              "Programs with \"Show updates\" ticked) and find the Exchange "
+              "2007 entries.");
+  sd_fix_step(r, x, "If an entry there is called \"Interim Update\" or has "
+              "no name, it must be removed: from an elevated Command Prompt "
+              "run msiexec /i %s MSIPATCHREMOVE=%s /qb",
+              SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+  sd_fix_step(r, x, "If it is an update rollup or a security update, "
+              "nothing needs to be done for SP2.");
+  sd_fix_cmd(r, x, "msiexec /i %s MSIPATCHREMOVE=%s /qb",
+             SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+}
+
+typedef struct patch_summary {
+  int read;               /* the patch list could be read */
+  int ius;
+  long rollup;            /* highest update rollup, -1 none */
+  int rollups;
+  int security;
+} patch_summary;
+
+static void check_patches(ctx *c, patch_summary *ps)
+{
+  const sd_msi_patch_list *l = &c->f->msi_patches;
+  size_t i;
+  memset(ps, 0, sizeof(*ps));
+  ps->rollup = -1;
+  if(l->st.state != SD_ST_READ) {
+    sd_finding *x = sd_result_add(c->r, "EXCH-PATCHES-UNREADABLE",
+                                  SD_SEV_UNKNOWN, "The installed Exchange "
+                                  "patches could not be read: interim "
+                                  "updates not ruled out");
+    sd_finding_msg(c->r, x, "The list of Windows Installer patches could not "
+                   "be read (%s), so srvdoctor cannot tell whether an "
+                   "interim update is installed. This is not the same as "
+                   "\"no interim updates\": SP2 setup will still stop if "
+                   "one is there.", why_of(&l->st));
+    sd_ev_str(c->r, x, "patch_list_state", sd_state_name(l->st.state));
+    sd_ev_str(c->r, x, "why", why_of(&l->st));
+    if(l->method)
+      sd_ev_str(c->r, x, "method", l->method);
+    sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
+    sd_fix_summary(c->r, x, "Check for interim updates by hand, or run "
+                   "srvdoctor again elevated so it can read them.");
+    sd_fix_step(c->r, x, "Run srvdoctor again from an elevated Command "
+                "Prompt (right-click, Run as administrator).");
+    sd_fix_step(c->r, x, "If this finding stays, open Control Panel > "
+                "Programs and Features > View installed updates (Windows "
+                "Server 2003: Add or Remove Programs with \"Show updates\" "
+                "ticked) and look for entries named \"Interim Update\" under "
+                "Microsoft Exchange Server 2007.");
+    sd_fix_step(c->r, x, "Uninstall every such entry before SP2 setup.");
+    return;
+  }
+  ps->read = 1;
+  for(i = 0; i < l->count; i++) {
+    const sd_msi_patch *p = &l->items[i];
+    pclass k;
+    if(!is_exch_patch(p))
+      continue;
+    k = classify(p->display_name);
+    if(k == P_IU) {
+      ps->ius++;
+      report_iu(c, p);
+    }
+    else if(k == P_UR) {
+      long n = rollup_of(p->display_name);
+      ps->rollups++;
+      if(n > ps->rollup)
+        ps->rollup = n;
+    }
+    else if(k == P_SECURITY) {
+      ps->security++;
+    }
+    else {
+      report_unclassified(c, p);
+    }
+  }
+  if(!ps->ius && c->x->iu_marker_st.state == SD_ST_READ && c->x->iu_marker &&
+     *c->x->iu_marker && !sd_strieq(c->x->iu_marker, "None")) {
+    sd_finding *x = sd_result_add(c->r, "EXCH-IU-MARKER", SD_SEV_WARNING,
+                                  "Exchange setup records an interim update "
+                                  "that Windows Installer does not list");
+    sd_finding_msg(c->r, x, "The value InterimUpdate under "
+                   "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup reads \"%s\", "
+                   "but Windows Installer lists no interim update for "
+                   "Exchange 2007. Either the update was removed and the "
+                   "value was left behind, or the update is registered in a "
+                   "way srvdoctor cannot see.", c->x->iu_marker);
+    sd_ev_str(c->r, x, "interim_update_value", c->x->iu_marker);
+    sd_ev_int(c->r, x, "msi_interim_updates", 0);
+    sd_fix_summary(c->r, x, "Confirm in Programs and Features that no "
+                   "interim update is installed before SP2 setup.");
+    sd_fix_step(c->r, x, "Open Control Panel > Programs and Features > View "
+                "installed updates (Windows Server 2003: Add or Remove "
+                "Programs with \"Show updates\" ticked).");
+    sd_fix_step(c->r, x, "Look for an entry named \"Interim Update\" under "
+                "Microsoft Exchange Server 2007 (the value above names it: "
+                "%s).", c->x->iu_marker);
+    sd_fix_step(c->r, x, "If it is there, uninstall it; if it is not, the "
+                "value is a leftover and SP2 setup's own check decides.");
+  }
+}
+
+/* ---- earlier setup that did not finish (facts §3.5) ---- */
+
+static void check_setup_state(ctx *c)
+{
+  const sd_exch_facts *x = c->x;
+  sd_buf roles;
+  const char *action = NULL;
+  size_t i;
+  int n = 0;
+  sd_finding *fd;
+  if(x->roles_st.state != SD_ST_READ) {
+    note_unknown(c, "leftover setup values (Action/Watermark) under "
+                 "HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0", &x->roles_st);
+    return;
+  }
+  sd_buf_init(&roles);
+  for(i = 0; i < x->nroles; i++) {
+    const sd_exch_role *ro = &x->roles[i];
+    int has_action = ro->action_st.state == SD_ST_READ;
+    int has_wm = ro->watermark_st.state == SD_ST_READ;
+    if(ro->action_st.state == SD_ST_UNREADABLE)
+      note_unknown(c, "the Action value of a role key", &ro->action_st);
+    if(ro->watermark_st.state == SD_ST_UNREADABLE)
+      note_unknown(c, "the Watermark value of a role key", &ro->watermark_st);
+    if(!has_action && !has_wm)
+      continue;
+    if(n++)
+      sd_buf_puts(&roles, "; ");
+    sd_buf_printf(&roles, "%s: Action=%s, Watermark=%s",
+                  sd_str_or(ro->name, "?"),
+                  has_action ? sd_str_or(ro->action, "") : "(none)",
+                  has_wm ? sd_str_or(ro->watermark, "") : "(none)");
+    if(has_action && ro->action && *ro->action && !action)
+      action = ro->action;
+  }
+  if(!n) {
+    sd_buf_free(&roles);
+    return;
+  }
+  fd = sd_result_add(c->r, "EXCH-SETUP-INCOMPLETE", SD_SEV_CRITICAL,
+                     "An earlier Exchange setup did not finish");
+  sd_finding_msg(c->r, fd, "Exchange setup left Action/Watermark values "
+                 "under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 (%s): an "
+                 "earlier setup run stopped part-way. SP2 setup will not "
+                 "start until that run is completed.", roles.data);
+  sd_ev_str(c->r, fd, "roles", roles.data);
+  sd_ev_int(c->r, fd, "roles_affected", n);
+  if(action)
+    sd_ev_str(c->r, fd, "action", action);
+  sd_fix_summary(c->r, fd, "Run the interrupted Exchange setup again so it "
+                 "resumes from its watermark; do not delete the values by "
+                 "hand.");
+  sd_fix_step(c->r, fd, "Do not delete the Watermark or Action values: "
+              "setup uses them to resume where it stopped.");
+  sd_fix_step(c->r, fd, "Find the media of the setup that was interrupted "
+              "(the action was \"%s\": for Upgrade that is the service pack "
+              "media, for Install the media the server was installed from).",
+              sd_str_or(action, "unknown"));
+  sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder that "
+              "holds Setup.com and run: Setup.com /mode:%s",
+              action ? action : "<Action value>");
+  sd_fix_step(c->r, fd, "Let setup finish; it resumes from the watermark. "
+              "If it fails again, read C:\\ExchangeSetupLogs\\ExchangeSetup.log "
+              "for the first error.");
+  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  if(action && (sd_strieq(action, "Install") || sd_strieq(action, "Upgrade") ||
+                sd_strieq(action, "Uninstall")))
+    sd_fix_cmd(c->r, fd, "%s /mode:%s", SETUP, action);
+  sd_buf_free(&roles);
+}
+
+/* ---- pending restart (facts §5.3) ---- */
+
+static const char *reboot_advice(const char *source)
+{
+  if(!source)
+    return NULL;
+  if(sd_strieq(source, "pending-file-rename") ||
+     sd_strieq(source, "pending-file-rename-2"))
+    return "PendingFileRenameOperations: if it is back right after the "
+           "restart, a program (often antivirus or a backup agent) keeps "
+           "registering file moves; find it from the file names in the "
+           "value and update or pause it.";
+  if(sd_strieq(source, "update-exe-volatile"))
+    return "UpdateExeVolatile: if the value stays non-zero after a "
+           "restart, it is an orphan left by an old update; Microsoft's "
+           "guidance is to delete the orphaned value and restart once "
+           "more.";
+  if(sd_strieq(source, "cbs-reboot-pending"))
+    return "Component Based Servicing: if RebootPending is still there "
+           "after two restarts, let Windows Update finish installing; "
+           "delete the PackagesPending key before RebootPending only as a "
+           "last resort, with a system state backup.";
+  if(sd_strieq(source, "wu-reboot-required"))
+    return "Windows Update RebootRequired: install any remaining updates, "
+           "then restart again.";
+  if(sd_strieq(source, "sccm-client"))
+    return "Configuration Manager client: let the client complete its "
+           "pending deployment, then restart from Software Center.";
+  return NULL;
+}
+
+static void check_reboot(ctx *c)
+{
+  const sd_reboot_list *l = &c->f->reboot;
+  sd_buf where;
+  size_t i;
+  int n = 0;
+  sd_finding *x;
+  if(l->st.state != SD_ST_READ) {
+    note_unknown(c, "pending restart", &l->st);
+    return;
+  }
+  sd_buf_init(&where);
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state == SD_ST_READ && rf->pending) {
+      if(n++)
+        sd_buf_puts(&where, ", ");
+      sd_buf_puts(&where, sd_str_or(rf->source, "?"));
+    }
+  }
+  if(!n) {
+    for(i = 0; i < l->count; i++) {
+      const sd_reboot_flag *rf = &l->items[i];
+      if(rf->st.state == SD_ST_UNREADABLE)
+        note_unknown(c, sd_arena_printf(c->r->arena, "pending restart "
+                                        "source %s",
+                                        sd_str_or(rf->source, "?")),
+                     &rf->st);
+    }
+    sd_buf_free(&where);
+    return;
+  }
+  x = sd_result_add(c->r, "EXCH-PENDING-REBOOT", SD_SEV_CRITICAL,
+                    "A restart is pending and SP2 setup will refuse to "
+                    "start");
+  sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                 "setup's readiness check stops on a pending restart from "
+                 "an earlier installation.", where.data);
+  sd_ev_str(c->r, x, "sources", where.data);
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state == SD_ST_READ && rf->pending)
+      sd_ev_str(c->r, x, sd_arena_printf(c->r->arena, "source.%s",
+                                         sd_str_or(rf->source, "?")),
+                sd_str_or(rf->detail, ""));
+    else if(rf->st.state == SD_ST_UNREADABLE)
+      sd_ev_str(c->r, x, sd_arena_printf(c->r->arena, "unreadable.%s",
+                                         sd_str_or(rf->source, "?")),
+                why_of(&rf->st));
+  }
+  sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
+                 "before starting SP2 setup.");
+  sd_fix_step(c->r, x, "Plan a maintenance window: the restart stops "
+              "Exchange on this server (on a clustered mailbox server, move "
+              "the clustered mailbox server to the other node first).");
+  sd_fix_step(c->r, x, "Restart the server (Start > Shut Down > Restart, or "
+              "the command below).");
+  sd_fix_step(c->r, x, "Log on again and run srvdoctor again; this finding "
+              "must be gone.");
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    const char *adv;
+    if(rf->st.state != SD_ST_READ || !rf->pending)
+      continue;
+    adv = reboot_advice(rf->source);
+    if(adv)
+      sd_fix_step(c->r, x, "If it is still reported after the restart - %s",
+                  adv);
+  }
+  sd_fix_cmd(c->r, x, "shutdown /r /t 0");
+  sd_buf_free(&where);
+}
+
+/* ---- operating system and Windows Installer (facts §3.2, §3.4) ---- */
+
+static void check_os(ctx *c)
+{
+  const sd_os *os = &c->f->os;
+  const sd_exch_facts *x = c->x;
+  sd_buf why;
+  sd_finding *fd;
+  int bad_os = 0, bad_msi = 0, have_os = os->st.state == SD_ST_READ;
+  ver mv;
+  int have_msi = x->msi_version_st.state == SD_ST_READ &&
+                 !ver_parse(x->msi_version, &mv);
+  sd_buf_init(&why);
+  if(!have_os) {
+    note_unknown(c, "operating system version", &os->st);
+  }
+  else {
+    unsigned maj = os->major, min = os->minor;
+    if(os->arch && (sd_strieq(os->arch, "ia64") ||
+                    sd_strieq(os->arch, "arm64"))) {
+      bad_os = 1;
+      sd_buf_printf(&why, "the processor architecture is %s; Exchange 2007 "
+                    "runs only on x64 (or x86 for tests)", os->arch);
+    }
+    else if(maj < 5 || (maj == 5 && min < 2)) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows %u.%u is older than Windows Server 2003",
+                    maj, min);
+    }
+    else if(!os->is_server) {
+      bad_os = 1;
+      sd_buf_printf(&why, "%s is a client version of Windows; Exchange 2007 "
+                    "server roles need Windows Server",
+                    sd_str_or(os->name, "this Windows"));
+    }
+    else if(maj == 5 && min == 2 && os->sp_major < 2) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows Server 2003 needs Service Pack 2 for "
+                    "Exchange 2007 SP2 (this one has %s)",
+                    os->sp_major ? sd_str_or(os->service_pack, "an older "
+                                             "service pack")
+                                 : "no service pack");
+    }
+    else if(maj == 6 && min == 1) {
+      bad_os = 1;
+      sd_buf_puts(&why, "Windows Server 2008 R2 is not supported for "
+                  "Exchange 2007 SP2 (support for it came with SP3)");
+    }
+    else if(maj > 6 || (maj == 6 && min > 1)) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows %u.%u (%s) is newer than any Windows "
+                    "Exchange 2007 supports (Windows Server 2003 SP2 and "
+                    "Windows Server 2008)", maj, min,
+                    sd_str_or(os->name, "this Windows"));
+    }
+  }
+  if(!have_msi) {
+    if(x->msi_version_st.state == SD_ST_READ)
+      note_unknown(c, sd_arena_printf(c->r->arena, "Windows Installer "
+                                      "version (\"%s\" is not a version)",
+                                      sd_str_or(x->msi_version, "")), NULL);
+    else
+      note_unknown(c, "Windows Installer version", &x->msi_version_st);
+  }
+  else if(mv.part[0] < 4 || (mv.part[0] == 4 && mv.part[1] < 5)) {
+    bad_msi = 1;
+    if(why.len)
+      sd_buf_puts(&why, "; ");
+    sd_buf_printf(&why, "Windows Installer is version %s; SP2 needs 4.5 or "
+                  "later", x->msi_version);
+  }
+  if(have_os && os->arch && sd_strieq(os->arch, "x86") && !bad_os) {
+    fd = sd_result_add(c->r, "EXCH-OS-32BIT", SD_SEV_WARNING,
+                       "32-bit Windows: Exchange 2007 is supported in "
+                       "production only on x64");
+    sd_finding_msg(c->r, fd, "%s is a 32-bit Windows. The 32-bit Exchange "
+                   "2007 build is meant for tests and evaluation only; a "
+                   "production server must run the x64 build on x64 "
+                   "Windows.", sd_str_or(os->name, "This server"));
+    sd_ev_str(c->r, fd, "arch", os->arch);
+    sd_ev_str(c->r, fd, "needed", "x64");
+    sd_fix_summary(c->r, fd, "Use this server for tests only, or move "
+                   "Exchange to an x64 server.");
+    sd_fix_step(c->r, fd, "If this is a production server, plan a move of "
+                "its roles to a new x64 server with Exchange 2007 SP2 "
+                "installed fresh, instead of upgrading this one.");
+    sd_fix_step(c->r, fd, "If it is a test server, the 32-bit SP2 build can "
+                "be used; continue with the other findings.");
+  }
+  if(!bad_os && !bad_msi) {
+    sd_buf_free(&why);
+    return;
+  }
+  fd = sd_result_add(c->r, "EXCH-OS-UNSUPPORTED", SD_SEV_CRITICAL,
+                     "The operating system or Windows Installer does not "
+                     "meet SP2's prerequisites");
+  sd_finding_msg(c->r, fd, "Exchange 2007 SP2 cannot be installed here: "
+                 "%s.", why.data);
+  if(have_os) {
+    sd_ev_str(c->r, fd, "os", sd_str_or(os->name, ""));
+    sd_ev_str(c->r, fd, "os_version", sd_str_or(os->version, ""));
+    sd_ev_str(c->r, fd, "service_pack", sd_str_or(os->service_pack, ""));
+    sd_ev_str(c->r, fd, "arch", sd_str_or(os->arch, ""));
+  }
+  if(have_msi)
+    sd_ev_str(c->r, fd, "windows_installer", x->msi_version);
+  sd_ev_str(c->r, fd, "needed", "x64 Windows Server 2003 SP2 (or R2) or "
+            "Windows Server 2008 (SP2 recommended), with Windows Installer "
+            "4.5 or later");
+  sd_ev_str(c->r, fd, "problems", why.data);
+  sd_fix_summary(c->r, fd, "Bring the server to a supported Windows and "
+                 "Windows Installer 4.5 before SP2 setup.");
+  if(bad_msi) {
+    sd_fix_step(c->r, fd, "Download the Windows Installer 4.5 "
+                "redistributable from Microsoft for this Windows version "
+                "and processor type (Windows Server 2008 SP2 already "
+                "includes it).");
+    sd_fix_step(c->r, fd, "Install it and restart the server.");
+  }
+  if(bad_os && have_os && os->major == 5 && os->minor == 2 &&
+     os->sp_major < 2 && os->is_server) {
+    sd_fix_step(c->r, fd, "Install Windows Server 2003 Service Pack 2, "
+                "restart, then install Windows Installer 4.5.");
+  }
+  else if(bad_os) {
+    sd_fix_step(c->r, fd, "This Windows version cannot run Exchange 2007 "
+                "SP2. Install SP2 on a new x64 server running Windows "
+                "Server 2003 SP2 or Windows Server 2008 and move the "
+                "mailboxes and roles there (for Windows Server 2008 R2, "
+                "Exchange 2007 SP3 is the first supported level).");
+  }
+  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  sd_buf_free(&why);
+}
+
+/* ---- Active Directory ---- */
+
+typedef struct adval {
+  int state;          /* 0 unknown, 1 value, 2 absent (none) */
+  int64_t v;
+  const char *dn;
+  size_t count;
+  const char *why;
+} adval;
+
+static void pick_version(const sd_fstate *st, const sd_ad_object *items,
+                         size_t n, const char *prefer_dn, adval *out)
+{
+  size_t i;
+  int have = 0;
+  memset(out, 0, sizeof(*out));
+  out->count = n;
+  if(st->state != SD_ST_READ && st->state != SD_ST_ABSENT) {
+    out->why = why_of(st);
+    return;
+  }
+  if(st->state == SD_ST_ABSENT || n == 0) {
+    out->state = 2;
+    return;
+  }
+  for(i = 0; i < n; i++) {
+    const sd_ad_object *o = &items[i];
+    if(o->version_st.state != SD_ST_READ)
+      continue;
+    if(prefer_dn && o->dn && sd_strieq(o->dn, prefer_dn)) {
+      out->state = 1;
+      out->v = o->object_version;
+      out->dn = o->dn;
+      return;
+    }
+    if(!have || o->object_version < out->v) {
+      out->v = o->object_version;
+      out->dn = o->dn;
+      have = 1;
+    }
+  }
+  if(have) {
+    out->state = 1;
+    return;
+  }
+  /* The containers exist but none of their versions could be read. */
+  out->why = why_of(&items[0].version_st);
+  if(items[0].version_st.state == SD_ST_ABSENT)
+    out->why = "the container has no objectVersion";
+}
+
+/* Where /PrepareSchema and /PrepareAD must run, in words. */
+static const char *where_prep(ctx *c)
+{
+  const sd_ad_facts *ad = c->ad;
+  const sd_host *h = &c->f->host;
+  const char *dom = ad->fsmo_domain, *site = ad->fsmo_site;
+  const char *verdict = "";
+  if(!dom || !site)
+    return sd_arena_printf(c->r->arena, "on a computer in the same domain "
+                           "and Active Directory site as the schema master "
+                           "(%s; its domain and site could not be read)",
+                           sd_str_or(ad->fsmo_dns_host,
+                                     sd_str_or(ad->fsmo_owner, "unknown")));
+  if(h->domain && ad->local_site_st.state == SD_ST_READ && ad->local_site) {
+    if(sd_strieq(h->domain, dom) && sd_strieq(ad->local_site, site))
+      verdict = " - this computer qualifies";
+    else
+      verdict = sd_arena_printf(c->r->arena, " - this computer (domain %s, "
+                                "site %s) does not, use another one",
+                                h->domain, ad->local_site);
+  }
+  return sd_arena_printf(c->r->arena, "on a computer in domain %s and "
+                         "Active Directory site %s, where the schema master "
+                         "%s is%s", dom, site,
+                         sd_str_or(ad->fsmo_dns_host, "(name unknown)"),
+                         verdict);
+}
+
+static void ad_common_evidence(ctx *c, sd_finding *x)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_ev_str(c->r, x, "dc", sd_str_or(ad->dns_host_name, sd_str_or(ad->dc,
+                                                                  "")));
+  if(ad->fsmo_dns_host || ad->fsmo_owner)
+    sd_ev_str(c->r, x, "schema_master",
+              sd_str_or(ad->fsmo_dns_host, ad->fsmo_owner));
+  if(ad->fsmo_site)
+    sd_ev_str(c->r, x, "schema_master_site", ad->fsmo_site);
+  if(ad->fsmo_domain)
+    sd_ev_str(c->r, x, "schema_master_domain", ad->fsmo_domain);
+}
+
+static void prep_machine_steps(ctx *c, sd_finding *x, const char *groups)
+{
+  sd_fix_step(c->r, x, "Choose the computer: %s. It must run x64 Windows "
+              "Server 2003 SP2 or Windows Server 2008 with Windows "
+              "Installer 4.5 (Windows Server 2008 SP2 includes it).",
+              where_prep(c));
+  sd_fix_step(c->r, x, "Log on to it with an account that is a member of "
+              "%s and of the local Administrators group.", groups);
+  sd_fix_step(c->r, x, "Copy the Exchange 2007 SP2 media (x64) to a local "
+              "folder and open an elevated Command Prompt in the folder "
+              "that holds Setup.com.");
+}
+
+/* The rights each preparation needs (facts §3.3). */
+typedef struct need {
+  int schema, org, domain;
+} need;
+
+typedef struct grp {
+  const char *name;
+  const char *rid;
+  int root;           /* SID of the forest root domain, else this domain */
+  int needed;
+  int have;           /* 1 yes, 0 no, -1 unknown */
+  int filtered;       /* in the token for deny only (UAC) */
+  int stale;          /* AD says member, token does not: log on again */
+  const char *sid;
+} grp;
+
+static void check_group(ctx *c, grp *g)
+{
+  const sd_exch_facts *x = c->x;
+  const sd_ad_facts *ad = c->ad;
+  const char *base = g->root ? ad->root_domain_sid : ad->domain_sid;
+  const sd_fstate *bst = g->root ? &ad->root_sid_st : &ad->domain_sid_st;
+  size_t i;
+  g->have = -1;
+  if(bst->state != SD_ST_READ || !base || !*base ||
+     x->token_st.state != SD_ST_READ)
+    return;
+  g->sid = sd_arena_printf(c->r->arena, "%s-%s", base, g->rid);
+  g->have = 0;
+  for(i = 0; i < x->ntoken_groups; i++) {
+    const sd_exch_sid *s = &x->token_groups[i];
+    if(!s->sid || !sd_strieq(s->sid, g->sid))
+      continue;
+    if(s->deny_only)
+      g->filtered = 1;
+    else
+      g->have = 1;
+  }
+  if(g->have == 1 || ad->user_groups_st.state != SD_ST_READ)
+    return;
+  for(i = 0; i < ad->nuser_groups; i++)
+    if(ad->user_groups[i].sid && sd_strieq(ad->user_groups[i].sid, g->sid))
+      g->stale = 1;
+}
+
+static void check_rights(ctx *c, const need *nd)
+{
+  grp g[3];
+  size_t i;
+  sd_buf missing, unknown, needed;
+  int nmissing = 0, nunknown = 0;
+  sd_finding *x;
+  const char *user = sd_str_or(c->f->host.user, "the current user");
+  memset(g, 0, sizeof(g));
+  g[0].name = "Schema Admins";
+  g[0].rid = "518";
+  g[0].root = 1;
+  g[0].needed = nd->schema;
+  g[1].name = "Enterprise Admins";
+  g[1].rid = "519";
+  g[1].root = 1;
+  g[1].needed = nd->schema || nd->org;
+  g[2].name = "Domain Admins";
+  g[2].rid = "512";
+  g[2].root = 0;
+  g[2].needed = nd->domain;
+  for(i = 0; i < 3; i++)
+    check_group(c, &g[i]);
+  /* /PrepareAllDomains with Enterprise Admins also prepares this domain. */
+  if(g[2].needed && g[2].have != 1 && g[1].have == 1)
+    g[2].needed = 0;
+  sd_buf_init(&missing);
+  sd_buf_init(&unknown);
+  sd_buf_init(&needed);
+  for(i = 0; i < 3; i++) {
+    if(!g[i].needed)
+      continue;
+    if(needed.len)
+      sd_buf_puts(&needed, ", ");
+    sd_buf_puts(&needed, g[i].name);
+    if(g[i].have == 0) {
+      if(nmissing++)
+        sd_buf_puts(&missing, ", ");
+      sd_buf_puts(&missing, g[i].name);
+    }
+    else if(g[i].have < 0) {
+      if(nunknown++)
+        sd_buf_puts(&unknown, ", ");
+      sd_buf_puts(&unknown, g[i].name);
+    }
+  }
+  if(!needed.len) {
+    sd_buf_free(&missing);
+    sd_buf_free(&unknown);
+    sd_buf_free(&needed);
+    return;
+  }
+  if(nmissing) {
+    x = sd_result_add(c->r, "AD-RIGHTS-MISSING", SD_SEV_CRITICAL,
+                      "The current user lacks the group memberships the AD "
+                      "preparation needs");
+    sd_finding_msg(c->r, x, "The Active Directory preparation SP2 needs "
+                   "must be run by a member of %s, but %s is not a member "
+                   "of %s.", needed.data, user, missing.data);
+    sd_ev_str(c->r, x, "user", user);
+    if(c->f->host.user_sid)
+      sd_ev_str(c->r, x, "user_sid", c->f->host.user_sid);
+    sd_ev_str(c->r, x, "needed_groups", needed.data);
+    sd_ev_str(c->r, x, "missing_groups", missing.data);
+    if(nunknown)
+      sd_ev_str(c->r, x, "unchecked_groups", unknown.data);
+    for(i = 0; i < 3; i++) {
+      if(!g[i].needed)
+        continue;
+      if(g[i].sid)
+        sd_ev_strf(c->r, x, sd_arena_printf(c->r->arena, "sid.%s",
+                                            g[i].name),
+                   "%s (%s)", g[i].sid,
+                   g[i].have == 1 ? "member" :
+                   g[i].filtered ? "in the token for deny only (UAC)" :
+                   g[i].stale ? "member in AD, not yet in this logon" :
+                   "not a member");
+    }
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Have %s run the preparation, or get the "
+                   "missing memberships and log on again.", needed.data);
+    sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to add "
+                "the account that will run SP2 setup to %s (Active "
+                "Directory Users and Computers > the group > Members > "
+                "Add), or ask a member of those groups to run the "
+                "preparation commands for you.", missing.data);
+    for(i = 0; i < 3; i++) {
+      if(g[i].needed && g[i].filtered)
+        sd_fix_step(c->r, x, "%s is in your logon token but switched off by "
+                    "User Account Control: open the Command Prompt with "
+                    "\"Run as administrator\".", g[i].name);
+      if(g[i].needed && g[i].stale)
+        sd_fix_step(c->r, x, "Active Directory already lists you in %s, but "
+                    "this logon started before that: log off and log on "
+                    "again.", g[i].name);
+    }
+    sd_fix_step(c->r, x, "Log off and log on again so the new memberships "
+                "are in your logon token (wait for AD replication if the "
+                "change was made on another domain controller).");
+    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  }
+  else if(nunknown) {
+    x = sd_result_add(c->r, "AD-RIGHTS-UNKNOWN", SD_SEV_UNKNOWN,
+                      "The current user's group memberships could not be "
+                      "checked");
+    sd_finding_msg(c->r, x, "The AD preparation SP2 needs must be run by a "
+                   "member of %s; srvdoctor could not check %s (%s).",
+                   needed.data, unknown.data,
+                   c->x->token_st.state != SD_ST_READ
+                     ? why_of(&c->x->token_st)
+                     : "the domain SIDs could not be read from AD");
+    sd_ev_str(c->r, x, "user", user);
+    sd_ev_str(c->r, x, "needed_groups", needed.data);
+    sd_ev_str(c->r, x, "unchecked_groups", unknown.data);
+    sd_ev_str(c->r, x, "token_state", sd_state_name(c->x->token_st.state));
+    sd_ev_str(c->r, x, "root_domain_sid_state",
+              sd_state_name(c->ad->root_sid_st.state));
+    sd_ev_str(c->r, x, "domain_sid_state",
+              sd_state_name(c->ad->domain_sid_st.state));
+    sd_fix_summary(c->r, x, "Check the memberships by hand before running "
+                   "the preparation.");
+    sd_fix_step(c->r, x, "On the computer that will run setup, open a "
+                "Command Prompt and run: whoami /groups (Windows Server "
+                "2003: gpresult /r or the Support Tools' whoami).");
+    sd_fix_step(c->r, x, "Check that %s appear in the list; if not, ask an "
+                "Enterprise Admin to add the account, then log off and on.",
+                needed.data);
+    sd_fix_cmd(c->r, x, "whoami /groups");
+  }
+  sd_buf_free(&missing);
+  sd_buf_free(&unknown);
+  sd_buf_free(&needed);
+}
+
+static void report_schema_prep(ctx *c, const adval *s)
+{
+  sd_finding *x = sd_result_add(c->r, "AD-SCHEMA-PREP-NEEDED",
+                                SD_SEV_WARNING, "The AD schema is below the "
+                                "SP2 level: /PrepareSchema is needed");
+  if(s->state == 2)
+    sd_finding_msg(c->r, x, "The Active Directory schema was never extended "
+                   "for Exchange (CN=ms-Exch-Schema-Version-Pt does not "
+                   "exist). SP2 needs rangeUpper %d.", SP2_SCHEMA);
+  else
+    sd_finding_msg(c->r, x, "The Exchange schema version (rangeUpper of "
+                   "ms-Exch-Schema-Version-Pt) is %lld (%s); SP2 needs %d.",
+                   (long long)s->v,
+                   known_name(c->r, schema_known, SD_COUNTOF(schema_known),
+                              s->v), SP2_SCHEMA);
+  if(s->state == 2)
+    sd_ev_str(c->r, x, "schema_version", "not extended");
+  else
+    sd_ev_int(c->r, x, "schema_version", s->v);
+  sd_ev_int(c->r, x, "schema_version_needed", SP2_SCHEMA);
+  ad_common_evidence(c, x);
+  sd_fix_summary(c->r, x, "Run Setup.com /PrepareSchema from the SP2 media "
+                 "as a member of Schema Admins and Enterprise Admins, in "
+                 "the schema master's domain and site.");
+  prep_machine_steps(c, x, "Schema Admins and Enterprise Admins");
+  sd_fix_step(c->r, x, "Run: %s /PrepareSchema", SETUP);
+  sd_fix_step(c->r, x, "Wait until the change has replicated to every "
+              "domain controller (repadmin /syncall /AdeP forces it), then "
+              "run srvdoctor again: the schema version must read %d or "
+              "more.", SP2_SCHEMA);
+  sd_fix_cmd(c->r, x, "%s /PrepareSchema", SETUP);
+}
+
+static void report_org_prep(ctx *c, const adval *o)
+{
+  sd_finding *x = sd_result_add(c->r, "AD-ORG-PREP-NEEDED", SD_SEV_WARNING,
+                                "The Exchange organization is below the SP2 "
+                                "level: /PrepareAD is needed");
+  if(o->state == 2)
+    sd_finding_msg(c->r, x, "No Exchange organization exists under "
+                   "CN=Microsoft Exchange,CN=Services in the configuration "
+                   "partition. /PrepareAD creates it at objectVersion %d.",
+                   SP2_ORG);
+  else
+    sd_finding_msg(c->r, x, "The Exchange organization's objectVersion is "
+                   "%lld (%s); SP2 needs %d.", (long long)o->v,
+                   known_name(c->r, org_known, SD_COUNTOF(org_known), o->v),
+                   SP2_ORG);
+  if(o->state == 2) {
+    sd_ev_str(c->r, x, "org_version", "no organization");
+  }
+  else {
+    sd_ev_int(c->r, x, "org_version", o->v);
+    sd_ev_str(c->r, x, "org_dn", sd_str_or(o->dn, ""));
+  }
+  sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
+  ad_common_evidence(c, x);
+  sd_fix_summary(c->r, x, "Run Setup.com /PrepareAD from the SP2 media as a "
+                 "member of Enterprise Admins, in the schema master's "
+                 "domain and site.");
+  prep_machine_steps(c, x, "Enterprise Admins (and Schema Admins if the "
+                     "schema still needs extending)");
+  if(o->state == 2) {
+    sd_fix_step(c->r, x, "Run: %s /PrepareAD /OrganizationName:\"<your "
+                "organization name>\" (this also runs /PrepareSchema when "
+                "needed and prepares the local domain).", SETUP);
+    sd_fix_cmd(c->r, x, "%s /PrepareAD /OrganizationName:\"<organization "
+               "name>\"", SETUP);
+  }
+  else {
+    sd_fix_step(c->r, x, "Run: %s /PrepareAD (this also prepares the "
+                "domain of the computer it runs on).", SETUP);
+    sd_fix_cmd(c->r, x, "%s /PrepareAD", SETUP);
+  }
+  sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
+              "the organization's objectVersion must read %d or more.",
+              SP2_ORG);
+}
+
+static void report_domain_prep(ctx *c, const adval *m)
+{
+  const sd_ad_facts *ad = c->ad;
+  const char *dom = sd_str_or(ad->domain_dns, sd_str_or(ad->default_nc,
+                                                       "this domain"));
+  sd_finding *x = sd_result_add(c->r, "AD-DOMAIN-PREP-NEEDED",
+                                SD_SEV_WARNING, "The domain is below the SP2 "
+                                "level: /PrepareDomain is needed");
+  if(m->state == 2)
+    sd_finding_msg(c->r, x, "Domain %s has no Microsoft Exchange System "
+                   "Objects container: it was never prepared for Exchange. "
+                   "SP2 needs objectVersion %d there.", dom, SP2_MESO);
+  else
+    sd_finding_msg(c->r, x, "The Microsoft Exchange System Objects "
+                   "container of domain %s has objectVersion %lld (%s); SP2 "
+                   "needs %d.", dom, (long long)m->v,
+                   known_name(c->r, meso_known, SD_COUNTOF(meso_known),
+                              m->v), SP2_MESO);
+  sd_ev_str(c->r, x, "domain", dom);
+  if(m->state == 2) {
+    sd_ev_str(c->r, x, "meso_version", "no container");
+  }
+  else {
+    sd_ev_int(c->r, x, "meso_version", m->v);
+    sd_ev_str(c->r, x, "meso_dn", sd_str_or(m->dn, ""));
+  }
+  sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
+  ad_common_evidence(c, x);
+  sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain from the SP2 media "
+                 "in domain %s as a member of Domain Admins of that domain "
+                 "(or /PrepareAllDomains as an Enterprise Admin).", dom);
+  sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
+              "prepares the domain it runs in as well, and this finding may "
+              "then be gone.");
+  sd_fix_step(c->r, x, "Log on to a computer in domain %s (x64, Windows "
+              "Server 2003 SP2 or Windows Server 2008, Windows Installer "
+              "4.5) with an account in Domain Admins of %s and the local "
+              "Administrators group.", dom, dom);
+  sd_fix_step(c->r, x, "Open an elevated Command Prompt in the folder of "
+              "the SP2 media that holds Setup.com.");
+  sd_fix_step(c->r, x, "Run: %s /PrepareDomain (or, as an Enterprise "
+              "Admin from anywhere in the forest: %s /PrepareAllDomains).",
+              SETUP, SETUP);
+  sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
+              "the container's objectVersion must read %d or more.",
+              SP2_MESO);
+  sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
+  sd_fix_cmd(c->r, x, "%s /PrepareAllDomains", SETUP);
+}
+
+static void report_duplicates(ctx *c, const char *what, const char *attr,
+                              const sd_ad_object *items, size_t n)
+{
+  sd_buf list;
+  size_t i;
+  sd_finding *x;
+  sd_buf_init(&list);
+  for(i = 0; i < n; i++) {
+    if(i)
+      sd_buf_puts(&list, "; ");
+    if(items[i].version_st.state == SD_ST_READ)
+      sd_buf_printf(&list, "%s (objectVersion %lld)",
+                    sd_str_or(items[i].dn, "?"),
+                    (long long)items[i].object_version);
+    else
+      sd_buf_printf(&list, "%s (objectVersion not read)",
+                    sd_str_or(items[i].dn, "?"));
+  }
+  x = sd_result_add(c->r, "AD-DUPLICATE-OBJECTS", SD_SEV_WARNING,
+                    "More than one Exchange organization or system-objects "
+                    "container exists");
+  sd_finding_msg(c->r, x, "Active Directory holds %u %s where Exchange "
+                 "expects one: %s. A duplicate (often a replication "
+                 "conflict object whose name contains CNF:) confuses setup's "
+                 "version checks.", (unsigned)n, what, list.data);
+  sd_ev_str(c->r, x, attr, list.data);
+  sd_ev_int(c->r, x, "count", (int64_t)n);
+  sd_fix_summary(c->r, x, "Find out which object is the real one and remove "
+                 "the duplicate with ADSI Edit, after a backup.");
+  sd_fix_step(c->r, x, "Take a system state backup of a domain controller.");
+  sd_fix_step(c->r, x, "Open ADSI Edit and look at the objects listed "
+              "above; the one whose name contains \"CNF:\" is normally the "
+              "conflict copy.");
+  sd_fix_step(c->r, x, "If you are not certain which one Exchange uses, "
+              "stop and open a case with Microsoft support; otherwise "
+              "delete the conflict copy and let it replicate.");
+  sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  sd_buf_free(&list);
+}
+
+/* Parse "5.2 (3790)" into major/minor. */
+static int os_version_of(const char *s, unsigned *maj, unsigned *min)
+{
+  unsigned a = 0, b = 0;
+  int da = 0, db = 0;
+  if(!s)
+    return -1;
+  while(*s >= '0' && *s <= '9' && da < 4) {
+    a = a * 10 + (unsigned)(*s++ - '0');
+    da++;
+  }
+  if(!da || *s++ != '.')
+    return -1;
+  while(*s >= '0' && *s <= '9' && db < 4) {
+    b = b * 10 + (unsigned)(*s++ - '0');
+    db++;
+  }
+  if(!db)
+    return -1;
+  *maj = a;
+  *min = b;
+  return 0;
+}
+
+/* 1 below WS2003 SP1, 0 fine, -1 not known / not Windows. */
+static int fsmo_os_below(const sd_ad_facts *ad)
+{
+  unsigned maj, min;
+  if(ad->fsmo_os_st.state != SD_ST_READ || !ad->fsmo_os ||
+     !sd_stristr(ad->fsmo_os, "Windows"))
+    return -1;
+  if(os_version_of(ad->fsmo_os_version, &maj, &min))
+    return -1;
+  if(maj < 5 || (maj == 5 && min < 2))
+    return 1;
+  if(maj == 5 && min == 2) {
+    /* Windows Server 2003 without a service pack. */
+    if(!ad->fsmo_os_sp || !*ad->fsmo_os_sp)
+      return 1;
+  }
+  return 0;
+}
+
+static int check_schema_master(ctx *c, int prep_needed)
+{
+  const sd_ad_facts *ad = c->ad;
+  int below = fsmo_os_below(ad);
+  /* A deleted object's DN carries "\0ADEL:<guid>" (an escaped line
+   * feed), or a raw line feed when the escape was decoded. */
+  int deleted = ad->fsmo_st.state == SD_ST_READ && ad->fsmo_owner &&
+                (sd_stristr(ad->fsmo_owner, "\\0ADEL:") != NULL ||
+                 strstr(ad->fsmo_owner, "\nDEL:") != NULL);
+  int unreachable = ad->fsmo_reach_st.state == SD_ST_UNREADABLE;
+  sd_finding *x;
+  if(below != 1 && !deleted && !(unreachable && prep_needed))
+    return 0;
+  x = sd_result_add(c->r, "AD-SCHEMA-MASTER", SD_SEV_CRITICAL,
+                    "The schema master is unreachable or runs an OS below "
+                    "what Exchange 2007 needs");
+  if(deleted)
+    sd_finding_msg(c->r, x, "The schema master role points to a domain "
+                   "controller that has been deleted (%s). Exchange setup "
+                   "cannot prepare the schema or the organization until the "
+                   "role is moved to a live domain controller.",
+                   ad->fsmo_owner);
+  else if(below == 1)
+    sd_finding_msg(c->r, x, "The schema master %s runs %s %s %s; Exchange "
+                   "2007 setup needs the schema master on Windows Server "
+                   "2003 SP1 or later.",
+                   sd_str_or(ad->fsmo_dns_host, "(name unknown)"),
+                   sd_str_or(ad->fsmo_os, ""),
+                   sd_str_or(ad->fsmo_os_version, ""),
+                   sd_str_or(ad->fsmo_os_sp, "(no service pack)"));
+  else
+    sd_finding_msg(c->r, x, "The schema master %s did not answer (%s); "
+                   "/PrepareSchema and /PrepareAD write to it and will fail.",
+                   sd_str_or(ad->fsmo_dns_host, "(name unknown)"),
+                   why_of(&ad->fsmo_reach_st));
+  ad_common_evidence(c, x);
+  if(ad->fsmo_owner)
+    sd_ev_str(c->r, x, "schema_master_ntds_settings", ad->fsmo_owner);
+  if(ad->fsmo_os)
+    sd_ev_strf(c->r, x, "schema_master_os", "%s %s %s", ad->fsmo_os,
+               sd_str_or(ad->fsmo_os_version, ""),
+               sd_str_or(ad->fsmo_os_sp, ""));
+  sd_ev_str(c->r, x, "needed", "a reachable schema master on Windows Server "
+            "2003 SP1 or later");
+  if(unreachable)
+    sd_ev_str(c->r, x, "reach", why_of(&ad->fsmo_reach_st));
+  if(deleted || below == 1) {
+    sd_fix_summary(c->r, x, "Move (or, if the old holder is gone, seize) "
+                   "the schema master role to a domain controller running "
+                   "Windows Server 2003 SP1 or later.");
+    sd_fix_step(c->r, x, "Pick a healthy domain controller running Windows "
+                "Server 2003 SP1 or later in the forest root domain.");
+    sd_fix_step(c->r, x, "As a member of Schema Admins, open a Command "
+                "Prompt on it and run ntdsutil, then: roles, connections, "
+                "connect to server <that DC>, quit, transfer schema master "
+                "(use seize schema master only if the old holder is gone "
+                "for good), quit, quit.");
+    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+    sd_fix_cmd(c->r, x, "ntdsutil");
+  }
+  else {
+    sd_fix_summary(c->r, x, "Make the schema master reachable (or move the "
+                   "role) before running the AD preparation.");
+    sd_fix_step(c->r, x, "From this computer run: ping %s - and check that "
+                "the domain controller is running and its LDAP port (389) "
+                "is open through any firewall.",
+                sd_str_or(ad->fsmo_dns_host, "<schema master>"));
+    sd_fix_step(c->r, x, "If that domain controller is gone for good, seize "
+                "the schema master role on another one with ntdsutil.");
+    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  }
+  return 1;
+}
+
+static int check_domain_mode(ctx *c)
+{
+  const sd_ad_facts *ad = c->ad;
+  const char *dom = sd_str_or(ad->domain_dns, sd_str_or(ad->default_nc,
+                                                       "this domain"));
+  sd_finding *x;
+  if(ad->domain_mode_st.state != SD_ST_READ || ad->nt_mixed_domain != 1)
+    return 0;
+  x = sd_result_add(c->r, "AD-DOMAIN-MODE", SD_SEV_CRITICAL,
+                    "The domain is below Windows 2000 native mode");
+  sd_finding_msg(c->r, x, "Domain %s is in mixed mode (nTMixedDomain = 1). "
+                 "Exchange 2007 needs every domain with Exchange servers or "
+                 "recipients at Windows 2000 native mode or higher.", dom);
+  sd_ev_str(c->r, x, "domain", dom);
+  sd_ev_int(c->r, x, "nt_mixed_domain", ad->nt_mixed_domain);
+  if(ad->domain_behavior >= 0)
+    sd_ev_int(c->r, x, "domain_functional_level", ad->domain_behavior);
+  sd_ev_str(c->r, x, "needed", "Windows 2000 native mode or higher "
+            "(nTMixedDomain = 0)");
+  sd_fix_summary(c->r, x, "Raise the domain to Windows 2000 native (or "
+                 "Windows Server 2003) mode once no Windows NT 4.0 domain "
+                 "controllers are left.");
+  sd_fix_step(c->r, x, "Make sure no Windows NT 4.0 backup domain "
+              "controllers remain in domain %s.", dom);
+  sd_fix_step(c->r, x, "As a Domain Admin, open Active Directory Domains "
+              "and Trusts, right-click domain %s, choose Raise Domain "
+              "Functional Level (Windows 2000: Properties > Change Mode) and "
+              "raise it.", dom);
+  sd_fix_step(c->r, x, "Wait for replication and run srvdoctor again.");
+  return 1;
+}
+
+static void check_dc_health(ctx *c)
+{
+  const sd_ad_facts *ad = c->ad;
+  int not_sync = ad->is_synchronized && sd_strieq(ad->is_synchronized,
+                                                  "FALSE");
+  int64_t skew = 0;
+  int skewed = 0;
+  sd_finding *x;
+  if(ad->dc_time != SD_TIME_NONE && c->f->collected_at != SD_TIME_NONE) {
+    skew = ad->dc_time - c->f->collected_at;
+    skewed = skew > KERBEROS_SKEW_S || skew < -KERBEROS_SKEW_S;
+  }
+  if(!not_sync && !skewed)
+    return;
+  x = sd_result_add(c->r, "AD-DC-NOT-READY", SD_SEV_WARNING,
+                    "The domain controller is not synchronized or its clock "
+                    "is off");
+  if(not_sync && skewed)
+    sd_finding_msg(c->r, x, "Domain controller %s has not finished its "
+                   "initial synchronization, and its clock differs from "
+                   "this computer's by %lld seconds.",
+                   sd_str_or(ad->dns_host_name, ad->dc), (long long)skew);
+  else if(not_sync)
+    sd_finding_msg(c->r, x, "Domain controller %s reports isSynchronized = "
+                   "FALSE: it has not finished its initial synchronization, "
+                   "so the values it returns may be old.",
+                   sd_str_or(ad->dns_host_name, ad->dc));
+  else
+    sd_finding_msg(c->r, x, "The clock of domain controller %s differs from "
+                   "this computer's by %lld seconds; Kerberos allows 300.",
+                   sd_str_or(ad->dns_host_name, ad->dc), (long long)skew);
+  sd_ev_str(c->r, x, "dc", sd_str_or(ad->dns_host_name, ad->dc));
+  if(ad->is_synchronized)
+    sd_ev_str(c->r, x, "is_synchronized", ad->is_synchronized);
+  if(ad->dc_time != SD_TIME_NONE) {
+    char t[32];
+    sd_time_format(ad->dc_time, t);
+    sd_ev_str(c->r, x, "dc_time", t);
+    sd_ev_int(c->r, x, "clock_skew_seconds", skew);
+    sd_ev_int(c->r, x, "clock_skew_allowed", KERBEROS_SKEW_S);
+  }
+  sd_fix_summary(c->r, x, "Let the domain controller finish replicating and "
+                 "correct the time before the AD preparation.");
+  if(not_sync)
+    sd_fix_step(c->r, x, "On the domain controller, run repadmin /showrepl "
+                "and wait until every partition has replicated "
+                "successfully.");
+  if(skewed)
+    sd_fix_step(c->r, x, "Correct the clock: on this computer run w32tm "
+                "/resync (the domain's time comes from the PDC emulator of "
+                "the forest root domain).");
+  sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  if(not_sync)
+    sd_fix_cmd(c->r, x, "repadmin /showrepl");
+  if(skewed)
+    sd_fix_cmd(c->r, x, "w32tm /resync");
+}
+
+static void check_ad(ctx *c)
+{
+  const sd_ad_facts *ad = c->ad;
+  adval s, o, m;
+  need nd;
+  const char *meso_dn = NULL;
+  sd_buf partial, newer;
+  int npartial = 0, blockers = 0;
+  sd_finding *x;
+  if(ad->st.state != SD_ST_READ) {
+    x = sd_result_add(c->r, "AD-UNREACHABLE", SD_SEV_UNKNOWN,
+                      "No domain controller could be queried: AD readiness "
+                      "not evaluated");
+    sd_finding_msg(c->r, x, "Active Directory could not be queried (%s), so "
+                   "the schema, organization and domain preparation SP2 "
+                   "needs, and the rights to do it, were not checked. The "
+                   "findings about this server above still apply.",
+                   why_of(&ad->st));
+    sd_ev_str(c->r, x, "ad_state", sd_state_name(ad->st.state));
+    sd_ev_str(c->r, x, "why", why_of(&ad->st));
+    if(ad->st.error)
+      sd_ev_int(c->r, x, "error", ad->st.error);
+    if(ad->dc)
+      sd_ev_str(c->r, x, "dc", ad->dc);
+    if(ad->bind_method)
+      sd_ev_str(c->r, x, "bind", ad->bind_method);
+    if(ad->elapsed_ms > 0)
+      sd_ev_int(c->r, x, "elapsed_ms", ad->elapsed_ms);
+    sd_fix_summary(c->r, x, "Run srvdoctor where it can reach a domain "
+                   "controller, or name one with --dc.");
+    sd_fix_step(c->r, x, "Check that this computer is joined to the domain "
+                "and can reach a domain controller: nltest /dsgetdc:<your "
+                "domain> (Windows Server 2003: from the Support Tools).");
+    sd_fix_step(c->r, x, "Run srvdoctor again and name a domain controller: "
+                "srvdoctor check --only exchange-sp2 --dc <dc name>.");
+    sd_fix_step(c->r, x, "If you are not logged on with a domain account, "
+                "add --ldap-user <DOMAIN\\user> and put the password in the "
+                "environment variable SRVDOCTOR_LDAP_PASSWORD.");
+    sd_fix_cmd(c->r, x, "srvdoctor check --only exchange-sp2 --dc <dc name>");
+    return;
+  }
+  sd_buf_init(&partial);
+  sd_buf_init(&newer);
+  memset(&s, 0, sizeof(s));
+  if(ad->schema_st.state == SD_ST_READ) {
+    s.state = 1;
+    s.v = ad->schema_version;
+  }
+  else if(ad->schema_st.state == SD_ST_ABSENT) {
+    s.state = 2;
+  }
+  else {
+    s.why = why_of(&ad->schema_st);
+  }
+  pick_version(&ad->org_st, ad->orgs, ad->norgs, NULL, &o);
+  if(ad->default_nc)
+    meso_dn = sd_arena_printf(c->r->arena, "CN=Microsoft Exchange System "
+                              "Objects,%s", ad->default_nc);
+  pick_version(&ad->meso_st, ad->mesos, ad->nmesos, meso_dn, &m);
+  if(!s.state) {
+    sd_buf_printf(&partial, "%sschema version (%s)", npartial++ ? "; " : "",
+                  s.why);
+  }
+  if(!o.state) {
+    sd_buf_printf(&partial, "%sorganization objectVersion (%s)",
+                  npartial++ ? "; " : "", o.why);
+  }
+  if(!m.state) {
+    sd_buf_printf(&partial, "%sMicrosoft Exchange System Objects "
+                  "objectVersion (%s)", npartial++ ? "; " : "", m.why);
+  }
+  nd.schema = s.state == 2 || (s.state == 1 && s.v < SP2_SCHEMA);
+  nd.org = o.state == 2 || (o.state == 1 && o.v < SP2_ORG);
+  nd.domain = m.state == 2 || (m.state == 1 && m.v < SP2_MESO);
+  if(nd.schema)
+    report_schema_prep(c, &s);
+  if(nd.org)
+    report_org_prep(c, &o);
+  if(nd.domain)
+    report_domain_prep(c, &m);
+  if(ad->org_st.state == SD_ST_READ && ad->norgs > 1)
+    report_duplicates(c, "Exchange organization containers", "orgs",
+                      ad->orgs, ad->norgs);
+  if(ad->meso_st.state == SD_ST_READ && ad->nmesos > 1)
+    report_duplicates(c, "Microsoft Exchange System Objects containers",
+                      "mesos", ad->mesos, ad->nmesos);
+  if(nd.schema || nd.org || nd.domain)
+    check_rights(c, &nd);
+  blockers += check_schema_master(c, nd.schema || nd.org);
+  blockers += check_domain_mode(c);
+  check_dc_health(c);
+  if(ad->domain_mode_st.state != SD_ST_READ &&
+     ad->domain_mode_st.state != SD_ST_ABSENT)
+    sd_buf_printf(&partial, "%sdomain mode (%s)", npartial++ ? "; " : "",
+                  why_of(&ad->domain_mode_st));
+  if(fsmo_os_below(ad) < 0 && ad->fsmo_st.state != SD_ST_READ &&
+     (nd.schema || nd.org))
+    sd_buf_printf(&partial, "%sschema master (%s)", npartial++ ? "; " : "",
+                  why_of(&ad->fsmo_st));
+  /* Values above the newest release srvdoctor knows. */
+  if(s.state == 1 && s.v > schema_known[SD_COUNTOF(schema_known) - 1].value)
+    sd_buf_printf(&newer, "%sschema %lld", newer.len ? "; " : "",
+                  (long long)s.v);
+  if(o.state == 1 && o.v > org_known[SD_COUNTOF(org_known) - 1].value)
+    sd_buf_printf(&newer, "%sorganization %lld", newer.len ? "; " : "",
+                  (long long)o.v);
+  if(m.state == 1 && m.v > meso_known[SD_COUNTOF(meso_known) - 1].value)
+    sd_buf_printf(&newer, "%sMicrosoft Exchange System Objects %lld",
+                  newer.len ? "; " : "", (long long)m.v);
+  if(newer.len) {
+    x = sd_result_add(c->r, "AD-VERSION-NEWER", SD_SEV_INFO,
+                      "AD carries version values newer than srvdoctor "
+                      "knows");
+    sd_finding_msg(c->r, x, "Active Directory holds Exchange version values "
+                   "newer than the newest release srvdoctor knows (%s). "
+                   "They are above what SP2 needs, so SP2 needs no "
+                   "preparation for them, but srvdoctor's version table is "
+                   "out of date and cannot name the release. A forest "
+                   "prepared for a much later Exchange may no longer accept "
+                   "Exchange 2007 servers at all: check the coexistence "
+                   "rules of that release before upgrading.", newer.data);
+    sd_ev_str(c->r, x, "values", newer.data);
+    sd_ev_int(c->r, x, "newest_known_schema",
+              schema_known[SD_COUNTOF(schema_known) - 1].value);
+    sd_ev_int(c->r, x, "newest_known_org",
+              org_known[SD_COUNTOF(org_known) - 1].value);
+    sd_ev_int(c->r, x, "newest_known_meso",
+              meso_known[SD_COUNTOF(meso_known) - 1].value);
+    sd_fix_summary(c->r, x, "Use a newer srvdoctor, or check the values "
+                   "against Microsoft's Exchange version tables.");
+    sd_fix_step(c->r, x, "Look the values up in Microsoft's \"Exchange "
+                "Server build numbers and release dates\" and \"Active "
+                "Directory schema changes\" pages to see which release "
+                "prepared the forest.");
+  }
+  if(npartial) {
+    x = sd_result_add(c->r, "AD-PARTIAL", SD_SEV_UNKNOWN,
+                      "Some Active Directory values could not be read: AD "
+                      "readiness only partly evaluated");
+    sd_finding_msg(c->r, x, "Domain controller %s answered, but these "
+                   "values could not be read: %s. SP2's needs for them "
+                   "were not checked.", sd_str_or(ad->dns_host_name, ad->dc),
+                   partial.data);
+    sd_ev_str(c->r, x, "unread", partial.data);
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Run srvdoctor as a domain user who can read the "
+                   "configuration and schema partitions, or check the values "
+                   "with ADSI Edit.");
+    sd_fix_step(c->r, x, "Run srvdoctor again logged on with a domain "
+                "account (or with --ldap-user and SRVDOCTOR_LDAP_PASSWORD).");
+    sd_fix_step(c->r, x, "If the values stay unreadable, open ADSI Edit and "
+                "read rangeUpper of CN=ms-Exch-Schema-Version-Pt in the "
+                "Schema partition, objectVersion of the organization under "
+                "CN=Microsoft Exchange,CN=Services in the Configuration "
+                "partition, and objectVersion of CN=Microsoft Exchange "
+                "System Objects in the domain partition. SP2 needs %d, %d "
+                "and %d.", SP2_SCHEMA, SP2_ORG, SP2_MESO);
+  }
+  if(!nd.schema && !nd.org && !nd.domain && !npartial && !blockers &&
+     s.state == 1 && o.state == 1 && m.state == 1) {
+    sd_buf trap;
+    sd_buf_init(&trap);
+    if(s.v == 14622)
+      sd_buf_puts(&trap, "Schema 14622 is shared by Exchange 2007 SP2 and "
+                  "Exchange 2010 RTM. ");
+    if(s.v > SP2_SCHEMA)
+      sd_buf_printf(&trap, "The schema is already at %lld (%s), above SP2's "
+                    "%d: SP2 needs no schema work here - do not run "
+                    "/PrepareSchema or /PrepareAD from the SP2 media in "
+                    "this forest (older setup media can refuse a schema "
+                    "newer than its own). ", (long long)s.v,
+                    known_name(c->r, schema_known, SD_COUNTOF(schema_known),
+                               s.v), SP2_SCHEMA);
+    if(s.v == 14625)
+      sd_buf_puts(&trap, "As the forest already carries Exchange 2007 SP3's "
+                  "schema, consider taking this server straight to SP3. ");
+    if(o.v >= 12640)
+      sd_buf_printf(&trap, "The organization was prepared by %s. ",
+                    known_name(c->r, org_known, SD_COUNTOF(org_known), o.v));
+    x = sd_result_add(c->r, "AD-READY", SD_SEV_OK, "Active Directory is "
+                      "already at or above what SP2 needs");
+    sd_finding_msg(c->r, x, "Schema %lld, organization %lld and Microsoft "
+                   "Exchange System Objects %lld are at or above SP2's "
+                   "%d, %d and %d. %s", (long long)s.v, (long long)o.v,
+                   (long long)m.v, SP2_SCHEMA, SP2_ORG, SP2_MESO,
+                   trap.len ? trap.data : "");
+    sd_ev_int(c->r, x, "schema_version", s.v);
+    sd_ev_str(c->r, x, "schema_release",
+              known_name(c->r, schema_known, SD_COUNTOF(schema_known), s.v));
+    sd_ev_int(c->r, x, "schema_version_needed", SP2_SCHEMA);
+    sd_ev_int(c->r, x, "org_version", o.v);
+    sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
+    sd_ev_int(c->r, x, "meso_version", m.v);
+    sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
+    ad_common_evidence(c, x);
+    if(fsmo_os_below(ad) < 0 && ad->fsmo_os)
+      sd_ev_strf(c->r, x, "schema_master_os_unchecked", "%s %s", ad->fsmo_os,
+                 sd_str_or(ad->fsmo_os_version, ""));
+    sd_buf_free(&trap);
+  }
+  sd_buf_free(&partial);
+  sd_buf_free(&newer);
+}
+
+/* ---- installation ---- */
+
+static void report_unknown_install(ctx *c, const char *why)
+{
+  const sd_exch_facts *x = c->x;
+  sd_finding *fd = sd_result_add(c->r, "EXCH-UNKNOWN", SD_SEV_UNKNOWN,
+                                 "The Exchange installation or its build "
+                                 "could not be read");
+  sd_finding_msg(c->r, fd, "%s Whether an in-place upgrade to SP2 applies "
+                 "could not be decided.", why);
+  sd_ev_str(c->r, fd, "v8_key", sd_state_name(x->installed_st.state));
+  sd_ev_str(c->r, fd, "exsetup", x->exsetup_st.state == SD_ST_READ
+                                   ? sd_str_or(x->exsetup_version, "")
+                                   : why_of(&x->exsetup_st));
+  sd_ev_str(c->r, fd, "registry_build", x->reg_version_st.state ==
+                                          SD_ST_READ
+                                          ? sd_str_or(x->reg_version, "")
+                                          : why_of(&x->reg_version_st));
+  sd_ev_str(c->r, fd, "msi_display_version",
+            x->msi_product_st.state == SD_ST_READ
+              ? sd_str_or(x->msi_product_version, "")
+              : why_of(&x->msi_product_st));
+  sd_fix_summary(c->r, fd, "Run srvdoctor again elevated, or read the "
+                 "Exchange build by hand.");
+  sd_fix_step(c->r, fd, "Run srvdoctor again from an elevated Command "
+              "Prompt (right-click, Run as administrator).");
+  sd_fix_step(c->r, fd, "If this finding stays, check the file version of "
+              "ExSetup.exe in the Exchange bin folder (right-click > "
+              "Properties > Details): 8.0.x is RTM and 8.1.x is SP1 (both "
+              "can be upgraded in place), 8.2.x or later is already SP2 or "
+              "later.");
+}
+
+static void check_install(ctx *c, const sd_options *o, int *proceed,
+                          int *upgrade)
+{
+  const sd_exch_facts *x = c->x;
+  build b;
+  sd_finding *fd;
+  *proceed = 1;
+  *upgrade = 0;
+  if(x->installed_st.state != SD_ST_READ) {
+    const sd_fstate *others[3];
+    const char *names[3];
+    const char *versions[3];
+    size_t i;
+    others[0] = &x->e2010_st;
+    names[0] = "Exchange Server 2010";
+    versions[0] = x->e2010_version;
+    others[1] = &x->e2013_st;
+    names[1] = "Exchange Server 2013 or later";
+    versions[1] = x->e2013_version;
+    others[2] = &x->e2003_st;
+    names[2] = "Exchange Server 2003 or earlier";
+    versions[2] = x->e2003_version;
+    for(i = 0; i < 3; i++) {
+      if(others[i]->state != SD_ST_READ)
+        continue;
+      c->r->applicable = 0;
+      fd = sd_result_add(c->r, "EXCH-OTHER-VERSION", SD_SEV_INFO,
+                         "Another Exchange version is installed: this "
+                         "module does not apply");
+      sd_finding_msg(c->r, fd, "%s%s%s is installed on this machine, not "
+                     "Exchange Server 2007. Exchange 2007 SP2 cannot be "
+                     "applied to it, so this module has nothing to check.",
+                     names[i], versions[i] ? " " : "",
+                     versions[i] ? versions[i] : "");
+      sd_ev_str(c->r, fd, "product", names[i]);
+      if(versions[i])
+        sd_ev_str(c->r, fd, "version", versions[i]);
+      *proceed = 0;
+      return;
+    }
+  }
+  if(x->installed_st.state == SD_ST_ABSENT && !o->only_given) {
+    /* Run with every other module: on a machine without Exchange 2007 this
+     * module does not apply, and must not raise the alarm about Windows
+     * versions or AD preparation nobody asked about. */
+    c->r->applicable = 0;
+    fd = sd_result_add(c->r, "EXCH-NOT-INSTALLED", SD_SEV_INFO,
+                       "Exchange Server 2007 is not installed: the "
+                       "fresh-install path applies");
+    sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
+                   "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
+                   "not exist), so there is nothing to upgrade. To check "
+                   "whether Exchange 2007 SP2 could be installed here fresh "
+                   "(Windows, restart, Active Directory preparation and "
+                   "rights), run: srvdoctor check --only exchange-sp2");
+    sd_ev_str(c->r, fd, "v8_key", "absent");
+    sd_fix_summary(c->r, fd, "Nothing to do unless you plan to install "
+                   "Exchange 2007 SP2 on this machine.");
+    sd_fix_step(c->r, fd, "To check the fresh-install prerequisites, run: "
+                "srvdoctor check --only exchange-sp2");
+    sd_fix_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
+    *proceed = 0;
+    return;
+  }
+  if(x->installed_st.state == SD_ST_ABSENT) {
+    fd = sd_result_add(c->r, "EXCH-NOT-INSTALLED", SD_SEV_INFO,
+                       "Exchange Server 2007 is not installed: the "
+                       "fresh-install path applies");
+    sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
+                   "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
+                   "not exist). The SP2 media is a complete build and "
+                   "installs Exchange 2007 SP2 directly; the Active "
+                   "Directory and prerequisite findings below apply to that "
+                   "installation.");
+    sd_ev_str(c->r, fd, "v8_key", "absent");
+    sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+    sd_fix_summary(c->r, fd, "Install from the SP2 media once the other "
+                   "findings of this module are clear.");
+    sd_fix_step(c->r, fd, "Clear every warning and critical finding "
+                "srvdoctor reports for this module.");
+    sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder of "
+                "the Exchange 2007 SP2 media that holds Setup.com and run "
+                "setup for the roles you need, for example: Setup.com "
+                "/mode:Install /roles:Mailbox,ClientAccess,HubTransport");
+    return;
+  }
+  if(x->installed_st.state != SD_ST_READ) {
+    report_unknown_install(c, sd_arena_printf(c->r->arena, "Whether "
+                           "Exchange 2007 is installed could not be read "
+                           "(%s).", why_of(&x->installed_st)));
+    *upgrade = 1;
+    return;
+  }
+  find_build(x, &b);
+  if(!b.known) {
+    report_unknown_install(c, "Exchange Server 2007 is installed, but its "
+                           "build could not be read from ExSetup.exe, the "
+                           "registry or Windows Installer.");
+    *upgrade = 1;
+    return;
+  }
+  if(b.v.part[0] != 8) {
+    report_unknown_install(c, sd_arena_printf(c->r->arena, "The Exchange "
+                           "2007 registry key exists, but the build read "
+                           "from the %s is %s, which is not an Exchange "
+                           "2007 (8.x) build.", b.source, b.text));
+    *upgrade = 1;
+    return;
+  }
+  if(b.v.part[1] >= 2) {
+    fd = sd_result_add(c->r, "EXCH-ALREADY-SP2", SD_SEV_OK,
+                       "Exchange 2007 SP2 or later is already installed");
+    sd_finding_msg(c->r, fd, "%s (build %s) is installed: it is already at "
+                   "or above SP2 (%s), so there is nothing to upgrade to "
+                   "SP2.", release_2007(b.v.part[1]), b.text, SP2_BUILD);
+    sd_ev_str(c->r, fd, "installed_build", b.text);
+    sd_ev_str(c->r, fd, "build_source", b.source);
+    sd_ev_str(c->r, fd, "release", release_2007(b.v.part[1]));
+    sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+    *proceed = 0;
+    return;
+  }
+  if(b.v.part[1] == 0 && b.v.n >= 3 && b.v.part[2] < RTM_FIRST_BUILD) {
+    fd = sd_result_add(c->r, "EXCH-PRERELEASE", SD_SEV_CRITICAL,
+                       "A pre-release build of Exchange 2007 is installed "
+                       "and cannot be upgraded");
+    sd_finding_msg(c->r, fd, "Build %s is older than Exchange 2007 RTM "
+                   "(8.0.685.25): it is a beta or pre-release build, which "
+                   "cannot be upgraded in place.", b.text);
+    sd_ev_str(c->r, fd, "installed_build", b.text);
+    sd_ev_str(c->r, fd, "build_source", b.source);
+    sd_ev_str(c->r, fd, "first_release_build", "8.0.685.25");
+    sd_fix_summary(c->r, fd, "Move mailboxes off this server, uninstall the "
+                   "pre-release build and install SP2 fresh.");
+    sd_fix_step(c->r, fd, "Move all mailboxes and roles this server holds to "
+                "another server.");
+    sd_fix_step(c->r, fd, "Uninstall Exchange from Programs and Features (or "
+                "Setup.com /mode:Uninstall from the media it came from).");
+    sd_fix_step(c->r, fd, "Install Exchange 2007 SP2 fresh from the SP2 "
+                "media (Setup.com /mode:Install /roles:...).");
+    return;
+  }
+  *upgrade = 2;
+}
+
+static void report_upgrade_path(ctx *c, const patch_summary *ps)
+{
+  const sd_exch_facts *x = c->x;
+  build b;
+  sd_buf roles;
+  size_t i;
+  sd_finding *fd;
+  find_build(x, &b);
+  sd_buf_init(&roles);
+  if(x->roles_st.state == SD_ST_READ)
+    for(i = 0; i < x->nroles; i++) {
+      if(roles.len)
+        sd_buf_puts(&roles, ", ");
+      sd_buf_puts(&roles, sd_str_or(x->roles[i].name, "?"));
+    }
+  fd = sd_result_add(c->r, "EXCH-UPGRADE-PATH", SD_SEV_INFO,
+                     "Exchange 2007 RTM or SP1 found: in-place upgrade to "
+                     "SP2 is supported");
+  if(ps && ps->rollup >= 0)
+    sd_finding_msg(c->r, fd, "%s with Update Rollup %ld (build %s) is "
+                   "installed. An in-place upgrade to SP2 (%s) with "
+                   "Setup.com /mode:upgrade is supported once the blockers "
+                   "reported here are cleared.", release_2007(b.v.part[1]),
+                   ps->rollup, b.text, SP2_BUILD);
+  else
+    sd_finding_msg(c->r, fd, "%s (build %s) is installed. An in-place "
+                   "upgrade to SP2 (%s) with Setup.com /mode:upgrade is "
+                   "supported once the blockers reported here are cleared.",
+                   release_2007(b.v.part[1]), b.text, SP2_BUILD);
+  sd_ev_str(c->r, fd, "installed_build", b.text);
+  sd_ev_str(c->r, fd, "build_source", b.source);
+  sd_ev_str(c->r, fd, "release", release_2007(b.v.part[1]));
+  if(x->exsetup_st.state == SD_ST_READ && x->exsetup_version)
+    sd_ev_str(c->r, fd, "exsetup_version", x->exsetup_version);
+  if(x->reg_version_st.state == SD_ST_READ && x->reg_version)
+    sd_ev_str(c->r, fd, "registry_version", x->reg_version);
+  if(b.disagree)
+    sd_ev_bool(c->r, fd, "sources_disagree", 1);
+  if(ps && !ps->read) {
+    sd_ev_str(c->r, fd, "interim_updates_installed", "unknown (the patch "
+              "list could not be read)");
+  }
+  else if(ps) {
+    if(ps->rollup >= 0)
+      sd_ev_int(c->r, fd, "update_rollup", ps->rollup);
+    sd_ev_int(c->r, fd, "update_rollups_installed", ps->rollups);
+    sd_ev_int(c->r, fd, "interim_updates_installed", ps->ius);
+  }
+  if(roles.len)
+    sd_ev_str(c->r, fd, "roles", roles.data);
+  if(x->install_path)
+    sd_ev_str(c->r, fd, "install_path", x->install_path);
+  sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+  sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
+                 "Setup.com /mode:upgrade from the SP2 media.");
+  sd_fix_step(c->r, fd, "Clear every critical and warning finding srvdoctor "
+              "reports for this module (interim updates, pending restart, "
+              "Active Directory preparation).");
+  sd_fix_step(c->r, fd, "Copy the Exchange 2007 SP2 media to a local "
+              "folder on this server.");
+  sd_fix_step(c->r, fd, "Open an elevated Command Prompt in that folder and "
+              "run: Setup.com /mode:upgrade");
+  sd_fix_step(c->r, fd, "For a clustered mailbox server (CCR or SCC): "
+              "upgrade the passive node first, move the clustered mailbox "
+              "server to it, then run Setup.com /UpgradeCMS on the other "
+              "node.");
+  sd_fix_step(c->r, fd, "Restart if setup asks, then run srvdoctor again: "
+              "it should report EXCH-ALREADY-SP2.");
+  sd_fix_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
+  sd_buf_free(&roles);
+}
+
+static void report_prereq_unknown(ctx *c)
+{
+  sd_finding *x;
+  if(!c->nunknown)
+    return;
+  x = sd_result_add(c->r, "EXCH-PREREQ-UNKNOWN", SD_SEV_UNKNOWN,
+                    "Some SP2 prerequisites could not be checked");
+  sd_finding_msg(c->r, x, "These SP2 prerequisites could not be checked: "
+                 "%s. They are not known to be fine.", c->unknown.data);
+  sd_ev_str(c->r, x, "unchecked", c->unknown.data);
+  sd_ev_int(c->r, x, "count", c->nunknown);
+  sd_fix_summary(c->r, x, "Run srvdoctor again elevated, or check these "
+                 "items by hand before SP2 setup.");
+  sd_fix_step(c->r, x, "Run srvdoctor again from an elevated Command Prompt "
+              "(right-click, Run as administrator).");
+  sd_fix_step(c->r, x, "For anything still unchecked, compare by hand: x64 "
+              "Windows Server 2003 SP2 or Windows Server 2008, Windows "
+              "Installer 4.5 or later (file version of "
+              "C:\\Windows\\System32\\msi.dll), no restart pending.");
+}
+
+static void exch_check(const sd_facts *f, const sd_options *o,
+                       sd_module_result *r)
+{
+  ctx c;
+  int proceed, upgrade;
+  patch_summary ps;
+  memset(&c, 0, sizeof(c));
+  c.f = f;
+  c.x = &f->exchange;
+  c.ad = &f->exchange.ad;
+  c.r = r;
+  sd_buf_init(&c.unknown);
+  r->applicable = 1;
+  if(f->exchange.st.state == SD_ST_NOT_COLLECTED &&
+     f->exchange.installed_st.state == SD_ST_NOT_COLLECTED) {
+    /* A snapshot without the exchange section (or from a collection that
+     * skipped this module): nothing about Exchange is known. */
+    report_unknown_install(&c, "The snapshot holds no Exchange facts: they "
+                           "were not collected.");
+    sd_buf_free(&c.unknown);
+    return;
+  }
+  check_install(&c, o, &proceed, &upgrade);
+  if(!proceed) {
+    sd_buf_free(&c.unknown);
+    return;
+  }
+  if(upgrade) {
+    check_patches(&c, &ps);
+    check_setup_state(&c);
+    if(upgrade == 2)
+      report_upgrade_path(&c, &ps);
+  }
+  check_reboot(&c);
+  check_os(&c);
+  report_prereq_unknown(&c);
+  check_ad(&c);
+  sd_buf_free(&c.unknown);
+}
+
+const sd_module sd_module_exchange_sp2 = {
+  "exchange-sp2", "Exchange Server 2007 SP2 upgrade readiness",
+  SD_NEED_EXCHANGE | SD_NEED_MSI | SD_NEED_REBOOT | SD_NEED_AD, exch_check,
+  exch_codes, SD_COUNTOF(exch_codes)};

@@ -1,0 +1,1124 @@
+/* hyperv_stuck_vm.c - the "hyperv-stuck-vm" module: which Hyper-V virtual
+ * machines hang in a transitional state, and which vmwp.exe worker process
+ * belongs to each.
+ *
+ * Signals (see docs/modules/hyperv-stuck-vm.md for the reasoning):
+ *   state     the VM's EnabledState is transitional (Starting, Stopping,
+ *             Saving, ...) and has been for at least --stuck-after minutes;
+ *   health    HealthState 25: the worker does not answer Hyper-V;
+ *   worker    its vmwp.exe holds a working set under --ws-ratio times the
+ *             median of the other workers AND under the absolute floor, and
+ *             neither grew nor used CPU across the samples;
+ *   events    start-failure events for this VM since the state change.
+ * state + at least one other = HV-VM-STUCK; one signal alone =
+ * HV-VM-SUSPECT.  Without Hyper-V's WMI the worker signal alone gives
+ * HV-VM-SUSPECT and HV-DEGRADED says the verdicts rest on processes only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/module.h"
+
+#define MOD "hyperv-stuck-vm"
+
+static const sd_code_info hv_codes[] = {
+  {"HV-VM-STUCK", MOD, SD_SEV_CRITICAL,
+   "A virtual machine is hung in a transitional state", 1},
+  {"HV-VM-SUSPECT", MOD, SD_SEV_WARNING,
+   "A virtual machine may be hung (one signal only)", 1},
+  {"HV-WORKER-MISSING", MOD, SD_SEV_WARNING,
+   "A running virtual machine has no worker process", 0},
+  {"HV-WORKER-ORPHAN", MOD, SD_SEV_WARNING,
+   "A worker process belongs to no virtual machine Hyper-V reports", 0},
+  {"HV-UNKNOWN", MOD, SD_SEV_UNKNOWN,
+   "The Hyper-V virtual machines could not be checked", 0},
+  {"HV-DEGRADED", MOD, SD_SEV_INFO,
+   "Hyper-V's WMI provider could not be read; verdicts rest on worker "
+   "processes alone", 0},
+  {"HV-NOT-INSTALLED", MOD, SD_SEV_INFO, "No Hyper-V on this machine", 0},
+  {"HV-OK", MOD, SD_SEV_OK, "Every virtual machine's worker looks healthy",
+   0},
+};
+
+/* Start-failure events (Msvm_Error message ids used as event ids, and the
+ * worker's device power-on failure). */
+static const uint32_t start_fail_ids[] = {3040, 3050, 3080, 3122, 3326,
+                                          12010, 12030};
+static const char *const hv_logs[] = {
+  "Microsoft-Windows-Hyper-V-Worker-Admin",
+  "Microsoft-Windows-Hyper-V-VMMS-Admin",
+};
+
+/* A working set that does not grow by more than this is "flat". */
+#define GROWTH_TOLERANCE (256u * 1024u)
+/* Samples must span at least this long to tell flat from busy. */
+#define MIN_SPAN_MS 200
+/* Less CPU than 1 ms per second of sampling counts as none. */
+#define CPU_100NS_PER_MS 10
+
+/* ---- states ---- */
+
+typedef struct state_info {
+  uint32_t code;
+  const char *name;
+  int transitional;
+  int has_worker; /* 1 yes, 0 no */
+} state_info;
+
+static const state_info v1_states[] = {
+  {2, "Running", 0, 1},
+  {3, "Off", 0, 0},
+  {32768, "Paused", 0, 1},
+  {32769, "Saved", 0, 0},
+  {32770, "Starting", 1, 1},
+  {32771, "Snapshotting", 0, 1},
+  {32773, "Saving", 1, 1},
+  {32774, "Stopping", 1, 1},
+  {32776, "Pausing", 1, 1},
+  {32777, "Resuming", 1, 1},
+};
+
+static const state_info v2_states[] = {
+  {2, "Running", 0, 1},
+  {3, "Off", 0, 0},
+  {4, "Stopping", 1, 1},
+  {6, "Saved", 0, 0},
+  {9, "Paused", 0, 1},
+  {10, "Starting", 1, 1},
+  {32773, "Saving", 1, 1},
+  {32776, "Pausing", 1, 1},
+  {32777, "Resuming", 1, 1},
+  {32779, "FastSaved", 0, 0},
+  {32780, "FastSaving", 1, 1},
+  {32781, "Running-Critical", 0, 1},
+  {32782, "Off-Critical", 0, 0},
+  {32783, "Stopping-Critical", 1, 1},
+  {32784, "Saved-Critical", 0, 0},
+  {32785, "Paused-Critical", 0, 1},
+  {32786, "Starting-Critical", 1, 1},
+  {32787, "Reset-Critical", 0, 1},
+};
+
+static const state_info *state_lookup(unsigned version, uint32_t code)
+{
+  const state_info *t = version == 1 ? v1_states : v2_states;
+  size_t n = version == 1 ? SD_COUNTOF(v1_states) : SD_COUNTOF(v2_states);
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(t[i].code == code)
+      return &t[i];
+  return NULL;
+}
+
+/* ---- per-worker analysis ---- */
+
+typedef struct hv_worker {
+  const sd_process *p;
+  char guid[37];          /* the VM it serves, "" when unknown */
+  const char *guid_from;  /* "account SID" or "command line" */
+  int guid_conflict;      /* SID and command line disagree */
+  uint64_t ws;            /* latest working set */
+  int has_median;         /* at least two peers */
+  uint64_t median;        /* of the other workers */
+  int small;              /* below ratio x median and below the floor */
+  int flat_known;         /* samples long enough to judge */
+  int flat;               /* no growth, no CPU */
+  int64_t growth;         /* bytes, max sample - first sample */
+  uint64_t cpu_100ns;     /* CPU used across the samples */
+  long span_ms;
+  size_t nsamples;
+  int vm;                 /* index of its VM, -1 */
+} hv_worker;
+
+typedef struct hv_event {
+  char guid[37];          /* VM id in the message, "" when none */
+  const sd_event *e;
+} hv_event;
+
+typedef struct hv_ctx {
+  const sd_facts *f;
+  const sd_options *o;
+  sd_module_result *r;
+  double ratio;
+  uint64_t floor;
+  int stuck_after;
+  hv_worker *w;
+  size_t nw;
+  size_t *by_guid;        /* worker indexes sorted by guid (known only) */
+  size_t nby_guid;
+  int guids_unknown;      /* some worker's VM id could not be read */
+  hv_event *ev;
+  size_t nev;
+  int events_known;       /* every Hyper-V log was read */
+  const char *events_why;
+  unsigned version;       /* WMI namespace version in use */
+} hv_ctx;
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median of the sorted values without the element at index skip. */
+static uint64_t median_without(const uint64_t *v, size_t n, size_t skip)
+{
+  size_t m = n - 1, lo, hi;
+  uint64_t a, b;
+  lo = (m - 1) / 2;
+  hi = m / 2;
+  a = v[lo < skip ? lo : lo + 1];
+  b = v[hi < skip ? hi : hi + 1];
+  return a / 2 + b / 2 + (a % 2 + b % 2) / 2;
+}
+
+static void worker_vitality(hv_ctx *c, hv_worker *w)
+{
+  const sd_process *p = w->p;
+  const sd_sample *s = p->samples;
+  size_t i;
+  uint64_t maxws;
+  w->nsamples = p->nsamples;
+  w->ws = p->nsamples ? s[p->nsamples - 1].working_set : p->working_set;
+  if(p->nsamples < 2)
+    return;
+  w->span_ms = (long)(s[p->nsamples - 1].at_ms_rel - s[0].at_ms_rel);
+  maxws = s[0].working_set;
+  for(i = 1; i < p->nsamples; i++)
+    if(s[i].working_set > maxws)
+      maxws = s[i].working_set;
+  w->growth = (int64_t)(maxws - s[0].working_set);
+  if(s[p->nsamples - 1].cpu_100ns < s[0].cpu_100ns || w->span_ms < MIN_SPAN_MS)
+    return; /* a counter that went backwards, or too short to tell */
+  w->cpu_100ns = s[p->nsamples - 1].cpu_100ns - s[0].cpu_100ns;
+  w->flat_known = 1;
+  {
+    uint64_t tol = s[0].working_set / 100;
+    if(tol < GROWTH_TOLERANCE)
+      tol = GROWTH_TOLERANCE;
+    w->flat = (uint64_t)w->growth <= tol &&
+              w->cpu_100ns <= (uint64_t)w->span_ms * CPU_100NS_PER_MS;
+  }
+  (void)c;
+}
+
+static int is_worker(const sd_process *p)
+{
+  return p->image && sd_strieq(p->image, "vmwp.exe");
+}
+
+static int cmp_guid_idx(const void *a, const void *b, const hv_worker *w)
+{
+  return strcmp(w[*(const size_t *)a].guid, w[*(const size_t *)b].guid);
+}
+
+/* qsort has no context argument in C11: a bottom-up merge sort of the
+ * worker indexes by VM id instead. */
+static void sort_by_guid(size_t *idx, size_t n, const hv_worker *w)
+{
+  size_t width, i;
+  size_t *tmp;
+  if(n < 2)
+    return;
+  tmp = sd_xmalloc(n * sizeof(*tmp));
+  for(width = 1; width < n; width *= 2) {
+    for(i = 0; i < n; i += 2 * width) {
+      size_t lo = i, mid = i + width < n ? i + width : n;
+      size_t hi = i + 2 * width < n ? i + 2 * width : n;
+      size_t a = lo, b = mid, k = lo;
+      while(a < mid && b < hi)
+        tmp[k++] = cmp_guid_idx(&idx[b], &idx[a], w) < 0 ? idx[b++] :
+                   idx[a++];
+      while(a < mid)
+        tmp[k++] = idx[a++];
+      while(b < hi)
+        tmp[k++] = idx[b++];
+    }
+    memcpy(idx, tmp, n * sizeof(*tmp));
+  }
+  free(tmp);
+}
+
+static void collect_workers(hv_ctx *c)
+{
+  const sd_process_list *pl = &c->f->processes;
+  uint64_t *sorted;
+  size_t i, n = 0;
+  for(i = 0; i < pl->count; i++)
+    n += is_worker(&pl->items[i]);
+  c->w = sd_xcalloc(n ? n : 1, sizeof(*c->w));
+  c->by_guid = sd_xcalloc(n ? n : 1, sizeof(*c->by_guid));
+  for(i = 0; i < pl->count; i++) {
+    hv_worker *w;
+    char g1[37], g2[37];
+    int have_sid, have_cmd;
+    if(!is_worker(&pl->items[i]))
+      continue;
+    w = &c->w[c->nw++];
+    w->p = &pl->items[i];
+    w->vm = -1;
+    have_sid = w->p->sid && !sd_hv_guid_from_sid(w->p->sid, g1);
+    have_cmd = w->p->cmdline && sd_hv_guid_find(w->p->cmdline, g2) != NULL;
+    if(have_sid) {
+      memcpy(w->guid, g1, sizeof(g1));
+      w->guid_from = "account SID";
+      w->guid_conflict = have_cmd && strcmp(g1, g2) != 0;
+    }
+    else if(have_cmd) {
+      memcpy(w->guid, g2, sizeof(g2));
+      w->guid_from = "command line";
+    }
+    else {
+      c->guids_unknown = 1;
+    }
+    worker_vitality(c, w);
+  }
+  /* Medians of the peers, from one sorted copy. */
+  sorted = sd_xmalloc((c->nw ? c->nw : 1) * sizeof(*sorted));
+  for(i = 0; i < c->nw; i++)
+    sorted[i] = c->w[i].ws;
+  qsort(sorted, c->nw, sizeof(*sorted), cmp_u64);
+  for(i = 0; i < c->nw && c->nw >= 3; i++) {
+    hv_worker *w = &c->w[i];
+    size_t lo = 0, hi = c->nw;
+    while(lo < hi) { /* first index holding w->ws */
+      size_t mid = lo + (hi - lo) / 2;
+      if(sorted[mid] < w->ws)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    w->has_median = 1;
+    w->median = median_without(sorted, c->nw, lo);
+    w->small = (double)w->ws < c->ratio * (double)w->median &&
+               w->ws < c->floor;
+  }
+  free(sorted);
+  for(i = 0; i < c->nw; i++)
+    if(c->w[i].guid[0])
+      c->by_guid[c->nby_guid++] = i;
+  sort_by_guid(c->by_guid, c->nby_guid, c->w);
+}
+
+/* The first worker serving the VM with this id, or -1. */
+static int worker_by_guid(const hv_ctx *c, const char *guid)
+{
+  size_t lo = 0, hi = c->nby_guid;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int d = strcmp(c->w[c->by_guid[mid]].guid, guid);
+    if(d < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if(lo < c->nby_guid && !strcmp(c->w[c->by_guid[lo]].guid, guid))
+    return (int)c->by_guid[lo];
+  return -1;
+}
+
+static int worker_by_pid(const hv_ctx *c, uint32_t pid)
+{
+  size_t i;
+  for(i = 0; i < c->nw; i++)
+    if(c->w[i].p->pid == pid)
+      return (int)i;
+  return -1;
+}
+
+/* ---- events ---- */
+
+static int is_start_fail(const sd_event *e)
+{
+  size_t i;
+  int log_ok = 0;
+  for(i = 0; i < SD_COUNTOF(hv_logs); i++)
+    log_ok |= sd_strieq(e->log, hv_logs[i]);
+  if(!log_ok)
+    return 0;
+  for(i = 0; i < SD_COUNTOF(start_fail_ids); i++)
+    if(e->id == start_fail_ids[i])
+      return 1;
+  return 0;
+}
+
+static void collect_events(hv_ctx *c)
+{
+  const sd_event_list *el = &c->f->events;
+  size_t i, n = 0;
+  c->events_known = el->st.state == SD_ST_READ;
+  c->events_why = el->st.state == SD_ST_READ ? NULL :
+                  sd_str_or(el->st.why, sd_state_name(el->st.state));
+  for(i = 0; i < SD_COUNTOF(hv_logs) && c->events_known; i++) {
+    const sd_event_source *s = sd_facts_event_source(c->f, hv_logs[i]);
+    if(!s || !sd_fstate_known(&s->st)) {
+      c->events_known = 0;
+      c->events_why = s ? sd_str_or(s->st.why, sd_state_name(s->st.state)) :
+                      "the Hyper-V event logs were not searched";
+    }
+  }
+  for(i = 0; i < el->count; i++)
+    n += is_start_fail(&el->items[i]);
+  c->ev = sd_xcalloc(n ? n : 1, sizeof(*c->ev));
+  for(i = 0; i < el->count; i++) {
+    hv_event *h;
+    if(!is_start_fail(&el->items[i]))
+      continue;
+    h = &c->ev[c->nev++];
+    h->e = &el->items[i];
+    if(!sd_hv_guid_find(h->e->message, h->guid))
+      h->guid[0] = '\0';
+  }
+}
+
+/* Does the message name this VM: 'name' in a rendered message (Hyper-V
+ * quotes the name), or a whole insertion string in "a | b | c"? */
+static int message_names(const char *msg, const char *name)
+{
+  const char *p;
+  size_t n = name ? strlen(name) : 0;
+  if(!msg || !n)
+    return 0;
+  for(p = msg; (p = strstr(p, name)) != NULL; p++) {
+    int quoted = p > msg && p[-1] == '\'' && p[n] == '\'';
+    int field = (p == msg || (p - msg >= 3 && !strncmp(p - 3, " | ", 3))) &&
+                (p[n] == '\0' || !strncmp(p + n, " | ", 3));
+    if(quoted || field)
+      return 1;
+  }
+  return 0;
+}
+
+/* Start-failure events for vm since `since`; the ids into ids. */
+static size_t vm_events(const hv_ctx *c, const sd_hv_vm *vm, int name_unique,
+                        sd_time since, sd_buf *ids)
+{
+  size_t i, n = 0;
+  char g[37];
+  if(!vm->guid || !sd_hv_guid_parse(vm->guid, g))
+    return 0;
+  for(i = 0; i < c->nev; i++) {
+    const hv_event *h = &c->ev[i];
+    int match = h->guid[0] ? !strcmp(h->guid, g) :
+                name_unique && message_names(h->e->message, vm->name);
+    if(!match)
+      continue;
+    if(since != SD_TIME_NONE && h->e->time != SD_TIME_NONE &&
+       h->e->time < since)
+      continue;
+    if(n < 8) {
+      char when[32];
+      sd_time_format(h->e->time, when);
+      sd_buf_printf(ids, "%s%u%s%s", n ? ", " : "", (unsigned)h->e->id,
+                    when[0] ? " at " : "", when);
+    }
+    n++;
+  }
+  return n;
+}
+
+/* ---- findings ---- */
+
+/* Why a fact is missing, as a phrase. */
+static const char *fstate_why(const sd_fstate *st, const char *what)
+{
+  if(st->why)
+    return st->why;
+  if(st->state == SD_ST_NOT_COLLECTED)
+    return what;
+  return sd_state_name(st->state);
+}
+
+static unsigned long long kb(uint64_t bytes)
+{
+  return (unsigned long long)((bytes + 512) / 1024);
+}
+
+/* "4,000 K": kilobytes with thousands separators, as Task Manager shows. */
+static const char *kbs(uint64_t bytes, char out[32])
+{
+  char digits[24];
+  unsigned long long v = kb(bytes);
+  size_t n = 0, i, k = 0;
+  do {
+    digits[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while(v && n < sizeof(digits));
+  for(i = n; i-- > 0;) {
+    out[k++] = digits[i];
+    if(i && i % 3 == 0)
+      out[k++] = ',';
+  }
+  memcpy(out + k, " K", 3);
+  return out;
+}
+
+static void put_opstatus(sd_buf *b, const sd_hv_vm *vm)
+{
+  size_t i;
+  for(i = 0; i < vm->nop_status; i++)
+    sd_buf_printf(b, "%s%u", i ? ", " : "", (unsigned)vm->op_status[i].code);
+}
+
+static void worker_evidence(hv_ctx *c, sd_finding *x, const hv_worker *w)
+{
+  sd_module_result *r = c->r;
+  sd_ev_int(r, x, "worker_pid", w->p->pid);
+  sd_ev_int(r, x, "worker_working_set_bytes", (int64_t)w->ws);
+  if(w->has_median) {
+    sd_ev_int(r, x, "peer_median_bytes", (int64_t)w->median);
+    sd_ev_strf(r, x, "working_set_ratio", "%.2f",
+               w->median ? (double)w->ws / (double)w->median : 0.0);
+  }
+  sd_ev_int(r, x, "peer_workers", (int64_t)(c->nw ? c->nw - 1 : 0));
+  sd_ev_strf(r, x, "thresholds", "below %.2f x the peer median and below "
+             "%llu K", c->ratio, kb(c->floor));
+  sd_ev_int(r, x, "samples", (int64_t)w->nsamples);
+  if(w->nsamples >= 2) {
+    sd_ev_int(r, x, "sample_span_ms", w->span_ms);
+    sd_ev_int(r, x, "working_set_growth_bytes", w->growth);
+    if(w->flat_known)
+      sd_ev_int(r, x, "worker_cpu_ms", (int64_t)(w->cpu_100ns / 10000));
+  }
+  if(w->p->create_time != SD_TIME_NONE) {
+    char when[32];
+    sd_time_format(w->p->create_time, when);
+    sd_ev_str(r, x, "worker_started", when);
+  }
+}
+
+/* One sentence about the worker's size and activity. */
+static void worker_sentence(const hv_ctx *c, const hv_worker *w, sd_buf *b)
+{
+  char a[32], m[32];
+  sd_buf_printf(b, "its worker vmwp.exe (PID %u) holds %s",
+                (unsigned)w->p->pid, kbs(w->ws, a));
+  if(w->has_median)
+    sd_buf_printf(b, " against a median of %s for the other %lu "
+                  "workers", kbs(w->median, m), (unsigned long)(c->nw - 1));
+  if(w->flat_known)
+    sd_buf_printf(b, w->flat ? " and neither grew nor used CPU over %.1f s" :
+                  " and was active over %.1f s (it grew or used CPU)",
+                  (double)w->span_ms / 1000.0);
+  else if(w->nsamples < 2)
+    sd_buf_puts(b, " (one sample only: growth and CPU use not measured)");
+}
+
+/* The common remediation for a VM that should be turned off and, failing
+ * that, have its worker ended. */
+static void remediate(hv_ctx *c, sd_finding *x, const char *name,
+                      const char *guid, const hv_worker *w,
+                      const char *state, unsigned version)
+{
+  sd_module_result *r = c->r;
+  int saving = state && sd_stristr(state, "Saving") != NULL;
+  const char *shown = name ? name : guid ? guid : "this VM";
+  sd_fix_summary(r, x, "Turn the virtual machine off in Hyper-V Manager; if "
+                 "it stays %s, end exactly its worker process%s after "
+                 "checking that it still belongs to this VM.",
+                 state ? state : "hung",
+                 w ? "" : " (once it has been identified)");
+  sd_fix_step(r, x, "If \"%s\" is a clustered virtual machine (it is listed "
+              "as a role in Failover Cluster Manager), do not use Hyper-V "
+              "Manager or end any process: in Failover Cluster Manager "
+              "right-click the role, choose More Actions > Turn Off, then "
+              "Start Role. The cluster may restart or move the role by "
+              "itself.", shown);
+  sd_fix_step(r, x, "Open Hyper-V Manager, select the virtual machine \"%s\" "
+              "(ID %s) and choose Action > Turn Off%s. Wait two minutes. If "
+              "its state becomes Off, choose Action > Start and stop here.",
+              shown, guid ? guid : "unknown",
+              version == 2 && guid && w ? " (or run the last command below)" :
+              "");
+  if(!w || !guid) {
+    sd_fix_step(r, x, "If Turn Off has no effect, look in Event Viewer under "
+                "Applications and Services Logs > Microsoft > Windows > "
+                "Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin for errors "
+                "about this VM, then run srvdoctor again to find its worker "
+                "process.");
+    return;
+  }
+  sd_fix_step(r, x, "If Turn Off has no effect, check that process %u still "
+              "belongs to this VM: run the first command below. Go on only "
+              "if it shows vmwp.exe with %s in its command line (or, from "
+              "the second command, the user name NT VIRTUAL MACHINE\\%s). "
+              "If it shows anything else, the process has ended: run "
+              "srvdoctor again.", (unsigned)w->p->pid, guid, guid);
+  sd_fix_step(r, x, "End exactly that worker process: run taskkill /PID %u /F "
+              "(in PowerShell: Stop-Process -Id %u -Force). This is like "
+              "pulling the power cord of this one VM: the guest loses what "
+              "it had not written to disk.%s Never end vmms.exe: it manages "
+              "every virtual machine on this host.", (unsigned)w->p->pid,
+              (unsigned)w->p->pid, saving ? " Because the VM is Saving, its "
+              "saved state will be lost and it will start fresh." : "");
+  sd_fix_step(r, x, "Within a minute Hyper-V Manager shows the VM as Off. "
+              "Select it and choose Action > Start.");
+  sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again to "
+              "confirm that nothing is reported.");
+  sd_fix_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
+             "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
+  sd_fix_cmd(r, x, "tasklist /V /FO LIST /FI \"PID eq %u\"",
+             (unsigned)w->p->pid);
+  sd_fix_cmd(r, x, "taskkill /PID %u /F", (unsigned)w->p->pid);
+  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Stop-Process -Id %u "
+             "-Force\"", (unsigned)w->p->pid);
+  if(version == 2 && guid)
+    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+               "Stop-VM -TurnOff\"", guid);
+}
+
+typedef struct vm_verdict {
+  const sd_hv_vm *vm;
+  const state_info *si;
+  int worker;             /* index or -1 */
+  const char *mapped_by;
+  int dur_known;
+  int64_t minutes;
+  int longheld;
+  int waiting;            /* OperationalStatus says Waiting to Start */
+  int sig_health, sig_worker, sig_events;
+  size_t nevents;
+} vm_verdict;
+
+static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const hv_worker *w = v->worker >= 0 ? &c->w[v->worker] : NULL;
+  const char *state = v->si ? v->si->name : "in an unknown state";
+  char g[37];
+  const char *guid = vm->guid && sd_hv_guid_parse(vm->guid, g) ? g : vm->guid;
+  sd_finding *x;
+  sd_buf msg, sig;
+  sd_buf_init(&msg);
+  sd_buf_init(&sig);
+  if(stuck)
+    x = sd_result_add(r, "HV-VM-STUCK", SD_SEV_CRITICAL,
+                      "A virtual machine is hung in a transitional state");
+  else
+    x = sd_result_add(r, "HV-VM-SUSPECT", SD_SEV_WARNING,
+                      "A virtual machine may be hung (one signal only)");
+  sd_buf_printf(&msg, "Virtual machine \"%s\" (%s) ",
+                sd_str_or(vm->name, "(no name)"), sd_str_or(guid, "no ID"));
+  if(v->si && v->si->transitional && v->dur_known)
+    sd_buf_printf(&msg, "has been %s for %lld minutes", state,
+                  (long long)v->minutes);
+  else if(v->si && v->si->transitional)
+    sd_buf_printf(&msg, "is %s (since when is not known)", state);
+  else
+    sd_buf_printf(&msg, "is %s", state);
+  if(v->longheld)
+    sd_buf_puts(&sig, "state-duration");
+  if(v->sig_health) {
+    sd_buf_puts(&msg, "; Hyper-V reports HealthState 25 (critical failure: "
+                "its worker process does not answer)");
+    sd_buf_printf(&sig, "%shealth", sig.len ? "," : "");
+  }
+  if(w) {
+    sd_buf_puts(&msg, "; ");
+    worker_sentence(c, w, &msg);
+    if(v->sig_worker)
+      sd_buf_printf(&sig, "%sworker-small-flat", sig.len ? "," : "");
+  }
+  else if(v->si && v->si->has_worker) {
+    sd_buf_puts(&msg, "; no vmwp.exe worker process was found for it");
+  }
+  if(v->sig_events) {
+    sd_buf_printf(&msg, "; the event log holds %lu start-failure event(s) "
+                  "for it since the state change (%s)",
+                  (unsigned long)v->nevents,
+                  ids->data ? ids->data : "");
+    sd_buf_printf(&sig, "%sevents", sig.len ? "," : "");
+  }
+  sd_buf_puts(&msg, stuck ? ". These signals agree: the VM is hung." :
+              ". Only one signal points to a hang, so this is a suspicion.");
+  sd_finding_msg(r, x, "%s", msg.data);
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  if(v->dur_known)
+    sd_ev_int(r, x, "minutes_in_state", v->minutes);
+  if(vm->state_changed != SD_TIME_NONE) {
+    char when[32];
+    sd_time_format(vm->state_changed, when);
+    sd_ev_str(r, x, "state_since", when);
+  }
+  sd_ev_int(r, x, "stuck_after_minutes", c->stuck_after);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  {
+    sd_buf ops;
+    sd_buf_init(&ops);
+    put_opstatus(&ops, vm);
+    sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+    sd_buf_free(&ops);
+  }
+  sd_ev_int(r, x, "requested_state", vm->requested_state);
+  if(w) {
+    worker_evidence(c, x, w);
+    sd_ev_str(r, x, "worker_mapped_by", v->mapped_by);
+  }
+  else {
+    sd_ev_str(r, x, "worker", "none found");
+  }
+  if(v->sig_events)
+    sd_ev_str(r, x, "events", ids->data ? ids->data : "");
+  else if(c->events_known)
+    sd_ev_str(r, x, "events", "none since the state change");
+  else if(!c->events_known)
+    sd_ev_strf(r, x, "events", "not checked: %s", c->events_why);
+  sd_ev_str(r, x, "signals", sig.data ? sig.data : "");
+  sd_ev_str(r, x, "wmi_namespace",
+            sd_str_or(c->f->hyperv.wmi_namespace, ""));
+  remediate(c, x, vm->name, guid, w, v->si ? v->si->name : NULL,
+            vm->ns_version ? vm->ns_version : c->version);
+  if(guid) {
+    x->fixable = 1;
+    sd_fix_target(r, x, guid);
+  }
+  sd_buf_free(&msg);
+  sd_buf_free(&sig);
+}
+
+static void worker_missing(hv_ctx *c, const vm_verdict *v)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  int sure = !c->guids_unknown && c->f->processes.inaccessible == 0;
+  sd_finding *x = sd_result_add(r, "HV-WORKER-MISSING",
+                                sure ? SD_SEV_WARNING : SD_SEV_UNKNOWN,
+                                "A running virtual machine has no worker "
+                                "process");
+  if(sure)
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s, but no "
+                   "vmwp.exe worker process serves it: Hyper-V cannot be "
+                   "running it.", sd_str_or(vm->name, "(no name)"),
+                   sd_str_or(vm->guid, "no ID"), v->si->name);
+  else
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s, but its "
+                   "vmwp.exe worker process could not be identified: some "
+                   "workers' command line and account could not be read.",
+                   sd_str_or(vm->name, "(no name)"),
+                   sd_str_or(vm->guid, "no ID"), v->si->name);
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(vm->guid, ""));
+  sd_ev_str(r, x, "state", v->si->name);
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  sd_ev_int(r, x, "wmi_worker_pid", vm->worker_pid);
+  sd_ev_int(r, x, "workers", (int64_t)c->nw);
+  sd_ev_int(r, x, "inaccessible_processes", c->f->processes.inaccessible);
+  sd_fix_summary(r, x, "Check the VM in Hyper-V Manager; if it does not "
+                 "respond, turn it off and start it again.");
+  if(!sure)
+    sd_fix_step(r, x, "Run srvdoctor again from an elevated prompt (Run as "
+                "administrator) so that it can read every worker process.");
+  sd_fix_step(r, x, "Open Hyper-V Manager and select the virtual machine "
+              "\"%s\" (ID %s). Connect to it: if its console answers, the "
+              "VM runs and nothing more is needed.",
+              sd_str_or(vm->name, "(no name)"), sd_str_or(vm->guid, "?"));
+  sd_fix_step(r, x, "If it does not answer, choose Action > Turn Off, wait "
+              "two minutes, then Action > Start. For a clustered VM, do this "
+              "in Failover Cluster Manager instead.");
+  sd_fix_step(r, x, "If Turn Off has no effect, look in Event Viewer under "
+              "Applications and Services Logs > Microsoft > Windows > "
+              "Hyper-V-VMMS > Admin for errors about this VM. Do not end "
+              "vmms.exe: it manages every VM on this host.");
+  sd_fix_cmd(r, x, "tasklist /V /FI \"IMAGENAME eq vmwp.exe\"");
+}
+
+static void orphan(hv_ctx *c, const hv_worker *w)
+{
+  sd_module_result *r = c->r;
+  int modern = c->f->os.st.state == SD_ST_READ && c->f->os.major >= 10;
+  sd_finding *x = sd_result_add(r, "HV-WORKER-ORPHAN",
+                                modern ? SD_SEV_INFO : SD_SEV_WARNING,
+                                "A worker process belongs to no virtual "
+                                "machine Hyper-V reports");
+  sd_buf b;
+  sd_buf_init(&b);
+  worker_sentence(c, w, &b);
+  sd_finding_msg(r, x, "A vmwp.exe worker process (PID %u%s%s) serves no "
+                 "virtual machine that Hyper-V lists; %s.%s",
+                 (unsigned)w->p->pid, w->guid[0] ? ", VM ID " : "",
+                 w->guid, b.data,
+                 modern ? " On this Windows version Hyper-V containers, "
+                 "WSL 2 and Windows Sandbox also run such workers." : "");
+  sd_ev_str(r, x, "vm_guid", w->guid);
+  if(w->guid_from)
+    sd_ev_str(r, x, "guid_from", w->guid_from);
+  worker_evidence(c, x, w);
+  if(w->p->cmdline)
+    sd_ev_str(r, x, "command_line", w->p->cmdline);
+  sd_fix_summary(r, x, "Find out what this worker belongs to before doing "
+                 "anything with it.");
+  sd_fix_step(r, x, "Run the first command below and note the VM ID in the "
+              "worker's command line.");
+  sd_fix_step(r, x, "In Hyper-V Manager (or with the second command on "
+              "Windows Server 2012 and later) look for a virtual machine with "
+              "that ID. If one exists, run srvdoctor again: the VM list "
+              "changed while it was looking.");
+  sd_fix_step(r, x, "If no VM has that ID and the process stays for more "
+              "than 10 minutes, it is left over from a VM that was deleted "
+              "or moved. Ask the Hyper-V administrator before ending it with "
+              "taskkill /PID %u /F; never end vmms.exe.",
+              (unsigned)w->p->pid);
+  sd_fix_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
+             "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
+  if(w->guid[0])
+    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s\"",
+               w->guid);
+  sd_buf_free(&b);
+}
+
+/* Worker-only verdict (no WMI): the field story's method. */
+static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
+{
+  sd_module_result *r = c->r;
+  sd_finding *x = sd_result_add(r, "HV-VM-SUSPECT", SD_SEV_WARNING,
+                                "A virtual machine may be hung (one signal "
+                                "only)");
+  sd_buf b;
+  sd_buf_init(&b);
+  worker_sentence(c, w, &b);
+  sd_finding_msg(r, x, "The virtual machine %s%s may be hung: %s. Hyper-V's "
+                 "own view of the VM could not be read, so this rests on the "
+                 "worker process alone.", w->guid[0] ? "with ID " :
+                 "served by this worker", w->guid, b.data);
+  sd_ev_str(r, x, "vm_guid", w->guid);
+  sd_ev_str(r, x, "state", "unknown (Hyper-V WMI not readable)");
+  if(w->guid_from)
+    sd_ev_str(r, x, "worker_mapped_by", w->guid_from);
+  if(age_min >= 0)
+    sd_ev_int(r, x, "worker_age_minutes", age_min);
+  worker_evidence(c, x, w);
+  sd_ev_str(r, x, "signals", "worker-small-flat");
+  sd_fix_step(r, x, "First see what Hyper-V says: on Windows Server 2012 and "
+              "later run powershell -NoProfile -Command \"Get-VM -Id %s | "
+              "Format-List Name,State,Status,Uptime\"; on "
+              "Windows Server 2008 and 2008 R2 open Hyper-V Manager and find "
+              "the VM whose files are named after this ID. If it is Running "
+              "and its console answers, nothing more is needed.",
+              w->guid[0] ? w->guid : "<the ID from the command line>");
+  remediate(c, x, NULL, w->guid[0] ? w->guid : NULL, w, NULL, 0);
+  if(w->guid[0]) {
+    x->fixable = 1;
+    sd_fix_target(r, x, w->guid);
+  }
+  sd_buf_free(&b);
+}
+
+/* ---- the check ---- */
+
+static void evaluate_vms(hv_ctx *c, int procs_ok)
+{
+  const sd_hv_facts *hv = &c->f->hyperv;
+  size_t i, k;
+  for(i = 0; i < hv->nvms; i++) {
+    const sd_hv_vm *vm = &hv->vms[i];
+    vm_verdict v;
+    char g[37];
+    int has_guid = vm->guid && sd_hv_guid_parse(vm->guid, g);
+    int name_unique = 1;
+    sd_buf ids;
+    memset(&v, 0, sizeof(v));
+    v.vm = vm;
+    v.worker = -1;
+    v.si = state_lookup(vm->ns_version ? vm->ns_version : c->version,
+                        vm->enabled_state);
+    /* Map the VM to its worker: WMI's ProcessID when that process does not
+     * name another VM, else the account SID, else the command line. */
+    if(vm->worker_pid) {
+      int wi = worker_by_pid(c, vm->worker_pid);
+      if(wi >= 0 && (!c->w[wi].guid[0] || !has_guid ||
+                     !strcmp(c->w[wi].guid, g))) {
+        v.worker = wi;
+        v.mapped_by = "WMI ProcessID";
+      }
+    }
+    if(v.worker < 0 && has_guid) {
+      v.worker = worker_by_guid(c, g);
+      if(v.worker >= 0)
+        v.mapped_by = c->w[v.worker].guid_from;
+    }
+    if(v.worker >= 0)
+      c->w[v.worker].vm = (int)i;
+    /* Names only matter for events that carry no VM id. */
+    for(k = 0; k < hv->nvms && name_unique && c->nev; k++)
+      name_unique = k == i || !sd_streq(hv->vms[k].name, vm->name);
+
+    v.dur_known = vm->state_changed != SD_TIME_NONE &&
+                  c->f->collected_at != SD_TIME_NONE;
+    if(v.dur_known) {
+      v.minutes = (c->f->collected_at - vm->state_changed) / 60;
+      if(v.minutes < 0)
+        v.minutes = 0;
+    }
+    v.longheld = v.si && v.si->transitional && v.dur_known &&
+                 v.minutes >= c->stuck_after;
+    for(k = 0; k < vm->nop_status; k++)
+      v.waiting |= vm->op_status[k].code == 32771;
+    v.sig_health = vm->health_state == 25;
+    /* A small, idle worker only means something while the VM is in a
+     * transition: a running VM that idles has a small, flat worker too. */
+    v.sig_worker = v.si && v.si->transitional && v.worker >= 0 &&
+                   c->w[v.worker].small && c->w[v.worker].flat_known &&
+                   c->w[v.worker].flat;
+    sd_buf_init(&ids);
+    if(v.si && v.si->transitional) {
+      sd_time since = vm->state_changed;
+      if(since == SD_TIME_NONE && v.worker >= 0)
+        since = c->w[v.worker].p->create_time;
+      v.nevents = vm_events(c, vm, name_unique, since, &ids);
+      v.sig_events = v.nevents > 0;
+    }
+
+    if(v.si && v.si->transitional) {
+      int other = v.sig_health || v.sig_worker || v.sig_events;
+      if(v.waiting && !v.sig_health && !v.sig_events)
+        ; /* held back by its automatic start delay: expected */
+      else if(v.longheld && other)
+        vm_finding(c, &v, 1, &ids);
+      else if(v.longheld || v.sig_health || v.sig_events ||
+              (!v.dur_known && v.sig_worker))
+        vm_finding(c, &v, 0, &ids);
+    }
+    else if(v.sig_health) {
+      vm_finding(c, &v, 0, &ids);
+    }
+    else if(procs_ok && v.worker < 0 && v.si && v.si->has_worker) {
+      worker_missing(c, &v);
+    }
+    sd_buf_free(&ids);
+  }
+}
+
+static void hv_ok(hv_ctx *c, int wmi)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_facts *hv = &c->f->hyperv;
+  sd_finding *x = sd_result_add(r, "HV-OK", SD_SEV_OK,
+                                "Every virtual machine's worker looks "
+                                "healthy");
+  if(wmi)
+    sd_finding_msg(r, x, "Hyper-V lists %lu virtual machine(s) and %lu "
+                   "worker process(es) run; none is hung in a transitional "
+                   "state.", (unsigned long)hv->nvms, (unsigned long)c->nw);
+  else
+    sd_finding_msg(r, x, "None of the %lu vmwp.exe worker process(es) looks "
+                   "hung by its size and activity.", (unsigned long)c->nw);
+  sd_ev_int(r, x, "vms", wmi ? (int64_t)hv->nvms : -1);
+  sd_ev_int(r, x, "workers", (int64_t)c->nw);
+  sd_ev_int(r, x, "stuck_after_minutes", c->stuck_after);
+}
+
+/* Minutes since the worker started, -1 when not known. */
+static int64_t worker_age(const hv_ctx *c, const hv_worker *w)
+{
+  if(w->p->create_time == SD_TIME_NONE || c->f->collected_at == SD_TIME_NONE)
+    return -1;
+  return (c->f->collected_at - w->p->create_time) / 60;
+}
+
+static void degraded(hv_ctx *c)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_facts *hv = &c->f->hyperv;
+  sd_finding *x = sd_result_add(r, "HV-DEGRADED", SD_SEV_INFO,
+                                "Hyper-V's WMI provider could not be read; "
+                                "verdicts rest on worker processes alone");
+  size_t i, unconfirmed = 0, young = 0;
+  sd_buf list, ylist;
+  sd_buf_init(&list);
+  sd_buf_init(&ylist);
+  for(i = 0; i < c->nw; i++) {
+    const hv_worker *w = &c->w[i];
+    int64_t age = worker_age(c, w);
+    if(w->small && !w->flat_known) {
+      sd_buf_printf(&list, "%s%u", unconfirmed ? ", " : "",
+                    (unsigned)w->p->pid);
+      unconfirmed++;
+    }
+    else if(w->small && w->flat && age >= 0 && age < c->stuck_after) {
+      sd_buf_printf(&ylist, "%s%u", young ? ", " : "", (unsigned)w->p->pid);
+      young++;
+    }
+  }
+  sd_finding_msg(r, x, "Hyper-V's WMI provider could not be read (%s), so "
+                 "the virtual machines' states, health and names are not "
+                 "known; the %lu vmwp.exe worker process(es) were judged by "
+                 "their working set and activity alone.%s",
+                 fstate_why(&hv->wmi_st, "it was not collected"),
+                 (unsigned long)c->nw,
+                 unconfirmed ? " Some workers are small but too few samples "
+                 "were taken to tell whether they are idle: run with "
+                 "--samples 3 or more." : young ? " Some small, idle workers "
+                 "started less than --stuck-after minutes ago and are not "
+                 "judged yet." : "");
+  sd_ev_str(r, x, "wmi_state", sd_state_name(hv->wmi_st.state));
+  if(hv->wmi_st.why)
+    sd_ev_str(r, x, "wmi_why", hv->wmi_st.why);
+  if(hv->wmi_st.error)
+    sd_ev_strf(r, x, "wmi_error", "0x%08lX", (unsigned long)hv->wmi_st.error);
+  sd_ev_int(r, x, "workers", (int64_t)c->nw);
+  if(unconfirmed)
+    sd_ev_str(r, x, "small_workers_unconfirmed", list.data);
+  if(young)
+    sd_ev_str(r, x, "small_workers_too_young", ylist.data);
+  sd_fix_summary(r, x, "Run srvdoctor elevated on the Hyper-V host so that "
+                 "it can read Hyper-V's WMI provider.");
+  sd_fix_step(r, x, "Open an elevated Command Prompt (right-click, Run as "
+              "administrator) and run the same srvdoctor command again.");
+  sd_fix_step(r, x, "If this finding stays, check that the Hyper-V Virtual "
+              "Machine Management service runs (first command: STATE must "
+              "be RUNNING; start it with net start vmms).");
+  sd_fix_step(r, x, "Check that Hyper-V's WMI answers (second command on "
+              "Windows Server 2012 and later, third on 2008 and 2008 R2). An "
+              "error there is a WMI problem to solve before trusting "
+              "worker-only verdicts.");
+  sd_fix_cmd(r, x, "sc query vmms");
+  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
+             "-Namespace root\\virtualization\\v2 -Class Msvm_ComputerSystem "
+             "| Format-Table ElementName,EnabledState,HealthState\"");
+  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
+             "-Namespace root\\virtualization -Class Msvm_ComputerSystem "
+             "| Format-Table ElementName,EnabledState,HealthState\"");
+  sd_buf_free(&list);
+  sd_buf_free(&ylist);
+}
+
+static void not_installed(sd_module_result *r, const char *why)
+{
+  sd_finding *x = sd_result_add(r, "HV-NOT-INSTALLED", SD_SEV_INFO,
+                                "No Hyper-V on this machine");
+  r->applicable = 0;
+  sd_finding_msg(r, x, "Hyper-V is not installed here: %s.", why);
+  sd_ev_str(r, x, "reason", why);
+}
+
+static void unknown(const sd_facts *f, sd_module_result *r, const char *msg,
+                    const char *why)
+{
+  sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
+                                "The Hyper-V virtual machines could not be "
+                                "checked");
+  sd_finding_msg(r, x, "%s: %s.", msg, why);
+  sd_ev_str(r, x, "why", why);
+  if(sd_streq(f->source, "snapshot")) {
+    sd_fix_summary(r, x, "Collect a new snapshot on the Hyper-V host, "
+                   "elevated, and analyse that one.");
+    sd_fix_step(r, x, "On the Hyper-V host, right-click Command Prompt and "
+                "choose \"Run as administrator\".");
+    sd_fix_step(r, x, "Run srvdoctor collect -o server.json there, then "
+                "srvdoctor check --from server.json.");
+    return;
+  }
+  sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt on the "
+                 "Hyper-V host.");
+  sd_fix_step(r, x, "Right-click Command Prompt and choose \"Run as "
+              "administrator\".");
+  sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again in "
+              "that window.");
+  sd_fix_step(r, x, "If it stays, check that the Windows Management "
+              "Instrumentation and Hyper-V Virtual Machine Management "
+              "services run (the commands below must show RUNNING).");
+  sd_fix_cmd(r, x, "sc query winmgmt");
+  sd_fix_cmd(r, x, "sc query vmms");
+}
+
+static void hv_check(const sd_facts *f, const sd_options *o,
+                     sd_module_result *r)
+{
+  const sd_hv_facts *hv = &f->hyperv;
+  hv_ctx c;
+  int procs_ok = f->processes.st.state == SD_ST_READ;
+  int wmi_ok = hv->wmi_st.state == SD_ST_READ;
+  int vmms = -1; /* 1 present, 0 absent, -1 unknown */
+  size_t i, before;
+  memset(&c, 0, sizeof(c));
+  c.f = f;
+  c.o = o;
+  c.r = r;
+  c.ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio : 0.5;
+  c.floor = o->ws_floor_bytes ? o->ws_floor_bytes : 64u * 1024u * 1024u;
+  c.stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min : 10;
+  c.version = hv->wmi_version ? hv->wmi_version : 2;
+  r->applicable = 1;
+
+  if(f->services.st.state == SD_ST_READ)
+    vmms = sd_facts_service(f, "vmms") != NULL;
+  else if(hv->vmms_st.state == SD_ST_READ)
+    vmms = 1;
+  else if(hv->vmms_st.state == SD_ST_ABSENT)
+    vmms = 0;
+  if(procs_ok)
+    collect_workers(&c);
+  collect_events(&c);
+
+  /* Is Hyper-V here at all? */
+  if(vmms != 1 && c.nw == 0 && !wmi_ok) {
+    if(procs_ok && (vmms == 0 || hv->wmi_st.state == SD_ST_ABSENT)) {
+      not_installed(r, vmms == 0 ? "the Hyper-V Virtual Machine Management "
+                    "service (vmms) does not exist and no vmwp.exe worker "
+                    "process runs" : "Hyper-V's WMI namespace does not exist "
+                    "and no vmwp.exe worker process runs");
+    }
+    else {
+      unknown(f, r, "Whether Hyper-V runs here could not be determined",
+              !procs_ok ? fstate_why(&f->processes.st, "the process list "
+                                     "was not collected") :
+              fstate_why(&hv->wmi_st, "Hyper-V's WMI data was not "
+                         "collected"));
+    }
+    goto done;
+  }
+  if(!wmi_ok && !procs_ok) {
+    unknown(f, r, "Hyper-V is installed, but neither its WMI provider nor "
+            "the process list could be read",
+            fstate_why(&hv->wmi_st, "Hyper-V's WMI data was not collected"));
+    goto done;
+  }
+
+  before = r->nfindings;
+  if(wmi_ok) {
+    evaluate_vms(&c, procs_ok);
+    for(i = 0; i < c.nw; i++)
+      if(c.w[i].vm < 0)
+        orphan(&c, &c.w[i]);
+  }
+  else {
+    degraded(&c);
+    before = r->nfindings;
+    for(i = 0; i < c.nw; i++) {
+      const hv_worker *w = &c.w[i];
+      int64_t age = worker_age(&c, w);
+      if(!(w->small && w->flat_known && w->flat))
+        continue;
+      if(age >= 0 && age < c.stuck_after)
+        continue; /* too young to call hung */
+      worker_suspect(&c, w, age);
+    }
+  }
+  if(r->nfindings == before && procs_ok)
+    hv_ok(&c, wmi_ok);
+  if(!procs_ok) {
+    sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
+                                  "The Hyper-V virtual machines could not "
+                                  "be checked");
+    sd_finding_msg(r, x, "The process list could not be read (%s), so the "
+                   "VMs' worker processes were not checked; verdicts rest "
+                   "on Hyper-V's WMI data alone.",
+                   fstate_why(&f->processes.st, "it was not collected"));
+    sd_ev_str(r, x, "processes_state", sd_state_name(f->processes.st.state));
+    sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
+    sd_fix_step(r, x, "Right-click Command Prompt, choose \"Run as "
+                "administrator\" and run the same srvdoctor command again.");
+  }
+done:
+  free(c.w);
+  free(c.by_guid);
+  free(c.ev);
+}
+
+const sd_module sd_module_hyperv_stuck_vm = {
+  MOD, "Hyper-V virtual machines stuck in a transitional state",
+  SD_NEED_HYPERV | SD_NEED_PROCESSES | SD_NEED_SERVICES | SD_NEED_EVENTS,
+  hv_check, hv_codes, SD_COUNTOF(hv_codes)};

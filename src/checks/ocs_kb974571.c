@@ -1,0 +1,918 @@
+/* ocs_kb974571.c - the "ocs-kb974571" module: is the LCS/OCS Front End
+ * down (or going down at the next restart) because of security update
+ * KB974571 (MS09-056)?
+ *
+ * Evidence weighed (docs/modules/ocs-kb974571.md tells the story):
+ *   - OCS present: the RTCSRV service (services list, its registry key, or
+ *     a service whose image is RtcSrv.exe); product and version from the
+ *     binary's version resource and the Add or Remove Programs entries;
+ *   - the Front End's state and exit codes: stopped with
+ *     ERROR_SERVICE_SPECIFIC_ERROR (1066) and 0xC3E93C23 is the failure;
+ *   - events in the window: System 7024 carrying 0xC3E93C23, "OCS Server"
+ *     12290 (evaluation expired);
+ *   - KB974571 by every route, and each route's install time against the
+ *     last boot (the failure starts only after a restart).
+ * Pure: now is facts->collected_at, nothing is read from the system. */
+#include <stdio.h>
+#include <string.h>
+
+#include "srvdoctor/module.h"
+
+#define KB "KB974571"
+#define FE_NAME "RTCSRV"
+#define OCS_ERR 0xC3E93C23u
+#define ERR_SERVICE_SPECIFIC 1066u
+#define ERR_NEVER_STARTED 1077u
+#define ERR_LOGON_FAILED 1069u
+
+static const sd_code_info ocs_codes[] = {
+  {"OCS-NOT-INSTALLED", "ocs-kb974571", SD_SEV_INFO,
+   "No LCS/OCS Front End on this machine", 0},
+  {"OCS-KB974571-FE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
+   "Security update KB974571 has stopped the OCS Front End", 1},
+  {"OCS-KB974571-AT-RISK", "ocs-kb974571", SD_SEV_WARNING,
+   "KB974571 will stop the OCS Front End at the next restart", 0},
+  {"OCS-FE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
+   "The OCS Front End is not running (not the KB974571 problem)", 0},
+  {"OCS-OK", "ocs-kb974571", SD_SEV_OK,
+   "The OCS Front End is not affected by KB974571", 0},
+  {"OCS-UNKNOWN", "ocs-kb974571", SD_SEV_UNKNOWN,
+   "Whether KB974571 affects the OCS Front End could not be decided", 0},
+};
+
+typedef enum tri { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
+
+/* What the facts say, digested once. */
+typedef struct view {
+  tri present;
+  const char *presence_how;   /* how OCS was recognised */
+  const char *presence_why;   /* why presence is unknown */
+  const char *product;        /* "Office Communications Server 2007 R2" */
+  const char *version;
+  const char *edition;        /* "Standard", "Enterprise" or NULL */
+  int evaluation;             /* a product name says evaluation/trial */
+  const sd_service *fe;       /* NULL when the list has no Front End */
+
+  tri kb;
+  sd_buf kb_routes;           /* "hotfix-key: HKLM\...; ..." */
+  sd_buf kb_unread;           /* routes that could not be read, and why */
+  sd_time kb_time;            /* latest install time of a route */
+  int kb_pending_install;     /* CBS: install pending a restart */
+  int kb_pending_removal;     /* CBS: removal pending a restart */
+  const char *cbs_identity;   /* package identity for pkgmgr */
+
+  const sd_event *code_event; /* newest event carrying the failure */
+  int events_partial;
+  sd_buf events_why;
+  sd_time boot;               /* SD_TIME_NONE when unknown */
+} view;
+
+static int has_code_text(const char *msg)
+{
+  return sd_stristr(msg, "C3E93C23") || sd_stristr(msg, "3286842403") ||
+         sd_stristr(msg, "-1008124893");
+}
+
+static int is_ocs_log(const char *log)
+{
+  return sd_strieq(log, "Office Communications Server") ||
+         sd_strieq(log, "Live Communications Server");
+}
+
+static int is_code_event(const sd_event *e)
+{
+  if(sd_strieq(e->log, "System") && e->id == 7024 &&
+     has_code_text(e->message))
+    return 1;
+  return is_ocs_log(e->log) && e->id == 12290;
+}
+
+static int ends_with_rtcsrv(const char *path)
+{
+  const char *p = sd_stristr(path, "RtcSrv.exe");
+  return p && (p == path || p[-1] == '\\' || p[-1] == '/' || p[-1] == '"');
+}
+
+/* "3.5.6907.0" -> product generation (inferred from the build numbers of
+ * the management packs: 6362 = OCS 2007, 6907 = OCS 2007 R2). */
+static const char *product_of_version(const char *v)
+{
+  unsigned a = 0, b = 0, c = 0;
+  if(!v || sscanf(v, "%u.%u.%u", &a, &b, &c) < 2)
+    return NULL;
+  if(a == 2)
+    return "Live Communications Server 2005";
+  if(a == 3 && (b >= 5 || c == 6907))
+    return "Office Communications Server 2007 R2";
+  if(a == 3)
+    return "Office Communications Server 2007";
+  if(a == 4)
+    return "Lync Server 2010";
+  return NULL;
+}
+
+static void look_at_product(const sd_facts *f, view *v)
+{
+  const sd_ocs_facts *o = &f->ocs;
+  size_t i;
+  if(o->fe_binary_st.state == SD_ST_READ && o->fe_file_version) {
+    v->version = o->fe_file_version;
+    v->product = product_of_version(o->fe_file_version);
+    if(!v->product)
+      v->product = o->fe_product_name;
+  }
+  for(i = 0; i < o->nproducts; i++) {
+    const sd_ocs_product *p = &o->products[i];
+    const char *dn = p->display_name;
+    if(!v->version && p->version) {
+      v->version = p->version;
+      v->product = product_of_version(p->version);
+    }
+    if(!v->product)
+      v->product = dn;
+    if(!v->edition && sd_stristr(dn, "Enterprise"))
+      v->edition = "Enterprise";
+    if(!v->edition && sd_stristr(dn, "Standard"))
+      v->edition = "Standard";
+    if(sd_stristr(dn, "Evaluation") || sd_stristr(dn, "Trial"))
+      v->evaluation = 1;
+  }
+  if(o->fe_product_name && (sd_stristr(o->fe_product_name, "Evaluation") ||
+                            sd_stristr(o->fe_product_name, "Trial")))
+    v->evaluation = 1;
+}
+
+static void look_at_presence(const sd_facts *f, view *v)
+{
+  const sd_service_list *sl = &f->services;
+  const sd_ocs_facts *o = &f->ocs;
+  size_t i;
+  if(sl->st.state == SD_ST_READ) {
+    v->fe = sd_facts_service(f, FE_NAME);
+    for(i = 0; !v->fe && i < sl->count; i++)
+      if(sl->items[i].config_st.state == SD_ST_READ &&
+         ends_with_rtcsrv(sl->items[i].image_path))
+        v->fe = &sl->items[i];
+  }
+  if(v->fe) {
+    v->present = TRI_YES;
+    v->presence_how = "service";
+    return;
+  }
+  if(o->fe_key_st.state == SD_ST_READ) {
+    v->present = TRI_YES;
+    v->presence_how = "registry";
+    return;
+  }
+  if(sl->st.state == SD_ST_READ &&
+     (o->fe_key_st.state == SD_ST_ABSENT ||
+      o->fe_key_st.state == SD_ST_NOT_COLLECTED)) {
+    v->present = TRI_NO;
+    return;
+  }
+  if(o->fe_key_st.state == SD_ST_ABSENT) {
+    v->present = TRI_NO;
+    return;
+  }
+  v->present = TRI_UNKNOWN;
+  v->presence_why = sl->st.state == SD_ST_NOT_COLLECTED
+                    ? "the list of services was not collected"
+                    : sd_str_or(sl->st.why, "the list of services could "
+                                "not be read");
+}
+
+static void look_at_kb(const sd_facts *f, view *v)
+{
+  const sd_hotfix_list *hl = &f->hotfixes;
+  size_t i;
+  int probes = 0, unread = 0;
+  for(i = 0; i < hl->count; i++) {
+    const sd_hotfix *h = &hl->items[i];
+    int installed = 1;
+    if(!sd_strieq(h->id, KB))
+      continue;
+    if(sd_streq(h->source, "cbs")) {
+      switch(h->state) {
+      case 0x70: case 0x80: break;
+      case 0x60: v->kb_pending_install = 1; break;
+      case 0x50: v->kb_pending_removal = 1; break;
+      default: installed = 0; break;
+      }
+      if(installed && (!v->cbs_identity || h->state == 0x70))
+        v->cbs_identity = h->detail;
+    }
+    if(!installed)
+      continue;
+    v->kb = TRI_YES;
+    if(v->kb_routes.len)
+      sd_buf_puts(&v->kb_routes, "; ");
+    sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
+                  sd_str_or(h->detail, "?"));
+    if(h->installed_at != SD_TIME_NONE &&
+       (v->kb_time == SD_TIME_NONE || h->installed_at > v->kb_time))
+      v->kb_time = h->installed_at;
+  }
+  for(i = 0; i < hl->nprobes; i++) {
+    const sd_hotfix_probe *p = &hl->probes[i];
+    if(!sd_strieq(p->id, KB))
+      continue;
+    probes++;
+    if(!sd_fstate_known(&p->st)) {
+      unread++;
+      if(v->kb_unread.len)
+        sd_buf_puts(&v->kb_unread, "; ");
+      sd_buf_printf(&v->kb_unread, "%s: %s", sd_str_or(p->source, "?"),
+                    sd_str_or(p->st.why, sd_state_name(p->st.state)));
+    }
+  }
+  if(v->kb == TRI_YES)
+    return;
+  if(hl->st.state != SD_ST_READ) {
+    v->kb = TRI_UNKNOWN;
+    if(!v->kb_unread.len)
+      sd_buf_puts(&v->kb_unread, hl->st.state == SD_ST_NOT_COLLECTED
+                  ? "the installed updates were not collected"
+                  : sd_str_or(hl->st.why, "the installed updates could "
+                              "not be read"));
+    return;
+  }
+  if(probes == 0) {
+    v->kb = TRI_UNKNOWN;
+    sd_buf_puts(&v->kb_unread, "the snapshot does not say that "
+                "KB974571 was looked for");
+    return;
+  }
+  v->kb = unread ? TRI_UNKNOWN : TRI_NO;
+}
+
+static void note_source(const sd_facts *f, view *v, const char *log,
+                        int absent_ok)
+{
+  const sd_event_source *s = sd_facts_event_source(f, log);
+  const char *why;
+  if(s && (s->st.state == SD_ST_READ ||
+           (absent_ok && s->st.state == SD_ST_ABSENT)))
+    return;
+  if(!s && absent_ok && f->events.st.state == SD_ST_READ)
+    return;
+  why = !s ? "was not searched"
+           : s->st.state == SD_ST_ABSENT ? "does not exist"
+           : sd_str_or(s->st.why, sd_state_name(s->st.state));
+  v->events_partial = 1;
+  if(v->events_why.len)
+    sd_buf_puts(&v->events_why, "; ");
+  sd_buf_printf(&v->events_why, "%s log: %s", log, why);
+}
+
+static void look_at_events(const sd_facts *f, view *v)
+{
+  size_t i;
+  for(i = 0; i < f->events.count; i++) {
+    const sd_event *e = &f->events.items[i];
+    if(!is_code_event(e))
+      continue;
+    if(!v->code_event || (e->time != SD_TIME_NONE &&
+                          (v->code_event->time == SD_TIME_NONE ||
+                           e->time > v->code_event->time)))
+      v->code_event = e;
+  }
+  if(f->events.st.state == SD_ST_NOT_COLLECTED) {
+    v->events_partial = 1;
+    sd_buf_puts(&v->events_why, "the event logs were not collected");
+    return;
+  }
+  note_source(f, v, "System", 0);
+  note_source(f, v, "Office Communications Server", 1);
+}
+
+/* ---- wording helpers ---- */
+
+static const char *product_label(const view *v)
+{
+  return v->product ? v->product : "LCS/OCS";
+}
+
+static const char *state_word(sd_svc_state s)
+{
+  switch(s) {
+  case SD_SVC_STOPPED: return "stopped";
+  case SD_SVC_START_PENDING: return "starting";
+  case SD_SVC_STOP_PENDING: return "stopping";
+  case SD_SVC_RUNNING: return "running";
+  case SD_SVC_CONTINUE_PENDING: return "resuming";
+  case SD_SVC_PAUSE_PENDING: return "pausing";
+  case SD_SVC_PAUSED: return "paused";
+  default: return "in an unknown state";
+  }
+}
+
+static void ev_time(sd_module_result *r, sd_finding *x, const char *key,
+                    sd_time t)
+{
+  char buf[32];
+  sd_time_format(t, buf);
+  sd_ev_str(r, x, key, buf[0] ? buf : "unknown");
+}
+
+static void ev_common(sd_module_result *r, sd_finding *x, const sd_facts *f,
+                      const view *v)
+{
+  sd_ev_str(r, x, "product", product_label(v));
+  if(v->version)
+    sd_ev_str(r, x, "product_version", v->version);
+  sd_ev_str(r, x, "edition", sd_str_or(v->edition, "unknown"));
+  if(f->os.st.state == SD_ST_READ)
+    sd_ev_strf(r, x, "os", "%s (%u.%u.%u)", sd_str_or(f->os.name, "Windows"),
+               f->os.major, f->os.minor, f->os.build);
+  else
+    sd_ev_str(r, x, "os", "unknown");
+}
+
+static void ev_service(sd_module_result *r, sd_finding *x, const view *v)
+{
+  const sd_service *s = v->fe;
+  if(!s)
+    return;
+  sd_ev_str(r, x, "service", sd_str_or(s->name, FE_NAME));
+  sd_ev_str(r, x, "service_state", state_word(s->state));
+  sd_ev_int(r, x, "win32_exit_code", s->win32_exit_code);
+  sd_ev_strf(r, x, "service_exit_code", "0x%08lX",
+             (unsigned long)s->service_exit_code);
+  if(s->pid)
+    sd_ev_int(r, x, "pid", s->pid);
+  if(s->config_st.state == SD_ST_READ) {
+    sd_ev_int(r, x, "start_type", s->start_type);
+    if(s->image_path)
+      sd_ev_str(r, x, "image_path", s->image_path);
+    if(s->account)
+      sd_ev_str(r, x, "account", s->account);
+  }
+}
+
+static void ev_others(sd_module_result *r, sd_finding *x, const sd_facts *f,
+                      const view *v)
+{
+  sd_buf b;
+  size_t i;
+  sd_buf_init(&b);
+  for(i = 0; i < f->services.count; i++) {
+    const sd_service *s = &f->services.items[i];
+    if(s == v->fe || !sd_strnieq(s->name, "RTC", 3))
+      continue;
+    sd_buf_printf(&b, "%s%s %s", b.len ? ", " : "", s->name,
+                  state_word(s->state));
+  }
+  if(b.len)
+    sd_ev_str(r, x, "other_ocs_services", b.data);
+  sd_buf_free(&b);
+}
+
+static void ev_kb(sd_module_result *r, sd_finding *x, const view *v)
+{
+  sd_ev_str(r, x, "kb974571", v->kb == TRI_YES ? "installed"
+                              : v->kb == TRI_NO ? "not installed"
+                              : "unknown");
+  if(v->kb_routes.len)
+    sd_ev_str(r, x, "kb974571_found_by", v->kb_routes.data);
+  if(v->kb_unread.len)
+    sd_ev_str(r, x, "kb974571_unreadable", v->kb_unread.data);
+  if(v->kb == TRI_YES)
+    ev_time(r, x, "kb974571_installed_at", v->kb_time);
+  if(v->kb_pending_install)
+    sd_ev_bool(r, x, "kb974571_install_pending", 1);
+  if(v->kb_pending_removal)
+    sd_ev_bool(r, x, "kb974571_removal_pending", 1);
+}
+
+static void ev_event(sd_module_result *r, sd_finding *x, const view *v)
+{
+  char when[32];
+  const sd_event *e = v->code_event;
+  if(e) {
+    sd_time_format(e->time, when);
+    sd_ev_strf(r, x, "event", "%s log, %s, event %lu, %s: %s",
+               sd_str_or(e->log, "?"),
+               sd_str_or(e->provider, "?"), (unsigned long)e->id,
+               when[0] ? when : "time unknown", sd_str_or(e->message, ""));
+  }
+  if(v->events_partial)
+    sd_ev_str(r, x, "event_log_unreadable", v->events_why.data);
+}
+
+/* One sentence naming what could not be read, or "" when nothing. */
+static const char *partial_sentence(sd_module_result *r, const view *v,
+                                    int want_kb, int want_events)
+{
+  sd_buf b;
+  char *s;
+  sd_buf_init(&b);
+  if(want_kb && v->kb == TRI_UNKNOWN)
+    sd_buf_printf(&b, " Whether KB974571 is installed could not be read "
+                  "(%s).", v->kb_unread.data ? v->kb_unread.data : "");
+  if(want_events && v->events_partial)
+    sd_buf_printf(&b, " Part of the event log evidence could not be read "
+                  "(%s).", v->events_why.data ? v->events_why.data : "");
+  s = sd_arena_strdup(r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return s;
+}
+
+/* ---- remediation: per Windows version ---- */
+
+typedef enum osv { OS_UNKNOWN, OS_2003, OS_2008, OS_2008R2 } osv;
+
+static osv os_of(const sd_facts *f)
+{
+  if(f->os.st.state != SD_ST_READ)
+    return OS_UNKNOWN;
+  if(f->os.major == 5)
+    return OS_2003; /* 5.2 Server 2003 (5.0/5.1 use the same update.exe) */
+  if(f->os.major == 6 && f->os.minor == 0)
+    return OS_2008;
+  if(f->os.major > 6 || (f->os.major == 6 && f->os.minor >= 1))
+    return OS_2008R2; /* wusa /uninstall works from 7 / 2008 R2 on */
+  return OS_UNKNOWN;
+}
+
+/* Used as a printf format only: %% is one %. */
+#define CMD_2003 "%%windir%%\\$NTUninstallKB974571$\\Spuninst\\spuninst.exe " \
+  "/passive /norestart"
+#define CMD_2008R2 "wusa.exe /uninstall /kb:974571 /quiet /norestart"
+#define CBS_QUERY "reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows\\" \
+  "CurrentVersion\\Component Based Servicing\\Packages\" /f KB974571 /k"
+
+static const char *restart_cmd(osv os)
+{
+  return os == OS_2003 ? "shutdown -r -t 0" : "shutdown /r /t 0";
+}
+
+/* The stop-gap: remove KB974571 the way this Windows version allows. */
+static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
+                          const view *v, const char *lead)
+{
+  sd_fix_step(r, x, "%s remove KB974571 as the next step says. Warning: "
+              "this takes away the MS09-056 security fix (CVE-2009-2510, "
+              "CVE-2009-2511) and leaves the server open to spoofed "
+              "certificates until the update is installed again; use it "
+              "only to get users signed in now.", lead);
+  lead = "Remove the update:";
+  switch(os) {
+  case OS_2003:
+    sd_fix_step(r, x, "%s in the elevated Command Prompt "
+                "run: " CMD_2003 " (or: Control Panel > Add or Remove "
+                "Programs, tick \"Show updates\", select \"Security Update "
+                "for Windows Server 2003 (KB974571)\", Remove).", lead);
+    sd_fix_cmd(r, x, CMD_2003);
+    break;
+  case OS_2008:
+    if(v->cbs_identity) {
+      sd_fix_step(r, x, "%s in the elevated Command Prompt "
+                  "run: start /w pkgmgr /up:%s (Windows Server 2008 cannot "
+                  "remove it with wusa.exe; Control Panel > Programs and "
+                  "Features > View installed updates > \"Security Update "
+                  "for Windows (KB974571)\" > Uninstall also works).", lead,
+                  v->cbs_identity);
+      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", v->cbs_identity);
+    }
+    else {
+      sd_fix_step(r, x, "%s in the elevated Command Prompt "
+                  "run: " CBS_QUERY " and note the package name it prints "
+                  "after \"Packages\\\" (it starts with "
+                  "Package_for_KB974571~); then run: start /w pkgmgr /up:"
+                  "<that package name>. (Windows Server 2008 cannot remove "
+                  "it with wusa.exe; Control Panel > Programs and Features "
+                  "> View installed updates > \"Security Update for Windows "
+                  "(KB974571)\" > Uninstall also works.)", lead);
+      sd_fix_cmd(r, x, CBS_QUERY);
+    }
+    break;
+  case OS_2008R2:
+    sd_fix_step(r, x, "%s in the elevated Command Prompt "
+                "run: " CMD_2008R2 " (or: Control Panel > Programs and "
+                "Features > View installed updates > \"Security Update for "
+                "Windows (KB974571)\" > Uninstall).", lead);
+    sd_fix_cmd(r, x, CMD_2008R2);
+    break;
+  default:
+    sd_fix_step(r, x, "%s use the command for this server's "
+                "Windows version (srvdoctor could not read it): "
+                "Windows Server 2003: " CMD_2003 "; Windows Server 2008: "
+                CBS_QUERY ", then start /w pkgmgr /up:<the package name it "
+                "prints>; Windows Server 2008 R2: " CMD_2008R2 ".", lead);
+    sd_fix_cmd(r, x, CMD_2003);
+    sd_fix_cmd(r, x, CBS_QUERY);
+    sd_fix_cmd(r, x, CMD_2008R2);
+    break;
+  }
+}
+
+static void fix_tool_steps(sd_module_result *r, sd_finding *x)
+{
+  sd_fix_step(r, x, "Get OCSASNFix.exe, the tool Microsoft published for "
+              "this problem (see the known issues in "
+              "http://support.microsoft.com/kb/974571). It is needed on "
+              "this server and on every other LCS/OCS server of the same "
+              "pool.");
+  sd_fix_step(r, x, "Open a Command Prompt as administrator (right-click, "
+              "\"Run as administrator\"; on Windows Server 2003 log on as "
+              "an administrator), change to the folder that holds "
+              "OCSASNFix.exe and run: OCSASNFix.exe");
+  sd_fix_cmd(r, x, "OCSASNFix.exe");
+}
+
+static void confirm_steps(sd_module_result *r, sd_finding *x)
+{
+  sd_fix_step(r, x, "Confirm the Front End runs: sc query " FE_NAME " must "
+              "show \"STATE : 4 RUNNING\". Then sign in with Office "
+              "Communicator as a test user and send an instant message.");
+  sd_fix_step(r, x, "Run srvdoctor check --only ocs-kb974571 again: it "
+              "must report OCS-OK.");
+  sd_fix_cmd(r, x, "sc query " FE_NAME);
+}
+
+/* ---- the findings ---- */
+
+static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
+                           const view *v, int by_service)
+{
+  osv os = os_of(f);
+  sd_finding *x = sd_result_add(r, "OCS-KB974571-FE-DOWN", SD_SEV_CRITICAL,
+                                "Security update KB974571 has stopped the "
+                                "OCS Front End");
+  const char *how = by_service
+    ? "the service ended with error 0xC3E93C23"
+    : "the event log shows error 0xC3E93C23 (the evaluation-expired "
+      "failure)";
+  int partial = v->kb != TRI_YES || v->events_partial;
+  sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
+                 "security update KB974571 causes on LCS/OCS servers (the "
+                 "server acts as if an expired evaluation copy were "
+                 "installed). Communicator users of this server cannot sign "
+                 "in.%s",
+                 product_label(v),
+                 v->fe ? sd_str_or(v->fe->name, FE_NAME) : FE_NAME,
+                 v->fe ? state_word(v->fe->state) : "stopped", how,
+                 partial_sentence(r, v, 1, 1));
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  ev_others(r, x, f, v);
+  sd_ev_bool(r, x, "partial_evidence", partial);
+  sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
+                 "Front End; only if that is not possible, remove KB974571 "
+                 "and restart, then put it back once OCSASNFix has run.");
+  if(v->kb_pending_removal)
+    sd_fix_step(r, x, "KB974571 is already being removed and waits for a "
+                "restart: restart the server first (%s) and check the "
+                "Front End again.", restart_cmd(os));
+  fix_tool_steps(r, x);
+  sd_fix_step(r, x, "Start the Front End in the same window: net start "
+              FE_NAME);
+  sd_fix_cmd(r, x, "net start " FE_NAME);
+  confirm_steps(r, x);
+  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
+                "Front End still fails:");
+  sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
+              restart_cmd(os));
+  sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  sd_fix_step(r, x, "After the restart, confirm again as in the steps "
+              "above (sc query " FE_NAME ", a Communicator sign-in).");
+  sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
+              "servers, install KB974571 again (Windows Update) so the "
+              "server is protected from MS09-056.");
+  if(v->kb == TRI_YES) {
+    x->fixable = 1;
+    sd_fix_target(r, x, KB);
+  }
+}
+
+static void add_at_risk(sd_module_result *r, const sd_facts *f,
+                        const view *v)
+{
+  osv os = os_of(f);
+  char kbt[32], bt[32];
+  sd_finding *x = sd_result_add(r, "OCS-KB974571-AT-RISK", SD_SEV_WARNING,
+                                "KB974571 will stop the OCS Front End at "
+                                "the next restart");
+  sd_time_format(v->kb_time, kbt);
+  sd_time_format(v->boot, bt);
+  if(v->kb_pending_install)
+    sd_finding_msg(r, x, "KB974571 is waiting for a restart to finish "
+                   "installing and the %s Front End still runs. Unless "
+                   "OCSASNFix.exe has been run on this server, the Front "
+                   "End will fail with 0xC3E93C23 after the next restart and "
+                   "Communicator users will not be able to sign in.%s",
+                   product_label(v), partial_sentence(r, v, 0, 0));
+  else
+    sd_finding_msg(r, x, "KB974571 was installed at %s, after the last "
+                   "restart (%s), and the %s Front End still runs. Unless "
+                   "OCSASNFix.exe has been run on this server, the Front "
+                   "End will fail with 0xC3E93C23 after the next restart and "
+                   "Communicator users will not be able to sign in.",
+                   kbt[0] ? kbt : "an unknown time", bt[0] ? bt : "unknown",
+                   product_label(v));
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_others(r, x, f, v);
+  sd_fix_summary(r, x, "Before the next restart, run OCSASNFix.exe on this "
+                 "server (and the pool's other LCS/OCS servers); if that is "
+                 "not possible, remove KB974571 before restarting.");
+  sd_fix_step(r, x, "Do not restart this server until one of the next steps "
+              "is done.");
+  fix_tool_steps(r, x);
+  sd_fix_step(r, x, "Restart the server in a maintenance window: %s",
+              restart_cmd(os));
+  sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  confirm_steps(r, x);
+  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run before "
+                "the restart:");
+  sd_fix_step(r, x, "Then restart and confirm as above, and install "
+              "KB974571 again once OCSASNFix.exe has been run.");
+}
+
+static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
+                              const view *v, int code_seen)
+{
+  const sd_service *s = v->fe;
+  sd_finding *x = sd_result_add(r, "OCS-FE-DOWN", SD_SEV_CRITICAL,
+                                "The OCS Front End is not running (not the "
+                                "KB974571 problem)");
+  const char *reason;
+  char hex[16];
+  snprintf(hex, sizeof(hex), "0x%08lX", (unsigned long)s->service_exit_code);
+  if(code_seen)
+    reason = "it failed with 0xC3E93C23 (evaluation expired) although "
+             "KB974571 is not installed: this may be a real evaluation copy "
+             "whose 180 days have run out";
+  else if(s->win32_exit_code == ERR_SERVICE_SPECIFIC)
+    reason = sd_arena_printf(r->arena, "it ended with its own error %s, "
+                             "which is not the KB974571 error 0xC3E93C23",
+                             hex);
+  else if(s->win32_exit_code == ERR_LOGON_FAILED)
+    reason = "it could not log on with its service account (error 1069): "
+             "the account's password is probably wrong or expired";
+  else if(s->start_type == 4 && s->config_st.state == SD_ST_READ)
+    reason = "the service is disabled";
+  else if(s->win32_exit_code == ERR_NEVER_STARTED)
+    reason = "it has not been started since Windows started (error 1077)";
+  else if(s->win32_exit_code == 0)
+    reason = "it stopped without an error (someone or something stopped "
+             "it)";
+  else
+    reason = sd_arena_printf(r->arena, "it ended with Windows error %lu",
+                             (unsigned long)s->win32_exit_code);
+  if(!code_seen && v->kb != TRI_NO && v->events_partial)
+    sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s. Communicator "
+                   "users of this server cannot sign in. KB974571 is %s and "
+                   "the event log could not be fully read, so an earlier "
+                   "0xC3E93C23 failure caused by KB974571 cannot be ruled "
+                   "out.%s", product_label(v), sd_str_or(s->name, FE_NAME),
+                   state_word(s->state),
+                   reason, v->kb == TRI_YES ? "installed" : "perhaps "
+                   "installed", partial_sentence(r, v, 1, 1));
+  else
+    sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s. Communicator "
+                   "users of this server cannot sign in. This is not the "
+                   "KB974571 problem.%s", product_label(v),
+                   sd_str_or(s->name, FE_NAME),
+                   state_word(s->state), reason,
+                   partial_sentence(r, v, 1, 0));
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  ev_others(r, x, f, v);
+  sd_fix_summary(r, x, "Find out why the Front End stopped, fix that, and "
+                 "start it again.");
+  if(code_seen) {
+    sd_fix_step(r, x, "Check whether this is an evaluation installation: if "
+                "it is, upgrade it with the full (volume licence) media: in "
+                "an elevated Command Prompt, in the folder of the product's "
+                "server.msi, run: msiexec /fvomus server.msi EVALTOFULL=1 "
+                "/qb (if it answers that EVALTOFULL cannot be used with the "
+                "Volume licence type, the installation is not an "
+                "evaluation).");
+    sd_fix_cmd(r, x, "msiexec /fvomus server.msi EVALTOFULL=1 /qb");
+    sd_fix_step(r, x, "If it is not an evaluation, run OCSASNFix.exe as "
+                "for the KB974571 problem (srvdoctor explain "
+                "OCS-KB974571-FE-DOWN) and look for the update under another "
+                "name in the list of installed updates.");
+  }
+  else if(v->kb != TRI_NO && v->events_partial) {
+    sd_fix_step(r, x, "Open Event Viewer > System and look for event 7024 "
+                "from Service Control Manager about the Front End with "
+                "error 3286842403 (0xC3E93C23). If there is one, follow "
+                "srvdoctor explain OCS-KB974571-FE-DOWN instead.");
+  }
+  if(s->start_type == 4 && s->config_st.state == SD_ST_READ) {
+    sd_fix_step(r, x, "Set the Front End back to start automatically: sc "
+                "config " FE_NAME " start= auto");
+    sd_fix_cmd(r, x, "sc config " FE_NAME " start= auto");
+  }
+  if(s->win32_exit_code == ERR_LOGON_FAILED)
+    sd_fix_step(r, x, "Open services.msc, open the Front End's properties, "
+                "Log On tab, and enter the current password of its account "
+                "(%s).", sd_str_or(s->account, "the RTC service account"));
+  if(s->win32_exit_code == ERR_SERVICE_SPECIFIC && !code_seen)
+    sd_fix_step(r, x, "Look up error %s with LcsError.exe from the OCS 2007 "
+                "R2 Resource Kit (LcsError.exe %s) and check the Office "
+                "Communications Server event log around the time it "
+                "stopped.", hex, hex);
+  sd_fix_step(r, x, "Start the Front End from an elevated Command Prompt: "
+              "net start " FE_NAME);
+  sd_fix_cmd(r, x, "net start " FE_NAME);
+  confirm_steps(r, x);
+}
+
+static void add_unknown(sd_module_result *r, const sd_facts *f,
+                        const view *v, const char *what)
+{
+  sd_finding *x = sd_result_add(r, "OCS-UNKNOWN", SD_SEV_UNKNOWN,
+                                "Whether KB974571 affects the OCS Front End "
+                                "could not be decided");
+  osv os = os_of(f);
+  sd_finding_msg(r, x, "%s%s", what, partial_sentence(r, v, 1, 1));
+  if(v->present == TRI_YES)
+    ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  sd_ev_bool(r, x, "partial_evidence", 1);
+  sd_fix_summary(r, x, "Run srvdoctor again as an administrator, or check "
+                 "the Front End and KB974571 by hand.");
+  sd_fix_step(r, x, "Open a Command Prompt as administrator and run "
+              "srvdoctor check --only ocs-kb974571 again.");
+  sd_fix_step(r, x, "If the answer is the same, check by hand: sc query "
+              FE_NAME " shows whether the Front End runs.");
+  sd_fix_cmd(r, x, "sc query " FE_NAME);
+  if(os == OS_2003) {
+    sd_fix_step(r, x, "reg query \"HKLM\\SOFTWARE\\Microsoft\\Updates\\"
+                "Windows Server 2003\\SP3\\KB974571\" succeeds when KB974571 "
+                "is installed.");
+    sd_fix_cmd(r, x, "reg query \"HKLM\\SOFTWARE\\Microsoft\\Updates\\"
+               "Windows Server 2003\\SP3\\KB974571\"");
+  }
+  else {
+    sd_fix_step(r, x, "wmic qfe where HotFixID=\"KB974571\" get "
+                "HotFixID,InstalledOn lists KB974571 when it is installed.");
+    sd_fix_cmd(r, x, "wmic qfe where HotFixID=\"KB974571\" get "
+               "HotFixID,InstalledOn");
+  }
+  sd_fix_step(r, x, "If the Front End is stopped and KB974571 is installed, "
+              "follow srvdoctor explain OCS-KB974571-FE-DOWN.");
+}
+
+static void add_ok(sd_module_result *r, const sd_facts *f, const view *v,
+                   const char *why)
+{
+  sd_finding *x = sd_result_add(r, "OCS-OK", SD_SEV_OK,
+                                "The OCS Front End is not affected by "
+                                "KB974571");
+  sd_finding_msg(r, x, "The %s Front End (%s) is %s; %s", product_label(v),
+                 sd_str_or(v->fe->name, FE_NAME), state_word(v->fe->state),
+                 why);
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_others(r, x, f, v);
+}
+
+static void add_not_installed(sd_module_result *r, const sd_facts *f,
+                              const view *v)
+{
+  sd_finding *x = sd_result_add(r, "OCS-NOT-INSTALLED", SD_SEV_INFO,
+                                "No LCS/OCS Front End on this machine");
+  const char *kbnote = v->kb == TRI_YES
+    ? " KB974571 is installed, which is harmless without an LCS/OCS server."
+    : "";
+  if(f->ocs.nproducts)
+    sd_finding_msg(r, x, "No Front End service (%s) is registered here, "
+                   "although %s is installed (for example the "
+                   "administrative tools or another server role); this "
+                   "module checks the Front End only.%s", FE_NAME,
+                   sd_str_or(f->ocs.products[0].display_name,
+                             "an OCS component"), kbnote);
+  else
+    sd_finding_msg(r, x, "No Live Communications Server or Office "
+                   "Communications Server Front End (service %s) is "
+                   "installed, so KB974571 cannot affect it here.%s",
+                   FE_NAME, kbnote);
+  sd_ev_str(r, x, "service", FE_NAME);
+  sd_ev_str(r, x, "service_state", "not installed");
+  if(f->ocs.nproducts)
+    sd_ev_str(r, x, "product", f->ocs.products[0].display_name);
+  ev_kb(r, x, v);
+}
+
+static int is_down(sd_svc_state s)
+{
+  return s == SD_SVC_STOPPED || s == SD_SVC_STOP_PENDING;
+}
+
+static void ocs_check(const sd_facts *f, const sd_options *o,
+                      sd_module_result *r)
+{
+  view v;
+  const sd_service *s;
+  (void)o;
+  memset(&v, 0, sizeof(v));
+  sd_buf_init(&v.kb_routes);
+  sd_buf_init(&v.kb_unread);
+  sd_buf_init(&v.events_why);
+  v.kb_time = SD_TIME_NONE;
+  v.boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
+                                               : SD_TIME_NONE;
+  look_at_presence(f, &v);
+  look_at_product(f, &v);
+  look_at_kb(f, &v);
+  look_at_events(f, &v);
+  r->applicable = v.present != TRI_NO;
+  s = v.fe;
+  if(v.present == TRI_NO) {
+    add_not_installed(r, f, &v);
+  }
+  else if(v.present == TRI_UNKNOWN) {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "Whether an LCS/OCS Front End is installed could "
+                  "not be determined: %s.", v.presence_why));
+  }
+  else if(!s && f->services.st.state == SD_ST_READ) {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "The %s Front End's service key (%s) exists in "
+                  "the registry, but the Service Control Manager does not "
+                  "list the service (it may be marked for deletion, or its "
+                  "installation is damaged), so its state is unknown.",
+                  product_label(&v), FE_NAME));
+  }
+  else if(!s) {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "The %s Front End (%s) is registered, but its "
+                  "state could not be read: %s.", product_label(&v), FE_NAME,
+                  f->services.st.state == SD_ST_NOT_COLLECTED
+                  ? "the services were not collected"
+                  : sd_str_or(f->services.st.why, "the services could not "
+                              "be listed")));
+  }
+  else if(is_down(s->state)) {
+    int by_service = s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+                     s->service_exit_code == OCS_ERR;
+    if((by_service || v.code_event) && v.kb != TRI_NO)
+      add_fe_down_kb(r, f, &v, by_service);
+    else
+      add_fe_down_other(r, f, &v, by_service || v.code_event);
+  }
+  else if(s->state == SD_SVC_UNKNOWN) {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "The %s Front End (%s) reports a state "
+                  "srvdoctor does not know.", product_label(&v),
+                  sd_str_or(s->name, FE_NAME)));
+  }
+  else if(v.kb == TRI_NO) {
+    add_ok(r, f, &v, "KB974571 is not installed.");
+  }
+  else if(v.kb == TRI_UNKNOWN) {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "The %s Front End (%s) is %s, but whether "
+                  "KB974571 is installed could not be read, so srvdoctor "
+                  "cannot tell whether the next restart will stop it.",
+                  product_label(&v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state)));
+  }
+  else if(v.kb_pending_install ||
+          (v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE &&
+           v.kb_time > v.boot)) {
+    add_at_risk(r, f, &v);
+  }
+  else if(v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE) {
+    add_ok(r, f, &v, "KB974571 was installed before the last restart and "
+           "the Front End survived it, so the OCSASNFix correction (or an "
+           "equivalent) is in place.");
+  }
+  else {
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "KB974571 is installed and the %s Front End (%s) "
+                  "is %s, but %s could not be read, so srvdoctor cannot tell "
+                  "whether the update went in after the last restart (then "
+                  "the next restart would stop the Front End).",
+                  product_label(&v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state),
+                  v.boot == SD_TIME_NONE ? "the last boot time"
+                                         : "the update's install time"));
+  }
+  sd_buf_free(&v.kb_routes);
+  sd_buf_free(&v.kb_unread);
+  sd_buf_free(&v.events_why);
+}
+
+const sd_module sd_module_ocs_kb974571 = {
+  "ocs-kb974571", "OCS Front End and security update KB974571",
+  SD_NEED_OCS | SD_NEED_SERVICES | SD_NEED_HOTFIXES | SD_NEED_EVENTS |
+  SD_NEED_HOST, ocs_check, ocs_codes, SD_COUNTOF(ocs_codes)};

@@ -1,0 +1,545 @@
+/* fix_plan.c - which findings srvdoctor fix can act on, which finding a
+ * --target names, and what exactly each action will do.  Portable: no
+ * system calls, so every rule here is unit-tested on any system. */
+#include <stdio.h>
+#include <string.h>
+
+#include "srvdoctor/fix.h"
+
+static const sd_fix_action actions[] = {
+  {"HV-VM-STUCK", "hyperv-stuck-vm", SD_FIX_END_WORKER, 0},
+  {"HV-VM-SUSPECT", "hyperv-stuck-vm", SD_FIX_END_WORKER, 1},
+  {"EXCH-INTERIM-UPDATE", "exchange-sp2", SD_FIX_RUN_PROGRAM, 0},
+  {"OCS-KB974571-FE-DOWN", "ocs-kb974571", SD_FIX_RUN_PROGRAM, 0},
+};
+
+const sd_fix_action *sd_fix_actions(size_t *count)
+{
+  *count = SD_COUNTOF(actions);
+  return actions;
+}
+
+const sd_fix_action *sd_fix_action_find(const char *code)
+{
+  size_t i;
+  if(!code)
+    return NULL;
+  for(i = 0; i < SD_COUNTOF(actions); i++)
+    if(sd_strieq(actions[i].code, code))
+      return &actions[i];
+  return NULL;
+}
+
+/* ---- identities ---- */
+
+static int is_hex(char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+/* Is s exactly 8-4-4-4-12 hex digits, optionally in braces?  Normalised
+ * (upper case, no braces) into out. */
+static int guid_norm(const char *s, char out[37])
+{
+  static const int dash[] = {8, 13, 18, 23};
+  size_t n, i, k;
+  if(!s)
+    return 0;
+  n = strlen(s);
+  if(n == 38 && s[0] == '{' && s[37] == '}') {
+    s++;
+    n = 36;
+  }
+  if(n != 36)
+    return 0;
+  for(i = 0; i < 36; i++) {
+    int want_dash = 0;
+    for(k = 0; k < SD_COUNTOF(dash); k++)
+      want_dash |= (int)i == dash[k];
+    if(want_dash ? s[i] != '-' : !is_hex(s[i]))
+      return 0;
+    out[i] = (char)(s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 'A' : s[i]);
+  }
+  out[36] = '\0';
+  return 1;
+}
+
+/* "KB974571", "kb974571" or "974571": the digits into out (at most 15). */
+static int kb_norm(const char *s, char out[16])
+{
+  size_t n = 0;
+  if(!s)
+    return 0;
+  if((s[0] == 'K' || s[0] == 'k') && (s[1] == 'B' || s[1] == 'b'))
+    s += 2;
+  while(s[n] >= '0' && s[n] <= '9')
+    n++;
+  if(n < 4 || n > 15 || s[n])
+    return 0;
+  memcpy(out, s, n);
+  out[n] = '\0';
+  return 1;
+}
+
+/* Do a and b name the same thing (GUIDs, KB numbers, else plain text
+ * ignoring ASCII case)? */
+static int same_id(const char *a, const char *b)
+{
+  char ga[37], gb[37], ka[16], kb[16];
+  if(!a || !b || !*a || !*b)
+    return 0;
+  if(guid_norm(a, ga) || guid_norm(b, gb))
+    return guid_norm(a, ga) && guid_norm(b, gb) && !strcmp(ga, gb);
+  if(kb_norm(a, ka) && kb_norm(b, kb))
+    return !strcmp(ka, kb);
+  return sd_strieq(a, b);
+}
+
+static const char *ev_str(const sd_finding *x, const char *key)
+{
+  const sd_evidence *e = sd_finding_evidence(x, key);
+  return e && e->type == SD_EV_STR && e->str && *e->str ? e->str : NULL;
+}
+
+static int64_t ev_int(const sd_finding *x, const char *key, int64_t dflt)
+{
+  const sd_evidence *e = sd_finding_evidence(x, key);
+  return e && e->type == SD_EV_INT ? e->num : dflt;
+}
+
+int sd_fix_target_matches(const sd_finding *x, const char *target,
+                          int *by_name)
+{
+  const sd_fix_action *act = sd_fix_action_find(x->code);
+  if(by_name)
+    *by_name = 0;
+  if(!target || !*target || !x->target)
+    return 0;
+  if(same_id(target, x->target))
+    return 1;
+  if(!act)
+    return 0;
+  if(act->kind == SD_FIX_END_WORKER) {
+    char g[37];
+    const char *name = ev_str(x, "vm_name");
+    /* A GUID names a VM by its ID only, never by a name that looks like
+     * one. */
+    if(guid_norm(target, g) || !name || !sd_strieq(name, target))
+      return 0;
+    if(by_name)
+      *by_name = 1;
+    return 1;
+  }
+  if(sd_strieq(x->code, "EXCH-INTERIM-UPDATE")) {
+    char k1[16], k2[16];
+    const char *kb = ev_str(x, "kb");
+    return kb && kb_norm(target, k1) && kb_norm(kb, k2) && !strcmp(k1, k2);
+  }
+  return 0;
+}
+
+/* How many VMs of the facts are called name? */
+static size_t vms_named(const sd_facts *f, const char *name)
+{
+  size_t i, n = 0;
+  if(!f)
+    return 0;
+  for(i = 0; i < f->hyperv.nvms; i++)
+    if(f->hyperv.vms[i].name && sd_strieq(f->hyperv.vms[i].name, name))
+      n++;
+  return n;
+}
+
+sd_fix_pick sd_fix_pick_finding(const sd_report *rep, const sd_facts *f,
+                                const char *code, const char *target,
+                                const sd_finding **out, size_t *candidates)
+{
+  size_t i, k, ncand = 0, nmatch = 0;
+  int any_by_name = 0;
+  const sd_finding *hit = NULL;
+  *out = NULL;
+  for(i = 0; i < rep->nmodules; i++) {
+    for(k = 0; k < rep->modules[i].nfindings; k++) {
+      const sd_finding *x = &rep->modules[i].findings[k];
+      int by_name = 0;
+      if(!sd_strieq(x->code, code))
+        continue;
+      ncand++;
+      if(target && !sd_fix_target_matches(x, target, &by_name))
+        continue;
+      any_by_name |= by_name;
+      nmatch++;
+      hit = x;
+    }
+  }
+  if(candidates)
+    *candidates = ncand;
+  if(ncand == 0)
+    return SD_FIX_PICK_NONE;
+  if(nmatch == 0)
+    return SD_FIX_PICK_NO_MATCH;
+  if(nmatch > 1)
+    return target ? SD_FIX_PICK_AMBIGUOUS : SD_FIX_PICK_NEED_TARGET;
+  /* A name is ambiguous when two VMs carry it, even if only one of them
+   * is reported: the admin may mean the other one. */
+  if(any_by_name && vms_named(f, target) > 1)
+    return SD_FIX_PICK_AMBIGUOUS;
+  *out = hit;
+  if(!hit->fixable || !hit->target || !*hit->target)
+    return SD_FIX_PICK_NOT_FIXABLE;
+  return SD_FIX_PICK_OK;
+}
+
+/* ---- command lines ---- */
+
+void sd_fix_quote_arg(sd_buf *b, const char *arg)
+{
+  const char *p;
+  if(*arg && !strpbrk(arg, " \t\n\v\"")) {
+    sd_buf_puts(b, arg);
+    return;
+  }
+  sd_buf_putc(b, '"');
+  for(p = arg;; p++) {
+    size_t nbs = 0, i;
+    while(*p == '\\') {
+      nbs++;
+      p++;
+    }
+    if(!*p) {
+      /* Backslashes before the closing quote are doubled. */
+      for(i = 0; i < nbs * 2; i++)
+        sd_buf_putc(b, '\\');
+      break;
+    }
+    if(*p == '"') {
+      for(i = 0; i < nbs * 2 + 1; i++)
+        sd_buf_putc(b, '\\');
+      sd_buf_putc(b, '"');
+    }
+    else {
+      for(i = 0; i < nbs; i++)
+        sd_buf_putc(b, '\\');
+      sd_buf_putc(b, *p);
+    }
+  }
+  sd_buf_putc(b, '"');
+}
+
+void sd_fix_command_line(const sd_fix_plan *p, sd_buf *b)
+{
+  size_t i;
+  /* The program name is split by other rules (up to the next quote, no
+   * escapes); a Windows path holds no quote, so quoting it is enough. */
+  sd_buf_putc(b, '"');
+  sd_buf_puts(b, p->program ? p->program : "");
+  sd_buf_putc(b, '"');
+  for(i = 0; i < p->nargs; i++) {
+    sd_buf_putc(b, ' ');
+    sd_fix_quote_arg(b, p->args[i]);
+  }
+}
+
+/* ---- plans ---- */
+
+static int os_known(const sd_facts *f)
+{
+  return f->os.st.state == SD_ST_READ && f->os.major > 0;
+}
+
+/* Characters of a CBS package identity: letters, digits and _~.- only, so
+ * that nothing in it can change the meaning of the command line. */
+static int identity_safe(const char *s)
+{
+  size_t n = 0;
+  if(!s || !*s)
+    return 0;
+  for(; *s; s++, n++) {
+    char c = *s;
+    if(!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '~' || c == '.' ||
+         c == '-'))
+      return 0;
+  }
+  return n < 200;
+}
+
+static int plan_worker(const sd_facts *f, const sd_finding *x,
+                       const sd_fix_paths *paths, sd_arena *a,
+                       sd_fix_plan *p, sd_err *why)
+{
+  int64_t pid = ev_int(x, "worker_pid", 0);
+  const sd_process *proc = NULL;
+  size_t i;
+  if(!guid_norm(x->target, p->vm_guid)) {
+    sd_err_set(why, SD_EINVAL, "the finding names the virtual machine by "
+               "\"%.60s\", which is not a VM ID, so srvdoctor cannot check "
+               "a worker process against it", x->target);
+    return -1;
+  }
+  p->vm_name = ev_str(x, "vm_name");
+  if(pid <= 0 || pid > (int64_t)UINT32_MAX) {
+    sd_err_set(why, SD_ENOENT, "no worker process (vmwp.exe) was found for "
+               "virtual machine %s, so there is nothing srvdoctor could end; "
+               "follow the steps of the finding (srvdoctor explain %s)",
+               p->vm_guid, x->code);
+    return -1;
+  }
+  p->pid = (uint32_t)pid;
+  for(i = 0; i < f->processes.count; i++)
+    if(f->processes.items[i].pid == p->pid)
+      proc = &f->processes.items[i];
+  if(!proc || !proc->image || !sd_strieq(proc->image, "vmwp.exe")) {
+    sd_err_set(why, SD_EINVAL, "process %u is not a vmwp.exe worker in the "
+               "process list srvdoctor just read; it will not end it",
+               (unsigned)p->pid);
+    return -1;
+  }
+  if((f->hyperv.vmms_pid && f->hyperv.vmms_pid == p->pid) ||
+     (sd_facts_service(f, "vmms") &&
+      sd_facts_service(f, "vmms")->pid == p->pid)) {
+    sd_err_set(why, SD_EINVAL, "process %u is the Virtual Machine "
+               "Management service (vmms.exe), which serves every VM; "
+               "srvdoctor never ends it", (unsigned)p->pid);
+    return -1;
+  }
+  p->image_path = sd_arena_printf(a, "%s\\vmwp.exe", paths->system_dir);
+  p->what = sd_arena_printf(a,
+    "End process %u (vmwp.exe), the worker process of virtual machine "
+    "%s%s%s(ID %s). srvdoctor opens process %u once and, on that same "
+    "handle, checks that it is %s and that its command line or its account "
+    "names %s; only then does it end the process through that handle, so a "
+    "process ID reused in the meantime cannot be hit. Ending the worker is "
+    "like pulling the power cord of this one VM: the guest loses what it "
+    "had not written to disk. vmms.exe and every other process are left "
+    "alone.", (unsigned)p->pid, p->vm_name ? "\"" : "",
+    p->vm_name ? p->vm_name : "", p->vm_name ? "\" " : "", p->vm_guid,
+    (unsigned)p->pid, p->image_path, p->vm_guid);
+  p->after = sd_arena_printf(a,
+    "Within a minute Hyper-V Manager shows the virtual machine as Off; "
+    "select it and choose Action > Start, then run srvdoctor check --only "
+    "hyperv-stuck-vm to confirm that nothing is reported. For a clustered "
+    "VM, start the role in Failover Cluster Manager instead.");
+  return 0;
+}
+
+static int plan_interim_update(const sd_facts *f, const sd_finding *x,
+                               const sd_fix_paths *paths, sd_arena *a,
+                               sd_fix_plan *p, sd_err *why)
+{
+  char patch[37], product[37];
+  const char *pc = ev_str(x, "product_code");
+  const sd_msi_patch *mp = NULL;
+  size_t i;
+  if(!guid_norm(x->target, patch)) {
+    sd_err_set(why, SD_EINVAL, "the finding's patch code \"%.60s\" is not "
+               "a GUID, so srvdoctor will not pass it to Windows Installer",
+               x->target);
+    return -1;
+  }
+  if(!guid_norm(pc ? pc : SD_EXCH2007_PRODUCT_CODE, product)) {
+    sd_err_set(why, SD_EINVAL, "the finding's product code \"%.60s\" is not "
+               "a GUID", pc);
+    return -1;
+  }
+  for(i = 0; i < f->msi_patches.count; i++) {
+    const sd_msi_patch *m = &f->msi_patches.items[i];
+    char g1[37], g2[37];
+    if(guid_norm(m->patch_code, g1) && !strcmp(g1, patch) &&
+       (!m->product_code ||
+        (guid_norm(m->product_code, g2) && !strcmp(g2, product))))
+      mp = m;
+  }
+  if(!mp) {
+    sd_err_set(why, SD_ENOENT, "patch {%s} is not in the Windows Installer "
+               "patch list srvdoctor just read, so it will not ask Windows "
+               "Installer to remove it", patch);
+    return -1;
+  }
+  if(!mp->uninstallable) {
+    sd_err_set(why, SD_EINVAL, "Windows Installer marks patch {%s} as not "
+               "uninstallable, so MSIPATCHREMOVE cannot remove it; follow "
+               "the steps of srvdoctor explain EXCH-INTERIM-UPDATE", patch);
+    return -1;
+  }
+  p->program = sd_arena_printf(a, "%s\\msiexec.exe", paths->system_dir);
+  p->args[p->nargs++] = "/i";
+  p->args[p->nargs++] = sd_arena_printf(a, "{%s}", product);
+  p->args[p->nargs++] = sd_arena_printf(a, "MSIPATCHREMOVE={%s}", patch);
+  p->args[p->nargs++] = "/qn";
+  p->args[p->nargs++] = "/norestart";
+  p->args[p->nargs++] = "/l*v";
+  p->args[p->nargs++] = sd_arena_printf(a, "%s\\Temp\\srvdoctor-msiexec-%s"
+                                        ".log", paths->windows_dir, patch);
+  p->recheck = 1;
+  p->what = sd_arena_printf(a,
+    "Uninstall the interim update %s%s%s(patch code {%s}) from Exchange "
+    "Server 2007 (product {%s}) with Windows Installer: start %s by its "
+    "full path with the arguments below, no shell, without any user "
+    "interface and without restarting, wait until it ends and report its "
+    "exit code (3010 means a restart is needed), then check again. "
+    "Windows Installer writes its log to %s.",
+    sd_str_or(ev_str(x, "display_name"), ""),
+    ev_str(x, "display_name") ? " " : "",
+    ev_str(x, "kb") ? sd_arena_printf(a, "(%s) ", ev_str(x, "kb")) : "",
+    patch, product, p->program, p->args[p->nargs - 1]);
+  p->after = sd_arena_printf(a,
+    "When every interim update is removed and the machine has been "
+    "restarted if Windows Installer asked for it, run srvdoctor check "
+    "--only exchange-sp2 again before starting Exchange 2007 SP2 setup.");
+  return 0;
+}
+
+static int plan_kb974571(const sd_facts *f, const sd_finding *x,
+                         const sd_fix_paths *paths, sd_arena *a,
+                         sd_fix_plan *p, sd_err *why)
+{
+  char kb[16];
+  const sd_service *fe = sd_facts_service(f, "RTCSRV");
+  const char *fe_name = fe && fe->display_name ? fe->display_name :
+                        f->ocs.fe_display_name;
+  const char *how;
+  size_t i;
+  if(!kb_norm(x->target, kb) || strcmp(kb, "974571")) {
+    sd_err_set(why, SD_EINVAL, "the finding names update \"%.40s\", not "
+               "KB974571", x->target);
+    return -1;
+  }
+  if(!os_known(f)) {
+    sd_err_set(why, SD_EINVAL, "the Windows version of this machine could "
+               "not be read (%s), and the way to remove KB974571 depends on "
+               "it", sd_str_or(f->os.st.why, sd_state_name(f->os.st.state)));
+    return -1;
+  }
+  for(i = 0; i < f->hotfixes.count; i++) {
+    const sd_hotfix *h = &f->hotfixes.items[i];
+    if(sd_strieq(h->id, "KB974571") && sd_streq(h->source, "cbs") &&
+       h->state > 0 && h->state < 0x70) {
+      sd_err_set(why, SD_EINVAL, "KB974571 is already being removed or "
+                 "installed and waits for a restart (its package state is "
+                 "0x%X); restart the server and run srvdoctor check --only "
+                 "ocs-kb974571 again", (unsigned)h->state);
+      return -1;
+    }
+  }
+  if(f->os.major == 5) {
+    /* Windows Server 2003 (and the 2000/XP-era update.exe packages): the
+     * update's own uninstaller. */
+    int have_dir = 0;
+    for(i = 0; i < f->hotfixes.count; i++)
+      have_dir |= sd_strieq(f->hotfixes.items[i].id, "KB974571") &&
+                  sd_streq(f->hotfixes.items[i].source, "ntuninstall-dir");
+    if(!have_dir) {
+      sd_err_set(why, SD_ENOENT, "the uninstall folder "
+                 "%s\\$NTUninstallKB974571$ was not found, so the update's "
+                 "own uninstaller is not there; remove it in Add or Remove "
+                 "Programs (tick Show updates) instead", paths->windows_dir);
+      return -1;
+    }
+    p->program = sd_arena_printf(a, "%s\\$NTUninstallKB974571$\\spuninst\\"
+                                 "spuninst.exe", paths->windows_dir);
+    p->args[p->nargs++] = "/quiet";
+    p->args[p->nargs++] = "/norestart";
+    how = "the update's own uninstaller (Windows Server 2003)";
+  }
+  else if(f->os.major == 6 && f->os.minor == 1) {
+    p->program = sd_arena_printf(a, "%s\\wusa.exe", paths->system_dir);
+    p->args[p->nargs++] = "/uninstall";
+    p->args[p->nargs++] = "/kb:974571";
+    p->args[p->nargs++] = "/quiet";
+    p->args[p->nargs++] = "/norestart";
+    how = "the Windows Update Standalone Installer (Windows Server 2008 R2)";
+  }
+  else if(f->os.major == 6 && f->os.minor == 0) {
+    /* Windows Server 2008: wusa cannot uninstall; remove the package by
+     * its identity with the package manager. */
+    const char *ident = NULL;
+    size_t n = 0;
+    for(i = 0; i < f->hotfixes.count; i++) {
+      const sd_hotfix *h = &f->hotfixes.items[i];
+      if(!sd_strieq(h->id, "KB974571") || !sd_streq(h->source, "cbs") ||
+         h->state < 0x70)
+        continue;
+      if(!ident || !sd_strieq(ident, h->detail))
+        n++;
+      ident = h->detail;
+    }
+    if(n == 0) {
+      sd_err_set(why, SD_ENOENT, "no installed KB974571 package was found in "
+                 "Component Based Servicing, so srvdoctor does not know the "
+                 "package to remove; use Control Panel > Programs > View "
+                 "installed updates instead");
+      return -1;
+    }
+    if(n > 1) {
+      sd_err_set(why, SD_EINVAL, "more than one KB974571 package is "
+                 "installed; remove them in Control Panel > Programs > View "
+                 "installed updates instead");
+      return -1;
+    }
+    if(!identity_safe(ident)) {
+      sd_err_set(why, SD_EINVAL, "the package name \"%.80s\" holds "
+                 "characters a package identity does not have; srvdoctor "
+                 "will not pass it on", ident);
+      return -1;
+    }
+    p->program = sd_arena_printf(a, "%s\\pkgmgr.exe", paths->system_dir);
+    p->args[p->nargs++] = sd_arena_printf(a, "/up:%s", ident);
+    p->args[p->nargs++] = "/quiet";
+    p->args[p->nargs++] = "/norestart";
+    how = "the package manager (Windows Server 2008)";
+  }
+  else {
+    sd_err_set(why, SD_EINVAL, "KB974571 is an update for Windows Server "
+               "2003, 2008 and 2008 R2; on Windows %u.%u srvdoctor knows no "
+               "way to remove it", f->os.major, f->os.minor);
+    return -1;
+  }
+  p->what = sd_arena_printf(a,
+    "Remove security update KB974571 with %s: start %s by its full path "
+    "with the arguments below, no shell and no restart, wait until it ends "
+    "and report its exit code. srvdoctor never restarts the machine.",
+    how, p->program);
+  p->after = sd_arena_printf(a,
+    "A restart is required to finish removing KB974571; srvdoctor does not "
+    "restart the machine. Plan the restart, and afterwards start the Front "
+    "End service %s%s%s(RTCSRV) if it is not running: net start RTCSRV. "
+    "Then run srvdoctor check --only ocs-kb974571, and plan the permanent "
+    "fix Microsoft published for OCS so that KB974571 can be installed "
+    "again.", fe_name ? "\"" : "", fe_name ? fe_name : "",
+    fe_name ? "\" " : "");
+  return 0;
+}
+
+int sd_fix_plan_make(const sd_facts *f, const sd_finding *x,
+                     const sd_fix_paths *paths, sd_arena *a,
+                     sd_fix_plan *p, sd_err *why)
+{
+  const sd_fix_action *act = sd_fix_action_find(x->code);
+  sd_fix_plan tmp;
+  int rc;
+  memset(&tmp, 0, sizeof(tmp));
+  if(!act) {
+    sd_err_set(why, SD_EINVAL, "%s has no srvdoctor fix action", x->code);
+    return -1;
+  }
+  if(!x->fixable || !x->target || !*x->target) {
+    sd_err_set(why, SD_EINVAL, "the check says this %s finding cannot be "
+               "carried out by srvdoctor fix; follow its steps instead",
+               x->code);
+    return -1;
+  }
+  tmp.action = act;
+  tmp.finding = x;
+  tmp.target = x->target;
+  if(act->kind == SD_FIX_END_WORKER)
+    rc = plan_worker(f, x, paths, a, &tmp, why);
+  else if(sd_strieq(act->code, "EXCH-INTERIM-UPDATE"))
+    rc = plan_interim_update(f, x, paths, a, &tmp, why);
+  else
+    rc = plan_kb974571(f, x, paths, a, &tmp, why);
+  if(rc == 0)
+    *p = tmp;
+  return rc;
+}

@@ -1,0 +1,14 @@
+/* fix_win32.h - the Windows side of srvdoctor fix (src/fix/win32). */
+#ifndef SRVDOCTOR_FIX_WIN32_H
+#define SRVDOCTOR_FIX_WIN32_H
+
+#include "srvdoctor/fix.h"
+
+/* End the worker process of p (SD_FIX_END_WORKER): open it once, verify on
+ * that handle, terminate through it (fix_hyperv.c). */
+void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o);
+/* Start p->program by full path with p's arguments, no shell, and wait
+ * (fix_program.c). */
+void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o);
+
+#endif

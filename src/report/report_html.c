@@ -1,0 +1,480 @@
+/* report_html.c - one self-contained HTML page for people: a summary
+ * banner, one section per module, every finding with its steps and
+ * commands, and pictures (the vmwp.exe working-set chart as inline SVG, the
+ * Active Directory versions against Exchange 2007 SP2's).
+ *
+ * No scripts, no external resources (a Content-Security-Policy forbids
+ * both), and every string that came from the machine goes through
+ * put_html, which escapes text and attribute values alike. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+/* Escape for HTML text and double- or single-quoted attribute values.
+ * Control characters other than tab and line feed, and invalid UTF-8,
+ * become U+FFFD.  max_chars > 0 cuts the text and adds an ellipsis. */
+static void put_html_n(sd_buf *b, const char *s, size_t max_chars)
+{
+  size_t chars = 0;
+  s = s ? s : "";
+  while(*s) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(s, &cp);
+    if(max_chars && chars == max_chars) {
+      sd_buf_puts(b, "\xE2\x80\xA6"); /* U+2026 */
+      return;
+    }
+    chars++;
+    if(n == 0) {
+      sd_buf_puts(b, "\xEF\xBF\xBD");
+      s++;
+      continue;
+    }
+    switch(cp) {
+    case '&': sd_buf_puts(b, "&amp;"); break;
+    case '<': sd_buf_puts(b, "&lt;"); break;
+    case '>': sd_buf_puts(b, "&gt;"); break;
+    case '"': sd_buf_puts(b, "&quot;"); break;
+    case '\'': sd_buf_puts(b, "&#39;"); break;
+    case '\t':
+    case '\n': sd_buf_putc(b, (char)cp); break;
+    case '\r': break;
+    default:
+      if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        sd_buf_puts(b, "\xEF\xBF\xBD");
+      else
+        sd_buf_put(b, s, n);
+    }
+    s += n;
+  }
+}
+
+static void put_html(sd_buf *b, const char *s)
+{
+  put_html_n(b, s, 0);
+}
+
+static const char *sev_class(sd_severity s)
+{
+  return sd_severity_name(s); /* "ok", "info", "unknown", ... */
+}
+
+static void badge(sd_buf *b, sd_severity s)
+{
+  sd_buf_printf(b, "<span class=\"badge sev-%s\">%s</span>", sev_class(s),
+                sd_sev_upper(s));
+}
+
+/* 4,012 K: what Task Manager shows for a working set. */
+static void put_kib(sd_buf *b, uint64_t bytes)
+{
+  char digits[32];
+  size_t n, i;
+  snprintf(digits, sizeof(digits), "%llu",
+           (unsigned long long)((bytes + 512) / 1024));
+  n = strlen(digits);
+  for(i = 0; i < n; i++) {
+    if(i && (n - i) % 3 == 0)
+      sd_buf_putc(b, ',');
+    sd_buf_putc(b, digits[i]);
+  }
+  sd_buf_puts(b, " K");
+}
+
+static const char css[] =
+  "body{font-family:Segoe UI,Tahoma,Arial,sans-serif;margin:0;"
+  "color:#1b1b1b;background:#f4f5f7;line-height:1.45}\n"
+  "main,header .in,footer{max-width:60rem;margin:0 auto;padding:0 1rem}\n"
+  "header{color:#fff;padding:1rem 0 1.2rem}\n"
+  "header h1{margin:.2rem 0;font-size:1.6rem}\n"
+  "header .verdict{font-size:1.3rem;font-weight:bold;margin:.2rem 0}\n"
+  "header dl{display:grid;grid-template-columns:max-content 1fr;"
+  "gap:.1rem 1rem;margin:.6rem 0}\n"
+  "header dt{font-weight:bold}header dd{margin:0}\n"
+  "header nav a{color:#fff;margin-right:1rem}\n"
+  ".banner.sev-critical{background:#b71c1c}"
+  ".banner.sev-warning{background:#bf4f00}"
+  ".banner.sev-unknown{background:#5e2a84}"
+  ".banner.sev-info,.banner.sev-ok{background:#1e6b30}\n"
+  ".badge{display:inline-block;padding:0 .45rem;border-radius:.25rem;"
+  "font-size:.8rem;font-weight:bold;color:#fff;vertical-align:middle}\n"
+  ".badge.sev-critical{background:#b71c1c}.badge.sev-warning"
+  "{background:#bf4f00}.badge.sev-unknown{background:#5e2a84}"
+  ".badge.sev-info{background:#0b5f8a}.badge.sev-ok{background:#1e6b30}\n"
+  "section.module{background:#fff;margin:1rem 0;padding:.6rem 1rem 1rem;"
+  "border-left:.4rem solid #999;border-radius:.25rem}\n"
+  "section.sev-critical{border-color:#b71c1c}section.sev-warning"
+  "{border-color:#bf4f00}section.sev-unknown{border-color:#5e2a84}"
+  "section.sev-ok,section.sev-info{border-color:#1e6b30}\n"
+  "h2{font-size:1.25rem;margin:.4rem 0}h3{font-size:1.05rem;"
+  "margin:.8rem 0 .3rem}\n"
+  ".finding{border-top:1px solid #ddd;padding-top:.3rem}\n"
+  "table{border-collapse:collapse;margin:.4rem 0}\n"
+  "th,td{border:1px solid #ccc;padding:.15rem .5rem;text-align:left;"
+  "vertical-align:top}\n"
+  "th{background:#eef0f3}\n"
+  "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+  "tr.bad td{background:#fdecea}tr.good td{background:#edf7ee}\n"
+  "pre.cmd{background:#1f2430;color:#f2f2f2;padding:.5rem .7rem;"
+  "border-radius:.25rem;overflow-x:auto;white-space:pre-wrap;"
+  "word-break:break-all;user-select:all;-webkit-user-select:all}\n"
+  "code{font-family:Consolas,Menlo,monospace}\n"
+  ".na{color:#555;font-style:italic}\n"
+  ".hint{color:#555;font-size:.9rem}\n"
+  "svg{max-width:100%;height:auto;background:#fff}\n"
+  "footer{color:#555;font-size:.85rem;padding-bottom:2rem}\n"
+  "@media print{pre.cmd{background:#fff;color:#000;border:1px solid #999}"
+  "header{color:#000;background:#fff!important}header nav{display:none}}\n";
+
+static void put_evidence(sd_buf *b, const sd_finding *f)
+{
+  size_t i;
+  if(!f->nevidence)
+    return;
+  sd_buf_puts(b, "<table class=\"evidence\"><caption class=\"hint\">"
+              "Evidence</caption>\n");
+  for(i = 0; i < f->nevidence; i++) {
+    const sd_evidence *e = &f->evidence[i];
+    sd_buf_puts(b, "<tr><th scope=\"row\">");
+    put_html(b, e->key);
+    sd_buf_puts(b, "</th><td>");
+    if(e->type == SD_EV_INT)
+      sd_buf_printf(b, "%lld", (long long)e->num);
+    else if(e->type == SD_EV_BOOL)
+      sd_buf_puts(b, e->num ? "yes" : "no");
+    else
+      put_html(b, e->str);
+    sd_buf_puts(b, "</td></tr>\n");
+  }
+  sd_buf_puts(b, "</table>\n");
+}
+
+static void put_finding(sd_buf *b, const sd_finding *f, size_t mi, size_t fi)
+{
+  size_t i;
+  int problem = sd_severity_rank(f->severity) > 0;
+  sd_buf_printf(b, "<article class=\"finding sev-%s\" id=\"f-%u-%u\">\n",
+                sev_class(f->severity), (unsigned)mi, (unsigned)fi);
+  if(!problem)
+    sd_buf_puts(b, "<details><summary>");
+  else
+    sd_buf_puts(b, "<h3>");
+  badge(b, f->severity);
+  sd_buf_puts(b, " <code>");
+  put_html(b, f->code);
+  sd_buf_puts(b, "</code> ");
+  put_html(b, f->title);
+  sd_buf_puts(b, problem ? "</h3>\n" : "</summary>\n");
+  if(f->message && *f->message) {
+    sd_buf_puts(b, "<p class=\"msg\">");
+    put_html(b, f->message);
+    sd_buf_puts(b, "</p>\n");
+  }
+  put_evidence(b, f);
+  if(f->summary && *f->summary) {
+    sd_buf_puts(b, "<p><strong>What to do:</strong> ");
+    put_html(b, f->summary);
+    sd_buf_puts(b, "</p>\n");
+  }
+  if(f->nsteps) {
+    sd_buf_puts(b, "<ol class=\"steps\">\n");
+    for(i = 0; i < f->nsteps; i++) {
+      sd_buf_puts(b, "<li>");
+      put_html(b, f->steps[i]);
+      sd_buf_puts(b, "</li>\n");
+    }
+    sd_buf_puts(b, "</ol>\n");
+  }
+  if(f->ncommands) {
+    sd_buf_puts(b, "<p class=\"hint\">Commands (one click selects a whole "
+                "command; copy it with Ctrl+C):</p>\n");
+    for(i = 0; i < f->ncommands; i++) {
+      sd_buf_puts(b, "<pre class=\"cmd\"><code>");
+      put_html(b, f->commands[i]);
+      sd_buf_puts(b, "</code></pre>\n");
+    }
+  }
+  if(f->fixable) {
+    sd_buf_puts(b, "<p>srvdoctor can do this for you (without "
+                "<code>--yes</code> it only shows what it would do):</p>\n"
+                "<pre class=\"cmd\"><code>srvdoctor fix ");
+    put_html(b, f->code);
+    if(f->target) {
+      sd_buf_puts(b, " --target ");
+      put_html(b, f->target);
+    }
+    sd_buf_puts(b, "</code></pre>\n");
+  }
+  sd_buf_puts(b, "<p class=\"hint\">More: <code>srvdoctor explain ");
+  put_html(b, f->code);
+  sd_buf_puts(b, "</code></p>\n");
+  if(!problem)
+    sd_buf_puts(b, "</details>\n");
+  sd_buf_puts(b, "</article>\n");
+}
+
+/* ---- the working-set chart ---- */
+
+#define CH_W 760
+#define CH_LABEL 230
+#define CH_VALUE 96
+#define CH_ROW 28
+#define CH_BAR 18
+#define CH_TOP 34
+#define CH_BOTTOM 30
+
+static const char *bar_color(sd_severity s)
+{
+  return s == SD_SEV_CRITICAL ? "#c62828"
+         : s == SD_SEV_WARNING ? "#ef6c00" : "#4f7fb0";
+}
+
+static void put_chart(sd_buf *b, const sd_report *r)
+{
+  sd_vm_chart c;
+  uint64_t max = 1;
+  size_t i;
+  unsigned area = CH_W - CH_LABEL - CH_VALUE, height;
+  if(sd_vm_chart_get(r, &c))
+    return;
+  for(i = 0; i < c.n; i++)
+    if(c.bars[i].working_set > max)
+      max = c.bars[i].working_set;
+  if(c.have_median && c.median > max)
+    max = c.median;
+  height = CH_TOP + (unsigned)c.n * CH_ROW + CH_BOTTOM;
+  sd_buf_puts(b, "<figure class=\"chart\">\n");
+  /* Inline SVG in HTML needs no namespace declaration. */
+  sd_buf_printf(b, "<svg id=\"vmwp-chart\" role=\"img\" aria-labelledby=\"vmwp-title\" "
+                "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
+                "font-family=\"Segoe UI,Tahoma,Arial,sans-serif\" "
+                "font-size=\"13\">\n", CH_W, height, CH_W, height);
+  sd_buf_puts(b, "<title id=\"vmwp-title\">Working set of every vmwp.exe "
+              "worker process</title>\n");
+  sd_buf_printf(b, "<text x=\"0\" y=\"16\" font-weight=\"bold\">Working set "
+                "of each vmwp.exe</text>\n"
+                "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
+                "fill=\"#c62828\"/><text x=\"%u\" y=\"16\">hung</text>\n"
+                "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
+                "fill=\"#ef6c00\"/><text x=\"%u\" y=\"16\">suspect</text>\n"
+                "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
+                "fill=\"#4f7fb0\"/><text x=\"%u\" y=\"16\">healthy</text>\n",
+                CH_LABEL, CH_LABEL + 16, CH_LABEL + 70, CH_LABEL + 86,
+                CH_LABEL + 160, CH_LABEL + 176);
+  for(i = 0; i < c.n; i++) {
+    const sd_vm_bar *bar = &c.bars[i];
+    unsigned y = CH_TOP + (unsigned)i * CH_ROW;
+    unsigned w = (unsigned)((double)bar->working_set / (double)max * area);
+    const char *kind = bar->mark == SD_SEV_CRITICAL ? "stuck"
+                       : bar->mark == SD_SEV_WARNING ? "suspect" : "ok";
+    if(w == 0 && bar->working_set)
+      w = 1;
+    sd_buf_printf(b, "<g class=\"bar %s\" data-pid=\"%lu\">", kind,
+                  (unsigned long)bar->pid);
+    sd_buf_puts(b, "<title>");
+    if(bar->vm)
+      put_html(b, bar->vm);
+    else
+      sd_buf_puts(b, "VM not named");
+    sd_buf_printf(b, " (vmwp.exe PID %lu): ", (unsigned long)bar->pid);
+    put_kib(b, bar->working_set);
+    sd_buf_printf(b, "%s</title>",
+                  bar->mark == SD_SEV_CRITICAL ? ", hung"
+                  : bar->mark == SD_SEV_WARNING ? ", suspect" : "");
+    sd_buf_printf(b, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+                  CH_LABEL - 8, y + 14);
+    if(bar->vm)
+      put_html_n(b, bar->vm, 26);
+    else
+      sd_buf_printf(b, "PID %lu", (unsigned long)bar->pid);
+    sd_buf_puts(b, "</text>");
+    sd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                  "fill=\"%s\"/>", CH_LABEL, y + 2, w, CH_BAR,
+                  bar_color(bar->mark));
+    sd_buf_printf(b, "<text x=\"%u\" y=\"%u\">", CH_LABEL + w + 6, y + 15);
+    put_kib(b, bar->working_set);
+    sd_buf_puts(b, "</text></g>\n");
+  }
+  if(c.have_median) {
+    unsigned x = CH_LABEL +
+                 (unsigned)((double)c.median / (double)max * area);
+    unsigned y2 = CH_TOP + (unsigned)c.n * CH_ROW;
+    sd_buf_printf(b, "<g class=\"median\"><line x1=\"%u\" y1=\"%u\" "
+                  "x2=\"%u\" y2=\"%u\" stroke=\"#222\" stroke-width=\"2\" "
+                  "stroke-dasharray=\"6 4\"/><text x=\"%u\" y=\"%u\" "
+                  "text-anchor=\"middle\">peer median ", x, CH_TOP - 4, x,
+                  y2 + 2, x, y2 + 18);
+    put_kib(b, c.median);
+    sd_buf_puts(b, "</text></g>\n");
+  }
+  sd_buf_puts(b, "</svg>\n<figcaption class=\"hint\">Every running VM has "
+              "one vmwp.exe worker. A hung VM's worker has a much smaller "
+              "working set than its peers; the dashed line is the median "
+              "of the healthy workers.</figcaption>\n</figure>\n");
+  sd_vm_chart_free(&c);
+}
+
+/* ---- the AD versions table ---- */
+
+static void put_ad_table(sd_buf *b, const sd_report *r)
+{
+  sd_ad_row rows[SD_AD_ROWS];
+  size_t i;
+  if(sd_ad_table_get(r, rows))
+    return;
+  sd_buf_puts(b, "<table class=\"adversions\">\n<caption>Active Directory "
+              "against Exchange 2007 SP2</caption>\n<tr><th scope=\"col\">"
+              "Value</th><th scope=\"col\">Now</th><th scope=\"col\">SP2 "
+              "needs at least</th><th scope=\"col\">Result</th></tr>\n");
+  for(i = 0; i < SD_AD_ROWS; i++) {
+    const sd_ad_row *row = &rows[i];
+    const char *cls = "", *result;
+    if(row->actual.state == SD_MET_VALUE) {
+      int ok = row->actual.value >= row->needed;
+      cls = ok ? " class=\"good\"" : " class=\"bad\"";
+      result = ok ? "ready" : i == SD_AD_ROW_SCHEMA ? "run /PrepareSchema"
+               : i == SD_AD_ROW_ORG ? "run /PrepareAD" : "run /PrepareDomain";
+    }
+    else
+      result = row->actual.state == SD_MET_OMIT ? "not collected"
+                                                : "could not be read";
+    sd_buf_printf(b, "<tr%s><th scope=\"row\">", cls);
+    put_html(b, row->what);
+    if(row->where) {
+      sd_buf_puts(b, "<br><small><code>");
+      put_html(b, row->where);
+      sd_buf_puts(b, "</code></small>");
+    }
+    sd_buf_puts(b, "</th><td class=\"num\">");
+    if(row->actual.state == SD_MET_VALUE)
+      sd_buf_printf(b, "%lld", (long long)row->actual.value);
+    else
+      sd_buf_puts(b, "?");
+    sd_buf_printf(b, "</td><td class=\"num\">%lld</td><td>%s",
+                  (long long)row->needed, result);
+    if(row->why && row->actual.state != SD_MET_VALUE) {
+      sd_buf_puts(b, ": ");
+      put_html(b, row->why);
+    }
+    sd_buf_puts(b, "</td></tr>\n");
+  }
+  sd_buf_puts(b, "</table>\n");
+}
+
+static void put_banner(sd_buf *b, const sd_report *r)
+{
+  const sd_facts *f = r->facts;
+  size_t counts[5], i;
+  char when[32];
+  size_t *order = sd_report_module_order(r);
+  sd_report_counts(r, counts);
+  sd_time_format(f ? f->collected_at : SD_TIME_NONE, when);
+  sd_buf_printf(b, "<header class=\"banner sev-%s\" id=\"summary\">"
+                "<div class=\"in\">\n", sev_class(r->status));
+  sd_buf_puts(b, "<h1>srvdoctor report: ");
+  put_html(b, f && f->host.name ? f->host.name : "unknown host");
+  sd_buf_puts(b, "</h1>\n");
+  sd_buf_printf(b, "<p class=\"verdict\">Verdict: %s (exit code %d)</p>\n",
+                sd_sev_upper(sd_severity_rank(r->status) == 0 ? SD_SEV_OK
+                                                              : r->status),
+                r->exit_code);
+  sd_buf_printf(b, "<p>%u critical, %u warning, %u unknown, %u info, %u ok "
+                "findings.</p>\n<dl>\n",
+                (unsigned)counts[SD_SEV_CRITICAL],
+                (unsigned)counts[SD_SEV_WARNING],
+                (unsigned)counts[SD_SEV_UNKNOWN],
+                (unsigned)counts[SD_SEV_INFO], (unsigned)counts[SD_SEV_OK]);
+  if(f && f->os.name) {
+    sd_buf_puts(b, "<dt>System</dt><dd>");
+    put_html(b, f->os.name);
+    if(f->os.version) {
+      sd_buf_putc(b, ' ');
+      put_html(b, f->os.version);
+    }
+    if(f->os.service_pack && *f->os.service_pack) {
+      sd_buf_putc(b, ' ');
+      put_html(b, f->os.service_pack);
+    }
+    if(f->os.arch) {
+      sd_buf_puts(b, ", ");
+      put_html(b, f->os.arch);
+    }
+    sd_buf_puts(b, "</dd>\n");
+  }
+  sd_buf_printf(b, "<dt>Facts</dt><dd>%s, collected %s</dd>\n",
+                sd_streq(r->source, "snapshot") ? "from a snapshot"
+                                                 : "from this machine",
+                when[0] ? when : "at an unknown time");
+  if(f && f->host.user) {
+    sd_buf_puts(b, "<dt>Run by</dt><dd>");
+    put_html(b, f->host.user);
+    if(f->host.elevation_st.state == SD_ST_READ)
+      sd_buf_puts(b, f->host.elevated && f->host.admin_member
+                       ? " (elevated)" : " (not elevated)");
+    sd_buf_puts(b, "</dd>\n");
+  }
+  sd_buf_puts(b, "</dl>\n<nav>");
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[order[i]];
+    sd_buf_puts(b, "<a href=\"#m-");
+    put_html(b, m->id);
+    sd_buf_puts(b, "\">");
+    put_html(b, m->id);
+    sd_buf_puts(b, "</a>");
+  }
+  sd_buf_puts(b, "</nav>\n</div></header>\n");
+  free(order);
+}
+
+void sd_report_html(const sd_report *r, sd_buf *b)
+{
+  const sd_facts *f = r->facts;
+  size_t *order = sd_report_module_order(r);
+  size_t i, k;
+  sd_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+              "<meta charset=\"utf-8\">\n"
+              "<meta http-equiv=\"Content-Security-Policy\" content=\""
+              "default-src 'none'; style-src 'unsafe-inline'; "
+              "img-src data:\">\n"
+              "<meta name=\"viewport\" content=\"width=device-width, "
+              "initial-scale=1\">\n"
+              "<meta name=\"generator\" content=\"srvdoctor " SD_VERSION
+              "\">\n<title>srvdoctor: ");
+  put_html(b, f && f->host.name ? f->host.name : "unknown host");
+  sd_buf_printf(b, " - %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+                sd_sev_upper(sd_severity_rank(r->status) == 0 ? SD_SEV_OK
+                                                              : r->status),
+                css);
+  put_banner(b, r);
+  sd_buf_puts(b, "<main>\n");
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[order[i]];
+    sd_buf_printf(b, "<section class=\"module sev-%s\" id=\"m-",
+                  sev_class(m->status));
+    put_html(b, m->id);
+    sd_buf_puts(b, "\">\n<h2>");
+    put_html(b, m->title);
+    sd_buf_puts(b, " ");
+    badge(b, m->status);
+    sd_buf_puts(b, "</h2>\n<p class=\"hint\">Module <code>");
+    put_html(b, m->id);
+    sd_buf_puts(b, "</code></p>\n");
+    if(!m->applicable)
+      sd_buf_puts(b, "<p class=\"na\">Does not apply to this machine.</p>\n");
+    if(m->applicable && sd_streq(m->id, "hyperv-stuck-vm"))
+      put_chart(b, r);
+    if(m->applicable && sd_streq(m->id, "exchange-sp2"))
+      put_ad_table(b, r);
+    for(k = 0; k < m->nfindings; k++)
+      put_finding(b, &m->findings[k], order[i], k);
+    sd_buf_puts(b, "</section>\n");
+  }
+  sd_buf_printf(b, "</main>\n<footer><p>Written by srvdoctor " SD_VERSION
+                ". Collection took %ld ms, analysis %ld ms. The exit code "
+                "is the verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
+                "</p></footer>\n</body>\n</html>\n",
+                r->collect_ms, r->analyze_ms);
+  free(order);
+}

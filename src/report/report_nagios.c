@@ -1,0 +1,295 @@
+/* report_nagios.c - Monitoring Plugins (Nagios, Icinga, NSClient++) output.
+ *
+ *   SRVDOCTOR CRITICAL - 1 critical, 1 warning: HV-VM-STUCK, AD-... | perf
+ *   [CRITICAL] HV-VM-STUCK: <message>
+ *       What to do: <summary>
+ *   ...
+ *
+ * The first line with its performance data stays within SD_NAGIOS_LINE1
+ * bytes because NRPE keeps only the first 1024 bytes of the output.  Text
+ * never contains "|" (it would start performance data) or line breaks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+#define SD_NAGIOS_LINE1 1000   /* first line + perfdata, bytes */
+#define SD_NAGIOS_SUMMARY 360  /* the summary text before " | " */
+#define SD_NAGIOS_LABEL 40     /* bytes of a label's name */
+
+/* Plugin text: control characters become spaces, "|" becomes "/", invalid
+ * UTF-8 becomes U+FFFD.  At most max bytes are added (never splitting a
+ * character); returns the bytes added. */
+static size_t put_plain(sd_buf *b, const char *s, size_t max)
+{
+  size_t added = 0;
+  s = s ? s : "";
+  while(*s) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(s, &cp);
+    const char *out = s;
+    size_t outn = n;
+    if(n == 0) {
+      out = "\xEF\xBF\xBD";
+      outn = 3;
+      n = 1;
+    }
+    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+      out = " ";
+      outn = 1;
+    }
+    else if(cp == '|') {
+      out = "/";
+      outn = 1;
+    }
+    if(added + outn > max)
+      break;
+    sd_buf_put(b, out, outn);
+    added += outn;
+    s += n;
+  }
+  return added;
+}
+
+/* A perfdata label: always quoted, "'" doubled, "=" (which ends a label)
+ * and anything that is not printable replaced. */
+static void put_label(sd_buf *b, const char *s)
+{
+  size_t used = 0;
+  sd_buf_putc(b, '\'');
+  s = s ? s : "";
+  while(*s && used < SD_NAGIOS_LABEL) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(s, &cp);
+    if(n == 0) {
+      sd_buf_putc(b, '?');
+      used++;
+      s++;
+      continue;
+    }
+    if(used + n > SD_NAGIOS_LABEL)
+      break;
+    if(cp == '\'')
+      sd_buf_puts(b, "''");
+    else if(cp == '=' || cp == '|')
+      sd_buf_putc(b, '_');
+    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+      sd_buf_putc(b, ' ');
+    else
+      sd_buf_put(b, s, n);
+    used += n;
+    s += n;
+  }
+  sd_buf_putc(b, '\'');
+}
+
+static void perf_count(sd_buf *b, const char *label, const sd_metric *m,
+                       const char *warn, const char *crit)
+{
+  if(m->state == SD_MET_OMIT)
+    return;
+  sd_buf_putc(b, ' ');
+  put_label(b, label);
+  if(m->state == SD_MET_UNKNOWN)
+    sd_buf_puts(b, "=U");
+  else
+    sd_buf_printf(b, "=%lld", (long long)m->value);
+  sd_buf_printf(b, ";%s;%s;0", warn, crit);
+}
+
+/* The problem codes, most severe first, each once with a count. */
+static void put_codes(sd_buf *b, const sd_report *r, size_t budget)
+{
+  static const sd_severity order[] = {SD_SEV_CRITICAL, SD_SEV_WARNING,
+                                      SD_SEV_UNKNOWN};
+  const char **seen = NULL;
+  size_t nseen = 0, cap = 0, shown = 0, total = 0, start = b->len;
+  size_t oi, i, k, j;
+  for(oi = 0; oi < SD_COUNTOF(order); oi++) {
+    for(i = 0; i < r->nmodules; i++) {
+      const sd_module_result *m = &r->modules[i];
+      for(k = 0; k < m->nfindings; k++) {
+        const sd_finding *f = &m->findings[k];
+        size_t times = 0, mark = b->len;
+        int dup = 0;
+        if(f->severity != order[oi])
+          continue;
+        for(j = 0; j < nseen; j++)
+          dup |= sd_streq(seen[j], f->code);
+        if(dup)
+          continue;
+        seen = sd_grow(seen, &cap, nseen, sizeof(*seen));
+        seen[nseen++] = f->code;
+        total++;
+        for(j = 0; j < r->nmodules; j++) {
+          size_t q;
+          for(q = 0; q < r->modules[j].nfindings; q++)
+            times += sd_streq(r->modules[j].findings[q].code, f->code);
+        }
+        if(b->len - start + 40 > budget)
+          continue; /* counted as "more" below */
+        if(shown)
+          sd_buf_puts(b, ", ");
+        put_plain(b, f->code, 48);
+        if(times > 1)
+          sd_buf_printf(b, " x%u", (unsigned)times);
+        if(b->len - start > budget) {
+          b->len = mark;
+          b->data[b->len] = '\0';
+          continue;
+        }
+        shown++;
+      }
+    }
+  }
+  if(total > shown)
+    sd_buf_printf(b, "%s+%u more", shown ? ", " : "",
+                  (unsigned)(total - shown));
+  free(seen);
+}
+
+static void put_summary(sd_buf *b, const sd_report *r)
+{
+  size_t counts[5];
+  size_t start = b->len;
+  int any = 0;
+  sd_report_counts(r, counts);
+  if(sd_severity_rank(r->status) == 0) {
+    sd_buf_printf(b, "no problems found by %u module%s",
+                  (unsigned)r->nmodules, r->nmodules == 1 ? "" : "s");
+    return;
+  }
+  if(counts[SD_SEV_CRITICAL]) {
+    sd_buf_printf(b, "%u critical", (unsigned)counts[SD_SEV_CRITICAL]);
+    any = 1;
+  }
+  if(counts[SD_SEV_WARNING]) {
+    sd_buf_printf(b, "%s%u warning", any ? ", " : "",
+                  (unsigned)counts[SD_SEV_WARNING]);
+    any = 1;
+  }
+  if(counts[SD_SEV_UNKNOWN]) {
+    sd_buf_printf(b, "%s%u unknown", any ? ", " : "",
+                  (unsigned)counts[SD_SEV_UNKNOWN]);
+    any = 1;
+  }
+  sd_buf_puts(b, ": ");
+  put_codes(b, r, SD_NAGIOS_SUMMARY - (b->len - start));
+}
+
+static void perfdata(sd_buf *line, const sd_report *r)
+{
+  size_t counts[5];
+  sd_report_metrics m;
+  sd_metric c;
+  sd_vm_chart chart;
+  double secs = (double)(r->collect_ms + r->analyze_ms) / 1000.0;
+  size_t i;
+  int pass;
+  sd_report_counts(r, counts);
+  sd_report_metrics_get(r, &m);
+  c.state = SD_MET_VALUE;
+  c.value = (int64_t)counts[SD_SEV_CRITICAL];
+  perf_count(line, "critical findings", &c, "", "0");
+  c.value = (int64_t)counts[SD_SEV_WARNING];
+  perf_count(line, "warning findings", &c, "0", "");
+  c.value = (int64_t)counts[SD_SEV_UNKNOWN];
+  perf_count(line, "unknown findings", &c, "0", "");
+  perf_count(line, "stuck vms", &m.stuck_vms, "", "0");
+  perf_count(line, "suspect vms", &m.suspect_vms, "0", "");
+  perf_count(line, "interim updates", &m.interim_updates, "", "0");
+  if(m.schema_version.state != SD_MET_OMIT) {
+    sd_buf_puts(line, " ");
+    put_label(line, "schema version");
+    if(m.schema_version.state == SD_MET_UNKNOWN)
+      sd_buf_puts(line, "=U");
+    else
+      sd_buf_printf(line, "=%lld", (long long)m.schema_version.value);
+    sd_buf_printf(line, ";%d:;;0", SD_SP2_SCHEMA_VERSION);
+  }
+  sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
+  /* Worker working sets while they fit: hung and suspect ones first. */
+  if(sd_vm_chart_get(r, &chart))
+    return;
+  for(pass = 0; pass < 2; pass++) {
+    for(i = 0; i < chart.n; i++) {
+      const sd_vm_bar *bar = &chart.bars[i];
+      size_t mark = line->len;
+      char pidlabel[40];
+      sd_buf label;
+      if((pass == 0) != (bar->mark != SD_SEV_OK))
+        continue;
+      sd_buf_init(&label);
+      sd_buf_puts(&label, "vmwp ");
+      if(bar->vm)
+        sd_buf_puts(&label, bar->vm);
+      else {
+        snprintf(pidlabel, sizeof(pidlabel), "pid %lu",
+                 (unsigned long)bar->pid);
+        sd_buf_puts(&label, pidlabel);
+      }
+      sd_buf_putc(line, ' ');
+      put_label(line, label.data);
+      sd_buf_printf(line, "=%lluB;;;0", (unsigned long long)bar->working_set);
+      sd_buf_free(&label);
+      if(line->len > SD_NAGIOS_LINE1) {
+        line->len = mark;
+        line->data[mark] = '\0';
+        sd_vm_chart_free(&chart);
+        return;
+      }
+    }
+  }
+  if(chart.have_median && line->len + 48 <= SD_NAGIOS_LINE1)
+    sd_buf_printf(line, " 'vmwp peer median'=%lluB;;;0",
+                  (unsigned long long)chart.median);
+  sd_vm_chart_free(&chart);
+}
+
+static void put_finding(sd_buf *b, const sd_finding *f)
+{
+  sd_buf_printf(b, "[%s] ", sd_sev_upper(f->severity));
+  put_plain(b, f->code, 64);
+  sd_buf_puts(b, ": ");
+  put_plain(b, f->message && *f->message ? f->message : f->title, 4096);
+  sd_buf_putc(b, '\n');
+  if(f->summary && *f->summary) {
+    sd_buf_puts(b, "    What to do: ");
+    put_plain(b, f->summary, 4096);
+    sd_buf_putc(b, '\n');
+  }
+}
+
+void sd_report_nagios(const sd_report *r, sd_buf *out)
+{
+  size_t *order = sd_report_module_order(r);
+  size_t i, k;
+  sd_buf line;
+  sd_buf_init(&line);
+  sd_buf_printf(&line, "SRVDOCTOR %s - ", sd_sev_upper(
+                  sd_severity_rank(r->status) == 0 ? SD_SEV_OK : r->status));
+  put_summary(&line, r);
+  sd_buf_puts(&line, " |");
+  perfdata(&line, r);
+  sd_buf_put(out, line.data, line.len);
+  sd_buf_putc(out, '\n');
+  sd_buf_free(&line);
+  /* Long output: the problems, most severe first, then each module. */
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[order[i]];
+    for(k = 0; k < m->nfindings; k++)
+      if(sd_severity_rank(m->findings[k].severity) > 0)
+        put_finding(out, &m->findings[k]);
+  }
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[order[i]];
+    sd_buf_puts(out, "Module ");
+    put_plain(out, m->id, 64);
+    sd_buf_printf(out, ": %s", sd_sev_upper(m->status));
+    if(!m->applicable)
+      sd_buf_puts(out, " (does not apply)");
+    sd_buf_putc(out, '\n');
+  }
+  free(order);
+}

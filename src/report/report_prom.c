@@ -1,0 +1,180 @@
+/* report_prom.c - Prometheus text exposition format, for the textfile
+ * collectors of windows_exporter and node_exporter (see docs/monitoring.md
+ * for every metric).  UTF-8 without BOM, "\n" line ends, a final newline,
+ * no timestamps (the textfile collectors refuse them). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+/* A label value: backslash, double quote and line feed escaped as the
+ * format asks; other control characters and invalid UTF-8 replaced. */
+static void put_value(sd_buf *b, const char *s)
+{
+  s = s ? s : "";
+  while(*s) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(s, &cp);
+    if(n == 0) {
+      sd_buf_puts(b, "\xEF\xBF\xBD");
+      s++;
+      continue;
+    }
+    if(cp == '\\')
+      sd_buf_puts(b, "\\\\");
+    else if(cp == '"')
+      sd_buf_puts(b, "\\\"");
+    else if(cp == '\n')
+      sd_buf_puts(b, "\\n");
+    else if(cp < 0x20 || cp == 0x7F)
+      sd_buf_putc(b, ' ');
+    else
+      sd_buf_put(b, s, n);
+    s += n;
+  }
+}
+
+static void head(sd_buf *b, const char *name, const char *help)
+{
+  sd_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* name{k1="v1",k2="v2"} value */
+static void sample(sd_buf *b, const char *name, const char *k1,
+                   const char *v1, const char *k2, const char *v2,
+                   const char *value)
+{
+  sd_buf_puts(b, name);
+  if(k1) {
+    sd_buf_printf(b, "{%s=\"", k1);
+    put_value(b, v1);
+    sd_buf_putc(b, '"');
+    if(k2) {
+      sd_buf_printf(b, ",%s=\"", k2);
+      put_value(b, v2);
+      sd_buf_putc(b, '"');
+    }
+    sd_buf_putc(b, '}');
+  }
+  sd_buf_printf(b, " %s\n", value);
+}
+
+static void sample_int(sd_buf *b, const char *name, const char *k1,
+                       const char *v1, const char *k2, const char *v2,
+                       long long v)
+{
+  char num[32];
+  snprintf(num, sizeof(num), "%lld", v);
+  sample(b, name, k1, v1, k2, v2, num);
+}
+
+static void metric(sd_buf *b, const char *name, const char *help,
+                   const sd_metric *m)
+{
+  if(m->state != SD_MET_VALUE)
+    return; /* unknown: left out; srvdoctor_module_status says 3 */
+  head(b, name, help);
+  sample_int(b, name, NULL, NULL, NULL, NULL, (long long)m->value);
+}
+
+void sd_report_prom(const sd_report *r, sd_buf *b)
+{
+  static const sd_severity sevs[] = {SD_SEV_CRITICAL, SD_SEV_WARNING,
+                                     SD_SEV_UNKNOWN, SD_SEV_INFO, SD_SEV_OK};
+  sd_report_metrics m;
+  char num[64];
+  size_t i, k, s;
+  const sd_facts *f = r->facts;
+
+  head(b, "srvdoctor_build_info", "The srvdoctor version that wrote this "
+       "file (always 1).");
+  sample(b, "srvdoctor_build_info", "version", SD_VERSION, NULL, NULL, "1");
+
+  head(b, "srvdoctor_status", "Overall verdict as the exit code: 0 ok, 1 "
+       "warning, 2 critical, 3 unknown.");
+  sample_int(b, "srvdoctor_status", NULL, NULL, NULL, NULL, r->exit_code);
+
+  head(b, "srvdoctor_module_status", "Verdict of one module as an exit "
+       "code: 0 ok, 1 warning, 2 critical, 3 unknown.");
+  for(i = 0; i < r->nmodules; i++)
+    sample_int(b, "srvdoctor_module_status", "module", r->modules[i].id,
+               NULL, NULL, sd_severity_exit_code(r->modules[i].status));
+
+  head(b, "srvdoctor_module_applicable", "1 when the module applies to "
+       "this machine, 0 when it does not.");
+  for(i = 0; i < r->nmodules; i++)
+    sample_int(b, "srvdoctor_module_applicable", "module", r->modules[i].id,
+               NULL, NULL, r->modules[i].applicable ? 1 : 0);
+
+  head(b, "srvdoctor_findings", "Number of findings of one module at one "
+       "severity.");
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *mr = &r->modules[i];
+    for(s = 0; s < SD_COUNTOF(sevs); s++) {
+      long long n = 0;
+      for(k = 0; k < mr->nfindings; k++)
+        n += mr->findings[k].severity == sevs[s];
+      sample_int(b, "srvdoctor_findings", "module", mr->id, "severity",
+                 sd_severity_name(sevs[s]), n);
+    }
+  }
+
+  /* One series per problem code present in this run. */
+  {
+    int any = 0;
+    for(i = 0; i < r->nmodules; i++) {
+      const sd_module_result *mr = &r->modules[i];
+      for(k = 0; k < mr->nfindings; k++) {
+        const sd_finding *x = &mr->findings[k];
+        size_t j;
+        long long n = 0;
+        int first = 1;
+        if(sd_severity_rank(x->severity) == 0)
+          continue;
+        for(j = 0; j < k; j++)
+          if(sd_streq(mr->findings[j].code, x->code))
+            first = 0;
+        if(!first)
+          continue;
+        for(j = k; j < mr->nfindings; j++)
+          n += sd_streq(mr->findings[j].code, x->code);
+        if(!any) {
+          head(b, "srvdoctor_problem_findings", "Number of findings with "
+               "one problem code (only codes found in this run).");
+          any = 1;
+        }
+        sample_int(b, "srvdoctor_problem_findings", "module", mr->id, "code",
+                   x->code, n);
+      }
+    }
+  }
+
+  sd_report_metrics_get(r, &m);
+  metric(b, "srvdoctor_hyperv_stuck_vms", "Hyper-V virtual machines found "
+         "hung (HV-VM-STUCK).", &m.stuck_vms);
+  metric(b, "srvdoctor_hyperv_suspect_vms", "Hyper-V virtual machines with "
+         "one hung signal (HV-VM-SUSPECT).", &m.suspect_vms);
+  metric(b, "srvdoctor_exchange_interim_updates", "Exchange 2007 interim "
+         "updates installed (EXCH-INTERIM-UPDATE).", &m.interim_updates);
+  metric(b, "srvdoctor_exchange_schema_version", "rangeUpper of "
+         "ms-Exch-Schema-Version-Pt in Active Directory (SP2 needs 14622).",
+         &m.schema_version);
+
+  if(f && f->collected_at != SD_TIME_NONE) {
+    head(b, "srvdoctor_last_run_timestamp_seconds", "When the facts of the "
+         "last run were collected, in seconds since 1970 (UTC).");
+    sample_int(b, "srvdoctor_last_run_timestamp_seconds", NULL, NULL, NULL,
+               NULL, (long long)f->collected_at);
+  }
+  head(b, "srvdoctor_run_duration_seconds", "Time the last run spent, by "
+       "phase.");
+  snprintf(num, sizeof(num), "%.3f",
+           (double)(r->collect_ms < 0 ? 0 : r->collect_ms) / 1000.0);
+  sample(b, "srvdoctor_run_duration_seconds", "phase", "collect", NULL, NULL,
+         num);
+  snprintf(num, sizeof(num), "%.3f",
+           (double)(r->analyze_ms < 0 ? 0 : r->analyze_ms) / 1000.0);
+  sample(b, "srvdoctor_run_duration_seconds", "phase", "analyze", NULL, NULL,
+         num);
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# exchange-sp2 under Wine against a real Samba AD DC on 127.0.0.1:
+#   1. Exchange 2007 SP1 (registry fixture, a stand-in ExSetup.exe 8.1.240.6,
+#      Update Rollup 9 and one interim update registered as Windows
+#      Installer patches); the DC's schema at SP1 (11116), the organization
+#      at SP1 (11221), Microsoft Exchange System Objects at RTM (10628); the
+#      Wine user in no domain group.  `check --only exchange-sp2 --dc
+#      127.0.0.1 --ldap-user <DN>` must report EXCH-UPGRADE-PATH,
+#      EXCH-INTERIM-UPDATE (patch code, uninstall command), the three
+#      AD-*-PREP-NEEDED with the values read from the DC, AD-RIGHTS-MISSING.
+#   2. The same with --ldap-user user@realm (Negotiate first, else simple).
+#   3. The DC raised to SP2's values: AD-READY, no preparation, no rights.
+#   4. A wrong password: AD-UNREACHABLE naming the bind.
+#   5. A port that accepts and never answers, and one that never accepts:
+#      AD-UNREACHABLE within the --timeout, with the host findings intact.
+# Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, SD_WINE_TEMPLATE (optional:
+#      an idle prefix to clone), TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SD_SRC=${SD_SRC:-$(cd "$here/../.." && pwd)}
+export SD_SRC
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+sd_require_exe
+sd_require_cmd x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres jq python3 \
+  samba samba-tool ldapsearch ldapmodify
+[ -x /usr/lib/wine/wine64 ] || sd_skip "wine64 is not installed"
+# shellcheck source=lib/wine.sh
+. "$here/lib/wine.sh"
+# shellcheck source=lib/samba.sh
+. "$here/lib/samba.sh"
+
+exe=$(readlink -f "$SRVDOCTOR_EXE")
+fix=$here/fixtures/exchange
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sd-exch.XXXXXX")
+prefix=""
+listener_pid=""
+
+cleanup() {
+  [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null
+  [ -n "$listener_pid" ] && wait "$listener_pid" 2>/dev/null
+  sd_samba_cleanup
+  [ -n "$prefix" ] && sd_wine_teardown "$prefix"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+IU="{1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01}"
+PC="{24B2C164-DE66-44FE-B468-A46D9D5E6B31}"
+PRODUCT_KEY='HKLM\SOFTWARE\Classes\Installer\Products\461C2B4266EDEF444B864AD6D9E5B613\Patches'
+
+# ---- the Windows side: a prefix of our own (the registry is changed) ----
+if [ -n "${SD_WINE_TEMPLATE:-}" ] && [ -f "$SD_WINE_TEMPLATE/system.reg" ]; then
+  sd_wine_prefix_clone "$SD_WINE_TEMPLATE" "$tmp/prefix" || sd_fail "cannot clone the Wine prefix"
+else
+  sd_wine_prefix_create "$tmp/prefix" || sd_fail "cannot create a Wine prefix"
+fi
+prefix=$WINEPREFIX
+sd_wine_regedit "$fix/exchange2007-sp1-iu.reg" || sd_fail "regedit of the Exchange fixture failed"
+# The product's patch list (REG_MULTI_SZ; see the comment in the .reg file).
+sd_wine_reg add "$PRODUCT_KEY" /v Patches /t REG_MULTI_SZ \
+  /d 'C3D2E1F0A5B4879678695A4B3C2D1E0F\009A3C5E1D7B2E1C4F912A7D4B2C1E010' /f \
+  >/dev/null 2>&1 || sd_fail "reg add of the patch list failed"
+x86_64-w64-mingw32-windres "$fix/exsetup_version.rc" -O coff -o "$tmp/exsetup_version.o" &&
+  x86_64-w64-mingw32-gcc -O2 -o "$tmp/ExSetup.exe" "$here/tools/fake_exsetup.c" \
+    "$tmp/exsetup_version.o" || sd_fail "cannot build the stand-in ExSetup.exe"
+bin="$prefix/drive_c/Program Files/Microsoft/Exchange Server/bin"
+mkdir -p "$bin" && cp "$tmp/ExSetup.exe" "$bin/ExSetup.exe" || sd_fail "cannot place ExSetup.exe"
+
+# ---- the DC ----
+sd_samba_provision "$tmp/samba" || sd_fail "samba provision failed"
+sd_samba_start || sd_fail "samba did not start"
+sd_exch_extend "$SD_EXCH_SP1_SCHEMA" "$SD_EXCH_SP1_ORG" "$SD_EXCH_RTM_MESO" ||
+  sd_fail "extending the DC for Exchange failed"
+sd_log "DC values: $(sd_exch_get_versions)"
+
+# run NAME ARGS...: srvdoctor.exe check --only exchange-sp2 --format json;
+# the report in $tmp/NAME.json, exit code in rc_NAME, milliseconds in ms_NAME.
+run() {
+  local name=$1 t0 t1 rc
+  shift
+  t0=$(sd_now_ms)
+  sd_wine "$exe" check --only exchange-sp2 --format json "$@" \
+    >"$tmp/$name.json" 2>"$tmp/$name.err"
+  rc=$?
+  t1=$(sd_now_ms)
+  printf -v "rc_$name" '%s' "$rc"
+  printf -v "ms_$name" '%s' "$((t1 - t0))"
+  sd_log "$name: exit $rc in $((t1 - t0)) ms"
+  if ! jq -e . "$tmp/$name.json" >/dev/null 2>&1; then
+    _sd_count_failure "$name: the report is not JSON (exit $rc): $(head -c 400 "$tmp/$name.err")"
+    return 1
+  fi
+}
+# q NAME JQ: query a report.
+q() { jq -r "$2" "$tmp/$1.json" 2>/dev/null; }
+count() { q "$1" "[.modules[] | select(.id==\"exchange-sp2\") | .findings[] | select(.code==\"$2\")] | length"; }
+ev() { q "$1" "[.modules[].findings[] | select(.code==\"$2\")][0].evidence.$3 // empty"; }
+expect_count() { sd_assert_eq "$1: $2 findings" "$3" "$(count "$1" "$2")"; }
+
+export SRVDOCTOR_LDAP_PASSWORD=$SD_SAMBA_USER_PW
+
+# ---- 1. SP1 server, SP1 forest with an RTM domain, simple bind as a DN ----
+run sp1 --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+sd_assert_eq "sp1: exit code (critical)" 2 "$rc_sp1"
+expect_count sp1 EXCH-UPGRADE-PATH 1
+sd_assert_eq "sp1: installed build" 8.1.240.6 "$(ev sp1 EXCH-UPGRADE-PATH installed_build)"
+sd_assert_match "sp1: build source" 'ExSetup' "$(ev sp1 EXCH-UPGRADE-PATH build_source)"
+sd_assert_eq "sp1: update rollup" 9 "$(ev sp1 EXCH-UPGRADE-PATH update_rollup)"
+expect_count sp1 EXCH-INTERIM-UPDATE 1
+sd_assert_eq "sp1: IU patch code" "$IU" "$(ev sp1 EXCH-INTERIM-UPDATE patch_code)"
+sd_assert_eq "sp1: IU kb" KB971234 "$(ev sp1 EXCH-INTERIM-UPDATE kb)"
+sd_assert_eq "sp1: IU read through msi.dll" msi "$(ev sp1 EXCH-INTERIM-UPDATE read_from)"
+sd_assert_eq "sp1: IU uninstall command" \
+  "msiexec /i $PC MSIPATCHREMOVE=$IU /qb" \
+  "$(q sp1 '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.commands[0]')"
+sd_assert_eq "sp1: IU fixable" true \
+  "$(q sp1 '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.fixable')"
+expect_count sp1 AD-UNREACHABLE 0
+expect_count sp1 AD-SCHEMA-PREP-NEEDED 1
+sd_assert_eq "sp1: schema read from the DC" 11116 "$(ev sp1 AD-SCHEMA-PREP-NEEDED schema_version)"
+sd_assert_eq "sp1: schema needed" 14622 "$(ev sp1 AD-SCHEMA-PREP-NEEDED schema_version_needed)"
+sd_assert_eq "sp1: schema master site" Default-First-Site-Name \
+  "$(ev sp1 AD-SCHEMA-PREP-NEEDED schema_master_site)"
+sd_assert_eq "sp1: schema master domain" "${SD_SAMBA_REALM,,}" \
+  "$(ev sp1 AD-SCHEMA-PREP-NEEDED schema_master_domain)"
+expect_count sp1 AD-ORG-PREP-NEEDED 1
+sd_assert_eq "sp1: org read from the DC" 11221 "$(ev sp1 AD-ORG-PREP-NEEDED org_version)"
+sd_assert_eq "sp1: org DN" "$SD_EXCH_ORG_DN" "$(ev sp1 AD-ORG-PREP-NEEDED org_dn)"
+expect_count sp1 AD-DOMAIN-PREP-NEEDED 1
+sd_assert_eq "sp1: MESO read from the DC" 10628 "$(ev sp1 AD-DOMAIN-PREP-NEEDED meso_version)"
+sd_assert_eq "sp1: MESO needed" 11221 "$(ev sp1 AD-DOMAIN-PREP-NEEDED meso_version_needed)"
+expect_count sp1 AD-RIGHTS-MISSING 1
+sd_assert_match "sp1: rights missing" 'Schema Admins.*Enterprise Admins.*Domain Admins' \
+  "$(ev sp1 AD-RIGHTS-MISSING missing_groups)"
+expect_count sp1 AD-READY 0
+sd_assert_le "sp1: run time (ms)" "$ms_sp1" 30000
+
+# ---- 2. user@realm ----
+run upn --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER@${SD_SAMBA_REALM,,}" --timeout 30
+expect_count upn AD-UNREACHABLE 0
+sd_assert_eq "upn: schema read" 11116 "$(ev upn AD-SCHEMA-PREP-NEEDED schema_version)"
+
+# ---- 3. the DC at SP2's values ----
+sd_exch_set_versions "$SD_EXCH_SP2_SCHEMA" "$SD_EXCH_SP2_ORG" "$SD_EXCH_SP2_MESO" ||
+  sd_fail "raising the DC's values failed"
+sd_log "DC values: $(sd_exch_get_versions)"
+run sp2 --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+expect_count sp2 AD-READY 1
+sd_assert_eq "sp2: schema" 14622 "$(ev sp2 AD-READY schema_version)"
+sd_assert_eq "sp2: org" 11222 "$(ev sp2 AD-READY org_version)"
+sd_assert_eq "sp2: MESO" 11221 "$(ev sp2 AD-READY meso_version)"
+for c in AD-SCHEMA-PREP-NEEDED AD-ORG-PREP-NEEDED AD-DOMAIN-PREP-NEEDED \
+         AD-RIGHTS-MISSING AD-UNREACHABLE; do
+  expect_count sp2 "$c" 0
+done
+expect_count sp2 EXCH-INTERIM-UPDATE 1
+
+# ---- 4. wrong password ----
+SRVDOCTOR_LDAP_PASSWORD=wrong-password run badpw --dc 127.0.0.1 \
+  --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+expect_count badpw AD-UNREACHABLE 1
+sd_assert_match "badpw: why names the bind" 'bind' "$(ev badpw AD-UNREACHABLE why)"
+expect_count badpw EXCH-INTERIM-UPDATE 1
+sd_stop_listener() {
+  [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null
+  [ -n "$listener_pid" ] && wait "$listener_pid" 2>/dev/null
+  listener_pid=""
+}
+
+# ---- 5. a DC that never answers (accepts; then never accepts) ----
+for mode in silent blackhole; do
+  rm -f "$tmp/port"
+  python3 "$here/tools/silent_listener.py" "$mode" "$tmp/port" 60 &
+  listener_pid=$!
+  for _ in $(seq 1 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+  [ -s "$tmp/port" ] || sd_fail "the $mode listener did not start"
+  port=$(cat "$tmp/port")
+  run "$mode" --dc "127.0.0.1:$port" --ldap-user "$SD_SAMBA_USER_DN" --timeout 10
+  sd_stop_listener
+  expect_count "$mode" AD-UNREACHABLE 1
+  sd_assert_match "$mode: why" 'no answer|timed out|connect|server' \
+    "$(ev "$mode" AD-UNREACHABLE why)"
+  sd_assert_eq "$mode: dc named" "127.0.0.1:$port" "$(ev "$mode" AD-UNREACHABLE dc)"
+  # the host findings are still there, and the run ended with a report
+  # before srvdoctor's own --timeout watchdog (which exits 3 with no report)
+  expect_count "$mode" EXCH-INTERIM-UPDATE 1
+  rcv=rc_$mode msv=ms_$mode
+  sd_assert_eq "$mode: exit code (critical, not killed)" 2 "${!rcv}"
+  sd_assert_le "$mode: run time within --timeout 10 (ms)" "${!msv}" 10000
+done
+
+sd_finish

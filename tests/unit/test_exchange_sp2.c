@@ -1,0 +1,953 @@
+/* test_exchange_sp2.c - the exchange-sp2 check from snapshot fixtures
+ * (tests/fixtures/exchange-sp2/), plus the packed-GUID helpers, the AD copy
+ * helper and the snapshot round trip of the exchange section. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "sdtest.h"
+
+#define EXCH_PC "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}"
+#define IU1 "{1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01}"
+#define IU2 "{5B8A77C2-90D1-4E3F-A1B2-3C4D5E6F7081}"
+
+typedef struct run {
+  sd_facts f;
+  sd_report rep;
+  const sd_module_result *m;
+} run;
+
+static void run_fixture(run *t, const char *name)
+{
+  char rel[256];
+  snprintf(rel, sizeof(rel), "exchange-sp2/%s", name);
+  sdt_load(rel, &t->f);
+  sdt_run(&t->f, NULL, "exchange-sp2", &t->rep);
+  t->m = sdt_module(&t->rep, "exchange-sp2");
+  assert_non_null(t->m);
+}
+
+/* As "srvdoctor check --only exchange-sp2" runs it. */
+static void run_fixture_only(run *t, const char *name)
+{
+  char rel[256];
+  sd_options o;
+  sd_options_defaults(&o);
+  o.only_given = 1;
+  snprintf(rel, sizeof(rel), "exchange-sp2/%s", name);
+  sdt_load(rel, &t->f);
+  sdt_run(&t->f, &o, "exchange-sp2", &t->rep);
+  t->m = sdt_module(&t->rep, "exchange-sp2");
+  assert_non_null(t->m);
+}
+
+static void rerun(run *t)
+{
+  sd_report_free(&t->rep);
+  sdt_run(&t->f, NULL, "exchange-sp2", &t->rep);
+  t->m = sdt_module(&t->rep, "exchange-sp2");
+  assert_non_null(t->m);
+}
+
+static void done(run *t)
+{
+  sd_report_free(&t->rep);
+  sd_facts_free(&t->f);
+}
+
+/* Every non-ok finding carries a message, a summary and steps; codes are in
+ * the module's catalogue. */
+static void assert_well_formed(const sd_module_result *m)
+{
+  const sd_module *mod = sd_module_find("exchange-sp2");
+  size_t i, k;
+  for(i = 0; i < m->nfindings; i++) {
+    const sd_finding *x = &m->findings[i];
+    int found = 0;
+    for(k = 0; k < mod->ncodes; k++)
+      found |= !strcmp(mod->codes[k].code, x->code);
+    assert_true(found);
+    assert_non_null(x->message);
+    assert_true(strlen(x->message) > 20);
+    if(x->severity != SD_SEV_OK) {
+      assert_non_null(x->summary);
+      assert_true(x->nsteps >= 1 || x->severity == SD_SEV_INFO);
+      assert_true(x->nevidence >= 1);
+    }
+  }
+}
+
+static void test_guid_pack(void **state)
+{
+  char packed[33], guid[39];
+  (void)state;
+  assert_int_equal(sd_msi_guid_pack(EXCH_PC, packed), 0);
+  assert_string_equal(packed, "461C2B4266EDEF444B864AD6D9E5B613");
+  assert_int_equal(sd_msi_guid_unpack(packed, guid), 0);
+  assert_string_equal(guid, EXCH_PC);
+  /* lower case in, upper case out */
+  assert_int_equal(sd_msi_guid_unpack("461c2b4266edef444b864ad6d9e5b613",
+                                      guid), 0);
+  assert_string_equal(guid, EXCH_PC);
+  assert_int_equal(sd_msi_guid_pack("{24B2C164-DE66-44FE-B468-A46D9D5E6B3}",
+                                    packed), -1);
+  assert_int_equal(sd_msi_guid_pack("{24B2C164-DE66-44FE-B468-A46D9D5E6B3G}",
+                                    packed), -1);
+  assert_int_equal(sd_msi_guid_pack("24B2C164-DE66-44FE-B468-A46D9D5E6B31",
+                                    packed), -1);
+  assert_int_equal(sd_msi_guid_pack(NULL, packed), -1);
+  assert_int_equal(sd_msi_guid_unpack("461C2B4266EDEF444B864AD6D9E5B61",
+                                      guid), -1);
+  assert_int_equal(sd_msi_guid_unpack("461C2B4266EDEF444B864AD6D9E5B61Z",
+                                      guid), -1);
+  /* the transform is its own inverse on any GUID */
+  assert_int_equal(sd_msi_guid_pack(IU1, packed), 0);
+  assert_int_equal(sd_msi_guid_unpack(packed, guid), 0);
+  assert_string_equal(guid, IU1);
+}
+
+static void test_no_exchange(void **state)
+{
+  run t;
+  (void)state;
+  /* with every module (no --only): does not apply, says so quietly */
+  run_fixture(&t, "no_exchange.json");
+  assert_false(t.m->applicable);
+  assert_int_equal(t.m->nfindings, 1);
+  assert_string_equal(t.m->findings[0].code, "EXCH-NOT-INSTALLED");
+  assert_true(sdt_has_command(&t.m->findings[0], "--only exchange-sp2"));
+  done(&t);
+  /* a 2008 R2 box without Exchange is not "critical" in a default run */
+  run_fixture(&t, "os_2008r2.json");
+  t.f.exchange.installed_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-UNSUPPORTED"), 0);
+  assert_int_equal(t.m->status, SD_SEV_INFO);
+  done(&t);
+  /* --only exchange-sp2: the fresh-install path is checked */
+  run_fixture_only(&t, "no_exchange.json");
+  assert_true(t.m->applicable);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-NOT-INSTALLED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UPGRADE-PATH"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 1);
+  assert_int_equal(t.m->status, SD_SEV_INFO);
+  assert_int_equal(t.rep.exit_code, 0);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+static void test_rtm(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "rtm.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "installed_build"), "8.0.685.25");
+  assert_string_equal(sdt_ev(x, "release"), "Exchange Server 2007 RTM");
+  assert_string_equal(sdt_ev(x, "target_build"), "8.2.176.2");
+  assert_true(sdt_has_command(x, "Setup.com /mode:upgrade"));
+  /* AD at 2007 RTM values: all three preparations */
+  x = sdt_find(&t.rep, "AD-SCHEMA-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "schema_version"), "10637");
+  assert_string_equal(sdt_ev(x, "schema_version_needed"), "14622");
+  assert_non_null(strstr(x->message, "Exchange 2007 RTM"));
+  assert_int_equal(sdt_count(&t.rep, "AD-ORG-PREP-NEEDED"), 1);
+  x = sdt_find(&t.rep, "AD-DOMAIN-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "meso_version"), "10628");
+  /* the admin holds every group: no rights finding */
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(t.m->status, SD_SEV_WARNING);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+static void test_sp1_one_iu(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "sp1_one_iu.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 1);
+  x = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "patch_code"), IU1);
+  assert_string_equal(sdt_ev(x, "kb"), "KB971234");
+  assert_true(sdt_has_command(x, "msiexec /i " EXCH_PC " MSIPATCHREMOVE="
+                              IU1 " /qb"));
+  assert_int_equal(x->fixable, 1);
+  assert_string_equal(x->target, IU1);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "release"), "Exchange Server 2007 SP1");
+  assert_string_equal(sdt_ev(x, "update_rollup"), "9");
+  assert_string_equal(sdt_ev(x, "interim_updates_installed"), "1");
+  /* the Office patch of another product is ignored */
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PATCH-UNCLASSIFIED"), 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_int_equal(t.rep.exit_code, 2);
+  /* the most severe finding comes first */
+  assert_int_equal(t.m->findings[0].severity, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+static void test_sp1_two_ius(void **state)
+{
+  run t;
+  const sd_finding *a, *b;
+  (void)state;
+  run_fixture(&t, "sp1_two_ius.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 2);
+  a = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
+  b = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 1);
+  assert_string_not_equal(a->target, b->target);
+  assert_true((!strcmp(a->target, IU1) && !strcmp(b->target, IU2)) ||
+              (!strcmp(a->target, IU2) && !strcmp(b->target, IU1)));
+  assert_true(sdt_has_command(b, "MSIPATCHREMOVE=" ) &&
+              sdt_has_command(b, b->target));
+  assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0),
+                             "interim_updates_installed"), "2");
+  assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0),
+                             "update_rollups_installed"), "2");
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+static void test_sp1_rollups_only(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "sp1_rollups_only.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PATCHES-UNREADABLE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PATCH-UNCLASSIFIED"), 0);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "installed_build"), "8.1.393.1");
+  assert_string_equal(sdt_ev(x, "update_rollup"), "9");
+  assert_string_equal(sdt_ev(x, "interim_updates_installed"), "0");
+  assert_non_null(strstr(x->message, "Update Rollup 9"));
+  done(&t);
+}
+
+static void test_sp2_already(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "sp2.json");
+  assert_int_equal(t.m->nfindings, 1);
+  assert_string_equal(t.m->findings[0].code, "EXCH-ALREADY-SP2");
+  assert_int_equal(t.m->status, SD_SEV_OK);
+  assert_string_equal(sdt_ev(&t.m->findings[0], "installed_build"),
+                      "8.2.176.2");
+  /* An IU on an SP2 server does not block the SP2 question. */
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 0);
+  assert_int_equal(t.rep.exit_code, 0);
+  done(&t);
+}
+
+static void test_sp3_forest_sp1_server(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "sp3_forest_sp1_server.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UPGRADE-PATH"), 1);
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-ORG-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  x = sdt_find(&t.rep, "AD-READY", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "schema_version"), "14625");
+  assert_string_equal(sdt_ev(x, "schema_release"), "Exchange 2007 SP3");
+  /* the trap gets its own words */
+  assert_non_null(strstr(x->message, "do not run /PrepareSchema"));
+  assert_non_null(strstr(x->message, "SP3"));
+  done(&t);
+}
+
+static void test_exchange_2010(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "exchange2010.json");
+  assert_false(t.m->applicable);
+  assert_int_equal(t.m->nfindings, 1);
+  assert_string_equal(t.m->findings[0].code, "EXCH-OTHER-VERSION");
+  assert_string_equal(sdt_ev(&t.m->findings[0], "version"), "14.3.123.4");
+  assert_int_equal(t.m->status, SD_SEV_INFO);
+  done(&t);
+}
+
+static void test_schema_not_extended(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture_only(&t, "schema_not_extended.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-NOT-INSTALLED"), 1);
+  x = sdt_find(&t.rep, "AD-SCHEMA-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "schema_version"), "not extended");
+  assert_non_null(strstr(x->message, "never extended"));
+  assert_true(sdt_has_command(x, "Setup.com /PrepareSchema"));
+  x = sdt_find(&t.rep, "AD-ORG-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "org_version"), "no organization");
+  assert_true(sdt_has_command(x, "/OrganizationName:"));
+  x = sdt_find(&t.rep, "AD-DOMAIN-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "meso_version"), "no container");
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  done(&t);
+}
+
+static void test_schema_11116(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "schema_11116.json");
+  x = sdt_find(&t.rep, "AD-SCHEMA-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "schema_version"), "11116");
+  assert_non_null(strstr(x->message, "Exchange 2007 SP1"));
+  /* where to run it: the schema master's domain and site */
+  assert_string_equal(sdt_ev(x, "schema_master_site"),
+                      "Default-First-Site-Name");
+  assert_string_equal(sdt_ev(x, "schema_master_domain"), "contoso.com");
+  x = sdt_find(&t.rep, "AD-ORG-PREP-NEEDED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "org_version"), "11221");
+  assert_string_equal(sdt_ev(x, "org_version_needed"), "11222");
+  assert_true(sdt_has_command(x, "Setup.com /PrepareAD"));
+  /* MESO 11221 is what SP2 needs */
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  done(&t);
+}
+
+static void test_no_schema_admins(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "no_schema_admins.json");
+  x = sdt_find(&t.rep, "AD-RIGHTS-MISSING", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "missing_groups"), "Schema Admins");
+  assert_non_null(strstr(sdt_ev(x, "needed_groups"), "Enterprise Admins"));
+  assert_non_null(strstr(sdt_ev(x, "sid.Schema Admins"),
+                         "S-1-5-21-1111111111-2222222222-3333333333-518"));
+  assert_non_null(strstr(x->message, "CONTOSO\\exadmin"));
+  done(&t);
+}
+
+static void test_rights_filtered_and_stale(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  int uac = 0, relog = 0;
+  (void)state;
+  run_fixture(&t, "rights_filtered_stale.json");
+  x = sdt_find(&t.rep, "AD-RIGHTS-MISSING", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "missing_groups"), "Schema Admins"));
+  assert_non_null(strstr(sdt_ev(x, "missing_groups"), "Enterprise Admins"));
+  assert_non_null(strstr(sdt_ev(x, "sid.Schema Admins"), "deny only"));
+  assert_non_null(strstr(sdt_ev(x, "sid.Enterprise Admins"),
+                         "not yet in this logon"));
+  for(i = 0; i < x->nsteps; i++) {
+    uac |= strstr(x->steps[i], "Run as administrator") != NULL;
+    relog |= strstr(x->steps[i], "log off and log on again") != NULL;
+  }
+  assert_true(uac);
+  assert_true(relog);
+  done(&t);
+}
+
+static void test_rights_unknown(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "rights_unknown.json");
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-UNKNOWN"), 1);
+  assert_int_equal(sdt_find(&t.rep, "AD-RIGHTS-UNKNOWN", 0)->severity,
+                   SD_SEV_UNKNOWN);
+  done(&t);
+}
+
+static void test_reboot_each_source(void **state)
+{
+  run t;
+  size_t i, n;
+  (void)state;
+  run_fixture(&t, "reboot_none.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
+  n = t.f.reboot.count;
+  assert_int_equal(n, 5);
+  for(i = 0; i < n; i++) {
+    const sd_finding *x;
+    char key[64];
+    size_t k;
+    for(k = 0; k < n; k++)
+      t.f.reboot.items[k].pending = k == i;
+    rerun(&t);
+    x = sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0);
+    assert_non_null(x);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 1);
+    assert_string_equal(sdt_ev(x, "sources"), t.f.reboot.items[i].source);
+    snprintf(key, sizeof(key), "source.%s", t.f.reboot.items[i].source);
+    assert_string_equal(sdt_ev(x, key), t.f.reboot.items[i].detail);
+    assert_true(sdt_has_command(x, "shutdown /r"));
+    assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  }
+  /* two at once: both named */
+  t.f.reboot.items[0].pending = 1;
+  t.f.reboot.items[2].pending = 1;
+  t.f.reboot.items[4].pending = 0;
+  rerun(&t);
+  assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0),
+                             "sources"),
+                      "pending-file-rename, cbs-reboot-pending");
+  /* a flag that says pending but could not be read does not count */
+  for(i = 0; i < n; i++)
+    t.f.reboot.items[i].pending = 0;
+  t.f.reboot.items[1].pending = 1;
+  t.f.reboot.items[1].st.state = SD_ST_UNREADABLE;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 1);
+  done(&t);
+}
+
+static void test_reboot_unreadable(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "reboot_unreadable.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "pending-file-rename"));
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "Access is denied"));
+  /* the whole list not collected is unknown too, never "no restart" */
+  t.f.reboot.st.state = SD_ST_NOT_COLLECTED;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "pending restart"));
+  assert_true(sd_severity_rank(t.m->status) >=
+              sd_severity_rank(SD_SEV_UNKNOWN));
+  done(&t);
+}
+
+static void test_ad_unreachable(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "ad_unreachable.json");
+  x = sdt_find(&t.rep, "AD-UNREACHABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_UNKNOWN);
+  assert_non_null(strstr(x->message, "timed out"));
+  assert_string_equal(sdt_ev(x, "dc"), "10.0.0.5");
+  /* host findings are still reported */
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UPGRADE-PATH"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 1);
+  /* nothing about AD beyond the unknown */
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  /* without the IU the module is unknown, not ok */
+  t.f.msi_patches.count = 1; /* keep only the rollup */
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 0);
+  assert_int_equal(t.m->status, SD_SEV_UNKNOWN);
+  assert_int_equal(t.rep.exit_code, 3);
+  done(&t);
+}
+
+static void test_ad_not_collected(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "schema_11116.json");
+  memset(&t.f.exchange.ad.st, 0, sizeof(t.f.exchange.ad.st));
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-UNREACHABLE"), 1);
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  done(&t);
+}
+
+static void test_patches_unreadable(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "patches_unreadable.json");
+  x = sdt_find(&t.rep, "EXCH-PATCHES-UNREADABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_UNKNOWN);
+  assert_non_null(strstr(x->message, "not the same as"));
+  assert_string_equal(sdt_ev(x, "patch_list_state"), "unreadable");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-INTERIM-UPDATE"), 0);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  /* never "0 interim updates" when the list was not read */
+  assert_non_null(strstr(sdt_ev(x, "interim_updates_installed"),
+                         "unknown"));
+  assert_true(t.m->status == SD_SEV_UNKNOWN ||
+              t.m->status == SD_SEV_WARNING);
+  assert_int_not_equal(t.m->status, SD_SEV_OK);
+  /* not collected at all: the same */
+  t.f.msi_patches.st.state = SD_ST_NOT_COLLECTED;
+  t.f.msi_patches.st.why = NULL;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PATCHES-UNREADABLE"), 1);
+  done(&t);
+}
+
+static void test_os(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "os_2008r2.json");
+  x = sdt_find(&t.rep, "EXCH-OS-UNSUPPORTED", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(x->message, "2008 R2"));
+  assert_non_null(strstr(x->message, "SP3"));
+  done(&t);
+  run_fixture(&t, "os_2003sp1_msi31.json");
+  x = sdt_find(&t.rep, "EXCH-OS-UNSUPPORTED", 0);
+  assert_non_null(x);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-UNSUPPORTED"), 1);
+  assert_non_null(strstr(x->message, "Service Pack 2"));
+  assert_non_null(strstr(x->message, "3.1.4001.5512"));
+  assert_string_equal(sdt_ev(x, "windows_installer"), "3.1.4001.5512");
+  done(&t);
+  run_fixture(&t, "x86.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-UNSUPPORTED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-32BIT"), 1);
+  done(&t);
+  /* supported: 2008 SP2 with MSI 4.5 */
+  run_fixture(&t, "schema_11116.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-UNSUPPORTED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-32BIT"), 0);
+  /* Windows Installer version garbled: unknown, never fine */
+  t.f.exchange.msi_version = "four point five";
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-OS-UNSUPPORTED"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "Windows Installer"));
+  done(&t);
+}
+
+static void test_setup_incomplete(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "setup_incomplete.json");
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_non_null(strstr(sdt_ev(x, "roles"), "MailboxRole"));
+  assert_non_null(strstr(sdt_ev(x, "roles"), "BuildToBuildUpgrade"));
+  assert_string_equal(sdt_ev(x, "action"), "Upgrade");
+  assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
+  done(&t);
+}
+
+static void test_ad_newer_than_known(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "ad_newer_than_known.json");
+  x = sdt_find(&t.rep, "AD-VERSION-NEWER", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "values"), "schema 17999"));
+  assert_non_null(strstr(sdt_ev(x, "values"), "organization 17001"));
+  assert_non_null(strstr(x->message, "out of date"));
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  x = sdt_find(&t.rep, "AD-READY", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "schema_release"), "newer than any"));
+  done(&t);
+}
+
+static void test_ad_blockers(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "ad_blockers.json");
+  x = sdt_find(&t.rep, "AD-DOMAIN-MODE", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "nt_mixed_domain"), "1");
+  x = sdt_find(&t.rep, "AD-SCHEMA-MASTER", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(x->message, "Windows Server 2003"));
+  x = sdt_find(&t.rep, "AD-DUPLICATE-OBJECTS", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "count"), "2");
+  assert_non_null(strstr(sdt_ev(x, "mesos"), "CNF:"));
+  /* the canonical MESO (11221) decides, not the conflict copy */
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 0);
+  /* blockers: not ready */
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  done(&t);
+}
+
+static void test_dc_not_ready(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "dc_not_ready.json");
+  x = sdt_find(&t.rep, "AD-DC-NOT-READY", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "is_synchronized"), "FALSE");
+  assert_string_equal(sdt_ev(x, "clock_skew_seconds"), "1200");
+  assert_true(sdt_has_command(x, "w32tm /resync"));
+  /* 5 seconds of skew in the other fixtures is fine */
+  done(&t);
+  run_fixture(&t, "no_exchange.json");
+  assert_int_equal(sdt_count(&t.rep, "AD-DC-NOT-READY"), 0);
+  done(&t);
+}
+
+static void test_ad_partial(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "ad_partial.json");
+  x = sdt_find(&t.rep, "AD-PARTIAL", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unread"), "schema version"));
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  /* org 11221 is still known to need /PrepareAD */
+  assert_int_equal(sdt_count(&t.rep, "AD-ORG-PREP-NEEDED"), 1);
+  done(&t);
+}
+
+static void test_iu_not_removable(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "iu_not_removable.json");
+  x = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->fixable, 0);
+  assert_int_equal(x->ncommands, 0);
+  assert_string_equal(sdt_ev(x, "uninstallable"), "false");
+  done(&t);
+}
+
+static void test_unclassified_and_marker(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "unclassified_patch.json");
+  x = sdt_find(&t.rep, "EXCH-PATCH-UNCLASSIFIED", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "patch_code"),
+                      "{ABCDEF01-2345-6789-ABCD-EF0123456789}");
+  assert_int_equal(x->fixable, 0);
+  x = sdt_find(&t.rep, "EXCH-IU-MARKER", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "interim_update_value"), "KB970000");
+  done(&t);
+}
+
+static void test_prerelease_and_unknown_build(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "prerelease.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PRERELEASE"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UPGRADE-PATH"), 0);
+  done(&t);
+  run_fixture(&t, "build_unknown.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UNKNOWN"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UPGRADE-PATH"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-ALREADY-SP2"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-UNKNOWN", 0),
+                                "exsetup"), "Access is denied"));
+  /* the AD and patch checks still run */
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 1);
+  done(&t);
+}
+
+/* The registry and ExSetup.exe disagree: ExSetup.exe wins, evidence says. */
+static void test_build_sources(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "schema_11116.json");
+  t.f.exchange.reg_version = "8.0.685.24";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "installed_build"), "8.1.240.6");
+  assert_string_equal(sdt_ev(x, "sources_disagree"), "true");
+  /* garbage in the ExSetup version: the registry value is used */
+  t.f.exchange.exsetup_version = "8.1.x";
+  t.f.exchange.reg_version = "8.2.176.2";
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-ALREADY-SP2"), 1);
+  /* nothing usable anywhere */
+  t.f.exchange.reg_version = "";
+  t.f.exchange.msi_product_version = NULL;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UNKNOWN"), 1);
+  done(&t);
+}
+
+/* A snapshot with no exchange section: one unknown, no crash, no noise. */
+static void test_missing_section(void **state)
+{
+  run t;
+  (void)state;
+  sdt_load("host/elevated.json", &t.f);
+  sdt_run(&t.f, NULL, "exchange-sp2", &t.rep);
+  t.m = sdt_module(&t.rep, "exchange-sp2");
+  assert_non_null(t.m);
+  assert_int_equal(t.m->nfindings, 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-UNKNOWN"), 1);
+  assert_int_equal(t.m->status, SD_SEV_UNKNOWN);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+/* Write, read, write: identical bytes; the copy helper keeps everything. */
+static void test_roundtrip_and_copy(void **state)
+{
+  static const char *const names[] = {
+    "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
+    "rights_filtered_stale.json", "ad_unreachable.json",
+    "setup_incomplete.json"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    sd_facts a, b, c;
+    sd_buf w1, w2, w3;
+    sd_err err;
+    char rel[256];
+    snprintf(rel, sizeof(rel), "exchange-sp2/%s", names[i]);
+    sdt_load(rel, &a);
+    sd_buf_init(&w1);
+    sd_buf_init(&w2);
+    sd_buf_init(&w3);
+    sd_snapshot_write(&a, &w1);
+    sd_facts_init(&b);
+    sd_err_clear(&err);
+    assert_int_equal(sd_snapshot_read_mem(w1.data, w1.len, &b, &err), 0);
+    sd_snapshot_write(&b, &w2);
+    assert_string_equal(w1.data, w2.data);
+    /* copy the AD section into fresh facts and compare the documents */
+    sd_facts_init(&c);
+    c.collected_at = b.collected_at;
+    c.tool_version = b.tool_version;
+    c.host = b.host;
+    c.os = b.os;
+    c.msi_patches = b.msi_patches;
+    c.reboot = b.reboot;
+    c.exchange = b.exchange;
+    sd_exch_ad_copy(&c, &c.exchange.ad, &b.exchange.ad);
+    sd_snapshot_write(&c, &w3);
+    assert_string_equal(w1.data, w3.data);
+    /* c shares b's other lists: give them back before freeing */
+    memset(&c.msi_patches, 0, sizeof(c.msi_patches));
+    memset(&c.reboot, 0, sizeof(c.reboot));
+    c.exchange.roles = NULL;
+    c.exchange.nroles = 0;
+    c.exchange.token_groups = NULL;
+    c.exchange.ntoken_groups = 0;
+    sd_facts_free(&c);
+    sd_facts_free(&b);
+    sd_facts_free(&a);
+    sd_buf_free(&w1);
+    sd_buf_free(&w2);
+    sd_buf_free(&w3);
+  }
+}
+
+/* Strict reading: wrong types in the exchange section are refused. */
+static void test_snapshot_rejects(void **state)
+{
+  static const char *const bad[] = {
+    "{\"schema_version\":1,\"kind\":\"srvdoctor-snapshot\",\"exchange\":"
+    "{\"ad\":{\"schema_version\":\"14622\"}}}",
+    "{\"schema_version\":1,\"kind\":\"srvdoctor-snapshot\",\"exchange\":"
+    "{\"roles\":[1]}}",
+    "{\"schema_version\":1,\"kind\":\"srvdoctor-snapshot\",\"exchange\":"
+    "{\"ad\":{\"orgs\":[{\"object_version\":1.5}]}}}",
+    "{\"schema_version\":1,\"kind\":\"srvdoctor-snapshot\",\"exchange\":"
+    "{\"token_groups\":[{\"sid\":\"S-1-1-0\",\"bogus\":1}]}}",
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(bad); i++) {
+    sd_facts f;
+    sd_err err;
+    sd_facts_init(&f);
+    sd_err_clear(&err);
+    assert_int_equal(sd_snapshot_read_mem(bad[i], strlen(bad[i]), &f, &err),
+                     -1);
+    sd_facts_free(&f);
+  }
+}
+
+/* Odd values never crash the check and never turn into "fine". */
+static void test_odd_values(void **state)
+{
+  run t;
+  (void)state;
+  run_fixture(&t, "schema_11116.json");
+  t.f.exchange.ad.schema_version = -5;
+  t.f.exchange.ad.orgs[0].object_version = INT64_MAX;
+  t.f.exchange.ad.mesos[0].dn = NULL;
+  t.f.exchange.ad.fsmo_owner = NULL;
+  t.f.exchange.ad.fsmo_domain = NULL;
+  t.f.exchange.ad.domain_sid = NULL;
+  t.f.exchange.roles[0].name = NULL;
+  t.f.msi_patches.items[0].display_name = NULL;
+  t.f.msi_patches.items[0].patch_code = NULL;
+  t.f.host.user = NULL;
+  t.f.host.domain = NULL;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "AD-VERSION-NEWER"), 1);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_well_formed(t.m);
+  /* a deleted schema master holder */
+  t.f.exchange.ad.fsmo_owner = "CN=NTDS Settings\\0ADEL:0d1c2b3a-4f5e-6d7c-"
+                                "8b9a-a1b2c3d4e5f6,CN=DC0,CN=Servers,CN=S,"
+                                "CN=Sites,CN=Configuration,DC=contoso,DC=com";
+  rerun(&t);
+  assert_non_null(strstr(sdt_find(&t.rep, "AD-SCHEMA-MASTER", 0)->message,
+                         "deleted"));
+  done(&t);
+}
+
+/* The text and JSON reports render the module without trouble. */
+static void test_reports_render(void **state)
+{
+  run t;
+  sd_buf out;
+  sd_report_style style;
+  (void)state;
+  run_fixture(&t, "sp1_two_ius.json");
+  memset(&style, 0, sizeof(style));
+  sd_buf_init(&out);
+  sd_report_render(&t.rep, SD_FMT_JSON, &style, &out);
+  assert_non_null(strstr(out.data, "\"EXCH-INTERIM-UPDATE\""));
+  assert_non_null(strstr(out.data, "MSIPATCHREMOVE=" IU2));
+  assert_true(sd_utf8_valid(out.data, out.len));
+  sd_buf_reset(&out);
+  sd_report_render(&t.rep, SD_FMT_TEXT, &style, &out);
+  assert_non_null(strstr(out.data, "EXCH-INTERIM-UPDATE"));
+  sd_buf_free(&out);
+  done(&t);
+}
+
+/* Every code has its page, whose first line is "# CODE - Title", and the
+ * module has its page. */
+static void test_docs_pages(void **state)
+{
+  const sd_module *m = sd_module_find("exchange-sp2");
+  const char *src = getenv("SD_SRC");
+  char path[4096], line[512];
+  size_t i;
+  FILE *fp;
+  (void)state;
+  assert_non_null(m);
+  if(!src)
+    src = "..";
+  for(i = 0; i < m->ncodes; i++) {
+    char want[256];
+    snprintf(path, sizeof(path), "%s/docs/findings/%s.md", src,
+             m->codes[i].code);
+    fp = fopen(path, "r");
+    if(!fp)
+      fail_msg("no page %s", path);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    snprintf(want, sizeof(want), "# %s - ", m->codes[i].code);
+    assert_true(!strncmp(line, want, strlen(want)));
+    assert_string_equal(m->codes[i].module, "exchange-sp2");
+  }
+  snprintf(path, sizeof(path), "%s/docs/modules/exchange-sp2.md", src);
+  fp = fopen(path, "r");
+  assert_non_null(fp);
+  fclose(fp);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_guid_pack),
+    cmocka_unit_test(test_no_exchange),
+    cmocka_unit_test(test_rtm),
+    cmocka_unit_test(test_sp1_one_iu),
+    cmocka_unit_test(test_sp1_two_ius),
+    cmocka_unit_test(test_sp1_rollups_only),
+    cmocka_unit_test(test_sp2_already),
+    cmocka_unit_test(test_sp3_forest_sp1_server),
+    cmocka_unit_test(test_exchange_2010),
+    cmocka_unit_test(test_schema_not_extended),
+    cmocka_unit_test(test_schema_11116),
+    cmocka_unit_test(test_no_schema_admins),
+    cmocka_unit_test(test_rights_filtered_and_stale),
+    cmocka_unit_test(test_rights_unknown),
+    cmocka_unit_test(test_reboot_each_source),
+    cmocka_unit_test(test_reboot_unreadable),
+    cmocka_unit_test(test_ad_unreachable),
+    cmocka_unit_test(test_ad_not_collected),
+    cmocka_unit_test(test_patches_unreadable),
+    cmocka_unit_test(test_os),
+    cmocka_unit_test(test_setup_incomplete),
+    cmocka_unit_test(test_ad_newer_than_known),
+    cmocka_unit_test(test_ad_blockers),
+    cmocka_unit_test(test_dc_not_ready),
+    cmocka_unit_test(test_ad_partial),
+    cmocka_unit_test(test_iu_not_removable),
+    cmocka_unit_test(test_unclassified_and_marker),
+    cmocka_unit_test(test_prerelease_and_unknown_build),
+    cmocka_unit_test(test_build_sources),
+    cmocka_unit_test(test_missing_section),
+    cmocka_unit_test(test_roundtrip_and_copy),
+    cmocka_unit_test(test_snapshot_rejects),
+    cmocka_unit_test(test_odd_values),
+    cmocka_unit_test(test_reports_render),
+    cmocka_unit_test(test_docs_pages),
+  };
+  return cmocka_run_group_tests_name("exchange-sp2", tests, NULL, NULL);
+}

@@ -1,0 +1,766 @@
+/* test_ocs_kb974571.c - the ocs-kb974571 check over snapshot fixtures
+ * (tests/fixtures/ocs-kb974571/) and a few facts built in memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "sdtest.h"
+#include "srvdoctor/json.h"
+
+#define MOD "ocs-kb974571"
+#define DIR "ocs-kb974571/"
+
+#define CMD_2003 "%windir%\\$NTUninstallKB974571$\\Spuninst\\spuninst.exe " \
+  "/passive /norestart"
+#define CMD_R2 "wusa.exe /uninstall /kb:974571 /quiet /norestart"
+#define PKG_2008 "Package_for_KB974571~31bf3856ad364e35~amd64~~6.0.1.2"
+
+static const char *const ocs_codes[] = {
+  "OCS-NOT-INSTALLED", "OCS-KB974571-FE-DOWN", "OCS-KB974571-AT-RISK",
+  "OCS-FE-DOWN", "OCS-OK", "OCS-UNKNOWN"};
+
+typedef struct run {
+  sd_facts f;
+  sd_report rep;
+} run;
+
+static void run_facts(run *x)
+{
+  sdt_run(&x->f, NULL, MOD, &x->rep);
+}
+
+static void run_fixture(run *x, const char *name)
+{
+  char rel[256];
+  snprintf(rel, sizeof(rel), DIR "%s", name);
+  sdt_load(rel, &x->f);
+  run_facts(x);
+}
+
+static void done(run *x)
+{
+  sd_report_free(&x->rep);
+  sd_facts_free(&x->f);
+}
+
+/* Exactly one OCS finding, with this code; returns it. */
+static const sd_finding *only(const run *x, const char *code)
+{
+  size_t i, total = 0;
+  const sd_finding *f;
+  for(i = 0; i < SD_COUNTOF(ocs_codes); i++)
+    total += sdt_count(&x->rep, ocs_codes[i]);
+  if(total != 1 || sdt_count(&x->rep, code) != 1) {
+    const sd_module_result *m = sdt_module(&x->rep, MOD);
+    for(i = 0; m && i < m->nfindings; i++)
+      fprintf(stderr, "  got %s: %s\n", m->findings[i].code,
+              m->findings[i].message);
+    fail_msg("expected exactly one %s", code);
+  }
+  f = sdt_find(&x->rep, code, 0);
+  assert_non_null(f);
+  return f;
+}
+
+static int has_step(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i], needle))
+      return 1;
+  return 0;
+}
+
+/* Index of the first step containing needle, or -1. */
+static long step_index(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i], needle))
+      return (long)i;
+  return -1;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+  if(!hay || !strstr(hay, needle))
+    fail_msg("\"%s\" not found in \"%s\"", needle, hay ? hay : "(null)");
+}
+
+/* A non-OK finding a helpdesk can follow: message, summary, steps. */
+static void assert_actionable(const sd_finding *f)
+{
+  assert_true(f->message && strlen(f->message) > 40);
+  assert_non_null(f->summary);
+  assert_true(f->nsteps >= 2);
+}
+
+/* ---- the fixtures of the issue ---- */
+
+static void no_ocs(void **state)
+{
+  run x;
+  const sd_finding *f;
+  const sd_module_result *m;
+  (void)state;
+  run_fixture(&x, "no_ocs.json");
+  f = only(&x, "OCS-NOT-INSTALLED");
+  assert_int_equal(f->severity, SD_SEV_INFO);
+  assert_string_equal(sdt_ev(f, "kb974571"), "not installed");
+  m = sdt_module(&x.rep, MOD);
+  assert_non_null(m);
+  assert_false(m->applicable);
+  assert_int_equal(x.rep.exit_code, 0);
+  done(&x);
+}
+
+static void kb_without_ocs(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "kb_without_ocs.json");
+  f = only(&x, "OCS-NOT-INSTALLED");
+  assert_string_equal(sdt_ev(f, "kb974571"), "installed");
+  assert_contains(f->message, "harmless");
+  assert_false(sdt_module(&x.rep, MOD)->applicable);
+  done(&x);
+}
+
+static void ocs_without_kb(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "ocs_without_kb.json");
+  f = only(&x, "OCS-OK");
+  assert_int_equal(f->severity, SD_SEV_OK);
+  assert_string_equal(sdt_ev(f, "kb974571"), "not installed");
+  assert_string_equal(sdt_ev(f, "product"),
+                      "Office Communications Server 2007 R2");
+  assert_string_equal(sdt_ev(f, "product_version"), "3.5.6907.0");
+  assert_string_equal(sdt_ev(f, "edition"), "Enterprise");
+  assert_string_equal(sdt_ev(f, "service_state"), "running");
+  assert_contains(sdt_ev(f, "other_ocs_services"), "RTCCAS running");
+  assert_true(sdt_module(&x.rep, MOD)->applicable);
+  done(&x);
+}
+
+static void running_installed_before_boot(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "running_kb_before_boot.json");
+  f = only(&x, "OCS-OK");
+  assert_string_equal(sdt_ev(f, "kb974571"), "installed");
+  assert_string_equal(sdt_ev(f, "kb974571_installed_at"),
+                      "2026-11-10T21:14:05Z");
+  assert_string_equal(sdt_ev(f, "last_boot"), "2026-11-20T06:00:00Z");
+  assert_contains(f->message, "before the last restart");
+  done(&x);
+}
+
+static void running_installed_after_boot(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "running_kb_after_boot.json");
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_int_equal(f->severity, SD_SEV_WARNING);
+  assert_actionable(f);
+  assert_contains(f->message, "2026-11-25T22:40:00Z");
+  assert_contains(f->message, "after the last restart");
+  assert_true(sdt_has_command(f, "OCSASNFix.exe"));
+  assert_true(sdt_has_command(f, CMD_R2));
+  /* The permanent fix comes before the stop-gap. */
+  assert_true(step_index(f, "OCSASNFix.exe") >= 0);
+  assert_true(step_index(f, "OCSASNFix.exe") < step_index(f, CMD_R2));
+  assert_true(has_step(f, "MS09-056"));
+  assert_int_equal(x.rep.exit_code, 1);
+  done(&x);
+}
+
+static void running_install_pending(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "running_kb_install_pending.json");
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(f->message, "waiting for a restart");
+  assert_string_equal(sdt_ev(f, "kb974571_install_pending"), "true");
+  assert_true(sdt_has_command(f, "start /w pkgmgr /up:" PKG_2008));
+  done(&x);
+}
+
+static void stopped_with_service_code_2003(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_service_code_2003.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_int_equal(f->severity, SD_SEV_CRITICAL);
+  assert_actionable(f);
+  assert_contains(f->message, "0xC3E93C23");
+  assert_contains(f->message, "Office Communications Server 2007 Front End");
+  assert_string_equal(sdt_ev(f, "service_exit_code"), "0xC3E93C23");
+  assert_string_equal(sdt_ev(f, "win32_exit_code"), "1066");
+  assert_string_equal(sdt_ev(f, "service_state"), "stopped");
+  assert_string_equal(sdt_ev(f, "product_version"), "3.0.6362.0");
+  assert_string_equal(sdt_ev(f, "edition"), "Standard");
+  assert_string_equal(sdt_ev(f, "partial_evidence"), "false");
+  assert_contains(sdt_ev(f, "kb974571_found_by"),
+                  "hotfix-key: HKLM\\SOFTWARE\\Microsoft\\Updates\\"
+                  "Windows Server 2003\\SP3\\KB974571");
+  assert_contains(sdt_ev(f, "kb974571_found_by"), "ntuninstall-dir");
+  assert_contains(sdt_ev(f, "event"), "3286842403");
+  /* Windows Server 2003: spuninst.exe and the 2003 restart syntax. */
+  assert_true(sdt_has_command(f, CMD_2003));
+  assert_true(sdt_has_command(f, "shutdown -r -t 0"));
+  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_false(sdt_has_command(f, "pkgmgr"));
+  assert_true(sdt_has_command(f, "OCSASNFix.exe"));
+  assert_true(sdt_has_command(f, "net start RTCSRV"));
+  assert_true(sdt_has_command(f, "sc query RTCSRV"));
+  assert_true(step_index(f, "OCSASNFix.exe") < step_index(f, CMD_2003));
+  assert_true(has_step(f, "MS09-056"));
+  assert_true(has_step(f, "STATE : 4 RUNNING"));
+  assert_true(has_step(f, "Communicator"));
+  assert_int_equal(f->fixable, 1);
+  assert_string_equal(f->target, "KB974571");
+  assert_int_equal(x.rep.exit_code, 2);
+  done(&x);
+}
+
+static void stopped_clean_with_code_event(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_event_only.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_contains(f->message, "event log");
+  assert_string_equal(sdt_ev(f, "win32_exit_code"), "0");
+  assert_contains(sdt_ev(f, "event"), "System log, Service Control "
+                  "Manager, event 7024, 2026-11-25T06:03:11Z");
+  assert_true(sdt_has_command(f, CMD_R2));
+  assert_int_equal(f->fixable, 1);
+  done(&x);
+}
+
+static void stopped_with_eval_event(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_event_12290.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_contains(sdt_ev(f, "event"), "OCS Server, event 12290");
+  done(&x);
+}
+
+static void stopped_unrelated(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_unrelated.json");
+  f = only(&x, "OCS-FE-DOWN");
+  assert_int_equal(f->severity, SD_SEV_CRITICAL);
+  assert_actionable(f);
+  assert_contains(f->message, "This is not the KB974571 problem");
+  assert_contains(f->message, "1069");
+  assert_string_equal(sdt_ev(f, "win32_exit_code"), "1069");
+  /* The other service's 7024 is not evidence. */
+  assert_string_equal(sdt_ev(f, "event"), "");
+  assert_true(has_step(f, "CONTOSO\\RTCService"));
+  assert_true(sdt_has_command(f, "net start RTCSRV"));
+  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_int_equal(f->fixable, 0);
+  done(&x);
+}
+
+static void remediation_2008(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_service_code_2008.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_true(sdt_has_command(f, "start /w pkgmgr /up:" PKG_2008));
+  assert_true(sdt_has_command(f, "shutdown /r /t 0"));
+  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_false(sdt_has_command(f, "spuninst"));
+  assert_true(has_step(f, "cannot remove it with wusa.exe"));
+  done(&x);
+}
+
+static void remediation_2008_without_identity(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  sdt_load(DIR "down_service_code_2008.json", &x.f);
+  /* KB974571 known from another route only: no package identity. */
+  x.f.hotfixes.items[0].source = "uninstall-key";
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_true(sdt_has_command(f, "reg query \"HKLM\\SOFTWARE\\Microsoft\\"
+                              "Windows\\CurrentVersion\\Component Based "
+                              "Servicing\\Packages\" /f KB974571 /k"));
+  assert_false(sdt_has_command(f, "/up:Package"));
+  assert_true(has_step(f, "start /w pkgmgr /up:"));
+  done(&x);
+}
+
+static void remediation_2008r2(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_service_code_2008r2.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_true(sdt_has_command(f, CMD_R2));
+  assert_true(sdt_has_command(f, "shutdown /r /t 0"));
+  assert_false(sdt_has_command(f, "pkgmgr"));
+  assert_false(sdt_has_command(f, "spuninst"));
+  done(&x);
+}
+
+static void remediation_os_unknown(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  sdt_load(DIR "down_service_code_2008r2.json", &x.f);
+  sd_fstate_set(&x.f, &x.f.os.st, SD_ST_UNREADABLE, 5, "Access is denied.");
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_true(sdt_has_command(f, CMD_2003));
+  assert_true(sdt_has_command(f, CMD_R2));
+  assert_true(sdt_has_command(f, "Component Based Servicing"));
+  assert_string_equal(sdt_ev(f, "os"), "unknown");
+  done(&x);
+}
+
+static void services_unreadable(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "services_unreadable.json");
+  f = only(&x, "OCS-UNKNOWN");
+  assert_int_equal(f->severity, SD_SEV_UNKNOWN);
+  assert_contains(f->message, "state could not be read");
+  assert_contains(f->message, "Access is denied");
+  assert_string_equal(sdt_ev(f, "partial_evidence"), "true");
+  assert_true(sdt_has_command(f, "sc query RTCSRV"));
+  assert_int_equal(sdt_module(&x.rep, MOD)->status, SD_SEV_UNKNOWN);
+  done(&x);
+}
+
+static void services_unreadable_and_no_key(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  sdt_load(DIR "services_unreadable.json", &x.f);
+  /* Neither the SCM nor the registry could say: never "not installed". */
+  sd_fstate_set(&x.f, &x.f.ocs.fe_key_st, SD_ST_UNREADABLE, 5,
+                "Access is denied.");
+  run_facts(&x);
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "Whether an LCS/OCS Front End is installed "
+                  "could not be determined");
+  done(&x);
+}
+
+static void key_without_scm_entry(void **state)
+{
+  run x;
+  const sd_finding *f;
+  size_t i;
+  (void)state;
+  sdt_load(DIR "ocs_without_kb.json", &x.f);
+  /* The SCM list was read but has no Front End; the registry key exists. */
+  for(i = 0; i < x.f.services.count; i++)
+    if(sd_strieq(x.f.services.items[i].name, "RTCSRV"))
+      x.f.services.items[i].name = "RTCSRV-OLD";
+  x.f.services.items[1].image_path = NULL;
+  run_facts(&x);
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "does not list the service");
+  done(&x);
+}
+
+static void hotfixes_unreadable(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "hotfixes_unreadable.json");
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "whether KB974571 is installed could not be "
+                  "read");
+  assert_contains(sdt_ev(f, "kb974571_unreadable"), "cbs: HKLM\\SOFTWARE");
+  assert_contains(sdt_ev(f, "kb974571_unreadable"), "Access is denied");
+  assert_string_equal(sdt_ev(f, "kb974571"), "unknown");
+  assert_true(sdt_has_command(f, "wmic qfe"));
+  done(&x);
+}
+
+static void stopped_code_kb_unreadable(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_kb_unreadable.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_contains(f->message, "Whether KB974571 is installed could not be "
+                  "read");
+  assert_string_equal(sdt_ev(f, "partial_evidence"), "true");
+  assert_string_equal(sdt_ev(f, "kb974571"), "unknown");
+  assert_int_equal(f->fixable, 0);
+  assert_null(f->target);
+  done(&x);
+}
+
+static void stopped_clean_events_unreadable(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_clean_events_unreadable.json");
+  f = only(&x, "OCS-FE-DOWN");
+  assert_contains(f->message, "cannot be ruled out");
+  assert_contains(f->message, "event log");
+  assert_contains(sdt_ev(f, "event_log_unreadable"), "System log: EvtQuery");
+  assert_true(has_step(f, "explain OCS-KB974571-FE-DOWN"));
+  done(&x);
+}
+
+static void stopped_code_without_kb(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_code_without_kb.json");
+  f = only(&x, "OCS-FE-DOWN");
+  assert_contains(f->message, "evaluation");
+  assert_contains(f->message, "KB974571 is not installed");
+  assert_true(sdt_has_command(f, "EVALTOFULL=1"));
+  done(&x);
+}
+
+static void running_boot_unknown(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "running_kb_boot_unknown.json");
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "the last boot time could not be read");
+  done(&x);
+}
+
+static void stopped_disabled(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_disabled.json");
+  f = only(&x, "OCS-FE-DOWN");
+  assert_contains(f->message, "disabled");
+  assert_true(sdt_has_command(f, "sc config RTCSRV start= auto"));
+  done(&x);
+}
+
+/* ---- facts built in memory ---- */
+
+static void nothing_collected_is_unknown(void **state)
+{
+  static const char doc[] = "{\"schema_version\": 1, \"kind\": "
+                            "\"srvdoctor-snapshot\"}";
+  run x;
+  sd_err err;
+  (void)state;
+  sd_facts_init(&x.f);
+  assert_int_equal(sd_snapshot_read_mem(doc, strlen(doc), &x.f, &err), 0);
+  run_facts(&x);
+  only(&x, "OCS-UNKNOWN");
+  done(&x);
+}
+
+static void hotfix_list_without_probes_is_unknown(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  sdt_load(DIR "ocs_without_kb.json", &x.f);
+  /* A list that never says it looked for KB974571 is not "absent". */
+  x.f.hotfixes.nprobes = 0;
+  run_facts(&x);
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(sdt_ev(f, "kb974571_unreadable"), "looked for");
+  done(&x);
+}
+
+static void code_in_decimal_and_negative_forms(void **state)
+{
+  static const char *const forms[] = {
+    "Office Communications Server Front-End | 3286842403",
+    "Office Communications Server Front-End | -1008124893",
+    "service-specific error 0xc3e93c23"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(forms); i++) {
+    run x;
+    sdt_load(DIR "down_event_only.json", &x.f);
+    assert_true(x.f.events.count == 2);
+    x.f.events.items[1].message = forms[i];
+    run_facts(&x);
+    only(&x, "OCS-KB974571-FE-DOWN");
+    done(&x);
+  }
+}
+
+static void cbs_states(void **state)
+{
+  /* 0x70 installed, 0x80 permanent; 0x40 staged and 0x20 are not. */
+  static const struct { uint32_t st; const char *code; } cases[] = {
+    {0x70, "OCS-KB974571-FE-DOWN"}, {0x80, "OCS-KB974571-FE-DOWN"},
+    {0x50, "OCS-KB974571-FE-DOWN"}, {0x40, "OCS-FE-DOWN"},
+    {0x20, "OCS-FE-DOWN"}};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(cases); i++) {
+    run x;
+    const sd_finding *f;
+    sdt_load(DIR "down_service_code_2008r2.json", &x.f);
+    x.f.hotfixes.items[0].state = cases[i].st;
+    run_facts(&x);
+    f = only(&x, cases[i].code);
+    if(cases[i].st == 0x50)
+      assert_true(has_step(f, "already being removed"));
+    done(&x);
+  }
+}
+
+static void front_end_found_by_image_path(void **state)
+{
+  run x;
+  sd_service *s;
+  const sd_finding *f;
+  (void)state;
+  sd_facts_init(&x.f);
+  x.f.collected_at = 1795000000;
+  sd_fstate_set(&x.f, &x.f.services.st, SD_ST_READ, 0, NULL);
+  s = sd_service_add(&x.f.services);
+  s->name = NULL; /* hostile: no name at all */
+  s->state = SD_SVC_STOPPED;
+  s->win32_exit_code = 1066;
+  s->service_exit_code = 0xC3E93C23u;
+  s->image_path = "D:\\OCS\\Server\\Core\\RtcSrv.exe -service";
+  sd_fstate_set(&x.f, &s->config_st, SD_ST_READ, 0, NULL);
+  s = sd_service_add(&x.f.services);
+  s->name = "NotRtc";
+  s->image_path = "C:\\x\\NotRtcSrv.exe";
+  sd_fstate_set(&x.f, &s->config_st, SD_ST_READ, 0, NULL);
+  run_facts(&x);
+  /* Found, stopped with the code; KB974571 was never looked for. */
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_string_equal(sdt_ev(f, "service"), "RTCSRV");
+  assert_int_equal(f->fixable, 0);
+  done(&x);
+}
+
+static void hostile_strings_do_not_crash(void **state)
+{
+  run x;
+  sd_event *e;
+  sd_hotfix *h;
+  sd_ocs_product *p;
+  (void)state;
+  sdt_load(DIR "down_event_only.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = NULL;
+  e->message = NULL;
+  e->id = 7024;
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->provider = NULL;
+  e->id = 12290;
+  h = sd_hotfix_add(&x.f.hotfixes);
+  h->id = "KB974571";
+  h->source = NULL;
+  h->detail = NULL;
+  x.f.ocs.products = sd_grow(x.f.ocs.products, &x.f.ocs.cap_products,
+                             x.f.ocs.nproducts, sizeof(*p));
+  p = &x.f.ocs.products[x.f.ocs.nproducts++];
+  memset(p, 0, sizeof(*p));
+  x.f.ocs.fe_file_version = "not.a.version";
+  run_facts(&x);
+  only(&x, "OCS-KB974571-FE-DOWN");
+  done(&x);
+}
+
+/* ---- contracts: codes, docs, snapshot, JSON ---- */
+
+static void codes_and_docs(void **state)
+{
+  const sd_module *m = sd_module_find(MOD);
+  const char *src = getenv("SD_SRC");
+  size_t i;
+  (void)state;
+  assert_non_null(m);
+  assert_int_equal(m->ncodes, SD_COUNTOF(ocs_codes));
+  assert_true(m->needs & SD_NEED_OCS);
+  assert_true(m->needs & SD_NEED_SERVICES);
+  assert_true(m->needs & SD_NEED_HOTFIXES);
+  assert_true(m->needs & SD_NEED_EVENTS);
+  for(i = 0; i < SD_COUNTOF(ocs_codes); i++) {
+    const sd_code_info *c = sd_code_find(ocs_codes[i]);
+    char path[4096], line[512], want[256];
+    FILE *fp;
+    assert_non_null(c);
+    assert_string_equal(c->module, MOD);
+    if(!src)
+      continue;
+    snprintf(path, sizeof(path), "%s/docs/findings/%s.md", src,
+             ocs_codes[i]);
+    fp = fopen(path, "r");
+    if(!fp)
+      fail_msg("missing %s", path);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    snprintf(want, sizeof(want), "# %s - ", ocs_codes[i]);
+    assert_true(strncmp(line, want, strlen(want)) == 0);
+  }
+  if(src) {
+    char path[4096];
+    FILE *fp;
+    snprintf(path, sizeof(path), "%s/docs/modules/%s.md", src, MOD);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    fclose(fp);
+  }
+}
+
+static void every_finding_is_in_the_table(void **state)
+{
+  static const char *const fixtures[] = {
+    "no_ocs.json", "kb_without_ocs.json", "ocs_without_kb.json",
+    "running_kb_before_boot.json", "running_kb_after_boot.json",
+    "running_kb_install_pending.json", "down_service_code_2003.json",
+    "down_event_only.json", "down_event_12290.json", "down_unrelated.json",
+    "down_service_code_2008.json", "down_service_code_2008r2.json",
+    "services_unreadable.json", "hotfixes_unreadable.json",
+    "down_kb_unreadable.json", "down_clean_events_unreadable.json",
+    "down_code_without_kb.json", "running_kb_boot_unknown.json",
+    "down_disabled.json"};
+  size_t i, k;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(fixtures); i++) {
+    run x;
+    const sd_module_result *m;
+    sd_facts g;
+    sd_buf w1, w2;
+    sd_err err;
+    run_fixture(&x, fixtures[i]);
+    m = sdt_module(&x.rep, MOD);
+    assert_non_null(m);
+    assert_int_equal(m->nfindings, 1);
+    for(k = 0; k < m->nfindings; k++) {
+      const sd_finding *f = &m->findings[k];
+      const sd_code_info *c = sd_code_find(f->code);
+      assert_non_null(c);
+      assert_string_equal(c->module, MOD);
+      assert_non_null(f->message);
+      if(f->severity != SD_SEV_OK && f->severity != SD_SEV_INFO)
+        assert_actionable(f);
+    }
+    /* The fixture survives a snapshot round trip byte for byte. */
+    sd_buf_init(&w1);
+    sd_buf_init(&w2);
+    sd_snapshot_write(&x.f, &w1);
+    sd_facts_init(&g);
+    if(sd_snapshot_read_mem(w1.data, w1.len, &g, &err))
+      fail_msg("%s: %s", fixtures[i], err.msg);
+    sd_snapshot_write(&g, &w2);
+    assert_int_equal(w1.len, w2.len);
+    assert_memory_equal(w1.data, w2.data, w1.len);
+    sd_buf_free(&w1);
+    sd_buf_free(&w2);
+    sd_facts_free(&g);
+    done(&x);
+  }
+}
+
+static void json_report_is_valid(void **state)
+{
+  run x;
+  sd_buf out;
+  sd_jreader *r;
+  sd_jtoken t;
+  (void)state;
+  run_fixture(&x, "down_service_code_2003.json");
+  sd_buf_init(&out);
+  sd_report_render(&x.rep, SD_FMT_JSON, NULL, &out);
+  assert_contains(out.data, "\"OCS-KB974571-FE-DOWN\"");
+  assert_contains(out.data, "$NTUninstallKB974571$\\\\Spuninst\\\\"
+                  "spuninst.exe /passive /norestart");
+  assert_contains(out.data, "\"target\": \"KB974571\"");
+  r = sd_jr_new_mem(out.data, out.len);
+  do {
+    if(sd_jr_next(r, &t))
+      fail_msg("invalid JSON: %s", sd_jr_error(r));
+  } while(t.type != SD_JT_EOF);
+  sd_jr_free(r);
+  sd_buf_free(&out);
+  done(&x);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(no_ocs),
+    cmocka_unit_test(kb_without_ocs),
+    cmocka_unit_test(ocs_without_kb),
+    cmocka_unit_test(running_installed_before_boot),
+    cmocka_unit_test(running_installed_after_boot),
+    cmocka_unit_test(running_install_pending),
+    cmocka_unit_test(stopped_with_service_code_2003),
+    cmocka_unit_test(stopped_clean_with_code_event),
+    cmocka_unit_test(stopped_with_eval_event),
+    cmocka_unit_test(stopped_unrelated),
+    cmocka_unit_test(remediation_2008),
+    cmocka_unit_test(remediation_2008_without_identity),
+    cmocka_unit_test(remediation_2008r2),
+    cmocka_unit_test(remediation_os_unknown),
+    cmocka_unit_test(services_unreadable),
+    cmocka_unit_test(services_unreadable_and_no_key),
+    cmocka_unit_test(key_without_scm_entry),
+    cmocka_unit_test(hotfixes_unreadable),
+    cmocka_unit_test(stopped_code_kb_unreadable),
+    cmocka_unit_test(stopped_clean_events_unreadable),
+    cmocka_unit_test(stopped_code_without_kb),
+    cmocka_unit_test(running_boot_unknown),
+    cmocka_unit_test(stopped_disabled),
+    cmocka_unit_test(nothing_collected_is_unknown),
+    cmocka_unit_test(hotfix_list_without_probes_is_unknown),
+    cmocka_unit_test(code_in_decimal_and_negative_forms),
+    cmocka_unit_test(cbs_states),
+    cmocka_unit_test(front_end_found_by_image_path),
+    cmocka_unit_test(hostile_strings_do_not_crash),
+    cmocka_unit_test(codes_and_docs),
+    cmocka_unit_test(every_finding_is_in_the_table),
+    cmocka_unit_test(json_report_is_valid),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

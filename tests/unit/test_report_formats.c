@@ -1,0 +1,888 @@
+/* test_report_formats.c - the monitoring and people formats (nagios, prom,
+ * html), the event log text and IDs, the report folder (names, rotation,
+ * locking, failures) and the options that drive them.
+ *
+ * Golden files: tests/fixtures/reports/synthetic.{nagios,prom,html} hold
+ * the output for a report built here by hand (independent of the modules'
+ * wording).  After an intended change of a format, regenerate them with
+ *   SD_UPDATE_GOLDEN=1 ctest -R test_report_formats
+ * and review the diff. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sdtest.h"
+#include "srvdoctor/platform.h"
+#include "tool.h"
+
+/* ---- a report built by hand ---- */
+
+static const char hostile[] = "<script>alert(1)</script>";
+
+static void make_facts(sd_facts *f, const char *host, const char *vm_name)
+{
+  static const uint64_t ws[] = {10485760, 4096000, 9961472};
+  size_t i;
+  sd_facts_init(f);
+  f->source = "snapshot";
+  f->collected_at = 1795680000; /* 2026-11-26T08:00:00Z */
+  f->host.st.state = SD_ST_READ;
+  f->host.name = sd_facts_str(f, host);
+  f->host.user = sd_facts_str(f, "CONTOSO\\admin");
+  f->host.elevation_st.state = SD_ST_READ;
+  f->host.elevated = 1;
+  f->host.admin_member = 1;
+  f->os.st.state = SD_ST_READ;
+  f->os.name = sd_facts_str(f, "Windows Server 2008 R2 Enterprise");
+  f->os.version = sd_facts_str(f, "6.1.7601");
+  f->os.service_pack = sd_facts_str(f, "Service Pack 1");
+  f->os.arch = sd_facts_str(f, "x64");
+  f->processes.st.state = SD_ST_READ;
+  for(i = 0; i < 3; i++) {
+    sd_process *p = sd_process_add(&f->processes);
+    p->pid = (uint32_t)(2040 + i * 4);
+    p->image = sd_facts_str(f, "vmwp.exe");
+    p->working_set = ws[i];
+  }
+  f->msi_patches.st.state = SD_ST_READ;
+  f->exchange.ad.st.state = SD_ST_READ;
+  f->exchange.ad.schema_st.state = SD_ST_READ;
+  f->exchange.ad.schema_version = 11116;
+  f->exchange.ad.schema_nc = sd_facts_str(f, "CN=Schema,CN=Configuration,"
+                                          "DC=contoso,DC=com");
+  f->exchange.ad.org_st.state = SD_ST_READ;
+  f->exchange.ad.meso_st.state = SD_ST_UNREADABLE;
+  f->exchange.ad.meso_st.why = sd_facts_str(f, "access denied");
+  (void)vm_name;
+}
+
+static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
+{
+  sd_module_result *m;
+  sd_finding *x;
+  sd_report_init(rep, f);
+  m = sd_report_add_module(rep, "host", "Host and privileges");
+  m->applicable = 1;
+  x = sd_result_add(m, "HOST-OK", SD_SEV_OK, "srvdoctor runs with the "
+                    "rights it needs");
+  sd_finding_msg(m, x, "srvdoctor ran elevated as CONTOSO\\admin.");
+  m = sd_report_add_module(rep, "exchange-sp2", "Exchange Server 2007 SP2 "
+                           "upgrade readiness");
+  m->applicable = 1;
+  x = sd_result_add(m, "EXCH-INTERIM-UPDATE", SD_SEV_CRITICAL,
+                    "An interim update is installed and blocks the SP2 "
+                    "upgrade");
+  sd_finding_msg(m, x, "Interim Update for Exchange Server 2007 SP1 "
+                 "(KB123456) is installed | \"quoted\" & <b>bold</b>.");
+  sd_ev_str(m, x, "kb", "KB123456");
+  sd_ev_int(m, x, "state", 1);
+  sd_ev_bool(m, x, "uninstallable", 1);
+  sd_fix_summary(m, x, "Uninstall the interim update before running SP2 "
+                 "setup.");
+  sd_fix_step(m, x, "Open Programs and Features.");
+  sd_fix_step(m, x, "Run the command below.");
+  sd_fix_cmd(m, x, "msiexec /i {24B2C164-DE66-44FE-B468-A46D9D5E6B31} "
+             "MSIPATCHREMOVE={0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5E6F7} /qb");
+  sd_fix_target(m, x, "{0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5E6F7}");
+  x->fixable = 1;
+  x = sd_result_add(m, "AD-SCHEMA-PREP-NEEDED", SD_SEV_WARNING,
+                    "The schema must be prepared for SP2");
+  sd_finding_msg(m, x, "rangeUpper is 11116; SP2 needs 14622.");
+  m = sd_report_add_module(rep, "hyperv-stuck-vm", "Hyper-V virtual "
+                           "machines stuck in a transitional state");
+  m->applicable = 1;
+  x = sd_result_add(m, "HV-VM-STUCK", SD_SEV_CRITICAL, "A virtual machine "
+                    "is hung in a transitional state");
+  sd_finding_msg(m, x, "Virtual machine \"%s\" has been Starting for 30 "
+                 "minutes.\nSecond line\twith a tab.", vm);
+  sd_ev_str(m, x, "vm_name", vm);
+  sd_ev_int(m, x, "worker_pid", 2044);
+  sd_ev_int(m, x, "peer_median_bytes", 10223616);
+  sd_fix_summary(m, x, "Turn the VM off; end its worker if it stays "
+                 "Starting.");
+  sd_fix_cmd(m, x, "taskkill /PID 2044 /F");
+  m = sd_report_add_module(rep, "ocs-kb974571", "OCS Front End and "
+                           "KB974571");
+  m->applicable = 0;
+  x = sd_result_add(m, "OCS-NOT-INSTALLED", SD_SEV_INFO, "No LCS/OCS Front "
+                    "End on this machine");
+  sd_report_finish(rep);
+  rep->collect_ms = 41;
+  rep->analyze_ms = 1;
+}
+
+static char *render(const char *host, const char *vm, sd_format fmt)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_buf b;
+  make_facts(&f, host, vm);
+  make_report(&rep, &f, vm);
+  sd_buf_init(&b);
+  sd_report_render(&rep, fmt, NULL, &b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+  return sd_buf_take(&b);
+}
+
+static char *slurp(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  sd_buf b;
+  char chunk[4096];
+  size_t n;
+  if(!fp)
+    return NULL;
+  sd_buf_init(&b);
+  while((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+    sd_buf_put(&b, chunk, n);
+  fclose(fp);
+  if(!b.data)
+    sd_buf_puts(&b, "");
+  return sd_buf_take(&b);
+}
+
+static void golden(const char *name, const char *got)
+{
+  const char *path = sdt_fixture(name);
+  char *want;
+  const char *upd = getenv("SD_UPDATE_GOLDEN");
+  if(upd && *upd == '1') {
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fwrite(got, 1, strlen(got), fp);
+    fclose(fp);
+  }
+  want = slurp(path);
+  if(!want)
+    fail_msg("golden file %s is missing (SD_UPDATE_GOLDEN=1 writes it)",
+             name);
+  if(strcmp(want, got)) {
+    fprintf(stderr, "---- %s differs; got:\n%s\n", name, got);
+    fail_msg("output differs from %s", name);
+  }
+  free(want);
+}
+
+static void test_golden(void **state)
+{
+  char *s;
+  (void)state;
+  s = render("SRV01", "APP02", SD_FMT_NAGIOS);
+  golden("reports/synthetic.nagios", s);
+  free(s);
+  s = render("SRV01", "APP02", SD_FMT_PROM);
+  golden("reports/synthetic.prom", s);
+  free(s);
+  s = render("SRV01", "APP02", SD_FMT_HTML);
+  golden("reports/synthetic.html", s);
+  free(s);
+}
+
+/* ---- Nagios plugin syntax ---- */
+
+/* [-0-9.]+ or "U" */
+static int perf_number(const char *s, size_t n, int allow_u)
+{
+  size_t i;
+  int digits = 0;
+  if(allow_u && n == 1 && s[0] == 'U')
+    return 1;
+  for(i = 0; i < n; i++) {
+    if(isdigit((unsigned char)s[i]))
+      digits++;
+    else if(!(s[i] == '-' && i == 0) && s[i] != '.')
+      return 0;
+  }
+  return digits > 0;
+}
+
+/* A range: [@][start:]end with ~ for minus infinity; empty is allowed. */
+static int perf_range(const char *s, size_t n)
+{
+  const char *colon;
+  size_t i;
+  if(n == 0)
+    return 1;
+  if(s[0] == '@') {
+    s++;
+    n--;
+  }
+  colon = memchr(s, ':', n);
+  if(!colon)
+    return perf_number(s, n, 0);
+  i = (size_t)(colon - s);
+  if(!(i == 1 && s[0] == '~') && i && !perf_number(s, i, 0))
+    return 0;
+  return n - i - 1 == 0 || perf_number(colon + 1, n - i - 1, 0);
+}
+
+/* Validate one perfdata string ("'l'=1;2;3;0;5 'm'=2s ...").  Returns the
+ * number of items, -1 on a syntax error. */
+static int perf_validate(const char *p, int *quoted_with_quote)
+{
+  int items = 0;
+  while(*p) {
+    const char *v, *end;
+    size_t fields = 0;
+    while(*p == ' ')
+      p++;
+    if(!*p)
+      break;
+    if(*p == '\'') {
+      p++;
+      for(;;) {
+        if(!*p)
+          return -1;
+        if(*p == '\'' && p[1] == '\'') {
+          *quoted_with_quote = 1;
+          p += 2;
+          continue;
+        }
+        if(*p == '\'')
+          break;
+        if(*p == '=' || (unsigned char)*p < 0x20)
+          return -1;
+        p++;
+      }
+      p++;
+    }
+    else {
+      const char *s = p;
+      while(*p && *p != '=' && *p != ' ' && *p != '\'')
+        p++;
+      if(p == s)
+        return -1;
+    }
+    if(*p != '=')
+      return -1;
+    v = ++p;
+    end = strchr(v, ' ');
+    if(!end)
+      end = v + strlen(v);
+    /* value[UOM] */
+    {
+      const char *q = v;
+      while(q < end && *q != ';' && (isdigit((unsigned char)*q) ||
+                                     *q == '-' || *q == '.' || *q == 'U'))
+        q++;
+      if(!perf_number(v, (size_t)(q - v), 1))
+        return -1;
+      if(q < end && *q != ';') {
+        const char *u = q;
+        while(q < end && *q != ';')
+          q++;
+        if(!((q - u == 1 && strchr("s%Bc", *u)) ||
+             (q - u == 2 && (!strncmp(u, "ms", 2) || !strncmp(u, "us", 2) ||
+                             !strncmp(u, "KB", 2) || !strncmp(u, "MB", 2) ||
+                             !strncmp(u, "GB", 2) || !strncmp(u, "TB", 2)))))
+          return -1;
+      }
+      /* ;warn;crit;min;max */
+      while(q < end && *q == ';') {
+        const char *f = ++q;
+        while(q < end && *q != ';')
+          q++;
+        fields++;
+        if(fields > 4)
+          return -1;
+        if(fields <= 2 && !perf_range(f, (size_t)(q - f)))
+          return -1;
+        if(fields > 2 && q > f && !perf_number(f, (size_t)(q - f), 0))
+          return -1;
+      }
+    }
+    p = end;
+    items++;
+  }
+  return items;
+}
+
+static void check_nagios(const char *out, int *quote_seen)
+{
+  const char *nl = strchr(out, '\n');
+  const char *bar;
+  char *line1;
+  size_t n;
+  assert_non_null(nl);
+  n = (size_t)(nl - out);
+  assert_true(n <= 1000);
+  line1 = malloc(n + 1);
+  memcpy(line1, out, n);
+  line1[n] = '\0';
+  assert_true(!strncmp(line1, "SRVDOCTOR OK - ", 15) ||
+              !strncmp(line1, "SRVDOCTOR WARNING - ", 20) ||
+              !strncmp(line1, "SRVDOCTOR CRITICAL - ", 21) ||
+              !strncmp(line1, "SRVDOCTOR UNKNOWN - ", 20));
+  bar = strchr(line1, '|');
+  assert_non_null(bar);
+  assert_null(strchr(bar + 1, '|'));
+  assert_true(perf_validate(bar + 1, quote_seen) >= 4);
+  free(line1);
+  /* Long output: no "|" (it would start perfdata), no control bytes. */
+  for(out = nl + 1; *out; out++) {
+    assert_int_not_equal(*out, '|');
+    assert_true((unsigned char)*out >= 0x20 || *out == '\n');
+  }
+}
+
+static void test_nagios_syntax(void **state)
+{
+  char *s;
+  int quote = 0;
+  (void)state;
+  s = render("SRV01", "APP02", SD_FMT_NAGIOS);
+  check_nagios(s, &quote);
+  assert_non_null(strstr(s, "SRVDOCTOR CRITICAL - 2 critical, 1 warning: "
+                         "EXCH-INTERIM-UPDATE, HV-VM-STUCK, "
+                         "AD-SCHEMA-PREP-NEEDED |"));
+  assert_non_null(strstr(s, "'stuck vms'=1;;0;0"));
+  assert_non_null(strstr(s, "'interim updates'=1;;0;0"));
+  assert_non_null(strstr(s, "'schema version'=11116;14622:;;0"));
+  assert_non_null(strstr(s, "'run time'=0.042s;;;0"));
+  assert_non_null(strstr(s, "'vmwp APP02'=4096000B;;;0"));
+  /* The message's "|" and line break do not survive as such. */
+  assert_non_null(strstr(s, "(KB123456) is installed / \"quoted\""));
+  assert_non_null(strstr(s, "minutes. Second line with a tab."));
+  free(s);
+  /* A VM name with quotes, "=" and "|" still gives valid labels. */
+  s = render("SRV01", "Bob's VM = \"x\" | y", SD_FMT_NAGIOS);
+  check_nagios(s, &quote);
+  assert_true(quote);
+  assert_non_null(strstr(s, "'vmwp Bob''s VM _ \"x\" _ y'=4096000B"));
+  free(s);
+}
+
+/* Many findings and many long VM names: the first line stays short. */
+static void test_nagios_budget(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_module_result *m;
+  sd_buf b;
+  size_t i;
+  int quote = 0;
+  (void)state;
+  make_facts(&f, "SRV01", "x");
+  for(i = 0; i < 60; i++) {
+    sd_process *p = sd_process_add(&f.processes);
+    p->pid = (uint32_t)(5000 + i);
+    p->image = "VMWP.EXE";
+    p->working_set = 10000000 + i;
+  }
+  sd_report_init(&rep, &f);
+  m = sd_report_add_module(&rep, "hyperv-stuck-vm", "Hyper-V");
+  m->applicable = 1;
+  for(i = 0; i < 60; i++) {
+    sd_finding *x = sd_result_add(m, i % 2 ? "HV-VM-STUCK" : "HV-VM-SUSPECT",
+                                  i % 2 ? SD_SEV_CRITICAL : SD_SEV_WARNING,
+                                  "t");
+    sd_ev_strf(m, x, "vm_name", "A very long virtual machine name number "
+               "%u that goes on and on", (unsigned)i);
+    sd_ev_int(m, x, "worker_pid", 5000 + (int64_t)i);
+  }
+  for(i = 0; i < 40; i++) {
+    char code[32];
+    snprintf(code, sizeof(code), "TEST-CODE-NUMBER-%02u", (unsigned)i);
+    sd_result_add(m, code, SD_SEV_UNKNOWN, "t");
+  }
+  sd_report_finish(&rep);
+  sd_buf_init(&b);
+  sd_report_nagios(&rep, &b);
+  check_nagios(b.data, &quote);
+  assert_non_null(strstr(b.data, "'stuck vms'=30;;0;0"));
+  assert_non_null(strstr(b.data, "'suspect vms'=30;0;;0"));
+  assert_non_null(strstr(b.data, " more |"));
+  assert_non_null(strstr(b.data, "HV-VM-STUCK x30"));
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+/* ---- Prometheus text format ---- */
+
+static void check_prom(const char *s)
+{
+  const char *line = s;
+  assert_true((unsigned char)s[0] != 0xEF); /* no BOM */
+  assert_non_null(strchr(s, '\n'));
+  assert_int_equal(s[strlen(s) - 1], '\n');
+  assert_null(strchr(s, '\r'));
+  while(*line) {
+    const char *nl = strchr(line, '\n');
+    assert_non_null(nl);
+    if(line[0] == '#') {
+      assert_true(!strncmp(line, "# HELP srvdoctor_", 17) ||
+                  !strncmp(line, "# TYPE srvdoctor_", 17));
+    }
+    else {
+      const char *p = line;
+      int inq = 0;
+      assert_true(!strncmp(line, "srvdoctor_", 10));
+      while(p < nl && (isalnum((unsigned char)*p) || *p == '_'))
+        p++;
+      if(*p == '{') {
+        for(p++; p < nl; p++) {
+          if(inq && *p == '\\') {
+            p++;
+            assert_true(*p == '\\' || *p == '"' || *p == 'n');
+            continue;
+          }
+          if(*p == '"')
+            inq = !inq;
+          else if(!inq && *p == '}')
+            break;
+        }
+        assert_int_equal(*p, '}');
+        p++;
+      }
+      assert_int_equal(*p, ' ');
+      assert_true(perf_number(p + 1, (size_t)(nl - p - 1), 0));
+    }
+    line = nl + 1;
+  }
+}
+
+static void test_prom(void **state)
+{
+  char *s;
+  (void)state;
+  s = render("SRV01", "APP02", SD_FMT_PROM);
+  check_prom(s);
+  assert_non_null(strstr(s, "srvdoctor_build_info{version=\"" SD_VERSION
+                         "\"} 1\n"));
+  assert_non_null(strstr(s, "srvdoctor_module_status{module=\"exchange-sp2\"}"
+                         " 2\n"));
+  assert_non_null(strstr(s, "srvdoctor_module_status{module=\"ocs-kb974571\"}"
+                         " 0\n"));
+  assert_non_null(strstr(s, "srvdoctor_module_applicable{module="
+                         "\"ocs-kb974571\"} 0\n"));
+  assert_non_null(strstr(s, "srvdoctor_findings{module=\"exchange-sp2\","
+                         "severity=\"warning\"} 1\n"));
+  assert_non_null(strstr(s, "srvdoctor_last_run_timestamp_seconds "
+                         "1795680000\n"));
+  assert_non_null(strstr(s, "srvdoctor_hyperv_stuck_vms 1\n"));
+  assert_non_null(strstr(s, "srvdoctor_exchange_schema_version 11116\n"));
+  assert_non_null(strstr(s, "# TYPE srvdoctor_findings gauge\n"));
+  free(s);
+}
+
+static void test_prom_escape(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_module_result *m;
+  sd_buf b;
+  (void)state;
+  make_facts(&f, "SRV01", "x");
+  sd_report_init(&rep, &f);
+  m = sd_report_add_module(&rep, "we\"ird\\mod\nule", "t");
+  sd_result_add(m, "A-\"B", SD_SEV_WARNING, "t");
+  sd_report_finish(&rep);
+  sd_buf_init(&b);
+  sd_report_prom(&rep, &b);
+  check_prom(b.data);
+  assert_non_null(strstr(b.data, "{module=\"we\\\"ird\\\\mod\\nule\"} 1\n"));
+  assert_non_null(strstr(b.data, "code=\"A-\\\"B\"} 1\n"));
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+/* ---- HTML ---- */
+
+static void test_html_escapes(void **state)
+{
+  char *s;
+  (void)state;
+  s = render("HV<b>02</b>", hostile, SD_FMT_HTML);
+  /* The hostile name appears only escaped. */
+  assert_null(strstr(s, "<script"));
+  assert_null(strstr(s, "<b>"));
+  assert_non_null(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert_non_null(strstr(s, "HV&lt;b&gt;02&lt;/b&gt;"));
+  /* The message's quotes and ampersand too. */
+  assert_non_null(strstr(s, "&quot;quoted&quot; &amp; &lt;b&gt;bold"));
+  /* The stuck worker's bar and the median line are drawn. */
+  assert_non_null(strstr(s, "<g class=\"bar stuck\" data-pid=\"2044\">"));
+  assert_non_null(strstr(s, "<g class=\"median\">"));
+  assert_non_null(strstr(s, "peer median 9,984 K"));
+  /* The AD table: schema below SP2, MESO unreadable. */
+  assert_non_null(strstr(s, "<td class=\"num\">11116</td><td class=\"num\">"
+                         "14622</td><td>run /PrepareSchema"));
+  assert_non_null(strstr(s, "could not be read: access denied"));
+  /* Commands in copy-able blocks. */
+  assert_non_null(strstr(s, "<pre class=\"cmd\"><code>taskkill /PID 2044 /F"
+                         "</code></pre>"));
+  /* Self-contained: nothing loaded from elsewhere. */
+  assert_null(strstr(s, "src="));
+  assert_null(strstr(s, "http://"));
+  assert_null(strstr(s, "https://"));
+  free(s);
+}
+
+static void test_html_bad_utf8(void **state)
+{
+  char *s;
+  (void)state;
+  s = render("SRV\xff\x01", "VM\xc3", SD_FMT_HTML);
+  assert_true(sd_utf8_valid(s, strlen(s)));
+  assert_non_null(strstr(s, "SRV\xEF\xBF\xBD\xEF\xBF\xBD"));
+  free(s);
+}
+
+/* ---- event log ---- */
+
+static void test_event_ids(void **state)
+{
+  const char *src = getenv("SD_SRC");
+  char path[4096];
+  char *mc;
+  (void)state;
+  assert_int_equal(sd_event_id(SD_SEV_OK), 1000);
+  assert_int_equal(sd_event_id(SD_SEV_INFO), 1000);
+  assert_int_equal(sd_event_id(SD_SEV_WARNING), 1001);
+  assert_int_equal(sd_event_id(SD_SEV_CRITICAL), 1002);
+  assert_int_equal(sd_event_id(SD_SEV_UNKNOWN), 1003);
+  assert_int_equal(sd_event_type(SD_SEV_CRITICAL), SD_EVT_ERROR);
+  assert_int_equal(sd_event_type(SD_SEV_WARNING), SD_EVT_WARNING);
+  assert_int_equal(sd_event_type(SD_SEV_OK), SD_EVT_INFORMATION);
+  /* The message table defines exactly these IDs with %1. */
+  snprintf(path, sizeof(path), "%s/res/srvdoctor.mc", src ? src : "..");
+  mc = slurp(path);
+  assert_non_null(mc);
+  assert_non_null(strstr(mc, "MessageId=1000\n"));
+  assert_non_null(strstr(mc, "MessageId=1001\n"));
+  assert_non_null(strstr(mc, "MessageId=1002\n"));
+  assert_non_null(strstr(mc, "MessageId=1003\n"));
+  assert_non_null(strstr(mc, "%1\n"));
+  free(mc);
+}
+
+static void test_event_text(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_buf b;
+  (void)state;
+  make_facts(&f, "SRV01", "x");
+  make_report(&rep, &f, "APP\x01" "02");
+  sd_buf_init(&b);
+  sd_event_text(&rep, "C:\\ProgramData\\srvdoctor\\reports\\x.json", &b);
+  assert_non_null(strstr(b.data, "srvdoctor " SD_VERSION " verdict: CRITICAL "
+                         "(exit code 2) on SRV01.\r\n"));
+  assert_non_null(strstr(b.data, "CRITICAL EXCH-INTERIM-UPDATE: "));
+  assert_non_null(strstr(b.data, "WARNING AD-SCHEMA-PREP-NEEDED: "));
+  assert_non_null(strstr(b.data, "CRITICAL HV-VM-STUCK: Virtual machine "
+                         "\"APP 02\""));
+  assert_null(strstr(b.data, "OCS-NOT-INSTALLED"));
+  assert_non_null(strstr(b.data, "Report: C:\\ProgramData\\srvdoctor\\"
+                         "reports\\x.json\r\n"));
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+/* ---- report folder ---- */
+
+static char tmpdir[256];
+
+static int setup_dir(void **state)
+{
+  (void)state;
+  snprintf(tmpdir, sizeof(tmpdir), "/tmp/sdtest-reports-XXXXXX");
+  if(!mkdtemp(tmpdir))
+    return -1;
+  return 0;
+}
+
+static int teardown_dir(void **state)
+{
+  char cmd[512];
+  (void)state;
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static size_t count_reports(const char *dir, const char *host)
+{
+  char **names;
+  size_t n, i, c = 0;
+  sd_time t;
+  unsigned seq;
+  assert_int_equal(sd_list_files(dir, &names, &n, NULL), 0);
+  for(i = 0; i < n; i++)
+    if(!sd_reportdir_parse(names[i], host, &t, &seq))
+      c++;
+  sd_names_free(names, n);
+  return c;
+}
+
+static void test_reportdir_names(void **state)
+{
+  char *n;
+  sd_time t;
+  unsigned seq;
+  (void)state;
+  n = sd_reportdir_name("SRV01", 1795680000, 1);
+  assert_string_equal(n, "srvdoctor-SRV01-20261126T080000Z.json");
+  assert_int_equal(sd_reportdir_parse(n, "srv01", &t, &seq), 0);
+  assert_int_equal(t, 1795680000);
+  assert_int_equal(seq, 1);
+  free(n);
+  n = sd_reportdir_name("a/b\\..:*?\"<>|c", 1795680000, 3);
+  assert_string_equal(n, "srvdoctor-a_b_.._______c-20261126T080000Z-3"
+                      ".json");
+  assert_int_equal(sd_reportdir_parse(n, "a/b\\..:*?\"<>|c", &t, &seq), 0);
+  assert_int_equal(seq, 3);
+  free(n);
+  n = sd_reportdir_name(NULL, 1795680000, 1);
+  assert_string_equal(n, "srvdoctor-unknown-20261126T080000Z.json");
+  free(n);
+  /* Other hosts' files, prefixes of names and leftovers are not ours. */
+  assert_int_equal(sd_reportdir_parse("srvdoctor-SRV01-B-20261126T080000Z"
+                                      ".json", "SRV01", &t, &seq), -1);
+  assert_int_equal(sd_reportdir_parse("srvdoctor-SRV01-20261126T080000Z"
+                                      ".json.123.0.tmp", "SRV01", &t, &seq),
+                   -1);
+  assert_int_equal(sd_reportdir_parse("srvdoctor-SRV01-20261326T080000Z"
+                                      ".json", "SRV01", &t, &seq), -1);
+  assert_int_equal(sd_reportdir_parse("srvdoctor-SRV01-20261126T080000Z-1"
+                                      ".json", "SRV01", &t, &seq), -1);
+  assert_int_equal(sd_reportdir_parse("latest.json", "SRV01", &t, &seq), -1);
+}
+
+static void touch(const char *dir, const char *name)
+{
+  char *p = sd_path_join(dir, name);
+  FILE *fp = fopen(p, "wb");
+  assert_non_null(fp);
+  fputs("{}", fp);
+  fclose(fp);
+  free(p);
+}
+
+static void test_reportdir_rotation(void **state)
+{
+  char *dir, *written = NULL, *latest, *txt;
+  sd_err err;
+  int i;
+  (void)state;
+  dir = sd_path_join(tmpdir, "a/b/reports"); /* parents are created */
+  assert_int_equal(sd_mkdir_p(dir, NULL), 0);
+  touch(dir, "srvdoctor-OTHER-20200101T000000Z.json");
+  touch(dir, "notes.txt");
+  touch(dir, "latest.json.999.0.tmp"); /* left by a killed run */
+  for(i = 0; i < 5; i++) {
+    char doc[64];
+    snprintf(doc, sizeof(doc), "{\"run\": %d}\n", i);
+    sd_err_clear(&err);
+    assert_int_equal(sd_reportdir_write(dir, 3, "SRV01", 1795680000 + i * 60,
+                                        doc, strlen(doc), &written, &err), 0);
+    assert_non_null(written);
+    free(written);
+  }
+  assert_int_equal(count_reports(dir, "SRV01"), 3);
+  assert_int_equal(count_reports(dir, "OTHER"), 1);
+  latest = sd_path_join(dir, "latest.json");
+  txt = slurp(latest);
+  assert_string_equal(txt, "{\"run\": 4}\n");
+  free(txt);
+  free(latest);
+  /* The oldest two are gone, the newest three stay. */
+  latest = sd_path_join(dir, "srvdoctor-SRV01-20261126T080000Z.json");
+  assert_false(sd_file_exists(latest));
+  free(latest);
+  latest = sd_path_join(dir, "srvdoctor-SRV01-20261126T080400Z.json");
+  assert_true(sd_file_exists(latest));
+  free(latest);
+  latest = sd_path_join(dir, "latest.json.999.0.tmp");
+  assert_false(sd_file_exists(latest));
+  free(latest);
+  latest = sd_path_join(dir, "notes.txt");
+  assert_true(sd_file_exists(latest));
+  free(latest);
+  /* Two runs in the same second: a -2 name, nothing overwritten. */
+  assert_int_equal(sd_reportdir_write(dir, 10, "SRV01", 1795680240, "{}", 2,
+                                      &written, &err), 0);
+  assert_non_null(strstr(written, "srvdoctor-SRV01-20261126T080400Z-2.json"));
+  free(written);
+  assert_int_equal(count_reports(dir, "SRV01"), 4);
+  free(dir);
+}
+
+static void test_reportdir_unwritable(void **state)
+{
+  char *dir;
+  sd_err err;
+  (void)state;
+  /* A file where the folder should be. */
+  touch(tmpdir, "blocker");
+  dir = sd_path_join(tmpdir, "blocker/reports");
+  sd_err_clear(&err);
+  assert_int_equal(sd_reportdir_write(dir, 3, "SRV01", 1795680000, "{}", 2,
+                                      NULL, &err), -1);
+  assert_non_null(strstr(err.msg, "blocker"));
+  assert_null(strchr(err.msg, '\n'));
+  free(dir);
+}
+
+/* The lock: a second holder waits, and gets it once the first lets go. */
+static void test_reportdir_lock(void **state)
+{
+  char *path = sd_path_join(tmpdir, "srvdoctor.lock");
+  sd_lock *a, *b;
+  sd_err err;
+  pid_t child;
+  int status;
+  (void)state;
+  a = sd_lock_acquire(path, 0, &err);
+  assert_non_null(a);
+  /* fcntl locks are per process: ask from a child. */
+  child = fork();
+  assert_true(child >= 0);
+  if(child == 0) {
+    sd_err e2;
+    sd_lock *c = sd_lock_acquire(path, 300, &e2);
+    _exit(c == NULL && e2.code == SD_ETIMEOUT ? 0 : 1);
+  }
+  assert_int_equal(waitpid(child, &status, 0), child);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  sd_lock_release(a);
+  child = fork();
+  assert_true(child >= 0);
+  if(child == 0) {
+    sd_err e2;
+    sd_lock *c = sd_lock_acquire(path, 300, &e2);
+    _exit(c != NULL ? 0 : 1);
+  }
+  assert_int_equal(waitpid(child, &status, 0), child);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  b = sd_lock_acquire(path, 0, &err);
+  assert_non_null(b);
+  sd_lock_release(b);
+  free(path);
+}
+
+/* ---- options ---- */
+
+static int parse(sd_cmdline *cl, sd_err *err, ...)
+{
+  char *argv[16];
+  int argc = 0;
+  va_list ap;
+  const char *a;
+  argv[argc++] = "srvdoctor";
+  va_start(ap, err);
+  while((a = va_arg(ap, const char *)) != NULL && argc < 15)
+    argv[argc++] = (char *)a;
+  va_end(ap);
+  argv[argc] = NULL;
+  sd_err_clear(err);
+  return sd_parse_args(argc, argv, cl, err);
+}
+
+static void test_options(void **state)
+{
+  sd_cmdline cl;
+  sd_err err;
+  (void)state;
+  assert_int_equal(parse(&cl, &err, "--report-dir", NULL), 0);
+  assert_true(cl.report_dir_set);
+  assert_null(cl.report_dir);
+  assert_int_equal(parse(&cl, &err, "--report-dir", "--keep", "3", NULL), 0);
+  assert_null(cl.report_dir);
+  assert_int_equal(cl.keep, 3);
+  assert_int_equal(parse(&cl, &err, "check", "--report-dir", "C:\\r", "--keep",
+                         "5", NULL), 0);
+  assert_string_equal(cl.report_dir, "C:\\r");
+  assert_int_equal(parse(&cl, &err, "--report-dir", "check", NULL), 0);
+  assert_null(cl.report_dir);
+  assert_int_equal(cl.cmd, SD_CMD_CHECK);
+  assert_int_equal(parse(&cl, &err, "--report-dir=check", NULL), 0);
+  assert_string_equal(cl.report_dir, "check");
+  assert_int_equal(parse(&cl, &err, "--report-dir=", NULL), -1);
+  assert_int_equal(parse(&cl, &err, "--keep", "3", NULL), -1);
+  assert_non_null(strstr(err.msg, "--report-dir"));
+  assert_int_equal(parse(&cl, &err, "--report-dir", "--keep", "0", NULL), -1);
+  assert_int_equal(parse(&cl, &err, "collect", "--eventlog", NULL), -1);
+  assert_int_equal(parse(&cl, &err, "--eventlog", "--format", "nagios", NULL),
+                   0);
+  assert_true(cl.eventlog);
+  assert_int_equal(cl.format, SD_FMT_NAGIOS);
+  assert_int_equal(parse(&cl, &err, "--format", "prom", NULL), 0);
+  assert_int_equal(cl.format, SD_FMT_PROM);
+  assert_int_equal(parse(&cl, &err, "--format", "html", NULL), 0);
+  assert_int_equal(cl.format, SD_FMT_HTML);
+  assert_int_equal(parse(&cl, &err, "--format", "xml", NULL), -1);
+  assert_int_equal(parse(&cl, &err, "eventlog", "install", NULL), 0);
+  assert_int_equal(cl.cmd, SD_CMD_EVENTLOG);
+  assert_string_equal(cl.action, "install");
+  assert_int_equal(parse(&cl, &err, "eventlog", NULL), -1);
+  assert_int_equal(parse(&cl, &err, "eventlog", "remove", NULL), -1);
+}
+
+/* ---- the real modules, from a snapshot ---- */
+
+static void test_fixture_stuck_vm(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_buf b;
+  int quote = 0;
+  (void)state;
+  if(!sd_module_find("hyperv-stuck-vm"))
+    skip();
+  sdt_load("reports/hv_stuck.json", &f);
+  sdt_run(&f, NULL, NULL, &rep);
+  assert_int_equal(sdt_count(&rep, "HV-VM-STUCK"), 1);
+  sd_buf_init(&b);
+  sd_report_html(&rep, &b);
+  assert_non_null(strstr(b.data, "<g class=\"bar stuck\" data-pid=\"2052\">"));
+  assert_non_null(strstr(b.data, ">APP02</text>"));
+  sd_buf_reset(&b);
+  sd_report_nagios(&rep, &b);
+  check_nagios(b.data, &quote);
+  assert_non_null(strstr(b.data, "'stuck vms'=1;;0;0"));
+  assert_non_null(strstr(b.data, "'vmwp APP02'=4096000B;;;0"));
+  sd_buf_reset(&b);
+  sd_report_prom(&rep, &b);
+  check_prom(b.data);
+  assert_non_null(strstr(b.data, "srvdoctor_hyperv_stuck_vms 1\n"));
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_golden),
+    cmocka_unit_test(test_nagios_syntax),
+    cmocka_unit_test(test_nagios_budget),
+    cmocka_unit_test(test_prom),
+    cmocka_unit_test(test_prom_escape),
+    cmocka_unit_test(test_html_escapes),
+    cmocka_unit_test(test_html_bad_utf8),
+    cmocka_unit_test(test_event_ids),
+    cmocka_unit_test(test_event_text),
+    cmocka_unit_test(test_reportdir_names),
+    cmocka_unit_test_setup_teardown(test_reportdir_rotation, setup_dir,
+                                    teardown_dir),
+    cmocka_unit_test_setup_teardown(test_reportdir_unwritable, setup_dir,
+                                    teardown_dir),
+    cmocka_unit_test_setup_teardown(test_reportdir_lock, setup_dir,
+                                    teardown_dir),
+    cmocka_unit_test(test_options),
+    cmocka_unit_test(test_fixture_stuck_vm),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
