@@ -98,6 +98,8 @@ typedef struct sd_process_list {
   sd_fstate st;
   const char *method;     /* "NtQuerySystemInformation", "EnumProcesses" */
   uint32_t inaccessible;  /* processes seen but not readable (no rights) */
+  uint32_t read_ms;       /* the list and the workers' details took this
+                             long (later samples not counted) */
   sd_process *items;
   size_t count, cap;
 } sd_process_list;

@@ -165,7 +165,8 @@ typedef struct sd_exch_facts {
 } sd_exch_facts;
 
 /* Windows Installer "packed" GUIDs (the registry key names): convert
- * "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}" <-> "461C2B4266EDEF444B864AD6D9E5B613".
+ * "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}" to and from
+ * "461C2B4266EDEF444B864AD6D9E5B613".
  * Return 0 on success, -1 when the input has the wrong form. */
 int sd_msi_guid_pack(const char *guid, char out[33]);
 int sd_msi_guid_unpack(const char *packed, char out[39]);

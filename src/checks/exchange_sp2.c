@@ -475,9 +475,9 @@ static void report_iu(ctx *c, const sd_msi_patch *p)
   }
   sd_fix_summary(r, x, "Uninstall %s before running SP2 setup.",
                  kb ? kb : "this interim update");
-  sd_fix_step(r, x, "Log on to this server as a local administrator. Stop "
-              "and plan for a short outage: removing the update restarts "
-              "Exchange services.");
+  sd_fix_step(r, x, "Plan a short outage (removing the update restarts "
+              "the Exchange services) and log on to this server as a local "
+              "administrator.");
   sd_fix_step(r, x, "Open an elevated Command Prompt (right-click Command "
               "Prompt, Run as administrator).");
   sd_fix_step(r, x, "Type this command exactly and press Enter: msiexec /i "
@@ -678,8 +678,9 @@ static void check_setup_state(ctx *c)
               "holds Setup.com and run: Setup.com /mode:%s",
               action ? action : "<Action value>");
   sd_fix_step(c->r, fd, "Let setup finish; it resumes from the watermark. "
-              "If it fails again, read C:\\ExchangeSetupLogs\\ExchangeSetup.log "
-              "for the first error.");
+              "If it fails again, read "
+              "C:\\ExchangeSetupLogs\\ExchangeSetup.log for the first "
+              "error.");
   sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
   if(action && (sd_strieq(action, "Install") || sd_strieq(action, "Upgrade") ||
                 sd_strieq(action, "Uninstall")))
@@ -985,9 +986,9 @@ static const char *where_prep(ctx *c)
   const char *dom = ad->fsmo_domain, *site = ad->fsmo_site;
   const char *verdict = "";
   if(!dom || !site)
-    return sd_arena_printf(c->r->arena, "on a computer in the same domain "
-                           "and Active Directory site as the schema master "
-                           "(%s; its domain and site could not be read)",
+    return sd_arena_printf(c->r->arena, "a computer in the same domain and "
+                           "Active Directory site as the schema master (%s; "
+                           "its domain and site could not be read)",
                            sd_str_or(ad->fsmo_dns_host,
                                      sd_str_or(ad->fsmo_owner, "unknown")));
   if(h->domain && ad->local_site_st.state == SD_ST_READ && ad->local_site) {
@@ -998,9 +999,9 @@ static const char *where_prep(ctx *c)
                                 "site %s) does not, use another one",
                                 h->domain, ad->local_site);
   }
-  return sd_arena_printf(c->r->arena, "on a computer in domain %s and "
-                         "Active Directory site %s, where the schema master "
-                         "%s is%s", dom, site,
+  return sd_arena_printf(c->r->arena, "a computer in domain %s and Active "
+                         "Directory site %s, where the schema master %s "
+                         "is%s", dom, site,
                          sd_str_or(ad->fsmo_dns_host, "(name unknown)"),
                          verdict);
 }
@@ -1010,6 +1011,8 @@ static void ad_common_evidence(ctx *c, sd_finding *x)
   const sd_ad_facts *ad = c->ad;
   sd_ev_str(c->r, x, "dc", sd_str_or(ad->dns_host_name, sd_str_or(ad->dc,
                                                                   "")));
+  if(ad->bind_method)
+    sd_ev_str(c->r, x, "bind", ad->bind_method);
   if(ad->fsmo_dns_host || ad->fsmo_owner)
     sd_ev_str(c->r, x, "schema_master",
               sd_str_or(ad->fsmo_dns_host, ad->fsmo_owner));
@@ -1021,9 +1024,9 @@ static void ad_common_evidence(ctx *c, sd_finding *x)
 
 static void prep_machine_steps(ctx *c, sd_finding *x, const char *groups)
 {
-  sd_fix_step(c->r, x, "Choose the computer: %s. It must run x64 Windows "
-              "Server 2003 SP2 or Windows Server 2008 with Windows "
-              "Installer 4.5 (Windows Server 2008 SP2 includes it).",
+  sd_fix_step(c->r, x, "Choose the computer to run it on: %s. It must run "
+              "x64 Windows Server 2003 SP2 or Windows Server 2008 with "
+              "Windows Installer 4.5 (Windows Server 2008 SP2 includes it).",
               where_prep(c));
   sd_fix_step(c->r, x, "Log on to it with an account that is a member of "
               "%s and of the local Administrators group.", groups);
@@ -1077,12 +1080,39 @@ static void check_group(ctx *c, grp *g)
       g->stale = 1;
 }
 
+/* "A", "A and B", "A, B and C" (conj "and" or "or") of the groups whose
+ * flag is set. */
+static const char *prose_groups(ctx *c, const grp *g, const int *pick,
+                                const char *conj)
+{
+  sd_buf b;
+  size_t i, n = 0, k = 0;
+  const char *s;
+  for(i = 0; i < 3; i++)
+    n += pick[i] != 0;
+  sd_buf_init(&b);
+  for(i = 0; i < 3; i++) {
+    if(!pick[i])
+      continue;
+    if(k)
+      sd_buf_puts(&b, k + 1 == n ? (k > 1 ? ", " : " ") : ", ");
+    if(k && k + 1 == n)
+      sd_buf_printf(&b, "%s ", conj);
+    sd_buf_puts(&b, g[i].name);
+    k++;
+  }
+  s = sd_arena_strdup(c->r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return s;
+}
+
 static void check_rights(ctx *c, const need *nd)
 {
   grp g[3];
   size_t i;
   sd_buf missing, unknown, needed;
-  int nmissing = 0, nunknown = 0;
+  int nmissing = 0, nunknown = 0, nreal = 0;
+  int pick_needed[3], pick_missing[3], pick_real[3];
   sd_finding *x;
   const char *user = sd_str_or(c->f->host.user, "the current user");
   memset(g, 0, sizeof(g));
@@ -1107,6 +1137,10 @@ static void check_rights(ctx *c, const need *nd)
   sd_buf_init(&unknown);
   sd_buf_init(&needed);
   for(i = 0; i < 3; i++) {
+    pick_needed[i] = g[i].needed;
+    pick_missing[i] = g[i].needed && g[i].have == 0;
+    pick_real[i] = pick_missing[i] && !g[i].filtered && !g[i].stale;
+    nreal += pick_real[i];
     if(!g[i].needed)
       continue;
     if(needed.len)
@@ -1135,12 +1169,17 @@ static void check_rights(ctx *c, const need *nd)
                       "preparation needs");
     sd_finding_msg(c->r, x, "The Active Directory preparation SP2 needs "
                    "must be run by a member of %s, but %s is not a member "
-                   "of %s.", needed.data, user, missing.data);
+                   "of %s.", prose_groups(c, g, pick_needed, "and"), user,
+                   prose_groups(c, g, pick_missing, "or"));
     sd_ev_str(c->r, x, "user", user);
     if(c->f->host.user_sid)
       sd_ev_str(c->r, x, "user_sid", c->f->host.user_sid);
     sd_ev_str(c->r, x, "needed_groups", needed.data);
     sd_ev_str(c->r, x, "missing_groups", missing.data);
+    if(c->ad->bind_user)
+      sd_ev_strf(c->r, x, "note", "the groups checked are those of the "
+                 "Windows logon running srvdoctor (%s), not of --ldap-user "
+                 "%s", user, c->ad->bind_user);
     if(nunknown)
       sd_ev_str(c->r, x, "unchecked_groups", unknown.data);
     for(i = 0; i < 3; i++) {
@@ -1156,13 +1195,16 @@ static void check_rights(ctx *c, const need *nd)
                    "not a member");
     }
     ad_common_evidence(c, x);
-    sd_fix_summary(c->r, x, "Have %s run the preparation, or get the "
-                   "missing memberships and log on again.", needed.data);
-    sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to add "
-                "the account that will run SP2 setup to %s (Active "
-                "Directory Users and Computers > the group > Members > "
-                "Add), or ask a member of those groups to run the "
-                "preparation commands for you.", missing.data);
+    sd_fix_summary(c->r, x, "Have a member of %s run the preparation, or "
+                   "get the missing memberships and log on again.",
+                   prose_groups(c, g, pick_needed, "and"));
+    if(nreal)
+      sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to "
+                  "add the account that will run SP2 setup to %s (Active "
+                  "Directory Users and Computers > the group > Members > "
+                  "Add), or ask a member of %s to run the preparation "
+                  "commands for you.", prose_groups(c, g, pick_real, "and"),
+                  prose_groups(c, g, pick_needed, "and"));
     for(i = 0; i < 3; i++) {
       if(g[i].needed && g[i].filtered)
         sd_fix_step(c->r, x, "%s is in your logon token but switched off by "
@@ -1285,6 +1327,15 @@ static void report_org_prep(ctx *c, const adval *o)
                 "domain of the computer it runs on).", SETUP);
     sd_fix_cmd(c->r, x, "%s /PrepareAD", SETUP);
   }
+  if(c->ad->schema_st.state == SD_ST_READ &&
+     c->ad->schema_version > SP2_SCHEMA)
+    sd_fix_step(c->r, x, "Caution: the schema is already at %lld (%s), "
+                "newer than the SP2 media's %d. Older setup media can refuse "
+                "a schema newer than its own; if SP2's /PrepareAD does, run "
+                "/PrepareAD from the media of the release that extended the "
+                "schema.", (long long)c->ad->schema_version,
+                known_name(c->r, schema_known, SD_COUNTOF(schema_known),
+                           c->ad->schema_version), SP2_SCHEMA);
   sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
               "the organization's objectVersion must read %d or more.",
               SP2_ORG);
@@ -1603,7 +1654,7 @@ static void check_ad(ctx *c)
     sd_finding_msg(c->r, x, "Active Directory could not be queried (%s), so "
                    "the schema, organization and domain preparation SP2 "
                    "needs, and the rights to do it, were not checked. The "
-                   "findings about this server above still apply.",
+                   "other findings about this server still apply.",
                    why_of(&ad->st));
     sd_ev_str(c->r, x, "ad_state", sd_state_name(ad->st.state));
     sd_ev_str(c->r, x, "why", why_of(&ad->st));

@@ -171,7 +171,7 @@ static uint64_t median_without(const uint64_t *v, size_t n, size_t skip)
   return a / 2 + b / 2 + (a % 2 + b % 2) / 2;
 }
 
-static void worker_vitality(hv_ctx *c, hv_worker *w)
+static void worker_vitality(hv_worker *w)
 {
   const sd_process *p = w->p;
   const sd_sample *s = p->samples;
@@ -198,7 +198,6 @@ static void worker_vitality(hv_ctx *c, hv_worker *w)
     w->flat = (uint64_t)w->growth <= tol &&
               w->cpu_100ns <= (uint64_t)w->span_ms * CPU_100NS_PER_MS;
   }
-  (void)c;
 }
 
 static int is_worker(const sd_process *p)
@@ -206,9 +205,9 @@ static int is_worker(const sd_process *p)
   return p->image && sd_strieq(p->image, "vmwp.exe");
 }
 
-static int cmp_guid_idx(const void *a, const void *b, const hv_worker *w)
+static int cmp_guid_idx(size_t a, size_t b, const hv_worker *w)
 {
-  return strcmp(w[*(const size_t *)a].guid, w[*(const size_t *)b].guid);
+  return strcmp(w[a].guid, w[b].guid);
 }
 
 /* qsort has no context argument in C11: a bottom-up merge sort of the
@@ -226,7 +225,7 @@ static void sort_by_guid(size_t *idx, size_t n, const hv_worker *w)
       size_t hi = i + 2 * width < n ? i + 2 * width : n;
       size_t a = lo, b = mid, k = lo;
       while(a < mid && b < hi)
-        tmp[k++] = cmp_guid_idx(&idx[b], &idx[a], w) < 0 ? idx[b++] :
+        tmp[k++] = cmp_guid_idx(idx[b], idx[a], w) < 0 ? idx[b++] :
                    idx[a++];
       while(a < mid)
         tmp[k++] = idx[a++];
@@ -270,7 +269,7 @@ static void collect_workers(hv_ctx *c)
     else {
       c->guids_unknown = 1;
     }
-    worker_vitality(c, w);
+    worker_vitality(w);
   }
   /* Medians of the peers, from one sorted copy. */
   sorted = sd_xmalloc((c->nw ? c->nw : 1) * sizeof(*sorted));
@@ -463,6 +462,9 @@ static void worker_evidence(hv_ctx *c, sd_finding *x, const hv_worker *w)
 {
   sd_module_result *r = c->r;
   sd_ev_int(r, x, "worker_pid", w->p->pid);
+  if(w->guid_conflict)
+    sd_ev_strf(r, x, "worker_id_conflict", "the account SID names %s but "
+               "the command line another VM id; the SID was used", w->guid);
   sd_ev_int(r, x, "worker_working_set_bytes", (int64_t)w->ws);
   if(w->has_median) {
     sd_ev_int(r, x, "peer_median_bytes", (int64_t)w->median);

@@ -193,6 +193,25 @@ static void rotate(const char *dir, const char *host, int keep)
   sd_names_free(names, n);
 }
 
+/* 1, or one more than the highest sequence of host's reports for t. */
+static unsigned next_seq(const char *dir, const char *host, sd_time t)
+{
+  char **names = NULL;
+  size_t n = 0, i;
+  unsigned top = 0;
+  if(sd_list_files(dir, &names, &n, NULL))
+    return 1;
+  for(i = 0; i < n; i++) {
+    sd_time ft;
+    unsigned seq;
+    if(!sd_reportdir_parse(names[i], host, &ft, &seq) && ft == t &&
+       seq > top)
+      top = seq;
+  }
+  sd_names_free(names, n);
+  return top + 1;
+}
+
 int sd_reportdir_write(const char *dir, int keep, const char *host,
                        sd_time now, const char *json, size_t len,
                        char **written, sd_err *err)
@@ -220,19 +239,16 @@ int sd_reportdir_write(const char *dir, int keep, const char *host,
     free(def);
     return -1;
   }
-  /* A second run within the same second gets "-2", "-3", ... */
-  for(seq = 1; seq <= 1000; seq++) {
-    free(name);
-    free(path);
-    name = sd_reportdir_name(host, now, seq);
-    path = sd_path_join(dir, name);
-    if(!sd_file_exists(path))
-      break;
-  }
+  /* A later run within the same second gets the next "-2", "-3", ...: one
+   * above the highest there, never a freed lower number, so the newest
+   * report always sorts last and rotation never removes it. */
+  seq = next_seq(dir, host, now);
+  name = sd_reportdir_name(host, now, seq);
+  path = sd_path_join(dir, name);
   latest = sd_path_join(dir, LATEST_NAME);
-  if(seq > 1000)
-    sd_err_set(err, SD_EIO, "%s already holds 1000 reports of this host for "
-               "the same second", dir);
+  if(seq > 100000 || sd_file_exists(path))
+    sd_err_set(err, SD_EIO, "%s already holds too many reports of this host "
+               "for the same second", dir);
   else if(!sd_write_file_atomic(path, json, len, err) &&
           !sd_write_file_atomic(latest, json, len, err)) {
     rotate(dir, host, keep);

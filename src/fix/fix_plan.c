@@ -330,6 +330,7 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
 {
   char patch[37], product[37];
   const char *pc = ev_str(x, "product_code");
+  const char *name, *kb;
   const sd_msi_patch *mp = NULL;
   size_t i;
   if(!guid_norm(x->target, patch)) {
@@ -373,6 +374,10 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   p->args[p->nargs++] = sd_arena_printf(a, "%s\\Temp\\srvdoctor-msiexec-%s"
                                         ".log", paths->windows_dir, patch);
   p->recheck = 1;
+  name = ev_str(x, "display_name");
+  kb = ev_str(x, "kb");
+  if(kb && name && sd_stristr(name, kb))
+    kb = NULL; /* the name says it already */
   p->what = sd_arena_printf(a,
     "Uninstall the interim update %s%s%s(patch code {%s}) from Exchange "
     "Server 2007 (product {%s}) with Windows Installer: start %s by its "
@@ -380,9 +385,8 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
     "interface and without restarting, wait until it ends and report its "
     "exit code (3010 means a restart is needed), then check again. "
     "Windows Installer writes its log to %s.",
-    sd_str_or(ev_str(x, "display_name"), ""),
-    ev_str(x, "display_name") ? " " : "",
-    ev_str(x, "kb") ? sd_arena_printf(a, "(%s) ", ev_str(x, "kb")) : "",
+    sd_str_or(name, ""), name ? " " : "",
+    kb ? sd_arena_printf(a, "(%s) ", kb) : "",
     patch, product, p->program, p->args[p->nargs - 1]);
   p->after = sd_arena_printf(a,
     "When every interim update is removed and the machine has been "

@@ -80,6 +80,7 @@ static const sd_field process_list_fields[] = {
   F(sd_process_list, "state", SD_F_FSTATE, st),
   F(sd_process_list, "method", SD_F_STR, method),
   F(sd_process_list, "inaccessible", SD_F_U32, inaccessible),
+  F(sd_process_list, "read_ms", SD_F_U32, read_ms),
   SD_FIELD_SUB(sd_process_list, "items", SD_F_LIST, items, &process_schema),
 };
 static const sd_schema process_list_schema =

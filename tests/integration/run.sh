@@ -6,7 +6,8 @@
 #   --filter PATTERN  run only tests whose file name contains PATTERN (a shell
 #                     glob is allowed, e.g. 'harness' or 't_exch_*ldap')
 #   --list            print the selected tests and exit
-#   --keep            keep the run's temporary directory (logs, prefixes)
+#   --keep            keep the run's temporary directory (logs and test
+#                     scratch directories; Wine prefixes are always deleted)
 #   --timeout SECS    per-test time limit (default $SD_TEST_TIMEOUT or 300)
 #
 # Environment passed to every test (besides the caller's environment):
@@ -16,8 +17,11 @@
 #   SD_SRC            the repository root (default: derived from this script)
 #   SD_INTEG_DIR      tests/integration
 #   SD_RUN_TMP        this run's temporary directory
-#   TMPDIR            a fresh per-test directory under SD_RUN_TMP (deleted after
-#                     the test unless --keep)
+#   SD_TEST_TMP       a fresh per-test scratch directory under SD_RUN_TMP
+#                     (deleted after the test unless --keep). TMPDIR is passed
+#                     unchanged: Debian's Wine finds a prefix's wineserver
+#                     under $TMPDIR, so it must stay the same for every Wine
+#                     call on the shared prefix.
 #   WINEPREFIX        the run's shared Wine prefix (created once, Windows 7, with
 #                     a persistent wineserver), also as SD_WINEPREFIX_SHARED
 #   SD_WINE_TEMPLATE  an idle copy of that prefix, for sd_wine_prefix_clone
@@ -99,6 +103,7 @@ export SD_RUN_TMP
 export SD_TOOLS_BIN=$SD_RUN_TMP/tools
 mkdir -p "$SD_RUN_TMP/logs" "$SD_RUN_TMP/cleanup" "$SD_TOOLS_BIN"
 current_pid=""
+current_name=""
 shared_prefix=""
 
 # Stop what one test left behind: its process group, and whatever the libs
@@ -122,8 +127,7 @@ sweep() {
                 ;;
             wineprefix)
                 if [ -d "$id" ] && [ "$id" != "$shared_prefix" ]; then
-                    WINEPREFIX=$id "$SD_WINESERVER" -k >/dev/null 2>&1
-                    WINEPREFIX=$id timeout 20 "$SD_WINESERVER" -w >/dev/null 2>&1
+                    (export WINEPREFIX=$id; sd_wine_stop)
                 fi
                 ;;
         esac
@@ -134,6 +138,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM HUP
     if [ -n "$current_pid" ]; then
+        echo "run.sh: stopping ${current_name:-the running test}" >&2
         kill -TERM "$current_pid" 2>/dev/null
         wait "$current_pid" 2>/dev/null
         sweep "$current_pid" "$SD_CLEANUP_FILE"
@@ -207,9 +212,10 @@ for t in "${tests[@]}"; do
     t0=$(now_ms)
     # timeout runs the test in its own process group (pgid = timeout's pid):
     # the sweep below kills whatever the test leaves in it.
-    TMPDIR=$test_tmp SD_TEST_NAME=$name \
+    SD_TEST_TMP=$test_tmp SD_TEST_NAME=$name \
         timeout --kill-after=15 "$test_timeout" bash "$t" </dev/null >"$log" 2>&1 &
     current_pid=$!
+    current_name=$name
     wait "$current_pid"
     rc=$?
     sweep "$current_pid" "$SD_CLEANUP_FILE"

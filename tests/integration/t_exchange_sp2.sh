@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # exchange-sp2 under Wine against a real Samba AD DC on 127.0.0.1:
-#   1. Exchange 2007 SP1 (registry fixture, a stand-in ExSetup.exe 8.1.240.6,
-#      Update Rollup 9 and one interim update registered as Windows
-#      Installer patches); the DC's schema at SP1 (11116), the organization
+#   1. Windows Server 2008 SP2 (winecfg) with Exchange 2007 SP1 (registry
+#      fixture, a stand-in ExSetup.exe 8.1.240.6, Update Rollup 9 and one
+#      interim update registered as Windows Installer patches); the DC's schema at SP1 (11116), the organization
 #      at SP1 (11221), Microsoft Exchange System Objects at RTM (10628); the
 #      Wine user in no domain group.  `check --only exchange-sp2 --dc
 #      127.0.0.1 --ldap-user <DN>` must report EXCH-UPGRADE-PATH,
@@ -13,6 +13,8 @@
 #   4. A wrong password: AD-UNREACHABLE naming the bind.
 #   5. A port that accepts and never answers, and one that never accepts:
 #      AD-UNREACHABLE within the --timeout, with the host findings intact.
+#   6. A restart pending in PendingFileRenameOperations and
+#      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, SD_WINE_TEMPLATE (optional:
 #      an idle prefix to clone), TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
 set -u
@@ -57,6 +59,8 @@ else
   sd_wine_prefix_create "$tmp/prefix" || sd_fail "cannot create a Wine prefix"
 fi
 prefix=$WINEPREFIX
+# Windows Server 2008 SP2: a Windows that Exchange 2007 SP2 supports.
+sd_wine_set_version win2008 || sd_fail "cannot set the prefix to Windows Server 2008"
 sd_wine_regedit "$fix/exchange2007-sp1-iu.reg" || sd_fail "regedit of the Exchange fixture failed"
 # The product's patch list (REG_MULTI_SZ; see the comment in the .reg file).
 sd_wine_reg add "$PRODUCT_KEY" /v Patches /t REG_MULTI_SZ \
@@ -135,12 +139,35 @@ expect_count sp1 AD-RIGHTS-MISSING 1
 sd_assert_match "sp1: rights missing" 'Schema Admins.*Enterprise Admins.*Domain Admins' \
   "$(ev sp1 AD-RIGHTS-MISSING missing_groups)"
 expect_count sp1 AD-READY 0
+expect_count sp1 EXCH-OS-UNSUPPORTED 0
+expect_count sp1 EXCH-PENDING-REBOOT 0
+expect_count sp1 EXCH-PATCHES-UNREADABLE 0
 sd_assert_le "sp1: run time (ms)" "$ms_sp1" 30000
+
+# The same facts through a snapshot: collect under Wine, check natively.
+if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \
+     --timeout 30 >"$tmp/snap.json" 2>"$tmp/snap.err"; then
+  sd_log "AD collection took $(jq -r '.exchange.ad.elapsed_ms' "$tmp/snap.json") ms"
+  sd_assert_eq "snapshot: AD state" read "$(jq -r '.exchange.ad.state.state' "$tmp/snap.json")"
+  sd_assert_eq "snapshot: patches read through msi.dll" MsiEnumPatchesEx \
+    "$(jq -r '.msi_patches.method' "$tmp/snap.json")"
+  if [ -n "${SRVDOCTOR_NATIVE:-}" ] && [ -x "$SRVDOCTOR_NATIVE" ]; then
+    "$SRVDOCTOR_NATIVE" check --from "$tmp/snap.json" --only exchange-sp2 \
+      --format json >"$tmp/offline.json" 2>/dev/null
+    codes() { jq -r '[.modules[] | select(.id=="exchange-sp2") | .findings[].code] | sort | join(" ")' "$1"; }
+    sd_assert_eq "snapshot: same findings offline as live" "$(codes "$tmp/sp1.json")" \
+      "$(codes "$tmp/offline.json")"
+  fi
+else
+  _sd_count_failure "collect failed: $(head -c 400 "$tmp/snap.err")"
+fi
 
 # ---- 2. user@realm ----
 run upn --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER@${SD_SAMBA_REALM,,}" --timeout 30
 expect_count upn AD-UNREACHABLE 0
 sd_assert_eq "upn: schema read" 11116 "$(ev upn AD-SCHEMA-PREP-NEEDED schema_version)"
+sd_assert_match "upn: bind method" '^(negotiate|simple)$' "$(ev upn AD-SCHEMA-PREP-NEEDED bind)"
+sd_assert_eq "sp1: simple bind for a DN" simple "$(ev sp1 AD-SCHEMA-PREP-NEEDED bind)"
 
 # ---- 3. the DC at SP2's values ----
 sd_exch_set_versions "$SD_EXCH_SP2_SCHEMA" "$SD_EXCH_SP2_ORG" "$SD_EXCH_SP2_MESO" ||
@@ -190,5 +217,20 @@ for mode in silent blackhole; do
   sd_assert_eq "$mode: exit code (critical, not killed)" 2 "${!rcv}"
   sd_assert_le "$mode: run time within --timeout 10 (ms)" "${!msv}" 10000
 done
+
+# ---- 6. restart pending, read from two of its sources ----
+sd_wine_reg add 'HKLM\SYSTEM\CurrentControlSet\Control\Session Manager' \
+  /v PendingFileRenameOperations /t REG_MULTI_SZ \
+  /d '\??\C:\windows\temp\sd-new.dll\0!\??\C:\windows\temp\sd-old.dll' \
+  /f >/dev/null 2>&1 &&
+  sd_wine_reg add 'HKLM\SOFTWARE\Microsoft\Updates\UpdateExeVolatile' \
+    /v Flags /t REG_DWORD /d 2 /f >/dev/null 2>&1 ||
+  sd_fail "cannot set the pending-restart values"
+run reboot --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+expect_count reboot EXCH-PENDING-REBOOT 1
+sd_assert_eq "reboot: sources" "pending-file-rename, update-exe-volatile" \
+  "$(ev reboot EXCH-PENDING-REBOOT sources)"
+sd_assert_match "reboot: UpdateExeVolatile value" 'Flags = 2' \
+  "$(ev reboot EXCH-PENDING-REBOOT '"source.update-exe-volatile"')"
 
 sd_finish

@@ -17,6 +17,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || sd_skip "/usr/bin/python3 not installed"
 
 T_START=$(sd_now_ms)
+sd_test_tmp_dir || sd_fail "no scratch directory"
 own_prefix=""
 listener_pids=()
 cleanup() {
@@ -103,7 +104,7 @@ sd_assert_eq "test user's primary group is Domain Users (513)" 513 \
     "$(sd_ldap_get "$SD_SAMBA_USER_DN" primaryGroupID)"
 
 # ---------------------------------------------------------- wldap32 side
-W=$TMPDIR/probe
+W=$SD_TEST_TMP/probe
 mkdir -p "$W"
 export SD_LDAP_PASSWORD=$SD_SAMBA_USER_PW
 
@@ -167,7 +168,7 @@ sd_check "nothing listens on $SD_SAMBA_HOST:389" bash -c "! ss -Hltn 'sport = :3
 # A port that accepts TCP connections and never answers; each probe runs in
 # parallel against it (they are independent).
 start_listener() { # MODE VAR: starts the listener, sets VAR to its port
-    local pf=$TMPDIR/port.$1 i
+    local pf=$SD_TEST_TMP/port.$1 i
     rm -f "$pf"
     "$PY" "$SD_INTEG_DIR/tools/silent_listener.py" "$1" "$pf" 60 </dev/null >/dev/null 2>&1 &
     listener_pids+=($!)

@@ -825,6 +825,31 @@ static void test_snapshot_rejects(void **state)
   }
 }
 
+/* A forest whose schema is newer than SP2's but whose organization is
+ * behind: /PrepareAD is needed, with a caution about old media. */
+static void test_schema_newer_org_behind(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  int caution = 0;
+  (void)state;
+  run_fixture(&t, "schema_11116.json");
+  t.f.exchange.ad.schema_version = 14726;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-SCHEMA-PREP-NEEDED"), 0);
+  x = sdt_find(&t.rep, "AD-ORG-PREP-NEEDED", 0);
+  assert_non_null(x);
+  for(i = 0; i < x->nsteps; i++)
+    caution |= strstr(x->steps[i], "Exchange 2010 SP1") != NULL &&
+               strstr(x->steps[i], "newer than the SP2 media") != NULL;
+  assert_true(caution);
+  /* only Enterprise Admins is needed now, and the admin has it */
+  assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  done(&t);
+}
+
 /* Odd values never crash the check and never turn into "fine". */
 static void test_odd_values(void **state)
 {
@@ -945,6 +970,7 @@ int main(void)
     cmocka_unit_test(test_missing_section),
     cmocka_unit_test(test_roundtrip_and_copy),
     cmocka_unit_test(test_snapshot_rejects),
+    cmocka_unit_test(test_schema_newer_org_behind),
     cmocka_unit_test(test_odd_values),
     cmocka_unit_test(test_reports_render),
     cmocka_unit_test(test_docs_pages),

@@ -115,6 +115,29 @@ static void test_actions_match_catalogue(void **state)
   assert_null(sd_fix_action_find(NULL));
 }
 
+/* The event IDs of a fix outcome have messages in the event source's
+ * message table. */
+static void test_event_ids_in_message_table(void **state)
+{
+  const char *src = getenv("SD_SRC");
+  char path[4096], mc[16384], want[64];
+  size_t n;
+  FILE *fp;
+  (void)state;
+  assert_int_equal(SD_EVENT_ID_FIX_DONE, 1010);
+  assert_int_equal(SD_EVENT_ID_FIX_FAILED, 1011);
+  snprintf(path, sizeof(path), "%s/res/srvdoctor.mc", src ? src : "..");
+  fp = fopen(path, "rb");
+  assert_non_null(fp);
+  n = fread(mc, 1, sizeof(mc) - 1, fp);
+  fclose(fp);
+  mc[n] = '\0';
+  snprintf(want, sizeof(want), "MessageId=%d\n", SD_EVENT_ID_FIX_DONE);
+  assert_non_null(strstr(mc, want));
+  snprintf(want, sizeof(want), "MessageId=%d\n", SD_EVENT_ID_FIX_FAILED);
+  assert_non_null(strstr(mc, want));
+}
+
 /* ---- target matching ---- */
 
 static void test_match_vm(void **state)
@@ -988,6 +1011,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_actions_match_catalogue),
+    cmocka_unit_test(test_event_ids_in_message_table),
     cmocka_unit_test(test_match_vm),
     cmocka_unit_test(test_match_update),
     cmocka_unit_test(test_pick),

@@ -716,6 +716,20 @@ static void test_reportdir_rotation(void **state)
   assert_non_null(strstr(written, "srvdoctor-SRV01-20261126T080400Z-2.json"));
   free(written);
   assert_int_equal(count_reports(dir, "SRV01"), 4);
+  /* Many runs in one second with rotation: the newest always survives
+   * (a freed lower number must not be reused, or it would sort oldest). */
+  for(i = 0; i < 6; i++) {
+    char doc[64];
+    snprintf(doc, sizeof(doc), "{\"same second\": %d}\n", i);
+    assert_int_equal(sd_reportdir_write(dir, 3, "SRV01", 1795690000, doc,
+                                        strlen(doc), &written, &err), 0);
+    assert_true(sd_file_exists(written));
+    txt = slurp(written);
+    assert_string_equal(txt, doc);
+    free(txt);
+    free(written);
+  }
+  assert_int_equal(count_reports(dir, "SRV01"), 3);
   free(dir);
 }
 

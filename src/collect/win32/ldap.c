@@ -948,6 +948,15 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   if(budget > DEADLINE_MAX_MS)
     budget = DEADLINE_MAX_MS;
   deadline = (DWORD)budget;
+  if(!o->dc && f->host.domain_st.state == SD_ST_READ &&
+     !f->host.domain_joined) {
+    sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, 0, "this computer is not "
+                  "joined to a domain (workgroup %s), so there is no domain "
+                  "controller to locate; name one with --dc",
+                  sd_str_or(f->host.domain, "unknown"));
+    ad->dc_source = "located";
+    return;
+  }
   j = sd_xcalloc(1, sizeof(*j));
   sd_facts_init(&j->out);
   j->refs = 2;

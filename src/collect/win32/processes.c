@@ -28,6 +28,7 @@ typedef BOOL(WINAPI *iswow_fn)(HANDLE, PBOOL);
 #define ST_INFO_LENGTH_MISMATCH ((LONG)0xC0000004)
 #define ST_BUFFER_TOO_SMALL ((LONG)0xC0000023)
 #define ST_BUFFER_OVERFLOW ((LONG)0x80000005)
+#define ST_INVALID_INFO_CLASS ((LONG)0xC0000003)
 #define SYSTEM_PROCESS_INFO 5
 #define PROCESS_BASIC_INFO 0
 #define PROCESS_CMDLINE_INFO 60 /* Windows 8.1 / 2012 R2 and later */
@@ -41,6 +42,8 @@ typedef struct proc_ctx {
   qip_fn qip;
   qfpin_fn qfpin;
   int self_wow64;
+  int class60;       /* ProcessCommandLineInformation may work here */
+  const char *last_sid, *last_account; /* LookupAccountSid cache */
   char *buf;
   ULONG cap;
   long t0;
@@ -74,7 +77,8 @@ static LONG query_all(proc_ctx *c)
   for(tries = 0; tries < 8; tries++) {
     ULONG need = 0;
     if(!c->buf) {
-      c->cap = c->cap ? c->cap : 256u * 1024u;
+      /* 1 MiB holds about 2,000 processes: usually one call. */
+      c->cap = c->cap ? c->cap : 1024u * 1024u;
       c->buf = sd_xmalloc(c->cap);
     }
     st = c->qsi(SYSTEM_PROCESS_INFO, c->buf, c->cap, &need);
@@ -274,12 +278,15 @@ static int cmdline_class60(proc_ctx *c, HANDLE h, sd_process *p)
   LONG st;
   UNICODE_STRING *u;
   char *b;
-  if(!c->qip)
+  if(!c->qip || !c->class60)
     return 1;
   st = c->qip(h, PROCESS_CMDLINE_INFO, NULL, 0, &need);
   if(st != ST_INFO_LENGTH_MISMATCH && st != ST_BUFFER_TOO_SMALL &&
-     st != ST_BUFFER_OVERFLOW)
+     st != ST_BUFFER_OVERFLOW) {
+    if(st == ST_INVALID_INFO_CLASS)
+      c->class60 = 0; /* not on this Windows: do not ask again */
     return 1;
+  }
   if(need < sizeof(UNICODE_STRING) ||
      need > MAX_CMDLINE_BYTES + sizeof(UNICODE_STRING) + 16)
     return 1;
@@ -365,28 +372,25 @@ static void read_account(proc_ctx *c, HANDLE h, sd_process *p)
 {
   HANDLE tok = NULL;
   DWORD n = 0;
-  TOKEN_USER *tu;
+  union {
+    TOKEN_USER tu;
+    char bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE + 16];
+  } ubuf;
+  TOKEN_USER *tu = &ubuf.tu;
   LPWSTR ssid = NULL;
   wchar_t name[256], dom[256];
   DWORD nn = 256, dn = 256;
   SID_NAME_USE use;
+  char guid[37];
   if(!OpenProcessToken(h, TOKEN_QUERY, &tok)) {
     sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
                        "OpenProcessToken");
     return;
   }
-  GetTokenInformation(tok, TokenUser, NULL, 0, &n);
-  if(!n || n > 4096) {
+  /* A TOKEN_USER is one SID: a fixed buffer saves the size query. */
+  if(!GetTokenInformation(tok, TokenUser, tu, (DWORD)sizeof(ubuf), &n)) {
     sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
                        "GetTokenInformation(TokenUser)");
-    CloseHandle(tok);
-    return;
-  }
-  tu = sd_xmalloc(n);
-  if(!GetTokenInformation(tok, TokenUser, tu, n, &n)) {
-    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
-                       "GetTokenInformation(TokenUser)");
-    free(tu);
     CloseHandle(tok);
     return;
   }
@@ -394,19 +398,30 @@ static void read_account(proc_ctx *c, HANDLE h, sd_process *p)
     p->sid = sd_wide_to_arena(c->f, ssid, -1);
     LocalFree(ssid);
   }
-  /* The name is a convenience: the SID alone identifies the VM. */
-  if(LookupAccountSidW(NULL, tu->User.Sid, name, &nn, dom, &dn, &use))
+  /* The name is a convenience: the SID alone identifies the VM.  A per-VM
+   * account is named after the VM id, so it needs no look-up; others are
+   * looked up once per SID. */
+  if(p->sid && !sd_hv_guid_from_sid(p->sid, guid)) {
+    p->account = sd_arena_printf(&c->f->arena, "NT VIRTUAL MACHINE\\%s",
+                                 guid);
+  }
+  else if(p->sid && c->last_sid && !strcmp(p->sid, c->last_sid)) {
+    p->account = c->last_account;
+  }
+  else if(LookupAccountSidW(NULL, tu->User.Sid, name, &nn, dom, &dn, &use)) {
     p->account = sd_arena_printf(&c->f->arena, "%s\\%s",
                                  sd_str_or(sd_wide_to_arena(c->f, dom, -1),
                                            ""),
                                  sd_str_or(sd_wide_to_arena(c->f, name, -1),
                                            ""));
+    c->last_sid = p->sid;
+    c->last_account = p->account;
+  }
   if(p->sid)
     sd_fstate_set(c->f, &p->account_st, SD_ST_READ, 0, NULL);
   else
     sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
                        "ConvertSidToStringSid");
-  free(tu);
   CloseHandle(tok);
 }
 
@@ -554,9 +569,9 @@ static void take_samples(proc_ctx *c, const sd_options *o, int native)
       sample_by_handle(c, sd_monotonic_ms() - c->t0);
       continue;
     }
+    at = sd_monotonic_ms() - c->t0; /* like the first: before the call */
     if(query_all(c) < 0)
       return; /* keep what was sampled so far */
-    at = sd_monotonic_ms() - c->t0;
     while((e = next_entry(c, e)) != NULL) {
       sd_process *p = worker_by_pid(c, (uint32_t)(ULONG_PTR)
                                     e->UniqueProcessId);
@@ -603,6 +618,9 @@ void sd_cw_processes(sd_facts *f, const sd_options *o)
   c.qfpin = (qfpin_fn)(void (*)(void))sd_proc("kernel32.dll",
                                               "QueryFullProcessImageNameW");
   c.self_wow64 = iswow && iswow(GetCurrentProcess(), &wow) && wow;
+  /* ProcessCommandLineInformation exists from Windows 8.1 / 2012 R2. */
+  c.class60 = f->os.st.state != SD_ST_READ || f->os.major > 6 ||
+              (f->os.major == 6 && f->os.minor >= 3);
   enable_debug_privilege();
   c.t0 = sd_monotonic_ms();
   if(c.qsi)
@@ -626,6 +644,7 @@ void sd_cw_processes(sd_facts *f, const sd_options *o)
     }
     i++;
   }
+  l->read_ms = (uint32_t)(sd_monotonic_ms() - c.t0);
   index_workers(&c);
   take_samples(&c, o, c.qsi && st >= 0);
   if(l->inaccessible)

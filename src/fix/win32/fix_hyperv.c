@@ -11,11 +11,12 @@
  *
  * Rights: PROCESS_TERMINATE | PROCESS_QUERY_INFORMATION | PROCESS_VM_READ
  * (the command line is read from the process's PEB, the only way on
- * Windows Server 2003 to 2008 R2), and SYNCHRONIZE to wait for its end.  When that is refused on Windows Vista
- * and later (a protected worker), PROCESS_TERMINATE |
- * PROCESS_QUERY_LIMITED_INFORMATION is asked for instead, and the checks
- * use QueryFullProcessImageNameW, the command-line information class of
- * Windows 8.1 and later and the token's account. */
+ * Windows Server 2003 to 2008 R2), and SYNCHRONIZE to wait for its end.
+ * When that is refused on Windows Vista and later (a protected worker),
+ * PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE is
+ * asked for instead, and the checks use QueryFullProcessImageNameW, the
+ * command-line information class of Windows 8.1 and later and the token's
+ * account. */
 #include <windows.h>
 #include <psapi.h>
 #include <sddl.h>

@@ -7,6 +7,7 @@
 #
 #   sd_on_exit CMD...         run CMD when the test exits (also on INT/TERM);
 #                             hooks run in reverse order of registration
+#   sd_test_tmp_dir           set up SD_TEST_TMP (scratch) and SD_TOOLS_BIN
 #   sd_log MSG...             "[t_name] MSG" on stderr
 #   sd_skip REASON            print "SKIP: REASON" and exit 77
 #   sd_fail MSG               print "FAIL: MSG" and exit 1
@@ -45,15 +46,21 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# A private temporary directory: the runner's per-test TMPDIR, or our own
-# when the test runs on its own.
-if [ -z "${TMPDIR:-}" ] || [ ! -d "$TMPDIR" ]; then
-    TMPDIR=$(mktemp -d /tmp/sd-test.XXXXXX)
-    sd_on_exit "rm -rf '$TMPDIR'"
-fi
-export TMPDIR
-: "${SD_TOOLS_BIN:=$TMPDIR/sd-tools}"
-export SD_TOOLS_BIN
+# sd_test_tmp_dir: make sure SD_TEST_TMP is a private scratch directory -
+# the runner's per-test one, or (run on its own) a new one removed by an exit
+# hook. Call it in the test's main shell (not inside $(...)) before using
+# SD_TEST_TMP or sd_build_tool. TMPDIR is deliberately left alone: Debian's
+# Wine keeps a prefix's wineserver socket under $TMPDIR, so changing TMPDIR
+# between Wine calls on one prefix starts a second wineserver (see README).
+sd_test_tmp_dir() {
+    if [ -z "${SD_TEST_TMP:-}" ] || [ ! -d "$SD_TEST_TMP" ]; then
+        SD_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sd-test.XXXXXX") || return 1
+        sd_on_exit "rm -rf '$SD_TEST_TMP'"
+    fi
+    export SD_TEST_TMP
+    : "${SD_TOOLS_BIN:=$SD_TEST_TMP/sd-tools}"
+    export SD_TOOLS_BIN
+}
 
 SD_TEST_NAME=${SD_TEST_NAME:-$(basename "$0")}
 SD_FAILURES=0
@@ -131,6 +138,10 @@ sd_require_exe() {
 sd_build_tool() {
     local name=${1:?tool name} src out
     shift
+    if [ -z "${SD_TOOLS_BIN:-}" ]; then
+        sd_log "sd_build_tool: call sd_test_tmp_dir first (or set SD_TOOLS_BIN)"
+        return 1
+    fi
     src=$SD_INTEG_DIR/tools/$name.c
     out=$SD_TOOLS_BIN/$name.exe
     [ -f "$src" ] || { sd_log "no such tool source: $src"; return 1; }

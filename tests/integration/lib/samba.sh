@@ -28,6 +28,7 @@
 #   sd_samba_add_user NAME PW     add a user (no admin group membership)
 #   sd_samba_add_to_group GROUP_CN USER_DN   e.g. "Schema Admins"
 #   sd_samba_remove_from_group GROUP_CN USER_DN
+#   sd_samba_set_mixed_domain 0|1  nTMixedDomain of the domain (1 = 2000 mixed)
 #   sd_samba_set_dc_os OS VERSION [SP]  operatingSystem* of the DC computer
 #                                 object (the schema master's computer)
 #   sd_exch_extend [SCHEMA [ORG [MESO]]]  schema attribute + classes, the org
@@ -158,7 +159,7 @@ sd_samba_provision() {
     local dir=${1:-} t0 t1 out
     command -v samba-tool >/dev/null || { _sd_samba_log "samba-tool not installed"; return 1; }
     if [ -z "$dir" ]; then
-        dir=$(mktemp -d "${TMPDIR:-/tmp}/sd-samba.XXXXXX") || return 1
+        dir=$(mktemp -d "${SD_TEST_TMP:-${TMPDIR:-/tmp}}/sd-samba.XXXXXX") || return 1
     fi
     mkdir -p "$dir" || return 1
     SD_SAMBA_DIR=$(readlink -f "$dir")
@@ -401,6 +402,13 @@ sd_samba_set_dc_os() {
             printf 'replace: operatingSystemServicePack\n-\n'
         fi
     } | sd_ldapmodify
+}
+
+# nTMixedDomain on the domain NC root: 1 = Windows 2000 mixed mode. Samba
+# lets an administrator write it; with SD_SAMBA_FUNCTION_LEVEL=2000 (rootDSE
+# domainFunctionality 0) this models a mixed-mode domain.
+sd_samba_set_mixed_domain() {
+    _sd_replace_int "$SD_SAMBA_BASEDN" nTMixedDomain "${1:?0 or 1}"
 }
 
 # ---------------------------------------------------------------- Exchange

@@ -30,7 +30,8 @@
 # Variables:
 #   SD_WINE64        /usr/lib/wine/wine64 (the loader; no /usr/bin/wine wrapper)
 #   SD_WINESERVER    wineserver binary
-#   SD_WINE_TMP      parent directory for new prefixes (default ${TMPDIR:-/tmp})
+#   SD_WINE_TMP      parent directory for new prefixes (default
+#                    $SD_TEST_TMP, else ${TMPDIR:-/tmp})
 #   SD_WINE_CREATE_MS  milliseconds the last sd_wine_prefix_create/clone took
 #
 # Wine prints nothing on stderr for programs thanks to WINEDEBUG=-all (this
@@ -46,7 +47,7 @@ if [ -z "$SD_WINESERVER" ]; then
         SD_WINESERVER=$(command -v wineserver || echo wineserver)
     fi
 fi
-SD_WINE_TMP=${SD_WINE_TMP:-${TMPDIR:-/tmp}}
+SD_WINE_TMP=${SD_WINE_TMP:-}
 SD_WINE_CREATE_MS=${SD_WINE_CREATE_MS:-}
 
 _sd_wine_now_ms() { date +%s%3N; }
@@ -71,25 +72,49 @@ sd_wine_env() {
 }
 sd_wine_env
 
+# Debian's Wine keeps a prefix's wineserver socket in
+#   $TMPDIR/<name stored in $WINEPREFIX/wineserver>/server-<dev>-<inode>
+# so two calls on one prefix with different TMPDIRs talk to two different
+# wineservers. Every call made here uses the TMPDIR recorded when the prefix
+# was created (.sd-wine-tmpdir), whatever the caller's TMPDIR is now.
+_sd_wine_tmp() {
+    local f=${WINEPREFIX:-/nonexistent}/.sd-wine-tmpdir
+    if [ -f "$f" ]; then
+        cat "$f"
+    else
+        printf '%s' "${TMPDIR:-/tmp}"
+    fi
+}
+_sd_wine_run() {
+    local t
+    t=$(_sd_wine_tmp)
+    TMPDIR=$t "$SD_WINE64" "$@"
+}
+_sd_wineserver() {
+    local t
+    t=$(_sd_wine_tmp)
+    TMPDIR=$t "$SD_WINESERVER" "$@"
+}
+
 # Start (or keep) the persistent wineserver of WINEPREFIX. Its stdio goes to
 # /dev/null: a daemon must never hold a caller's pipe open.
 _sd_wine_persist() {
-    "$SD_WINESERVER" -p </dev/null >/dev/null 2>&1
+    _sd_wineserver -p </dev/null >/dev/null 2>&1
 }
 
 # Start the boot-time processes (services.exe, ...) with stdio detached too,
 # and wait until the boot has settled.
 _sd_wine_boot() {
     local mode=$1 log=$2
-    "$SD_WINE64" wineboot "$mode" </dev/null >"$log" 2>&1 || return 1
-    "$SD_WINESERVER" -w </dev/null >/dev/null 2>&1
+    _sd_wine_run wineboot "$mode" </dev/null >"$log" 2>&1 || return 1
+    _sd_wineserver -w </dev/null >/dev/null 2>&1
     _sd_wine_persist
 }
 
 sd_wine_prefix_create() {
     local dir=${1:-} t0 t1
     if [ -z "$dir" ]; then
-        dir=$(mktemp -d "$SD_WINE_TMP/sd-wine.XXXXXX") || return 1
+        dir=$(mktemp -d "${SD_WINE_TMP:-${SD_TEST_TMP:-${TMPDIR:-/tmp}}}/sd-wine.XXXXXX") || return 1
         dir=$dir/prefix
     fi
     mkdir -p "$(dirname "$dir")" || return 1
@@ -97,6 +122,8 @@ sd_wine_prefix_create() {
         _sd_wine_log "refusing to create a prefix in non-empty $dir"
         return 1
     fi
+    mkdir -p "$dir" || return 1
+    printf '%s' "${TMPDIR:-/tmp}" >"$dir/.sd-wine-tmpdir"
     export WINEPREFIX=$dir
     _sd_wine_register "$dir"
     t0=$(_sd_wine_now_ms)
@@ -115,7 +142,7 @@ sd_wine_prefix_clone() {
     local src=${1:?source prefix} dir=${2:-} t0 t1
     [ -f "$src/system.reg" ] || { _sd_wine_log "$src is not a Wine prefix"; return 1; }
     if [ -z "$dir" ]; then
-        dir=$(mktemp -d "$SD_WINE_TMP/sd-wine.XXXXXX") || return 1
+        dir=$(mktemp -d "${SD_WINE_TMP:-${SD_TEST_TMP:-${TMPDIR:-/tmp}}}/sd-wine.XXXXXX") || return 1
         dir=$dir/prefix
     fi
     [ -e "$dir" ] && { _sd_wine_log "refusing to clone over existing $dir"; return 1; }
@@ -126,6 +153,7 @@ sd_wine_prefix_clone() {
     # SD_WINE_TEMPLATE).
     cp -a --reflink=auto "$src" "$dir" || return 1
     : >"$dir/.sd-owned"
+    [ -f "$dir/.sd-wine-tmpdir" ] || printf '%s' "${TMPDIR:-/tmp}" >"$dir/.sd-wine-tmpdir"
     export WINEPREFIX=$dir
     _sd_wine_register "$dir"
     # No wineboot: the copy is already booted; the first program started
@@ -147,12 +175,12 @@ sd_wine_use() {
 # running, by running a trivial program; returns when they are up.
 sd_wine_warm() {
     [ -n "${WINEPREFIX:-}" ] || return 1
-    "$SD_WINE64" cmd.exe /c exit 0 </dev/null >/dev/null 2>&1
+    _sd_wine_run cmd.exe /c exit 0 </dev/null >/dev/null 2>&1
 }
 
 sd_wine() {
     [ -n "${WINEPREFIX:-}" ] || { _sd_wine_log "sd_wine: WINEPREFIX is not set"; return 125; }
-    "$SD_WINE64" "$@" </dev/null
+    _sd_wine_run "$@" </dev/null
 }
 
 sd_wine_set_version() {
@@ -193,16 +221,37 @@ sd_wine_reg() {
 sd_wine_stop() {
     [ -n "${WINEPREFIX:-}" ] || return 0
     [ -d "$WINEPREFIX" ] || return 0
-    "$SD_WINESERVER" -k </dev/null >/dev/null 2>&1 || true
+    _sd_wineserver -k </dev/null >/dev/null 2>&1 || true
     # -k signals; -w waits until that server has really gone.
-    timeout 20 "$SD_WINESERVER" -w </dev/null >/dev/null 2>&1 || true
+    local t
+    t=$(_sd_wine_tmp)
+    TMPDIR=$t timeout 20 "$SD_WINESERVER" -w </dev/null >/dev/null 2>&1 || true
+}
+
+# The socket directory Wine made for WINEPREFIX (empty when unknown).
+_sd_wine_server_dir() {
+    local name dev ino
+    name=$(cat "$WINEPREFIX/wineserver" 2>/dev/null) || return 0
+    [ -n "$name" ] || return 0
+    dev=$(stat -c %d "$WINEPREFIX") && ino=$(stat -c %i "$WINEPREFIX") || return 0
+    printf '%s/%s/server-%x-%x' "$(_sd_wine_tmp)" "$name" "$dev" "$ino"
 }
 
 sd_wine_teardown() {
     local dir=${1:-${WINEPREFIX:-}}
     [ -n "$dir" ] || return 0
-    (export WINEPREFIX=$dir; sd_wine_stop)
+    local sdir
+    sdir=$(
+        export WINEPREFIX=$dir
+        sd_wine_stop
+        _sd_wine_server_dir
+    )
     if [ -f "$dir/.sd-owned" ]; then
+        # the server's socket directory outlives the server: remove it
+        if [ -n "$sdir" ] && [ -d "$sdir" ]; then
+            rm -rf "$sdir"
+            rmdir "$(dirname "$sdir")" 2>/dev/null
+        fi
         rm -rf "$dir"
         # remove the mktemp parent when it is now empty (wineboot.log aside)
         local parent
