@@ -18,14 +18,15 @@
 #                                 stderr stay separate, the exit code is the
 #                                 program's
 #   sd_wine_set_version VER       winecfg /v VER  (win2003, win2008r2, win7, ...)
+#   sd_wine_get_version_id        print winecfg's version id (win7, ...)
 #   sd_wine_get_version           print the registry ProductName
 #   sd_wine_regedit FILE.reg      import a .reg file (regedit /S)
 #   sd_wine_reg ARGS...           wine's reg.exe (reg add/query/delete ...)
 #   sd_wine_path LINUX_PATH       print the Windows path (winepath -w)
 #   sd_wine_stop                  wineserver -k for WINEPREFIX and wait
-#   sd_wine_teardown [PREFIX]     stop, then delete the prefix (only if it was
-#                                 created by these helpers, i.e. it contains
-#                                 .sd-owned)
+#   sd_wine_teardown [PREFIX]     stop its wineserver; delete the prefix and
+#                                 its socket directory only if these helpers
+#                                 created it (it contains .sd-owned)
 #
 # Variables:
 #   SD_WINE64        /usr/lib/wine/wine64 (the loader; no /usr/bin/wine wrapper)
