@@ -513,22 +513,26 @@ static void remediate(hv_ctx *c, sd_finding *x, const char *name,
 {
   sd_module_result *r = c->r;
   int saving = state && sd_stristr(state, "Saving") != NULL;
-  const char *shown = name ? name : guid ? guid : "this VM";
+  /* "the virtual machine "SQL01" (ID ...)", or by its id alone. */
+  const char *vm = name ? sd_arena_printf(r->arena, "the virtual machine "
+                                          "\"%s\" (ID %s)", name,
+                                          sd_str_or(guid, "unknown")) :
+                   guid ? sd_arena_printf(r->arena, "the virtual machine "
+                                          "with ID %s", guid) :
+                   "the virtual machine";
   sd_fix_summary(r, x, "Turn the virtual machine off in Hyper-V Manager; if "
                  "it stays %s, end exactly its worker process%s after "
                  "checking that it still belongs to this VM.",
                  state ? state : "hung",
                  w ? "" : " (once it has been identified)");
-  sd_fix_step(r, x, "If \"%s\" is a clustered virtual machine (it is listed "
-              "as a role in Failover Cluster Manager), do not use Hyper-V "
-              "Manager or end any process: in Failover Cluster Manager "
-              "right-click the role, choose More Actions > Turn Off, then "
-              "Start Role. The cluster may restart or move the role by "
-              "itself.", shown);
-  sd_fix_step(r, x, "Open Hyper-V Manager, select the virtual machine \"%s\" "
-              "(ID %s) and choose Action > Turn Off%s. Wait two minutes. If "
-              "its state becomes Off, choose Action > Start and stop here.",
-              shown, guid ? guid : "unknown",
+  sd_fix_step(r, x, "If %s is clustered (it is listed as a role in Failover "
+              "Cluster Manager), do not use Hyper-V Manager or end any "
+              "process: in Failover Cluster Manager right-click the role, "
+              "choose More Actions > Turn Off, then Start Role. The cluster "
+              "may restart or move the role by itself.", vm);
+  sd_fix_step(r, x, "Open Hyper-V Manager, select %s and choose Action > "
+              "Turn Off%s. Wait two minutes. If its state becomes Off, choose "
+              "Action > Start and stop here.", vm,
               version == 2 && guid && w ? " (or run the last command below)" :
               "");
   if(!w || !guid) {

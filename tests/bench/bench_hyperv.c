@@ -70,10 +70,10 @@ static int cmdline_len(qip_fn qip, DWORD pid)
 static int minimal(int repeat)
 {
   HMODULE nt = GetModuleHandleW(L"ntdll.dll");
-  qsi_fn qsi = (qsi_fn)(void (*)(void))GetProcAddress(nt,
-                                                      "NtQuerySystemInformation");
-  qip_fn qip = (qip_fn)(void (*)(void))GetProcAddress(nt,
-                                                      "NtQueryInformationProcess");
+  qsi_fn qsi = (qsi_fn)(void (*)(void))
+    GetProcAddress(nt, "NtQuerySystemInformation");
+  qip_fn qip = (qip_fn)(void (*)(void))
+    GetProcAddress(nt, "NtQueryInformationProcess");
   int r;
   if(!qsi || !qip)
     return 1;

@@ -213,12 +213,19 @@ sd_lock *sd_lock_acquire(const char *path, unsigned wait_ms, sd_err *err)
   for(;;) {
     DWORD code;
     /* No sharing at all: while this handle is open every other opener
-     * gets ERROR_SHARING_VIOLATION; the handle dies with the process. */
-    h = CreateFileW(w, GENERIC_READ, 0, NULL, OPEN_ALWAYS,
-                    FILE_ATTRIBUTE_NORMAL, NULL);
+     * gets ERROR_SHARING_VIOLATION.  The handle dies with the process and
+     * takes the file with it (delete on close), so the folder holds only
+     * reports between runs. */
+    h = CreateFileW(w, GENERIC_READ | DELETE, 0, NULL, OPEN_ALWAYS,
+                    FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
     if(h != INVALID_HANDLE_VALUE)
       break;
     code = GetLastError();
+    /* Access denied on a lock file that exists: its holder is closing it
+     * (delete pending).  Without one, the folder refuses us. */
+    if(code == ERROR_ACCESS_DENIED &&
+       GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
+      code = ERROR_SHARING_VIOLATION;
     if(code != ERROR_SHARING_VIOLATION && code != ERROR_LOCK_VIOLATION) {
       win_err(err, code, "create the lock file", path);
       free(w);
