@@ -34,6 +34,8 @@ PACKAGES=(
     ldap-utils
     # report checks: JSON, Prometheus text format (promtool), HTML (headless)
     jq prometheus chromium
+    # a second Nagios perfdata parser (Monitoring::Plugin)
+    libmonitoring-plugin-perl
     # test scripts: ps/pgrep, ss, timeout/mkfifo, script (pty), setpriv,
     # python3 helpers
     procps iproute2 coreutils bsdutils util-linux python3

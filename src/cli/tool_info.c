@@ -99,6 +99,11 @@ void sd_print_help(void)
     "  -v, --verbose         show evidence for OK findings too\n"
     "  -q, --quiet           show only problems\n"
     "\n"
+    "Fix options (srvdoctor fix CODE; elevated, Windows only):\n"
+    "  --target ID           the VM GUID or name, patch code or KB number\n"
+    "  --yes                 act (without it: a dry run that changes nothing)\n"
+    "  --force               also act on a suspect (HV-VM-SUSPECT) VM\n"
+    "\n"
     "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not decide, "
     "bad\narguments, unreadable snapshot).\n");
 }
