@@ -7,6 +7,7 @@
 #   sh scripts/test.sh              everything (what CI runs)
 #   SD_SKIP_DEPS=1 sh scripts/test.sh   without the apt step
 #   SD_FUZZ_SECONDS=300 sh scripts/test.sh   fuzz longer
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
@@ -37,22 +38,25 @@ stage() {
   return 1
 }
 
-# Count ctest's result line into the totals.
+# Run ctest verbosely (so every cmocka line shows) and count the cmocka
+# cases and the command-line test's checks into the totals.
 ctest_counted() {
-  local dir=$1 log
+  local dir=$1 log rc cm_pass cm_fail cli_pass cli_fail
   log=$(mktemp)
-  ctest --test-dir "$dir" --output-on-failure -j"$JOBS" 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
-  local line
-  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
-  if [ -n "$line" ]; then
-    local nfail ntotal
-    nfail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
-    ntotal=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/')
-    total_pass=$((total_pass + ntotal - nfail))
-    total_fail=$((total_fail + nfail))
-  else
-    total_fail=$((total_fail + 1))
+  ctest --test-dir "$dir" -V -j"$JOBS" >"$log" 2>&1
+  rc=$?
+  grep -E '\[ +(RUN|OK|FAILED|PASSED|SKIPPED|ERROR|LINE) +\]|\[=+\]|^cli:|^[0-9]+/[0-9]+ Test|tests passed|FAIL' "$log" |
+    sed -E 's/^[0-9]+: //'
+  cm_pass=$(grep -E '\[  PASSED  \] [0-9]+ test' "$log" | sed -E 's/.*\] ([0-9]+) test.*/\1/' | awk '{s += $1} END {print s + 0}')
+  cm_fail=$(grep -E '\[  FAILED  \] [0-9]+ test' "$log" | sed -E 's/.*\] ([0-9]+) test.*/\1/' | awk '{s += $1} END {print s + 0}')
+  cli_pass=$(grep -E '^([0-9]+: )?cli: [0-9]+ passed' "$log" | sed -E 's/.*cli: ([0-9]+) passed.*/\1/' | tail -n 1)
+  cli_fail=$(grep -E '^([0-9]+: )?cli: [0-9]+ passed' "$log" | sed -E 's/.*, ([0-9]+) failed.*/\1/' | tail -n 1)
+  cm_pass=${cm_pass:-0}; cm_fail=${cm_fail:-0}; cli_pass=${cli_pass:-0}; cli_fail=${cli_fail:-0}
+  echo "cmocka: $cm_pass passed, $cm_fail failed; command-line checks: $cli_pass passed, $cli_fail failed"
+  total_pass=$((total_pass + cm_pass + cli_pass))
+  total_fail=$((total_fail + cm_fail + cli_fail))
+  if [ "$rc" -ne 0 ] && [ "$cm_fail" -eq 0 ] && [ "$cli_fail" -eq 0 ]; then
+    total_fail=$((total_fail + 1)) # a test program crashed or did not report
   fi
   rm -f "$log"
   return "$rc"

@@ -67,6 +67,10 @@ typedef int64_t sd_time;
 void sd_time_format(sd_time t, char out[32]);
 /* Parse exactly that form; returns 0 on success, -1 otherwise. */
 int sd_time_parse(const char *s, sd_time *out);
+/* Seconds since 1970 of a UTC civil time (proleptic Gregorian); the caller
+ * checks the ranges (month 1-12, day 1-31, ...). */
+sd_time sd_time_from_civil(int64_t year, unsigned month, unsigned day,
+                           unsigned hour, unsigned minute, unsigned second);
 /* Convert a Windows FILETIME value (100 ns since 1601) to sd_time. */
 sd_time sd_time_from_filetime(uint64_t ft);
 

@@ -345,9 +345,15 @@ int sd_time_parse(const char *s, sd_time *out)
     return -1;
   if(mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
     return -1;
-  *out = days_from_civil((int64_t)y, mo, d) * 86400 + (int64_t)h * 3600 +
-         (int64_t)mi * 60 + (int64_t)se;
+  *out = sd_time_from_civil((int64_t)y, mo, d, h, mi, se);
   return 0;
+}
+
+sd_time sd_time_from_civil(int64_t year, unsigned month, unsigned day,
+                           unsigned hour, unsigned minute, unsigned second)
+{
+  return days_from_civil(year, month, day) * 86400 + (int64_t)hour * 3600 +
+         (int64_t)minute * 60 + (int64_t)second;
 }
 
 sd_time sd_time_from_filetime(uint64_t ft)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_internal.h"
 #include "srvdoctor/report.h"
 
 #define C_RESET "\x1b[0m"
@@ -19,22 +20,9 @@ static const char *sev_color(sd_severity s)
   return "";
 }
 
-static const char *sev_label(sd_severity s)
-{
-  switch(s) {
-  case SD_SEV_CRITICAL: return "CRITICAL";
-  case SD_SEV_WARNING: return "WARNING";
-  case SD_SEV_UNKNOWN: return "UNKNOWN";
-  case SD_SEV_INFO: return "INFO";
-  case SD_SEV_OK: return "OK";
-  }
-  return "UNKNOWN";
-}
-
 /* Copy text from the machine so that it cannot drive the terminal: control
  * characters (C0, DEL, C1) become visible escapes, invalid UTF-8 becomes
  * U+FFFD. */
-void sd_text_put_safe(sd_buf *b, const char *s);
 void sd_text_put_safe(sd_buf *b, const char *s)
 {
   const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -73,7 +61,7 @@ static void put_sev(sd_buf *b, const sd_report_style *st, sd_severity s)
 {
   if(st->color)
     sd_buf_puts(b, sev_color(s));
-  sd_buf_printf(b, "[%s]", sev_label(s));
+  sd_buf_printf(b, "[%s]", sd_sev_upper(s));
   if(st->color)
     sd_buf_puts(b, C_RESET);
 }
@@ -195,7 +183,7 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
   sd_buf_puts(b, "Verdict: ");
   if(st->color)
     sd_buf_puts(b, sev_color(r->status));
-  sd_buf_puts(b, sev_label(r->status));
+  sd_buf_puts(b, sd_sev_upper(r->status));
   if(st->color)
     sd_buf_puts(b, C_RESET);
   sd_buf_printf(b, " (exit code %d) - %u critical, %u warning, %u unknown, "

@@ -211,18 +211,6 @@ static int digits(const char *s, size_t n, int *out)
   return 0;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-  int64_t era, yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 int sd_hv_cim_time(const char *s, sd_time *out)
 {
   int y, mo, d, h, mi, sec, off;
@@ -244,7 +232,8 @@ int sd_hv_cim_time(const char *s, sd_time *out)
   /* Windows reports "no value" as a date in 1601 (FILETIME 0). */
   if(y == 1601)
     return -1;
-  *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  *out = sd_time_from_civil(y, (unsigned)mo, (unsigned)d, (unsigned)h,
+                            (unsigned)mi, (unsigned)sec);
   /* The local time is UTC plus the offset: subtract it to get UTC. */
   *out -= (sd_time)(s[21] == '-' ? -off : off) * 60;
   return 0;

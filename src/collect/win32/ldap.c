@@ -125,19 +125,6 @@ static int int_or(const char *s, int dflt)
   return (int)v;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  int64_t era;
-  unsigned yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned)(y - era * 400);
-  doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
 /* "20261126080005.0Z" -> sd_time, or SD_TIME_NONE. */
 static sd_time generalized_time(const char *s)
 {
@@ -157,8 +144,7 @@ static sd_time generalized_time(const char *s)
   if(v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
      v[4] > 59 || v[5] > 60)
     return SD_TIME_NONE;
-  return days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 +
-         v[4] * 60 + v[5];
+  return sd_time_from_civil(v[0], v[1], v[2], v[3], v[4], v[5]);
 }
 
 /* Split a DN into RDNs (respecting backslash escapes): returns the start

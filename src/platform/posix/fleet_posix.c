@@ -104,14 +104,6 @@ int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
   return 0;
 }
 
-void sd_names_free(char **names, size_t count)
-{
-  size_t i;
-  for(i = 0; i < count; i++)
-    free(names[i]);
-  free(names);
-}
-
 int sd_file_exists(const char *path)
 {
   struct stat st;
