@@ -199,16 +199,32 @@ sd_samba_running() {
 }
 
 _sd_samba_port_busy() {
-    # something (another samba, slapd, a stale run) already on 127.0.0.1:389?
+    # something (another samba, slapd, a stale run) already on one of the
+    # LDAP ports samba binds (389, 636, 3268, 3269)?
     if command -v ss >/dev/null; then
-        ss -Hltn "sport = :$SD_SAMBA_PORT" 2>/dev/null | grep -q .
+        ss -Hltn "( sport = :$SD_SAMBA_PORT or sport = :636 or sport = :3268 or sport = :3269 )" \
+            2>/dev/null | grep -q .
     else
         (exec 3<>"/dev/tcp/$SD_SAMBA_HOST/$SD_SAMBA_PORT") 2>/dev/null
     fi
 }
 
 sd_samba_start() {
+    # A DC stopped a moment ago may still hold a socket, and then the new
+    # samba exits at once: try up to three times, a little apart.
+    local attempt
+    for attempt in 1 2 3; do
+        _sd_samba_start_once "$@" && return 0
+        [ "${_SD_SAMBA_EXITED_EARLY:-0}" = 1 ] || return 1
+        _sd_samba_log "start attempt $attempt failed; trying again in 3 s"
+        sleep 3
+    done
+    return 1
+}
+
+_sd_samba_start_once() {
     local wait_s=${1:-30} t0 t1 deadline
+    _SD_SAMBA_EXITED_EARLY=0
     [ -n "${SD_SAMBA_DIR:-}" ] && [ -f "$SD_SAMBA_CONF" ] ||
         { _sd_samba_log "sd_samba_start: provision first"; return 1; }
     if sd_samba_running; then
@@ -241,6 +257,9 @@ sd_samba_start() {
         if ! sd_samba_running; then
             _sd_samba_log "samba exited during start-up:"
             tail -n 30 "$SD_SAMBA_DIR/log/samba.out" >&2
+            ls "$SD_SAMBA_DIR/log" >&2 2>/dev/null
+            tail -n 20 "$SD_SAMBA_DIR"/log/log.* >&2 2>/dev/null
+            _SD_SAMBA_EXITED_EARLY=1
             SD_SAMBA_PID=
             return 1
         fi
