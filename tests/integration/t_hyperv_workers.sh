@@ -29,26 +29,12 @@ exe=$(readlink -f "$exe")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sd-hv.XXXXXX")
 prefix_made=0
-if [ -f "$SD_SRC/tests/integration/lib/wine.sh" ]; then
-  # shellcheck source=lib/wine.sh
-  . "$SD_SRC/tests/integration/lib/wine.sh"
-  have_lib=1
-else
-  have_lib=0
-  export WINEDEBUG=-all WINELOADER=/usr/lib/wine/wine64 WINEARCH=win64
-  export WINEDLLOVERRIDES="mscoree,mshtml="
-  unset DISPLAY
-fi
+# shellcheck source=lib/wine.sh
+. "$SD_SRC/tests/integration/lib/wine.sh"
 # Only ever stop the wineserver of our own prefix (that ends our workers).
 cleanup() {
   if [ "$prefix_made" = 1 ]; then
-    if [ "$have_lib" = 1 ]; then
-      sd_wine_teardown "$tmp/prefix"
-    else
-      WINEPREFIX=$tmp/prefix /usr/lib/wine/wineserver -k >/dev/null 2>&1
-      WINEPREFIX=$tmp/prefix timeout 20 /usr/lib/wine/wineserver -w \
-        >/dev/null 2>&1
-    fi
+    sd_wine_teardown "$tmp/prefix"
   fi
   rm -rf "$tmp"
 }
@@ -70,18 +56,11 @@ cp "$tmp/bin/vmwp.exe" "$tmp/bin/vmms.exe"
 
 # ---- a prefix of our own ----
 prefix_made=1
-if [ "$have_lib" = 1 ]; then
-  if [ -n "${SD_WINE_TEMPLATE:-}" ] && [ -f "$SD_WINE_TEMPLATE/system.reg" ]; then
-    sd_wine_prefix_clone "$SD_WINE_TEMPLATE" "$tmp/prefix" ||
-      { echo "FAIL: prefix clone"; exit 1; }
-  else
-    sd_wine_prefix_create "$tmp/prefix" || { echo "FAIL: prefix"; exit 1; }
-  fi
+if [ -n "${SD_WINE_TEMPLATE:-}" ] && [ -f "$SD_WINE_TEMPLATE/system.reg" ]; then
+  sd_wine_prefix_clone "$SD_WINE_TEMPLATE" "$tmp/prefix" ||
+    { echo "FAIL: prefix clone"; exit 1; }
 else
-  export WINEPREFIX=$tmp/prefix
-  w wineboot -i >/dev/null 2>&1
-  /usr/lib/wine/wineserver -w
-  /usr/lib/wine/wineserver -p >/dev/null 2>&1
+  sd_wine_prefix_create "$tmp/prefix" || { echo "FAIL: prefix"; exit 1; }
 fi
 winbin="Z:$(printf '%s' "$tmp/bin" | tr '/' '\\')"
 

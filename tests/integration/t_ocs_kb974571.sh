@@ -26,26 +26,12 @@ exe=$(readlink -f "$exe")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sd-ocs.XXXXXX")
 prefix_made=0
-if [ -f "$SD_SRC/tests/integration/lib/wine.sh" ]; then
-  # shellcheck source=lib/wine.sh
-  . "$SD_SRC/tests/integration/lib/wine.sh"
-  have_lib=1
-else
-  have_lib=0
-  export WINEDEBUG=-all WINELOADER=/usr/lib/wine/wine64 WINEARCH=win64
-  export WINEDLLOVERRIDES="mscoree,mshtml="
-  unset DISPLAY
-fi
+# shellcheck source=lib/wine.sh
+. "$SD_SRC/tests/integration/lib/wine.sh"
 # Only ever stop the wineserver of our own prefix, never a shared one.
 cleanup() {
   if [ "$prefix_made" = 1 ]; then
-    if [ "$have_lib" = 1 ]; then
-      sd_wine_teardown "$tmp/prefix"
-    else
-      WINEPREFIX=$tmp/prefix /usr/lib/wine/wineserver -k >/dev/null 2>&1
-      WINEPREFIX=$tmp/prefix timeout 20 /usr/lib/wine/wineserver -w \
-        >/dev/null 2>&1
-    fi
+    sd_wine_teardown "$tmp/prefix"
   fi
   rm -rf "$tmp"
 }
@@ -70,16 +56,8 @@ x86_64-w64-mingw32-gcc -municode -O2 -Wall -Werror -o "$tmp/ocs_svcinst.exe" \
 # ---- a Windows Server 2003 prefix ----
 t0=$(date +%s%3N)
 prefix_made=1
-if [ "$have_lib" = 1 ]; then
-  sd_wine_prefix_create "$tmp/prefix" || { echo "FAIL: prefix"; exit 1; }
-  sd_wine_set_version win2003 || bad "winecfg /v win2003"
-else
-  export WINEPREFIX=$tmp/prefix
-  w wineboot -i >/dev/null 2>&1
-  /usr/lib/wine/wineserver -w
-  /usr/lib/wine/wineserver -p >/dev/null 2>&1
-  w winecfg /v win2003 >/dev/null 2>&1
-fi
+sd_wine_prefix_create "$tmp/prefix" || { echo "FAIL: prefix"; exit 1; }
+sd_wine_set_version win2003 || bad "winecfg /v win2003"
 t1=$(date +%s%3N)
 echo "prefix ready in $((t1 - t0)) ms"
 drive_c=$WINEPREFIX/drive_c
