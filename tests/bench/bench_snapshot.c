@@ -1,8 +1,11 @@
 /* bench_snapshot.c - how fast and how lean is "check --from" on a big host?
  *
- *   bench_snapshot gen FILE SCALE   write a synthetic snapshot: SCALE x
+ *   bench_snapshot gen FILE SCALE [BASE]
+ *                                   write a synthetic snapshot: SCALE x
  *                                   (10,000 processes, 50,000 MSI patches,
- *                                   50,000 hotfixes, 100,000 events)
+ *                                   50,000 hotfixes, 100,000 events), added
+ *                                   to the snapshot BASE when given (so
+ *                                   every module has its section to work on)
  *   bench_snapshot run FILE         load + analyse + JSON report, print the
  *                                   time of each phase and the peak memory
  *
@@ -31,31 +34,37 @@ static const char *guid(sd_facts *f, unsigned n)
                          n);
 }
 
-static int gen(const char *path, unsigned scale)
+static int gen(const char *path, unsigned scale, const char *base)
 {
   sd_facts f;
   sd_buf out;
   sd_err err;
   unsigned i;
   sd_facts_init(&f);
+  sd_err_clear(&err);
+  if(base && sd_snapshot_read_file(base, &f, &err)) {
+    fprintf(stderr, "%s: %s\n", base, err.msg);
+    return 1;
+  }
   f.tool_version = SD_VERSION;
-  f.collected_at = 1795000000;
-  sd_fstate_set(&f, &f.host.st, SD_ST_READ, 0, NULL);
-  f.host.name = "BIGHOST";
-  sd_fstate_set(&f, &f.host.elevation_st, SD_ST_READ, 0, NULL);
-  f.host.elevated = f.host.admin_member = 1;
-  sd_fstate_set(&f, &f.host.boot_st, SD_ST_READ, 0, NULL);
-  f.host.boot_time = 1794000000;
-  sd_fstate_set(&f, &f.os.st, SD_ST_READ, 0, NULL);
-  f.os.name = "Windows Server 2008 R2 Datacenter";
-  f.os.major = 6;
-  f.os.minor = 1;
-  f.os.build = 7601;
-  f.os.version = "6.1.7601";
-  f.os.service_pack = "Service Pack 1";
-  f.os.arch = "x64";
-  f.os.is_server = 1;
-
+  if(!base) {
+    f.collected_at = 1795000000;
+    sd_fstate_set(&f, &f.host.st, SD_ST_READ, 0, NULL);
+    f.host.name = "BIGHOST";
+    sd_fstate_set(&f, &f.host.elevation_st, SD_ST_READ, 0, NULL);
+    f.host.elevated = f.host.admin_member = 1;
+    sd_fstate_set(&f, &f.host.boot_st, SD_ST_READ, 0, NULL);
+    f.host.boot_time = 1794000000;
+    sd_fstate_set(&f, &f.os.st, SD_ST_READ, 0, NULL);
+    f.os.name = "Windows Server 2008 R2 Datacenter";
+    f.os.major = 6;
+    f.os.minor = 1;
+    f.os.build = 7601;
+    f.os.version = "6.1.7601";
+    f.os.service_pack = "Service Pack 1";
+    f.os.arch = "x64";
+    f.os.is_server = 1;
+  }
   sd_fstate_set(&f, &f.processes.st, SD_ST_READ, 0, NULL);
   f.processes.method = "NtQuerySystemInformation";
   for(i = 0; i < 10000 * scale; i++) {
@@ -165,10 +174,10 @@ static int run(const char *path)
 
 int main(int argc, char **argv)
 {
-  if(argc == 4 && !strcmp(argv[1], "gen"))
-    return gen(argv[2], (unsigned)atoi(argv[3]));
+  if((argc == 4 || argc == 5) && !strcmp(argv[1], "gen"))
+    return gen(argv[2], (unsigned)atoi(argv[3]), argc == 5 ? argv[4] : NULL);
   if(argc == 3 && !strcmp(argv[1], "run"))
     return run(argv[2]);
-  fprintf(stderr, "usage: bench_snapshot gen FILE SCALE | run FILE\n");
+  fprintf(stderr, "usage: bench_snapshot gen FILE SCALE [BASE] | run FILE\n");
   return 2;
 }

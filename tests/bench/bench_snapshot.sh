@@ -14,11 +14,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for scale in 1 2; do
   f="$tmp/big$scale.json"
-  "$BUILD/bench_snapshot" gen "$f" "$scale"
+  "$BUILD/bench_snapshot" gen "$f" "$scale" docs/examples/troubled-server.json
   echo "scale $scale:"
   for i in 1 2 3; do "$BUILD/bench_snapshot" run "$f"; done
   /usr/bin/time -f "  srvdoctor check --from (whole program): %e s, peak RSS %M KiB" \
     "$BUILD/srvdoctor" check --from "$f" --format json -o "$tmp/r.json" -q || true
+  echo "  (srvdoctor exits with its verdict: 2 = critical, as the sample's findings imply)"
   if command -v jq >/dev/null; then
     /usr/bin/time -f "  jq . FILE >/dev/null: %e s, peak RSS %M KiB" jq . "$f" >/dev/null
   fi
