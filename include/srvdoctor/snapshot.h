@@ -59,6 +59,8 @@ struct sd_schema {
 #define SD_SCHEMA(T, what, fields) \
   { what, fields, SD_COUNTOF(fields), sizeof(T) }
 
+/* The whole document (src/snapshot/snap_core.c). */
+extern const sd_schema sd_schema_facts;
 /* Module sections (defined in src/snapshot/snap_<module>.c). */
 extern const sd_schema sd_schema_exchange;
 extern const sd_schema sd_schema_ocs;
@@ -77,6 +79,9 @@ int sd_snapshot_read_file(const char *path, sd_facts *f, sd_err *err);
 
 /* Generic table engine (used by the module sections' tests too). */
 void sd_schema_write(sd_jwriter *w, const sd_schema *s, const void *obj);
+/* The members only (the caller writes the braces and any keys of its own). */
+void sd_schema_write_members(sd_jwriter *w, const sd_schema *s,
+                             const void *obj);
 void sd_schema_defaults(const sd_schema *s, void *obj);
 
 #endif

@@ -243,14 +243,13 @@ int sd_cmd_collect(sd_cmdline *cl)
   }
   sd_facts_init(&facts);
   sd_buf_init(&out);
+  /* get_facts writes into out only when it fails. */
   if(get_facts(cl, SD_NEED_ALL, &facts, &ms, &out)) {
     sd_buf_free(&out);
     sd_facts_free(&facts);
     sd_buf_free(&pw);
     return 3;
   }
-  sd_buf_free(&out);
-  sd_buf_init(&out);
   sd_snapshot_write(&facts, &out);
   if(emit(cl, &out, "snapshot"))
     rc = 3;

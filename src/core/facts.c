@@ -38,11 +38,7 @@ void sd_facts_init(sd_facts *f)
 {
   memset(f, 0, sizeof(*f));
   sd_arena_init(&f->arena);
-  f->collected_at = SD_TIME_NONE;
-  f->host.boot_time = SD_TIME_NONE;
-  sd_schema_defaults(&sd_schema_exchange, &f->exchange);
-  sd_schema_defaults(&sd_schema_ocs, &f->ocs);
-  sd_schema_defaults(&sd_schema_hyperv, &f->hyperv);
+  sd_schema_defaults(&sd_schema_facts, f);
 }
 
 /* Free every item array a schema describes inside obj (recursively). */
@@ -71,8 +67,6 @@ static void free_lists(const sd_schema *s, void *obj)
     }
   }
 }
-
-extern const sd_schema sd_schema_facts;
 
 void sd_facts_free(sd_facts *f)
 {

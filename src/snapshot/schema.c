@@ -96,14 +96,20 @@ static void write_field(sd_jwriter *w, const sd_field *fd, const char *p)
   }
 }
 
-void sd_schema_write(sd_jwriter *w, const sd_schema *s, const void *obj)
+void sd_schema_write_members(sd_jwriter *w, const sd_schema *s,
+                             const void *obj)
 {
   size_t i;
-  sd_jw_obj_begin(w);
   for(i = 0; i < s->nfields; i++) {
     sd_jw_key(w, s->fields[i].key);
     write_field(w, &s->fields[i], (const char *)obj + s->fields[i].off);
   }
+}
+
+void sd_schema_write(sd_jwriter *w, const sd_schema *s, const void *obj)
+{
+  sd_jw_obj_begin(w);
+  sd_schema_write_members(w, s, obj);
   sd_jw_obj_end(w);
 }
 

@@ -206,8 +206,10 @@ static const sd_field reboot_list_fields[] = {
 static const sd_schema reboot_list_schema =
   SD_SCHEMA(sd_reboot_list, "pending_reboot", reboot_list_fields);
 
-/* The body of the document after the header keys. */
+/* The document after its two header keys ("schema_version", "kind"). */
 static const sd_field facts_fields[] = {
+  F(sd_facts, "tool_version", SD_F_STR, tool_version),
+  F(sd_facts, "collected_at", SD_F_TIME, collected_at),
   SD_FIELD_SUB(sd_facts, "host", SD_F_OBJ, host, &host_schema),
   SD_FIELD_SUB(sd_facts, "os", SD_F_OBJ, os, &os_schema),
   SD_FIELD_SUB(sd_facts, "processes", SD_F_OBJ, processes,
@@ -232,103 +234,50 @@ const sd_schema sd_schema_facts = SD_SCHEMA(sd_facts, "the snapshot",
 void sd_snapshot_write(const sd_facts *f, sd_buf *out)
 {
   sd_jwriter w;
-  char when[32];
-  size_t i;
   sd_jw_init(&w, out);
   sd_jw_obj_begin(&w);
   sd_jw_key(&w, "schema_version");
   sd_jw_int(&w, SD_SNAPSHOT_SCHEMA_VERSION);
   sd_jw_key(&w, "kind");
   sd_jw_str(&w, SNAPSHOT_KIND);
-  sd_jw_key(&w, "tool_version");
-  sd_jw_str(&w, f->tool_version ? f->tool_version : SD_VERSION);
-  sd_jw_key(&w, "collected_at");
-  sd_time_format(f->collected_at, when);
-  if(when[0])
-    sd_jw_str(&w, when);
-  else
-    sd_jw_null(&w);
-  for(i = 0; i < sd_schema_facts.nfields; i++) {
-    const sd_field *fd = &sd_schema_facts.fields[i];
-    sd_jw_key(&w, fd->key);
-    sd_schema_write(&w, fd->sub, (const char *)f + fd->off);
-  }
+  sd_schema_write_members(&w, &sd_schema_facts, f);
   sd_jw_obj_end(&w);
   sd_buf_putc(out, '\n');
+}
+
+/* Read one header key and its value; -1 unless the key is `want`. */
+static int header_key(sd_snapctx *c, const char *want, sd_jtoken *val)
+{
+  sd_jtoken t;
+  if(sd_jr_next(c->r, &t))
+    return -1;
+  if(t.type != SD_JT_KEY || strcmp(t.str, want))
+    return sd_jr_fail(c->r, &t, "a snapshot starts with \"schema_version\" "
+                      "and then \"kind\"; \"%s\" is missing here", want);
+  return sd_jr_next(c->r, val);
 }
 
 static int read_document(sd_snapctx *c, sd_facts *f)
 {
   sd_jtoken t;
-  int have_version = 0, have_kind = 0;
   if(sd_jr_next(c->r, &t))
     return -1;
   if(t.type != SD_JT_OBJ_BEGIN)
     return sd_jr_fail(c->r, &t, "a snapshot must be a JSON object");
-  for(;;) {
-    size_t i;
-    const sd_field *fd = NULL;
-    if(sd_jr_next(c->r, &t))
-      return -1;
-    if(t.type == SD_JT_OBJ_END)
-      break;
-    if(!strcmp(t.str, "schema_version")) {
-      if(sd_jr_next(c->r, &t))
-        return -1;
-      if(t.type != SD_JT_NUMBER || !t.is_int)
-        return sd_jr_fail(c->r, &t, "\"schema_version\" must be an integer");
-      if(t.i64 != SD_SNAPSHOT_SCHEMA_VERSION)
-        return sd_jr_fail(c->r, &t, "unsupported snapshot schema_version %lld "
-                          "(this srvdoctor reads version %d)",
-                          (long long)t.i64, SD_SNAPSHOT_SCHEMA_VERSION);
-      have_version = 1;
-      continue;
-    }
-    if(!have_version)
-      return sd_jr_fail(c->r, &t, "\"schema_version\" must be the first key "
-                        "of a snapshot");
-    if(!strcmp(t.str, "kind")) {
-      if(sd_jr_next(c->r, &t))
-        return -1;
-      if(t.type != SD_JT_STRING || strcmp(t.str, SNAPSHOT_KIND))
-        return sd_jr_fail(c->r, &t, "\"kind\" must be \"" SNAPSHOT_KIND "\"");
-      have_kind = 1;
-      continue;
-    }
-    if(!strcmp(t.str, "tool_version")) {
-      if(sd_jr_next(c->r, &t))
-        return -1;
-      if(t.type != SD_JT_STRING)
-        return sd_jr_fail(c->r, &t, "\"tool_version\" must be a string");
-      f->tool_version = sd_arena_strndup(&f->arena, t.str, t.len);
-      continue;
-    }
-    if(!strcmp(t.str, "collected_at")) {
-      if(sd_jr_next(c->r, &t))
-        return -1;
-      if(t.type == SD_JT_NULL)
-        f->collected_at = SD_TIME_NONE;
-      else if(t.type != SD_JT_STRING ||
-              sd_time_parse(t.str, &f->collected_at))
-        return sd_jr_fail(c->r, &t, "\"collected_at\" must be a UTC time "
-                          "like \"2026-11-26T08:00:00Z\"");
-      continue;
-    }
-    for(i = 0; i < sd_schema_facts.nfields; i++) {
-      if(!strcmp(sd_schema_facts.fields[i].key, t.str)) {
-        fd = &sd_schema_facts.fields[i];
-        break;
-      }
-    }
-    if(!fd)
-      return sd_jr_fail(c->r, &t, "unknown key \"%s\" in the snapshot", t.str);
-    if(sd_schema_read_field(c, &sd_schema_facts, fd, f))
-      return -1;
-  }
-  if(!have_version)
-    return sd_jr_fail(c->r, &t, "the snapshot has no \"schema_version\"");
-  if(!have_kind)
-    return sd_jr_fail(c->r, &t, "the snapshot has no \"kind\"");
+  if(header_key(c, "schema_version", &t))
+    return -1;
+  if(t.type != SD_JT_NUMBER || !t.is_int)
+    return sd_jr_fail(c->r, &t, "\"schema_version\" must be an integer");
+  if(t.i64 != SD_SNAPSHOT_SCHEMA_VERSION)
+    return sd_jr_fail(c->r, &t, "unsupported snapshot schema_version %lld "
+                      "(this srvdoctor reads version %d)",
+                      (long long)t.i64, SD_SNAPSHOT_SCHEMA_VERSION);
+  if(header_key(c, "kind", &t))
+    return -1;
+  if(t.type != SD_JT_STRING || strcmp(t.str, SNAPSHOT_KIND))
+    return sd_jr_fail(c->r, &t, "\"kind\" must be \"" SNAPSHOT_KIND "\"");
+  if(sd_schema_read_object(c, &sd_schema_facts, f))
+    return -1;
   if(sd_jr_next(c->r, &t))
     return -1;
   if(t.type != SD_JT_EOF)
