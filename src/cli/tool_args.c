@@ -70,13 +70,17 @@ static const struct {
   {"version", SD_CMD_VERSION}, {"eventlog", SD_CMD_EVENTLOG},
 };
 
-static int is_command(const char *a)
+/* The command a word names; 0 when it names one, -1 otherwise. */
+static int find_command(const char *a, sd_command *out)
 {
   size_t k;
-  for(k = 0; k < SD_COUNTOF(commands); k++)
-    if(!strcmp(commands[k].name, a))
-      return 1;
-  return 0;
+  for(k = 0; k < SD_COUNTOF(commands); k++) {
+    if(!strcmp(commands[k].name, a)) {
+      *out = commands[k].cmd;
+      return 0;
+    }
+  }
+  return -1;
 }
 
 /* May argv[i + 1] be the value of an option whose value is optional?  Not
@@ -86,12 +90,13 @@ static int is_command(const char *a)
 static int optional_value(int argc, char **argv, int i, int have_cmd)
 {
   const char *a;
+  sd_command named;
   if(i + 1 >= argc)
     return 0;
   a = argv[i + 1];
   if(a[0] == '-' || !strcmp(a, "/?"))
     return 0;
-  if(!have_cmd && is_command(a))
+  if(!have_cmd && find_command(a, &named) == 0)
     return 0;
   return 1;
 }
@@ -235,17 +240,12 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
     else {
       /* A word: the command first, then the command's argument. */
       if(!have_cmd) {
-        for(k = 0; k < SD_COUNTOF(commands); k++) {
-          if(!strcmp(commands[k].name, a)) {
-            cl->cmd = commands[k].cmd;
-            have_cmd = 1;
-            break;
-          }
+        if(find_command(a, &cl->cmd)) {
+          sd_err_set(err, SD_EINVAL, "unknown command \"%.40s\"", a);
+          return -1;
         }
-        if(have_cmd)
-          continue;
-        sd_err_set(err, SD_EINVAL, "unknown command \"%.40s\"", a);
-        return -1;
+        have_cmd = 1;
+        continue;
       }
       if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
         cl->code = a;
