@@ -24,19 +24,39 @@ static void set_errno_err(sd_err *err, const char *what, const char *path)
     err->os_error = (uint32_t)e;
 }
 
+/* Write all of data to fd.  stall: the test seam of platform.h (write half,
+ * pause, write the rest).  0, or -1 with err set. */
+static int write_all(int fd, const char *data, size_t len, int stall,
+                     const char *name, sd_err *err)
+{
+  size_t off = 0, half = len / 2;
+  while(off < len) {
+    ssize_t n = write(fd, data + off, stall && off < half ? half - off
+                                                           : len - off);
+    if(n < 0) {
+      if(errno == EINTR)
+        continue;
+      set_errno_err(err, "write", name);
+      return -1;
+    }
+    off += (size_t)n;
+    if(stall && off == half)
+      sd_sleep_ms(sd_atomic_write_stall_ms);
+  }
+  return 0;
+}
+
 int sd_write_file_atomic(const char *path, const char *data, size_t len,
                          sd_err *err)
 {
   size_t plen = strlen(path);
-  char *tmp = sd_xmalloc(plen + 32);
-  int fd = -1;
+  char *tmp;
+  int fd = -1, rc;
   unsigned attempt;
-  size_t off = 0;
   struct stat st;
   /* A device or a pipe (/dev/null, /dev/stdout) is written in place: there
    * is no file to replace.  A folder is refused. */
   if(stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    free(tmp);
     if(S_ISDIR(st.st_mode)) {
       sd_err_set(err, SD_EINVAL, "%s is a folder, not a file", path);
       return -1;
@@ -46,21 +66,12 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
       set_errno_err(err, "open", path);
       return -1;
     }
-    while(off < len) {
-      ssize_t n = write(fd, data + off, len - off);
-      if(n < 0) {
-        if(errno == EINTR)
-          continue;
-        set_errno_err(err, "write", path);
-        close(fd);
-        return -1;
-      }
-      off += (size_t)n;
-    }
+    rc = write_all(fd, data, len, 0, path, err);
     close(fd);
-    return 0;
+    return rc;
   }
   /* A name nobody else uses: our pid plus a counter, created exclusively. */
+  tmp = sd_xmalloc(plen + 32);
   for(attempt = 0; attempt < 100; attempt++) {
     snprintf(tmp, plen + 32, "%s.%ld.%u.tmp", path, (long)getpid(), attempt);
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -72,40 +83,20 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     free(tmp);
     return -1;
   }
-  while(off < len) {
-    /* Test seam (platform.h): write half, pause, write the rest. */
-    size_t half = len / 2;
-    ssize_t n = write(fd, data + off, sd_atomic_write_stall_ms && off < half
-                                        ? half - off : len - off);
-    if(n < 0) {
-      if(errno == EINTR)
-        continue;
-      set_errno_err(err, "write", tmp);
-      close(fd);
-      unlink(tmp);
-      free(tmp);
-      return -1;
-    }
-    off += (size_t)n;
-    if(sd_atomic_write_stall_ms && off == half)
-      sd_sleep_ms(sd_atomic_write_stall_ms);
-  }
-  if(fsync(fd) != 0 && errno != EINVAL) {
+  rc = write_all(fd, data, len, sd_atomic_write_stall_ms != 0, tmp, err);
+  if(rc == 0 && fsync(fd) != 0 && errno != EINVAL) {
     set_errno_err(err, "flush", tmp);
-    close(fd);
-    unlink(tmp);
-    free(tmp);
-    return -1;
+    rc = -1;
   }
   close(fd);
-  if(rename(tmp, path) != 0) {
+  if(rc == 0 && rename(tmp, path) != 0) {
     set_errno_err(err, "replace", path);
-    unlink(tmp);
-    free(tmp);
-    return -1;
+    rc = -1;
   }
+  if(rc)
+    unlink(tmp);
   free(tmp);
-  return 0;
+  return rc;
 }
 
 int sd_is_console(int stream)

@@ -31,6 +31,53 @@ static void set_win_err(sd_err *err, DWORD code, const char *what,
     err->os_error = code;
 }
 
+/* Write all of data to h; 0 or the Win32 error.  stall: the test seam of
+ * platform.h (write half, pause, write the rest). */
+static DWORD write_all(HANDLE h, const char *data, size_t len, int stall)
+{
+  size_t off = 0, half = len / 2;
+  DWORD written;
+  while(off < len) {
+    size_t want = stall && off < half ? half - off : len - off;
+    DWORD chunk = want > 0x10000000u ? 0x10000000u : (DWORD)want;
+    if(!WriteFile(h, data + off, chunk, &written, NULL) || written == 0) {
+      DWORD code = GetLastError();
+      return code ? code : ERROR_WRITE_FAULT;
+    }
+    off += written;
+    if(stall && off == half)
+      Sleep(sd_atomic_write_stall_ms);
+  }
+  return 0;
+}
+
+/* A device (NUL, CON) or a pipe that already exists is written in place:
+ * there is no file to replace.  1 when path was such a thing (rc says
+ * how the write went), 0 when it is a regular file or does not exist. */
+static int write_in_place(const wchar_t *wpath, const char *path,
+                          const char *data, size_t len, int *rc, sd_err *err)
+{
+  DWORD type, code;
+  HANDLE h = CreateFileW(wpath, GENERIC_WRITE,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                         OPEN_EXISTING, 0, NULL);
+  if(h == INVALID_HANDLE_VALUE)
+    return 0;
+  type = GetFileType(h);
+  if(type != FILE_TYPE_CHAR && type != FILE_TYPE_PIPE) {
+    CloseHandle(h);
+    return 0;
+  }
+  code = write_all(h, data, len, 0);
+  CloseHandle(h);
+  *rc = 0;
+  if(code) {
+    set_win_err(err, code, "write", path);
+    *rc = -1;
+  }
+  return 1;
+}
+
 int sd_write_file_atomic(const char *path, const char *data, size_t len,
                          sd_err *err)
 {
@@ -40,46 +87,23 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
   size_t n;
   HANDLE h = INVALID_HANDLE_VALUE;
   unsigned attempt;
-  DWORD written, code = 0;
-  size_t off = 0;
+  DWORD attr, code = 0;
+  int rc = -1;
   if(!wpath) {
     sd_err_set(err, SD_EINVAL, "the path %s is not valid UTF-8", path);
     return -1;
   }
-  {
-    /* A device (NUL, CON) or a pipe is written in place; a folder is
-     * refused.  Only regular files are replaced through a temporary. */
-    DWORD attr = GetFileAttributesW(wpath);
-    if(attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
-      sd_err_set(err, SD_EINVAL, "%s is a folder, not a file", path);
-      free(wpath);
-      return -1;
-    }
-    h = CreateFileW(wpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                    NULL, OPEN_EXISTING, 0, NULL);
-    if(h != INVALID_HANDLE_VALUE) {
-      DWORD type = GetFileType(h);
-      if(type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE) {
-        int ok = 1;
-        while(ok && off < len) {
-          DWORD chunk = len - off > 0x10000000u ? 0x10000000u
-                                                : (DWORD)(len - off);
-          ok = WriteFile(h, data + off, chunk, &written, NULL) && written;
-          off += written;
-        }
-        code = GetLastError();
-        CloseHandle(h);
-        free(wpath);
-        if(!ok) {
-          set_win_err(err, code, "write", path);
-          return -1;
-        }
-        return 0;
-      }
-      CloseHandle(h);
-      h = INVALID_HANDLE_VALUE;
-    }
+  attr = GetFileAttributesW(wpath);
+  if(attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+    sd_err_set(err, SD_EINVAL, "%s is a folder, not a file", path);
+    free(wpath);
+    return -1;
   }
+  if(write_in_place(wpath, path, data, len, &rc, err)) {
+    free(wpath);
+    return rc;
+  }
+  /* A name nobody else uses: our pid plus a counter, created exclusively. */
   n = strlen(path);
   tmp = sd_xmalloc(n + 40);
   for(attempt = 0; attempt < 100; attempt++) {
@@ -102,55 +126,37 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     free(wtmp);
     return -1;
   }
-  while(off < len) {
-    /* Test seam (platform.h): write half, pause, write the rest. */
-    size_t half = len / 2;
-    size_t want = sd_atomic_write_stall_ms && off < half ? half - off
-                                                         : len - off;
-    DWORD chunk = want > 0x10000000u ? 0x10000000u : (DWORD)want;
-    if(!WriteFile(h, data + off, chunk, &written, NULL) || written == 0) {
-      code = GetLastError();
-      CloseHandle(h);
-      DeleteFileW(wtmp);
-      set_win_err(err, code, "write", path);
-      free(wpath);
-      free(wtmp);
-      return -1;
-    }
-    off += written;
-    if(sd_atomic_write_stall_ms && off == half)
-      Sleep(sd_atomic_write_stall_ms);
-  }
-  if(!FlushFileBuffers(h)) {
+  code = write_all(h, data, len, sd_atomic_write_stall_ms != 0);
+  if(code)
+    set_win_err(err, code, "write", path);
+  else if(!FlushFileBuffers(h)) {
     code = GetLastError();
-    CloseHandle(h);
-    DeleteFileW(wtmp);
     set_win_err(err, code, "flush", path);
-    free(wpath);
-    free(wtmp);
-    return -1;
   }
   CloseHandle(h);
-  /* Antivirus, indexers and exporters may hold the target for a moment:
-   * retry a few times with a growing pause (about 3 s in all). */
-  for(attempt = 0; attempt < 10; attempt++) {
-    if(MoveFileExW(wtmp, wpath,
-                   MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-      free(wpath);
-      free(wtmp);
-      return 0;
+  if(!code) {
+    /* Antivirus, indexers and exporters may hold the target for a moment:
+     * retry a few times with a growing pause (about 3 s in all). */
+    for(attempt = 0; attempt < 10; attempt++) {
+      if(MoveFileExW(wtmp, wpath,
+                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        rc = 0;
+        break;
+      }
+      code = GetLastError();
+      if(code != ERROR_SHARING_VIOLATION && code != ERROR_ACCESS_DENIED &&
+         code != ERROR_LOCK_VIOLATION)
+        break;
+      Sleep(50u * (attempt + 1));
     }
-    code = GetLastError();
-    if(code != ERROR_SHARING_VIOLATION && code != ERROR_ACCESS_DENIED &&
-       code != ERROR_LOCK_VIOLATION)
-      break;
-    Sleep(50u * (attempt + 1));
+    if(rc)
+      set_win_err(err, code, "replace", path);
   }
-  DeleteFileW(wtmp);
-  set_win_err(err, code, "replace", path);
+  if(rc)
+    DeleteFileW(wtmp);
   free(wpath);
   free(wtmp);
-  return -1;
+  return rc;
 }
 
 static HANDLE std_handle(int stream)
