@@ -37,6 +37,11 @@ expect 0 --version; stdout_has "srvdoctor [0-9]"
 expect 0 list; stdout_has "HOST-NOT-ELEVATED"
 expect 0 explain HOST-NOT-ELEVATED; stdout_has "Run as administrator"
 expect 0 explain host-not-elevated; stdout_has "HOST-NOT-ELEVATED"
+# Every code srvdoctor can report has its page.
+"$BIN" list >"$tmp/list" 2>/dev/null
+for code in $(awk '/^  [A-Z]+-/ {print $1}' "$tmp/list"); do
+  expect 0 explain "$code"; stdout_has "^# $code"
+done
 expect 3 explain NO-SUCH-CODE; one_line_err; stdout_empty
 expect 3 explain; one_line_err
 expect 3 --bogus; one_line_err; stdout_empty
