@@ -13,12 +13,20 @@
 /* malloc'd conversions; NULL for NULL input or invalid text. */
 wchar_t *sd_utf8_to_wide(const char *s);
 char *sd_wide_to_utf8(const wchar_t *w);
+/* n wchar_t of w (not NUL-terminated) as malloc'd UTF-8, or NULL. */
+char *sd_wide_n_to_utf8(const wchar_t *w, size_t n);
 /* Same, into the facts' arena; n is a length in wchar_t or -1. */
 const char *sd_wide_to_arena(sd_facts *f, const wchar_t *w, int n);
 
 /* Record an OS failure on st: unreadable with the error's text. */
 void sd_fstate_os_error(sd_facts *f, sd_fstate *st, DWORD code,
                         const char *what);
+
+/* Rights for reading a key in the 64-bit view (see sd_reg_open). */
+#ifndef KEY_WOW64_64KEY
+#define KEY_WOW64_64KEY 0x0100
+#endif
+#define SD_KEY_READ (KEY_READ | KEY_WOW64_64KEY)
 
 /* Registry, always the 64-bit view on 64-bit Windows (KEY_WOW64_64KEY), so
  * a 32-bit srvdoctor sees what a 64-bit one sees.  root is HKEY_LOCAL_MACHINE

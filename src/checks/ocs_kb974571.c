@@ -45,12 +45,10 @@ typedef enum tri { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
 /* What the facts say, digested once. */
 typedef struct view {
   tri present;
-  const char *presence_how;   /* how OCS was recognised */
   const char *presence_why;   /* why presence is unknown */
   const char *product;        /* "Office Communications Server 2007 R2" */
   const char *version;
   const char *edition;        /* "Standard", "Enterprise" or NULL */
-  int evaluation;             /* a product name says evaluation/trial */
   const sd_service *fe;       /* NULL when the list has no Front End */
 
   tri kb;
@@ -134,12 +132,7 @@ static void look_at_product(const sd_facts *f, view *v)
       v->edition = "Enterprise";
     if(!v->edition && sd_stristr(dn, "Standard"))
       v->edition = "Standard";
-    if(sd_stristr(dn, "Evaluation") || sd_stristr(dn, "Trial"))
-      v->evaluation = 1;
   }
-  if(o->fe_product_name && (sd_stristr(o->fe_product_name, "Evaluation") ||
-                            sd_stristr(o->fe_product_name, "Trial")))
-    v->evaluation = 1;
 }
 
 static void look_at_presence(const sd_facts *f, view *v)
@@ -154,23 +147,13 @@ static void look_at_presence(const sd_facts *f, view *v)
          ends_with_rtcsrv(sl->items[i].image_path))
         v->fe = &sl->items[i];
   }
-  if(v->fe) {
+  if(v->fe || o->fe_key_st.state == SD_ST_READ) {
     v->present = TRI_YES;
-    v->presence_how = "service";
     return;
   }
-  if(o->fe_key_st.state == SD_ST_READ) {
-    v->present = TRI_YES;
-    v->presence_how = "registry";
-    return;
-  }
-  if(sl->st.state == SD_ST_READ &&
-     (o->fe_key_st.state == SD_ST_ABSENT ||
+  if(o->fe_key_st.state == SD_ST_ABSENT ||
+     (sl->st.state == SD_ST_READ &&
       o->fe_key_st.state == SD_ST_NOT_COLLECTED)) {
-    v->present = TRI_NO;
-    return;
-  }
-  if(o->fe_key_st.state == SD_ST_ABSENT) {
     v->present = TRI_NO;
     return;
   }
@@ -532,6 +515,8 @@ static void confirm_steps(sd_module_result *r, sd_finding *x)
 
 /* ---- the findings ---- */
 
+/* add_fe_down_kb, add_fe_down_other and add_ok need v->fe. */
+
 static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                            const view *v, int by_service)
 {
@@ -549,9 +534,8 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                  "server acts as if an expired evaluation copy were "
                  "installed). Communicator users of this server cannot sign "
                  "in.%s",
-                 product_label(v),
-                 v->fe ? sd_str_or(v->fe->name, FE_NAME) : FE_NAME,
-                 v->fe ? state_word(v->fe->state) : "stopped", how,
+                 product_label(v), sd_str_or(v->fe->name, FE_NAME),
+                 state_word(v->fe->state), how,
                  partial_sentence(r, v, 1, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
@@ -639,6 +623,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
                               const view *v, int code_seen)
 {
   const sd_service *s = v->fe;
+  int disabled = s->start_type == 4 && s->config_st.state == SD_ST_READ;
   sd_finding *x = sd_result_add(r, "OCS-FE-DOWN", SD_SEV_CRITICAL,
                                 "The OCS Front End is not running (not the "
                                 "KB974571 problem)");
@@ -656,7 +641,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
   else if(s->win32_exit_code == ERR_LOGON_FAILED)
     reason = "it could not log on with its service account (error 1069): "
              "the account's password is probably wrong or expired";
-  else if(s->start_type == 4 && s->config_st.state == SD_ST_READ)
+  else if(disabled)
     reason = "the service is disabled";
   else if(s->win32_exit_code == ERR_NEVER_STARTED)
     reason = "it has not been started since Windows started (error 1077)";
@@ -710,7 +695,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
                 "error 3286842403 (0xC3E93C23). If there is one, follow "
                 "srvdoctor explain OCS-KB974571-FE-DOWN instead.");
   }
-  if(s->start_type == 4 && s->config_st.state == SD_ST_READ) {
+  if(disabled) {
     sd_fix_step(r, x, "Set the Front End back to start automatically: sc "
                 "config " FE_NAME " start= auto");
     sd_fix_cmd(r, x, "sc config " FE_NAME " start= auto");

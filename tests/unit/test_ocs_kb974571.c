@@ -65,15 +65,6 @@ static const sd_finding *only(const run *x, const char *code)
   return f;
 }
 
-static int has_step(const sd_finding *f, const char *needle)
-{
-  size_t i;
-  for(i = 0; i < f->nsteps; i++)
-    if(strstr(f->steps[i], needle))
-      return 1;
-  return 0;
-}
-
 /* Index of the first step containing needle, or -1. */
 static long step_index(const sd_finding *f, const char *needle)
 {
@@ -82,6 +73,11 @@ static long step_index(const sd_finding *f, const char *needle)
     if(strstr(f->steps[i], needle))
       return (long)i;
   return -1;
+}
+
+static int has_step(const sd_finding *f, const char *needle)
+{
+  return step_index(f, needle) >= 0;
 }
 
 static void assert_contains(const char *hay, const char *needle)

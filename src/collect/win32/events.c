@@ -160,15 +160,10 @@ static int rows_match(const ev_row *const *rows, size_t n, const char *prov,
 static void msg_put_wide(sd_buf *b, const wchar_t *w, size_t wlen)
 {
   char *s;
-  wchar_t *copy;
   size_t n;
   if(b->len >= EV_MSG_MAX)
     return;
-  copy = sd_xmalloc((wlen + 1) * sizeof(wchar_t));
-  memcpy(copy, w, wlen * sizeof(wchar_t));
-  copy[wlen] = L'\0';
-  s = sd_wide_to_utf8(copy);
-  free(copy);
+  s = sd_wide_n_to_utf8(w, wlen);
   if(!s)
     return;
   n = strlen(s);
@@ -316,18 +311,17 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
 {
   DWORD count = 0, i;
   const evt_variant *v;
-  const char *prov = NULL;
+  char *prov = NULL;
   unsigned id = 0;
   sd_event_level lv = SD_EVL_UNKNOWN;
   sd_time when = SD_TIME_NONE;
   uint64_t record = 0;
   sd_buf msg;
-  char *prov_owned = NULL;
   if(evt_values(a, sysctx, ev, buf, size, &count) || count < SYS_COUNT)
     return;
   v = (const evt_variant *)*buf;
   if(v[SYS_PROVIDER].type == EVT_STRING && v[SYS_PROVIDER].v.str)
-    prov = prov_owned = sd_wide_to_utf8(v[SYS_PROVIDER].v.str);
+    prov = sd_wide_to_utf8(v[SYS_PROVIDER].v.str);
   if(v[SYS_EVENTID].type == EVT_UINT16)
     id = v[SYS_EVENTID].v.u16;
   if(v[SYS_LEVEL].type == EVT_BYTE)
@@ -341,7 +335,7 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
   /* The service filtered already; this guards against a query that
    * returned more than asked. */
   if(!rows_match(rows, nrows, prov, id)) {
-    free(prov_owned);
+    free(prov);
     return;
   }
   sd_buf_init(&msg);
@@ -354,7 +348,7 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
   }
   event_add(f, src, prov, id, lv, when, record, &msg);
   sd_buf_free(&msg);
-  free(prov_owned);
+  free(prov);
 }
 
 static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
@@ -468,19 +462,11 @@ static int classic_one(sd_facts *f, const EVENTLOGRECORD *r,
   const BYTE *base = (const BYTE *)r, *end = base + r->Length;
   const wchar_t *srcname = (const wchar_t *)(r + 1);
   unsigned id = (unsigned)(r->EventID & 0xFFFFu);
-  size_t n;
   char *prov;
   sd_buf msg;
   if((sd_time)r->TimeGenerated < src->since)
     return 1;
-  n = wlen_bounded(srcname, end);
-  {
-    wchar_t *tmp = sd_xmalloc((n + 1) * sizeof(wchar_t));
-    memcpy(tmp, srcname, n * sizeof(wchar_t));
-    tmp[n] = L'\0';
-    prov = sd_wide_to_utf8(tmp);
-    free(tmp);
-  }
+  prov = sd_wide_n_to_utf8(srcname, wlen_bounded(srcname, end));
   if(rows_match(rows, nrows, prov, id)) {
     WORD k;
     const BYTE *s = base + r->StringOffset;

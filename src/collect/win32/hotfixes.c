@@ -22,10 +22,6 @@
 #include <string.h>
 #include <wchar.h>
 
-#ifndef KEY_WOW64_64KEY
-#define KEY_WOW64_64KEY 0x0100
-#endif
-
 static const char *const wanted_kbs[] = {
   "KB974571", /* ocs-kb974571: MS09-056, takes down the OCS Front End */
 };
@@ -34,8 +30,6 @@ static const char *const wanted_kbs[] = {
 #define UNINSTALL_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 #define CBS_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
   "Component Based Servicing\\Packages"
-
-#define REG_ACCESS (KEY_READ | KEY_WOW64_64KEY)
 
 static sd_hotfix_probe *probe_add(sd_facts *f, const char *kb,
                                   const char *source, const char *detail)
@@ -89,7 +83,7 @@ static sd_time key_time(HKEY k)
 
 static LONG open_sub(HKEY parent, const wchar_t *name, HKEY *out)
 {
-  return RegOpenKeyExW(parent, name, 0, REG_ACCESS, out);
+  return RegOpenKeyExW(parent, name, 0, SD_KEY_READ, out);
 }
 
 /* The name of subkey i, or an error (ERROR_NO_MORE_ITEMS at the end). */
@@ -233,24 +227,17 @@ static void route_uninstall_key(sd_facts *f, const char *kb)
 
 /* "Package_for_KB974571~31bf...", "Package_1_for_KB974571~...",
  * "Package_for_KB974571_RTM~..." belong to KB974571; "..._for_KB9745710"
- * does not. */
-static int cbs_name_matches(const char *name, const char *kb)
+ * does not.  Tested on the UTF-16 name, so only the matches are converted
+ * (there can be tens of thousands of packages, nearly all "..._for_KB"). */
+static int cbs_name_matches(const wchar_t *name, const wchar_t *wkb)
 {
-  const char *p;
-  size_t n = strlen(kb);
-  if(!sd_strnieq(name, "Package_", 8))
+  size_t n = wcslen(wkb);
+  if(_wcsnicmp(name, L"Package_", 8) != 0)
     return 0;
-  for(p = sd_stristr(name, "for_"); p; p = sd_stristr(p + 1, "for_")) {
-    if(sd_strnieq(p + 4, kb, n) && (p[4 + n] == '~' || p[4 + n] == '_'))
-      return 1;
-  }
-  return 0;
-}
-
-static int has_for(const wchar_t *name)
-{
   for(; *name; name++)
-    if(_wcsnicmp(name, L"for_", 4) == 0)
+    if(_wcsnicmp(name, L"for_", 4) == 0 &&
+       _wcsnicmp(name + 4, wkb, n) == 0 &&
+       (name[4 + n] == L'~' || name[4 + n] == L'_'))
       return 1;
   return 0;
 }
@@ -265,7 +252,7 @@ static int read_dword(HKEY k, const wchar_t *value, DWORD *out)
   return 0;
 }
 
-static void route_cbs(sd_facts *f, const char *kb)
+static void route_cbs(sd_facts *f, const char *kb, const wchar_t *wkb)
 {
   sd_hotfix_probe *p = probe_add(
     f, kb, "cbs", sd_arena_printf(&f->arena, "HKLM\\%s\\Package*_for_%s~*",
@@ -294,13 +281,9 @@ static void route_cbs(sd_facts *f, const char *kb)
       RegCloseKey(pk);
       return;
     }
-    /* Cheap test on the wide name before converting it (there can be
-     * tens of thousands of packages). */
-    if(!has_for(name))
+    if(!cbs_name_matches(name, wkb))
       continue;
     name8 = sd_wide_to_arena(f, name, -1);
-    if(!cbs_name_matches(name8, kb))
-      continue;
     rc = open_sub(pk, name, &k);
     if(rc != ERROR_SUCCESS) {
       sd_fstate_os_error(f, &p->st, (DWORD)rc, name8);
@@ -338,7 +321,7 @@ void sd_cw_hotfixes(sd_facts *f)
     route_hotfix_key(f, kb, wkb);
     route_ntuninstall_dir(f, kb, wkb);
     route_uninstall_key(f, kb);
-    route_cbs(f, kb);
+    route_cbs(f, kb, wkb);
     free(wkb);
   }
   for(k = 0; k < f->hotfixes.nprobes; k++)

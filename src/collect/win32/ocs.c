@@ -9,10 +9,6 @@
 #include <string.h>
 #include <wchar.h>
 
-#ifndef KEY_WOW64_64KEY
-#define KEY_WOW64_64KEY 0x0100
-#endif
-
 #define FE_KEY "SYSTEM\\CurrentControlSet\\Services\\RTCSRV"
 
 static const char *const uninstall_roots[] = {
@@ -231,7 +227,7 @@ static LONG scan_uninstall(sd_facts *f, const char *root, int *exists)
       RegCloseKey(k);
       return rc;
     }
-    if(RegOpenKeyExW(k, name, 0, KEY_READ | KEY_WOW64_64KEY, &sub) !=
+    if(RegOpenKeyExW(k, name, 0, SD_KEY_READ, &sub) !=
        ERROR_SUCCESS)
       continue;
     disp = value_utf8(sub, L"DisplayName");
@@ -282,18 +278,14 @@ void sd_cw_ocs(sd_facts *f)
 {
   sd_ocs_facts *o = &f->ocs;
   sd_fstate st;
-  const char *s = NULL;
   if(sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, FE_KEY, &o->fe_key_st)) {
-    if(sd_reg_str(f, HKEY_LOCAL_MACHINE, FE_KEY, "DisplayName", &s, &st) == 0)
-      o->fe_display_name = s;
-    s = NULL;
-    if(sd_reg_str(f, HKEY_LOCAL_MACHINE, FE_KEY, "ImagePath", &s, &st) == 0) {
-      o->fe_image_path = s;
-      read_binary(f, s);
-    }
-    else {
-      o->fe_binary_st = st;
-    }
+    /* A failed read leaves the output alone; an ImagePath that cannot be
+     * read is why the binary cannot be. */
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, FE_KEY, "DisplayName",
+               &o->fe_display_name, &st);
+    if(sd_reg_str(f, HKEY_LOCAL_MACHINE, FE_KEY, "ImagePath",
+                  &o->fe_image_path, &o->fe_binary_st) == 0)
+      read_binary(f, o->fe_image_path);
   }
   else if(o->fe_key_st.state == SD_ST_ABSENT) {
     sd_fstate_set(f, &o->fe_binary_st, SD_ST_ABSENT, 0,

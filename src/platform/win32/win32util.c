@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef KEY_WOW64_64KEY
-#define KEY_WOW64_64KEY 0x0100
-#endif
 
 wchar_t *sd_utf8_to_wide(const char *s)
 {
@@ -49,6 +46,13 @@ char *sd_wide_to_utf8(const wchar_t *w)
   return wide_to(w, -1, NULL);
 }
 
+char *sd_wide_n_to_utf8(const wchar_t *w, size_t n)
+{
+  if(n > 0x7FFFFFFF)
+    n = 0x7FFFFFFF;
+  return n ? wide_to(w, (int)n, NULL) : (w ? sd_xstrdup("") : NULL);
+}
+
 const char *sd_wide_to_arena(sd_facts *f, const wchar_t *w, int n)
 {
   return wide_to(w, n, &f->arena);
@@ -68,7 +72,7 @@ LONG sd_reg_open(HKEY root, const char *subkey, HKEY *out)
   LONG rc;
   if(!w)
     return ERROR_INVALID_PARAMETER;
-  rc = RegOpenKeyExW(root, w, 0, KEY_READ | KEY_WOW64_64KEY, out);
+  rc = RegOpenKeyExW(root, w, 0, SD_KEY_READ, out);
   free(w);
   return rc;
 }
