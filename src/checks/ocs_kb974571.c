@@ -158,9 +158,13 @@ static void look_at_presence(const sd_facts *f, view *v)
     return;
   }
   v->present = TRI_UNKNOWN;
-  v->presence_why = sl->st.state == SD_ST_NOT_COLLECTED
-                    ? "the list of services was not collected"
-                    : sd_str_or(sl->st.why, "the list of services could "
+  if(sl->st.state == SD_ST_READ) /* no RTCSRV in it, and its key unread */
+    v->presence_why = sd_str_or(o->fe_key_st.why, "the RTCSRV service key "
+                                "could not be read");
+  else if(sl->st.state == SD_ST_NOT_COLLECTED)
+    v->presence_why = "the list of services was not collected";
+  else
+    v->presence_why = sd_str_or(sl->st.why, "the list of services could "
                                 "not be read");
 }
 
