@@ -83,5 +83,9 @@ void sd_schema_write(sd_jwriter *w, const sd_schema *s, const void *obj);
 void sd_schema_write_members(sd_jwriter *w, const sd_schema *s,
                              const void *obj);
 void sd_schema_defaults(const sd_schema *s, void *obj);
+/* Deep copy of a struct a schema describes: strings into arena a, item
+ * arrays newly allocated (freed with the facts that own dst). */
+void sd_schema_copy(sd_arena *a, const sd_schema *s, void *dst,
+                    const void *src);
 
 #endif

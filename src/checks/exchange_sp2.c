@@ -21,6 +21,9 @@
 #define RTM_FIRST_BUILD 685       /* 8.0 builds below this are pre-release */
 #define KERBEROS_SKEW_S 300
 #define SETUP "Setup.com"
+/* Removes an Exchange 2007 patch (the patch code is the argument). */
+#define MSI_REMOVE \
+  "msiexec /i " SD_EXCH2007_PRODUCT_CODE " MSIPATCHREMOVE=%s /qb"
 
 static const sd_code_info exch_codes[] = {
   {"EXCH-NOT-INSTALLED", "exchange-sp2", SD_SEV_INFO,
@@ -282,6 +285,17 @@ typedef struct ctx {
   int nunknown;
 } ctx;
 
+/* A new finding with the severity and title its code has in exch_codes. */
+static sd_finding *add(ctx *c, const char *code)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(exch_codes); i++)
+    if(!strcmp(exch_codes[i].code, code))
+      return sd_result_add(c->r, code, exch_codes[i].severity,
+                           exch_codes[i].title);
+  abort(); /* a programming error: every code used here is in the table */
+}
+
 static void note_unknown(ctx *c, const char *what, const sd_fstate *st)
 {
   if(c->nunknown++)
@@ -425,10 +439,11 @@ static const char *patch_state_name(uint32_t s)
 
 static void patch_evidence(ctx *c, sd_finding *x, const sd_msi_patch *p)
 {
+  const char *kb = kb_of(c->r, p->display_name);
   sd_ev_str(c->r, x, "patch_code", p->patch_code);
   sd_ev_str(c->r, x, "display_name", sd_str_or(p->display_name, ""));
-  if(kb_of(c->r, p->display_name))
-    sd_ev_str(c->r, x, "kb", kb_of(c->r, p->display_name));
+  if(kb)
+    sd_ev_str(c->r, x, "kb", kb);
   sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
   sd_ev_str(c->r, x, "state", patch_state_name(p->state));
   sd_ev_bool(c->r, x, "uninstallable", p->uninstallable);
@@ -452,9 +467,7 @@ static void report_iu(ctx *c, const sd_msi_patch *p)
   sd_module_result *r = c->r;
   const char *kb = kb_of(r, p->display_name);
   const char *name = sd_str_or(p->display_name, p->patch_code);
-  sd_finding *x = sd_result_add(r, "EXCH-INTERIM-UPDATE", SD_SEV_CRITICAL,
-                                "An interim update is installed and blocks "
-                                "the SP2 upgrade");
+  sd_finding *x = add(c, "EXCH-INTERIM-UPDATE");
   sd_finding_msg(r, x, "%s (patch %s) is installed. Exchange 2007 SP2 setup "
                  "cannot run while any interim update is installed; it must "
                  "be uninstalled first.", name, p->patch_code);
@@ -480,9 +493,8 @@ static void report_iu(ctx *c, const sd_msi_patch *p)
               "administrator.");
   sd_fix_step(r, x, "Open an elevated Command Prompt (right-click Command "
               "Prompt, Run as administrator).");
-  sd_fix_step(r, x, "Type this command exactly and press Enter: msiexec /i "
-              "%s MSIPATCHREMOVE=%s /qb", SD_EXCH2007_PRODUCT_CODE,
-              p->patch_code);
+  sd_fix_step(r, x, "Type this command exactly and press Enter: "
+              MSI_REMOVE, p->patch_code);
   sd_fix_step(r, x, "Wait until the progress window closes. If it asks for "
               "a restart, restart the server.");
   sd_fix_step(r, x, "Alternatively: Control Panel > Programs and Features > "
@@ -490,8 +502,7 @@ static void report_iu(ctx *c, const sd_msi_patch *p)
               "Programs with \"Show updates\" ticked), select \"%s\" and "
               "click Uninstall.", name);
   sd_fix_step(r, x, "Run srvdoctor again; this finding must be gone.");
-  sd_fix_cmd(r, x, "msiexec /i %s MSIPATCHREMOVE=%s /qb",
-             SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+  sd_fix_cmd(r, x, MSI_REMOVE, p->patch_code);
   x->fixable = 1;
   sd_fix_target(r, x, p->patch_code);
 }
@@ -499,10 +510,7 @@ static void report_iu(ctx *c, const sd_msi_patch *p)
 static void report_unclassified(ctx *c, const sd_msi_patch *p)
 {
   sd_module_result *r = c->r;
-  sd_finding *x = sd_result_add(r, "EXCH-PATCH-UNCLASSIFIED",
-                                SD_SEV_WARNING, "An Exchange 2007 patch could "
-                                "not be classified and may be an interim "
-                                "update");
+  sd_finding *x = add(c, "EXCH-PATCH-UNCLASSIFIED");
   sd_finding_msg(r, x, "Windows Installer lists patch %s for Exchange 2007 "
                  "with the name \"%s\", which is neither an update rollup "
                  "nor an interim update by name. If it is an interim "
@@ -517,12 +525,10 @@ static void report_unclassified(ctx *c, const sd_msi_patch *p)
               "2007 entries.");
   sd_fix_step(r, x, "If an entry there is called \"Interim Update\" or has "
               "no name, it must be removed: from an elevated Command Prompt "
-              "run msiexec /i %s MSIPATCHREMOVE=%s /qb",
-              SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+              "run " MSI_REMOVE, p->patch_code);
   sd_fix_step(r, x, "If it is an update rollup or a security update, "
               "nothing needs to be done for SP2.");
-  sd_fix_cmd(r, x, "msiexec /i %s MSIPATCHREMOVE=%s /qb",
-             SD_EXCH2007_PRODUCT_CODE, p->patch_code);
+  sd_fix_cmd(r, x, MSI_REMOVE, p->patch_code);
 }
 
 typedef struct patch_summary {
@@ -540,10 +546,7 @@ static void check_patches(ctx *c, patch_summary *ps)
   memset(ps, 0, sizeof(*ps));
   ps->rollup = -1;
   if(l->st.state != SD_ST_READ) {
-    sd_finding *x = sd_result_add(c->r, "EXCH-PATCHES-UNREADABLE",
-                                  SD_SEV_UNKNOWN, "The installed Exchange "
-                                  "patches could not be read: interim "
-                                  "updates not ruled out");
+    sd_finding *x = add(c, "EXCH-PATCHES-UNREADABLE");
     sd_finding_msg(c->r, x, "The list of Windows Installer patches could not "
                    "be read (%s), so srvdoctor cannot tell whether an "
                    "interim update is installed. This is not the same as "
@@ -592,9 +595,7 @@ static void check_patches(ctx *c, patch_summary *ps)
   }
   if(!ps->ius && c->x->iu_marker_st.state == SD_ST_READ && c->x->iu_marker &&
      *c->x->iu_marker && !sd_strieq(c->x->iu_marker, "None")) {
-    sd_finding *x = sd_result_add(c->r, "EXCH-IU-MARKER", SD_SEV_WARNING,
-                                  "Exchange setup records an interim update "
-                                  "that Windows Installer does not list");
+    sd_finding *x = add(c, "EXCH-IU-MARKER");
     sd_finding_msg(c->r, x, "The value InterimUpdate under "
                    "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup reads \"%s\", "
                    "but Windows Installer lists no interim update for "
@@ -655,8 +656,7 @@ static void check_setup_state(ctx *c)
     sd_buf_free(&roles);
     return;
   }
-  fd = sd_result_add(c->r, "EXCH-SETUP-INCOMPLETE", SD_SEV_CRITICAL,
-                     "An earlier Exchange setup did not finish");
+  fd = add(c, "EXCH-SETUP-INCOMPLETE");
   sd_finding_msg(c->r, fd, "Exchange setup left Action/Watermark values "
                  "under HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 (%s): an "
                  "earlier setup run stopped part-way. SP2 setup will not "
@@ -751,9 +751,7 @@ static void check_reboot(ctx *c)
     sd_buf_free(&where);
     return;
   }
-  x = sd_result_add(c->r, "EXCH-PENDING-REBOOT", SD_SEV_CRITICAL,
-                    "A restart is pending and SP2 setup will refuse to "
-                    "start");
+  x = add(c, "EXCH-PENDING-REBOOT");
   sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
                  "setup's readiness check stops on a pending restart from "
                  "an earlier installation.", where.data);
@@ -864,9 +862,7 @@ static void check_os(ctx *c)
                   "later", x->msi_version);
   }
   if(have_os && os->arch && sd_strieq(os->arch, "x86") && !bad_os) {
-    fd = sd_result_add(c->r, "EXCH-OS-32BIT", SD_SEV_WARNING,
-                       "32-bit Windows: Exchange 2007 is supported in "
-                       "production only on x64");
+    fd = add(c, "EXCH-OS-32BIT");
     sd_finding_msg(c->r, fd, "%s is a 32-bit Windows. The 32-bit Exchange "
                    "2007 build is meant for tests and evaluation only; a "
                    "production server must run the x64 build on x64 "
@@ -885,9 +881,7 @@ static void check_os(ctx *c)
     sd_buf_free(&why);
     return;
   }
-  fd = sd_result_add(c->r, "EXCH-OS-UNSUPPORTED", SD_SEV_CRITICAL,
-                     "The operating system or Windows Installer does not "
-                     "meet SP2's prerequisites");
+  fd = add(c, "EXCH-OS-UNSUPPORTED");
   sd_finding_msg(c->r, fd, "Exchange 2007 SP2 cannot be installed here: "
                  "%s.", why.data);
   if(have_os) {
@@ -1164,12 +1158,11 @@ static void check_rights(ctx *c, const need *nd)
     return;
   }
   if(nmissing) {
-    x = sd_result_add(c->r, "AD-RIGHTS-MISSING", SD_SEV_CRITICAL,
-                      "The current user lacks the group memberships the AD "
-                      "preparation needs");
+    const char *all = prose_groups(c, g, pick_needed, "and");
+    x = add(c, "AD-RIGHTS-MISSING");
     sd_finding_msg(c->r, x, "The Active Directory preparation SP2 needs "
                    "must be run by a member of %s, but %s is not a member "
-                   "of %s.", prose_groups(c, g, pick_needed, "and"), user,
+                   "of %s.", all, user,
                    prose_groups(c, g, pick_missing, "or"));
     sd_ev_str(c->r, x, "user", user);
     if(c->f->host.user_sid)
@@ -1196,15 +1189,14 @@ static void check_rights(ctx *c, const need *nd)
     }
     ad_common_evidence(c, x);
     sd_fix_summary(c->r, x, "Have a member of %s run the preparation, or "
-                   "get the missing memberships and log on again.",
-                   prose_groups(c, g, pick_needed, "and"));
+                   "get the missing memberships and log on again.", all);
     if(nreal)
       sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to "
                   "add the account that will run SP2 setup to %s (Active "
                   "Directory Users and Computers > the group > Members > "
                   "Add), or ask a member of %s to run the preparation "
                   "commands for you.", prose_groups(c, g, pick_real, "and"),
-                  prose_groups(c, g, pick_needed, "and"));
+                  all);
     for(i = 0; i < 3; i++) {
       if(g[i].needed && g[i].filtered)
         sd_fix_step(c->r, x, "%s is in your logon token but switched off by "
@@ -1221,9 +1213,7 @@ static void check_rights(ctx *c, const need *nd)
     sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
   }
   else if(nunknown) {
-    x = sd_result_add(c->r, "AD-RIGHTS-UNKNOWN", SD_SEV_UNKNOWN,
-                      "The current user's group memberships could not be "
-                      "checked");
+    x = add(c, "AD-RIGHTS-UNKNOWN");
     sd_finding_msg(c->r, x, "The AD preparation SP2 needs must be run by a "
                    "member of %s; srvdoctor could not check %s (%s).",
                    needed.data, unknown.data,
@@ -1253,11 +1243,29 @@ static void check_rights(ctx *c, const need *nd)
   sd_buf_free(&needed);
 }
 
+/* The evidence every preparation finding carries: the value AD holds under
+ * key (or `none` when there is no such object), the object's DN under
+ * dn_key (NULL: none to give), the value SP2 needs under "<key>_needed", and
+ * the domain controller that said so. */
+static void prep_evidence(ctx *c, sd_finding *x, const adval *v,
+                          const char *key, const char *dn_key,
+                          const char *none, int needed)
+{
+  if(v->state == 2) {
+    sd_ev_str(c->r, x, key, none);
+  }
+  else {
+    sd_ev_int(c->r, x, key, v->v);
+    if(dn_key)
+      sd_ev_str(c->r, x, dn_key, sd_str_or(v->dn, ""));
+  }
+  sd_ev_int(c->r, x, sd_arena_printf(c->r->arena, "%s_needed", key), needed);
+  ad_common_evidence(c, x);
+}
+
 static void report_schema_prep(ctx *c, const adval *s)
 {
-  sd_finding *x = sd_result_add(c->r, "AD-SCHEMA-PREP-NEEDED",
-                                SD_SEV_WARNING, "The AD schema is below the "
-                                "SP2 level: /PrepareSchema is needed");
+  sd_finding *x = add(c, "AD-SCHEMA-PREP-NEEDED");
   if(s->state == 2)
     sd_finding_msg(c->r, x, "The Active Directory schema was never extended "
                    "for Exchange (CN=ms-Exch-Schema-Version-Pt does not "
@@ -1268,12 +1276,7 @@ static void report_schema_prep(ctx *c, const adval *s)
                    (long long)s->v,
                    known_name(c->r, schema_known, SD_COUNTOF(schema_known),
                               s->v), SP2_SCHEMA);
-  if(s->state == 2)
-    sd_ev_str(c->r, x, "schema_version", "not extended");
-  else
-    sd_ev_int(c->r, x, "schema_version", s->v);
-  sd_ev_int(c->r, x, "schema_version_needed", SP2_SCHEMA);
-  ad_common_evidence(c, x);
+  prep_evidence(c, x, s, "schema_version", NULL, "not extended", SP2_SCHEMA);
   sd_fix_summary(c->r, x, "Run Setup.com /PrepareSchema from the SP2 media "
                  "as a member of Schema Admins and Enterprise Admins, in "
                  "the schema master's domain and site.");
@@ -1288,9 +1291,7 @@ static void report_schema_prep(ctx *c, const adval *s)
 
 static void report_org_prep(ctx *c, const adval *o)
 {
-  sd_finding *x = sd_result_add(c->r, "AD-ORG-PREP-NEEDED", SD_SEV_WARNING,
-                                "The Exchange organization is below the SP2 "
-                                "level: /PrepareAD is needed");
+  sd_finding *x = add(c, "AD-ORG-PREP-NEEDED");
   if(o->state == 2)
     sd_finding_msg(c->r, x, "No Exchange organization exists under "
                    "CN=Microsoft Exchange,CN=Services in the configuration "
@@ -1301,15 +1302,8 @@ static void report_org_prep(ctx *c, const adval *o)
                    "%lld (%s); SP2 needs %d.", (long long)o->v,
                    known_name(c->r, org_known, SD_COUNTOF(org_known), o->v),
                    SP2_ORG);
-  if(o->state == 2) {
-    sd_ev_str(c->r, x, "org_version", "no organization");
-  }
-  else {
-    sd_ev_int(c->r, x, "org_version", o->v);
-    sd_ev_str(c->r, x, "org_dn", sd_str_or(o->dn, ""));
-  }
-  sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
-  ad_common_evidence(c, x);
+  prep_evidence(c, x, o, "org_version", "org_dn", "no organization",
+                SP2_ORG);
   sd_fix_summary(c->r, x, "Run Setup.com /PrepareAD from the SP2 media as a "
                  "member of Enterprise Admins, in the schema master's "
                  "domain and site.");
@@ -1346,9 +1340,7 @@ static void report_domain_prep(ctx *c, const adval *m)
   const sd_ad_facts *ad = c->ad;
   const char *dom = sd_str_or(ad->domain_dns, sd_str_or(ad->default_nc,
                                                        "this domain"));
-  sd_finding *x = sd_result_add(c->r, "AD-DOMAIN-PREP-NEEDED",
-                                SD_SEV_WARNING, "The domain is below the SP2 "
-                                "level: /PrepareDomain is needed");
+  sd_finding *x = add(c, "AD-DOMAIN-PREP-NEEDED");
   if(m->state == 2)
     sd_finding_msg(c->r, x, "Domain %s has no Microsoft Exchange System "
                    "Objects container: it was never prepared for Exchange. "
@@ -1360,15 +1352,8 @@ static void report_domain_prep(ctx *c, const adval *m)
                    known_name(c->r, meso_known, SD_COUNTOF(meso_known),
                               m->v), SP2_MESO);
   sd_ev_str(c->r, x, "domain", dom);
-  if(m->state == 2) {
-    sd_ev_str(c->r, x, "meso_version", "no container");
-  }
-  else {
-    sd_ev_int(c->r, x, "meso_version", m->v);
-    sd_ev_str(c->r, x, "meso_dn", sd_str_or(m->dn, ""));
-  }
-  sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
-  ad_common_evidence(c, x);
+  prep_evidence(c, x, m, "meso_version", "meso_dn", "no container",
+                SP2_MESO);
   sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain from the SP2 media "
                  "in domain %s as a member of Domain Admins of that domain "
                  "(or /PrepareAllDomains as an Enterprise Admin).", dom);
@@ -1409,9 +1394,7 @@ static void report_duplicates(ctx *c, const char *what, const char *attr,
       sd_buf_printf(&list, "%s (objectVersion not read)",
                     sd_str_or(items[i].dn, "?"));
   }
-  x = sd_result_add(c->r, "AD-DUPLICATE-OBJECTS", SD_SEV_WARNING,
-                    "More than one Exchange organization or system-objects "
-                    "container exists");
+  x = add(c, "AD-DUPLICATE-OBJECTS");
   sd_finding_msg(c->r, x, "Active Directory holds %u %s where Exchange "
                  "expects one: %s. A duplicate (often a replication "
                  "conflict object whose name contains CNF:) confuses setup's "
@@ -1487,9 +1470,7 @@ static int check_schema_master(ctx *c, int prep_needed)
   sd_finding *x;
   if(below != 1 && !deleted && !(unreachable && prep_needed))
     return 0;
-  x = sd_result_add(c->r, "AD-SCHEMA-MASTER", SD_SEV_CRITICAL,
-                    "The schema master is unreachable or runs an OS below "
-                    "what Exchange 2007 needs");
+  x = add(c, "AD-SCHEMA-MASTER");
   if(deleted)
     sd_finding_msg(c->r, x, "The schema master role points to a domain "
                    "controller that has been deleted (%s). Exchange setup "
@@ -1556,8 +1537,7 @@ static int check_domain_mode(ctx *c)
   sd_finding *x;
   if(ad->domain_mode_st.state != SD_ST_READ || ad->nt_mixed_domain != 1)
     return 0;
-  x = sd_result_add(c->r, "AD-DOMAIN-MODE", SD_SEV_CRITICAL,
-                    "The domain is below Windows 2000 native mode");
+  x = add(c, "AD-DOMAIN-MODE");
   sd_finding_msg(c->r, x, "Domain %s is in mixed mode (nTMixedDomain = 1). "
                  "Exchange 2007 needs every domain with Exchange servers or "
                  "recipients at Windows 2000 native mode or higher.", dom);
@@ -1594,9 +1574,7 @@ static void check_dc_health(ctx *c)
   }
   if(!not_sync && !skewed)
     return;
-  x = sd_result_add(c->r, "AD-DC-NOT-READY", SD_SEV_WARNING,
-                    "The domain controller is not synchronized or its clock "
-                    "is off");
+  x = add(c, "AD-DC-NOT-READY");
   if(not_sync && skewed)
     sd_finding_msg(c->r, x, "Domain controller %s has not finished its "
                    "initial synchronization, and its clock differs from "
@@ -1648,9 +1626,7 @@ static void check_ad(ctx *c)
   int npartial = 0, blockers = 0;
   sd_finding *x;
   if(ad->st.state != SD_ST_READ) {
-    x = sd_result_add(c->r, "AD-UNREACHABLE", SD_SEV_UNKNOWN,
-                      "No domain controller could be queried: AD readiness "
-                      "not evaluated");
+    x = add(c, "AD-UNREACHABLE");
     sd_finding_msg(c->r, x, "Active Directory could not be queried (%s), so "
                    "the schema, organization and domain preparation SP2 "
                    "needs, and the rights to do it, were not checked. The "
@@ -1748,9 +1724,7 @@ static void check_ad(ctx *c)
     sd_buf_printf(&newer, "%sMicrosoft Exchange System Objects %lld",
                   newer.len ? "; " : "", (long long)m.v);
   if(newer.len) {
-    x = sd_result_add(c->r, "AD-VERSION-NEWER", SD_SEV_INFO,
-                      "AD carries version values newer than srvdoctor "
-                      "knows");
+    x = add(c, "AD-VERSION-NEWER");
     sd_finding_msg(c->r, x, "Active Directory holds Exchange version values "
                    "newer than the newest release srvdoctor knows (%s). "
                    "They are above what SP2 needs, so SP2 needs no "
@@ -1774,9 +1748,7 @@ static void check_ad(ctx *c)
                 "prepared the forest.");
   }
   if(npartial) {
-    x = sd_result_add(c->r, "AD-PARTIAL", SD_SEV_UNKNOWN,
-                      "Some Active Directory values could not be read: AD "
-                      "readiness only partly evaluated");
+    x = add(c, "AD-PARTIAL");
     sd_finding_msg(c->r, x, "Domain controller %s answered, but these "
                    "values could not be read: %s. SP2's needs for them "
                    "were not checked.", sd_str_or(ad->dns_host_name, ad->dc),
@@ -1817,8 +1789,7 @@ static void check_ad(ctx *c)
     if(o.v >= 12640)
       sd_buf_printf(&trap, "The organization was prepared by %s. ",
                     known_name(c->r, org_known, SD_COUNTOF(org_known), o.v));
-    x = sd_result_add(c->r, "AD-READY", SD_SEV_OK, "Active Directory is "
-                      "already at or above what SP2 needs");
+    x = add(c, "AD-READY");
     sd_finding_msg(c->r, x, "Schema %lld, organization %lld and Microsoft "
                    "Exchange System Objects %lld are at or above SP2's "
                    "%d, %d and %d. %s", (long long)s.v, (long long)o.v,
@@ -1847,9 +1818,7 @@ static void check_ad(ctx *c)
 static void report_unknown_install(ctx *c, const char *why)
 {
   const sd_exch_facts *x = c->x;
-  sd_finding *fd = sd_result_add(c->r, "EXCH-UNKNOWN", SD_SEV_UNKNOWN,
-                                 "The Exchange installation or its build "
-                                 "could not be read");
+  sd_finding *fd = add(c, "EXCH-UNKNOWN");
   sd_finding_msg(c->r, fd, "%s Whether an in-place upgrade to SP2 applies "
                  "could not be decided.", why);
   sd_ev_str(c->r, fd, "v8_key", sd_state_name(x->installed_st.state));
@@ -1875,14 +1844,20 @@ static void report_unknown_install(ctx *c, const char *why)
               "later.");
 }
 
-static void check_install(ctx *c, const sd_options *o, int *proceed,
-                          int *upgrade)
+/* What the rest of the check looks at, by what is installed. */
+typedef enum install {
+  I_DONE,       /* nothing more to check (other version, already SP2, ...) */
+  I_FRESH,      /* nothing to upgrade (none, or a pre-release build): the
+                 * prerequisites of a fresh installation */
+  I_UNKNOWN,    /* Exchange 2007 (maybe) there, build unknown: its patches
+                 * and setup state too */
+  I_UPGRADE     /* RTM or SP1: all of that and the upgrade path (b) */
+} install;
+
+static install check_install(ctx *c, const sd_options *o, build *b)
 {
   const sd_exch_facts *x = c->x;
-  build b;
   sd_finding *fd;
-  *proceed = 1;
-  *upgrade = 0;
   if(x->installed_st.state != SD_ST_READ) {
     const sd_fstate *others[3];
     const char *names[3];
@@ -1901,9 +1876,7 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
       if(others[i]->state != SD_ST_READ)
         continue;
       c->r->applicable = 0;
-      fd = sd_result_add(c->r, "EXCH-OTHER-VERSION", SD_SEV_INFO,
-                         "Another Exchange version is installed: this "
-                         "module does not apply");
+      fd = add(c, "EXCH-OTHER-VERSION");
       sd_finding_msg(c->r, fd, "%s%s%s is installed on this machine, not "
                      "Exchange Server 2007. Exchange 2007 SP2 cannot be "
                      "applied to it, so this module has nothing to check.",
@@ -1912,8 +1885,7 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
       sd_ev_str(c->r, fd, "product", names[i]);
       if(versions[i])
         sd_ev_str(c->r, fd, "version", versions[i]);
-      *proceed = 0;
-      return;
+      return I_DONE;
     }
   }
   if(x->installed_st.state == SD_ST_ABSENT && !o->only_given) {
@@ -1921,9 +1893,7 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
      * module does not apply, and must not raise the alarm about Windows
      * versions or AD preparation nobody asked about. */
     c->r->applicable = 0;
-    fd = sd_result_add(c->r, "EXCH-NOT-INSTALLED", SD_SEV_INFO,
-                       "Exchange Server 2007 is not installed: the "
-                       "fresh-install path applies");
+    fd = add(c, "EXCH-NOT-INSTALLED");
     sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
                    "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
                    "not exist), so there is nothing to upgrade. To check "
@@ -1936,13 +1906,10 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
     sd_fix_step(c->r, fd, "To check the fresh-install prerequisites, run: "
                 "srvdoctor check --only exchange-sp2");
     sd_fix_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
-    *proceed = 0;
-    return;
+    return I_DONE;
   }
   if(x->installed_st.state == SD_ST_ABSENT) {
-    fd = sd_result_add(c->r, "EXCH-NOT-INSTALLED", SD_SEV_INFO,
-                       "Exchange Server 2007 is not installed: the "
-                       "fresh-install path applies");
+    fd = add(c, "EXCH-NOT-INSTALLED");
     sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
                    "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
                    "not exist). The SP2 media is a complete build and "
@@ -1959,53 +1926,46 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
                 "the Exchange 2007 SP2 media that holds Setup.com and run "
                 "setup for the roles you need, for example: Setup.com "
                 "/mode:Install /roles:Mailbox,ClientAccess,HubTransport");
-    return;
+    return I_FRESH;
   }
   if(x->installed_st.state != SD_ST_READ) {
     report_unknown_install(c, sd_arena_printf(c->r->arena, "Whether "
                            "Exchange 2007 is installed could not be read "
                            "(%s).", why_of(&x->installed_st)));
-    *upgrade = 1;
-    return;
+    return I_UNKNOWN;
   }
-  find_build(x, &b);
-  if(!b.known) {
+  find_build(x, b);
+  if(!b->known) {
     report_unknown_install(c, "Exchange Server 2007 is installed, but its "
                            "build could not be read from ExSetup.exe, the "
                            "registry or Windows Installer.");
-    *upgrade = 1;
-    return;
+    return I_UNKNOWN;
   }
-  if(b.v.part[0] != 8) {
+  if(b->v.part[0] != 8) {
     report_unknown_install(c, sd_arena_printf(c->r->arena, "The Exchange "
                            "2007 registry key exists, but the build read "
                            "from the %s is %s, which is not an Exchange "
-                           "2007 (8.x) build.", b.source, b.text));
-    *upgrade = 1;
-    return;
+                           "2007 (8.x) build.", b->source, b->text));
+    return I_UNKNOWN;
   }
-  if(b.v.part[1] >= 2) {
-    fd = sd_result_add(c->r, "EXCH-ALREADY-SP2", SD_SEV_OK,
-                       "Exchange 2007 SP2 or later is already installed");
+  if(b->v.part[1] >= 2) {
+    fd = add(c, "EXCH-ALREADY-SP2");
     sd_finding_msg(c->r, fd, "%s (build %s) is installed: it is already at "
                    "or above SP2 (%s), so there is nothing to upgrade to "
-                   "SP2.", release_2007(b.v.part[1]), b.text, SP2_BUILD);
-    sd_ev_str(c->r, fd, "installed_build", b.text);
-    sd_ev_str(c->r, fd, "build_source", b.source);
-    sd_ev_str(c->r, fd, "release", release_2007(b.v.part[1]));
+                   "SP2.", release_2007(b->v.part[1]), b->text, SP2_BUILD);
+    sd_ev_str(c->r, fd, "installed_build", b->text);
+    sd_ev_str(c->r, fd, "build_source", b->source);
+    sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
     sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
-    *proceed = 0;
-    return;
+    return I_DONE;
   }
-  if(b.v.part[1] == 0 && b.v.n >= 3 && b.v.part[2] < RTM_FIRST_BUILD) {
-    fd = sd_result_add(c->r, "EXCH-PRERELEASE", SD_SEV_CRITICAL,
-                       "A pre-release build of Exchange 2007 is installed "
-                       "and cannot be upgraded");
+  if(b->v.part[1] == 0 && b->v.n >= 3 && b->v.part[2] < RTM_FIRST_BUILD) {
+    fd = add(c, "EXCH-PRERELEASE");
     sd_finding_msg(c->r, fd, "Build %s is older than Exchange 2007 RTM "
                    "(8.0.685.25): it is a beta or pre-release build, which "
-                   "cannot be upgraded in place.", b.text);
-    sd_ev_str(c->r, fd, "installed_build", b.text);
-    sd_ev_str(c->r, fd, "build_source", b.source);
+                   "cannot be upgraded in place.", b->text);
+    sd_ev_str(c->r, fd, "installed_build", b->text);
+    sd_ev_str(c->r, fd, "build_source", b->source);
     sd_ev_str(c->r, fd, "first_release_build", "8.0.685.25");
     sd_fix_summary(c->r, fd, "Move mailboxes off this server, uninstall the "
                    "pre-release build and install SP2 fresh.");
@@ -2015,19 +1975,18 @@ static void check_install(ctx *c, const sd_options *o, int *proceed,
                 "Setup.com /mode:Uninstall from the media it came from).");
     sd_fix_step(c->r, fd, "Install Exchange 2007 SP2 fresh from the SP2 "
                 "media (Setup.com /mode:Install /roles:...).");
-    return;
+    return I_FRESH;
   }
-  *upgrade = 2;
+  return I_UPGRADE;
 }
 
-static void report_upgrade_path(ctx *c, const patch_summary *ps)
+static void report_upgrade_path(ctx *c, const build *b,
+                                const patch_summary *ps)
 {
   const sd_exch_facts *x = c->x;
-  build b;
   sd_buf roles;
   size_t i;
   sd_finding *fd;
-  find_build(x, &b);
   sd_buf_init(&roles);
   if(x->roles_st.state == SD_ST_READ)
     for(i = 0; i < x->nroles; i++) {
@@ -2035,34 +1994,32 @@ static void report_upgrade_path(ctx *c, const patch_summary *ps)
         sd_buf_puts(&roles, ", ");
       sd_buf_puts(&roles, sd_str_or(x->roles[i].name, "?"));
     }
-  fd = sd_result_add(c->r, "EXCH-UPGRADE-PATH", SD_SEV_INFO,
-                     "Exchange 2007 RTM or SP1 found: in-place upgrade to "
-                     "SP2 is supported");
-  if(ps && ps->rollup >= 0)
+  fd = add(c, "EXCH-UPGRADE-PATH");
+  if(ps->rollup >= 0)
     sd_finding_msg(c->r, fd, "%s with Update Rollup %ld (build %s) is "
                    "installed. An in-place upgrade to SP2 (%s) with "
                    "Setup.com /mode:upgrade is supported once the blockers "
-                   "reported here are cleared.", release_2007(b.v.part[1]),
-                   ps->rollup, b.text, SP2_BUILD);
+                   "reported here are cleared.", release_2007(b->v.part[1]),
+                   ps->rollup, b->text, SP2_BUILD);
   else
     sd_finding_msg(c->r, fd, "%s (build %s) is installed. An in-place "
                    "upgrade to SP2 (%s) with Setup.com /mode:upgrade is "
                    "supported once the blockers reported here are cleared.",
-                   release_2007(b.v.part[1]), b.text, SP2_BUILD);
-  sd_ev_str(c->r, fd, "installed_build", b.text);
-  sd_ev_str(c->r, fd, "build_source", b.source);
-  sd_ev_str(c->r, fd, "release", release_2007(b.v.part[1]));
+                   release_2007(b->v.part[1]), b->text, SP2_BUILD);
+  sd_ev_str(c->r, fd, "installed_build", b->text);
+  sd_ev_str(c->r, fd, "build_source", b->source);
+  sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
   if(x->exsetup_st.state == SD_ST_READ && x->exsetup_version)
     sd_ev_str(c->r, fd, "exsetup_version", x->exsetup_version);
   if(x->reg_version_st.state == SD_ST_READ && x->reg_version)
     sd_ev_str(c->r, fd, "registry_version", x->reg_version);
-  if(b.disagree)
+  if(b->disagree)
     sd_ev_bool(c->r, fd, "sources_disagree", 1);
-  if(ps && !ps->read) {
+  if(!ps->read) {
     sd_ev_str(c->r, fd, "interim_updates_installed", "unknown (the patch "
               "list could not be read)");
   }
-  else if(ps) {
+  else {
     if(ps->rollup >= 0)
       sd_ev_int(c->r, fd, "update_rollup", ps->rollup);
     sd_ev_int(c->r, fd, "update_rollups_installed", ps->rollups);
@@ -2097,8 +2054,7 @@ static void report_prereq_unknown(ctx *c)
   sd_finding *x;
   if(!c->nunknown)
     return;
-  x = sd_result_add(c->r, "EXCH-PREREQ-UNKNOWN", SD_SEV_UNKNOWN,
-                    "Some SP2 prerequisites could not be checked");
+  x = add(c, "EXCH-PREREQ-UNKNOWN");
   sd_finding_msg(c->r, x, "These SP2 prerequisites could not be checked: "
                  "%s. They are not known to be fine.", c->unknown.data);
   sd_ev_str(c->r, x, "unchecked", c->unknown.data);
@@ -2117,14 +2073,14 @@ static void exch_check(const sd_facts *f, const sd_options *o,
                        sd_module_result *r)
 {
   ctx c;
-  int proceed, upgrade;
+  install in;
+  build b;
   patch_summary ps;
   memset(&c, 0, sizeof(c));
   c.f = f;
   c.x = &f->exchange;
   c.ad = &f->exchange.ad;
   c.r = r;
-  sd_buf_init(&c.unknown);
   r->applicable = 1;
   if(f->exchange.st.state == SD_ST_NOT_COLLECTED &&
      f->exchange.installed_st.state == SD_ST_NOT_COLLECTED) {
@@ -2132,19 +2088,17 @@ static void exch_check(const sd_facts *f, const sd_options *o,
      * skipped this module): nothing about Exchange is known. */
     report_unknown_install(&c, "The snapshot holds no Exchange facts: they "
                            "were not collected.");
-    sd_buf_free(&c.unknown);
     return;
   }
-  check_install(&c, o, &proceed, &upgrade);
-  if(!proceed) {
-    sd_buf_free(&c.unknown);
+  in = check_install(&c, o, &b);
+  if(in == I_DONE)
     return;
-  }
-  if(upgrade) {
+  sd_buf_init(&c.unknown);
+  if(in != I_FRESH) {
     check_patches(&c, &ps);
     check_setup_state(&c);
-    if(upgrade == 2)
-      report_upgrade_path(&c, &ps);
+    if(in == I_UPGRADE)
+      report_upgrade_path(&c, &b, &ps);
   }
   check_reboot(&c);
   check_os(&c);

@@ -126,6 +126,74 @@ void sd_schema_defaults(const sd_schema *s, void *obj)
   }
 }
 
+/* ---- deep copy driven by the same tables ---- */
+
+
+static void copy_field(sd_arena *a, const sd_field *fd, char *d,
+                       const char *s)
+{
+  switch(fd->type) {
+  case SD_F_STR:
+    *(const char **)d = sd_arena_strdup(a, *(const char *const *)s);
+    break;
+  case SD_F_FSTATE:
+    ((sd_fstate *)d)->why = sd_arena_strdup(a, ((const sd_fstate *)s)->why);
+    break;
+  case SD_F_OBJ:
+    sd_schema_copy(a, fd->sub, d, s);
+    break;
+  case SD_F_LIST: {
+    const char *items = *(const char *const *)s;
+    size_t count = *(const size_t *)(s + sizeof(void *));
+    char *out = NULL;
+    size_t i;
+    if(count && items) {
+      out = sd_xcalloc(count, fd->sub->size);
+      for(i = 0; i < count; i++)
+        sd_schema_copy(a, fd->sub, out + i * fd->sub->size,
+                       items + i * fd->sub->size);
+    }
+    else {
+      count = 0;
+    }
+    *(char **)d = out;
+    *(size_t *)(d + sizeof(void *)) = count;
+    *((size_t *)(d + sizeof(void *)) + 1) = count;
+    break;
+  }
+  case SD_F_STRLIST: {
+    const char *const *items = *(const char *const *const *)s;
+    size_t count = *(const size_t *)(s + sizeof(void *));
+    const char **out = NULL;
+    size_t i;
+    if(count && items) {
+      out = sd_xcalloc(count, sizeof(char *));
+      for(i = 0; i < count; i++)
+        out[i] = sd_arena_strdup(a, items[i]);
+    }
+    else {
+      count = 0;
+    }
+    *(const char ***)d = out;
+    *(size_t *)(d + sizeof(void *)) = count;
+    *((size_t *)(d + sizeof(void *)) + 1) = count;
+    break;
+  }
+  default:
+    break; /* plain values came with the memcpy */
+  }
+}
+
+void sd_schema_copy(sd_arena *a, const sd_schema *s, void *dst,
+                    const void *src)
+{
+  size_t i;
+  memcpy(dst, src, s->size);
+  for(i = 0; i < s->nfields; i++)
+    copy_field(a, &s->fields[i], (char *)dst + s->fields[i].off,
+               (const char *)src + s->fields[i].off);
+}
+
 /* ---- reading ---- */
 
 static int next(sd_snapctx *c, sd_jtoken *t)

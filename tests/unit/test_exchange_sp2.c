@@ -20,14 +20,20 @@ typedef struct run {
   const sd_module_result *m;
 } run;
 
+/* Run the check over t->f (o NULL: a default run, every module). */
+static void run_check(run *t, const sd_options *o)
+{
+  sdt_run(&t->f, o, "exchange-sp2", &t->rep);
+  t->m = sdt_module(&t->rep, "exchange-sp2");
+  assert_non_null(t->m);
+}
+
 static void run_fixture(run *t, const char *name)
 {
   char rel[256];
   snprintf(rel, sizeof(rel), "exchange-sp2/%s", name);
   sdt_load(rel, &t->f);
-  sdt_run(&t->f, NULL, "exchange-sp2", &t->rep);
-  t->m = sdt_module(&t->rep, "exchange-sp2");
-  assert_non_null(t->m);
+  run_check(t, NULL);
 }
 
 /* As "srvdoctor check --only exchange-sp2" runs it. */
@@ -39,17 +45,13 @@ static void run_fixture_only(run *t, const char *name)
   o.only_given = 1;
   snprintf(rel, sizeof(rel), "exchange-sp2/%s", name);
   sdt_load(rel, &t->f);
-  sdt_run(&t->f, &o, "exchange-sp2", &t->rep);
-  t->m = sdt_module(&t->rep, "exchange-sp2");
-  assert_non_null(t->m);
+  run_check(t, &o);
 }
 
 static void rerun(run *t)
 {
   sd_report_free(&t->rep);
-  sdt_run(&t->f, NULL, "exchange-sp2", &t->rep);
-  t->m = sdt_module(&t->rep, "exchange-sp2");
-  assert_non_null(t->m);
+  run_check(t, NULL);
 }
 
 static void done(run *t)

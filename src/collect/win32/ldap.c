@@ -44,6 +44,7 @@ typedef struct ad_job {
   wchar_t *user;
   wchar_t *password;
   size_t password_len;
+  const char *user_sid;     /* the running user's, in out's arena */
   ULONG connect_s, search_s;
   /* progress, for the timeout message */
   const char *volatile step;
@@ -600,36 +601,12 @@ static void read_domain(ad_job *j)
   ad->root_domain_dns = dn_to_dns(&j->out, ad->root_domain_nc);
 }
 
-/* The running user's SID as text, or NULL. */
-static const char *own_sid(sd_facts *f)
-{
-  HANDLE tok;
-  DWORD n = 0;
-  TOKEN_USER *tu;
-  LPWSTR s = NULL;
-  const char *out = NULL;
-  if(!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-    return NULL;
-  GetTokenInformation(tok, TokenUser, NULL, 0, &n);
-  if(n) {
-    tu = sd_xmalloc(n);
-    if(GetTokenInformation(tok, TokenUser, tu, n, &n) &&
-       ConvertSidToStringSidW(tu->User.Sid, &s)) {
-      out = sd_wide_to_arena(f, s, -1);
-      LocalFree(s);
-    }
-    free(tu);
-  }
-  CloseHandle(tok);
-  return out;
-}
-
 static void read_user_groups(ad_job *j)
 {
   static const wchar_t *const attrs[] = {L"tokenGroupsGlobalAndUniversal",
                                          NULL};
   sd_ad_facts *ad = &j->out.exchange.ad;
-  const char *sid = own_sid(&j->out);
+  const char *sid = j->user_sid;
   LDAPMessage *res = NULL, *e;
   struct berval **v;
   ULONG rc, i;
@@ -639,8 +616,11 @@ static void read_user_groups(ad_job *j)
                   "running user's SID could not be read");
     return;
   }
+  /* The user's SID is the domain's SID plus one more part: compare up to
+   * the dash, so S-1-5-21-1-2-3 does not claim S-1-5-21-1-2-34-500. */
   if(!ad->domain_sid || strncmp(sid, ad->domain_sid,
-                                strlen(ad->domain_sid))) {
+                                strlen(ad->domain_sid)) ||
+     sid[strlen(ad->domain_sid)] != '-') {
     sd_fstate_set(&j->out, &ad->user_groups_st, SD_ST_ABSENT, 0, "%s is not "
                   "an account of this domain", sid);
     return;
@@ -947,6 +927,8 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   sd_facts_init(&j->out);
   j->refs = 2;
   j->step = "starting";
+  /* The host collector has read it from this process's token. */
+  j->user_sid = sd_facts_str(&j->out, f->host.user_sid);
   j->connect_s = CONNECT_TIMEOUT_S;
   j->search_s = SEARCH_TIMEOUT_S;
   if(j->connect_s * 1000 > deadline)

@@ -70,8 +70,9 @@ static uint32_t to_u32(const char *s)
   return v;
 }
 
-/* Enumerate one product's patches with msi.dll.  Returns ERROR_SUCCESS
- * (also when the product is unknown to Windows Installer) or the error. */
+/* Enumerate one product's patches with msi.dll (code: one of
+ * list_products).  Returns ERROR_SUCCESS (also when the product is unknown
+ * to Windows Installer) or the error. */
 static UINT enum_with_msi(sd_facts *f, const msi_api *api, const char *code)
 {
   wchar_t *wcode = sd_utf8_to_wide(code);
@@ -96,7 +97,7 @@ static UINT enum_with_msi(sd_facts *f, const msi_api *api, const char *code)
     if(rc != ERROR_SUCCESS)
       break;
     p = sd_msi_patch_add(&f->msi_patches);
-    p->product_code = sd_facts_str(f, code);
+    p->product_code = code;
     p->patch_code = sd_wide_to_arena(f, patch, -1);
     p->display_name = patch_prop(f, api, patch, wcode, L"DisplayName");
     p->state = to_u32(patch_prop(f, api, patch, wcode, L"State"));
@@ -108,17 +109,15 @@ static UINT enum_with_msi(sd_facts *f, const msi_api *api, const char *code)
       p->more_info_url = NULL;
     p->source = "msi";
   }
-  if(rc != ERROR_SUCCESS) {
-    /* Drop what this product added: the fallback reads it again. */
-    while(f->msi_patches.count > first)
-      f->msi_patches.count--;
-  }
+  if(rc != ERROR_SUCCESS)
+    f->msi_patches.count = first; /* the fallback reads them again */
   free(wcode);
   return rc;
 }
 
-/* Read one product's patches from the registry.  Returns ERROR_SUCCESS
- * (also when the product has no Patches key) or the error. */
+/* Read one product's patches from the registry (code: one of
+ * list_products).  Returns ERROR_SUCCESS (also when the product has no
+ * Patches key) or the error. */
 static LONG enum_with_registry(sd_facts *f, const char *code)
 {
   char packed[33];
@@ -156,7 +155,7 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
       continue; /* not a packed patch code */
     sub = sd_arena_printf(&f->arena, "%s\\%s", key, uname);
     p = sd_msi_patch_add(&f->msi_patches);
-    p->product_code = sd_facts_str(f, code);
+    p->product_code = code;
     p->patch_code = sd_facts_str(f, pc);
     sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "DisplayName", &p->display_name,
                &st);
@@ -174,7 +173,9 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
   return rc;
 }
 
-/* Product codes with a per-machine Patches key, plus Exchange 2007's. */
+/* Product codes with a per-machine Patches key, plus Exchange 2007's; each
+ * lives as long as the facts (a literal or in their arena), so the patches
+ * can point to it. */
 static size_t list_products(sd_facts *f, const char ***out, LONG *walk_rc)
 {
   const char **codes = NULL;

@@ -37,6 +37,16 @@ static sd_reboot_flag *add(sd_facts *f, const char *source, const char *detail)
   return r;
 }
 
+/* The state of a registry source from its read: one that does not exist
+ * is read and not pending. */
+static void source_state(sd_facts *f, sd_reboot_flag *r, const sd_fstate *st)
+{
+  if(st->state == SD_ST_ABSENT)
+    sd_fstate_set(f, &r->st, SD_ST_READ, 0, NULL);
+  else
+    r->st = *st;
+}
+
 static void pfro(sd_facts *f, const char *source, const char *value)
 {
   sd_reboot_flag *r = add(f, source, sd_arena_printf(&f->arena, "HKLM\\"
@@ -47,10 +57,7 @@ static void pfro(sd_facts *f, const char *source, const char *value)
   sd_fstate st;
   if(sd_reg_multi(f, HKEY_LOCAL_MACHINE, SESSION_MGR, value, &items, &count,
                   &cap, &st)) {
-    if(st.state == SD_ST_ABSENT)
-      sd_fstate_set(f, &r->st, SD_ST_READ, 0, NULL);
-    else
-      r->st = st;
+    source_state(f, r, &st);
     free((void *)items);
     return;
   }
@@ -70,10 +77,7 @@ static void update_exe_volatile(sd_facts *f)
   DWORD v = 0;
   sd_fstate st;
   if(sd_reg_dword(f, HKEY_LOCAL_MACHINE, UEV_KEY, "Flags", &v, &st)) {
-    if(st.state == SD_ST_ABSENT)
-      sd_fstate_set(f, &r->st, SD_ST_READ, 0, NULL);
-    else
-      r->st = st;
+    source_state(f, r, &st);
     return;
   }
   /* 1 = removal pending, 2 = install pending, 3 = both. */
@@ -91,10 +95,7 @@ static void key_flag(sd_facts *f, const char *source, const char *key)
   sd_fstate st;
   /* Existence of the key is the signal (a children listing is not). */
   r->pending = sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, key, &st);
-  if(st.state == SD_ST_ABSENT)
-    sd_fstate_set(f, &r->st, SD_ST_READ, 0, NULL);
-  else
-    r->st = st;
+  source_state(f, r, &st);
 }
 
 /* ---- Configuration Manager client, in a thread with a deadline ---- */
