@@ -60,7 +60,9 @@ sd_hv_opstatus *sd_hv_opstatus_add(sd_hv_vm *vm);
  * bytes) and returns a pointer just past it in s, or NULL when s holds
  * none. */
 const char *sd_hv_guid_find(const char *s, char out[37]);
-/* Is s exactly a VM id (braces allowed)?  Normalised into out when so. */
+/* Is s exactly a VM id (braces allowed)?  Normalised into out when so.
+ * Any GUID has that form: srvdoctor fix also reads patch and product codes
+ * with it. */
 int sd_hv_guid_parse(const char *s, char out[37]);
 /* The VM id packed into a per-VM account SID "S-1-5-83-1-A-B-C-D" (the
  * id's 16 bytes in Windows GUID memory layout read as four little-endian

@@ -143,7 +143,7 @@ typedef struct hv_ctx {
   int stuck_after;
   hv_worker *w;
   size_t nw;
-  size_t *by_guid;        /* worker indexes sorted by guid (known only) */
+  hv_worker **by_guid;    /* workers whose VM id is known, sorted by it */
   size_t nby_guid;
   int guids_unknown;      /* some worker's VM id could not be read */
   hv_event *ev;
@@ -205,36 +205,13 @@ static int is_worker(const sd_process *p)
   return p->image && sd_strieq(p->image, "vmwp.exe");
 }
 
-static int cmp_guid_idx(size_t a, size_t b, const hv_worker *w)
+/* By VM id; workers of the same VM stay in process-list order. */
+static int cmp_worker_guid(const void *a, const void *b)
 {
-  return strcmp(w[a].guid, w[b].guid);
-}
-
-/* qsort has no context argument in C11: a bottom-up merge sort of the
- * worker indexes by VM id instead. */
-static void sort_by_guid(size_t *idx, size_t n, const hv_worker *w)
-{
-  size_t width, i;
-  size_t *tmp;
-  if(n < 2)
-    return;
-  tmp = sd_xmalloc(n * sizeof(*tmp));
-  for(width = 1; width < n; width *= 2) {
-    for(i = 0; i < n; i += 2 * width) {
-      size_t lo = i, mid = i + width < n ? i + width : n;
-      size_t hi = i + 2 * width < n ? i + 2 * width : n;
-      size_t a = lo, b = mid, k = lo;
-      while(a < mid && b < hi)
-        tmp[k++] = cmp_guid_idx(idx[b], idx[a], w) < 0 ? idx[b++] :
-                   idx[a++];
-      while(a < mid)
-        tmp[k++] = idx[a++];
-      while(b < hi)
-        tmp[k++] = idx[b++];
-    }
-    memcpy(idx, tmp, n * sizeof(*tmp));
-  }
-  free(tmp);
+  const hv_worker *x = *(const hv_worker *const *)a;
+  const hv_worker *y = *(const hv_worker *const *)b;
+  int d = strcmp(x->guid, y->guid);
+  return d ? d : (x > y) - (x < y);
 }
 
 static void collect_workers(hv_ctx *c)
@@ -294,8 +271,8 @@ static void collect_workers(hv_ctx *c)
   free(sorted);
   for(i = 0; i < c->nw; i++)
     if(c->w[i].guid[0])
-      c->by_guid[c->nby_guid++] = i;
-  sort_by_guid(c->by_guid, c->nby_guid, c->w);
+      c->by_guid[c->nby_guid++] = &c->w[i];
+  qsort(c->by_guid, c->nby_guid, sizeof(*c->by_guid), cmp_worker_guid);
 }
 
 /* The first worker serving the VM with this id, or -1. */
@@ -304,14 +281,14 @@ static int worker_by_guid(const hv_ctx *c, const char *guid)
   size_t lo = 0, hi = c->nby_guid;
   while(lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int d = strcmp(c->w[c->by_guid[mid]].guid, guid);
+    int d = strcmp(c->by_guid[mid]->guid, guid);
     if(d < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if(lo < c->nby_guid && !strcmp(c->w[c->by_guid[lo]].guid, guid))
-    return (int)c->by_guid[lo];
+  if(lo < c->nby_guid && !strcmp(c->by_guid[lo]->guid, guid))
+    return (int)(c->by_guid[lo] - c->w);
   return -1;
 }
 
@@ -387,20 +364,39 @@ static int message_names(const char *msg, const char *name)
   return 0;
 }
 
-/* Start-failure events for vm since `since`; the ids into ids. */
-static size_t vm_events(const hv_ctx *c, const sd_hv_vm *vm, int name_unique,
+/* Does no VM but the one at index vi carry its name? */
+static int name_unique(const sd_hv_facts *hv, size_t vi)
+{
+  size_t k;
+  for(k = 0; k < hv->nvms; k++)
+    if(k != vi && sd_streq(hv->vms[k].name, hv->vms[vi].name))
+      return 0;
+  return 1;
+}
+
+/* Start-failure events since `since` of the VM at index vi, whose id is
+ * guid (normalised); the event ids into ids.  An event that carries no VM
+ * id counts when it names the VM and no other VM has that name. */
+static size_t vm_events(const hv_ctx *c, size_t vi, const char *guid,
                         sd_time since, sd_buf *ids)
 {
+  const sd_hv_facts *hv = &c->f->hyperv;
   size_t i, n = 0;
-  char g[37];
-  if(!vm->guid || !sd_hv_guid_parse(vm->guid, g))
-    return 0;
+  int unique = -1; /* not looked at yet */
   for(i = 0; i < c->nev; i++) {
     const hv_event *h = &c->ev[i];
-    int match = h->guid[0] ? !strcmp(h->guid, g) :
-                name_unique && message_names(h->e->message, vm->name);
-    if(!match)
-      continue;
+    if(h->guid[0]) {
+      if(strcmp(h->guid, guid))
+        continue;
+    }
+    else {
+      if(!message_names(h->e->message, hv->vms[vi].name))
+        continue;
+      if(unique < 0)
+        unique = name_unique(hv, vi);
+      if(!unique)
+        continue;
+    }
     if(since != SD_TIME_NONE && h->e->time != SD_TIME_NONE &&
        h->e->time < since)
       continue;
@@ -574,6 +570,8 @@ static void remediate(hv_ctx *c, sd_finding *x, const char *name,
 
 typedef struct vm_verdict {
   const sd_hv_vm *vm;
+  int has_guid;
+  char guid[37];          /* its id normalised, when has_guid */
   const state_info *si;
   int worker;             /* index or -1 */
   const char *mapped_by;
@@ -591,8 +589,7 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   const sd_hv_vm *vm = v->vm;
   const hv_worker *w = v->worker >= 0 ? &c->w[v->worker] : NULL;
   const char *state = v->si ? v->si->name : "in an unknown state";
-  char g[37];
-  const char *guid = vm->guid && sd_hv_guid_parse(vm->guid, g) ? g : vm->guid;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
   sd_finding *x;
   sd_buf msg, sig;
   sd_buf_init(&msg);
@@ -670,7 +667,7 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
     sd_ev_str(r, x, "events", ids->data ? ids->data : "");
   else if(c->events_known)
     sd_ev_str(r, x, "events", "none since the state change");
-  else if(!c->events_known)
+  else
     sd_ev_strf(r, x, "events", "not checked: %s", c->events_why);
   sd_ev_str(r, x, "signals", sig.data ? sig.data : "");
   sd_ev_str(r, x, "wmi_namespace",
@@ -821,12 +818,10 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
   for(i = 0; i < hv->nvms; i++) {
     const sd_hv_vm *vm = &hv->vms[i];
     vm_verdict v;
-    char g[37];
-    int has_guid = vm->guid && sd_hv_guid_parse(vm->guid, g);
-    int name_unique = 1;
     sd_buf ids;
     memset(&v, 0, sizeof(v));
     v.vm = vm;
+    v.has_guid = vm->guid && sd_hv_guid_parse(vm->guid, v.guid);
     v.worker = -1;
     v.si = state_lookup(vm->ns_version ? vm->ns_version : c->version,
                         vm->enabled_state);
@@ -834,22 +829,19 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
      * name another VM, else the account SID, else the command line. */
     if(vm->worker_pid) {
       int wi = worker_by_pid(c, vm->worker_pid);
-      if(wi >= 0 && (!c->w[wi].guid[0] || !has_guid ||
-                     !strcmp(c->w[wi].guid, g))) {
+      if(wi >= 0 && (!c->w[wi].guid[0] || !v.has_guid ||
+                     !strcmp(c->w[wi].guid, v.guid))) {
         v.worker = wi;
         v.mapped_by = "WMI ProcessID";
       }
     }
-    if(v.worker < 0 && has_guid) {
-      v.worker = worker_by_guid(c, g);
+    if(v.worker < 0 && v.has_guid) {
+      v.worker = worker_by_guid(c, v.guid);
       if(v.worker >= 0)
         v.mapped_by = c->w[v.worker].guid_from;
     }
     if(v.worker >= 0)
       c->w[v.worker].vm = (int)i;
-    /* Names only matter for events that carry no VM id. */
-    for(k = 0; k < hv->nvms && name_unique && c->nev; k++)
-      name_unique = k == i || !sd_streq(hv->vms[k].name, vm->name);
 
     v.dur_known = vm->state_changed != SD_TIME_NONE &&
                   c->f->collected_at != SD_TIME_NONE;
@@ -873,7 +865,8 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
       sd_time since = vm->state_changed;
       if(since == SD_TIME_NONE && v.worker >= 0)
         since = c->w[v.worker].p->create_time;
-      v.nevents = vm_events(c, vm, name_unique, since, &ids);
+      if(v.has_guid)
+        v.nevents = vm_events(c, i, v.guid, since, &ids);
       v.sig_events = v.nevents > 0;
     }
 

@@ -129,7 +129,7 @@ char *sd_reportdir_default(sd_err *err)
 }
 
 typedef struct rd_entry {
-  char *name;
+  const char *name;
   sd_time t;
   unsigned seq;
 } rd_entry;
@@ -157,20 +157,19 @@ static int stale_temp(const char *name)
           sd_stristr(name, ".json."));
 }
 
-/* Delete stale temporaries and this host's reports beyond keep.  Failures
- * here are reported but do not fail the run: the new report is written. */
-static void rotate(const char *dir, const char *host, int keep)
+/* Delete stale temporaries and this host's reports beyond keep, from the
+ * folder's names as listed before the run wrote added (its new report).
+ * Failures here are reported but do not fail the run: the new report is
+ * written. */
+static void rotate(const char *dir, char **names, size_t n,
+                   const char *added, const char *host, int keep)
 {
-  char **names = NULL;
-  size_t n = 0, i, ne = 0;
+  size_t i, ne = 0;
   rd_entry *v;
   sd_err err;
-  sd_err_clear(&err);
-  if(sd_list_files(dir, &names, &n, &err)) {
-    sd_note("could not list %s to remove old reports: %s.", dir, err.msg);
-    return;
-  }
-  v = sd_xcalloc(n ? n : 1, sizeof(*v));
+  v = sd_xcalloc(n + 1, sizeof(*v));
+  if(!sd_reportdir_parse(added, host, &v[ne].t, &v[ne].seq))
+    v[ne++].name = added;
   for(i = 0; i < n; i++) {
     if(stale_temp(names[i])) {
       char *path = sd_path_join(dir, names[i]);
@@ -190,17 +189,13 @@ static void rotate(const char *dir, const char *host, int keep)
     free(path);
   }
   free(v);
-  sd_names_free(names, n);
 }
 
 /* 1, or one more than the highest sequence of host's reports for t. */
-static unsigned next_seq(const char *dir, const char *host, sd_time t)
+static unsigned next_seq(char **names, size_t n, const char *host, sd_time t)
 {
-  char **names = NULL;
-  size_t n = 0, i;
+  size_t i;
   unsigned top = 0;
-  if(sd_list_files(dir, &names, &n, NULL))
-    return 1;
   for(i = 0; i < n; i++) {
     sd_time ft;
     unsigned seq;
@@ -208,7 +203,6 @@ static unsigned next_seq(const char *dir, const char *host, sd_time t)
        seq > top)
       top = seq;
   }
-  sd_names_free(names, n);
   return top + 1;
 }
 
@@ -217,9 +211,12 @@ int sd_reportdir_write(const char *dir, int keep, const char *host,
                        char **written, sd_err *err)
 {
   char *def = NULL, *lockpath, *name = NULL, *path = NULL, *latest;
+  char **names = NULL;
+  size_t n = 0;
+  sd_err lerr;
   sd_lock *lock;
   unsigned seq;
-  int rc = -1;
+  int rc = -1, listed;
   if(!dir) {
     def = sd_reportdir_default(err);
     if(!def)
@@ -239,10 +236,14 @@ int sd_reportdir_write(const char *dir, int keep, const char *host,
     free(def);
     return -1;
   }
-  /* A later run within the same second gets the next "-2", "-3", ...: one
-   * above the highest there, never a freed lower number, so the newest
-   * report always sorts last and rotation never removes it. */
-  seq = next_seq(dir, host, now);
+  /* The folder is listed once, under the lock: nothing else of ours
+   * changes it until the lock is released.  A later run within the same
+   * second gets the next "-2", "-3", ...: one above the highest there,
+   * never a freed lower number, so the newest report always sorts last and
+   * rotation never removes it. */
+  sd_err_clear(&lerr);
+  listed = !sd_list_files(dir, &names, &n, &lerr);
+  seq = next_seq(names, n, host, now);
   name = sd_reportdir_name(host, now, seq);
   path = sd_path_join(dir, name);
   latest = sd_path_join(dir, LATEST_NAME);
@@ -251,10 +252,15 @@ int sd_reportdir_write(const char *dir, int keep, const char *host,
                "for the same second", dir);
   else if(!sd_write_file_atomic(path, json, len, err) &&
           !sd_write_file_atomic(latest, json, len, err)) {
-    rotate(dir, host, keep);
+    if(listed)
+      rotate(dir, names, n, name, host, keep);
+    else
+      sd_note("could not list %s to remove old reports: %s.", dir,
+              lerr.msg);
     rc = 0;
   }
   sd_lock_release(lock);
+  sd_names_free(names, n);
   if(rc == 0 && written) {
     *written = path;
     path = NULL;

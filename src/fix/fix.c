@@ -123,9 +123,8 @@ static void print_plan(fix_ctx *c, const sd_fix_plan *p, int dry)
   sd_buf_free(&b);
 }
 
-static void event_text(const fix_ctx *c, const sd_facts *f,
-                       const sd_fix_plan *p, const sd_fix_outcome *o,
-                       sd_buf *b)
+static void event_text(const sd_facts *f, const sd_fix_plan *p,
+                       const sd_fix_outcome *o, sd_buf *b)
 {
   sd_buf_printf(b, "srvdoctor %s fix %s on %s: %s.\r\n", SD_VERSION,
                 p->finding->code, sd_str_or(f->host.name, "this computer"),
@@ -143,7 +142,6 @@ static void event_text(const fix_ctx *c, const sd_facts *f,
     sd_buf_printf(b, "Exit code: %lu\r\n", (unsigned long)o->exit_code);
   sd_buf_printf(b, "Outcome: %s\r\n", o->msg);
   sd_buf_printf(b, "Requested by: %s", sd_str_or(f->host.user, "unknown"));
-  (void)c;
 }
 
 /* Check again after an uninstaller: is the finding gone? 1 gone, 0 still
@@ -202,7 +200,7 @@ static int carry_out(fix_ctx *c, const sd_module *m, const sd_facts *f,
   if(ok && p->after)
     say(c, "Next: %s\n", p->after);
   sd_buf_init(&b);
-  event_text(c, f, p, &o, &b);
+  event_text(f, p, &o, &b);
   sd_err_clear(&err);
   ev = c->ops->event(c->ops->ctx, ok, b.data, &err);
   if(ev > 0)

@@ -32,39 +32,6 @@ const sd_fix_action *sd_fix_action_find(const char *code)
 
 /* ---- identities ---- */
 
-static int is_hex(char c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F');
-}
-
-/* Is s exactly 8-4-4-4-12 hex digits, optionally in braces?  Normalised
- * (upper case, no braces) into out. */
-static int guid_norm(const char *s, char out[37])
-{
-  static const int dash[] = {8, 13, 18, 23};
-  size_t n, i, k;
-  if(!s)
-    return 0;
-  n = strlen(s);
-  if(n == 38 && s[0] == '{' && s[37] == '}') {
-    s++;
-    n = 36;
-  }
-  if(n != 36)
-    return 0;
-  for(i = 0; i < 36; i++) {
-    int want_dash = 0;
-    for(k = 0; k < SD_COUNTOF(dash); k++)
-      want_dash |= (int)i == dash[k];
-    if(want_dash ? s[i] != '-' : !is_hex(s[i]))
-      return 0;
-    out[i] = (char)(s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 'A' : s[i]);
-  }
-  out[36] = '\0';
-  return 1;
-}
-
 /* "KB974571", "kb974571" or "974571": the digits into out (at most 15). */
 static int kb_norm(const char *s, char out[16])
 {
@@ -87,10 +54,13 @@ static int kb_norm(const char *s, char out[16])
 static int same_id(const char *a, const char *b)
 {
   char ga[37], gb[37], ka[16], kb[16];
+  int guid_a, guid_b;
   if(!a || !b || !*a || !*b)
     return 0;
-  if(guid_norm(a, ga) || guid_norm(b, gb))
-    return guid_norm(a, ga) && guid_norm(b, gb) && !strcmp(ga, gb);
+  guid_a = sd_hv_guid_parse(a, ga);
+  guid_b = sd_hv_guid_parse(b, gb);
+  if(guid_a || guid_b)
+    return guid_a && guid_b && !strcmp(ga, gb);
   if(kb_norm(a, ka) && kb_norm(b, kb))
     return !strcmp(ka, kb);
   return sd_strieq(a, b);
@@ -125,7 +95,7 @@ int sd_fix_target_matches(const sd_finding *x, const char *target,
     const char *name = ev_str(x, "vm_name");
     /* A GUID names a VM by its ID only, never by a name that looks like
      * one. */
-    if(guid_norm(target, g) || !name || !sd_strieq(name, target))
+    if(sd_hv_guid_parse(target, g) || !name || !sd_strieq(name, target))
       return 0;
     if(by_name)
       *by_name = 1;
@@ -271,8 +241,9 @@ static int plan_worker(const sd_facts *f, const sd_finding *x,
 {
   int64_t pid = ev_int(x, "worker_pid", 0);
   const sd_process *proc = NULL;
+  const sd_service *vmms = sd_facts_service(f, "vmms");
   size_t i;
-  if(!guid_norm(x->target, p->vm_guid)) {
+  if(!sd_hv_guid_parse(x->target, p->vm_guid)) {
     sd_err_set(why, SD_EINVAL, "the finding names the virtual machine by "
                "\"%.60s\", which is not a VM ID, so srvdoctor cannot check "
                "a worker process against it", x->target);
@@ -297,8 +268,7 @@ static int plan_worker(const sd_facts *f, const sd_finding *x,
     return -1;
   }
   if((f->hyperv.vmms_pid && f->hyperv.vmms_pid == p->pid) ||
-     (sd_facts_service(f, "vmms") &&
-      sd_facts_service(f, "vmms")->pid == p->pid)) {
+     (vmms && vmms->pid == p->pid)) {
     sd_err_set(why, SD_EINVAL, "process %u is the Virtual Machine "
                "Management service (vmms.exe), which serves every VM; "
                "srvdoctor never ends it", (unsigned)p->pid);
@@ -333,13 +303,13 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   const char *name, *kb;
   const sd_msi_patch *mp = NULL;
   size_t i;
-  if(!guid_norm(x->target, patch)) {
+  if(!sd_hv_guid_parse(x->target, patch)) {
     sd_err_set(why, SD_EINVAL, "the finding's patch code \"%.60s\" is not "
                "a GUID, so srvdoctor will not pass it to Windows Installer",
                x->target);
     return -1;
   }
-  if(!guid_norm(pc ? pc : SD_EXCH2007_PRODUCT_CODE, product)) {
+  if(!sd_hv_guid_parse(pc ? pc : SD_EXCH2007_PRODUCT_CODE, product)) {
     sd_err_set(why, SD_EINVAL, "the finding's product code \"%.60s\" is not "
                "a GUID", pc);
     return -1;
@@ -347,9 +317,9 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   for(i = 0; i < f->msi_patches.count; i++) {
     const sd_msi_patch *m = &f->msi_patches.items[i];
     char g1[37], g2[37];
-    if(guid_norm(m->patch_code, g1) && !strcmp(g1, patch) &&
+    if(sd_hv_guid_parse(m->patch_code, g1) && !strcmp(g1, patch) &&
        (!m->product_code ||
-        (guid_norm(m->product_code, g2) && !strcmp(g2, product))))
+        (sd_hv_guid_parse(m->product_code, g2) && !strcmp(g2, product))))
       mp = m;
   }
   if(!mp) {

@@ -146,6 +146,11 @@ const char *sd_sev_upper(sd_severity s)
   return "UNKNOWN";
 }
 
+const char *sd_verdict_upper(sd_severity s)
+{
+  return sd_sev_upper(sd_severity_rank(s) == 0 ? SD_SEV_OK : s);
+}
+
 void sd_report_counts(const sd_report *r, size_t counts[5])
 {
   size_t i, k;
@@ -160,21 +165,14 @@ void sd_report_counts(const sd_report *r, size_t counts[5])
 size_t *sd_report_module_order(const sd_report *r)
 {
   size_t *order = sd_xcalloc(r->nmodules ? r->nmodules : 1, sizeof(size_t));
-  size_t i, k, n = 0;
+  size_t i, n = 0;
   int rank;
-  /* Stable: walk the ranks from the most severe down. */
+  /* Stable: walk the ranks from the most severe down (sd_severity_rank
+   * gives every status one of 3..0). */
   for(rank = 3; rank >= 0; rank--)
     for(i = 0; i < r->nmodules; i++)
       if(sd_severity_rank(r->modules[i].status) == rank)
         order[n++] = i;
-  /* Anything with an unexpected rank keeps its place at the end. */
-  for(i = 0; i < r->nmodules && n < r->nmodules; i++) {
-    int seen = 0;
-    for(k = 0; k < n; k++)
-      seen |= order[k] == i;
-    if(!seen)
-      order[n++] = i;
-  }
   return order;
 }
 
@@ -197,11 +195,6 @@ static int64_t count_code(const sd_module_result *m, const char *code)
   return n;
 }
 
-static int has_code(const sd_module_result *m, const char *code)
-{
-  return count_code(m, code) > 0;
-}
-
 static void metric_set(sd_metric *mt, sd_metric_state st, int64_t v)
 {
   mt->state = st;
@@ -215,25 +208,23 @@ void sd_report_metrics_get(const sd_report *r, sd_report_metrics *m)
   sd_ad_row rows[SD_AD_ROWS];
   memset(m, 0, sizeof(*m));
   if(hv && hv->applicable) {
+    int64_t stuck = count_code(hv, "HV-VM-STUCK");
+    int64_t suspect = count_code(hv, "HV-VM-SUSPECT");
     /* A module that could not decide (unknown) and found nothing does not
      * know that there are no hung VMs. */
-    int undecided = hv->status == SD_SEV_UNKNOWN &&
-                    !has_code(hv, "HV-VM-STUCK") &&
-                    !has_code(hv, "HV-VM-SUSPECT");
-    metric_set(&m->stuck_vms, undecided ? SD_MET_UNKNOWN : SD_MET_VALUE,
-               count_code(hv, "HV-VM-STUCK"));
-    metric_set(&m->suspect_vms, undecided ? SD_MET_UNKNOWN : SD_MET_VALUE,
-               count_code(hv, "HV-VM-SUSPECT"));
+    sd_metric_state st = hv->status == SD_SEV_UNKNOWN && !stuck && !suspect
+                         ? SD_MET_UNKNOWN : SD_MET_VALUE;
+    metric_set(&m->stuck_vms, st, stuck);
+    metric_set(&m->suspect_vms, st, suspect);
   }
-  if(ex && ex->applicable && !has_code(ex, "EXCH-NOT-INSTALLED") &&
-     !has_code(ex, "EXCH-OTHER-VERSION")) {
+  if(ex && ex->applicable && !count_code(ex, "EXCH-NOT-INSTALLED") &&
+     !count_code(ex, "EXCH-OTHER-VERSION")) {
     const sd_facts *f = r->facts;
+    int64_t n = count_code(ex, "EXCH-INTERIM-UPDATE");
     /* The count means something only when the patch list was read. */
     int known = f && f->msi_patches.st.state == SD_ST_READ;
     metric_set(&m->interim_updates,
-               known || has_code(ex, "EXCH-INTERIM-UPDATE") ? SD_MET_VALUE
-                                                            : SD_MET_UNKNOWN,
-               count_code(ex, "EXCH-INTERIM-UPDATE"));
+               known || n ? SD_MET_VALUE : SD_MET_UNKNOWN, n);
   }
   if(ex && ex->applicable && !sd_ad_table_get(r, rows))
     m->schema_version = rows[SD_AD_ROW_SCHEMA].actual.state == SD_MET_OMIT
@@ -255,21 +246,9 @@ static int is_worker(const sd_process *p)
   return sd_strieq(img, "vmwp.exe");
 }
 
-static const sd_evidence *ev_any(const sd_finding *f,
-                                 const char *const *keys)
-{
-  for(; *keys; keys++) {
-    const sd_evidence *e = sd_finding_evidence(f, *keys);
-    if(e)
-      return e;
-  }
-  return NULL;
-}
-
 static int ev_pid(const sd_finding *f, uint32_t *pid)
 {
-  static const char *const keys[] = {"worker_pid", NULL};
-  const sd_evidence *e = ev_any(f, keys);
+  const sd_evidence *e = sd_finding_evidence(f, "worker_pid");
   if(!e)
     return -1;
   if(e->type == SD_EV_INT && e->num > 0 && e->num <= 0xFFFFFFFF) {
@@ -289,8 +268,7 @@ static int ev_pid(const sd_finding *f, uint32_t *pid)
 
 static const char *ev_vm_name(const sd_finding *f)
 {
-  static const char *const keys[] = {"vm_name", NULL};
-  const sd_evidence *e = ev_any(f, keys);
+  const sd_evidence *e = sd_finding_evidence(f, "vm_name");
   return e && e->type == SD_EV_STR ? e->str : NULL;
 }
 
@@ -305,7 +283,7 @@ int sd_vm_chart_get(const sd_report *r, sd_vm_chart *c)
   const sd_facts *f = r->facts;
   const sd_module_result *hv = sd_report_module(r, "hyperv-stuck-vm");
   uint64_t *ws;
-  size_t i, k, nws = 0;
+  size_t i, k, nws = 0, cap = 0;
   memset(c, 0, sizeof(*c));
   if(!f || f->processes.st.state != SD_ST_READ)
     return -1;
@@ -314,9 +292,8 @@ int sd_vm_chart_get(const sd_report *r, sd_vm_chart *c)
     sd_vm_bar *b;
     if(!is_worker(p))
       continue;
-    c->bars = sd_xrealloc(c->bars, (c->n + 1) * sizeof(*c->bars));
+    c->bars = sd_grow(c->bars, &cap, c->n, sizeof(*c->bars));
     b = &c->bars[c->n++];
-    memset(b, 0, sizeof(*b));
     b->pid = p->pid;
     /* The latest reading, as the check uses it. */
     b->working_set = p->nsamples ? p->samples[p->nsamples - 1].working_set

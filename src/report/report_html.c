@@ -377,9 +377,7 @@ static void put_banner(sd_buf *b, const sd_report *r)
   put_html(b, f && f->host.name ? f->host.name : "unknown host");
   sd_buf_puts(b, "</h1>\n");
   sd_buf_printf(b, "<p class=\"verdict\">Verdict: %s (exit code %d)</p>\n",
-                sd_sev_upper(sd_severity_rank(r->status) == 0 ? SD_SEV_OK
-                                                              : r->status),
-                r->exit_code);
+                sd_verdict_upper(r->status), r->exit_code);
   sd_buf_printf(b, "<p>%u critical, %u warning, %u unknown, %u info, %u ok "
                 "findings.</p>\n<dl>\n",
                 (unsigned)counts[SD_SEV_CRITICAL],
@@ -444,9 +442,7 @@ void sd_report_html(const sd_report *r, sd_buf *b)
               "\">\n<title>srvdoctor: ");
   put_html(b, f && f->host.name ? f->host.name : "unknown host");
   sd_buf_printf(b, " - %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-                sd_sev_upper(sd_severity_rank(r->status) == 0 ? SD_SEV_OK
-                                                              : r->status),
-                css);
+                sd_verdict_upper(r->status), css);
   put_banner(b, r);
   sd_buf_puts(b, "<main>\n");
   for(i = 0; i < r->nmodules; i++) {

@@ -22,6 +22,8 @@ size_t sd_utf8_seq(const char *p, uint32_t *cp);
 
 /* "CRITICAL", "WARNING", "UNKNOWN", "INFO", "OK". */
 const char *sd_sev_upper(sd_severity s);
+/* The same as a verdict: "OK" for info too. */
+const char *sd_verdict_upper(sd_severity s);
 /* Findings per severity over the whole report (index = sd_severity). */
 void sd_report_counts(const sd_report *r, size_t counts[5]);
 /* Module indexes most severe first, equal ones in run order; malloc'd. */

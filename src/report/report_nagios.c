@@ -185,6 +185,7 @@ static void perfdata(sd_buf *line, const sd_report *r)
   sd_metric c;
   sd_vm_chart chart;
   double secs = (double)(r->collect_ms + r->analyze_ms) / 1000.0;
+  char need[16];
   size_t i;
   int pass;
   sd_report_counts(r, counts);
@@ -199,15 +200,8 @@ static void perfdata(sd_buf *line, const sd_report *r)
   perf_count(line, "stuck vms", &m.stuck_vms, "", "0");
   perf_count(line, "suspect vms", &m.suspect_vms, "0", "");
   perf_count(line, "interim updates", &m.interim_updates, "", "0");
-  if(m.schema_version.state != SD_MET_OMIT) {
-    sd_buf_puts(line, " ");
-    put_label(line, "schema version");
-    if(m.schema_version.state == SD_MET_UNKNOWN)
-      sd_buf_puts(line, "=U");
-    else
-      sd_buf_printf(line, "=%lld", (long long)m.schema_version.value);
-    sd_buf_printf(line, ";%d:;;0", SD_SP2_SCHEMA_VERSION);
-  }
+  snprintf(need, sizeof(need), "%d:", SD_SP2_SCHEMA_VERSION);
+  perf_count(line, "schema version", &m.schema_version, need, "");
   sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
   /* Worker working sets while they fit: hung and suspect ones first. */
   if(sd_vm_chart_get(r, &chart))
@@ -216,7 +210,6 @@ static void perfdata(sd_buf *line, const sd_report *r)
     for(i = 0; i < chart.n; i++) {
       const sd_vm_bar *bar = &chart.bars[i];
       size_t mark = line->len;
-      char pidlabel[40];
       sd_buf label;
       if((pass == 0) != (bar->mark != SD_SEV_OK))
         continue;
@@ -224,11 +217,8 @@ static void perfdata(sd_buf *line, const sd_report *r)
       sd_buf_puts(&label, "vmwp ");
       if(bar->vm)
         sd_buf_puts(&label, bar->vm);
-      else {
-        snprintf(pidlabel, sizeof(pidlabel), "pid %lu",
-                 (unsigned long)bar->pid);
-        sd_buf_puts(&label, pidlabel);
-      }
+      else
+        sd_buf_printf(&label, "pid %lu", (unsigned long)bar->pid);
       sd_buf_putc(line, ' ');
       put_label(line, label.data);
       sd_buf_printf(line, "=%lluB;;;0", (unsigned long long)bar->working_set);
@@ -267,8 +257,7 @@ void sd_report_nagios(const sd_report *r, sd_buf *out)
   size_t i, k;
   sd_buf line;
   sd_buf_init(&line);
-  sd_buf_printf(&line, "SRVDOCTOR %s - ", sd_sev_upper(
-                  sd_severity_rank(r->status) == 0 ? SD_SEV_OK : r->status));
+  sd_buf_printf(&line, "SRVDOCTOR %s - ", sd_verdict_upper(r->status));
   put_summary(&line, r);
   sd_buf_puts(&line, " |");
   perfdata(&line, r);

@@ -117,6 +117,11 @@ static sd_time ft_time(LONGLONG v)
   return v > 0 ? sd_time_from_filetime((uint64_t)v) : SD_TIME_NONE;
 }
 
+static uint64_t ft_u64(const FILETIME *t)
+{
+  return (uint64_t)t->dwHighDateTime << 32 | t->dwLowDateTime;
+}
+
 static HANDLE open_for_read(DWORD pid, int *vm_read);
 
 static void add_sample(sd_process *p, long at_ms, uint64_t ws, uint64_t cpu)
@@ -172,15 +177,8 @@ static int handle_counters(HANDLE h, uint64_t *ws, uint64_t *peak,
     ok = 1;
   }
   if(GetProcessTimes(h, &cr, &ex, &kt, &ut)) {
-    ULARGE_INTEGER a, b, k;
-    a.LowPart = cr.dwLowDateTime;
-    a.HighPart = cr.dwHighDateTime;
-    k.LowPart = kt.dwLowDateTime;
-    k.HighPart = kt.dwHighDateTime;
-    b.LowPart = ut.dwLowDateTime;
-    b.HighPart = ut.dwHighDateTime;
-    *created = ft_time((LONGLONG)a.QuadPart);
-    *cpu = k.QuadPart + b.QuadPart;
+    *created = ft_time((LONGLONG)ft_u64(&cr));
+    *cpu = ft_u64(&kt) + ft_u64(&ut);
   }
   return ok;
 }
@@ -443,14 +441,11 @@ static void read_path(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
 static int same_create_time(HANDLE h, const sd_process *p)
 {
   FILETIME cr, ex, kt, ut;
-  ULARGE_INTEGER a;
   if(p->create_time == SD_TIME_NONE)
     return 1;
   if(!GetProcessTimes(h, &cr, &ex, &kt, &ut))
     return 1; /* cannot tell: keep it */
-  a.LowPart = cr.dwLowDateTime;
-  a.HighPart = cr.dwHighDateTime;
-  return sd_time_from_filetime(a.QuadPart) == p->create_time;
+  return sd_time_from_filetime(ft_u64(&cr)) == p->create_time;
 }
 
 /* Command line, account and path of one worker.  Returns -1 when the
@@ -487,13 +482,6 @@ static void drop_process(sd_process_list *l, size_t i)
   l->count--;
 }
 
-static int cmp_pid_idx(const void *a, const void *b, const sd_process *items)
-{
-  uint32_t x = items[*(const size_t *)a].pid;
-  uint32_t y = items[*(const size_t *)b].pid;
-  return x < y ? -1 : x > y;
-}
-
 /* The workers' indexes, sorted by PID (insertion sort: a few hundred). */
 static void index_workers(proc_ctx *c)
 {
@@ -505,15 +493,10 @@ static void index_workers(proc_ctx *c)
     size_t k;
     if(!l->items[i].nsamples)
       continue;
-    k = c->nworkers++;
+    for(k = c->nworkers++;
+        k > 0 && l->items[c->workers[k - 1]].pid > l->items[i].pid; k--)
+      c->workers[k] = c->workers[k - 1];
     c->workers[k] = i;
-    while(k > 0 && cmp_pid_idx(&c->workers[k - 1], &c->workers[k],
-                               l->items) > 0) {
-      size_t t = c->workers[k - 1];
-      c->workers[k - 1] = c->workers[k];
-      c->workers[k] = t;
-      k--;
-    }
   }
 }
 

@@ -22,7 +22,6 @@
 #include <sddl.h>
 #include <winternl.h>
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,23 +40,6 @@
 typedef LONG(NTAPI *ntqip_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
 typedef BOOL(WINAPI *qfpin_fn)(HANDLE, DWORD, LPWSTR, PDWORD);
 typedef BOOL(WINAPI *iswow64_fn)(HANDLE, PBOOL);
-
-static void outcome(sd_fix_outcome *o, int done, const char *fmt, ...)
-  SD_PRINTF(3, 4);
-static void outcome(sd_fix_outcome *o, int done, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(o->msg, sizeof(o->msg), fmt, ap);
-  va_end(ap);
-  o->done = done;
-  o->refused = !done;
-}
-
-static void os_text(DWORD code, char *out, size_t n)
-{
-  sd_os_error_text(code, out, n);
-}
 
 /* The image of the process behind h.  *device is set when the path is in
  * the kernel's device form (\Device\HarddiskVolume1\...). */
@@ -261,16 +243,17 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
   char *line = NULL, *sid = NULL, *u;
   DWORD code = 0;
   if(!GetExitCodeProcess(h, &code) || code != STILL_ACTIVE) {
-    outcome(o, 0, "Process %u has already ended, so there is nothing to "
-            "end; run srvdoctor check --only hyperv-stuck-vm again.",
-            (unsigned)p->pid);
+    sd_fixw_outcome(o, 0, 1, "Process %u has already ended, so there is "
+                    "nothing to end; run srvdoctor check --only "
+                    "hyperv-stuck-vm again.", (unsigned)p->pid);
     return -1;
   }
   if(image_path(h, limited, path, (DWORD)SD_COUNTOF(path), &device)) {
     char t[256];
-    os_text(GetLastError(), t, sizeof(t));
-    outcome(o, 0, "srvdoctor could not read which program process %u runs "
-            "(%s), so it did not end it.", (unsigned)p->pid, t);
+    sd_os_error_text(GetLastError(), t, sizeof(t));
+    sd_fixw_outcome(o, 0, 1, "srvdoctor could not read which program process "
+                    "%u runs (%s), so it did not end it.", (unsigned)p->pid,
+                    t);
     return -1;
   }
   u = sd_wide_to_utf8(path);
@@ -278,33 +261,36 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
   free(u);
   if(expected_image(device, want, SD_COUNTOF(want)) ||
      _wcsicmp(path, want) != 0) {
-    outcome(o, 0, "Process %u is %s, not vmwp.exe from the system folder: "
-            "the process ID now belongs to another program (the worker "
-            "ended after the check). srvdoctor did not end it; run srvdoctor "
-            "check --only hyperv-stuck-vm again.", (unsigned)p->pid, image8);
+    sd_fixw_outcome(o, 0, 1, "Process %u is %s, not vmwp.exe from the system "
+                    "folder: the process ID now belongs to another program "
+                    "(the worker ended after the check). srvdoctor did not "
+                    "end it; run srvdoctor check --only hyperv-stuck-vm "
+                    "again.", (unsigned)p->pid, image8);
     return -1;
   }
   rc_cmd = cmdline_guid(h, limited, g_cmd, &line);
   rc_sid = account_guid(h, g_sid, &sid);
   if((rc_cmd == 1 && strcmp(g_cmd, p->vm_guid)) ||
      (rc_sid == 1 && strcmp(g_sid, p->vm_guid))) {
-    outcome(o, 0, "Process %u (%s) is the worker of virtual machine %s, not "
-            "of %s: the process ID now belongs to another VM's worker. "
-            "srvdoctor did not end it; run srvdoctor check --only "
-            "hyperv-stuck-vm again.", (unsigned)p->pid, image8,
-            rc_cmd == 1 && strcmp(g_cmd, p->vm_guid) ? g_cmd : g_sid,
-            p->vm_guid);
+    sd_fixw_outcome(o, 0, 1, "Process %u (%s) is the worker of virtual "
+                    "machine %s, not of %s: the process ID now belongs to "
+                    "another VM's worker. srvdoctor did not end it; run "
+                    "srvdoctor check --only hyperv-stuck-vm again.",
+                    (unsigned)p->pid, image8,
+                    rc_cmd == 1 && strcmp(g_cmd, p->vm_guid) ? g_cmd : g_sid,
+                    p->vm_guid);
     free(line);
     free(sid);
     return -1;
   }
   if(rc_cmd != 1 && rc_sid != 1) {
-    outcome(o, 0, "Neither the command line (%s) nor the account (%s) of "
-            "process %u names virtual machine %s, so srvdoctor cannot be "
-            "sure it is that VM's worker and did not end it.",
-            rc_cmd < 0 ? "not readable" : line ? line : "",
-            rc_sid < 0 ? "not readable" : sid ? sid : "", (unsigned)p->pid,
-            p->vm_guid);
+    sd_fixw_outcome(o, 0, 1, "Neither the command line (%s) nor the account "
+                    "(%s) of process %u names virtual machine %s, so "
+                    "srvdoctor cannot be sure it is that VM's worker and did "
+                    "not end it.",
+                    rc_cmd < 0 ? "not readable" : line ? line : "",
+                    rc_sid < 0 ? "not readable" : sid ? sid : "",
+                    (unsigned)p->pid, p->vm_guid);
     free(line);
     free(sid);
     return -1;
@@ -334,14 +320,15 @@ void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o)
   if(!h) {
     err = GetLastError();
     if(err == ERROR_INVALID_PARAMETER) {
-      outcome(o, 0, "Process %u no longer exists: the worker ended after "
-              "the check. Nothing was ended; run srvdoctor check --only "
-              "hyperv-stuck-vm again.", (unsigned)p->pid);
+      sd_fixw_outcome(o, 0, 1, "Process %u no longer exists: the worker "
+                      "ended after the check. Nothing was ended; run "
+                      "srvdoctor check --only hyperv-stuck-vm again.",
+                      (unsigned)p->pid);
       return;
     }
-    os_text(err, t, sizeof(t));
-    outcome(o, 0, "srvdoctor could not open process %u (%s). Nothing was "
-            "ended.", (unsigned)p->pid, t);
+    sd_os_error_text(err, t, sizeof(t));
+    sd_fixw_outcome(o, 0, 1, "srvdoctor could not open process %u (%s). "
+                    "Nothing was ended.", (unsigned)p->pid, t);
     return;
   }
   if(verify(h, limited, p, o, image8, sizeof(image8), &proof)) {
@@ -349,10 +336,10 @@ void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o)
     return;
   }
   if(!TerminateProcess(h, 1)) {
-    os_text(GetLastError(), t, sizeof(t));
-    outcome(o, 0, "Process %u (%s, worker of virtual machine %s) could not "
-            "be ended: %s", (unsigned)p->pid, image8, p->vm_guid, t);
-    o->refused = 0;
+    sd_os_error_text(GetLastError(), t, sizeof(t));
+    sd_fixw_outcome(o, 0, 0, "Process %u (%s, worker of virtual machine %s) "
+                    "could not be ended: %s", (unsigned)p->pid, image8,
+                    p->vm_guid, t);
     CloseHandle(h);
     return;
   }
@@ -368,14 +355,13 @@ void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o)
   }
   CloseHandle(h);
   if(wait != WAIT_OBJECT_0) {
-    outcome(o, 0, "srvdoctor asked Windows to end process %u (%s, worker of "
-            "virtual machine %s), but it had not exited 15 seconds later; "
-            "check it with tasklist /FI \"PID eq %u\".", (unsigned)p->pid,
-            image8, p->vm_guid, (unsigned)p->pid);
-    o->refused = 0;
+    sd_fixw_outcome(o, 0, 0, "srvdoctor asked Windows to end process %u (%s, "
+                    "worker of virtual machine %s), but it had not exited 15 "
+                    "seconds later; check it with tasklist /FI \"PID eq %u\".",
+                    (unsigned)p->pid, image8, p->vm_guid, (unsigned)p->pid);
     return;
   }
-  outcome(o, 1, "Ended process %u (%s), the worker of virtual machine %s "
-          "(confirmed by %s); it has exited.", (unsigned)p->pid, image8,
-          p->vm_guid, proof);
+  sd_fixw_outcome(o, 1, 0, "Ended process %u (%s), the worker of virtual "
+                  "machine %s (confirmed by %s); it has exited.",
+                  (unsigned)p->pid, image8, p->vm_guid, proof);
 }

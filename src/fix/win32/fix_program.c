@@ -4,7 +4,6 @@
  * no search path is involved; its folder is its working folder. */
 #include <windows.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +12,6 @@
 #include "srvdoctor/win32util.h"
 #include "../../cli/tool.h"
 #include "fix_win32.h"
-
-static void outcome(sd_fix_outcome *o, int done, const char *fmt, ...)
-  SD_PRINTF(3, 4);
-static void outcome(sd_fix_outcome *o, int done, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(o->msg, sizeof(o->msg), fmt, ap);
-  va_end(ap);
-  o->done = done;
-}
 
 static const char *leaf(const char *path)
 {
@@ -46,13 +34,15 @@ void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o)
   wcmd = sd_utf8_to_wide(cmd.data);
   wdir = sd_utf8_to_wide(p->program);
   if(!wprog || !wcmd || !wdir) {
-    outcome(o, 0, "The command line is not valid text; nothing was run.");
+    sd_fixw_outcome(o, 0, 0, "The command line is not valid text; nothing "
+                    "was run.");
     goto done;
   }
   attr = GetFileAttributesW(wprog);
   if(attr == INVALID_FILE_ATTRIBUTES || (attr & FILE_ATTRIBUTE_DIRECTORY)) {
     sd_os_error_text(GetLastError(), t, sizeof(t));
-    outcome(o, 0, "%s is not there (%s); nothing was run.", p->program, t);
+    sd_fixw_outcome(o, 0, 0, "%s is not there (%s); nothing was run.",
+                    p->program, t);
     goto done;
   }
   slash = wcsrchr(wdir, L'\\');
@@ -65,7 +55,8 @@ void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o)
                      slash ? wdir : NULL, &si, &pi)) {
     err = GetLastError();
     sd_os_error_text(err, t, sizeof(t));
-    outcome(o, 0, "%s could not be started: %s", p->program, t);
+    sd_fixw_outcome(o, 0, 0, "%s could not be started: %s", p->program,
+                    t);
     goto done;
   }
   CloseHandle(pi.hThread);
@@ -80,39 +71,41 @@ void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o)
   wait = WaitForSingleObject(pi.hProcess, SD_FIX_CHILD_WAIT_MS);
   if(wait != WAIT_OBJECT_0) {
     CloseHandle(pi.hProcess);
-    outcome(o, 0, "%s (process %lu) was still running after %u minutes; "
-            "srvdoctor stopped waiting, the program goes on. Check its "
-            "result before doing anything else.", name,
-            (unsigned long)pi.dwProcessId, SD_FIX_CHILD_WAIT_MS / 60000u);
+    sd_fixw_outcome(o, 0, 0, "%s (process %lu) was still running after %u "
+                    "minutes; srvdoctor stopped waiting, the program goes "
+                    "on. Check its result before doing anything else.", name,
+                    (unsigned long)pi.dwProcessId,
+                    SD_FIX_CHILD_WAIT_MS / 60000u);
     goto done;
   }
   if(!GetExitCodeProcess(pi.hProcess, &code)) {
     sd_os_error_text(GetLastError(), t, sizeof(t));
     CloseHandle(pi.hProcess);
-    outcome(o, 0, "%s finished, but its exit code could not be read: %s",
-            name, t);
+    sd_fixw_outcome(o, 0, 0, "%s finished, but its exit code could not be "
+                    "read: %s", name, t);
     goto done;
   }
   CloseHandle(pi.hProcess);
   o->have_exit_code = 1;
   o->exit_code = code;
   if(code == 0)
-    outcome(o, 1, "%s finished with exit code 0 (success).", name);
+    sd_fixw_outcome(o, 1, 0, "%s finished with exit code 0 (success).",
+                    name);
   else if(code == ERROR_SUCCESS_REBOOT_REQUIRED) {
     o->restart_needed = 1;
-    outcome(o, 1, "%s finished with exit code 3010: it worked, and a "
-            "restart of the machine is needed to finish (srvdoctor does not "
-            "restart it).", name);
+    sd_fixw_outcome(o, 1, 0, "%s finished with exit code 3010: it worked, "
+                    "and a restart of the machine is needed to finish "
+                    "(srvdoctor does not restart it).", name);
   }
   else if(code == ERROR_SUCCESS_REBOOT_INITIATED) {
     o->restart_needed = 1;
-    outcome(o, 1, "%s finished with exit code 1641: it worked and started "
-            "a restart of the machine.", name);
+    sd_fixw_outcome(o, 1, 0, "%s finished with exit code 1641: it worked "
+                    "and started a restart of the machine.", name);
   }
   else {
     sd_os_error_text(code, t, sizeof(t));
-    outcome(o, 0, "%s failed with exit code %lu (0x%08lX): %s", name,
-            (unsigned long)code, (unsigned long)code, t);
+    sd_fixw_outcome(o, 0, 0, "%s failed with exit code %lu (0x%08lX): %s",
+                    name, (unsigned long)code, (unsigned long)code, t);
   }
 done:
   free(wprog);

@@ -12,6 +12,7 @@
  *       stubs the event log. */
 #include <windows.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,23 @@
 #include "../../cli/tool.h"
 #include "fix_win32.h"
 
-#define EVENT_SOURCE_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
-  L"Application\\" L"srvdoctor"
+#define EVENT_SOURCE_KEY "SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
+  "Application\\" SD_EVENT_SOURCE
 
 typedef struct win_ctx {
   const char *facts_file;
 } win_ctx;
+
+void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
+                     const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(o->msg, sizeof(o->msg), fmt, ap);
+  va_end(ap);
+  o->done = done;
+  o->refused = refused;
+}
 
 static int w_collect(void *ctx, sd_facts *f, unsigned needs,
                      const sd_options *o, sd_err *err)
@@ -81,9 +93,7 @@ static void w_act(void *ctx, const sd_fix_plan *p, sd_fix_outcome *o)
 static int source_installed(void)
 {
   HKEY k;
-  LONG rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0,
-                          KEY_READ | KEY_WOW64_64KEY, &k);
-  if(rc != ERROR_SUCCESS)
+  if(sd_reg_open(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, &k) != ERROR_SUCCESS)
     return 0;
   RegCloseKey(k);
   return 1;

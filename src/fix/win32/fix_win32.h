@@ -4,6 +4,12 @@
 
 #include "srvdoctor/fix.h"
 
+/* Fill o: what happened (msg), whether the action was carried out (done)
+ * and, when it was not, whether that was on purpose (refused) or a
+ * failure (fix_win32.c). */
+void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
+                     const char *fmt, ...) SD_PRINTF(4, 5);
+
 /* End the worker process of p (SD_FIX_END_WORKER): open it once, verify on
  * that handle, terminate through it (fix_hyperv.c). */
 void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o);
