@@ -1,4 +1,5 @@
 /* report_text.c - the report a person reads at a console. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,34 +26,25 @@ static const char *sev_color(sd_severity s)
  * U+FFFD. */
 void sd_text_put_safe(sd_buf *b, const char *s)
 {
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  const char *p = s ? s : "";
   while(*p) {
-    unsigned c = *p;
-    if(c < 0x20 || c == 0x7F) {
-      sd_buf_printf(b, "\\x%02X", c);
+    uint32_t cp = 0;
+    size_t len = sd_utf8_seq(p, &cp);
+    if(len == 0) {
+      sd_buf_puts(b, "\xEF\xBF\xBD"); /* not UTF-8: U+FFFD */
       p++;
     }
-    else if(c < 0x80) {
-      sd_buf_putc(b, (char)c);
+    else if(cp < 0x20 || cp == 0x7F) {
+      sd_buf_printf(b, "\\x%02X", (unsigned)cp);
       p++;
+    }
+    else if(cp >= 0x80 && cp < 0xA0) { /* C1 control */
+      sd_buf_printf(b, "\\u%04X", (unsigned)cp);
+      p += len;
     }
     else {
-      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      size_t k;
-      int ok = len > 1;
-      for(k = 1; ok && k < len; k++)
-        ok = p[k] != 0;
-      if(ok && sd_utf8_valid((const char *)p, len)) {
-        if(len == 2 && c == 0xC2 && p[1] < 0xA0) /* C1 control */
-          sd_buf_printf(b, "\\u%04X", (unsigned)p[1]);
-        else
-          sd_buf_put(b, (const char *)p, len);
-        p += len;
-      }
-      else {
-        sd_buf_puts(b, "\xEF\xBF\xBD");
-        p++;
-      }
+      sd_buf_put(b, p, len);
+      p += len;
     }
   }
 }
@@ -147,13 +139,11 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
                     sd_buf *b)
 {
   const sd_facts *f = r->facts;
-  size_t counts[5] = {0, 0, 0, 0, 0};
-  size_t i, k, done = 0;
+  size_t counts[5];
+  size_t i, k;
   char when[32];
-  unsigned char *printed;
-  for(i = 0; i < r->nmodules; i++)
-    for(k = 0; k < r->modules[i].nfindings; k++)
-      counts[r->modules[i].findings[k].severity]++;
+  size_t *order;
+  sd_report_counts(r, counts);
 
   sd_buf_puts(b, "srvdoctor " SD_VERSION " - ");
   sd_text_put_safe(b, f && f->host.name ? f->host.name : "unknown host");
@@ -194,48 +184,30 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
                 (unsigned)counts[SD_SEV_INFO], (unsigned)counts[SD_SEV_OK]);
 
   /* Modules most severe first; equal ones in table order. */
-  printed = sd_xcalloc(r->nmodules ? r->nmodules : 1, 1);
-  while(done < r->nmodules) {
-    size_t best = 0;
-    int found = 0;
-    for(i = 0; i < r->nmodules; i++) {
-      if(printed[i])
+  order = sd_report_module_order(r);
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *m = &r->modules[order[i]];
+    if(st->quiet && sd_severity_rank(m->status) == 0)
+      continue;
+    sd_buf_puts(b, "\n");
+    if(st->color)
+      sd_buf_puts(b, C_BOLD);
+    sd_text_put_safe(b, m->title);
+    sd_buf_puts(b, " (");
+    sd_text_put_safe(b, m->id);
+    sd_buf_puts(b, ")");
+    if(st->color)
+      sd_buf_puts(b, C_RESET);
+    sd_buf_puts(b, ": ");
+    put_sev(b, st, m->status);
+    if(!m->applicable)
+      sd_buf_puts(b, " - does not apply to this machine");
+    sd_buf_putc(b, '\n');
+    for(k = 0; k < m->nfindings; k++) {
+      if(st->quiet && sd_severity_rank(m->findings[k].severity) == 0)
         continue;
-      if(!found || sd_severity_rank(r->modules[i].status) >
-                       sd_severity_rank(r->modules[best].status)) {
-        best = i;
-        found = 1;
-      }
-    }
-    printed[best] = 1;
-    done++;
-    {
-      const sd_module_result *m = &r->modules[best];
-      int shown = 0;
-      if(st->quiet && sd_severity_rank(m->status) == 0)
-        continue;
-      sd_buf_puts(b, "\n");
-      if(st->color)
-        sd_buf_puts(b, C_BOLD);
-      sd_text_put_safe(b, m->title);
-      sd_buf_puts(b, " (");
-      sd_text_put_safe(b, m->id);
-      sd_buf_puts(b, ")");
-      if(st->color)
-        sd_buf_puts(b, C_RESET);
-      sd_buf_puts(b, ": ");
-      put_sev(b, st, m->status);
-      if(!m->applicable)
-        sd_buf_puts(b, " - does not apply to this machine");
-      sd_buf_putc(b, '\n');
-      for(k = 0; k < m->nfindings; k++) {
-        if(st->quiet && sd_severity_rank(m->findings[k].severity) == 0)
-          continue;
-        put_finding(b, st, &m->findings[k]);
-        shown++;
-      }
-      (void)shown;
+      put_finding(b, st, &m->findings[k]);
     }
   }
-  free(printed);
+  free(order);
 }
