@@ -18,6 +18,11 @@ char *sd_wide_n_to_utf8(const wchar_t *w, size_t n);
 /* Same, into the facts' arena; n is a length in wchar_t or -1. */
 const char *sd_wide_to_arena(sd_facts *f, const wchar_t *w, int n);
 
+/* err = "cannot WHAT SUBJECT: <the error's text>" (no final full stop: the
+ * caller's sentence adds it), access errors as SD_EACCES. */
+void sd_err_set_win(sd_err *err, DWORD code, const char *what,
+                    const char *subject);
+
 /* Record an OS failure on st: unreadable with the error's text. */
 void sd_fstate_os_error(sd_facts *f, sd_fstate *st, DWORD code,
                         const char *what);

@@ -19,24 +19,6 @@ struct sd_lock {
 #define EVENTLOG_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
                      L"Application\\"
 
-static void win_err(sd_err *err, DWORD code, const char *what,
-                    const char *path)
-{
-  char text[256];
-  sd_os_error_text(code, text, sizeof(text));
-  /* FormatMessage texts end with a full stop; the caller adds its own. */
-  {
-    size_t n = strlen(text);
-    while(n && (text[n - 1] == '.' || text[n - 1] == ' '))
-      text[--n] = '\0';
-  }
-  sd_err_set(err, code == ERROR_ACCESS_DENIED || code == ERROR_WRITE_PROTECT
-                    ? SD_EACCES : SD_EIO,
-             "cannot %s %s: %s", what, path, text);
-  if(err)
-    err->os_error = code;
-}
-
 static int is_sep(char c)
 {
   return c == '\\' || c == '/';
@@ -101,7 +83,7 @@ int sd_mkdir_p(const char *path, sd_err *err)
             sd_err_set(err, SD_EIO, "cannot create the folder %s: a file of "
                        "that name is in the way", part ? part : path);
           else
-            win_err(err, code, "create the folder", part ? part : path);
+            sd_err_set_win(err, code, "create the folder", part ? part : path);
           free(part);
           free(w);
           return -1;
@@ -136,7 +118,7 @@ int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
       *count = 0;
       return 0;
     }
-    win_err(err, code, "list the folder", dir);
+    sd_err_set_win(err, code, "list the folder", dir);
     return -1;
   }
   do {
@@ -176,7 +158,7 @@ int sd_remove_file(const char *path, sd_err *err)
     return 0;
   }
   free(w);
-  win_err(err, code, "delete", path);
+  sd_err_set_win(err, code, "delete", path);
   return -1;
 }
 
@@ -219,7 +201,7 @@ sd_lock *sd_lock_acquire(const char *path, unsigned wait_ms, sd_err *err)
        GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
       code = ERROR_SHARING_VIOLATION;
     if(code != ERROR_SHARING_VIOLATION && code != ERROR_LOCK_VIOLATION) {
-      win_err(err, code, "create the lock file", path);
+      sd_err_set_win(err, code, "create the lock file", path);
       free(w);
       return NULL;
     }
@@ -304,7 +286,7 @@ int sd_eventlog_report(const char *source, int type, uint32_t id,
   if(!h) {
     code = GetLastError();
     free(wt);
-    win_err(err, code, "open the event log for source", source);
+    sd_err_set_win(err, code, "open the event log for source", source);
     return -1;
   }
   strings[0] = wt;
@@ -314,7 +296,7 @@ int sd_eventlog_report(const char *source, int type, uint32_t id,
   DeregisterEventSource(h);
   free(wt);
   if(!ok) {
-    win_err(err, code, "write an event for source", source);
+    sd_err_set_win(err, code, "write an event for source", source);
     return -1;
   }
   return 0;
@@ -360,7 +342,7 @@ int sd_eventlog_register(const char *source, char **msgfile, sd_err *err)
   free(key);
   if(rc != ERROR_SUCCESS) {
     free(exe);
-    win_err(err, (DWORD)rc, "create the event source key for", source);
+    sd_err_set_win(err, (DWORD)rc, "create the event source key for", source);
     return -1;
   }
   rc = RegSetValueExW(k, L"EventMessageFile", 0, REG_EXPAND_SZ,
@@ -372,7 +354,7 @@ int sd_eventlog_register(const char *source, char **msgfile, sd_err *err)
   RegCloseKey(k);
   if(rc != ERROR_SUCCESS) {
     free(exe);
-    win_err(err, (DWORD)rc, "write the event source values for", source);
+    sd_err_set_win(err, (DWORD)rc, "write the event source values for", source);
     return -1;
   }
   if(msgfile)
@@ -390,7 +372,7 @@ int sd_eventlog_unregister(const char *source, int *existed, sd_err *err)
     sd_err_set(err, SD_EINVAL, "the source name is not valid UTF-8");
     return -1;
   }
-  rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_READ | KEY_WOW64_64KEY,
+  rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, SD_KEY_READ,
                      &k);
   if(rc == ERROR_FILE_NOT_FOUND) {
     free(key);
@@ -407,7 +389,7 @@ int sd_eventlog_unregister(const char *source, int *existed, sd_err *err)
   }
   free(key);
   if(rc != ERROR_SUCCESS) {
-    win_err(err, (DWORD)rc, "delete the event source key for", source);
+    sd_err_set_win(err, (DWORD)rc, "delete the event source key for", source);
     return -1;
   }
   if(existed)

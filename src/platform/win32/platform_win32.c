@@ -20,17 +20,6 @@ FILE *sd_fopen(const char *path, const char *mode)
   return fp;
 }
 
-static void set_win_err(sd_err *err, DWORD code, const char *what,
-                        const char *path)
-{
-  char text[256];
-  sd_os_error_text(code, text, sizeof(text));
-  sd_err_set(err, code == ERROR_ACCESS_DENIED ? SD_EACCES : SD_EIO,
-             "cannot %s %s: %s", what, path, text);
-  if(err)
-    err->os_error = code;
-}
-
 /* Write all of data to h; 0 or the Win32 error.  stall: the test seam of
  * platform.h (write half, pause, write the rest). */
 static DWORD write_all(HANDLE h, const char *data, size_t len, int stall)
@@ -72,7 +61,7 @@ static int write_in_place(const wchar_t *wpath, const char *path,
   CloseHandle(h);
   *rc = 0;
   if(code) {
-    set_win_err(err, code, "write", path);
+    sd_err_set_win(err, code, "write", path);
     *rc = -1;
   }
   return 1;
@@ -121,17 +110,17 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
   }
   free(tmp);
   if(h == INVALID_HANDLE_VALUE) {
-    set_win_err(err, code, "write a temporary file next to", path);
+    sd_err_set_win(err, code, "write a temporary file next to", path);
     free(wpath);
     free(wtmp);
     return -1;
   }
   code = write_all(h, data, len, sd_atomic_write_stall_ms != 0);
   if(code)
-    set_win_err(err, code, "write", path);
+    sd_err_set_win(err, code, "write", path);
   else if(!FlushFileBuffers(h)) {
     code = GetLastError();
-    set_win_err(err, code, "flush", path);
+    sd_err_set_win(err, code, "flush", path);
   }
   CloseHandle(h);
   if(!code) {
@@ -150,7 +139,7 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
       Sleep(50u * (attempt + 1));
     }
     if(rc)
-      set_win_err(err, code, "replace", path);
+      sd_err_set_win(err, code, "replace", path);
   }
   if(rc)
     DeleteFileW(wtmp);
@@ -295,7 +284,7 @@ int sd_read_small_file(const char *path, sd_buf *out, sd_err *err)
   char chunk[4096];
   size_t n;
   if(!fp) {
-    set_win_err(err, GetLastError(), "open", path);
+    sd_err_set_win(err, GetLastError(), "open", path);
     return -1;
   }
   while((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {

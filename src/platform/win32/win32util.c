@@ -58,6 +58,22 @@ const char *sd_wide_to_arena(sd_facts *f, const wchar_t *w, int n)
   return wide_to(w, n, &f->arena);
 }
 
+void sd_err_set_win(sd_err *err, DWORD code, const char *what,
+                    const char *subject)
+{
+  char text[256];
+  size_t n;
+  sd_os_error_text(code, text, sizeof(text));
+  n = strlen(text);
+  while(n && (text[n - 1] == '.' || text[n - 1] == ' '))
+    text[--n] = '\0';
+  sd_err_set(err, code == ERROR_ACCESS_DENIED || code == ERROR_WRITE_PROTECT
+                    ? SD_EACCES : SD_EIO,
+             "cannot %s %s: %s", what, subject, text);
+  if(err)
+    err->os_error = code;
+}
+
 void sd_fstate_os_error(sd_facts *f, sd_fstate *st, DWORD code,
                         const char *what)
 {
