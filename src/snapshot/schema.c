@@ -225,10 +225,16 @@ static int wrong(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
 static int read_int(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
                     const char *key, int64_t lo, int64_t hi, int64_t *out)
 {
-  if(t->type != SD_JT_NUMBER || !t->is_int)
-    return wrong(c, t, s, key, "an integer");
-  if(t->i64 < lo || t->i64 > hi)
-    return sd_jr_fail(c->r, t, "\"%s\" of %s is out of range", key, s->what);
+  /* The failure paths return -1 themselves (not the reporter's value), so
+   * every caller, and the compiler, can see that 0 means *out was set. */
+  if(t->type != SD_JT_NUMBER || !t->is_int) {
+    wrong(c, t, s, key, "an integer");
+    return -1;
+  }
+  if(t->i64 < lo || t->i64 > hi) {
+    sd_jr_fail(c->r, t, "\"%s\" of %s is out of range", key, s->what);
+    return -1;
+  }
   *out = t->i64;
   return 0;
 }
