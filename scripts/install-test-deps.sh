@@ -22,12 +22,20 @@ PACKAGES=(
     # Windows cross builds (x64 and x86) and windres
     gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
     binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
-    # running the Windows executables
-    wine wine64
+    # running the Windows executables: wine64 for the x64 exe, and the
+    # 32-bit Wine (WoW64, from the i386 architecture this script enables)
+    # for the x86 exe
+    wine wine64 wine32:i386
+    # unpacking the release zips to check what they hold; telling PE32 from
+    # PE32+ executables
+    unzip file
     # Samba AD DC on loopback: samba needs the dsdb modules and the
     # provisioning data, which are only Recommends of the samba package
     samba samba-common-bin samba-dsdb-modules samba-ad-provision python3-samba
     ldb-tools
+    # the acl_xattr VFS module that "samba-tool domain provision" loads: only
+    # a Recommends of samba, so a machine installed without Recommends lacks it
+    samba-vfs-modules
     # ntlm_auth: Wine's NTLM/Negotiate (LDAP_AUTH_NEGOTIATE binds) needs it
     winbind
     # LDAP client tools (ldapsearch, ldapmodify)
@@ -51,10 +59,19 @@ case ${1:-} in
 esac
 
 # One dpkg-query for the whole list (fast path when nothing is missing).
+# ${binary:Package} names a foreign-architecture package as NAME:ARCH (as
+# the list does: wine32:i386) and may add the native architecture to a
+# Multi-Arch one (libcmocka-dev:amd64), which is dropped before comparing.
+native_arch=$(dpkg --print-architecture)
 missing_packages() {
     local installed
-    installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null |
-        awk '$2 == "install" && $3 == "ok" && $4 == "installed" { print $1 }')
+    installed=$(dpkg-query -W -f='${binary:Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null |
+        awk -v native=":$native_arch" '$2 == "install" && $3 == "ok" && $4 == "installed" {
+            name = $1
+            if (substr(name, length(name) - length(native) + 1) == native)
+                name = substr(name, 1, length(name) - length(native))
+            print name
+        }')
     local p
     for p in "${PACKAGES[@]}"; do
         grep -qxF "$p" <<<"$installed" || printf '%s\n' "$p"
@@ -95,6 +112,13 @@ trap remove_policy EXIT
 
 export DEBIAN_FRONTEND=noninteractive
 apt_log=$(mktemp)
+# The 32-bit Wine comes from the i386 architecture; apt-get update below
+# then fetches its package lists too.
+foreign=$(dpkg --print-foreign-architectures)
+if ! grep -qx i386 <<<"$foreign"; then
+    echo "install-test-deps: enabling the i386 architecture (for wine32:i386)"
+    dpkg --add-architecture i386
+fi
 if ! apt-get update >"$apt_log" 2>&1; then
     echo "install-test-deps: apt-get update failed:" >&2
     tail -n 20 "$apt_log" >&2

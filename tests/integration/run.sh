@@ -11,7 +11,12 @@
 #   --timeout SECS    per-test time limit (default $SD_TEST_TIMEOUT or 300)
 #
 # Environment passed to every test (besides the caller's environment):
-#   SRVDOCTOR_EXE     the x64 srvdoctor.exe (tests that need it skip without it)
+#   SRVDOCTOR_EXE     the srvdoctor.exe under test (tests that need it skip
+#                     without it): the x64 exe, or the x86 one in a test's
+#                     x86 run (below)
+#   SRVDOCTOR_EXE64   the x64 exe, SRVDOCTOR_EXE32 the x86 exe (for a test
+#                     that compares the two)
+#   SD_EXE_ARCH       x64 or x86: which of the two SRVDOCTOR_EXE is
 #   SRVDOCTOR_NATIVE  the native Linux srvdoctor binary
 #   SD_BUILD_DIR      the build directory
 #   SD_SRC            the repository root (default: derived from this script)
@@ -31,6 +36,9 @@
 #   WINEDEBUG=-all, WINELOADER, WINEARCH (see lib/wine.sh)
 #
 # A test is a bash script; exit 0 = pass, 77 = skip, anything else = fail.
+# A test with the line "# sd-arch: x64 x86" runs twice: with the x64 exe,
+# then as "NAME [x86]" with SRVDOCTOR_EXE set to the x86 exe, which Wine
+# runs under WoW64 in the same 64-bit prefix, as 64-bit Windows would.
 # Tests run one at a time (the Samba DC needs 127.0.0.1:389), each in its own
 # bash process and process group under `timeout`.
 #
@@ -46,6 +54,8 @@ SD_INTEG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SD_SRC:=$(cd "$SD_INTEG_DIR/../.." && pwd)}"
 export SD_SRC SD_INTEG_DIR
 export SRVDOCTOR_EXE=${SRVDOCTOR_EXE:-}
+export SRVDOCTOR_EXE64=${SRVDOCTOR_EXE64:-$SRVDOCTOR_EXE}
+export SRVDOCTOR_EXE32=${SRVDOCTOR_EXE32:-}
 export SRVDOCTOR_NATIVE=${SRVDOCTOR_NATIVE:-}
 export SD_BUILD_DIR=${SD_BUILD_DIR:-}
 
@@ -82,12 +92,23 @@ while IFS= read -r t; do
     tests+=("$t")
 done < <(find "$SD_INTEG_DIR" -maxdepth 1 -type f -name 't_*.sh' | LC_ALL=C sort)
 
+# Each run: "PATH ARCH" (x64 for every test, x86 too where the test asks).
+runs=()
+for t in "${tests[@]}"; do
+    runs+=("$t x64")
+    grep -qE '^# sd-arch:.*\<x86\>' "$t" && runs+=("$t x86")
+done
+
 if [ ${#tests[@]} -eq 0 ]; then
     echo "run.sh: no test matched${filter:+ '$filter'} in $SD_INTEG_DIR" >&2
     exit 2
 fi
+# run_name PATH ARCH: how a run is shown ("t_x.sh", "t_x.sh [x86]").
+run_name() {
+    if [ "$2" = x64 ]; then basename "$1"; else echo "$(basename "$1") [$2]"; fi
+}
 if [ "$list_only" = 1 ]; then
-    for t in "${tests[@]}"; do basename "$t"; done
+    for r in "${runs[@]}"; do run_name ${r% *} ${r##* }; done
     exit 0
 fi
 
@@ -197,13 +218,26 @@ fi
 # ------------------------------------------------------------ run
 passed=0 failed=0 skipped=0
 failed_names=()
-for t in "${tests[@]}"; do
-    name=$(basename "$t")
-    log=$SD_RUN_TMP/logs/${name%.sh}.log
-    export SD_CLEANUP_FILE=$SD_RUN_TMP/cleanup/${name%.sh}.list
+for r in "${runs[@]}"; do
+    t=${r% *}
+    arch=${r##* }
+    name=$(run_name "$t" "$arch")
+    base=$(basename "$t" .sh)-$arch
+    log=$SD_RUN_TMP/logs/$base.log
+    export SD_CLEANUP_FILE=$SD_RUN_TMP/cleanup/$base.list
     : >"$SD_CLEANUP_FILE"
-    test_tmp=$SD_RUN_TMP/tmp/${name%.sh}
+    test_tmp=$SD_RUN_TMP/tmp/$base
+    if [ "$arch" = x86 ]; then
+        exe=$SRVDOCTOR_EXE32
+    else
+        exe=$SRVDOCTOR_EXE64
+    fi
     mkdir -p "$test_tmp"
+    if [ -z "$exe" ] || [ ! -f "$exe" ]; then
+        skipped=$((skipped + 1))
+        echo "SKIP $name: no $arch srvdoctor.exe (SRVDOCTOR_EXE${arch#x})"
+        continue
+    fi
     # make sure the shared prefix's server is still there (a test may have
     # stopped it)
     if [ -n "$shared_prefix" ]; then
@@ -212,7 +246,7 @@ for t in "${tests[@]}"; do
     t0=$(now_ms)
     # timeout runs the test in its own process group (pgid = timeout's pid):
     # the sweep below kills whatever the test leaves in it.
-    SD_TEST_TMP=$test_tmp SD_TEST_NAME=$name \
+    SD_TEST_TMP=$test_tmp SD_TEST_NAME=$name SD_EXE_ARCH=$arch SRVDOCTOR_EXE=$exe \
         timeout --kill-after=15 "$test_timeout" bash "$t" </dev/null >"$log" 2>&1 &
     current_pid=$!
     current_name=$name

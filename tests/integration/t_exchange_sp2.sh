@@ -15,7 +15,13 @@
 #      AD-UNREACHABLE within the --timeout, with the host findings intact.
 #   6. A restart pending in PendingFileRenameOperations and
 #      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
-# Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, SD_WINE_TEMPLATE (optional:
+# It runs with the x64 exe, then with the x86 exe under WoW64: the 32-bit
+# srvdoctor must read the 64-bit registry view and the Windows Installer data
+# of the 64-bit Exchange product, and find the same interim updates as the
+# x64 exe on the same prefix (compared in the x86 run).
+# sd-arch: x64 x86
+# Env: SRVDOCTOR_EXE (the exe under test), SD_EXE_ARCH (x64 or x86),
+#      SRVDOCTOR_EXE64 (the x64 exe, for the comparison), SD_SRC, SD_WINE_TEMPLATE (optional:
 #      an idle prefix to clone), TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -81,11 +87,12 @@ sd_log "DC values: $(sd_exch_get_versions)"
 
 # run NAME ARGS...: srvdoctor.exe check --only exchange-sp2 --format json;
 # the report in $tmp/NAME.json, exit code in rc_NAME, milliseconds in ms_NAME.
+# RUN_EXE (default: the exe under test) names another exe for one run.
 run() {
   local name=$1 t0 t1 rc
   shift
   t0=$(sd_now_ms)
-  sd_wine "$exe" check --only exchange-sp2 --format json "$@" \
+  sd_wine "${RUN_EXE:-$exe}" check --only exchange-sp2 --format json "$@" \
     >"$tmp/$name.json" 2>"$tmp/$name.err"
   rc=$?
   t1=$(sd_now_ms)
@@ -143,6 +150,28 @@ expect_count sp1 EXCH-OS-UNSUPPORTED 0
 expect_count sp1 EXCH-PENDING-REBOOT 0
 expect_count sp1 EXCH-PATCHES-UNREADABLE 0
 sd_assert_le "sp1: run time (ms)" "$ms_sp1" 30000
+
+# The x86 exe against the x64 exe on the same prefix and DC: the same
+# interim updates (patch, product, KB, how they were read) and findings.
+if [ "${SD_EXE_ARCH:-x64}" = x86 ]; then
+  sd_assert_match "x86 run: the exe is 32-bit" 'PE32 executable.*Intel 80386' "$(file -b "$exe")"
+  if [ -n "${SRVDOCTOR_EXE64:-}" ] && [ -f "$SRVDOCTOR_EXE64" ]; then
+    RUN_EXE=$(readlink -f "$SRVDOCTOR_EXE64") run sp1_x64 --dc 127.0.0.1 \
+      --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+    ius='[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")
+          | {patch_code: .evidence.patch_code, product_code: .evidence.product_code,
+             kb: .evidence.kb, read_from: .evidence.read_from,
+             commands: .remediation.commands}] | sort_by(.patch_code)'
+    sd_assert_eq "x86 and x64: the same interim updates" "$(q sp1_x64 "$ius" | jq -c .)" \
+      "$(q sp1 "$ius" | jq -c .)"
+    sd_assert_eq "x86 finds the interim update at all" 1 "$(q sp1 "$ius" | jq length)"
+    shape='[.modules[] | {id, status, codes: [.findings[].code]}]'
+    sd_assert_eq "x86 and x64: the same findings" "$(q sp1_x64 "$shape" | jq -c .)" \
+      "$(q sp1 "$shape" | jq -c .)"
+  else
+    _sd_count_failure "x86 run: SRVDOCTOR_EXE64 (the x64 exe to compare with) is missing"
+  fi
+fi
 
 # The same facts through a snapshot: collect under Wine, check natively.
 if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \

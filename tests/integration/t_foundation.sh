@@ -2,7 +2,10 @@
 # The foundation under Wine: a live check on a fresh prefix, collect then a
 # native check --from of that snapshot, byte-identical re-save, exit codes
 # and report files written to Windows paths.
-# Env: SRVDOCTOR_EXE (x64 exe), SRVDOCTOR_NATIVE (native binary),
+# Runs with the x64 exe and again with the x86 exe (WoW64 in the same 64-bit
+# prefix), which must see the same machine.
+# sd-arch: x64 x86
+# Env: SRVDOCTOR_EXE (the exe), SD_EXE_ARCH (x64 or x86), SRVDOCTOR_NATIVE (native binary),
 #      SD_BUILD_DIR (native build with tools), WINEPREFIX (prepared prefix,
 #      optional: a throwaway one is made when unset).
 set -u
@@ -28,6 +31,13 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 win() { /usr/lib/wine/wine64 "$SRVDOCTOR_EXE" "$@" 2>"$tmp/err"; }
 drive_c="$WINEPREFIX/drive_c"
 
+# 0. The exe is the architecture this run is for.
+case ${SD_EXE_ARCH:-x64} in
+  x86) want_pe='PE32 executable.*Intel 80386' ;;
+  *) want_pe='PE32\+ executable.*x86-64' ;;
+esac
+file -b "$SRVDOCTOR_EXE" | grep -qE "$want_pe" && ok || bad "not a ${SD_EXE_ARCH:-x64} exe: $(file -b "$SRVDOCTOR_EXE")"
+
 # 1. A live check prints a valid report of this machine.
 win check --format json >"$tmp/live.json"
 rc=$?
@@ -35,6 +45,9 @@ if jq -e '.schema_version == 1 and .source == "live" and (.host.name | length > 
           and (.host.os.name | length > 0) and (.host.os.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+$"))
           and (.modules | map(.id) | index("host") != null)' "$tmp/live.json" >/dev/null; then ok
 else bad "live report contract: $(head -c 400 "$tmp/live.json")"; fi
+# The prefix is 64-bit Windows: the x86 exe too must say so (it asks the
+# OS, not its own build).
+jq -e '.host.os.arch == "x64"' "$tmp/live.json" >/dev/null && ok || bad "os arch: $(jq -c .host.os "$tmp/live.json")"
 want=$(jq -r .exit_code "$tmp/live.json" 2>/dev/null)
 [ "$rc" = "$want" ] && ok || bad "exit code $rc but report says $want"
 
