@@ -37,6 +37,12 @@ for zip in "$@"; do
   file -b "$exe" | grep -qE "$pe" || fail "srvdoctor.exe is $(file -b "$exe")"
   "$objdump" -h "$exe" | grep -q '\.debug' && fail "srvdoctor.exe has debug sections"
   [ -z "$("$nm" "$exe" 2>/dev/null)" ] || fail "srvdoctor.exe has a symbol table"
+  # The shipped exe reads no test variable (the seams live in the separate
+  # test program tests/tools/sd_seams.c): no such name, in either encoding.
+  if strings -a "$exe" | grep -q 'SRVDOCTOR_TEST' || strings -a -el "$exe" | grep -q 'SRVDOCTOR_TEST'; then
+    fail "srvdoctor.exe still names a SRVDOCTOR_TEST_ variable"
+  fi
+  unzip -Z1 "$zip" | grep -qi 'seams' && fail "the test program is in the zip"
   bash "$here/check-imports.sh" "$exe" >/dev/null || fail "$(bash "$here/check-imports.sh" "$exe")"
   python3 "$here/check-manifest.py" "$exe" >/dev/null || fail "$(python3 "$here/check-manifest.py" "$exe")"
   echo "package: $(basename "$zip"): ok ($(wc -c <"$zip") bytes, srvdoctor.exe $(wc -c <"$exe") bytes, $(unzip -Z1 "$zip" | grep -vc '/$') files)"

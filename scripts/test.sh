@@ -120,7 +120,7 @@ build_windows() {
   local arch rc=0 dir
   for arch in 64 32; do
     dir=build/test-win$arch
-    if cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+    if cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DSD_TEST_TOOLS=ON \
          -DCMAKE_TOOLCHAIN_FILE="cmake/toolchain-mingw$arch.cmake" -DSD_TESTS=OFF >/dev/null &&
        cmake --build "$dir" -j"$JOBS" &&
        bash scripts/check-imports.sh "$dir/srvdoctor.exe" &&

@@ -45,8 +45,9 @@ void sd_watchdog_start(int seconds);
 
 /* Test seam, 0 in production: when non-zero, sd_write_file_atomic pauses
  * this many milliseconds after writing the first half of the temporary
- * file, so a test can kill the writer in the middle of a write.  Set only
- * from the SRVDOCTOR_TEST_STALL_WRITE_MS environment variable. */
+ * file, so a test can kill the writer in the middle of a write.  The
+ * program never sets it; only the test program tests/tools/sd_seams.c
+ * does ("sd_seams stall-write MS ARGS..."). */
 extern unsigned sd_atomic_write_stall_ms;
 
 /* dir + separator + name, malloc'd ("C:\dir\name" or "/dir/name"). */

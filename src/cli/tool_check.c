@@ -94,17 +94,6 @@ static int get_facts(sd_cmdline *cl, unsigned needs, sd_facts *f,
   return 0;
 }
 
-/* The test seam of sd_write_file_atomic (platform.h). */
-static void test_seams(void)
-{
-  const char *v = sd_getenv("SRVDOCTOR_TEST_STALL_WRITE_MS");
-  if(v && *v) {
-    long ms = strtol(v, NULL, 10);
-    if(ms > 0 && ms <= 600000)
-      sd_atomic_write_stall_ms = (unsigned)ms;
-  }
-}
-
 /* A run that could not decide still leaves its one event. */
 static void event_unknown(const sd_cmdline *cl, const char *why)
 {
@@ -184,7 +173,6 @@ int sd_cmd_check(sd_cmdline *cl)
   long collect_ms = 0, t0;
   int rc, rc2;
   sd_err_clear(&err);
-  test_seams();
   if(cl->only && sd_parse_only(cl->only, sel, SD_COUNTOF(sel), &nsel, &err)) {
     sd_fail("%s.", err.msg);
     return 3;

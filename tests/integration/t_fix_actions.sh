@@ -11,9 +11,10 @@
 #   - the dry run with --force names exactly the small worker's PID and ends
 #     nothing; a big worker's GUID is refused;
 #   - a plan whose PID now belongs to another program, to another VM's
-#     worker, or to a vmwp.exe outside the system folder (test seam
-#     SRVDOCTOR_TEST_FIX_FACTS: the facts come from an edited snapshot) is
-#     refused by the checks on the process handle, and nothing ends;
+#     worker, or to a vmwp.exe outside the system folder (the test program
+#     sd_seams.exe "fix-facts": srvdoctor's fix with its collect replaced by
+#     an edited snapshot, every other operation the real one) is refused by
+#     the checks on the process handle, and nothing ends;
 #   - --yes --force ends exactly the small worker and no other process, and
 #     writes event 1010 when the event source is installed;
 #   - a stale target (worker ended, another program started) is refused.
@@ -121,6 +122,17 @@ fx() {
   local name=$1
   shift
   sd_wine "$exe" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  echo $? >"$tmp/$name.rc"
+}
+# The test program beside srvdoctor.exe (tests/tools/sd_seams.c, built with
+# -DSD_TEST_TOOLS=ON), since the shipped exe reads no test variable.
+seams=${SD_SEAMS_EXE:-$(dirname "$exe")/sd_seams.exe}
+[ -f "$seams" ] || sd_fail "no test program $seams (build with -DSD_TEST_TOOLS=ON)"
+# fx_facts NAME SNAPSHOT ARGS...: like fx, the fix planning from SNAPSHOT.
+fx_facts() {
+  local name=$1 snap=$2
+  shift 2
+  sd_wine "$seams" fix-facts "$snap" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
   echo $? >"$tmp/$name.rc"
 }
 rc() { cat "$tmp/$1.rc"; }
@@ -308,7 +320,7 @@ stale() {
     '.processes.items |= (map(select(.pid != $new)) | map(if .pid == $old then .pid = $new else . end))' \
     "$snap" >"$drive_c/$1.json"
   rm -f "$trace"
-  SRVDOCTOR_TEST_FIX_FACTS="C:\\$1.json" fx "$1" fix HV-VM-SUSPECT \
+  fx_facts "$1" "C:\\$1.json" fix HV-VM-SUSPECT \
     --target "$GS" --force --yes "${T[@]}"
 }
 stale h_other "$idle_pid"
@@ -338,7 +350,6 @@ sd_check "PID now a vmwp.exe outside the system folder: nothing ended" \
   all_alive "${everyone[@]}" 'fixtools.vmwp.exe'
 pkill -f 'fixtools.vmwp.exe'
 for _ in $(seq 1 50); do alive 'fixtools.vmwp.exe' || break; sleep 0.1; done
-unset SRVDOCTOR_TEST_FIX_FACTS
 
 # Do it: exactly the small worker ends.
 rm -f "$trace"

@@ -3,10 +3,15 @@
 # command line, a writer killed in the middle of replacing latest.json (the
 # old file stays intact and the next run cleans up), two runs at once, and
 # an unwritable folder (exit 3, one sentence).
-# Env: SRVDOCTOR_NATIVE (native binary), SD_SRC (repository root).
-# Test seam used: SRVDOCTOR_TEST_STALL_WRITE_MS (see docs/scheduled-task.md).
+# Env: SRVDOCTOR_NATIVE (native binary), SD_BUILD_DIR (its build folder,
+#      with sd_seams), SD_SRC (repository root).
+# Test seam used: the test program sd_seams (tests/tools/sd_seams.c) runs
+# srvdoctor with every atomic write pausing halfway ("stall-write MS"); the
+# shipped program reads no test variable.
 set -u
-: "${SRVDOCTOR_NATIVE:?}" "${SD_SRC:?}"
+: "${SRVDOCTOR_NATIVE:?}" "${SD_SRC:?}" "${SD_BUILD_DIR:?}"
+seams=$SD_BUILD_DIR/sd_seams
+[ -x "$seams" ] || { echo "FAIL: no test program $seams"; exit 1; }
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -24,6 +29,12 @@ cp "$SD_SRC/tests/fixtures/reports/hv_stuck.json" "$fixture"
 chmod 644 "$fixture"
 dir="$tmp/reports"
 run() { "$SRVDOCTOR_NATIVE" check --from "$fixture" --report-dir "$dir" "$@"; }
+# stalled MS ARGS...: the same run, every atomic write pausing MS halfway.
+stalled() {
+  local ms=$1
+  shift
+  "$seams" stall-write "$ms" check --from "$fixture" --report-dir "$dir" "$@"
+}
 reports() { find "$dir" -maxdepth 1 -name 'srvdoctor-HV01-*.json' | wc -l; }
 
 # 1. Five runs with --keep 3: three reports of this host plus latest.json.
@@ -44,7 +55,7 @@ newest=$(sed -n 's/^srvdoctor: report written to \(.*\)\.$/\1/p' "$tmp/err")
 
 # 2. Kill the writer while it writes latest.json: the old one is intact.
 cp "$dir/latest.json" "$tmp/before.json"
-SRVDOCTOR_TEST_STALL_WRITE_MS=3000 "$SRVDOCTOR_NATIVE" check --from "$fixture" \
+"$seams" stall-write 3000 check --from "$fixture" \
   --report-dir "$dir" --keep 3 --format nagios >"$tmp/k.out" 2>"$tmp/k.err" &
 writer=$!
 pids+=("$writer")
@@ -71,9 +82,9 @@ rc=$?
 [ "$(reports)" = 3 ] && ok || bad "expected 3 reports after the kill, found $(reports)"
 
 # 3. Two runs at once take turns: both succeed, nothing is lost or mixed.
-SRVDOCTOR_TEST_STALL_WRITE_MS=700 run --keep 50 >/dev/null 2>"$tmp/a.err" &
+stalled 700 --keep 50 >/dev/null 2>"$tmp/a.err" &
 a=$!
-SRVDOCTOR_TEST_STALL_WRITE_MS=700 run --keep 50 >/dev/null 2>"$tmp/b.err" &
+stalled 700 --keep 50 >/dev/null 2>"$tmp/b.err" &
 b=$!
 pids+=("$a" "$b")
 wait "$a"; ra=$?

@@ -36,6 +36,11 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # Output always to files: Wine's helper processes may inherit a pipe.
 win() { sd_wine "$SRVDOCTOR_EXE" "$@" >"$tmp/out" 2>"$tmp/err"; }
+# The test program beside srvdoctor.exe (tests/tools/sd_seams.c, built with
+# -DSD_TEST_TOOLS=ON): srvdoctor's own code with every atomic write pausing
+# halfway, since the shipped exe reads no test variable.
+seams=${SD_SEAMS_EXE:-$(dirname "$SRVDOCTOR_EXE")/sd_seams.exe}
+[ -f "$seams" ] || { echo "FAIL: no test program $seams (build with -DSD_TEST_TOOLS=ON)"; exit 1; }
 host=$(sd_wine "$SRVDOCTOR_EXE" check --format json 2>/dev/null >"$tmp/h.json"; jq -r .host.name "$tmp/h.json")
 reports() { find "$dir" -maxdepth 1 -iname "srvdoctor-$host-*.json" | wc -l; }
 rm -rf "$dir"
@@ -69,7 +74,7 @@ newest=$(tr -d '\r' <"$tmp/err" | sed -n 's/^srvdoctor: report written to .*\\\(
 
 # 2. Kill the writer while it writes latest.json.
 cp "$dir/latest.json" "$tmp/before.json"
-SRVDOCTOR_TEST_STALL_WRITE_MS=4000 sd_wine "$SRVDOCTOR_EXE" check --report-dir --keep 3 \
+sd_wine "$seams" stall-write 4000 check --report-dir --keep 3 \
   >"$tmp/k.out" 2>"$tmp/k.err" &
 writer=$!
 pids+=("$writer")
@@ -92,10 +97,10 @@ rc=$?
 [ "$(reports)" = 3 ] && ok || bad "expected 3 reports after the kill, found $(reports)"
 
 # 3. Two runs at once: both land whole.
-SRVDOCTOR_TEST_STALL_WRITE_MS=800 sd_wine "$SRVDOCTOR_EXE" check --report-dir --keep 50 \
+sd_wine "$seams" stall-write 800 check --report-dir --keep 50 \
   >"$tmp/a.out" 2>"$tmp/a.err" &
 a=$!
-SRVDOCTOR_TEST_STALL_WRITE_MS=800 sd_wine "$SRVDOCTOR_EXE" check --report-dir --keep 50 \
+sd_wine "$seams" stall-write 800 check --report-dir --keep 50 \
   >"$tmp/b.out" 2>"$tmp/b.err" &
 b=$!
 pids+=("$a" "$b")

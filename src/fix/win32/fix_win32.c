@@ -1,12 +1,11 @@
 /* fix_win32.c - "srvdoctor fix" on Windows: the live machine behind the
  * portable flow of src/fix/fix.c.
  *
- * Test seams (never set in production; each one is announced on stderr):
- *   SRVDOCTOR_TEST_FIX_FACTS=FILE  read the facts of a Hyper-V fix from
- *       this snapshot instead of collecting them, so that a test can hand
- *       the action a process ID that belongs to another program and see
- *       the checks on the process handle refuse it.  Honoured only for the
- *       actions that end a worker, whose safety rests on those checks.
+ * The shipped program reads no test variable here: a test that needs other
+ * facts than the live ones (a stale process ID, which Wine cannot make on
+ * demand) builds its own program on sd_fixw_init and replaces ops.collect
+ * (tests/tools/sd_seams.c); every other operation, the checks on the
+ * process handle included, stays the real one.
  *   SRVDOCTOR_EVENTLOG_TRACE=FILE  also write the event to FILE (source,
  *       type, ID, text), as "check --eventlog" does, because Wine only
  *       stubs the event log. */
@@ -21,17 +20,12 @@
 #include "srvdoctor/collect.h"
 #include "srvdoctor/fix.h"
 #include "srvdoctor/platform.h"
-#include "srvdoctor/snapshot.h"
 #include "srvdoctor/win32util.h"
 #include "../../cli/tool.h"
 #include "fix_win32.h"
 
 #define EVENT_SOURCE_KEY "SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
   "Application\\" SD_EVENT_SOURCE
-
-typedef struct win_ctx {
-  const char *facts_file;
-} win_ctx;
 
 void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
                      const char *fmt, ...)
@@ -47,9 +41,7 @@ void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
 static int w_collect(void *ctx, sd_facts *f, unsigned needs,
                      const sd_options *o, sd_err *err)
 {
-  win_ctx *w = ctx;
-  if(w->facts_file)
-    return sd_snapshot_read_file(w->facts_file, f, err);
+  (void)ctx;
   return sd_collect_live(f, needs, o, err);
 }
 
@@ -136,29 +128,16 @@ static void w_error(void *ctx, const char *text)
   sd_fail("%s", text);
 }
 
-int sd_cmd_fix(sd_cmdline *cl)
+int sd_fixw_init(sd_fixw *w, const sd_cmdline *cl, sd_fix_request *rq,
+                 sd_fix_ops *ops)
 {
-  sd_fix_request rq;
-  sd_fix_ops ops;
-  win_ctx w;
-  const sd_fix_action *act = sd_fix_action_find(cl->code);
   wchar_t wdir[MAX_PATH + 1];
   UINT n;
   char *windir, *sysdir;
-  int rc;
   if(cl->from || cl->output) {
     sd_fail("fix acts on this machine as it is now: it takes no --from or "
             "--output.");
-    return 3;
-  }
-  memset(&w, 0, sizeof(w));
-  if(act && act->kind == SD_FIX_END_WORKER) {
-    w.facts_file = sd_getenv("SRVDOCTOR_TEST_FIX_FACTS");
-    if(w.facts_file && !*w.facts_file)
-      w.facts_file = NULL;
-    if(w.facts_file)
-      sd_note("test seam: the facts come from %s, not from this machine "
-              "(SRVDOCTOR_TEST_FIX_FACTS).", w.facts_file);
+    return -1;
   }
   n = GetSystemWindowsDirectoryW(wdir, MAX_PATH);
   if(n == 0 || n >= MAX_PATH)
@@ -169,27 +148,46 @@ int sd_cmd_fix(sd_cmdline *cl)
     free(windir);
     free(sysdir);
     sd_fail("the Windows folder's name could not be read.");
-    return 3;
+    return -1;
   }
-  memset(&rq, 0, sizeof(rq));
-  rq.code = cl->code;
-  rq.target = cl->target;
-  rq.yes = cl->yes;
-  rq.force = cl->force;
-  rq.opt = cl->opt;
-  memset(&ops, 0, sizeof(ops));
-  ops.ctx = &w;
-  ops.collect = w_collect;
-  ops.stdin_console = w_stdin_console;
-  ops.confirm = w_confirm;
-  ops.act = w_act;
-  ops.event = w_event;
-  ops.print = w_print;
-  ops.error = w_error;
-  ops.paths.windows_dir = windir;
-  ops.paths.system_dir = sysdir;
+  w->windir = windir;
+  w->sysdir = sysdir;
+  memset(rq, 0, sizeof(*rq));
+  rq->code = cl->code;
+  rq->target = cl->target;
+  rq->yes = cl->yes;
+  rq->force = cl->force;
+  rq->opt = cl->opt;
+  memset(ops, 0, sizeof(*ops));
+  ops->ctx = NULL;
+  ops->collect = w_collect;
+  ops->stdin_console = w_stdin_console;
+  ops->confirm = w_confirm;
+  ops->act = w_act;
+  ops->event = w_event;
+  ops->print = w_print;
+  ops->error = w_error;
+  ops->paths.windows_dir = w->windir;
+  ops->paths.system_dir = w->sysdir;
+  return 0;
+}
+
+void sd_fixw_free(sd_fixw *w)
+{
+  free(w->windir);
+  free(w->sysdir);
+  w->windir = w->sysdir = NULL;
+}
+
+int sd_cmd_fix(sd_cmdline *cl)
+{
+  sd_fix_request rq;
+  sd_fix_ops ops;
+  sd_fixw w;
+  int rc;
+  if(sd_fixw_init(&w, cl, &rq, &ops))
+    return 3;
   rc = sd_fix_run(&rq, &ops);
-  free(windir);
-  free(sysdir);
+  sd_fixw_free(&w);
   return rc;
 }

@@ -1,0 +1,91 @@
+/* sd_seams.c - test program (never shipped): runs srvdoctor's own code with
+ * one thing changed that a test cannot change from outside, so that the
+ * shipped srvdoctor reads no test variable at all.
+ *
+ *   sd_seams stall-write MS ARGS...
+ *       srvdoctor ARGS..., with every atomic file write pausing MS
+ *       milliseconds halfway (sd_atomic_write_stall_ms), so a test can kill
+ *       the writer in the middle of a write or make two runs overlap.
+ *   sd_seams fix-facts SNAPSHOT fix ARGS...            (Windows only)
+ *       srvdoctor fix ARGS..., planning from SNAPSHOT instead of the live
+ *       facts: the injected sd_fix_ops collect is replaced, every other
+ *       operation (the checks on the process handle, the actions, the event
+ *       log) is the real one.  Wine never reuses a process ID on demand, so
+ *       this is how a test hands the fix a stale one.
+ *
+ * Exit code: srvdoctor's, or 3 for a usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/platform.h"
+#include "tool.h"
+
+#ifdef _WIN32
+#include "srvdoctor/snapshot.h"
+#include "../../src/fix/win32/fix_win32.h"
+
+static int snapshot_collect(void *ctx, sd_facts *f, unsigned needs,
+                            const sd_options *o, sd_err *err)
+{
+  (void)needs;
+  (void)o;
+  return sd_snapshot_read_file((const char *)ctx, f, err);
+}
+
+static int fix_facts(const char *snapshot, int argc, char **argv)
+{
+  sd_cmdline cl;
+  sd_fix_request rq;
+  sd_fix_ops ops;
+  sd_fixw w;
+  sd_err err;
+  int rc;
+  sd_err_clear(&err);
+  if(sd_parse_args(argc, argv, &cl, &err)) {
+    fprintf(stderr, "sd_seams: %s.\n", err.msg);
+    return 3;
+  }
+  if(cl.cmd != SD_CMD_FIX) {
+    fprintf(stderr, "sd_seams: fix-facts runs the fix command only.\n");
+    return 3;
+  }
+  if(sd_fixw_init(&w, &cl, &rq, &ops))
+    return 3;
+  fprintf(stderr, "sd_seams: the fix plans from %s, not from this "
+          "machine.\n", snapshot);
+  ops.ctx = (void *)snapshot;
+  ops.collect = snapshot_collect;
+  rc = sd_fix_run(&rq, &ops);
+  sd_fixw_free(&w);
+  return rc;
+}
+#endif
+
+static int usage(void)
+{
+  fprintf(stderr, "usage: sd_seams stall-write MS ARGS...\n"
+                  "       sd_seams fix-facts SNAPSHOT fix ARGS...\n");
+  return 3;
+}
+
+int main(int argc, char **argv)
+{
+  char *end;
+  long ms;
+  if(argc < 3)
+    return usage();
+  if(!strcmp(argv[1], "stall-write")) {
+    ms = strtol(argv[2], &end, 10);
+    if(*end || ms <= 0 || ms > 600000)
+      return usage();
+    sd_atomic_write_stall_ms = (unsigned)ms;
+    /* argv[2] stands in for the program name. */
+    return sd_tool_main(argc - 2, argv + 2);
+  }
+#ifdef _WIN32
+  if(!strcmp(argv[1], "fix-facts"))
+    return fix_facts(argv[2], argc - 2, argv + 2);
+#endif
+  return usage();
+}
