@@ -19,30 +19,22 @@
 #include <winternl.h>
 
 #include "srvdoctor/platform.h"
+#include "srvdoctor/win32proc.h"
 
 typedef LONG(NTAPI *qsi_fn)(ULONG, PVOID, ULONG, PULONG);
-typedef LONG(NTAPI *qip_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
 typedef BOOL(WINAPI *qfpin_fn)(HANDLE, DWORD, LPWSTR, PDWORD);
-typedef BOOL(WINAPI *iswow_fn)(HANDLE, PBOOL);
 
 #define ST_INFO_LENGTH_MISMATCH ((LONG)0xC0000004)
 #define ST_BUFFER_TOO_SMALL ((LONG)0xC0000023)
 #define ST_BUFFER_OVERFLOW ((LONG)0x80000005)
-#define ST_INVALID_INFO_CLASS ((LONG)0xC0000003)
 #define SYSTEM_PROCESS_INFO 5
-#define PROCESS_BASIC_INFO 0
-#define PROCESS_CMDLINE_INFO 60 /* Windows 8.1 / 2012 R2 and later */
 #define QUERY_LIMITED 0x1000    /* PROCESS_QUERY_LIMITED_INFORMATION */
-#define MAX_CMDLINE_BYTES 65534 /* UNICODE_STRING limit */
 
 /* One collection run: the native entry points and a reusable buffer. */
 typedef struct proc_ctx {
   sd_facts *f;
   qsi_fn qsi;
-  qip_fn qip;
   qfpin_fn qfpin;
-  int self_wow64;
-  int class60;       /* ProcessCommandLineInformation may work here */
   const char *last_sid, *last_account; /* LookupAccountSid cache */
   char *buf;
   ULONG cap;
@@ -50,22 +42,6 @@ typedef struct proc_ctx {
   size_t *workers;   /* indexes into f->processes.items */
   size_t nworkers;
 } proc_ctx;
-
-static int is_worker_name(const wchar_t *s, size_t n)
-{
-  static const wchar_t w[] = L"vmwp.exe";
-  size_t i;
-  if(n != SD_COUNTOF(w) - 1)
-    return 0;
-  for(i = 0; i < n; i++) {
-    wchar_t c = s[i];
-    if(c >= L'A' && c <= L'Z')
-      c = (wchar_t)(c - L'A' + L'a');
-    if(c != w[i])
-      return 0;
-  }
-  return 1;
-}
 
 /* Run SystemProcessInformation into c->buf, growing it while Windows says
  * it is too small (processes can start between two tries).  Returns the
@@ -156,7 +132,7 @@ static void read_native_list(proc_ctx *c)
                    (uint64_t)e->KernelTime.QuadPart;
     p->threads = e->NumberOfThreads;
     p->session = e->SessionId;
-    if(nlen && is_worker_name(e->ImageName.Buffer, nlen))
+    if(nlen && sd_wproc_is_worker_name(e->ImageName.Buffer, nlen))
       add_sample(p, 0, p->working_set, p->cpu_100ns);
   }
 }
@@ -244,7 +220,7 @@ static int read_psapi_list(proc_ctx *c)
       p->image = sd_wide_to_arena(f, base, (int)len);
     handle_counters(h, &p->working_set, &p->peak_working_set,
                     &p->private_bytes, &p->cpu_100ns, &p->create_time);
-    if(base && is_worker_name(base, len))
+    if(base && sd_wproc_is_worker_name(base, len))
       add_sample(p, 0, p->working_set, p->cpu_100ns);
     CloseHandle(h);
   }
@@ -268,174 +244,78 @@ static HANDLE open_for_read(DWORD pid, int *vm_read)
   return OpenProcess(QUERY_LIMITED, FALSE, pid);
 }
 
-/* The command line through ProcessCommandLineInformation (8.1+).
- * Returns 0 when read, 1 when the class is not supported, -1 on error. */
-static int cmdline_class60(proc_ctx *c, HANDLE h, sd_process *p)
+/* The command line (win32proc.c: the same reader fix uses). */
+static void read_cmdline(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
 {
-  ULONG need = 0;
-  LONG st;
-  UNICODE_STRING *u;
-  char *b;
-  if(!c->qip || !c->class60)
-    return 1;
-  st = c->qip(h, PROCESS_CMDLINE_INFO, NULL, 0, &need);
-  if(st != ST_INFO_LENGTH_MISMATCH && st != ST_BUFFER_TOO_SMALL &&
-     st != ST_BUFFER_OVERFLOW) {
-    if(st == ST_INVALID_INFO_CLASS)
-      c->class60 = 0; /* not on this Windows: do not ask again */
-    return 1;
+  wchar_t *w = NULL;
+  size_t n = 0;
+  sd_wproc_err e;
+  if(sd_wproc_cmdline(h, vm_read, &w, &n, &e)) {
+    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, e.code, "%s",
+                  e.why);
+    return;
   }
-  if(need < sizeof(UNICODE_STRING) ||
-     need > MAX_CMDLINE_BYTES + sizeof(UNICODE_STRING) + 16)
-    return 1;
-  b = sd_xmalloc(need);
-  st = c->qip(h, PROCESS_CMDLINE_INFO, b, need, &need);
-  if(st < 0) {
-    free(b);
-    return 1;
-  }
-  u = (UNICODE_STRING *)b;
-  p->cmdline = sd_wide_to_arena(c->f, u->Buffer ? u->Buffer : L"",
-                                u->Buffer ? u->Length / 2 : 0);
+  p->cmdline = sd_wide_to_arena(c->f, w, (int)n);
   sd_fstate_set(c->f, &p->cmdline_st, SD_ST_READ, 0, NULL);
-  free(b);
-  return 0;
-}
-
-/* The command line from the process environment block (every Windows). */
-static void cmdline_peb(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
-{
-  PROCESS_BASIC_INFORMATION pbi;
-  ULONG got = 0;
-  LONG st;
-  PRTL_USER_PROCESS_PARAMETERS params = NULL;
-  UNICODE_STRING us;
-  SIZE_T n = 0;
-  wchar_t *text;
-  if(!vm_read) {
-    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, ERROR_ACCESS_DENIED,
-                  "the process's memory may not be read (access denied)");
-    return;
-  }
-  if(c->self_wow64) {
-    BOOL target_wow = FALSE;
-    iswow_fn iswow = (iswow_fn)(void (*)(void))sd_proc("kernel32.dll",
-                                                       "IsWow64Process");
-    if(iswow && iswow(h, &target_wow) && !target_wow) {
-      sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, 0,
-                    "a 32-bit srvdoctor cannot read the command line of a "
-                    "64-bit process; use the x64 srvdoctor.exe");
-      return;
-    }
-  }
-  memset(&pbi, 0, sizeof(pbi));
-  st = c->qip ? c->qip(h, PROCESS_BASIC_INFO, &pbi, sizeof(pbi), &got) : -1;
-  if(st < 0 || !pbi.PebBaseAddress) {
-    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, (uint32_t)st,
-                  "NtQueryInformationProcess(ProcessBasicInformation) "
-                  "failed with status 0x%08lX", (unsigned long)st);
-    return;
-  }
-  if(!ReadProcessMemory(h, (const char *)pbi.PebBaseAddress +
-                        offsetof(PEB, ProcessParameters), &params,
-                        sizeof(params), &n) || n != sizeof(params) ||
-     !params ||
-     !ReadProcessMemory(h, (const char *)params +
-                        offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine),
-                        &us, sizeof(us), &n) || n != sizeof(us)) {
-    sd_fstate_os_error(c->f, &p->cmdline_st, GetLastError(),
-                       "ReadProcessMemory of the process parameters");
-    return;
-  }
-  if(us.Length > MAX_CMDLINE_BYTES || (us.Length && !us.Buffer)) {
-    sd_fstate_set(c->f, &p->cmdline_st, SD_ST_UNREADABLE, 0,
-                  "the process parameters hold no valid command line");
-    return;
-  }
-  text = sd_xmalloc((size_t)us.Length + sizeof(wchar_t));
-  if(us.Length && (!ReadProcessMemory(h, us.Buffer, text, us.Length, &n) ||
-                   n != us.Length)) {
-    sd_fstate_os_error(c->f, &p->cmdline_st, GetLastError(),
-                       "ReadProcessMemory of the command line");
-    free(text);
-    return;
-  }
-  text[us.Length / 2] = L'\0';
-  p->cmdline = sd_wide_to_arena(c->f, text, us.Length / 2);
-  sd_fstate_set(c->f, &p->cmdline_st, SD_ST_READ, 0, NULL);
-  free(text);
+  free(w);
 }
 
 static void read_account(proc_ctx *c, HANDLE h, sd_process *p)
 {
-  HANDLE tok = NULL;
-  DWORD n = 0;
-  union {
-    TOKEN_USER tu;
-    char bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE + 16];
-  } ubuf;
-  TOKEN_USER *tu = &ubuf.tu;
-  LPWSTR ssid = NULL;
+  char *sid = NULL;
+  char guid[37];
+  sd_wproc_err e;
+  PSID psid = NULL;
   wchar_t name[256], dom[256];
   DWORD nn = 256, dn = 256;
   SID_NAME_USE use;
-  char guid[37];
-  if(!OpenProcessToken(h, TOKEN_QUERY, &tok)) {
-    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
-                       "OpenProcessToken");
+  wchar_t *wsid;
+  if(sd_wproc_sid(h, &sid, &e)) {
+    sd_fstate_set(c->f, &p->account_st, SD_ST_UNREADABLE, e.code, "%s",
+                  e.why);
     return;
   }
-  /* A TOKEN_USER is one SID: a fixed buffer saves the size query. */
-  if(!GetTokenInformation(tok, TokenUser, tu, (DWORD)sizeof(ubuf), &n)) {
-    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
-                       "GetTokenInformation(TokenUser)");
-    CloseHandle(tok);
-    return;
-  }
-  if(ConvertSidToStringSidW(tu->User.Sid, &ssid)) {
-    p->sid = sd_wide_to_arena(c->f, ssid, -1);
-    LocalFree(ssid);
-  }
+  p->sid = sd_arena_strdup(&c->f->arena, sid);
+  free(sid);
   /* The name is a convenience: the SID alone identifies the VM.  A per-VM
    * account is named after the VM id, so it needs no look-up; others are
    * looked up once per SID. */
-  if(p->sid && !sd_hv_guid_from_sid(p->sid, guid)) {
+  if(!sd_hv_guid_from_sid(p->sid, guid)) {
     p->account = sd_arena_printf(&c->f->arena, "NT VIRTUAL MACHINE\\%s",
                                  guid);
   }
-  else if(p->sid && c->last_sid && !strcmp(p->sid, c->last_sid)) {
+  else if(c->last_sid && !strcmp(p->sid, c->last_sid)) {
     p->account = c->last_account;
   }
-  else if(LookupAccountSidW(NULL, tu->User.Sid, name, &nn, dom, &dn, &use)) {
-    p->account = sd_arena_printf(&c->f->arena, "%s\\%s",
-                                 sd_str_or(sd_wide_to_arena(c->f, dom, -1),
-                                           ""),
-                                 sd_str_or(sd_wide_to_arena(c->f, name, -1),
-                                           ""));
-    c->last_sid = p->sid;
-    c->last_account = p->account;
+  else {
+    wsid = sd_utf8_to_wide(p->sid);
+    if(wsid && ConvertStringSidToSidW(wsid, &psid) &&
+       LookupAccountSidW(NULL, psid, name, &nn, dom, &dn, &use)) {
+      p->account = sd_arena_printf(&c->f->arena, "%s\\%s",
+                                   sd_str_or(sd_wide_to_arena(c->f, dom, -1),
+                                             ""),
+                                   sd_str_or(sd_wide_to_arena(c->f, name,
+                                                              -1), ""));
+      c->last_sid = p->sid;
+      c->last_account = p->account;
+    }
+    if(psid)
+      LocalFree(psid);
+    free(wsid);
   }
-  if(p->sid)
-    sd_fstate_set(c->f, &p->account_st, SD_ST_READ, 0, NULL);
-  else
-    sd_fstate_os_error(c->f, &p->account_st, GetLastError(),
-                       "ConvertSidToStringSid");
-  CloseHandle(tok);
+  sd_fstate_set(c->f, &p->account_st, SD_ST_READ, 0, NULL);
 }
 
-static void read_path(proc_ctx *c, HANDLE h, int vm_read, sd_process *p)
+static void read_path(HANDLE h, int vm_read, sd_facts *f, sd_process *p)
 {
   wchar_t path[MAX_PATH * 2];
-  DWORD n = (DWORD)SD_COUNTOF(path);
-  if(c->qfpin && c->qfpin(h, 0, path, &n) && n) {
-    p->path = sd_wide_to_arena(c->f, path, (int)n);
-    return;
-  }
-  if(vm_read) {
-    n = GetModuleFileNameExW(h, NULL, path, (DWORD)SD_COUNTOF(path));
-    if(n)
-      p->path = sd_wide_to_arena(c->f, path, (int)n);
-  }
+  int device = 0;
+  sd_wproc_err e;
+  /* Only the drive-letter form: the checks compare it with the system
+   * folder, and the snapshot shows it to people. */
+  if(!sd_wproc_image(h, vm_read, 0, path, (DWORD)SD_COUNTOF(path), &device,
+                     &e))
+    p->path = sd_wide_to_arena(f, path, -1);
 }
 
 static int same_create_time(HANDLE h, const sd_process *p)
@@ -466,10 +346,9 @@ static int worker_details(proc_ctx *c, sd_process *p)
     CloseHandle(h);
     return -1;
   }
-  if(cmdline_class60(c, h, p) != 0)
-    cmdline_peb(c, h, vm_read, p);
+  read_cmdline(c, h, vm_read, p);
   read_account(c, h, p);
-  read_path(c, h, vm_read, p);
+  read_path(h, vm_read, c->f, p);
   CloseHandle(h);
   return 0;
 }
@@ -587,23 +466,14 @@ void sd_cw_processes(sd_facts *f, const sd_options *o)
 {
   proc_ctx c;
   sd_process_list *l = &f->processes;
-  iswow_fn iswow = (iswow_fn)(void (*)(void))sd_proc("kernel32.dll",
-                                                     "IsWow64Process");
-  BOOL wow = FALSE;
   size_t i;
   LONG st = -1;
   memset(&c, 0, sizeof(c));
   c.f = f;
   c.qsi = (qsi_fn)(void (*)(void))sd_proc("ntdll.dll",
                                           "NtQuerySystemInformation");
-  c.qip = (qip_fn)(void (*)(void))sd_proc("ntdll.dll",
-                                          "NtQueryInformationProcess");
   c.qfpin = (qfpin_fn)(void (*)(void))sd_proc("kernel32.dll",
                                               "QueryFullProcessImageNameW");
-  c.self_wow64 = iswow && iswow(GetCurrentProcess(), &wow) && wow;
-  /* ProcessCommandLineInformation exists from Windows 8.1 / 2012 R2. */
-  c.class60 = f->os.st.state != SD_ST_READ || f->os.major > 6 ||
-              (f->os.major == 6 && f->os.minor >= 3);
   enable_debug_privilege();
   c.t0 = sd_monotonic_ms();
   if(c.qsi)

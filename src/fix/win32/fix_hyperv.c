@@ -18,53 +18,19 @@
  * command-line information class of Windows 8.1 and later and the token's
  * account. */
 #include <windows.h>
-#include <psapi.h>
-#include <sddl.h>
-#include <winternl.h>
 
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "srvdoctor/win32proc.h"
 #include "srvdoctor/win32util.h"
 #include "fix_win32.h"
 
 #ifndef PROCESS_QUERY_LIMITED_INFORMATION
 #define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
 #endif
-#define SD_STATUS_INFO_LENGTH_MISMATCH ((LONG)0xC0000004L)
-#define SD_PROCESS_COMMAND_LINE_INFORMATION 60
-
-typedef LONG(NTAPI *ntqip_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-typedef BOOL(WINAPI *qfpin_fn)(HANDLE, DWORD, LPWSTR, PDWORD);
-typedef BOOL(WINAPI *iswow64_fn)(HANDLE, PBOOL);
-
-/* The image of the process behind h.  *device is set when the path is in
- * the kernel's device form (\Device\HarddiskVolume1\...). */
-static int image_path(HANDLE h, int limited, wchar_t *buf, DWORD cap,
-                      int *device)
-{
-  qfpin_fn q = (qfpin_fn)(void (*)(void))sd_proc(
-    "kernel32.dll", "QueryFullProcessImageNameW");
-  DWORD n = cap;
-  *device = 0;
-  if(q && q(h, 0, buf, &n) && n > 0 && n < cap)
-    return 0;
-  if(!limited) {
-    n = GetModuleFileNameExW(h, NULL, buf, cap);
-    if(n > 0 && n < cap)
-      return 0;
-  }
-  /* Works across 32/64 bits, in the device form. */
-  n = GetProcessImageFileNameW(h, buf, cap);
-  if(n > 0 && n < cap) {
-    *device = 1;
-    return 0;
-  }
-  return -1;
-}
 
 /* want = the system folder's vmwp.exe, in the form path has. */
 static int expected_image(int device, wchar_t *want, size_t cap)
@@ -97,138 +63,33 @@ static int expected_image(int device, wchar_t *want, size_t cap)
   return 0;
 }
 
-static int is_wow64(HANDLE h)
-{
-  iswow64_fn f = (iswow64_fn)(void (*)(void))sd_proc("kernel32.dll",
-                                                     "IsWow64Process");
-  BOOL w = FALSE;
-  if(!f || !f(h, &w))
-    return 0;
-  return w ? 1 : 0;
-}
-
-/* The command line from the process's PEB (same bitness only). */
-static wchar_t *cmdline_peb(HANDLE h, ntqip_fn q)
-{
-  PROCESS_BASIC_INFORMATION pbi;
-  ULONG len = 0;
-  SIZE_T got = 0;
-  PVOID params = NULL;
-  UNICODE_STRING cmd;
-  wchar_t *w;
-  memset(&pbi, 0, sizeof(pbi));
-  if(q(h, 0 /* ProcessBasicInformation */, &pbi, sizeof(pbi), &len) < 0 ||
-     !pbi.PebBaseAddress)
-    return NULL;
-  if(!ReadProcessMemory(h, (const char *)pbi.PebBaseAddress +
-                        offsetof(PEB, ProcessParameters), &params,
-                        sizeof(params), &got) || got != sizeof(params) ||
-     !params)
-    return NULL;
-  if(!ReadProcessMemory(h, (const char *)params +
-                        offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine),
-                        &cmd, sizeof(cmd), &got) || got != sizeof(cmd))
-    return NULL;
-  if(!cmd.Buffer || cmd.Length == 0 || cmd.Length % 2)
-    return NULL;
-  w = sd_xmalloc((size_t)cmd.Length + sizeof(wchar_t));
-  if(!ReadProcessMemory(h, cmd.Buffer, w, cmd.Length, &got) ||
-     got != cmd.Length) {
-    free(w);
-    return NULL;
-  }
-  w[cmd.Length / 2] = L'\0';
-  return w;
-}
-
-/* The command line by information class 60 (Windows 8.1 and later; it
- * needs only PROCESS_QUERY_LIMITED_INFORMATION). */
-static wchar_t *cmdline_class60(HANDLE h, ntqip_fn q)
-{
-  ULONG cap = 4096, need = 0;
-  void *buf = sd_xmalloc(cap);
-  LONG st = q(h, SD_PROCESS_COMMAND_LINE_INFORMATION, buf, cap, &need);
-  const UNICODE_STRING *us;
-  wchar_t *w;
-  if(st == SD_STATUS_INFO_LENGTH_MISMATCH && need > cap && need < 1u << 20) {
-    free(buf);
-    cap = need;
-    buf = sd_xmalloc(cap);
-    st = q(h, SD_PROCESS_COMMAND_LINE_INFORMATION, buf, cap, &need);
-  }
-  if(st < 0) {
-    free(buf);
-    return NULL;
-  }
-  us = buf;
-  if(!us->Buffer || !us->Length || us->Length % 2 ||
-     (const char *)us->Buffer < (const char *)buf ||
-     (const char *)us->Buffer + us->Length > (const char *)buf + cap) {
-    free(buf);
-    return NULL;
-  }
-  w = sd_xmalloc((size_t)us->Length + sizeof(wchar_t));
-  memcpy(w, us->Buffer, us->Length);
-  w[us->Length / 2] = L'\0';
-  free(buf);
-  return w;
-}
-
-/* The VM ID in the command line: 1 found, 0 none, -1 not readable. */
+/* The VM ID in the command line: 1 found, 0 none, -1 not readable.  The
+ * command line is read as the collector reads it (win32proc.c). */
 static int cmdline_guid(HANDLE h, int limited, char out[37], char **line)
 {
-  ntqip_fn q = (ntqip_fn)(void (*)(void))sd_proc(
-    "ntdll.dll", "NtQueryInformationProcess");
   wchar_t *w = NULL;
+  size_t n = 0;
+  sd_wproc_err e;
   char *u;
-  int rc;
   *line = NULL;
-  if(!q)
+  if(sd_wproc_cmdline(h, !limited, &w, &n, &e))
     return -1;
-  if(!limited && is_wow64(GetCurrentProcess()) == is_wow64(h))
-    w = cmdline_peb(h, q);
-  if(!w)
-    w = cmdline_class60(h, q);
-  if(!w)
-    return -1;
-  u = sd_wide_to_utf8(w);
+  u = sd_wide_n_to_utf8(w, n);
   free(w);
   if(!u)
     return -1;
-  rc = sd_hv_guid_find(u, out) ? 1 : 0;
   *line = u;
-  return rc;
+  return sd_hv_guid_find(u, out) ? 1 : 0;
 }
 
 /* The VM ID in the token's account (S-1-5-83-1-...): 1, 0 or -1. */
 static int account_guid(HANDLE h, char out[37], char **sid_out)
 {
-  union {
-    TOKEN_USER tu;
-    BYTE b[512];
-  } buf;
-  HANDLE tok;
-  DWORD n = 0;
-  wchar_t *ws = NULL;
-  char *s;
-  int rc;
+  sd_wproc_err e;
   *sid_out = NULL;
-  if(!OpenProcessToken(h, TOKEN_QUERY, &tok))
+  if(sd_wproc_sid(h, sid_out, &e))
     return -1;
-  if(!GetTokenInformation(tok, TokenUser, &buf, sizeof(buf), &n)) {
-    CloseHandle(tok);
-    return -1;
-  }
-  CloseHandle(tok);
-  if(!ConvertSidToStringSidW(buf.tu.User.Sid, &ws))
-    return -1;
-  s = sd_wide_to_utf8(ws);
-  LocalFree(ws);
-  if(!s)
-    return -1;
-  rc = sd_hv_guid_from_sid(s, out) == 0 ? 1 : 0;
-  *sid_out = s;
-  return rc;
+  return sd_hv_guid_from_sid(*sid_out, out) == 0 ? 1 : 0;
 }
 
 /* Run every check on h; 0 when it is the worker of p, else -1 with the
@@ -242,18 +103,18 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
   char g_cmd[37], g_sid[37];
   char *line = NULL, *sid = NULL, *u;
   DWORD code = 0;
+  sd_wproc_err e;
   if(!GetExitCodeProcess(h, &code) || code != STILL_ACTIVE) {
     sd_fixw_outcome(o, 0, 1, "Process %u has already ended, so there is "
                     "nothing to end; run srvdoctor check --only "
                     "hyperv-stuck-vm again.", (unsigned)p->pid);
     return -1;
   }
-  if(image_path(h, limited, path, (DWORD)SD_COUNTOF(path), &device)) {
-    char t[256];
-    sd_os_error_text(GetLastError(), t, sizeof(t));
+  if(sd_wproc_image(h, !limited, 1, path, (DWORD)SD_COUNTOF(path), &device,
+                    &e)) {
     sd_fixw_outcome(o, 0, 1, "srvdoctor could not read which program process "
                     "%u runs (%s), so it did not end it.", (unsigned)p->pid,
-                    t);
+                    e.why);
     return -1;
   }
   u = sd_wide_to_utf8(path);
