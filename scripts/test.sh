@@ -125,6 +125,8 @@ build_windows() {
        cmake --build "$dir" -j"$JOBS" &&
        bash scripts/check-imports.sh "$dir/srvdoctor.exe" &&
        python3 scripts/check-manifest.py "$dir/srvdoctor.exe" &&
+       NM=$( [ "$arch" = 64 ] && echo x86_64 || echo i686 )-w64-mingw32-nm \
+         python3 scripts/check-cycles.py "$dir" &&
        (cd "$dir" && rm -rf package && cpack -G ZIP >/dev/null) &&
        bash scripts/check-package.sh "$dir"/package/srvdoctor-*.zip; then
       total_pass=$((total_pass + 1))

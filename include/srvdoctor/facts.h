@@ -29,6 +29,10 @@ typedef struct sd_fstate {
 } sd_fstate;
 
 const char *sd_state_name(sd_state s); /* "not_collected", "read", ... */
+/* Enum value names as the snapshot writes them (src/core/facts.c): service
+ * states (sd_service.state) and event levels (sd_event.level). */
+extern const char *const sd_svc_state_names[8];
+extern const char *const sd_event_level_names[6];
 int sd_state_parse(const char *s, sd_state *out);
 /* True when the item was looked at and is known (read or absent). */
 int sd_fstate_known(const sd_fstate *f);

@@ -17,6 +17,7 @@
 #include "srvdoctor/base.h"
 #include "srvdoctor/error.h"
 #include "srvdoctor/facts.h"
+#include "srvdoctor/eventlog.h"
 #include "srvdoctor/finding.h"
 #include "srvdoctor/module.h"
 #include "srvdoctor/report.h"
@@ -25,10 +26,7 @@
 #define SD_FIX_EXIT_OK 0      /* done, or the dry run was printed */
 #define SD_FIX_EXIT_REFUSED 3 /* refused, failed, or nothing to act on */
 
-/* Application event log IDs of a fix outcome (source "srvdoctor"; the
- * message table is res/srvdoctor.mc). */
-#define SD_EVENT_ID_FIX_DONE 1010
-#define SD_EVENT_ID_FIX_FAILED 1011
+/* Application event log IDs of a fix outcome: srvdoctor/eventlog.h. */
 
 /* How long srvdoctor waits for an uninstaller before it gives up waiting
  * (the uninstaller goes on running). */
@@ -168,5 +166,19 @@ typedef struct sd_fix_request {
 
 /* The whole command; returns the exit code (SD_FIX_EXIT_*). */
 int sd_fix_run(const sd_fix_request *rq, const sd_fix_ops *ops);
+
+/* The live machine behind the flow: what sd_fix_machine_init allocates. */
+typedef struct sd_fix_machine {
+  char *windows_dir;
+  char *system_dir;
+} sd_fix_machine;
+
+/* Fill every operation of ops that reaches this machine (collect, console
+ * question, actions, event log) and its paths; print and error are the
+ * caller's (the command line's console output).  Returns 0, or -1 with err
+ * set: always on systems other than Windows, where fix cannot act
+ * (src/fix/win32/fix_win32.c, src/fix/fix_none.c). */
+int sd_fix_machine_init(sd_fix_machine *m, sd_fix_ops *ops, sd_err *err);
+void sd_fix_machine_free(sd_fix_machine *m);
 
 #endif

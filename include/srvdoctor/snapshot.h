@@ -65,9 +65,7 @@ extern const sd_schema sd_schema_facts;
 extern const sd_schema sd_schema_exchange;
 extern const sd_schema sd_schema_ocs;
 extern const sd_schema sd_schema_hyperv;
-/* Shared enum names. */
-extern const char *const sd_svc_state_names[8];
-extern const char *const sd_event_level_names[6];
+/* Shared enum names: sd_svc_state_names, sd_event_level_names (facts.h). */
 
 /* Serialize: deterministic bytes (collect, load, save again is identical).
  * The text ends with "\n". */

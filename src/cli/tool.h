@@ -4,6 +4,8 @@
 
 #include "srvdoctor/base.h"
 #include "srvdoctor/error.h"
+#include "srvdoctor/eventlog.h"
+#include "srvdoctor/fix.h"
 #include "srvdoctor/module.h"
 #include "srvdoctor/report.h"
 
@@ -49,6 +51,14 @@ int sd_cmd_collect(sd_cmdline *cl);
 int sd_cmd_list(void);
 int sd_cmd_explain(const char *code);
 int sd_cmd_fix(sd_cmdline *cl);
+/* What sd_cmd_fix runs (tool_fix.c): the request of cl and the operations
+ * on this machine (the fix layer's, plus the console output), ready for
+ * sd_fix_run.  Returns 0, or 3 after saying why on stderr; on 0,
+ * sd_fix_machine_free(m) releases what ops points at.  A test program may
+ * replace ops->collect before sd_fix_run (tests/tools/sd_seams.c); the
+ * shipped program never does. */
+int sd_fix_prepare(const sd_cmdline *cl, sd_fix_request *rq,
+                   sd_fix_machine *m, sd_fix_ops *ops);
 void sd_print_help(void);
 
 /* ---- scheduled-task mode: --report-dir (tool_reportdir.c) ---- */
@@ -73,12 +83,7 @@ int sd_reportdir_parse(const char *name, const char *host, sd_time *t,
 char *sd_reportdir_default(sd_err *err);
 
 /* ---- the Application event log (tool_eventlog.c) ---- */
-/* Event IDs by verdict; res/srvdoctor.mc holds the same numbers. */
-#define SD_EVENT_SOURCE "srvdoctor"
-#define SD_EVENT_ID_OK 1000
-#define SD_EVENT_ID_WARNING 1001
-#define SD_EVENT_ID_CRITICAL 1002
-#define SD_EVENT_ID_UNKNOWN 1003
+/* The source and event IDs are in srvdoctor/eventlog.h. */
 /* Event ID and type (SD_EVT_*) for a verdict. */
 uint32_t sd_event_id(sd_severity status);
 int sd_event_type(sd_severity status);

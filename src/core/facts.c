@@ -1,11 +1,19 @@
-/* facts.c - life cycle and small helpers of the facts model. */
+/* facts.c - small helpers and name tables of the facts model.  Creating and
+ * freeing a facts structure walks the snapshot schema, so it lives in that
+ * layer (src/snapshot/facts_life.c). */
 #include "srvdoctor/facts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "srvdoctor/snapshot.h"
+
+/* Names of enum values as the snapshot writes them. */
+const char *const sd_svc_state_names[8] = {
+  "unknown", "stopped", "start_pending", "stop_pending",
+  "running", "continue_pending", "pause_pending", "paused"};
+const char *const sd_event_level_names[6] = {
+  "unknown", "critical", "error", "warning", "info", "verbose"};
 
 static const char *const state_names[] = {"not_collected", "read", "absent",
                                           "unreadable"};
@@ -32,47 +40,6 @@ int sd_state_parse(const char *s, sd_state *out)
 int sd_fstate_known(const sd_fstate *f)
 {
   return f->state == SD_ST_READ || f->state == SD_ST_ABSENT;
-}
-
-void sd_facts_init(sd_facts *f)
-{
-  memset(f, 0, sizeof(*f));
-  sd_arena_init(&f->arena);
-  sd_schema_defaults(&sd_schema_facts, f);
-}
-
-/* Free every item array a schema describes inside obj (recursively). */
-static void free_lists(const sd_schema *s, void *obj)
-{
-  size_t i;
-  for(i = 0; i < s->nfields; i++) {
-    const sd_field *fd = &s->fields[i];
-    char *p = (char *)obj + fd->off;
-    if(fd->type == SD_F_OBJ) {
-      free_lists(fd->sub, p);
-    }
-    else if(fd->type == SD_F_LIST) {
-      char **items = (char **)p;
-      size_t count = *(size_t *)(p + sizeof(void *));
-      size_t k;
-      for(k = 0; k < count && *items; k++)
-        free_lists(fd->sub, *items + k * fd->sub->size);
-      free(*items);
-      *items = NULL;
-    }
-    else if(fd->type == SD_F_STRLIST) {
-      char ***items = (char ***)p;
-      free(*items);
-      *items = NULL;
-    }
-  }
-}
-
-void sd_facts_free(sd_facts *f)
-{
-  free_lists(&sd_schema_facts, f);
-  sd_arena_free(&f->arena);
-  memset(f, 0, sizeof(*f));
 }
 
 void sd_fstate_set(sd_facts *f, sd_fstate *st, sd_state state, uint32_t error,

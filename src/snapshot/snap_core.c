@@ -6,12 +6,6 @@
 #include "schema_internal.h"
 #include "srvdoctor/platform.h"
 
-const char *const sd_svc_state_names[8] = {
-  "unknown", "stopped", "start_pending", "stop_pending",
-  "running", "continue_pending", "pause_pending", "paused"};
-const char *const sd_event_level_names[6] = {
-  "unknown", "critical", "error", "warning", "info", "verbose"};
-
 #define F(T, k, ty, m) SD_FIELD(T, k, ty, m)
 
 static const sd_field host_fields[] = {

@@ -6,7 +6,7 @@
  *       srvdoctor ARGS..., with every atomic file write pausing MS
  *       milliseconds halfway (sd_atomic_write_stall_ms), so a test can kill
  *       the writer in the middle of a write or make two runs overlap.
- *   sd_seams fix-facts SNAPSHOT fix ARGS...            (Windows only)
+ *   sd_seams fix-facts SNAPSHOT fix ARGS...  (acts on Windows only)
  *       srvdoctor fix ARGS..., planning from SNAPSHOT instead of the live
  *       facts: the injected sd_fix_ops collect is replaced, every other
  *       operation (the checks on the process handle, the actions, the event
@@ -21,9 +21,7 @@
 #include "srvdoctor/platform.h"
 #include "tool.h"
 
-#ifdef _WIN32
 #include "srvdoctor/snapshot.h"
-#include "../../src/fix/win32/fix_win32.h"
 
 static int snapshot_collect(void *ctx, sd_facts *f, unsigned needs,
                             const sd_options *o, sd_err *err)
@@ -37,8 +35,8 @@ static int fix_facts(const char *snapshot, int argc, char **argv)
 {
   sd_cmdline cl;
   sd_fix_request rq;
+  sd_fix_machine m;
   sd_fix_ops ops;
-  sd_fixw w;
   sd_err err;
   int rc;
   sd_err_clear(&err);
@@ -50,17 +48,17 @@ static int fix_facts(const char *snapshot, int argc, char **argv)
     fprintf(stderr, "sd_seams: fix-facts runs the fix command only.\n");
     return 3;
   }
-  if(sd_fixw_init(&w, &cl, &rq, &ops))
-    return 3;
+  rc = sd_fix_prepare(&cl, &rq, &m, &ops);
+  if(rc)
+    return rc;
   fprintf(stderr, "sd_seams: the fix plans from %s, not from this "
           "machine.\n", snapshot);
   ops.ctx = (void *)snapshot;
   ops.collect = snapshot_collect;
   rc = sd_fix_run(&rq, &ops);
-  sd_fixw_free(&w);
+  sd_fix_machine_free(&m);
   return rc;
 }
-#endif
 
 static int usage(void)
 {
@@ -83,9 +81,7 @@ int main(int argc, char **argv)
     /* argv[2] stands in for the program name. */
     return sd_tool_main(argc - 2, argv + 2);
   }
-#ifdef _WIN32
   if(!strcmp(argv[1], "fix-facts"))
     return fix_facts(argv[2], argc - 2, argv + 2);
-#endif
   return usage();
 }

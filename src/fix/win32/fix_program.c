@@ -10,7 +10,7 @@
 #include <wchar.h>
 
 #include "srvdoctor/win32util.h"
-#include "../../cli/tool.h"
+#include "srvdoctor/platform.h"
 #include "fix_win32.h"
 
 static const char *leaf(const char *path)
@@ -65,7 +65,7 @@ void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o)
     sd_buf_init(&b);
     sd_buf_printf(&b, "Started %s (process %lu); waiting for it to "
                   "finish.\n", name, (unsigned long)pi.dwProcessId);
-    sd_outs(b.data);
+    sd_write_stream(SD_STDOUT, b.data, b.len);
     sd_buf_free(&b);
   }
   wait = WaitForSingleObject(pi.hProcess, SD_FIX_CHILD_WAIT_MS);

@@ -3,15 +3,15 @@
  *
  * The shipped program reads no test variable here: a test that needs other
  * facts than the live ones (a stale process ID, which Wine cannot make on
- * demand) builds its own program on sd_fixw_init and replaces ops.collect
- * (tests/tools/sd_seams.c); every other operation, the checks on the
- * process handle included, stays the real one.
+ * demand) builds its own program on sd_fix_prepare (src/cli/tool_fix.c)
+ * and replaces ops.collect (tests/tools/sd_seams.c); every other
+ * operation, the checks on the process handle included, stays the real
+ * one.
  *   SRVDOCTOR_EVENTLOG_TRACE=FILE  also write the event to FILE (source,
  *       type, ID, text), as "check --eventlog" does, because Wine only
  *       stubs the event log. */
 #include <windows.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +21,10 @@
 #include "srvdoctor/fix.h"
 #include "srvdoctor/platform.h"
 #include "srvdoctor/win32util.h"
-#include "../../cli/tool.h"
 #include "fix_win32.h"
 
 #define EVENT_SOURCE_KEY "SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
   "Application\\" SD_EVENT_SOURCE
-
-void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
-                     const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(o->msg, sizeof(o->msg), fmt, ap);
-  va_end(ap);
-  o->done = done;
-  o->refused = refused;
-}
 
 static int w_collect(void *ctx, sd_facts *f, unsigned needs,
                      const sd_options *o, sd_err *err)
@@ -60,7 +48,7 @@ static int w_confirm(void *ctx, const char *question)
   wchar_t line[64];
   DWORD n = 0, i = 0;
   (void)ctx;
-  sd_outs(question);
+  sd_write_stream(SD_STDOUT, question, strlen(question));
   if(!ReadConsoleW(h, line, (DWORD)SD_COUNTOF(line) - 1, &n, NULL))
     return 0;
   line[n] = L'\0';
@@ -116,29 +104,11 @@ static int w_event(void *ctx, int ok, const char *text, sd_err *err)
   return 1;
 }
 
-static void w_print(void *ctx, const char *text)
-{
-  (void)ctx;
-  sd_outs(text);
-}
-
-static void w_error(void *ctx, const char *text)
-{
-  (void)ctx;
-  sd_fail("%s", text);
-}
-
-int sd_fixw_init(sd_fixw *w, const sd_cmdline *cl, sd_fix_request *rq,
-                 sd_fix_ops *ops)
+int sd_fix_machine_init(sd_fix_machine *m, sd_fix_ops *ops, sd_err *err)
 {
   wchar_t wdir[MAX_PATH + 1];
   UINT n;
   char *windir, *sysdir;
-  if(cl->from || cl->output) {
-    sd_fail("fix acts on this machine as it is now: it takes no --from or "
-            "--output.");
-    return -1;
-  }
   n = GetSystemWindowsDirectoryW(wdir, MAX_PATH);
   if(n == 0 || n >= MAX_PATH)
     wcscpy(wdir, L"C:\\Windows");
@@ -147,47 +117,25 @@ int sd_fixw_init(sd_fixw *w, const sd_cmdline *cl, sd_fix_request *rq,
   if(!windir || !sysdir) {
     free(windir);
     free(sysdir);
-    sd_fail("the Windows folder's name could not be read.");
+    sd_err_set(err, SD_EIO, "the Windows folder's name could not be read");
     return -1;
   }
-  w->windir = windir;
-  w->sysdir = sysdir;
-  memset(rq, 0, sizeof(*rq));
-  rq->code = cl->code;
-  rq->target = cl->target;
-  rq->yes = cl->yes;
-  rq->force = cl->force;
-  rq->opt = cl->opt;
-  memset(ops, 0, sizeof(*ops));
+  m->windows_dir = windir;
+  m->system_dir = sysdir;
   ops->ctx = NULL;
   ops->collect = w_collect;
   ops->stdin_console = w_stdin_console;
   ops->confirm = w_confirm;
   ops->act = w_act;
   ops->event = w_event;
-  ops->print = w_print;
-  ops->error = w_error;
-  ops->paths.windows_dir = w->windir;
-  ops->paths.system_dir = w->sysdir;
+  ops->paths.windows_dir = m->windows_dir;
+  ops->paths.system_dir = m->system_dir;
   return 0;
 }
 
-void sd_fixw_free(sd_fixw *w)
+void sd_fix_machine_free(sd_fix_machine *m)
 {
-  free(w->windir);
-  free(w->sysdir);
-  w->windir = w->sysdir = NULL;
-}
-
-int sd_cmd_fix(sd_cmdline *cl)
-{
-  sd_fix_request rq;
-  sd_fix_ops ops;
-  sd_fixw w;
-  int rc;
-  if(sd_fixw_init(&w, cl, &rq, &ops))
-    return 3;
-  rc = sd_fix_run(&rq, &ops);
-  sd_fixw_free(&w);
-  return rc;
+  free(m->windows_dir);
+  free(m->system_dir);
+  m->windows_dir = m->system_dir = NULL;
 }

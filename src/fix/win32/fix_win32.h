@@ -3,22 +3,6 @@
 #define SRVDOCTOR_FIX_WIN32_H
 
 #include "srvdoctor/fix.h"
-#include "../../cli/tool.h"
-
-/* What sd_fixw_init allocates (the Windows and system folder names). */
-typedef struct sd_fixw {
-  char *windir;
-  char *sysdir;
-} sd_fixw;
-
-/* The request of command line cl and the live machine's operations (the
- * real collector, console, actions and event log), ready for sd_fix_run.
- * Returns 0, or -1 after saying why on stderr (exit code 3); on success
- * sd_fixw_free(w) releases what ops points at.  A test program may replace
- * ops->collect (and ops->ctx) before sd_fix_run; sd_cmd_fix never does. */
-int sd_fixw_init(sd_fixw *w, const sd_cmdline *cl, sd_fix_request *rq,
-                 sd_fix_ops *ops);
-void sd_fixw_free(sd_fixw *w);
 
 /* Fill o: what happened (msg), whether the action was carried out (done)
  * and, when it was not, whether that was on purpose (refused) or a

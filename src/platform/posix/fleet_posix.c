@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-unsigned sd_atomic_write_stall_ms;
-
 struct sd_lock {
   int fd;
 };

@@ -193,6 +193,9 @@ void sd_os_error_text(uint32_t code, char *out, size_t outsz)
 
 #include <signal.h>
 
+/* Test seam of sd_write_file_atomic (platform.h); 0 in the program. */
+unsigned sd_atomic_write_stall_ms;
+
 static void on_alarm(int sig)
 {
   static const char msg[] = "srvdoctor: the run took longer than its "

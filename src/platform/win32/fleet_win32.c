@@ -10,8 +10,6 @@
 #include "srvdoctor/platform.h"
 #include "srvdoctor/win32util.h"
 
-unsigned sd_atomic_write_stall_ms;
-
 struct sd_lock {
   HANDLE h;
 };

@@ -8,6 +8,9 @@
 #include "srvdoctor/platform.h"
 #include "srvdoctor/win32util.h"
 
+/* Test seam of sd_write_file_atomic (platform.h); 0 in the program. */
+unsigned sd_atomic_write_stall_ms;
+
 FILE *sd_fopen(const char *path, const char *mode)
 {
   wchar_t *wp = sd_utf8_to_wide(path);
@@ -302,24 +305,6 @@ int sd_read_small_file(const char *path, sd_buf *out, sd_err *err)
   return 0;
 }
 
-void sd_os_error_text(uint32_t code, char *out, size_t outsz)
-{
-  wchar_t wbuf[512];
-  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
-                             FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
-                           wbuf, (DWORD)SD_COUNTOF(wbuf), NULL);
-  if(n == 0) {
-    snprintf(out, outsz, "Windows error %lu (0x%08lX).", (unsigned long)code,
-             (unsigned long)code);
-    return;
-  }
-  while(n && (wbuf[n - 1] == L'\r' || wbuf[n - 1] == L'\n' ||
-              wbuf[n - 1] == L' '))
-    wbuf[--n] = L'\0';
-  if(WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, out, (int)outsz, NULL, NULL) <= 0)
-    snprintf(out, outsz, "Windows error %lu.", (unsigned long)code);
-}
 
 static DWORD WINAPI watchdog_main(LPVOID arg)
 {
