@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "srvdoctor/cbs.h"
 #include "srvdoctor/module.h"
 
 #define KB "KB974571"
@@ -56,8 +57,17 @@ typedef struct view {
   sd_buf kb_unread;           /* routes that could not be read, and why */
   sd_time kb_time;            /* latest install time of a route */
   int kb_pending_install;     /* CBS: install pending a restart */
-  int kb_pending_removal;     /* CBS: removal pending a restart */
-  const char *cbs_identity;   /* package identity for pkgmgr */
+  int kb_pending_removal;     /* CBS: removal pending a restart, and no
+                                 route keeps the update after it */
+  int kb_partial;             /* CBS: partially installed */
+  int kb_superseded;          /* CBS: replaced by a later update */
+  int kb_permanent;           /* CBS: cannot be removed */
+  int kb_after_restart;       /* some route keeps it after a restart */
+  size_t kb_removable;        /* routes in effect that can be removed */
+  sd_buf cbs_states;          /* "<package>: 0x70 Installed; ..." */
+  const char *cbs_identity;   /* removable package identity for pkgmgr */
+  const char *pending_identity; /* a package waiting to be installed */
+  size_t cbs_removable;       /* removable CBS packages in effect */
 
   const sd_event *code_event; /* newest event carrying the failure */
   int events_partial;
@@ -168,29 +178,63 @@ static void look_at_presence(const sd_facts *f, view *v)
                                 "not be read");
 }
 
+/* One route's word on KB974571: what it says about the update now and
+ * after the next restart.  CBS packages are classified by the state table
+ * (srvdoctor/cbs.h); the update.exe routes of Windows Server 2003 record
+ * only installed updates. */
 static void look_at_kb(const sd_facts *f, view *v)
 {
   const sd_hotfix_list *hl = &f->hotfixes;
   size_t i;
-  int probes = 0, unread = 0;
+  int probes = 0, unread = 0, uninstall_pending = 0;
   for(i = 0; i < hl->count; i++) {
     const sd_hotfix *h = &hl->items[i];
-    int installed = 1;
+    int now = 1, later = 1, removable = 1;
     if(!sd_strieq(h->id, KB))
       continue;
     if(sd_streq(h->source, "cbs")) {
-      switch(h->state) {
-      case 0x70: case 0x80: break;
-      case 0x60: v->kb_pending_install = 1; break;
-      case 0x50: v->kb_pending_removal = 1; break;
-      default: installed = 0; break;
+      const sd_cbs_state *cs = sd_cbs_state_find(h->state);
+      char label[48];
+      sd_cbs_state_label(h->state, label);
+      if(v->cbs_states.len)
+        sd_buf_puts(&v->cbs_states, "; ");
+      sd_buf_printf(&v->cbs_states, "%s: %s", sd_str_or(h->detail, "?"),
+                    label);
+      if(!cs) {
+        /* A state the table does not know: neither "installed" nor "not
+         * installed" can be said from it. */
+        unread++;
+        if(v->kb_unread.len)
+          sd_buf_puts(&v->kb_unread, "; ");
+        sd_buf_printf(&v->kb_unread, "cbs: %s has CurrentState %s, a "
+                      "state srvdoctor does not know",
+                      sd_str_or(h->detail, "?"), label);
+        continue;
       }
-      if(installed && (!v->cbs_identity || h->state == 0x70))
-        v->cbs_identity = h->detail;
+      now = cs->active_now;
+      later = cs->active_after_restart;
+      removable = cs->removable;
+      switch(cs->cls) {
+      case SD_CBS_UNINSTALL_PENDING: uninstall_pending = 1; break;
+      case SD_CBS_SUPERSEDED: v->kb_superseded = 1; break;
+      case SD_CBS_INSTALL_PENDING: v->kb_pending_install = 1; break;
+      case SD_CBS_PARTIAL: v->kb_partial = 1; break;
+      case SD_CBS_PERMANENT: v->kb_permanent = 1; break;
+      default: break;
+      }
+      if(cs->cls == SD_CBS_INSTALL_PENDING && !v->pending_identity)
+        v->pending_identity = h->detail;
+      if(removable && now) {
+        if(!v->cbs_identity)
+          v->cbs_identity = h->detail;
+        v->cbs_removable++;
+      }
     }
-    if(!installed)
+    if(!now && !later)
       continue;
     v->kb = TRI_YES;
+    v->kb_after_restart |= later;
+    v->kb_removable += removable && now;
     if(v->kb_routes.len)
       sd_buf_puts(&v->kb_routes, "; ");
     sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
@@ -199,6 +243,8 @@ static void look_at_kb(const sd_facts *f, view *v)
        (v->kb_time == SD_TIME_NONE || h->installed_at > v->kb_time))
       v->kb_time = h->installed_at;
   }
+  /* The removal waits for a restart, and nothing else keeps the update. */
+  v->kb_pending_removal = uninstall_pending && !v->kb_after_restart;
   for(i = 0; i < hl->nprobes; i++) {
     const sd_hotfix_probe *p = &hl->probes[i];
     if(!sd_strieq(p->id, KB))
@@ -369,6 +415,15 @@ static void ev_kb(sd_module_result *r, sd_finding *x, const view *v)
     sd_ev_bool(r, x, "kb974571_install_pending", 1);
   if(v->kb_pending_removal)
     sd_ev_bool(r, x, "kb974571_removal_pending", 1);
+  if(v->cbs_states.len)
+    sd_ev_str(r, x, "kb974571_cbs_state", v->cbs_states.data);
+  /* What srvdoctor fix reads on Windows Server 2008: the package the
+   * check found removable (never the raw states again). */
+  if(v->kb == TRI_YES) {
+    sd_ev_int(r, x, "cbs_removable_packages", (int64_t)v->cbs_removable);
+    if(v->cbs_identity)
+      sd_ev_str(r, x, "cbs_package", v->cbs_identity);
+  }
 }
 
 static void ev_event(sd_module_result *r, sd_finding *x, const view *v)
@@ -434,9 +489,38 @@ static const char *restart_cmd(osv os)
 }
 
 /* The stop-gap: remove KB974571 the way this Windows version allows. */
+/* Why KB974571 cannot be removed as a stop-gap here, or NULL when it
+ * can. */
+static const char *no_removal_reason(const view *v)
+{
+  if(v->kb_removable || v->kb_pending_install)
+    return NULL;
+  if(v->kb_superseded)
+    return "a later update has superseded it (CBS state 0x50 Superseded) "
+           "and carries its change on, so removing KB974571 would not take "
+           "the change away";
+  if(v->kb_permanent)
+    return "its package is marked permanent (CBS state 0x80) and cannot be "
+           "removed";
+  if(v->kb_partial)
+    return "its package is only partially installed (CBS state 0x65): "
+           "check Control Panel > Programs and Features > View installed "
+           "updates, or finish the installation with a restart first";
+  return NULL;
+}
+
 static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
                           const view *v, const char *lead)
 {
+  const char *why = no_removal_reason(v);
+  const char *ident = v->cbs_identity ? v->cbs_identity
+                                      : v->pending_identity;
+  if(why) {
+    sd_fix_step(r, x, "%s there is no stop-gap here: KB974571 cannot be "
+                "removed because %s. OCSASNFix.exe (above) is the way to "
+                "bring the Front End back.", lead, why);
+    return;
+  }
   sd_fix_step(r, x, "%s remove KB974571 as the next step says. Warning: "
               "this takes away the MS09-056 security fix (CVE-2009-2510, "
               "CVE-2009-2511) and leaves the server open to spoofed "
@@ -452,14 +536,14 @@ static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
     sd_fix_cmd(r, x, CMD_2003);
     break;
   case OS_2008:
-    if(v->cbs_identity) {
+    if(ident) {
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
                   "run: start /w pkgmgr /up:%s (Windows Server 2008 cannot "
                   "remove it with wusa.exe; Control Panel > Programs and "
                   "Features > View installed updates > \"Security Update "
                   "for Windows (KB974571)\" > Uninstall also works).", lead,
-                  v->cbs_identity);
-      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", v->cbs_identity);
+                  ident);
+      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", ident);
     }
     else {
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
@@ -521,6 +605,46 @@ static void confirm_steps(sd_module_result *r, sd_finding *x)
 
 /* add_fe_down_kb, add_fe_down_other and add_ok need v->fe. */
 
+/* The Front End failed with the KB974571 error and the update's removal
+ * waits for a restart (CBS state 0x05): the restart finishes the job. */
+static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
+                                    const sd_facts *f, const view *v,
+                                    const char *how, osv os)
+{
+  sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
+                 "security update KB974571 causes on LCS/OCS servers. "
+                 "KB974571 is already being removed, but the removal waits "
+                 "for a restart (CBS state 0x05 Uninstall Pending): until "
+                 "the server restarts, the update stays in effect and the "
+                 "Front End cannot start. Communicator users of this server "
+                 "cannot sign in.%s",
+                 product_label(v), sd_str_or(v->fe->name, FE_NAME),
+                 state_word(v->fe->state), how,
+                 partial_sentence(r, v, 0, 1));
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  ev_others(r, x, f, v);
+  sd_ev_bool(r, x, "partial_evidence", v->events_partial);
+  sd_fix_summary(r, x, "Restart the server to finish removing KB974571, "
+                 "then start the Front End; install the update again once "
+                 "OCSASNFix.exe has been run.");
+  sd_fix_step(r, x, "Restart the server in a maintenance window to finish "
+              "the removal of KB974571: %s", restart_cmd(os));
+  sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  sd_fix_step(r, x, "After the restart, if the Front End does not run, start "
+              "it from an elevated Command Prompt: net start " FE_NAME);
+  sd_fix_cmd(r, x, "net start " FE_NAME);
+  confirm_steps(r, x);
+  fix_tool_steps(r, x);
+  sd_fix_step(r, x, "Once OCSASNFix.exe has been run on the pool's servers, "
+              "install KB974571 again (Windows Update) so the server is "
+              "protected from MS09-056.");
+}
+
 static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                            const view *v, int by_service)
 {
@@ -533,13 +657,21 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
     : "the event log shows error 0xC3E93C23 (the evaluation-expired "
       "failure)";
   int partial = v->kb != TRI_YES || v->events_partial;
+  if(v->kb_pending_removal) {
+    fe_down_removal_pending(r, x, f, v, how, os);
+    return;
+  }
   sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
                  "security update KB974571 causes on LCS/OCS servers (the "
                  "server acts as if an expired evaluation copy were "
                  "installed). Communicator users of this server cannot sign "
-                 "in.%s",
+                 "in.%s%s",
                  product_label(v), sd_str_or(v->fe->name, FE_NAME),
                  state_word(v->fe->state), how,
+                 v->kb_superseded && !v->kb_removable
+                 ? " KB974571 has been superseded by a later update that "
+                   "carries its change on, so removing KB974571 would not "
+                   "bring the Front End back." : "",
                  partial_sentence(r, v, 1, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
@@ -552,10 +684,6 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
                  "Front End; only if that is not possible, remove KB974571 "
                  "and restart, then put it back once OCSASNFix has run.");
-  if(v->kb_pending_removal)
-    sd_fix_step(r, x, "KB974571 is already being removed and waits for a "
-                "restart: restart the server first (%s) and check the "
-                "Front End again.", restart_cmd(os));
   fix_tool_steps(r, x);
   sd_fix_step(r, x, "Start the Front End in the same window: net start "
               FE_NAME);
@@ -563,15 +691,19 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   confirm_steps(r, x);
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "Front End still fails:");
-  sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
-              restart_cmd(os));
-  sd_fix_cmd(r, x, "%s", restart_cmd(os));
-  sd_fix_step(r, x, "After the restart, confirm again as in the steps "
-              "above (sc query " FE_NAME ", a Communicator sign-in).");
-  sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
-              "servers, install KB974571 again (Windows Update) so the "
-              "server is protected from MS09-056.");
-  if(v->kb == TRI_YES) {
+  if(!no_removal_reason(v)) {
+    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
+                restart_cmd(os));
+    sd_fix_cmd(r, x, "%s", restart_cmd(os));
+    sd_fix_step(r, x, "After the restart, confirm again as in the steps "
+                "above (sc query " FE_NAME ", a Communicator sign-in).");
+    sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
+                "servers, install KB974571 again (Windows Update) so the "
+                "server is protected from MS09-056.");
+  }
+  /* srvdoctor fix removes the update only when a route in effect can be
+   * removed (cbs.h: Installed; the update.exe routes of 2003). */
+  if(v->kb == TRI_YES && v->kb_removable) {
     x->fixable = 1;
     sd_fix_target(r, x, KB);
   }
@@ -587,13 +719,17 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
                                 "the next restart");
   sd_time_format(v->kb_time, kbt);
   sd_time_format(v->boot, bt);
-  if(v->kb_pending_install)
-    sd_finding_msg(r, x, "KB974571 is waiting for a restart to finish "
-                   "installing and the %s Front End still runs. Unless "
+  if(v->kb_pending_install || v->kb_partial)
+    sd_finding_msg(r, x, "KB974571 is %s and the %s Front End still runs. "
+                   "Unless "
                    "OCSASNFix.exe has been run on this server, the Front "
                    "End will fail with 0xC3E93C23 after the next restart and "
                    "Communicator users will not be able to sign in.%s",
-                   product_label(v), partial_sentence(r, v, 0, 0));
+                   v->kb_pending_install ? "waiting for a restart to "
+                   "finish installing" : "only partially installed (CBS "
+                   "state 0x65), so it may be in effect after the next "
+                   "restart", product_label(v),
+                   partial_sentence(r, v, 0, 0));
   else
     sd_finding_msg(r, x, "KB974571 was installed at %s, after the last "
                    "restart (%s), and the %s Front End still runs. Unless "
@@ -815,6 +951,7 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   memset(&v, 0, sizeof(v));
   sd_buf_init(&v.kb_routes);
   sd_buf_init(&v.kb_unread);
+  sd_buf_init(&v.cbs_states);
   sd_buf_init(&v.events_why);
   v.kb_time = SD_TIME_NONE;
   v.boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
@@ -875,7 +1012,12 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   product_label(&v), sd_str_or(s->name, FE_NAME),
                   state_word(s->state)));
   }
-  else if(v.kb_pending_install ||
+  else if(v.kb_pending_removal) {
+    add_ok(r, f, &v, "KB974571 is being removed: the removal finishes at "
+           "the next restart (CBS state 0x05 Uninstall Pending), after "
+           "which the update can no longer stop the Front End.");
+  }
+  else if(v.kb_pending_install || v.kb_partial ||
           (v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE &&
            v.kb_time > v.boot)) {
     add_at_risk(r, f, &v);
@@ -898,6 +1040,7 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   }
   sd_buf_free(&v.kb_routes);
   sd_buf_free(&v.kb_unread);
+  sd_buf_free(&v.cbs_states);
   sd_buf_free(&v.events_why);
 }
 

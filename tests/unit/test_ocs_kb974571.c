@@ -526,26 +526,107 @@ static void code_in_decimal_and_negative_forms(void **state)
   }
 }
 
+/* CBS CurrentState per Microsoft's CBS servicing states chart
+ * (srvdoctor/cbs.h): 0x05 uninstall pending, 0x50 superseded, 0x60 install
+ * pending, 0x65 partially installed, 0x70 installed, 0x80 permanent; below
+ * 0x50 (but 0x05) the update is not on the system. */
 static void cbs_states(void **state)
 {
-  /* 0x70 installed, 0x80 permanent; 0x40 staged and 0x20 are not. */
-  static const struct { uint32_t st; const char *code; } cases[] = {
-    {0x70, "OCS-KB974571-FE-DOWN"}, {0x80, "OCS-KB974571-FE-DOWN"},
-    {0x50, "OCS-KB974571-FE-DOWN"}, {0x40, "OCS-FE-DOWN"},
-    {0x20, "OCS-FE-DOWN"}};
-  size_t i;
+  static const struct {
+    uint32_t st;
+    const char *code;
+    int fixable;
+    const char *text;  /* in the message or a step */
+  } cases[] = {
+    {0x70, "OCS-KB974571-FE-DOWN", 1, "0xC3E93C23"},
+    {0x80, "OCS-KB974571-FE-DOWN", 0, "marked permanent"},
+    /* 0x50 is Superseded, not "removal pending" (the old reading). */
+    {0x50, "OCS-KB974571-FE-DOWN", 0, "superseded"},
+    /* 0x05: the removal waits for a restart; not "another cause". */
+    {0x05, "OCS-KB974571-FE-DOWN", 0, "waits for a restart"},
+    {0x60, "OCS-KB974571-FE-DOWN", 0, "0xC3E93C23"},
+    {0x65, "OCS-KB974571-FE-DOWN", 0, "partially installed"},
+    {0x40, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    {0x20, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    {0x00, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    /* A state the table does not know is not "not installed". */
+    {0x33, "OCS-KB974571-FE-DOWN", 0, "does not know"}};
+  size_t i, k;
   (void)state;
   for(i = 0; i < SD_COUNTOF(cases); i++) {
     run x;
     const sd_finding *f;
+    int seen;
     sdt_load(DIR "down_service_code_2008r2.json", &x.f);
     x.f.hotfixes.items[0].state = cases[i].st;
     run_facts(&x);
     f = only(&x, cases[i].code);
-    if(cases[i].st == 0x50)
-      assert_true(has_step(f, "already being removed"));
+    if(f->fixable != cases[i].fixable)
+      fail_msg("state 0x%02X: fixable %d", (unsigned)cases[i].st,
+               f->fixable);
+    seen = strstr(f->message, cases[i].text) != NULL ||
+           strstr(sdt_ev(f, "kb974571_unreadable"), cases[i].text) != NULL;
+    for(k = 0; k < f->nsteps; k++)
+      seen |= strstr(f->steps[k], cases[i].text) != NULL;
+    if(!seen)
+      fail_msg("state 0x%02X: \"%s\" not said", (unsigned)cases[i].st,
+               cases[i].text);
     done(&x);
   }
+}
+
+/* Superseded (0x50): the later update keeps the change, so no stop-gap
+ * removal and nothing for srvdoctor fix. */
+static void superseded_is_not_a_removal(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_kb_superseded.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_false(f->fixable);
+  assert_contains(f->message, "superseded by a later update");
+  assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x50 Superseded");
+  assert_false(has_step(f, "already being removed"));
+  assert_false(has_step(f, "pkgmgr /up"));
+  assert_true(has_step(f, "OCSASNFix.exe"));
+  assert_string_equal(sdt_ev(f, "cbs_removable_packages"), "0");
+  done(&x);
+}
+
+/* A Front End stopped with 0xC3E93C23 while KB974571's removal waits for a
+ * restart: the first step is the restart, nothing blames another cause,
+ * and the state is named. */
+static void removal_pending_restart_first(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_kb_removal_pending.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_false(f->fixable);
+  assert_contains(f->message, "0x05 Uninstall Pending");
+  assert_contains(f->summary, "Restart the server to finish removing");
+  assert_contains(f->steps[0], "Restart the server");
+  assert_contains(f->steps[0], "shutdown /r /t 0");
+  assert_string_equal(sdt_ev(f, "kb974571_removal_pending"), "true");
+  assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x05 Uninstall Pending");
+  assert_false(has_step(f, "pkgmgr"));
+  done(&x);
+  /* The same with the Front End running: the restart removes it. */
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.hotfixes.items[0].state = 0x05;
+  run_facts(&x);
+  f = only(&x, "OCS-OK");
+  assert_contains(f->message, "being removed");
+  done(&x);
+  /* Partially installed with the Front End running: at risk. */
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.hotfixes.items[0].state = 0x65;
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(f->message, "partially installed");
+  done(&x);
 }
 
 static void front_end_found_by_image_path(void **state)
@@ -752,6 +833,8 @@ int main(void)
     cmocka_unit_test(hotfix_list_without_probes_is_unknown),
     cmocka_unit_test(code_in_decimal_and_negative_forms),
     cmocka_unit_test(cbs_states),
+    cmocka_unit_test(removal_pending_restart_first),
+    cmocka_unit_test(superseded_is_not_a_removal),
     cmocka_unit_test(front_end_found_by_image_path),
     cmocka_unit_test(hostile_strings_do_not_crash),
     cmocka_unit_test(codes_and_docs),
