@@ -25,6 +25,8 @@ static const sd_code_info hv_codes[] = {
    "A virtual machine is hung in a transitional state", 1},
   {"HV-VM-SUSPECT", MOD, SD_SEV_WARNING,
    "A virtual machine may be hung (one signal only)", 1},
+  {"HV-VM-STORAGE", MOD, SD_SEV_CRITICAL,
+   "A virtual machine is paused or failing because of its storage", 0},
   {"HV-WORKER-MISSING", MOD, SD_SEV_WARNING,
    "A running virtual machine has no worker process", 0},
   {"HV-WORKER-ORPHAN", MOD, SD_SEV_WARNING,
@@ -62,40 +64,62 @@ typedef struct state_info {
   const char *name;
   int transitional;
   int has_worker; /* 1 yes, 0 no */
+  int critical;   /* a "-Critical" state: storage or configuration failed */
 } state_info;
 
+/* EnabledState of root\virtualization (v1: Windows Server 2008 / 2008 R2).
+ * Sources: the 2008 R2 failover-cluster VmState property that mirrors
+ * EnabledState (learn.microsoft.com, previous-versions/windows/desktop/
+ * mscs/virtual-machines-vmstate) and the Msvm_ComputerSystem v1 page;
+ * Snapshotting 32771 as ../shared/facts/hyperv.md section 4 records it.
+ * docs/modules/hyperv-stuck-vm.md names them too. */
 static const state_info v1_states[] = {
-  {2, "Running", 0, 1},
-  {3, "Off", 0, 0},
-  {32768, "Paused", 0, 1},
-  {32769, "Saved", 0, 0},
-  {32770, "Starting", 1, 1},
-  {32771, "Snapshotting", 0, 1},
-  {32773, "Saving", 1, 1},
-  {32774, "Stopping", 1, 1},
-  {32776, "Pausing", 1, 1},
-  {32777, "Resuming", 1, 1},
+  {2, "Running", 0, 1, 0},
+  {3, "Off", 0, 0, 0},
+  {32768, "Paused", 0, 1, 0},
+  {32769, "Saved", 0, 0, 0},
+  {32770, "Starting", 1, 1, 0},
+  {32771, "Snapshotting", 0, 1, 0},
+  {32773, "Saving", 1, 1, 0},
+  {32774, "Stopping", 1, 1, 0},
+  {32776, "Pausing", 1, 1, 0},
+  {32777, "Resuming", 1, 1, 0},
 };
 
+/* EnabledState of root\virtualization\v2 (Windows Server 2012 and
+ * later).  Sources: Microsoft's Msvm_ComputerSystem page (hyperv_v2/
+ * msvm-computersystem: 2, 3, 4, 6, 9, 10) and its RequestStateChange page
+ * (hyperv_v2/requeststatechange-msvm-computersystem: 32773-32780 and the
+ * critical states 32781-32792, in the order RunningCritical, OffCritical,
+ * StoppingCritical, SavedCritical, PausedCritical, StartingCritical,
+ * ResetCritical, SavingCritical, PausingCritical, ResumingCritical,
+ * FastSavedCritical, FastSavingCritical).  A VM in a critical state has
+ * lost its storage or configuration: it is never a hung worker, so none of
+ * them is "transitional" here. */
 static const state_info v2_states[] = {
-  {2, "Running", 0, 1},
-  {3, "Off", 0, 0},
-  {4, "Stopping", 1, 1},
-  {6, "Saved", 0, 0},
-  {9, "Paused", 0, 1},
-  {10, "Starting", 1, 1},
-  {32773, "Saving", 1, 1},
-  {32776, "Pausing", 1, 1},
-  {32777, "Resuming", 1, 1},
-  {32779, "FastSaved", 0, 0},
-  {32780, "FastSaving", 1, 1},
-  {32781, "Running-Critical", 0, 1},
-  {32782, "Off-Critical", 0, 0},
-  {32783, "Stopping-Critical", 1, 1},
-  {32784, "Saved-Critical", 0, 0},
-  {32785, "Paused-Critical", 0, 1},
-  {32786, "Starting-Critical", 1, 1},
-  {32787, "Reset-Critical", 0, 1},
+  {2, "Running", 0, 1, 0},
+  {3, "Off", 0, 0, 0},
+  {4, "Stopping", 1, 1, 0},
+  {6, "Saved", 0, 0, 0},
+  {9, "Paused", 0, 1, 0},
+  {10, "Starting", 1, 1, 0},
+  {32773, "Saving", 1, 1, 0},
+  {32776, "Pausing", 1, 1, 0},
+  {32777, "Resuming", 1, 1, 0},
+  {32779, "FastSaved", 0, 0, 0},
+  {32780, "FastSaving", 1, 1, 0},
+  {32781, "Running-Critical", 0, 1, 1},
+  {32782, "Off-Critical", 0, 0, 1},
+  {32783, "Stopping-Critical", 0, 1, 1},
+  {32784, "Saved-Critical", 0, 0, 1},
+  {32785, "Paused-Critical", 0, 1, 1},
+  {32786, "Starting-Critical", 0, 1, 1},
+  {32787, "Reset-Critical", 0, 1, 1},
+  {32788, "Saving-Critical", 0, 1, 1},
+  {32789, "Pausing-Critical", 0, 1, 1},
+  {32790, "Resuming-Critical", 0, 1, 1},
+  {32791, "FastSaved-Critical", 0, 0, 1},
+  {32792, "FastSaving-Critical", 0, 1, 1},
 };
 
 static const state_info *state_lookup(unsigned version, uint32_t code)
@@ -682,6 +706,83 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   sd_buf_free(&sig);
 }
 
+/* What keeps a VM from running that is its storage's doing, not a hung
+ * worker. */
+typedef enum storage_kind {
+  STORAGE_NONE = 0,
+  STORAGE_CRITICAL_STATE      /* a v2 "-Critical" EnabledState */
+} storage_kind;
+
+static storage_kind storage_problem(const vm_verdict *v)
+{
+  if(v->si && v->si->critical)
+    return STORAGE_CRITICAL_STATE;
+  return STORAGE_NONE;
+}
+
+/* HV-VM-STORAGE: never fixable, and its steps never end a process. */
+static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  const char *state = v->si ? v->si->name : "in an unknown state";
+  unsigned version = vm->ns_version ? vm->ns_version : c->version;
+  sd_finding *x = sd_result_add(r, "HV-VM-STORAGE", SD_SEV_CRITICAL,
+                                "A virtual machine is paused or failing "
+                                "because of its storage");
+  sd_buf ops;
+  sd_buf_init(&ops);
+  put_opstatus(&ops, vm);
+  (void)k;
+  sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s: Hyper-V reports "
+                 "a critical state, which means the storage that holds the "
+                 "VM's files or its configuration has failed or cannot be "
+                 "reached. This is not a hung worker process; ending its "
+                 "worker would not help and would cut the guest off like a "
+                 "power cut.", name, sd_str_or(guid, "no ID"), state);
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  sd_ev_str(r, x, "storage_problem", "critical state");
+  if(v->worker >= 0)
+    sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
+  sd_ev_str(r, x, "wmi_namespace",
+            sd_str_or(c->f->hyperv.wmi_namespace, ""));
+  sd_fix_summary(r, x, "Make the VM's storage reachable again, then start "
+                 "or resume the VM; never end its worker process.");
+  sd_fix_step(r, x, "Find where the VM's files are: in Hyper-V Manager "
+              "select \"%s\", Settings, and note the path of each hard "
+              "drive and the configuration folder%s.", name,
+              version == 2 ? " (or run the first command below)" : "");
+  sd_fix_step(r, x, "Check each of those volumes: it must be online and "
+              "reachable (a Cluster Shared Volume online in Failover "
+              "Cluster Manager, the SAN, iSCSI or SMB share connected) and "
+              "have free space (fsutil volume diskfree <drive>:).");
+  sd_fix_step(r, x, "Read the errors about this VM in Event Viewer under "
+              "Applications and Services Logs > Microsoft > Windows > "
+              "Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin: they name "
+              "the file that could not be reached.");
+  sd_fix_step(r, x, "Once the storage is back: if the VM is paused, select "
+              "it and choose Action > Resume; if it is off or saved, choose "
+              "Action > Start. For a clustered VM use Failover Cluster "
+              "Manager.");
+  sd_fix_step(r, x, "Do not end its vmwp.exe worker process or vmms.exe: "
+              "that does not bring the storage back and loses what the "
+              "guest had not written to disk.");
+  if(version == 2 && guid)
+    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+               "Format-List Name,State,Status,Path,ConfigurationLocation; "
+               "Get-VMHardDiskDrive -VM (Get-VM -Id %s) | Format-List "
+               "Path\"", guid, guid);
+  sd_fix_cmd(r, x, "fsutil volume diskfree C:");
+  sd_buf_free(&ops);
+}
+
 static void worker_missing(hv_ctx *c, const vm_verdict *v)
 {
   sd_module_result *r = c->r;
@@ -870,7 +971,10 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
       v.sig_events = v.nevents > 0;
     }
 
-    if(v.si && v.si->transitional) {
+    if(storage_problem(&v) != STORAGE_NONE) {
+      storage_finding(c, &v, storage_problem(&v));
+    }
+    else if(v.si && v.si->transitional) {
       int other = v.sig_health || v.sig_worker || v.sig_events;
       if(v.waiting && !v.sig_health && !v.sig_events)
         ; /* held back by its automatic start delay: expected */

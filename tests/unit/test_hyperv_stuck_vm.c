@@ -867,6 +867,66 @@ static void test_docs(void **state)
   fclose(fp);
 }
 
+/* The v2 critical states 32781-32792 (Msvm_ComputerSystem
+ * RequestStateChange page): storage or configuration failed, never a hung
+ * worker, never fixable, no step ends a process. */
+static void assert_storage_not_stuck(const run *t, const char *kind)
+{
+  const sd_finding *x;
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-STORAGE"), 1);
+  x = sdt_find(&t->rep, "HV-VM-STORAGE", 0);
+  assert_false(x->fixable);
+  assert_null(x->target);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_false(sdt_has_command(x, "Stop-Process"));
+  assert_false(sdt_has_command(x, "TurnOff"));
+  assert_false(has_step(x, "Turn Off"));
+  assert_string_equal(sdt_ev(x, "storage_problem"), kind);
+}
+
+static void test_critical_states(void **state)
+{
+  static const struct { uint32_t code; const char *name; } crit[] = {
+    {32781, "Running-Critical"}, {32782, "Off-Critical"},
+    {32783, "Stopping-Critical"}, {32784, "Saved-Critical"},
+    {32785, "Paused-Critical"}, {32786, "Starting-Critical"},
+    {32787, "Reset-Critical"}, {32788, "Saving-Critical"},
+    {32789, "Pausing-Critical"}, {32790, "Resuming-Critical"},
+    {32791, "FastSaved-Critical"}, {32792, "FastSaving-Critical"}};
+  run t;
+  size_t i;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  /* Starting-Critical for 40 minutes with a small, idle worker: the old
+   * table called it a hung Starting VM and offered to end its worker. */
+  load(&t, "starting_critical.json");
+  check(&t);
+  assert_storage_not_stuck(&t, "critical state");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_string_equal(sdt_ev(x, "state"), "Starting-Critical");
+  assert_string_equal(sdt_ev(x, "vm_name"), "SQL01");
+  assert_non_null(strstr(x->message, "storage"));
+  assert_true(has_step(x, "Do not end"));
+  v = vm_by_guid(&t.f, STUCK);
+  for(i = 0; i < SD_COUNTOF(crit); i++) {
+    v->enabled_state = crit[i].code;
+    v->health_state = 25;
+    recheck(&t);
+    assert_storage_not_stuck(&t, "critical state");
+    assert_string_equal(sdt_ev(sdt_find(&t.rep, "HV-VM-STORAGE", 0),
+                               "state"), crit[i].name);
+  }
+  /* The same codes in the v1 namespace are not critical states. */
+  v->ns_version = 1;
+  v->enabled_state = 32786;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STORAGE"), 0);
+  done(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -885,6 +945,7 @@ int main(void)
     cmocka_unit_test(test_starting_2min),
     cmocka_unit_test(test_small_running),
     cmocka_unit_test(test_v1_states),
+    cmocka_unit_test(test_critical_states),
     cmocka_unit_test(test_nowmi_one_small),
     cmocka_unit_test(test_nowmi_single_sample),
     cmocka_unit_test(test_orphan),
