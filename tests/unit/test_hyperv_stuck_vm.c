@@ -927,6 +927,83 @@ static void test_critical_states(void **state)
   done(&t);
 }
 
+/* HealthState 25 / OperationalStatus 5 and 3 (Msvm_ComputerSystem):
+ * storage, not a hung worker. */
+static void test_storage(void **state)
+{
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  /* Paused with HealthState 25 and OperationalStatus 5: low space.  The
+   * old check made this HV-VM-SUSPECT, fixable, with Turn Off and taskkill
+   * steps. */
+  load(&t, "paused_low_space.json");
+  check(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "state"), "Paused");
+  assert_non_null(strstr(x->message, "HealthState 25"));
+  assert_non_null(strstr(x->message, "D:\\ (200 MB free of 500.0 GB)"));
+  assert_true(has_step(x, "D:\\ (200 MB free of 500.0 GB)"));
+  assert_true(has_step(x, "Action > Resume"));
+  assert_true(sdt_has_command(x, "fsutil volume diskfree \"D:\""));
+  assert_true(sdt_has_command(x, "Resume-VM"));
+  assert_non_null(strstr(sdt_ev(x, "disks"),
+                         "D:\\Hyper-V\\SQL01\\SQL01.vhdx on D:\\: 200 MB "
+                         "free of 500.0 GB"));
+  /* Paused with HealthState 25 alone, and v1's Paused (32768). */
+  v = vm_by_guid(&t.f, STUCK);
+  v->op_status[0].code = 2;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  v->ns_version = 1;
+  v->enabled_state = 32768;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  /* Major failure (20) while paused, per the same page. */
+  v->health_state = 20;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  /* Running with OperationalStatus 5: about to be paused, a warning. */
+  v->ns_version = 2;
+  v->enabled_state = 2;
+  v->health_state = 5;
+  v->op_status[0].code = 5;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "low disk space: will be paused");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_non_null(strstr(x->message, "Predictive Failure"));
+  assert_false(has_step(x, "Action > Resume"));
+  /* Starting for 40 minutes with a small idle worker, but OperationalStatus
+   * 3 (Degraded): the configuration's storage is gone, its own words. */
+  v->enabled_state = 10;
+  v->op_status[0].code = 3;
+  v->disks_st.state = SD_ST_UNREADABLE;
+  v->disks_st.why = "test: access denied";
+  recheck(&t);
+  assert_storage_not_stuck(&t, "configuration storage not reachable");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_non_null(strstr(x->message, "configuration cannot be reached"));
+  assert_true(has_step(x, "Do not delete the VM"));
+  assert_string_equal(sdt_ev(x, "disks"), "not known: test: access denied");
+  /* HealthState 25 on a running VM with OperationalStatus OK stays a
+   * suspicion, but never a fixable one. */
+  v->enabled_state = 2;
+  v->op_status[0].code = 2;
+  v->health_state = 25;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STORAGE"), 0);
+  x = sdt_find(&t.rep, "HV-VM-SUSPECT", 0);
+  assert_non_null(x);
+  assert_false(x->fixable);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_true(has_step(x, "free space"));
+  done(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -946,6 +1023,7 @@ int main(void)
     cmocka_unit_test(test_small_running),
     cmocka_unit_test(test_v1_states),
     cmocka_unit_test(test_critical_states),
+    cmocka_unit_test(test_storage),
     cmocka_unit_test(test_nowmi_one_small),
     cmocka_unit_test(test_nowmi_single_sample),
     cmocka_unit_test(test_orphan),
