@@ -27,6 +27,9 @@ static const sd_code_info hv_codes[] = {
    "A virtual machine may be hung (one signal only)", 1},
   {"HV-VM-STORAGE", MOD, SD_SEV_CRITICAL,
    "A virtual machine is paused or failing because of its storage", 0},
+  {"HV-VM-BUSY", MOD, SD_SEV_INFO,
+   "A virtual machine is busy with an operation; its verdict is held back",
+   0},
   {"HV-WORKER-MISSING", MOD, SD_SEV_WARNING,
    "A running virtual machine has no worker process", 0},
   {"HV-WORKER-ORPHAN", MOD, SD_SEV_WARNING,
@@ -170,6 +173,45 @@ static uint32_t opstatus_at(const sd_hv_vm *vm, size_t i)
                                                   : 0;
 }
 
+/* OperationalStatus[1]: an operation in progress.  Source: Microsoft's
+ * Msvm_ComputerSystem page (hyperv_v2/msvm-computersystem, OperationalStatus
+ * "value at index one").  A VM doing one of these is busy, not hung;
+ * Waiting to Start is the automatic start delay. */
+#define OPSTATUS_WAITING_TO_START 32771u
+typedef struct op_info {
+  uint32_t code;
+  const char *name;    /* "Merging Disks" */
+  const char *doing;   /* "merging the virtual hard disks of deleted
+                          snapshots" */
+} op_info;
+
+static const op_info operations[] = {
+  {32768, "Creating Snapshot", "creating a snapshot (checkpoint)"},
+  {32769, "Applying Snapshot", "applying a snapshot (checkpoint)"},
+  {32770, "Deleting Snapshot", "deleting a snapshot (checkpoint)"},
+  {OPSTATUS_WAITING_TO_START, "Waiting to Start",
+   "waiting for its automatic start delay"},
+  {32772, "Merging Disks", "merging the virtual hard disks of deleted "
+   "snapshots"},
+  {32773, "Exporting Virtual Machine", "being exported"},
+  {32774, "Migrating Virtual Machine", "being live-migrated to another "
+   "host"},
+};
+
+static const op_info *operation_of(uint32_t code)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(operations); i++)
+    if(operations[i].code == code)
+      return &operations[i];
+  return NULL;
+}
+
+/* v1 EnabledState 32771 Snapshotting (Windows Server 2008 / 2008 R2). */
+static const op_info v1_snapshotting = {
+  32771, "Snapshotting", "taking a snapshot (EnabledState 32771 "
+  "Snapshotting)"};
+
 /* ---- per-worker analysis ---- */
 
 typedef struct hv_worker {
@@ -212,6 +254,7 @@ typedef struct hv_ctx {
   int events_known;       /* every Hyper-V log was read */
   const char *events_why;
   unsigned version;       /* WMI namespace version in use */
+  size_t nbusy;           /* HV-VM-BUSY findings (they do not hide HV-OK) */
 } hv_ctx;
 
 static int cmp_u64(const void *a, const void *b)
@@ -663,6 +706,7 @@ typedef struct vm_verdict {
   int64_t minutes;
   int longheld;
   int waiting;            /* OperationalStatus says Waiting to Start */
+  const op_info *op;      /* an operation in progress, NULL none */
   int sig_health, sig_worker, sig_events;
   size_t nevents;
 } vm_verdict;
@@ -1027,6 +1071,71 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
   sd_buf_free(&where);
 }
 
+/* HV-VM-BUSY: the VM does something that takes time; no verdict on a hang
+ * while it does. */
+static void busy_finding(hv_ctx *c, const vm_verdict *v)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  sd_finding *x = sd_result_add(r, "HV-VM-BUSY", SD_SEV_INFO,
+                                "A virtual machine is busy with an "
+                                "operation; its verdict is held back");
+  sd_buf ops;
+  sd_buf_init(&ops);
+  put_opstatus(&ops, vm);
+  if(v->dur_known)
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s (%s) and has "
+                   "been %s for %lld minutes. A VM doing this is busy, not "
+                   "hung, so srvdoctor holds back its verdict until the "
+                   "operation ends.%s", name, sd_str_or(guid, "no ID"),
+                   v->op->doing, v->op->name,
+                   v->si ? v->si->name : "in an unknown state",
+                   (long long)v->minutes,
+                   vm->health_state == HEALTH_CRITICAL_FAILURE
+                   ? " Hyper-V also reports HealthState 25: if the operation "
+                     "shows no progress, see the steps." : "");
+  else
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s (%s); it is %s. "
+                   "A VM doing this is busy, not hung, so srvdoctor holds "
+                   "back its verdict until the operation ends.%s", name,
+                   sd_str_or(guid, "no ID"), v->op->doing, v->op->name,
+                   v->si ? v->si->name : "in an unknown state",
+                   vm->health_state == HEALTH_CRITICAL_FAILURE
+                   ? " Hyper-V also reports HealthState 25: if the operation "
+                     "shows no progress, see the steps." : "");
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "operation", v->op->name);
+  sd_ev_int(r, x, "operation_code", v->op->code);
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  if(v->dur_known)
+    sd_ev_int(r, x, "minutes_in_state", v->minutes);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  if(v->worker >= 0)
+    sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
+  sd_fix_summary(r, x, "Let the operation finish, then run srvdoctor "
+                 "again; do not end the VM's worker process meanwhile.");
+  sd_fix_step(r, x, "Watch the operation in Hyper-V Manager: select \"%s\" "
+              "and read the Status column (it shows the operation and its "
+              "progress in per cent). Merging large disks or exporting can "
+              "take hours.", name);
+  sd_fix_step(r, x, "If the progress does not move for a long time, read "
+              "Event Viewer > Applications and Services Logs > Microsoft > "
+              "Windows > Hyper-V-VMMS > Admin for errors about this VM, and "
+              "check the free space of the volume that holds its files "
+              "(fsutil volume diskfree <drive>:).");
+  sd_fix_step(r, x, "Do not turn the VM off or end its vmwp.exe worker "
+              "while the operation runs: a merge, export or migration cut "
+              "halfway leaves its files to be repaired by hand.");
+  sd_fix_step(r, x, "When the operation has ended, run srvdoctor check "
+              "--only hyperv-stuck-vm again.");
+  sd_buf_free(&ops);
+}
+
 static void worker_missing(hv_ctx *c, const vm_verdict *v)
 {
   sd_module_result *r = c->r;
@@ -1159,7 +1268,7 @@ static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
 static void evaluate_vms(hv_ctx *c, int procs_ok)
 {
   const sd_hv_facts *hv = &c->f->hyperv;
-  size_t i, k;
+  size_t i;
   for(i = 0; i < hv->nvms; i++) {
     const sd_hv_vm *vm = &hv->vms[i];
     vm_verdict v;
@@ -1197,8 +1306,13 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
     }
     v.longheld = v.si && v.si->transitional && v.dur_known &&
                  v.minutes >= c->stuck_after;
-    for(k = 0; k < vm->nop_status; k++)
-      v.waiting |= vm->op_status[k].code == 32771;
+    v.waiting = opstatus_at(vm, 1) == OPSTATUS_WAITING_TO_START;
+    v.op = operation_of(opstatus_at(vm, 1));
+    if(v.op && v.op->code == OPSTATUS_WAITING_TO_START)
+      v.op = NULL;
+    if(!v.op && (vm->ns_version ? vm->ns_version : c->version) == 1 &&
+       vm->enabled_state == v1_snapshotting.code)
+      v.op = &v1_snapshotting;
     v.sig_health = vm->health_state == 25;
     /* A small, idle worker only means something while the VM is in a
      * transition: a running VM that idles has a small, flat worker too. */
@@ -1217,6 +1331,10 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
 
     if(storage_problem(&v) != STORAGE_NONE) {
       storage_finding(c, &v, storage_problem(&v));
+    }
+    else if(v.op) {
+      busy_finding(c, &v);
+      c->nbusy++;
     }
     else if(v.si && v.si->transitional) {
       int other = v.sig_health || v.sig_worker || v.sig_events;
@@ -1444,7 +1562,7 @@ static void hv_check(const sd_facts *f, const sd_options *o,
       worker_suspect(&c, w, age);
     }
   }
-  if(r->nfindings == before && procs_ok)
+  if(r->nfindings - c.nbusy == before && procs_ok)
     hv_ok(&c, wmi_ok);
   if(!procs_ok) {
     sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,

@@ -1004,6 +1004,71 @@ static void test_storage(void **state)
   done(&t);
 }
 
+/* OperationalStatus[1] 32768-32774 (but 32771) and v1 Snapshotting: busy,
+ * not hung; the verdict is held back and the operation named. */
+static void test_busy(void **state)
+{
+  static const struct { uint32_t code; const char *name; } ops[] = {
+    {32768, "Creating Snapshot"}, {32769, "Applying Snapshot"},
+    {32770, "Deleting Snapshot"}, {32772, "Merging Disks"},
+    {32773, "Exporting Virtual Machine"},
+    {32774, "Migrating Virtual Machine"}};
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  size_t i;
+  (void)state;
+  /* Starting for 40 minutes with a small idle worker, but merging disks:
+   * the old check called it hung and offered to end the worker. */
+  load(&t, "busy_merging.json");
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-BUSY"), 1);
+  assert_int_equal(sdt_count(&t.rep, "HV-OK"), 1);
+  x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+  assert_int_equal(x->severity, SD_SEV_INFO);
+  assert_false(x->fixable);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_string_equal(sdt_ev(x, "operation"), "Merging Disks");
+  assert_non_null(strstr(x->message, "merging the virtual hard disks"));
+  assert_non_null(strstr(x->message, "Starting for 40 minutes"));
+  assert_true(has_step(x, "Status column"));
+  v = vm_by_guid(&t.f, STUCK);
+  for(i = 0; i < SD_COUNTOF(ops); i++) {
+    v->op_status[1].code = ops[i].code;
+    v->health_state = 25;
+    recheck(&t);
+    assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+    assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+    x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+    assert_non_null(x);
+    assert_string_equal(sdt_ev(x, "operation"), ops[i].name);
+    assert_non_null(strstr(x->message, "HealthState 25"));
+  }
+  /* The operation is OperationalStatus[1]: the same code at [0] means
+   * nothing of the kind, and the hang is reported again. */
+  v->op_status[0].code = 32772;
+  v->op_status[1].code = 2;
+  v->health_state = 5;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-BUSY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 1);
+  done(&t);
+  /* v1 (2008 R2) EnabledState 32771 Snapshotting with HealthState 25:
+   * busy, not a suspicion. */
+  load(&t, "v1_2008r2.json");
+  v = vm_by_guid(&t.f, V1STUCK);
+  v->enabled_state = 32771;
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "operation"), "Snapshotting");
+  done(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1024,6 +1089,7 @@ int main(void)
     cmocka_unit_test(test_v1_states),
     cmocka_unit_test(test_critical_states),
     cmocka_unit_test(test_storage),
+    cmocka_unit_test(test_busy),
     cmocka_unit_test(test_nowmi_one_small),
     cmocka_unit_test(test_nowmi_single_sample),
     cmocka_unit_test(test_orphan),
