@@ -55,7 +55,13 @@ typedef struct view {
   tri kb;
   sd_buf kb_routes;           /* "hotfix-key: HKLM\...; ..." */
   sd_buf kb_unread;           /* routes that could not be read, and why */
-  sd_time kb_time;            /* latest install time of a route */
+  sd_time kb_time;            /* install time from the best source */
+  const char *kb_time_from;   /* its source (see time_sources) */
+  const char *kb_time_where;  /* the route's key or folder */
+  int kb_time_rank;
+  int kb_date_only;           /* kb_time is a local day (InstalledDate) */
+  const char *kb_date_text;   /* "10/14/2009" */
+  sd_buf kb_date_unused;      /* why an InstalledDate could not be used */
   int kb_pending_install;     /* CBS: install pending a restart */
   int kb_pending_removal;     /* CBS: removal pending a restart, and no
                                  route keeps the update after it */
@@ -178,6 +184,36 @@ static void look_at_presence(const sd_facts *f, view *v)
                                 "not be read");
 }
 
+/* Where an install time comes from, best first.  InstalledDate is the
+ * update's own record (update.exe writes it, "M/D/YYYY", Windows Server
+ * 2003 and XP, ../shared/facts/ocs.md section 5 and issue 12); a key's
+ * last-write time moves with any later write to the key, so it is only the
+ * fallback. */
+static const struct time_source {
+  const char *id;       /* sd_hotfix.time_from */
+  const char *words;    /* for the evidence */
+  int rank;
+} time_sources[] = {
+  {"InstalledDate", "the InstalledDate value of", 4},
+  {"cbs-install-time", "the InstallTime of the CBS package", 3},
+  {"folder-created", "the creation time of the folder", 2},
+  {"key-write-time", "the last write time of the registry key", 1},
+};
+
+static const struct time_source *time_source_of(const sd_hotfix *h)
+{
+  const char *id = h->time_from;
+  size_t i;
+  if(!id) /* snapshots written before time_from existed */
+    id = sd_streq(h->source, "cbs") ? "cbs-install-time"
+       : sd_streq(h->source, "ntuninstall-dir") ? "folder-created"
+       : "key-write-time";
+  for(i = 0; i < SD_COUNTOF(time_sources); i++)
+    if(sd_streq(time_sources[i].id, id))
+      return &time_sources[i];
+  return NULL;
+}
+
 /* One route's word on KB974571: what it says about the update now and
  * after the next restart.  CBS packages are classified by the state table
  * (srvdoctor/cbs.h); the update.exe routes of Windows Server 2003 record
@@ -239,9 +275,30 @@ static void look_at_kb(const sd_facts *f, view *v)
       sd_buf_puts(&v->kb_routes, "; ");
     sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
                   sd_str_or(h->detail, "?"));
-    if(h->installed_at != SD_TIME_NONE &&
-       (v->kb_time == SD_TIME_NONE || h->installed_at > v->kb_time))
-      v->kb_time = h->installed_at;
+    if(sd_streq(h->source, "hotfix-key") &&
+       h->date_st.state != SD_ST_READ &&
+       h->date_st.state != SD_ST_NOT_COLLECTED) {
+      if(v->kb_date_unused.len)
+        sd_buf_puts(&v->kb_date_unused, "; ");
+      sd_buf_printf(&v->kb_date_unused, "InstalledDate of %s: %s",
+                    sd_str_or(h->detail, "?"),
+                    h->date_st.state == SD_ST_ABSENT ? "absent"
+                    : sd_str_or(h->date_st.why, "unreadable"));
+    }
+    if(h->installed_at != SD_TIME_NONE) {
+      const struct time_source *ts = time_source_of(h);
+      int rank = ts ? ts->rank : 0;
+      /* The best source wins; among equals, the latest time. */
+      if(v->kb_time == SD_TIME_NONE || rank > v->kb_time_rank ||
+         (rank == v->kb_time_rank && h->installed_at > v->kb_time)) {
+        v->kb_time = h->installed_at;
+        v->kb_time_rank = rank;
+        v->kb_time_from = ts ? ts->words : "an unknown source:";
+        v->kb_time_where = h->detail;
+        v->kb_date_only = h->date_only;
+        v->kb_date_text = h->date_only ? h->installed_date : NULL;
+      }
+    }
   }
   /* The removal waits for a restart, and nothing else keeps the update. */
   v->kb_pending_removal = uninstall_pending && !v->kb_after_restart;
@@ -409,8 +466,17 @@ static void ev_kb(sd_module_result *r, sd_finding *x, const view *v)
     sd_ev_str(r, x, "kb974571_found_by", v->kb_routes.data);
   if(v->kb_unread.len)
     sd_ev_str(r, x, "kb974571_unreadable", v->kb_unread.data);
-  if(v->kb == TRI_YES)
+  if(v->kb == TRI_YES && v->kb_date_only)
+    sd_ev_strf(r, x, "kb974571_installed_at", "%s (a date without time)",
+               sd_str_or(v->kb_date_text, "?"));
+  else if(v->kb == TRI_YES)
     ev_time(r, x, "kb974571_installed_at", v->kb_time);
+  if(v->kb == TRI_YES && v->kb_time != SD_TIME_NONE)
+    sd_ev_strf(r, x, "kb974571_time_source", "%s %s",
+               v->kb_time_from, sd_str_or(v->kb_time_where, "?"));
+  if(v->kb == TRI_YES && v->kb_date_unused.len)
+    sd_ev_str(r, x, "kb974571_installed_date_unused",
+              v->kb_date_unused.data);
   if(v->kb_pending_install)
     sd_ev_bool(r, x, "kb974571_install_pending", 1);
   if(v->kb_pending_removal)
@@ -731,12 +797,14 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
                    "restart", product_label(v),
                    partial_sentence(r, v, 0, 0));
   else
-    sd_finding_msg(r, x, "KB974571 was installed at %s, after the last "
+    sd_finding_msg(r, x, "KB974571 was installed %s %s, after the last "
                    "restart (%s), and the %s Front End still runs. Unless "
                    "OCSASNFix.exe has been run on this server, the Front "
                    "End will fail with 0xC3E93C23 after the next restart and "
                    "Communicator users will not be able to sign in.",
-                   kbt[0] ? kbt : "an unknown time", bt[0] ? bt : "unknown",
+                   v->kb_date_only ? "on" : "at",
+                   v->kb_date_only ? sd_str_or(v->kb_date_text, "?")
+                   : kbt[0] ? kbt : "an unknown time", bt[0] ? bt : "unknown",
                    product_label(v));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
@@ -937,6 +1005,28 @@ static void add_not_installed(sd_module_result *r, const sd_facts *f,
   ev_kb(r, x, v);
 }
 
+typedef enum kb_when {
+  KB_WHEN_UNKNOWN, KB_BEFORE_BOOT, KB_AFTER_BOOT, KB_SAME_DAY
+} kb_when;
+
+/* The install time against the last boot.  An InstalledDate is a local
+ * day: its 24 hours (plus an hour each side for a daylight-saving change
+ * since) either end before the boot, start after it, or hold it - then
+ * the date alone cannot decide. */
+static kb_when kb_vs_boot(const view *v)
+{
+  const sd_time slack = 3600, day = 24 * 3600;
+  if(v->kb_time == SD_TIME_NONE || v->boot == SD_TIME_NONE)
+    return KB_WHEN_UNKNOWN;
+  if(!v->kb_date_only)
+    return v->kb_time > v->boot ? KB_AFTER_BOOT : KB_BEFORE_BOOT;
+  if(v->kb_time - slack > v->boot)
+    return KB_AFTER_BOOT;
+  if(v->kb_time + day + slack <= v->boot)
+    return KB_BEFORE_BOOT;
+  return KB_SAME_DAY;
+}
+
 static int is_down(sd_svc_state s)
 {
   return s == SD_SVC_STOPPED || s == SD_SVC_STOP_PENDING;
@@ -952,6 +1042,7 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   sd_buf_init(&v.kb_routes);
   sd_buf_init(&v.kb_unread);
   sd_buf_init(&v.cbs_states);
+  sd_buf_init(&v.kb_date_unused);
   sd_buf_init(&v.events_why);
   v.kb_time = SD_TIME_NONE;
   v.boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
@@ -1018,11 +1109,25 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
            "which the update can no longer stop the Front End.");
   }
   else if(v.kb_pending_install || v.kb_partial ||
-          (v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE &&
-           v.kb_time > v.boot)) {
+          kb_vs_boot(&v) == KB_AFTER_BOOT) {
     add_at_risk(r, f, &v);
   }
-  else if(v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE) {
+  else if(kb_vs_boot(&v) == KB_SAME_DAY) {
+    char bt[32];
+    sd_time_format(v.boot, bt);
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "KB974571 is installed and the %s Front End (%s) "
+                  "is %s, but the update's install date (%s, from its "
+                  "InstalledDate value, which has no time) is the day of "
+                  "the last restart (%s), so srvdoctor cannot tell whether "
+                  "it went in before or after that restart. The verdict is "
+                  "uncertain: if the update came after the restart, the "
+                  "next restart will stop the Front End.",
+                  product_label(&v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state), sd_str_or(v.kb_date_text, "?"),
+                  bt));
+  }
+  else if(kb_vs_boot(&v) == KB_BEFORE_BOOT) {
     add_ok(r, f, &v, "KB974571 was installed before the last restart and "
            "the Front End survived it, so the OCSASNFix correction (or an "
            "equivalent) is in place.");
@@ -1041,6 +1146,7 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   sd_buf_free(&v.kb_routes);
   sd_buf_free(&v.kb_unread);
   sd_buf_free(&v.cbs_states);
+  sd_buf_free(&v.kb_date_unused);
   sd_buf_free(&v.events_why);
 }
 

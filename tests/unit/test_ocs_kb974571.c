@@ -575,6 +575,93 @@ static void cbs_states(void **state)
   }
 }
 
+/* Windows Server 2003: the update's InstalledDate ("M/D/YYYY") comes first;
+ * a key's last-write time is only the fallback (issue 12: a registry write
+ * after a restart made a 2009 update look new). */
+static void installed_date_2003(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_hotfix *hk, *dir, *arp;
+  (void)state;
+  run_fixture(&x, "running_kb_2003_installed_date.json");
+  f = only(&x, "OCS-OK");
+  assert_contains(sdt_ev(f, "kb974571_installed_at"),
+                  "10/14/2009 (a date without time)");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "the InstalledDate value of HKLM\\SOFTWARE\\Microsoft\\"
+                  "Updates\\Windows Server 2003\\SP3\\KB974571");
+  done(&x);
+  /* The day of the last restart: the date alone cannot decide. */
+  sdt_load(DIR "running_kb_2003_installed_date.json", &x.f);
+  hk = &x.f.hotfixes.items[0];
+  dir = &x.f.hotfixes.items[1];
+  arp = &x.f.hotfixes.items[2];
+  hk->installed_date = "11/20/2026";
+  assert_int_equal(sd_time_parse("2026-11-20T00:00:00Z", &hk->installed_at),
+                   0);
+  dir->installed_at = hk->installed_at - 86400;
+  arp->installed_at = hk->installed_at - 86400;
+  run_facts(&x);
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "11/20/2026");
+  assert_contains(f->message, "uncertain");
+  assert_contains(f->message, "cannot tell whether it went in before or "
+                  "after");
+  /* The day after the restart: at risk, said with the date. */
+  hk->installed_date = "11/21/2026";
+  hk->installed_at += 86400;
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(f->message, "installed on 11/21/2026");
+  /* No InstalledDate: the folder's creation time beats the key's write
+   * time, and the evidence says why the date was not used. */
+  hk->time_from = "key-write-time";
+  hk->date_only = 0;
+  hk->installed_date = NULL;
+  hk->date_st.state = SD_ST_ABSENT;
+  assert_int_equal(sd_time_parse("2026-11-23T08:00:00Z", &hk->installed_at),
+                   0);
+  assert_int_equal(sd_time_parse("2009-10-14T21:03:11Z", &dir->installed_at),
+                   0);
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-OK");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "creation time of the folder");
+  assert_contains(sdt_ev(f, "kb974571_installed_date_unused"), "absent");
+  /* Only key write times: the fallback is used, and named. */
+  dir->source = "elsewhere";
+  dir->id = "KB000000";
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "last write time of the registry key");
+  done(&x);
+}
+
+static void mdy_dates(void **state)
+{
+  unsigned y = 0, m = 0, d = 0;
+  (void)state;
+  assert_int_equal(sd_date_mdy_parse("10/14/2009", &y, &m, &d), 0);
+  assert_true(y == 2009 && m == 10 && d == 14);
+  assert_int_equal(sd_date_mdy_parse("2/29/2008", &y, &m, &d), 0);
+  assert_int_equal(sd_date_mdy_parse("02/09/2010", &y, &m, &d), 0);
+  assert_true(y == 2010 && m == 2 && d == 9);
+  assert_int_equal(sd_date_mdy_parse("2/29/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("13/1/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/32/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("2009-10-14", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/14/", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/14/2009/1", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse(NULL, &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("1/1/20091", &y, &m, &d), -1);
+}
+
 /* Superseded (0x50): the later update keeps the change, so no stop-gap
  * removal and nothing for srvdoctor fix. */
 static void superseded_is_not_a_removal(void **state)
@@ -835,6 +922,8 @@ int main(void)
     cmocka_unit_test(cbs_states),
     cmocka_unit_test(removal_pending_restart_first),
     cmocka_unit_test(superseded_is_not_a_removal),
+    cmocka_unit_test(installed_date_2003),
+    cmocka_unit_test(mdy_dates),
     cmocka_unit_test(front_end_found_by_image_path),
     cmocka_unit_test(hostile_strings_do_not_crash),
     cmocka_unit_test(codes_and_docs),
