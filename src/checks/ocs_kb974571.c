@@ -25,6 +25,35 @@
 #define ERR_SERVICE_SPECIFIC 1066u
 #define ERR_NEVER_STARTED 1077u
 #define ERR_LOGON_FAILED 1069u
+/* The activation failure of an LCS/OCS role on a server that has KB974571:
+ * "[0xC3EC78D8] Failed to read the Office Communications Server version
+ * information" (../shared/facts/ocs.md section 3, msexchangegeek 2010). */
+#define OCS_ACTIVATION_ERR 0xC3EC78D8u
+
+/* The LCS/OCS services KB974571 stops with 0xC3E93C23, and the role each
+ * serves.  Sources (../shared/facts/ocs.md section 2): RTCSRV and RTCCAS
+ * from the OCS 2007 R2 management pack (systemcenter.wiki); the Edge and
+ * Mediation names RTCMEDSRV, RTCMEDIARELAY, RTCMRAUTH, RTCDATAPROXY from
+ * Microsoft's Skype for Business Cloud Connector monitoring page (the same
+ * service names since OCS 2007 R2, inferred); the conferencing servers from
+ * a public service inventory (low confidence).  Any other service whose
+ * name starts with RTC is looked at too, named by its display name. */
+static const struct ocs_role {
+  const char *service;
+  const char *role;
+} ocs_roles[] = {
+  {"RTCSRV", "Front End (Access Edge on an Edge server)"},
+  {"RTCMEDSRV", "Mediation Server"},
+  {"RTCMEDIARELAY", "A/V Edge"},
+  {"RTCMRAUTH", "A/V Authentication (Edge)"},
+  {"RTCDATAPROXY", "Web Conferencing Edge"},
+  {"RTCDATAMCU", "Web Conferencing Server"},
+  {"RTCAVMCU", "A/V Conferencing Server"},
+  {"RTCIMMCU", "IM Conferencing Server"},
+  {"RTCASMCU", "Application Sharing Conferencing Server"},
+  {"RTCCAS", "Conferencing Announcement Service"},
+  {"RTCATS", "Conferencing Attendant"},
+};
 
 static const sd_code_info ocs_codes[] = {
   {"OCS-NOT-INSTALLED", "ocs-kb974571", SD_SEV_INFO,
@@ -33,6 +62,8 @@ static const sd_code_info ocs_codes[] = {
    "Security update KB974571 has stopped the OCS Front End", 1},
   {"OCS-KB974571-AT-RISK", "ocs-kb974571", SD_SEV_WARNING,
    "KB974571 will stop the OCS Front End at the next restart", 0},
+  {"OCS-KB974571-ROLE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
+   "Security update KB974571 has stopped other LCS/OCS server roles", 0},
   {"OCS-FE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
    "The OCS Front End is not running (not the KB974571 problem)", 0},
   {"OCS-OK", "ocs-kb974571", SD_SEV_OK,
@@ -75,6 +106,11 @@ typedef struct view {
   const char *pending_identity; /* a package waiting to be installed */
   size_t cbs_removable;       /* removable CBS packages in effect */
 
+  const sd_service *roles_down[32]; /* other LCS/OCS services stopped
+                                       with 0xC3E93C23 */
+  size_t nroles_down;
+  size_t nroles_present;      /* LCS/OCS services other than the FE */
+  const char *activation;     /* where 0xC3EC78D8 was seen, or NULL */
   const sd_event *code_event; /* newest event carrying the failure */
   int events_partial;
   sd_buf events_why;
@@ -99,6 +135,67 @@ static int is_code_event(const sd_event *e)
      has_code_text(e->message))
     return 1;
   return is_ocs_log(e->log) && e->id == 12290;
+}
+
+static const struct ocs_role *role_of(const char *service)
+{
+  size_t i;
+  for(i = 0; service && i < SD_COUNTOF(ocs_roles); i++)
+    if(sd_strieq(ocs_roles[i].service, service))
+      return &ocs_roles[i];
+  return NULL;
+}
+
+static int is_ocs_service(const sd_service *s)
+{
+  return s->name && (role_of(s->name) || sd_strnieq(s->name, "RTC", 3));
+}
+
+/* "Mediation Server (RTCMEDSRV)" */
+static const char *role_label(sd_arena *a, const sd_service *s)
+{
+  const struct ocs_role *ro = role_of(s->name);
+  return sd_arena_printf(a, "%s (%s)", ro ? ro->role
+                         : sd_str_or(s->display_name, "LCS/OCS service"),
+                         sd_str_or(s->name, "?"));
+}
+
+static int has_activation_text(const char *msg)
+{
+  return sd_stristr(msg, "C3EC78D8") || sd_stristr(msg, "3287054552") ||
+         sd_stristr(msg, "-1007912744");
+}
+
+static int is_down(sd_svc_state s);
+
+/* The other LCS/OCS services: which are there, which stopped with the
+ * KB974571 error; and whether an activation failed with 0xC3EC78D8. */
+static void look_at_roles(const sd_facts *f, view *v)
+{
+  const sd_service_list *sl = &f->services;
+  size_t i;
+  if(sl->st.state == SD_ST_READ) {
+    for(i = 0; i < sl->count; i++) {
+      const sd_service *s = &sl->items[i];
+      if(s == v->fe || !is_ocs_service(s))
+        continue;
+      v->nroles_present++;
+      if(is_down(s->state) && s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+         s->service_exit_code == OCS_ERR &&
+         v->nroles_down < SD_COUNTOF(v->roles_down))
+        v->roles_down[v->nroles_down++] = s;
+      if(!v->activation && s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+         s->service_exit_code == OCS_ACTIVATION_ERR)
+        v->activation = "the exit code of service";
+    }
+    if(!v->activation && v->fe &&
+       v->fe->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+       v->fe->service_exit_code == OCS_ACTIVATION_ERR)
+      v->activation = "the exit code of service";
+  }
+  for(i = 0; !v->activation && i < f->events.count; i++)
+    if(has_activation_text(f->events.items[i].message))
+      v->activation = "the event log";
 }
 
 static int ends_with_rtcsrv(const char *path)
@@ -492,6 +589,53 @@ static void ev_kb(sd_module_result *r, sd_finding *x, const view *v)
   }
 }
 
+static void ev_roles(sd_module_result *r, sd_finding *x, const view *v)
+{
+  sd_buf b;
+  size_t i;
+  if(!v->nroles_down && !v->activation)
+    return;
+  sd_buf_init(&b);
+  for(i = 0; i < v->nroles_down; i++)
+    sd_buf_printf(&b, "%s%s", i ? ", " : "",
+                  role_label(r->arena, v->roles_down[i]));
+  if(v->nroles_down)
+    sd_ev_str(r, x, "roles_stopped_with_0xC3E93C23", b.data);
+  if(v->activation)
+    sd_ev_strf(r, x, "activation_error", "0xC3EC78D8 (3287054552), seen "
+               "in %s", v->activation);
+  sd_buf_free(&b);
+}
+
+/* " The Mediation Server (RTCMEDSRV) and ... stopped with the same
+ * error." and the activation sentence, or "". */
+static const char *roles_sentence(sd_module_result *r, const view *v)
+{
+  sd_buf b;
+  size_t i;
+  const char *out;
+  sd_buf_init(&b);
+  if(v->nroles_down) {
+    sd_buf_puts(&b, " ");
+    for(i = 0; i < v->nroles_down; i++)
+      sd_buf_printf(&b, "%s%s", i == 0 ? "The " : i + 1 == v->nroles_down
+                    ? " and the " : ", the ",
+                    role_label(r->arena, v->roles_down[i]));
+    sd_buf_printf(&b, " %s stopped with the same error 0xC3E93C23.",
+                  v->nroles_down > 1 ? "have also" : "has also");
+  }
+  if(v->activation && v->kb == TRI_YES)
+    sd_buf_puts(&b, " Activating an LCS/OCS server role on this server "
+                "failed with 0xC3EC78D8 (\"Failed to read the Office "
+                "Communications Server version information\"), the "
+                "activation failure KB974571 causes: remove KB974571, "
+                "activate the role, install KB974571 again and run "
+                "OCSASNFix.exe.");
+  out = sd_arena_strdup(r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return out;
+}
+
 static void ev_event(sd_module_result *r, sd_finding *x, const view *v)
 {
   char when[32];
@@ -669,6 +813,82 @@ static void confirm_steps(sd_module_result *r, sd_finding *x)
 
 /* ---- the findings ---- */
 
+/* Start every other role that stopped with the KB974571 error. */
+static void roles_start_steps(sd_module_result *r, sd_finding *x,
+                              const view *v)
+{
+  size_t i;
+  for(i = 0; i < v->nroles_down; i++) {
+    const sd_service *s = v->roles_down[i];
+    sd_fix_step(r, x, "Start the %s the same way: net start %s",
+                role_label(r->arena, s), s->name);
+    sd_fix_cmd(r, x, "net start %s", s->name);
+  }
+}
+
+/* OCS-KB974571-ROLE-DOWN: LCS/OCS roles other than the Front End stopped
+ * with 0xC3E93C23 (Edge, Mediation, A/V, Web Conferencing...), or an
+ * activation failed with 0xC3EC78D8, while KB974571 is (or may be)
+ * installed. */
+static void add_roles_down(sd_module_result *r, const sd_facts *f,
+                           const view *v)
+{
+  osv os = os_of(f);
+  sd_finding *x = sd_result_add(r, "OCS-KB974571-ROLE-DOWN",
+                                SD_SEV_CRITICAL, "Security update KB974571 "
+                                "has stopped other LCS/OCS server roles");
+  if(v->nroles_down) {
+    sd_buf names;
+    size_t i;
+    sd_buf_init(&names);
+    for(i = 0; i < v->nroles_down; i++)
+      sd_buf_printf(&names, "%s%s", i == 0 ? "" : i + 1 == v->nroles_down
+                    ? " and the " : ", the ",
+                    role_label(r->arena, v->roles_down[i]));
+    sd_finding_msg(r, x, "The %s %s stopped with error 0xC3E93C23, the "
+                   "failure security update KB974571 causes on LCS/OCS "
+                   "servers (the server acts as if an expired evaluation "
+                   "copy were installed); the users and calls these roles "
+                   "serve are cut off.%s%s", names.data,
+                   v->nroles_down > 1 ? "have" : "has",
+                   v->activation && v->kb == TRI_YES ? sd_arena_printf(
+                     r->arena, " Activating an LCS/OCS server role on this "
+                     "server also failed with 0xC3EC78D8 (\"Failed to read "
+                     "the Office Communications Server version "
+                     "information\"), the activation failure KB974571 "
+                     "causes.") : "",
+                   partial_sentence(r, v, 1, 0));
+    sd_buf_free(&names);
+  }
+  else
+    sd_finding_msg(r, x, "KB974571 is installed here.%s%s",
+                   roles_sentence(r, v), partial_sentence(r, v, 1, 0));
+  ev_common(r, x, f, v);
+  ev_roles(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_others(r, x, f, v);
+  sd_fix_summary(r, x, "Run OCSASNFix.exe on this server and start the "
+                 "stopped roles; only if that is not possible, remove "
+                 "KB974571 and restart.");
+  fix_tool_steps(r, x);
+  roles_start_steps(r, x, v);
+  if(v->activation && v->kb == TRI_YES)
+    sd_fix_step(r, x, "To activate a role, remove KB974571 first (next "
+                "steps), restart, activate the role, then install KB974571 "
+                "again and run OCSASNFix.exe once more.");
+  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
+                "roles still fail:");
+  if(!no_removal_reason(v)) {
+    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
+                restart_cmd(os));
+    sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  }
+  sd_fix_step(r, x, "Confirm that every role runs: sc query shows each of "
+              "them RUNNING; then run srvdoctor check --only ocs-kb974571 "
+              "again.");
+}
+
 /* add_fe_down_kb, add_fe_down_other and add_ok need v->fe. */
 
 /* The Front End failed with the KB974571 error and the update's removal
@@ -683,9 +903,9 @@ static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
                  "for a restart (CBS state 0x05 Uninstall Pending): until "
                  "the server restarts, the update stays in effect and the "
                  "Front End cannot start. Communicator users of this server "
-                 "cannot sign in.%s",
+                 "cannot sign in.%s%s",
                  product_label(v), sd_str_or(v->fe->name, FE_NAME),
-                 state_word(v->fe->state), how,
+                 state_word(v->fe->state), how, roles_sentence(r, v),
                  partial_sentence(r, v, 0, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
@@ -694,6 +914,7 @@ static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
   ev_time(r, x, "last_boot", v->boot);
   ev_event(r, x, v);
   ev_others(r, x, f, v);
+  ev_roles(r, x, v);
   sd_ev_bool(r, x, "partial_evidence", v->events_partial);
   sd_fix_summary(r, x, "Restart the server to finish removing KB974571, "
                  "then start the Front End; install the update again once "
@@ -731,14 +952,14 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                  "security update KB974571 causes on LCS/OCS servers (the "
                  "server acts as if an expired evaluation copy were "
                  "installed). Communicator users of this server cannot sign "
-                 "in.%s%s",
+                 "in.%s%s%s",
                  product_label(v), sd_str_or(v->fe->name, FE_NAME),
                  state_word(v->fe->state), how,
                  v->kb_superseded && !v->kb_removable
                  ? " KB974571 has been superseded by a later update that "
                    "carries its change on, so removing KB974571 would not "
                    "bring the Front End back." : "",
-                 partial_sentence(r, v, 1, 1));
+                 roles_sentence(r, v), partial_sentence(r, v, 1, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
   sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
@@ -746,6 +967,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   ev_time(r, x, "last_boot", v->boot);
   ev_event(r, x, v);
   ev_others(r, x, f, v);
+  ev_roles(r, x, v);
   sd_ev_bool(r, x, "partial_evidence", partial);
   sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
                  "Front End; only if that is not possible, remove KB974571 "
@@ -754,6 +976,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   sd_fix_step(r, x, "Start the Front End in the same window: net start "
               FE_NAME);
   sd_fix_cmd(r, x, "net start " FE_NAME);
+  roles_start_steps(r, x, v);
   confirm_steps(r, x);
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "Front End still fails:");
@@ -1037,6 +1260,7 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
 {
   view v;
   const sd_service *s;
+  int roles;
   (void)o;
   memset(&v, 0, sizeof(v));
   sd_buf_init(&v.kb_routes);
@@ -1051,10 +1275,19 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   look_at_product(f, &v);
   look_at_kb(f, &v);
   look_at_events(f, &v);
-  r->applicable = v.present != TRI_NO;
+  look_at_roles(f, &v);
+  /* Other roles stopped by KB974571 (or an activation it broke) are their
+   * own finding, unless the Front End's finding already names them. */
+  roles = (v.nroles_down > 0 && v.kb != TRI_NO) ||
+          (v.activation && v.kb == TRI_YES);
+  r->applicable = v.present != TRI_NO || roles;
   s = v.fe;
   if(v.present == TRI_NO) {
-    add_not_installed(r, f, &v);
+    if(roles)
+      add_roles_down(r, f, &v);
+    else
+      add_not_installed(r, f, &v);
+    roles = 0;
   }
   else if(v.present == TRI_UNKNOWN) {
     add_unknown(r, f, &v, sd_arena_printf(
@@ -1081,8 +1314,10 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   else if(is_down(s->state)) {
     int by_service = s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
                      s->service_exit_code == OCS_ERR;
-    if((by_service || v.code_event) && v.kb != TRI_NO)
+    if((by_service || v.code_event) && v.kb != TRI_NO) {
       add_fe_down_kb(r, f, &v, by_service);
+      roles = 0; /* named in it */
+    }
     else
       add_fe_down_other(r, f, &v, by_service || v.code_event);
   }
@@ -1091,6 +1326,10 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   r->arena, "The %s Front End (%s) reports a state "
                   "srvdoctor does not know.", product_label(&v),
                   sd_str_or(s->name, FE_NAME)));
+  }
+  else if(roles) {
+    /* The Front End runs, other roles do not: that is the verdict, not
+     * "OK". */
   }
   else if(v.kb == TRI_NO) {
     add_ok(r, f, &v, "KB974571 is not installed.");
@@ -1143,6 +1382,8 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   v.boot == SD_TIME_NONE ? "the last boot time"
                                          : "the update's install time"));
   }
+  if(roles)
+    add_roles_down(r, f, &v);
   sd_buf_free(&v.kb_routes);
   sd_buf_free(&v.kb_unread);
   sd_buf_free(&v.cbs_states);

@@ -20,7 +20,7 @@
 
 static const char *const ocs_codes[] = {
   "OCS-NOT-INSTALLED", "OCS-KB974571-FE-DOWN", "OCS-KB974571-AT-RISK",
-  "OCS-FE-DOWN", "OCS-OK", "OCS-UNKNOWN"};
+  "OCS-KB974571-ROLE-DOWN", "OCS-FE-DOWN", "OCS-OK", "OCS-UNKNOWN"};
 
 typedef struct run {
   sd_facts f;
@@ -662,6 +662,95 @@ static void mdy_dates(void **state)
   assert_int_equal(sd_date_mdy_parse("1/1/20091", &y, &m, &d), -1);
 }
 
+/* Every LCS/OCS role KB974571 stops, not only the Front End. */
+static void other_roles(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_service *s;
+  size_t i;
+  (void)state;
+  /* Front End, Mediation and Web Conferencing stopped with 0xC3E93C23:
+   * one Front End finding that names the other two and starts them. */
+  run_fixture(&x, "down_fe_and_roles.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV)");
+  assert_contains(f->message, "Web Conferencing Server (RTCDATAMCU)");
+  assert_null(strstr(f->message, "RTCAVMCU")); /* stopped cleanly */
+  assert_contains(sdt_ev(f, "roles_stopped_with_0xC3E93C23"),
+                  "Mediation Server (RTCMEDSRV), Web Conferencing Server "
+                  "(RTCDATAMCU)");
+  assert_true(sdt_has_command(f, "net start RTCMEDSRV"));
+  assert_true(sdt_has_command(f, "net start RTCDATAMCU"));
+  assert_false(sdt_has_command(f, "net start RTCAVMCU"));
+  /* The Front End running: the other roles are the verdict, not OK. */
+  for(i = 0; i < x.f.services.count; i++) {
+    s = &x.f.services.items[i];
+    if(!strcmp(s->name, "RTCSRV")) {
+      s->state = SD_SVC_RUNNING;
+      s->win32_exit_code = 0;
+      s->service_exit_code = 0;
+    }
+  }
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_int_equal(f->severity, SD_SEV_CRITICAL);
+  assert_false(f->fixable);
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV) and the Web "
+                  "Conferencing Server (RTCDATAMCU) have stopped");
+  assert_true(has_step(f, "OCSASNFix.exe"));
+  assert_true(sdt_has_command(f, "net start RTCMEDSRV"));
+  /* Without KB974571 the same exit codes are not blamed on it. */
+  x.f.hotfixes.items[0].state = 0x20;
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "OCS-KB974571-ROLE-DOWN"), 0);
+  done(&x);
+  /* A Mediation Server alone (no Front End): the old check said "not
+   * installed". */
+  run_fixture(&x, "mediation_only_down.json");
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV) has stopped");
+  assert_true(sdt_has_command(f, "wusa.exe /uninstall /kb:974571"));
+  assert_true(sdt_module(&x.rep, MOD)->applicable);
+  done(&x);
+}
+
+/* Activation failing with 0xC3EC78D8 on a server that has KB974571 gets
+ * its own sentence. */
+static void activation_error(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_event *e;
+  (void)state;
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->provider = "OCS Server";
+  e->id = 12289;
+  e->time = x.f.collected_at - 3600;
+  e->message = "[0xC3EC78D8] Failed to read the Office Communications "
+               "Server version information";
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_contains(f->message, "0xC3EC78D8");
+  assert_contains(f->message, "Activating an LCS/OCS server role");
+  assert_contains(sdt_ev(f, "activation_error"), "event log");
+  assert_true(has_step(f, "activate the role"));
+  done(&x);
+  /* The same on a server without the update: no KB974571 sentence. */
+  sdt_load(DIR "ocs_without_kb.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->message = "activation failed: 3287054552";
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "OCS-KB974571-ROLE-DOWN"), 0);
+  only(&x, "OCS-OK");
+  done(&x);
+}
+
 /* Superseded (0x50): the later update keeps the change, so no stop-gap
  * removal and nothing for srvdoctor fix. */
 static void superseded_is_not_a_removal(void **state)
@@ -924,6 +1013,8 @@ int main(void)
     cmocka_unit_test(superseded_is_not_a_removal),
     cmocka_unit_test(installed_date_2003),
     cmocka_unit_test(mdy_dates),
+    cmocka_unit_test(other_roles),
+    cmocka_unit_test(activation_error),
     cmocka_unit_test(front_end_found_by_image_path),
     cmocka_unit_test(hostile_strings_do_not_crash),
     cmocka_unit_test(codes_and_docs),
