@@ -34,6 +34,8 @@ typedef struct sd_cbs_state {
 
 /* The entry of the table for code, or NULL when the code is not in it. */
 const sd_cbs_state *sd_cbs_state_find(uint32_t code);
+/* The first entry of the table of class c (NULL for SD_CBS_UNKNOWN). */
+const sd_cbs_state *sd_cbs_state_of(sd_cbs_class c);
 /* "0x05 Uninstall Pending", "0x33 (unknown state)": into out (48 bytes). */
 const char *sd_cbs_state_label(uint32_t code, char out[48]);
 

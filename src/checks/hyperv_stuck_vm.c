@@ -938,26 +938,29 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    "stopped.", name, sd_str_or(guid, "no ID"), state,
                    (unsigned)vm->health_state,
                    opstatus_at(vm, 0) == OPSTATUS_PREDICTIVE_FAILURE
-                   ? " and OperationalStatus 5 (Predictive Failure)" : "",
+                   ? sd_arena_printf(r->arena, " and OperationalStatus %u "
+                                     "(Predictive Failure)",
+                                     OPSTATUS_PREDICTIVE_FAILURE) : "",
                    where.len ? "Its virtual hard disks are on " : "",
                    where.len ? where.data : "", where.len ? ". " : "");
     break;
   case STORAGE_LOW_SPACE_SOON:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
-                   "reports OperationalStatus 5 (Predictive Failure): the "
+                   "reports OperationalStatus %u (Predictive Failure): the "
                    "storage that holds its virtual hard disks is low on free "
                    "space, and Hyper-V will pause the VM if no space is "
                    "made. %s%s%s", name, sd_str_or(guid, "no ID"), state,
+                   OPSTATUS_PREDICTIVE_FAILURE,
                    where.len ? "Its virtual hard disks are on " : "",
                    where.len ? where.data : "", where.len ? "." : "");
     break;
   case STORAGE_CONFIG_UNREACHABLE:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
-                   "reports OperationalStatus 3 (Degraded): the storage that "
-                   "holds the VM's configuration cannot be reached. Until it "
-                   "is back, Hyper-V can only turn the VM off or delete it. "
-                   "This is not a hung worker process.", name,
-                   sd_str_or(guid, "no ID"), state);
+                   "reports OperationalStatus %u (Degraded): the storage "
+                   "that holds the VM's configuration cannot be reached. "
+                   "Until it is back, Hyper-V can only turn the VM off or "
+                   "delete it. This is not a hung worker process.", name,
+                   sd_str_or(guid, "no ID"), state, OPSTATUS_DEGRADED);
     break;
   default:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s: Hyper-V "

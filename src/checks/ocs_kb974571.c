@@ -698,31 +698,42 @@ static const char *restart_cmd(osv os)
   return os == OS_2003 ? "shutdown -r -t 0" : "shutdown /r /t 0";
 }
 
-/* The stop-gap: remove KB974571 the way this Windows version allows. */
+/* "0x50 Superseded": the code and name of a class, from the state table. */
+static const char *cbs_label(sd_arena *a, sd_cbs_class c)
+{
+  const sd_cbs_state *st = sd_cbs_state_of(c);
+  char buf[48];
+  return st ? sd_arena_strdup(a, sd_cbs_state_label(st->code, buf)) : "?";
+}
+
 /* Why KB974571 cannot be removed as a stop-gap here, or NULL when it
  * can. */
-static const char *no_removal_reason(const view *v)
+static const char *no_removal_reason(sd_arena *a, const view *v)
 {
   if(v->kb_removable || v->kb_pending_install)
     return NULL;
   if(v->kb_superseded)
-    return "a later update has superseded it (CBS state 0x50 Superseded) "
-           "and carries its change on, so removing KB974571 would not take "
-           "the change away";
+    return sd_arena_printf(a, "a later update has superseded it (CBS state "
+                           "%s) and carries its change on, so removing "
+                           "KB974571 would not take the change away",
+                           cbs_label(a, SD_CBS_SUPERSEDED));
   if(v->kb_permanent)
-    return "its package is marked permanent (CBS state 0x80) and cannot be "
-           "removed";
+    return sd_arena_printf(a, "its package is marked permanent (CBS state "
+                           "%s) and cannot be removed",
+                           cbs_label(a, SD_CBS_PERMANENT));
   if(v->kb_partial)
-    return "its package is only partially installed (CBS state 0x65): "
-           "check Control Panel > Programs and Features > View installed "
-           "updates, or finish the installation with a restart first";
+    return sd_arena_printf(a, "its package is only partially installed "
+                           "(CBS state %s): check Control Panel > Programs "
+                           "and Features > View installed updates, or "
+                           "finish the installation with a restart first",
+                           cbs_label(a, SD_CBS_PARTIAL));
   return NULL;
 }
 
 static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
                           const view *v, const char *lead)
 {
-  const char *why = no_removal_reason(v);
+  const char *why = no_removal_reason(r->arena, v);
   const char *ident = v->cbs_identity ? v->cbs_identity
                                       : v->pending_identity;
   if(why) {
@@ -879,7 +890,7 @@ static void add_roles_down(sd_module_result *r, const sd_facts *f,
                 "again and run OCSASNFix.exe once more.");
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "roles still fail:");
-  if(!no_removal_reason(v)) {
+  if(!no_removal_reason(r->arena, v)) {
     sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
                 restart_cmd(os));
     sd_fix_cmd(r, x, "%s", restart_cmd(os));
@@ -900,13 +911,14 @@ static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
   sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
                  "security update KB974571 causes on LCS/OCS servers. "
                  "KB974571 is already being removed, but the removal waits "
-                 "for a restart (CBS state 0x05 Uninstall Pending): until "
+                 "for a restart (CBS state %s): until "
                  "the server restarts, the update stays in effect and the "
                  "Front End cannot start. Communicator users of this server "
                  "cannot sign in.%s%s",
                  product_label(v), sd_str_or(v->fe->name, FE_NAME),
-                 state_word(v->fe->state), how, roles_sentence(r, v),
-                 partial_sentence(r, v, 0, 1));
+                 state_word(v->fe->state), how,
+                 cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING),
+                 roles_sentence(r, v), partial_sentence(r, v, 0, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
   sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
@@ -980,7 +992,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   confirm_steps(r, x);
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "Front End still fails:");
-  if(!no_removal_reason(v)) {
+  if(!no_removal_reason(r->arena, v)) {
     sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
                 restart_cmd(os));
     sd_fix_cmd(r, x, "%s", restart_cmd(os));
@@ -1015,9 +1027,10 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
                    "End will fail with 0xC3E93C23 after the next restart and "
                    "Communicator users will not be able to sign in.%s",
                    v->kb_pending_install ? "waiting for a restart to "
-                   "finish installing" : "only partially installed (CBS "
-                   "state 0x65), so it may be in effect after the next "
-                   "restart", product_label(v),
+                   "finish installing" : sd_arena_printf(
+                     r->arena, "only partially installed (CBS state %s), so "
+                     "it may be in effect after the next restart",
+                     cbs_label(r->arena, SD_CBS_PARTIAL)), product_label(v),
                    partial_sentence(r, v, 0, 0));
   else
     sd_finding_msg(r, x, "KB974571 was installed %s %s, after the last "
@@ -1343,9 +1356,11 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   state_word(s->state)));
   }
   else if(v.kb_pending_removal) {
-    add_ok(r, f, &v, "KB974571 is being removed: the removal finishes at "
-           "the next restart (CBS state 0x05 Uninstall Pending), after "
-           "which the update can no longer stop the Front End.");
+    add_ok(r, f, &v, sd_arena_printf(
+             r->arena, "KB974571 is being removed: the removal finishes at "
+             "the next restart (CBS state %s), after which the update can "
+             "no longer stop the Front End.",
+             cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING)));
   }
   else if(v.kb_pending_install || v.kb_partial ||
           kb_vs_boot(&v) == KB_AFTER_BOOT) {

@@ -42,6 +42,15 @@ const sd_cbs_state *sd_cbs_state_find(uint32_t code)
   return NULL;
 }
 
+const sd_cbs_state *sd_cbs_state_of(sd_cbs_class c)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(cbs_states); i++)
+    if(cbs_states[i].cls == c)
+      return &cbs_states[i];
+  return NULL;
+}
+
 const char *sd_cbs_state_label(uint32_t code, char out[48])
 {
   const sd_cbs_state *s = sd_cbs_state_find(code);
