@@ -146,6 +146,17 @@ typedef struct sd_hotfix {
   const char *detail;     /* key path, package identity, folder ... */
   uint32_t state;         /* CBS CurrentState when source is cbs, else 0 */
   sd_time installed_at;
+  /* What installed_at is: "InstalledDate" (the update's own record, a
+   * local day: installed_at is that day's local midnight in UTC and
+   * date_only is set), "cbs-install-time", "folder-created",
+   * "key-write-time" (when the key was last written, not necessarily the
+   * install).  NULL in snapshots written before this was recorded. */
+  const char *time_from;
+  int date_only;
+  /* hotfix-key only: the key's InstalledDate value (REG_SZ "M/D/YYYY"):
+   * read (installed_date holds it), absent, unreadable (why). */
+  sd_fstate date_st;
+  const char *installed_date;
 } sd_hotfix;
 
 /* One route looked at for one update, whatever it found: read (the route
@@ -271,6 +282,11 @@ const char *sd_facts_str(sd_facts *f, const char *s); /* copy into arena */
 sd_process *sd_process_add(sd_process_list *l);
 sd_service *sd_service_add(sd_service_list *l);
 sd_hotfix *sd_hotfix_add(sd_hotfix_list *l);
+/* "M/D/YYYY" (the InstalledDate of update.exe packages, e.g. "10/14/2009";
+ * leading zeros allowed) into its parts; 0, or -1 when s is not such a
+ * date of a real day. */
+int sd_date_mdy_parse(const char *s, unsigned *year, unsigned *month,
+                      unsigned *day);
 sd_msi_patch *sd_msi_patch_add(sd_msi_patch_list *l);
 sd_event *sd_event_add(sd_event_list *l);
 sd_event_source *sd_event_source_add(sd_event_list *l);

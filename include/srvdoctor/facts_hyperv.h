@@ -8,10 +8,21 @@
 #ifndef SRVDOCTOR_FACTS_HYPERV_H
 #define SRVDOCTOR_FACTS_HYPERV_H
 
-/* One entry of Msvm_ComputerSystem.OperationalStatus[]. */
+/* One entry of Msvm_ComputerSystem.OperationalStatus[]: [0] the primary
+ * status (2 OK, 3 Degraded, 5 Predictive Failure, 11 In Service), [1] an
+ * operation in progress (32768-32774, 32771 Waiting to Start). */
 typedef struct sd_hv_opstatus {
-  uint32_t code;               /* 2 OK, 3 Degraded, 32771 Waiting to Start */
+  uint32_t code;
 } sd_hv_opstatus;
+
+/* One virtual hard disk of a VM and the volume that holds it. */
+typedef struct sd_hv_disk {
+  const char *path;            /* "D:\VMs\SQL01\SQL01.vhdx" */
+  const char *volume;          /* "D:\" (GetVolumePathName), NULL unknown */
+  sd_fstate space_st;          /* free space of the volume read? */
+  uint64_t free_bytes;         /* free to the caller */
+  uint64_t total_bytes;
+} sd_hv_disk;
 
 /* One virtual machine (an Msvm_ComputerSystem whose Caption is "Virtual
  * Machine", not the "Hosting Computer System" instance). */
@@ -22,11 +33,20 @@ typedef struct sd_hv_vm {
   uint32_t enabled_state;      /* EnabledState (codes differ v1 / v2) */
   uint32_t requested_state;    /* RequestedState (12 = no change pending) */
   uint32_t health_state;       /* HealthState: 5 OK, 20 major, 25 critical */
-  sd_hv_opstatus *op_status;   /* OperationalStatus[] */
+  /* OperationalStatus[]: read (op_status holds it, possibly empty),
+   * absent (the property is null), unreadable (why). */
+  sd_fstate op_status_st;
+  sd_hv_opstatus *op_status;
   size_t nop_status, cap_op_status;
   sd_time state_changed;       /* TimeOfLastStateChange, UTC */
   uint32_t worker_pid;         /* ProcessID: its vmwp.exe, 0 when none */
   uint64_t on_time_ms;         /* OnTimeInMilliseconds */
+  /* Its virtual hard disks (resource allocation settings whose host
+   * resource is a file), with the free space of each volume: read, absent
+   * (the VM has none) or unreadable (why). */
+  sd_fstate disks_st;
+  sd_hv_disk *disks;
+  size_t ndisks, cap_disks;
 } sd_hv_vm;
 
 typedef struct sd_hv_facts {
@@ -52,6 +72,7 @@ typedef struct sd_hv_facts {
 
 sd_hv_vm *sd_hv_vm_add(sd_hv_facts *h);
 sd_hv_opstatus *sd_hv_opstatus_add(sd_hv_vm *vm);
+sd_hv_disk *sd_hv_disk_add(sd_hv_vm *vm);
 
 /* Value helpers shared by the collector and the check. */
 

@@ -25,6 +25,11 @@ static const sd_code_info hv_codes[] = {
    "A virtual machine is hung in a transitional state", 1},
   {"HV-VM-SUSPECT", MOD, SD_SEV_WARNING,
    "A virtual machine may be hung (one signal only)", 1},
+  {"HV-VM-STORAGE", MOD, SD_SEV_CRITICAL,
+   "A virtual machine is paused or failing because of its storage", 0},
+  {"HV-VM-BUSY", MOD, SD_SEV_INFO,
+   "A virtual machine is busy with an operation; its verdict is held back",
+   0},
   {"HV-WORKER-MISSING", MOD, SD_SEV_WARNING,
    "A running virtual machine has no worker process", 0},
   {"HV-WORKER-ORPHAN", MOD, SD_SEV_WARNING,
@@ -62,40 +67,65 @@ typedef struct state_info {
   const char *name;
   int transitional;
   int has_worker; /* 1 yes, 0 no */
+  int critical;   /* a "-Critical" state: storage or configuration failed */
 } state_info;
 
+/* EnabledState of root\virtualization (v1: Windows Server 2008 / 2008 R2).
+ * Sources: the 2008 R2 failover-cluster VmState property that mirrors
+ * EnabledState (learn.microsoft.com, previous-versions/windows/desktop/
+ * mscs/virtual-machines-vmstate) and the Msvm_ComputerSystem v1 page;
+ * Snapshotting 32771 as ../shared/facts/hyperv.md section 4 records it.
+ * docs/modules/hyperv-stuck-vm.md names them too. */
 static const state_info v1_states[] = {
-  {2, "Running", 0, 1},
-  {3, "Off", 0, 0},
-  {32768, "Paused", 0, 1},
-  {32769, "Saved", 0, 0},
-  {32770, "Starting", 1, 1},
-  {32771, "Snapshotting", 0, 1},
-  {32773, "Saving", 1, 1},
-  {32774, "Stopping", 1, 1},
-  {32776, "Pausing", 1, 1},
-  {32777, "Resuming", 1, 1},
+  {2, "Running", 0, 1, 0},
+  {3, "Off", 0, 0, 0},
+  {32768, "Paused", 0, 1, 0},
+  {32769, "Saved", 0, 0, 0},
+  {32770, "Starting", 1, 1, 0},
+  {32771, "Snapshotting", 0, 1, 0},
+  {32773, "Saving", 1, 1, 0},
+  {32774, "Stopping", 1, 1, 0},
+  {32776, "Pausing", 1, 1, 0},
+  {32777, "Resuming", 1, 1, 0},
 };
 
+/* EnabledState of root\virtualization\v2 (Windows Server 2012 and
+ * later).  Sources: Microsoft's Msvm_ComputerSystem page (hyperv_v2/
+ * msvm-computersystem: 2, 3, 4, 6, 9, 10) and its RequestStateChange page
+ * (hyperv_v2/requeststatechange-msvm-computersystem: 32773-32780 and the
+ * critical states 32781-32792, in the order RunningCritical, OffCritical,
+ * StoppingCritical, SavedCritical, PausedCritical, StartingCritical,
+ * ResetCritical, SavingCritical, PausingCritical, ResumingCritical,
+ * FastSavedCritical, FastSavingCritical).  A VM in a critical state has
+ * lost its storage or configuration: it is never a hung worker, so none of
+ * them is "transitional" here. */
 static const state_info v2_states[] = {
-  {2, "Running", 0, 1},
-  {3, "Off", 0, 0},
-  {4, "Stopping", 1, 1},
-  {6, "Saved", 0, 0},
-  {9, "Paused", 0, 1},
-  {10, "Starting", 1, 1},
-  {32773, "Saving", 1, 1},
-  {32776, "Pausing", 1, 1},
-  {32777, "Resuming", 1, 1},
-  {32779, "FastSaved", 0, 0},
-  {32780, "FastSaving", 1, 1},
-  {32781, "Running-Critical", 0, 1},
-  {32782, "Off-Critical", 0, 0},
-  {32783, "Stopping-Critical", 1, 1},
-  {32784, "Saved-Critical", 0, 0},
-  {32785, "Paused-Critical", 0, 1},
-  {32786, "Starting-Critical", 1, 1},
-  {32787, "Reset-Critical", 0, 1},
+  {2, "Running", 0, 1, 0},
+  {3, "Off", 0, 0, 0},
+  {4, "Stopping", 1, 1, 0},
+  {6, "Saved", 0, 0, 0},
+  {9, "Paused", 0, 1, 0},
+  {10, "Starting", 1, 1, 0},
+  /* The HealthState remark of the same page names 32768 (Paused) as the
+   * state of a VM paused for lack of disk space. */
+  {32768, "Paused", 0, 1, 0},
+  {32773, "Saving", 1, 1, 0},
+  {32776, "Pausing", 1, 1, 0},
+  {32777, "Resuming", 1, 1, 0},
+  {32779, "FastSaved", 0, 0, 0},
+  {32780, "FastSaving", 1, 1, 0},
+  {32781, "Running-Critical", 0, 1, 1},
+  {32782, "Off-Critical", 0, 0, 1},
+  {32783, "Stopping-Critical", 0, 1, 1},
+  {32784, "Saved-Critical", 0, 0, 1},
+  {32785, "Paused-Critical", 0, 1, 1},
+  {32786, "Starting-Critical", 0, 1, 1},
+  {32787, "Reset-Critical", 0, 1, 1},
+  {32788, "Saving-Critical", 0, 1, 1},
+  {32789, "Pausing-Critical", 0, 1, 1},
+  {32790, "Resuming-Critical", 0, 1, 1},
+  {32791, "FastSaved-Critical", 0, 0, 1},
+  {32792, "FastSaving-Critical", 0, 1, 1},
 };
 
 static const state_info *state_lookup(unsigned version, uint32_t code)
@@ -108,6 +138,79 @@ static const state_info *state_lookup(unsigned version, uint32_t code)
       return &t[i];
   return NULL;
 }
+
+/* Msvm_ComputerSystem (hyperv_v2/msvm-computersystem, HealthState and
+ * OperationalStatus; the same values from Windows Server 2008 R2 on):
+ *   HealthState 25 Critical failure: the worker does not answer, OR the
+ *     disks holding the VM's VHDs are low on space, the VM then paused
+ *     (EnabledState Paused); 20 Major failure: low space, VM paused;
+ *   OperationalStatus[0] 3 Degraded: the configuration's storage is not
+ *     reachable (only Turn Off or Delete work); 5 Predictive Failure: the
+ *     VHDs' storage is low on free space, the VM will be paused. */
+#define HEALTH_MAJOR_FAILURE 20u
+#define HEALTH_CRITICAL_FAILURE 25u
+#define OPSTATUS_DEGRADED 3u
+#define OPSTATUS_PREDICTIVE_FAILURE 5u
+
+static int is_paused(const state_info *si)
+{
+  return si && !si->critical && sd_streq(si->name, "Paused");
+}
+
+/* Is the VM's OperationalStatus known (read; or carried without a state by
+ * a snapshot written before the state existed)? */
+static int opstatus_known(const sd_hv_vm *vm)
+{
+  return vm->op_status_st.state == SD_ST_READ ||
+         vm->op_status_st.state == SD_ST_ABSENT ||
+         (vm->op_status_st.state == SD_ST_NOT_COLLECTED &&
+          vm->nop_status > 0);
+}
+
+static uint32_t opstatus_at(const sd_hv_vm *vm, size_t i)
+{
+  return opstatus_known(vm) && i < vm->nop_status ? vm->op_status[i].code
+                                                  : 0;
+}
+
+/* OperationalStatus[1]: an operation in progress.  Source: Microsoft's
+ * Msvm_ComputerSystem page (hyperv_v2/msvm-computersystem, OperationalStatus
+ * "value at index one").  A VM doing one of these is busy, not hung;
+ * Waiting to Start is the automatic start delay. */
+#define OPSTATUS_WAITING_TO_START 32771u
+typedef struct op_info {
+  uint32_t code;
+  const char *name;    /* "Merging Disks" */
+  const char *doing;   /* "merging the virtual hard disks of deleted
+                          snapshots" */
+} op_info;
+
+static const op_info operations[] = {
+  {32768, "Creating Snapshot", "creating a snapshot (checkpoint)"},
+  {32769, "Applying Snapshot", "applying a snapshot (checkpoint)"},
+  {32770, "Deleting Snapshot", "deleting a snapshot (checkpoint)"},
+  {OPSTATUS_WAITING_TO_START, "Waiting to Start",
+   "waiting for its automatic start delay"},
+  {32772, "Merging Disks", "merging the virtual hard disks of deleted "
+   "snapshots"},
+  {32773, "Exporting Virtual Machine", "being exported"},
+  {32774, "Migrating Virtual Machine", "being live-migrated to another "
+   "host"},
+};
+
+static const op_info *operation_of(uint32_t code)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(operations); i++)
+    if(operations[i].code == code)
+      return &operations[i];
+  return NULL;
+}
+
+/* v1 EnabledState 32771 Snapshotting (Windows Server 2008 / 2008 R2). */
+static const op_info v1_snapshotting = {
+  32771, "Snapshotting", "taking a snapshot (EnabledState 32771 "
+  "Snapshotting)"};
 
 /* ---- per-worker analysis ---- */
 
@@ -151,6 +254,7 @@ typedef struct hv_ctx {
   int events_known;       /* every Hyper-V log was read */
   const char *events_why;
   unsigned version;       /* WMI namespace version in use */
+  size_t nbusy;           /* HV-VM-BUSY findings (they do not hide HV-OK) */
 } hv_ctx;
 
 static int cmp_u64(const void *a, const void *b)
@@ -568,6 +672,29 @@ static void remediate(hv_ctx *c, sd_finding *x, const char *name,
                "Stop-VM -TurnOff\"", guid);
 }
 
+/* HealthState 25 with nothing else: look before touching anything. */
+static void health_steps(hv_ctx *c, sd_finding *x, const char *name,
+                         const char *guid)
+{
+  sd_module_result *r = c->r;
+  sd_fix_summary(r, x, "Find out why Hyper-V reports a critical failure "
+                 "before acting: it can be a worker that does not answer or "
+                 "a disk low on space.");
+  sd_fix_step(r, x, "Open Hyper-V Manager, select the virtual machine "
+              "\"%s\" (ID %s) and connect to it: if its console answers, "
+              "the VM runs.", sd_str_or(name, "(no name)"),
+              sd_str_or(guid, "?"));
+  sd_fix_step(r, x, "Check the free space of the volume that holds its "
+              "virtual hard disks (fsutil volume diskfree <drive>:): "
+              "Hyper-V reports the same HealthState 25 when that volume "
+              "runs low, and then the answer is space, not ending a "
+              "process.");
+  sd_fix_step(r, x, "Read the Hyper-V-VMMS > Admin and Hyper-V-Worker > "
+              "Admin logs in Event Viewer for errors about this VM, and run "
+              "srvdoctor check --only hyperv-stuck-vm again in a few "
+              "minutes.");
+}
+
 typedef struct vm_verdict {
   const sd_hv_vm *vm;
   int has_guid;
@@ -579,6 +706,7 @@ typedef struct vm_verdict {
   int64_t minutes;
   int longheld;
   int waiting;            /* OperationalStatus says Waiting to Start */
+  const op_info *op;      /* an operation in progress, NULL none */
   int sig_health, sig_worker, sig_events;
   size_t nevents;
 } vm_verdict;
@@ -592,6 +720,7 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   const char *guid = v->has_guid ? v->guid : vm->guid;
   sd_finding *x;
   sd_buf msg, sig;
+  int health_only;
   sd_buf_init(&msg);
   sd_buf_init(&sig);
   if(stuck)
@@ -632,8 +761,18 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
                   ids->data ? ids->data : "");
     sd_buf_printf(&sig, "%sevents", sig.len ? "," : "");
   }
+  if(!opstatus_known(vm))
+    sd_buf_printf(&msg, "; its OperationalStatus could not be read (%s), "
+                  "so a storage problem or an operation in progress cannot "
+                  "be ruled out", fstate_why(&vm->op_status_st,
+                                             "not collected"));
   sd_buf_puts(&msg, stuck ? ". These signals agree: the VM is hung." :
               ". Only one signal points to a hang, so this is a suspicion.");
+  /* HealthState 25 alone never justifies ending a worker: Microsoft
+   * documents it for low disk space too.  Nor does a verdict that could not
+   * look at OperationalStatus. */
+  health_only = v->sig_health && !v->longheld && !v->sig_worker &&
+                !v->sig_events;
   sd_finding_msg(r, x, "%s", msg.data);
   sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
   sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
@@ -672,14 +811,332 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   sd_ev_str(r, x, "signals", sig.data ? sig.data : "");
   sd_ev_str(r, x, "wmi_namespace",
             sd_str_or(c->f->hyperv.wmi_namespace, ""));
-  remediate(c, x, vm->name, guid, w, v->si ? v->si->name : NULL,
-            vm->ns_version ? vm->ns_version : c->version);
-  if(guid) {
+  if(!opstatus_known(vm))
+    sd_ev_strf(r, x, "operational_status_unread", "%s",
+               fstate_why(&vm->op_status_st, "not collected"));
+  if(health_only) {
+    health_steps(c, x, vm->name, guid);
+  }
+  else
+    remediate(c, x, vm->name, guid, w, v->si ? v->si->name : NULL,
+              vm->ns_version ? vm->ns_version : c->version);
+  if(guid && !health_only && opstatus_known(vm)) {
     x->fixable = 1;
     sd_fix_target(r, x, guid);
   }
   sd_buf_free(&msg);
   sd_buf_free(&sig);
+}
+
+/* What keeps a VM from running that is its storage's doing, not a hung
+ * worker. */
+typedef enum storage_kind {
+  STORAGE_NONE = 0,
+  STORAGE_CRITICAL_STATE,     /* a v2 "-Critical" EnabledState */
+  STORAGE_CONFIG_UNREACHABLE, /* OperationalStatus[0] 3 Degraded */
+  STORAGE_LOW_SPACE_PAUSED,   /* paused with HealthState 25 (or 20) */
+  STORAGE_LOW_SPACE_SOON      /* OperationalStatus[0] 5 Predictive Failure */
+} storage_kind;
+
+static storage_kind storage_problem(const vm_verdict *v)
+{
+  const sd_hv_vm *vm = v->vm;
+  uint32_t op0 = opstatus_at(vm, 0);
+  if(v->si && v->si->critical)
+    return STORAGE_CRITICAL_STATE;
+  if(op0 == OPSTATUS_DEGRADED)
+    return STORAGE_CONFIG_UNREACHABLE;
+  if(is_paused(v->si) && (vm->health_state == HEALTH_CRITICAL_FAILURE ||
+                          vm->health_state == HEALTH_MAJOR_FAILURE ||
+                          op0 == OPSTATUS_PREDICTIVE_FAILURE))
+    return STORAGE_LOW_SPACE_PAUSED;
+  if(op0 == OPSTATUS_PREDICTIVE_FAILURE)
+    return STORAGE_LOW_SPACE_SOON;
+  return STORAGE_NONE;
+}
+
+/* "12.5 GB" */
+static const char *gbs(sd_arena *a, uint64_t bytes)
+{
+  if(bytes < 1024u * 1024u * 1024u)
+    return sd_arena_printf(a, "%.0f MB", (double)bytes / 1048576.0);
+  return sd_arena_printf(a, "%.1f GB", (double)bytes / 1073741824.0);
+}
+
+/* The VM's disks as one sentence part, and the volumes to look at. */
+static void disks_text(sd_module_result *r, const sd_hv_vm *vm, sd_buf *ev,
+                       sd_buf *vols, sd_buf *where)
+{
+  size_t i;
+  if(vm->disks_st.state != SD_ST_READ || vm->ndisks == 0) {
+    const char *why = vm->disks_st.state == SD_ST_ABSENT
+      ? "Hyper-V lists no virtual hard disk for it"
+      : vm->disks_st.state == SD_ST_NOT_COLLECTED
+      ? "its virtual hard disks were not collected"
+      : sd_str_or(vm->disks_st.why, "its virtual hard disks could not be "
+                  "read");
+    sd_buf_printf(ev, "not known: %s", why);
+    return;
+  }
+  for(i = 0; i < vm->ndisks; i++) {
+    const sd_hv_disk *d = &vm->disks[i];
+    const char *vol = d->volume ? d->volume : "an unknown volume";
+    if(i)
+      sd_buf_puts(ev, "; ");
+    sd_buf_printf(ev, "%s on %s: ", sd_str_or(d->path, "?"), vol);
+    if(d->space_st.state == SD_ST_READ) {
+      const char *fr = gbs(r->arena, d->free_bytes);
+      const char *tot = gbs(r->arena, d->total_bytes);
+      sd_buf_printf(ev, "%s free of %s", fr, tot);
+      if(!where->len || !strstr(where->data, vol))
+        sd_buf_printf(where, "%s%s (%s free of %s)", where->len ? ", " : "",
+                      vol, fr, tot);
+    }
+    else {
+      sd_buf_printf(ev, "free space not read (%s)",
+                    sd_str_or(d->space_st.why,
+                              sd_state_name(d->space_st.state)));
+      if(d->volume && (!where->len || !strstr(where->data, vol)))
+        sd_buf_printf(where, "%s%s (free space not read)",
+                      where->len ? ", " : "", vol);
+    }
+    if(d->volume && (!vols->len || !strstr(vols->data, d->volume)))
+      sd_buf_printf(vols, "%s%s", vols->len ? "|" : "", d->volume);
+  }
+}
+
+/* HV-VM-STORAGE: never fixable, and its steps never end a process. */
+static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  const char *state = v->si ? v->si->name : "in an unknown state";
+  unsigned version = vm->ns_version ? vm->ns_version : c->version;
+  int low_space = k == STORAGE_LOW_SPACE_PAUSED || k == STORAGE_LOW_SPACE_SOON;
+  sd_finding *x = sd_result_add(r, "HV-VM-STORAGE",
+                                k == STORAGE_LOW_SPACE_SOON ? SD_SEV_WARNING
+                                                            : SD_SEV_CRITICAL,
+                                "A virtual machine is paused or failing "
+                                "because of its storage");
+  sd_buf ops, dev, vols, where;
+  size_t i;
+  sd_buf_init(&ops);
+  sd_buf_init(&dev);
+  sd_buf_init(&vols);
+  sd_buf_init(&where);
+  put_opstatus(&ops, vm);
+  disks_text(r, vm, &dev, &vols, &where);
+  switch(k) {
+  case STORAGE_LOW_SPACE_PAUSED:
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s with "
+                   "HealthState %u%s: Hyper-V pauses a VM when the disks "
+                   "that hold its virtual hard disks run critically low on "
+                   "space. %s%s%sThis is not a hung worker process: free "
+                   "space, then resume the VM; it continues where it "
+                   "stopped.", name, sd_str_or(guid, "no ID"), state,
+                   (unsigned)vm->health_state,
+                   opstatus_at(vm, 0) == OPSTATUS_PREDICTIVE_FAILURE
+                   ? sd_arena_printf(r->arena, " and OperationalStatus %u "
+                                     "(Predictive Failure)",
+                                     OPSTATUS_PREDICTIVE_FAILURE) : "",
+                   where.len ? "Its virtual hard disks are on " : "",
+                   where.len ? where.data : "", where.len ? ". " : "");
+    break;
+  case STORAGE_LOW_SPACE_SOON:
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
+                   "reports OperationalStatus %u (Predictive Failure): the "
+                   "storage that holds its virtual hard disks is low on free "
+                   "space, and Hyper-V will pause the VM if no space is "
+                   "made. %s%s%s", name, sd_str_or(guid, "no ID"), state,
+                   OPSTATUS_PREDICTIVE_FAILURE,
+                   where.len ? "Its virtual hard disks are on " : "",
+                   where.len ? where.data : "", where.len ? "." : "");
+    break;
+  case STORAGE_CONFIG_UNREACHABLE:
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
+                   "reports OperationalStatus %u (Degraded): the storage "
+                   "that holds the VM's configuration cannot be reached. "
+                   "Until it is back, Hyper-V can only turn the VM off or "
+                   "delete it. This is not a hung worker process.", name,
+                   sd_str_or(guid, "no ID"), state, OPSTATUS_DEGRADED);
+    break;
+  default:
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s: Hyper-V "
+                   "reports a critical state, which means the storage that "
+                   "holds the VM's files or its configuration has failed or "
+                   "cannot be reached. This is not a hung worker process; "
+                   "ending its worker would not help and would cut the "
+                   "guest off like a power cut.", name,
+                   sd_str_or(guid, "no ID"), state);
+    break;
+  }
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  sd_ev_str(r, x, "storage_problem",
+            k == STORAGE_LOW_SPACE_PAUSED ? "paused: low disk space" :
+            k == STORAGE_LOW_SPACE_SOON ? "low disk space: will be paused" :
+            k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage not "
+            "reachable" : "critical state");
+  sd_ev_str(r, x, "disks", dev.data ? dev.data : "");
+  if(v->worker >= 0)
+    sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
+  sd_ev_str(r, x, "wmi_namespace",
+            sd_str_or(c->f->hyperv.wmi_namespace, ""));
+  if(low_space) {
+    sd_fix_summary(r, x, "Free space on the volume that holds the VM's "
+                   "virtual hard disks, then %s; never end its worker "
+                   "process.", k == STORAGE_LOW_SPACE_PAUSED
+                   ? "resume the VM" : "check again");
+    if(where.len)
+      sd_fix_step(r, x, "The VM's virtual hard disks are on %s. Check the "
+                  "free space now: fsutil volume diskfree <drive>: (the "
+                  "commands below).", where.data);
+    else
+      sd_fix_step(r, x, "Find which volume holds the VM's virtual hard "
+                  "disks: in Hyper-V Manager select \"%s\", Settings, "
+                  "and note the path of each hard drive%s; then check its "
+                  "free space: fsutil volume diskfree <drive>:.", name,
+                  version == 2 ? " (or run the first command below)" : "");
+    sd_fix_step(r, x, "Make space on that volume: move or delete files "
+                "that do not belong to the VM, delete or merge old "
+                "checkpoints (snapshots) of VMs on it in Hyper-V Manager, or "
+                "move the VM's storage to a volume with room. Dynamically "
+                "expanding disks need room to grow.");
+    if(k == STORAGE_LOW_SPACE_PAUSED)
+      sd_fix_step(r, x, "Then resume the VM: in Hyper-V Manager select "
+                  "\"%s\" and choose Action > Resume%s. It continues "
+                  "where it stopped.", name,
+                  version == 2 && guid ? " (or run the last command below)"
+                                       : "");
+    sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again to "
+                "confirm that nothing is reported.");
+  }
+  else {
+    sd_fix_summary(r, x, "Make the VM's %s reachable again, then start or "
+                   "resume the VM; never end its worker process.",
+                   k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage"
+                                                   : "storage");
+    sd_fix_step(r, x, "Find where the VM's files are: in Hyper-V Manager "
+                "select \"%s\", Settings, and note the path of each hard "
+                "drive and the configuration folder%s.", name,
+                version == 2 ? " (or run the first command below)" : "");
+    sd_fix_step(r, x, "Check each of those volumes: it must be online and "
+                "reachable (a Cluster Shared Volume online in Failover "
+                "Cluster Manager, the SAN, iSCSI or SMB share connected) "
+                "and have free space (fsutil volume diskfree <drive>:).");
+    sd_fix_step(r, x, "Read the errors about this VM in Event Viewer under "
+                "Applications and Services Logs > Microsoft > Windows > "
+                "Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin: they name "
+                "the file that could not be reached.");
+    if(k == STORAGE_CONFIG_UNREACHABLE)
+      sd_fix_step(r, x, "Do not delete the VM: its configuration comes back "
+                  "with the storage.");
+    sd_fix_step(r, x, "Once the storage is back: if the VM is paused, "
+                "select it and choose Action > Resume; if it is off or "
+                "saved, choose Action > Start. For a clustered VM use "
+                "Failover Cluster Manager.");
+  }
+  sd_fix_step(r, x, "Do not end its vmwp.exe worker process or vmms.exe: "
+              "that does not bring the storage back and loses what the "
+              "guest had not written to disk.");
+  if(version == 2 && guid)
+    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+               "Format-List Name,State,Status,Path,ConfigurationLocation; "
+               "Get-VMHardDiskDrive -VM (Get-VM -Id %s) | Format-List "
+               "Path\"", guid, guid);
+  if(vols.len) {
+    const char *p = vols.data;
+    for(i = 0; *p; i++) {
+      const char *e = strchr(p, '|');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      /* "D:\" -> "D:" for fsutil */
+      size_t m = n && (p[n - 1] == '\\') ? n - 1 : n;
+      sd_fix_cmd(r, x, "fsutil volume diskfree \"%.*s\"", (int)m, p);
+      p += n;
+      if(*p == '|')
+        p++;
+    }
+  }
+  else
+    sd_fix_cmd(r, x, "fsutil volume diskfree C:");
+  if(k == STORAGE_LOW_SPACE_PAUSED && version == 2 && guid)
+    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+               "Resume-VM\"", guid);
+  sd_buf_free(&ops);
+  sd_buf_free(&dev);
+  sd_buf_free(&vols);
+  sd_buf_free(&where);
+}
+
+/* HV-VM-BUSY: the VM does something that takes time; no verdict on a hang
+ * while it does. */
+static void busy_finding(hv_ctx *c, const vm_verdict *v)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  sd_finding *x = sd_result_add(r, "HV-VM-BUSY", SD_SEV_INFO,
+                                "A virtual machine is busy with an "
+                                "operation; its verdict is held back");
+  sd_buf ops;
+  sd_buf_init(&ops);
+  put_opstatus(&ops, vm);
+  if(v->dur_known)
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s (%s) and has "
+                   "been %s for %lld minutes. A VM doing this is busy, not "
+                   "hung, so srvdoctor holds back its verdict until the "
+                   "operation ends.%s", name, sd_str_or(guid, "no ID"),
+                   v->op->doing, v->op->name,
+                   v->si ? v->si->name : "in an unknown state",
+                   (long long)v->minutes,
+                   vm->health_state == HEALTH_CRITICAL_FAILURE
+                   ? " Hyper-V also reports HealthState 25: if the operation "
+                     "shows no progress, see the steps." : "");
+  else
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s (%s); it is %s. "
+                   "A VM doing this is busy, not hung, so srvdoctor holds "
+                   "back its verdict until the operation ends.%s", name,
+                   sd_str_or(guid, "no ID"), v->op->doing, v->op->name,
+                   v->si ? v->si->name : "in an unknown state",
+                   vm->health_state == HEALTH_CRITICAL_FAILURE
+                   ? " Hyper-V also reports HealthState 25: if the operation "
+                     "shows no progress, see the steps." : "");
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "operation", v->op->name);
+  sd_ev_int(r, x, "operation_code", v->op->code);
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  if(v->dur_known)
+    sd_ev_int(r, x, "minutes_in_state", v->minutes);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  if(v->worker >= 0)
+    sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
+  sd_fix_summary(r, x, "Let the operation finish, then run srvdoctor "
+                 "again; do not end the VM's worker process meanwhile.");
+  sd_fix_step(r, x, "Watch the operation in Hyper-V Manager: select \"%s\" "
+              "and read the Status column (it shows the operation and its "
+              "progress in per cent). Merging large disks or exporting can "
+              "take hours.", name);
+  sd_fix_step(r, x, "If the progress does not move for a long time, read "
+              "Event Viewer > Applications and Services Logs > Microsoft > "
+              "Windows > Hyper-V-VMMS > Admin for errors about this VM, and "
+              "check the free space of the volume that holds its files "
+              "(fsutil volume diskfree <drive>:).");
+  sd_fix_step(r, x, "Do not turn the VM off or end its vmwp.exe worker "
+              "while the operation runs: a merge, export or migration cut "
+              "halfway leaves its files to be repaired by hand.");
+  sd_fix_step(r, x, "When the operation has ended, run srvdoctor check "
+              "--only hyperv-stuck-vm again.");
+  sd_buf_free(&ops);
 }
 
 static void worker_missing(hv_ctx *c, const vm_verdict *v)
@@ -814,7 +1271,7 @@ static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
 static void evaluate_vms(hv_ctx *c, int procs_ok)
 {
   const sd_hv_facts *hv = &c->f->hyperv;
-  size_t i, k;
+  size_t i;
   for(i = 0; i < hv->nvms; i++) {
     const sd_hv_vm *vm = &hv->vms[i];
     vm_verdict v;
@@ -852,8 +1309,13 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
     }
     v.longheld = v.si && v.si->transitional && v.dur_known &&
                  v.minutes >= c->stuck_after;
-    for(k = 0; k < vm->nop_status; k++)
-      v.waiting |= vm->op_status[k].code == 32771;
+    v.waiting = opstatus_at(vm, 1) == OPSTATUS_WAITING_TO_START;
+    v.op = operation_of(opstatus_at(vm, 1));
+    if(v.op && v.op->code == OPSTATUS_WAITING_TO_START)
+      v.op = NULL;
+    if(!v.op && (vm->ns_version ? vm->ns_version : c->version) == 1 &&
+       vm->enabled_state == v1_snapshotting.code)
+      v.op = &v1_snapshotting;
     v.sig_health = vm->health_state == 25;
     /* A small, idle worker only means something while the VM is in a
      * transition: a running VM that idles has a small, flat worker too. */
@@ -870,7 +1332,14 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
       v.sig_events = v.nevents > 0;
     }
 
-    if(v.si && v.si->transitional) {
+    if(storage_problem(&v) != STORAGE_NONE) {
+      storage_finding(c, &v, storage_problem(&v));
+    }
+    else if(v.op) {
+      busy_finding(c, &v);
+      c->nbusy++;
+    }
+    else if(v.si && v.si->transitional) {
       int other = v.sig_health || v.sig_worker || v.sig_events;
       if(v.waiting && !v.sig_health && !v.sig_events)
         ; /* held back by its automatic start delay: expected */
@@ -1096,7 +1565,7 @@ static void hv_check(const sd_facts *f, const sd_options *o,
       worker_suspect(&c, w, age);
     }
   }
-  if(r->nfindings == before && procs_ok)
+  if(r->nfindings - c.nbusy == before && procs_ok)
     hv_ok(&c, wmi_ok);
   if(!procs_ok) {
     sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,

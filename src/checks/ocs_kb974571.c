@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "srvdoctor/cbs.h"
 #include "srvdoctor/module.h"
 
 #define KB "KB974571"
@@ -24,6 +25,35 @@
 #define ERR_SERVICE_SPECIFIC 1066u
 #define ERR_NEVER_STARTED 1077u
 #define ERR_LOGON_FAILED 1069u
+/* The activation failure of an LCS/OCS role on a server that has KB974571:
+ * "[0xC3EC78D8] Failed to read the Office Communications Server version
+ * information" (../shared/facts/ocs.md section 3, msexchangegeek 2010). */
+#define OCS_ACTIVATION_ERR 0xC3EC78D8u
+
+/* The LCS/OCS services KB974571 stops with 0xC3E93C23, and the role each
+ * serves.  Sources (../shared/facts/ocs.md section 2): RTCSRV and RTCCAS
+ * from the OCS 2007 R2 management pack (systemcenter.wiki); the Edge and
+ * Mediation names RTCMEDSRV, RTCMEDIARELAY, RTCMRAUTH, RTCDATAPROXY from
+ * Microsoft's Skype for Business Cloud Connector monitoring page (the same
+ * service names since OCS 2007 R2, inferred); the conferencing servers from
+ * a public service inventory (low confidence).  Any other service whose
+ * name starts with RTC is looked at too, named by its display name. */
+static const struct ocs_role {
+  const char *service;
+  const char *role;
+} ocs_roles[] = {
+  {"RTCSRV", "Front End (Access Edge on an Edge server)"},
+  {"RTCMEDSRV", "Mediation Server"},
+  {"RTCMEDIARELAY", "A/V Edge"},
+  {"RTCMRAUTH", "A/V Authentication (Edge)"},
+  {"RTCDATAPROXY", "Web Conferencing Edge"},
+  {"RTCDATAMCU", "Web Conferencing Server"},
+  {"RTCAVMCU", "A/V Conferencing Server"},
+  {"RTCIMMCU", "IM Conferencing Server"},
+  {"RTCASMCU", "Application Sharing Conferencing Server"},
+  {"RTCCAS", "Conferencing Announcement Service"},
+  {"RTCATS", "Conferencing Attendant"},
+};
 
 static const sd_code_info ocs_codes[] = {
   {"OCS-NOT-INSTALLED", "ocs-kb974571", SD_SEV_INFO,
@@ -32,6 +62,8 @@ static const sd_code_info ocs_codes[] = {
    "Security update KB974571 has stopped the OCS Front End", 1},
   {"OCS-KB974571-AT-RISK", "ocs-kb974571", SD_SEV_WARNING,
    "KB974571 will stop the OCS Front End at the next restart", 0},
+  {"OCS-KB974571-ROLE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
+   "Security update KB974571 has stopped other LCS/OCS server roles", 0},
   {"OCS-FE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
    "The OCS Front End is not running (not the KB974571 problem)", 0},
   {"OCS-OK", "ocs-kb974571", SD_SEV_OK,
@@ -54,11 +86,31 @@ typedef struct view {
   tri kb;
   sd_buf kb_routes;           /* "hotfix-key: HKLM\...; ..." */
   sd_buf kb_unread;           /* routes that could not be read, and why */
-  sd_time kb_time;            /* latest install time of a route */
+  sd_time kb_time;            /* install time from the best source */
+  const char *kb_time_from;   /* its source (see time_sources) */
+  const char *kb_time_where;  /* the route's key or folder */
+  int kb_time_rank;
+  int kb_date_only;           /* kb_time is a local day (InstalledDate) */
+  const char *kb_date_text;   /* "10/14/2009" */
+  sd_buf kb_date_unused;      /* why an InstalledDate could not be used */
   int kb_pending_install;     /* CBS: install pending a restart */
-  int kb_pending_removal;     /* CBS: removal pending a restart */
-  const char *cbs_identity;   /* package identity for pkgmgr */
+  int kb_pending_removal;     /* CBS: removal pending a restart, and no
+                                 route keeps the update after it */
+  int kb_partial;             /* CBS: partially installed */
+  int kb_superseded;          /* CBS: replaced by a later update */
+  int kb_permanent;           /* CBS: cannot be removed */
+  int kb_after_restart;       /* some route keeps it after a restart */
+  size_t kb_removable;        /* routes in effect that can be removed */
+  sd_buf cbs_states;          /* "<package>: 0x70 Installed; ..." */
+  const char *cbs_identity;   /* removable package identity for pkgmgr */
+  const char *pending_identity; /* a package waiting to be installed */
+  size_t cbs_removable;       /* removable CBS packages in effect */
 
+  const sd_service *roles_down[32]; /* other LCS/OCS services stopped
+                                       with 0xC3E93C23 */
+  size_t nroles_down;
+  size_t nroles_present;      /* LCS/OCS services other than the FE */
+  const char *activation;     /* where 0xC3EC78D8 was seen, or NULL */
   const sd_event *code_event; /* newest event carrying the failure */
   int events_partial;
   sd_buf events_why;
@@ -83,6 +135,67 @@ static int is_code_event(const sd_event *e)
      has_code_text(e->message))
     return 1;
   return is_ocs_log(e->log) && e->id == 12290;
+}
+
+static const struct ocs_role *role_of(const char *service)
+{
+  size_t i;
+  for(i = 0; service && i < SD_COUNTOF(ocs_roles); i++)
+    if(sd_strieq(ocs_roles[i].service, service))
+      return &ocs_roles[i];
+  return NULL;
+}
+
+static int is_ocs_service(const sd_service *s)
+{
+  return s->name && (role_of(s->name) || sd_strnieq(s->name, "RTC", 3));
+}
+
+/* "Mediation Server (RTCMEDSRV)" */
+static const char *role_label(sd_arena *a, const sd_service *s)
+{
+  const struct ocs_role *ro = role_of(s->name);
+  return sd_arena_printf(a, "%s (%s)", ro ? ro->role
+                         : sd_str_or(s->display_name, "LCS/OCS service"),
+                         sd_str_or(s->name, "?"));
+}
+
+static int has_activation_text(const char *msg)
+{
+  return sd_stristr(msg, "C3EC78D8") || sd_stristr(msg, "3287054552") ||
+         sd_stristr(msg, "-1007912744");
+}
+
+static int is_down(sd_svc_state s);
+
+/* The other LCS/OCS services: which are there, which stopped with the
+ * KB974571 error; and whether an activation failed with 0xC3EC78D8. */
+static void look_at_roles(const sd_facts *f, view *v)
+{
+  const sd_service_list *sl = &f->services;
+  size_t i;
+  if(sl->st.state == SD_ST_READ) {
+    for(i = 0; i < sl->count; i++) {
+      const sd_service *s = &sl->items[i];
+      if(s == v->fe || !is_ocs_service(s))
+        continue;
+      v->nroles_present++;
+      if(is_down(s->state) && s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+         s->service_exit_code == OCS_ERR &&
+         v->nroles_down < SD_COUNTOF(v->roles_down))
+        v->roles_down[v->nroles_down++] = s;
+      if(!v->activation && s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+         s->service_exit_code == OCS_ACTIVATION_ERR)
+        v->activation = "the exit code of service";
+    }
+    if(!v->activation && v->fe &&
+       v->fe->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+       v->fe->service_exit_code == OCS_ACTIVATION_ERR)
+      v->activation = "the exit code of service";
+  }
+  for(i = 0; !v->activation && i < f->events.count; i++)
+    if(has_activation_text(f->events.items[i].message))
+      v->activation = "the event log";
 }
 
 static int ends_with_rtcsrv(const char *path)
@@ -168,37 +281,124 @@ static void look_at_presence(const sd_facts *f, view *v)
                                 "not be read");
 }
 
+/* Where an install time comes from, best first.  InstalledDate is the
+ * update's own record (update.exe writes it, "M/D/YYYY", Windows Server
+ * 2003 and XP, ../shared/facts/ocs.md section 5 and issue 12); a key's
+ * last-write time moves with any later write to the key, so it is only the
+ * fallback. */
+static const struct time_source {
+  const char *id;       /* sd_hotfix.time_from */
+  const char *words;    /* for the evidence */
+  int rank;
+} time_sources[] = {
+  {"InstalledDate", "the InstalledDate value of", 4},
+  {"cbs-install-time", "the InstallTime of the CBS package", 3},
+  {"folder-created", "the creation time of the folder", 2},
+  {"key-write-time", "the last write time of the registry key", 1},
+};
+
+static const struct time_source *time_source_of(const sd_hotfix *h)
+{
+  const char *id = h->time_from;
+  size_t i;
+  if(!id) /* snapshots written before time_from existed */
+    id = sd_streq(h->source, "cbs") ? "cbs-install-time"
+       : sd_streq(h->source, "ntuninstall-dir") ? "folder-created"
+       : "key-write-time";
+  for(i = 0; i < SD_COUNTOF(time_sources); i++)
+    if(sd_streq(time_sources[i].id, id))
+      return &time_sources[i];
+  return NULL;
+}
+
+/* One route's word on KB974571: what it says about the update now and
+ * after the next restart.  CBS packages are classified by the state table
+ * (srvdoctor/cbs.h); the update.exe routes of Windows Server 2003 record
+ * only installed updates. */
 static void look_at_kb(const sd_facts *f, view *v)
 {
   const sd_hotfix_list *hl = &f->hotfixes;
   size_t i;
-  int probes = 0, unread = 0;
+  int probes = 0, unread = 0, uninstall_pending = 0;
   for(i = 0; i < hl->count; i++) {
     const sd_hotfix *h = &hl->items[i];
-    int installed = 1;
+    int now = 1, later = 1, removable = 1;
     if(!sd_strieq(h->id, KB))
       continue;
     if(sd_streq(h->source, "cbs")) {
-      switch(h->state) {
-      case 0x70: case 0x80: break;
-      case 0x60: v->kb_pending_install = 1; break;
-      case 0x50: v->kb_pending_removal = 1; break;
-      default: installed = 0; break;
+      const sd_cbs_state *cs = sd_cbs_state_find(h->state);
+      char label[48];
+      sd_cbs_state_label(h->state, label);
+      if(v->cbs_states.len)
+        sd_buf_puts(&v->cbs_states, "; ");
+      sd_buf_printf(&v->cbs_states, "%s: %s", sd_str_or(h->detail, "?"),
+                    label);
+      if(!cs) {
+        /* A state the table does not know: neither "installed" nor "not
+         * installed" can be said from it. */
+        unread++;
+        if(v->kb_unread.len)
+          sd_buf_puts(&v->kb_unread, "; ");
+        sd_buf_printf(&v->kb_unread, "cbs: %s has CurrentState %s, a "
+                      "state srvdoctor does not know",
+                      sd_str_or(h->detail, "?"), label);
+        continue;
       }
-      if(installed && (!v->cbs_identity || h->state == 0x70))
-        v->cbs_identity = h->detail;
+      now = cs->active_now;
+      later = cs->active_after_restart;
+      removable = cs->removable;
+      switch(cs->cls) {
+      case SD_CBS_UNINSTALL_PENDING: uninstall_pending = 1; break;
+      case SD_CBS_SUPERSEDED: v->kb_superseded = 1; break;
+      case SD_CBS_INSTALL_PENDING: v->kb_pending_install = 1; break;
+      case SD_CBS_PARTIAL: v->kb_partial = 1; break;
+      case SD_CBS_PERMANENT: v->kb_permanent = 1; break;
+      default: break;
+      }
+      if(cs->cls == SD_CBS_INSTALL_PENDING && !v->pending_identity)
+        v->pending_identity = h->detail;
+      if(removable && now) {
+        if(!v->cbs_identity)
+          v->cbs_identity = h->detail;
+        v->cbs_removable++;
+      }
     }
-    if(!installed)
+    if(!now && !later)
       continue;
     v->kb = TRI_YES;
+    v->kb_after_restart |= later;
+    v->kb_removable += removable && now;
     if(v->kb_routes.len)
       sd_buf_puts(&v->kb_routes, "; ");
     sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
                   sd_str_or(h->detail, "?"));
-    if(h->installed_at != SD_TIME_NONE &&
-       (v->kb_time == SD_TIME_NONE || h->installed_at > v->kb_time))
-      v->kb_time = h->installed_at;
+    if(sd_streq(h->source, "hotfix-key") &&
+       h->date_st.state != SD_ST_READ &&
+       h->date_st.state != SD_ST_NOT_COLLECTED) {
+      if(v->kb_date_unused.len)
+        sd_buf_puts(&v->kb_date_unused, "; ");
+      sd_buf_printf(&v->kb_date_unused, "InstalledDate of %s: %s",
+                    sd_str_or(h->detail, "?"),
+                    h->date_st.state == SD_ST_ABSENT ? "absent"
+                    : sd_str_or(h->date_st.why, "unreadable"));
+    }
+    if(h->installed_at != SD_TIME_NONE) {
+      const struct time_source *ts = time_source_of(h);
+      int rank = ts ? ts->rank : 0;
+      /* The best source wins; among equals, the latest time. */
+      if(v->kb_time == SD_TIME_NONE || rank > v->kb_time_rank ||
+         (rank == v->kb_time_rank && h->installed_at > v->kb_time)) {
+        v->kb_time = h->installed_at;
+        v->kb_time_rank = rank;
+        v->kb_time_from = ts ? ts->words : "an unknown source:";
+        v->kb_time_where = h->detail;
+        v->kb_date_only = h->date_only;
+        v->kb_date_text = h->date_only ? h->installed_date : NULL;
+      }
+    }
   }
+  /* The removal waits for a restart, and nothing else keeps the update. */
+  v->kb_pending_removal = uninstall_pending && !v->kb_after_restart;
   for(i = 0; i < hl->nprobes; i++) {
     const sd_hotfix_probe *p = &hl->probes[i];
     if(!sd_strieq(p->id, KB))
@@ -363,12 +563,77 @@ static void ev_kb(sd_module_result *r, sd_finding *x, const view *v)
     sd_ev_str(r, x, "kb974571_found_by", v->kb_routes.data);
   if(v->kb_unread.len)
     sd_ev_str(r, x, "kb974571_unreadable", v->kb_unread.data);
-  if(v->kb == TRI_YES)
+  if(v->kb == TRI_YES && v->kb_date_only)
+    sd_ev_strf(r, x, "kb974571_installed_at", "%s (a date without time)",
+               sd_str_or(v->kb_date_text, "?"));
+  else if(v->kb == TRI_YES)
     ev_time(r, x, "kb974571_installed_at", v->kb_time);
+  if(v->kb == TRI_YES && v->kb_time != SD_TIME_NONE)
+    sd_ev_strf(r, x, "kb974571_time_source", "%s %s",
+               v->kb_time_from, sd_str_or(v->kb_time_where, "?"));
+  if(v->kb == TRI_YES && v->kb_date_unused.len)
+    sd_ev_str(r, x, "kb974571_installed_date_unused",
+              v->kb_date_unused.data);
   if(v->kb_pending_install)
     sd_ev_bool(r, x, "kb974571_install_pending", 1);
   if(v->kb_pending_removal)
     sd_ev_bool(r, x, "kb974571_removal_pending", 1);
+  if(v->cbs_states.len)
+    sd_ev_str(r, x, "kb974571_cbs_state", v->cbs_states.data);
+  /* What srvdoctor fix reads on Windows Server 2008: the package the
+   * check found removable (never the raw states again). */
+  if(v->kb == TRI_YES) {
+    sd_ev_int(r, x, "cbs_removable_packages", (int64_t)v->cbs_removable);
+    if(v->cbs_identity)
+      sd_ev_str(r, x, "cbs_package", v->cbs_identity);
+  }
+}
+
+static void ev_roles(sd_module_result *r, sd_finding *x, const view *v)
+{
+  sd_buf b;
+  size_t i;
+  if(!v->nroles_down && !v->activation)
+    return;
+  sd_buf_init(&b);
+  for(i = 0; i < v->nroles_down; i++)
+    sd_buf_printf(&b, "%s%s", i ? ", " : "",
+                  role_label(r->arena, v->roles_down[i]));
+  if(v->nroles_down)
+    sd_ev_str(r, x, "roles_stopped_with_0xC3E93C23", b.data);
+  if(v->activation)
+    sd_ev_strf(r, x, "activation_error", "0xC3EC78D8 (3287054552), seen "
+               "in %s", v->activation);
+  sd_buf_free(&b);
+}
+
+/* " The Mediation Server (RTCMEDSRV) and ... stopped with the same
+ * error." and the activation sentence, or "". */
+static const char *roles_sentence(sd_module_result *r, const view *v)
+{
+  sd_buf b;
+  size_t i;
+  const char *out;
+  sd_buf_init(&b);
+  if(v->nroles_down) {
+    sd_buf_puts(&b, " ");
+    for(i = 0; i < v->nroles_down; i++)
+      sd_buf_printf(&b, "%s%s", i == 0 ? "The " : i + 1 == v->nroles_down
+                    ? " and the " : ", the ",
+                    role_label(r->arena, v->roles_down[i]));
+    sd_buf_printf(&b, " %s stopped with the same error 0xC3E93C23.",
+                  v->nroles_down > 1 ? "have also" : "has also");
+  }
+  if(v->activation && v->kb == TRI_YES)
+    sd_buf_puts(&b, " Activating an LCS/OCS server role on this server "
+                "failed with 0xC3EC78D8 (\"Failed to read the Office "
+                "Communications Server version information\"), the "
+                "activation failure KB974571 causes: remove KB974571, "
+                "activate the role, install KB974571 again and run "
+                "OCSASNFix.exe.");
+  out = sd_arena_strdup(r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return out;
 }
 
 static void ev_event(sd_module_result *r, sd_finding *x, const view *v)
@@ -433,10 +698,50 @@ static const char *restart_cmd(osv os)
   return os == OS_2003 ? "shutdown -r -t 0" : "shutdown /r /t 0";
 }
 
-/* The stop-gap: remove KB974571 the way this Windows version allows. */
+/* "0x50 Superseded": the code and name of a class, from the state table. */
+static const char *cbs_label(sd_arena *a, sd_cbs_class c)
+{
+  const sd_cbs_state *st = sd_cbs_state_of(c);
+  char buf[48];
+  return st ? sd_arena_strdup(a, sd_cbs_state_label(st->code, buf)) : "?";
+}
+
+/* Why KB974571 cannot be removed as a stop-gap here, or NULL when it
+ * can. */
+static const char *no_removal_reason(sd_arena *a, const view *v)
+{
+  if(v->kb_removable || v->kb_pending_install)
+    return NULL;
+  if(v->kb_superseded)
+    return sd_arena_printf(a, "a later update has superseded it (CBS state "
+                           "%s) and carries its change on, so removing "
+                           "KB974571 would not take the change away",
+                           cbs_label(a, SD_CBS_SUPERSEDED));
+  if(v->kb_permanent)
+    return sd_arena_printf(a, "its package is marked permanent (CBS state "
+                           "%s) and cannot be removed",
+                           cbs_label(a, SD_CBS_PERMANENT));
+  if(v->kb_partial)
+    return sd_arena_printf(a, "its package is only partially installed "
+                           "(CBS state %s): check Control Panel > Programs "
+                           "and Features > View installed updates, or "
+                           "finish the installation with a restart first",
+                           cbs_label(a, SD_CBS_PARTIAL));
+  return NULL;
+}
+
 static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
                           const view *v, const char *lead)
 {
+  const char *why = no_removal_reason(r->arena, v);
+  const char *ident = v->cbs_identity ? v->cbs_identity
+                                      : v->pending_identity;
+  if(why) {
+    sd_fix_step(r, x, "%s there is no stop-gap here: KB974571 cannot be "
+                "removed because %s. OCSASNFix.exe (above) is the way to "
+                "bring the Front End back.", lead, why);
+    return;
+  }
   sd_fix_step(r, x, "%s remove KB974571 as the next step says. Warning: "
               "this takes away the MS09-056 security fix (CVE-2009-2510, "
               "CVE-2009-2511) and leaves the server open to spoofed "
@@ -452,14 +757,14 @@ static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
     sd_fix_cmd(r, x, CMD_2003);
     break;
   case OS_2008:
-    if(v->cbs_identity) {
+    if(ident) {
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
                   "run: start /w pkgmgr /up:%s (Windows Server 2008 cannot "
                   "remove it with wusa.exe; Control Panel > Programs and "
                   "Features > View installed updates > \"Security Update "
                   "for Windows (KB974571)\" > Uninstall also works).", lead,
-                  v->cbs_identity);
-      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", v->cbs_identity);
+                  ident);
+      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", ident);
     }
     else {
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
@@ -519,7 +824,125 @@ static void confirm_steps(sd_module_result *r, sd_finding *x)
 
 /* ---- the findings ---- */
 
+/* Start every other role that stopped with the KB974571 error. */
+static void roles_start_steps(sd_module_result *r, sd_finding *x,
+                              const view *v)
+{
+  size_t i;
+  for(i = 0; i < v->nroles_down; i++) {
+    const sd_service *s = v->roles_down[i];
+    sd_fix_step(r, x, "Start the %s the same way: net start %s",
+                role_label(r->arena, s), s->name);
+    sd_fix_cmd(r, x, "net start %s", s->name);
+  }
+}
+
+/* OCS-KB974571-ROLE-DOWN: LCS/OCS roles other than the Front End stopped
+ * with 0xC3E93C23 (Edge, Mediation, A/V, Web Conferencing...), or an
+ * activation failed with 0xC3EC78D8, while KB974571 is (or may be)
+ * installed. */
+static void add_roles_down(sd_module_result *r, const sd_facts *f,
+                           const view *v)
+{
+  osv os = os_of(f);
+  sd_finding *x = sd_result_add(r, "OCS-KB974571-ROLE-DOWN",
+                                SD_SEV_CRITICAL, "Security update KB974571 "
+                                "has stopped other LCS/OCS server roles");
+  if(v->nroles_down) {
+    sd_buf names;
+    size_t i;
+    sd_buf_init(&names);
+    for(i = 0; i < v->nroles_down; i++)
+      sd_buf_printf(&names, "%s%s", i == 0 ? "" : i + 1 == v->nroles_down
+                    ? " and the " : ", the ",
+                    role_label(r->arena, v->roles_down[i]));
+    sd_finding_msg(r, x, "The %s %s stopped with error 0xC3E93C23, the "
+                   "failure security update KB974571 causes on LCS/OCS "
+                   "servers (the server acts as if an expired evaluation "
+                   "copy were installed); the users and calls these roles "
+                   "serve are cut off.%s%s", names.data,
+                   v->nroles_down > 1 ? "have" : "has",
+                   v->activation && v->kb == TRI_YES ? sd_arena_printf(
+                     r->arena, " Activating an LCS/OCS server role on this "
+                     "server also failed with 0xC3EC78D8 (\"Failed to read "
+                     "the Office Communications Server version "
+                     "information\"), the activation failure KB974571 "
+                     "causes.") : "",
+                   partial_sentence(r, v, 1, 0));
+    sd_buf_free(&names);
+  }
+  else
+    sd_finding_msg(r, x, "KB974571 is installed here.%s%s",
+                   roles_sentence(r, v), partial_sentence(r, v, 1, 0));
+  ev_common(r, x, f, v);
+  ev_roles(r, x, v);
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_others(r, x, f, v);
+  sd_fix_summary(r, x, "Run OCSASNFix.exe on this server and start the "
+                 "stopped roles; only if that is not possible, remove "
+                 "KB974571 and restart.");
+  fix_tool_steps(r, x);
+  roles_start_steps(r, x, v);
+  if(v->activation && v->kb == TRI_YES)
+    sd_fix_step(r, x, "To activate a role, remove KB974571 first (next "
+                "steps), restart, activate the role, then install KB974571 "
+                "again and run OCSASNFix.exe once more.");
+  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
+                "roles still fail:");
+  if(!no_removal_reason(r->arena, v)) {
+    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
+                restart_cmd(os));
+    sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  }
+  sd_fix_step(r, x, "Confirm that every role runs: sc query shows each of "
+              "them RUNNING; then run srvdoctor check --only ocs-kb974571 "
+              "again.");
+}
+
 /* add_fe_down_kb, add_fe_down_other and add_ok need v->fe. */
+
+/* The Front End failed with the KB974571 error and the update's removal
+ * waits for a restart (CBS state 0x05): the restart finishes the job. */
+static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
+                                    const sd_facts *f, const view *v,
+                                    const char *how, osv os)
+{
+  sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
+                 "security update KB974571 causes on LCS/OCS servers. "
+                 "KB974571 is already being removed, but the removal waits "
+                 "for a restart (CBS state %s): until "
+                 "the server restarts, the update stays in effect and the "
+                 "Front End cannot start. Communicator users of this server "
+                 "cannot sign in.%s%s",
+                 product_label(v), sd_str_or(v->fe->name, FE_NAME),
+                 state_word(v->fe->state), how,
+                 cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING),
+                 roles_sentence(r, v), partial_sentence(r, v, 0, 1));
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  ev_others(r, x, f, v);
+  ev_roles(r, x, v);
+  sd_ev_bool(r, x, "partial_evidence", v->events_partial);
+  sd_fix_summary(r, x, "Restart the server to finish removing KB974571, "
+                 "then start the Front End; install the update again once "
+                 "OCSASNFix.exe has been run.");
+  sd_fix_step(r, x, "Restart the server in a maintenance window to finish "
+              "the removal of KB974571: %s", restart_cmd(os));
+  sd_fix_cmd(r, x, "%s", restart_cmd(os));
+  sd_fix_step(r, x, "After the restart, if the Front End does not run, start "
+              "it from an elevated Command Prompt: net start " FE_NAME);
+  sd_fix_cmd(r, x, "net start " FE_NAME);
+  confirm_steps(r, x);
+  fix_tool_steps(r, x);
+  sd_fix_step(r, x, "Once OCSASNFix.exe has been run on the pool's servers, "
+              "install KB974571 again (Windows Update) so the server is "
+              "protected from MS09-056.");
+}
 
 static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                            const view *v, int by_service)
@@ -533,14 +956,22 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
     : "the event log shows error 0xC3E93C23 (the evaluation-expired "
       "failure)";
   int partial = v->kb != TRI_YES || v->events_partial;
+  if(v->kb_pending_removal) {
+    fe_down_removal_pending(r, x, f, v, how, os);
+    return;
+  }
   sd_finding_msg(r, x, "The %s Front End (%s) is %s: %s, the failure "
                  "security update KB974571 causes on LCS/OCS servers (the "
                  "server acts as if an expired evaluation copy were "
                  "installed). Communicator users of this server cannot sign "
-                 "in.%s",
+                 "in.%s%s%s",
                  product_label(v), sd_str_or(v->fe->name, FE_NAME),
                  state_word(v->fe->state), how,
-                 partial_sentence(r, v, 1, 1));
+                 v->kb_superseded && !v->kb_removable
+                 ? " KB974571 has been superseded by a later update that "
+                   "carries its change on, so removing KB974571 would not "
+                   "bring the Front End back." : "",
+                 roles_sentence(r, v), partial_sentence(r, v, 1, 1));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
   sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
@@ -548,30 +979,32 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   ev_time(r, x, "last_boot", v->boot);
   ev_event(r, x, v);
   ev_others(r, x, f, v);
+  ev_roles(r, x, v);
   sd_ev_bool(r, x, "partial_evidence", partial);
   sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
                  "Front End; only if that is not possible, remove KB974571 "
                  "and restart, then put it back once OCSASNFix has run.");
-  if(v->kb_pending_removal)
-    sd_fix_step(r, x, "KB974571 is already being removed and waits for a "
-                "restart: restart the server first (%s) and check the "
-                "Front End again.", restart_cmd(os));
   fix_tool_steps(r, x);
   sd_fix_step(r, x, "Start the Front End in the same window: net start "
               FE_NAME);
   sd_fix_cmd(r, x, "net start " FE_NAME);
+  roles_start_steps(r, x, v);
   confirm_steps(r, x);
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "Front End still fails:");
-  sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
-              restart_cmd(os));
-  sd_fix_cmd(r, x, "%s", restart_cmd(os));
-  sd_fix_step(r, x, "After the restart, confirm again as in the steps "
-              "above (sc query " FE_NAME ", a Communicator sign-in).");
-  sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
-              "servers, install KB974571 again (Windows Update) so the "
-              "server is protected from MS09-056.");
-  if(v->kb == TRI_YES) {
+  if(!no_removal_reason(r->arena, v)) {
+    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
+                restart_cmd(os));
+    sd_fix_cmd(r, x, "%s", restart_cmd(os));
+    sd_fix_step(r, x, "After the restart, confirm again as in the steps "
+                "above (sc query " FE_NAME ", a Communicator sign-in).");
+    sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
+                "servers, install KB974571 again (Windows Update) so the "
+                "server is protected from MS09-056.");
+  }
+  /* srvdoctor fix removes the update only when a route in effect can be
+   * removed (cbs.h: Installed; the update.exe routes of 2003). */
+  if(v->kb == TRI_YES && v->kb_removable) {
     x->fixable = 1;
     sd_fix_target(r, x, KB);
   }
@@ -587,20 +1020,27 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
                                 "the next restart");
   sd_time_format(v->kb_time, kbt);
   sd_time_format(v->boot, bt);
-  if(v->kb_pending_install)
-    sd_finding_msg(r, x, "KB974571 is waiting for a restart to finish "
-                   "installing and the %s Front End still runs. Unless "
+  if(v->kb_pending_install || v->kb_partial)
+    sd_finding_msg(r, x, "KB974571 is %s and the %s Front End still runs. "
+                   "Unless "
                    "OCSASNFix.exe has been run on this server, the Front "
                    "End will fail with 0xC3E93C23 after the next restart and "
                    "Communicator users will not be able to sign in.%s",
-                   product_label(v), partial_sentence(r, v, 0, 0));
+                   v->kb_pending_install ? "waiting for a restart to "
+                   "finish installing" : sd_arena_printf(
+                     r->arena, "only partially installed (CBS state %s), so "
+                     "it may be in effect after the next restart",
+                     cbs_label(r->arena, SD_CBS_PARTIAL)), product_label(v),
+                   partial_sentence(r, v, 0, 0));
   else
-    sd_finding_msg(r, x, "KB974571 was installed at %s, after the last "
+    sd_finding_msg(r, x, "KB974571 was installed %s %s, after the last "
                    "restart (%s), and the %s Front End still runs. Unless "
                    "OCSASNFix.exe has been run on this server, the Front "
                    "End will fail with 0xC3E93C23 after the next restart and "
                    "Communicator users will not be able to sign in.",
-                   kbt[0] ? kbt : "an unknown time", bt[0] ? bt : "unknown",
+                   v->kb_date_only ? "on" : "at",
+                   v->kb_date_only ? sd_str_or(v->kb_date_text, "?")
+                   : kbt[0] ? kbt : "an unknown time", bt[0] ? bt : "unknown",
                    product_label(v));
   ev_common(r, x, f, v);
   ev_service(r, x, v);
@@ -801,6 +1241,28 @@ static void add_not_installed(sd_module_result *r, const sd_facts *f,
   ev_kb(r, x, v);
 }
 
+typedef enum kb_when {
+  KB_WHEN_UNKNOWN, KB_BEFORE_BOOT, KB_AFTER_BOOT, KB_SAME_DAY
+} kb_when;
+
+/* The install time against the last boot.  An InstalledDate is a local
+ * day: its 24 hours (plus an hour each side for a daylight-saving change
+ * since) either end before the boot, start after it, or hold it - then
+ * the date alone cannot decide. */
+static kb_when kb_vs_boot(const view *v)
+{
+  const sd_time slack = 3600, day = 24 * 3600;
+  if(v->kb_time == SD_TIME_NONE || v->boot == SD_TIME_NONE)
+    return KB_WHEN_UNKNOWN;
+  if(!v->kb_date_only)
+    return v->kb_time > v->boot ? KB_AFTER_BOOT : KB_BEFORE_BOOT;
+  if(v->kb_time - slack > v->boot)
+    return KB_AFTER_BOOT;
+  if(v->kb_time + day + slack <= v->boot)
+    return KB_BEFORE_BOOT;
+  return KB_SAME_DAY;
+}
+
 static int is_down(sd_svc_state s)
 {
   return s == SD_SVC_STOPPED || s == SD_SVC_STOP_PENDING;
@@ -811,10 +1273,13 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
 {
   view v;
   const sd_service *s;
+  int roles;
   (void)o;
   memset(&v, 0, sizeof(v));
   sd_buf_init(&v.kb_routes);
   sd_buf_init(&v.kb_unread);
+  sd_buf_init(&v.cbs_states);
+  sd_buf_init(&v.kb_date_unused);
   sd_buf_init(&v.events_why);
   v.kb_time = SD_TIME_NONE;
   v.boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
@@ -823,10 +1288,19 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   look_at_product(f, &v);
   look_at_kb(f, &v);
   look_at_events(f, &v);
-  r->applicable = v.present != TRI_NO;
+  look_at_roles(f, &v);
+  /* Other roles stopped by KB974571 (or an activation it broke) are their
+   * own finding, unless the Front End's finding already names them. */
+  roles = (v.nroles_down > 0 && v.kb != TRI_NO) ||
+          (v.activation && v.kb == TRI_YES);
+  r->applicable = v.present != TRI_NO || roles;
   s = v.fe;
   if(v.present == TRI_NO) {
-    add_not_installed(r, f, &v);
+    if(roles)
+      add_roles_down(r, f, &v);
+    else
+      add_not_installed(r, f, &v);
+    roles = 0;
   }
   else if(v.present == TRI_UNKNOWN) {
     add_unknown(r, f, &v, sd_arena_printf(
@@ -853,8 +1327,10 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
   else if(is_down(s->state)) {
     int by_service = s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
                      s->service_exit_code == OCS_ERR;
-    if((by_service || v.code_event) && v.kb != TRI_NO)
+    if((by_service || v.code_event) && v.kb != TRI_NO) {
       add_fe_down_kb(r, f, &v, by_service);
+      roles = 0; /* named in it */
+    }
     else
       add_fe_down_other(r, f, &v, by_service || v.code_event);
   }
@@ -863,6 +1339,10 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   r->arena, "The %s Front End (%s) reports a state "
                   "srvdoctor does not know.", product_label(&v),
                   sd_str_or(s->name, FE_NAME)));
+  }
+  else if(roles) {
+    /* The Front End runs, other roles do not: that is the verdict, not
+     * "OK". */
   }
   else if(v.kb == TRI_NO) {
     add_ok(r, f, &v, "KB974571 is not installed.");
@@ -875,12 +1355,33 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   product_label(&v), sd_str_or(s->name, FE_NAME),
                   state_word(s->state)));
   }
-  else if(v.kb_pending_install ||
-          (v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE &&
-           v.kb_time > v.boot)) {
+  else if(v.kb_pending_removal) {
+    add_ok(r, f, &v, sd_arena_printf(
+             r->arena, "KB974571 is being removed: the removal finishes at "
+             "the next restart (CBS state %s), after which the update can "
+             "no longer stop the Front End.",
+             cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING)));
+  }
+  else if(v.kb_pending_install || v.kb_partial ||
+          kb_vs_boot(&v) == KB_AFTER_BOOT) {
     add_at_risk(r, f, &v);
   }
-  else if(v.kb_time != SD_TIME_NONE && v.boot != SD_TIME_NONE) {
+  else if(kb_vs_boot(&v) == KB_SAME_DAY) {
+    char bt[32];
+    sd_time_format(v.boot, bt);
+    add_unknown(r, f, &v, sd_arena_printf(
+                  r->arena, "KB974571 is installed and the %s Front End (%s) "
+                  "is %s, but the update's install date (%s, from its "
+                  "InstalledDate value, which has no time) is the day of "
+                  "the last restart (%s), so srvdoctor cannot tell whether "
+                  "it went in before or after that restart. The verdict is "
+                  "uncertain: if the update came after the restart, the "
+                  "next restart will stop the Front End.",
+                  product_label(&v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state), sd_str_or(v.kb_date_text, "?"),
+                  bt));
+  }
+  else if(kb_vs_boot(&v) == KB_BEFORE_BOOT) {
     add_ok(r, f, &v, "KB974571 was installed before the last restart and "
            "the Front End survived it, so the OCSASNFix correction (or an "
            "equivalent) is in place.");
@@ -896,8 +1397,12 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   v.boot == SD_TIME_NONE ? "the last boot time"
                                          : "the update's install time"));
   }
+  if(roles)
+    add_roles_down(r, f, &v);
   sd_buf_free(&v.kb_routes);
   sd_buf_free(&v.kb_unread);
+  sd_buf_free(&v.cbs_states);
+  sd_buf_free(&v.kb_date_unused);
   sd_buf_free(&v.events_why);
 }
 

@@ -95,6 +95,44 @@ sd_hotfix *sd_hotfix_add(sd_hotfix_list *l)
   return h;
 }
 
+int sd_date_mdy_parse(const char *s, unsigned *year, unsigned *month,
+                      unsigned *day)
+{
+  static const unsigned char mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30,
+                                        31, 30, 31};
+  unsigned v[3] = {0, 0, 0};
+  size_t part = 0, digits = 0;
+  if(!s)
+    return -1;
+  for(;; s++) {
+    if(*s >= '0' && *s <= '9') {
+      if(++digits > 4)
+        return -1;
+      v[part] = v[part] * 10u + (unsigned)(*s - '0');
+    }
+    else if((*s == '/' && part < 2) || *s == '\0') {
+      if(!digits)
+        return -1;
+      if(*s == '\0')
+        break;
+      part++;
+      digits = 0;
+    }
+    else
+      return -1;
+  }
+  if(part != 2 || v[2] < 1601 || v[2] > 9999 || v[0] < 1 || v[0] > 12 ||
+     v[1] < 1 || v[1] > mdays[v[0] - 1])
+    return -1;
+  if(v[0] == 2 && v[1] == 29 &&
+     !((v[2] % 4 == 0 && v[2] % 100 != 0) || v[2] % 400 == 0))
+    return -1;
+  *year = v[2];
+  *month = v[0];
+  *day = v[1];
+  return 0;
+}
+
 sd_event *sd_event_add(sd_event_list *l)
 {
   sd_event *e;

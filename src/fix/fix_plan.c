@@ -78,6 +78,12 @@ static int64_t ev_int(const sd_finding *x, const char *key, int64_t dflt)
   return e && e->type == SD_EV_INT ? e->num : dflt;
 }
 
+static int ev_bool(const sd_finding *x, const char *key)
+{
+  const sd_evidence *e = sd_finding_evidence(x, key);
+  return e && e->type == SD_EV_BOOL && e->num;
+}
+
 int sd_fix_target_matches(const sd_finding *x, const char *target,
                           int *by_name)
 {
@@ -386,16 +392,14 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
                "it", sd_str_or(f->os.st.why, sd_state_name(f->os.st.state)));
     return -1;
   }
-  for(i = 0; i < f->hotfixes.count; i++) {
-    const sd_hotfix *h = &f->hotfixes.items[i];
-    if(sd_strieq(h->id, "KB974571") && sd_streq(h->source, "cbs") &&
-       h->state > 0 && h->state < 0x70) {
-      sd_err_set(why, SD_EINVAL, "KB974571 is already being removed or "
-                 "installed and waits for a restart (its package state is "
-                 "0x%X); restart the server and run srvdoctor check --only "
-                 "ocs-kb974571 again", (unsigned)h->state);
-      return -1;
-    }
+  /* The check classifies the update's packages (srvdoctor/cbs.h) and
+   * marks the finding fixable only when one in effect can be removed; a
+   * removal waiting for a restart is its verdict too.  Read, not redone. */
+  if(ev_bool(x, "kb974571_removal_pending")) {
+    sd_err_set(why, SD_EINVAL, "KB974571 is already being removed and waits "
+               "for a restart; restart the server and run srvdoctor check "
+               "--only ocs-kb974571 again");
+    return -1;
   }
   if(f->os.major == 5) {
     /* Windows Server 2003 (and the 2000/XP-era update.exe packages): the
@@ -427,19 +431,11 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
   }
   else if(f->os.major == 6 && f->os.minor == 0) {
     /* Windows Server 2008: wusa cannot uninstall; remove the package by
-     * its identity with the package manager. */
-    const char *ident = NULL;
-    size_t n = 0;
-    for(i = 0; i < f->hotfixes.count; i++) {
-      const sd_hotfix *h = &f->hotfixes.items[i];
-      if(!sd_strieq(h->id, "KB974571") || !sd_streq(h->source, "cbs") ||
-         h->state < 0x70)
-        continue;
-      if(!ident || !sd_strieq(ident, h->detail))
-        n++;
-      ident = h->detail;
-    }
-    if(n == 0) {
+     * its identity with the package manager.  Which package is the
+     * check's word (evidence cbs_package, cbs_removable_packages). */
+    const char *ident = ev_str(x, "cbs_package");
+    int64_t n = ev_int(x, "cbs_removable_packages", 0);
+    if(n <= 0 || !ident) {
       sd_err_set(why, SD_ENOENT, "no installed KB974571 package was found in "
                  "Component Based Servicing, so srvdoctor does not know the "
                  "package to remove; use Control Panel > Programs > View "

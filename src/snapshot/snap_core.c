@@ -108,6 +108,10 @@ static const sd_field hotfix_fields[] = {
   F(sd_hotfix, "detail", SD_F_STR, detail),
   F(sd_hotfix, "state", SD_F_U32, state),
   F(sd_hotfix, "installed_at", SD_F_TIME, installed_at),
+  F(sd_hotfix, "time_from", SD_F_STR, time_from),
+  F(sd_hotfix, "date_only", SD_F_BOOL, date_only),
+  F(sd_hotfix, "installed_date_state", SD_F_FSTATE, date_st),
+  F(sd_hotfix, "installed_date", SD_F_STR, installed_date),
 };
 static const sd_schema hotfix_schema =
   SD_SCHEMA(sd_hotfix, "a hotfix", hotfix_fields);

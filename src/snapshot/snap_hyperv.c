@@ -12,6 +12,16 @@ static const sd_field opstatus_fields[] = {
 static const sd_schema opstatus_schema =
   SD_SCHEMA(sd_hv_opstatus, "an operational status", opstatus_fields);
 
+static const sd_field disk_fields[] = {
+  SD_FIELD(sd_hv_disk, "path", SD_F_STR, path),
+  SD_FIELD(sd_hv_disk, "volume", SD_F_STR, volume),
+  SD_FIELD(sd_hv_disk, "space_state", SD_F_FSTATE, space_st),
+  SD_FIELD(sd_hv_disk, "free_bytes", SD_F_U64, free_bytes),
+  SD_FIELD(sd_hv_disk, "total_bytes", SD_F_U64, total_bytes),
+};
+static const sd_schema disk_schema =
+  SD_SCHEMA(sd_hv_disk, "a virtual hard disk", disk_fields);
+
 static const sd_field vm_fields[] = {
   SD_FIELD(sd_hv_vm, "guid", SD_F_STR, guid),
   SD_FIELD(sd_hv_vm, "name", SD_F_STR, name),
@@ -19,11 +29,15 @@ static const sd_field vm_fields[] = {
   SD_FIELD(sd_hv_vm, "enabled_state", SD_F_U32, enabled_state),
   SD_FIELD(sd_hv_vm, "requested_state", SD_F_U32, requested_state),
   SD_FIELD(sd_hv_vm, "health_state", SD_F_U32, health_state),
+  SD_FIELD(sd_hv_vm, "operational_status_state", SD_F_FSTATE,
+           op_status_st),
   SD_FIELD_SUB(sd_hv_vm, "operational_status", SD_F_LIST, op_status,
                &opstatus_schema),
   SD_FIELD(sd_hv_vm, "state_changed", SD_F_TIME, state_changed),
   SD_FIELD(sd_hv_vm, "worker_pid", SD_F_U32, worker_pid),
   SD_FIELD(sd_hv_vm, "on_time_ms", SD_F_U64, on_time_ms),
+  SD_FIELD(sd_hv_vm, "disks_state", SD_F_FSTATE, disks_st),
+  SD_FIELD_SUB(sd_hv_vm, "disks", SD_F_LIST, disks, &disk_schema),
 };
 static const sd_schema vm_schema =
   SD_SCHEMA(sd_hv_vm, "a virtual machine", vm_fields);
@@ -58,4 +72,13 @@ sd_hv_opstatus *sd_hv_opstatus_add(sd_hv_vm *vm)
   o = &vm->op_status[vm->nop_status++];
   o->code = 0;
   return o;
+}
+
+sd_hv_disk *sd_hv_disk_add(sd_hv_vm *vm)
+{
+  sd_hv_disk *d;
+  vm->disks = sd_grow(vm->disks, &vm->cap_disks, vm->ndisks, sizeof(*d));
+  d = &vm->disks[vm->ndisks++];
+  memset(d, 0, sizeof(*d));
+  return d;
 }

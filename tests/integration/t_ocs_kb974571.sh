@@ -5,7 +5,13 @@
 #      0xC3E93C23, KB974571 registered the way Server 2003 registers
 #      hotfixes: srvdoctor.exe must report OCS-KB974571-FE-DOWN with the
 #      Server 2003 uninstall command;
-#   2. the same Front End running normally: no FE-DOWN.
+#      A fake Mediation Server (RTCMEDSRV) stopped the same way is named
+#      in that finding;
+#   2. the same Front End running normally: the Mediation Server still
+#      stopped gives OCS-KB974571-ROLE-DOWN; without it, the install time
+#      comes from KB974571's InstalledDate first (an old date: OK; today,
+#      the day of the boot: uncertain, OCS-UNKNOWN), and without it from
+#      the backup folder's creation time (after the boot: AT-RISK).
 # The test makes its own prefix (it changes the Windows version and
 # registers services, which must not leak into a shared prefix) and removes
 # it, with its wineserver, on exit.
@@ -94,6 +100,15 @@ case $st in
   *"STATE=1 WIN32=1066 SPECIFIC=0xC3E93C23"*) ok ;;
   *) bad "fake Front End did not stop with 0xC3E93C23: $st $(cat "$tmp/svcinst.err")" ;;
 esac
+# A second LCS/OCS role on the same server, the Mediation Server, stopped by
+# the same error (same fake binary, its own service name).
+svcinst create RTCMEDSRV "Office Communications Server Mediation" "$fe_path --fail" ||
+  bad "create RTCMEDSRV: $(cat "$tmp/svcinst.err")"
+st=$(svcinst start RTCMEDSRV 20)
+case $st in
+  *"STATE=1 WIN32=1066 SPECIFIC=0xC3E93C23"*) ok ;;
+  *) bad "fake Mediation Server did not stop with 0xC3E93C23: $st $(cat "$tmp/svcinst.err")" ;;
+esac
 run_check "$tmp/down.json"
 codes=$(ocs 'map(.code) | join(",")' "$tmp/down.json")
 [ "$codes" = "OCS-KB974571-FE-DOWN" ] && ok ||
@@ -119,6 +134,14 @@ case $(ev image_path) in *RtcSrv.exe*--fail*) ok ;; *) bad "image_path $(ev imag
 # Wine's event log is a stub: it must be reported unreadable, not empty.
 case $(ev event_log_unreadable) in *"System log"*) ok ;; *) bad "event log not reported unreadable: $(ev event_log_unreadable)" ;; esac
 [ "$(ocs '.[0].remediation.fixable' "$tmp/down.json")" = true ] && ok || bad "not fixable"
+[ "$(ev roles_stopped_with_0xC3E93C23)" = "Mediation Server (RTCMEDSRV)" ] && ok ||
+  bad "other roles: $(ev roles_stopped_with_0xC3E93C23)"
+case $(ocs '.[0].message' "$tmp/down.json") in
+  *"Mediation Server (RTCMEDSRV) has also stopped with the same error 0xC3E93C23"*) ok ;;
+  *) bad "message does not name the Mediation Server: $(ocs '.[0].message' "$tmp/down.json")" ;;
+esac
+jq -e '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | index("net start RTCMEDSRV") != null' \
+  "$tmp/down.json" >/dev/null && ok || bad "no net start RTCMEDSRV"
 [ "$(ocs '.[0].remediation.target // ""' "$tmp/down.json")" = KB974571 ] && ok || bad "target"
 
 # ---- 2. the same Front End running normally ----
@@ -127,15 +150,60 @@ svcinst create RTCSRV "Office Communications Server Front-End" "$fe_path --run" 
   bad "re-create RTCSRV: $(cat "$tmp/svcinst.err")"
 st=$(svcinst start RTCSRV 20)
 case $st in *"STATE=4 "*) ok ;; *) bad "fake Front End not running: $st" ;; esac
+kbkey='HKLM\SOFTWARE\Microsoft\Updates\Windows Server 2003\SP3\KB974571'
+# 2. The Front End runs, the Mediation Server is still stopped by
+# KB974571: that role is the verdict, not OK.
+run_check "$tmp/roles.json"
+codes=$(ocs 'map(.code) | join(",")' "$tmp/roles.json")
+[ "$codes" = OCS-KB974571-ROLE-DOWN ] && ok || bad "Front End up, Mediation down: expected OCS-KB974571-ROLE-DOWN, got $codes"
+case $(ocs '.[0].message' "$tmp/roles.json") in
+  *"Mediation Server (RTCMEDSRV) has stopped with error 0xC3E93C23"*) ok ;;
+  *) bad "role message: $(ocs '.[0].message' "$tmp/roles.json")" ;;
+esac
+svcinst delete RTCMEDSRV || bad "delete RTCMEDSRV"
+# 2a. KB974571's keys and folder were written after this prefix booted,
+# but its InstalledDate says 10/14/2009: the update's own date wins over
+# the keys' write times (issue 12), so the Front End survived a restart
+# with it: OK.
 run_check "$tmp/up.json"
 codes=$(ocs 'map(.code) | join(",")' "$tmp/up.json")
 case $codes in
   *FE-DOWN*|"") bad "running Front End reported as '$codes'" ;;
   *) ok ;;
 esac
-# KB974571's keys were written after this prefix booted: at risk.
-[ "$codes" = OCS-KB974571-AT-RISK ] && ok || bad "expected OCS-KB974571-AT-RISK, got $codes"
+[ "$codes" = OCS-OK ] && ok || bad "InstalledDate 10/14/2009: expected OCS-OK, got $codes: $(ocs '.[0].message' "$tmp/up.json")"
 [ "$(ocs '.[0].evidence.service_state' "$tmp/up.json")" = running ] && ok || bad "service_state"
+case $(ocs '.[0].evidence.kb974571_time_source // ""' "$tmp/up.json") in
+  "the InstalledDate value of HKLM\SOFTWARE\Microsoft\Updates\Windows Server 2003\SP3\KB974571") ok ;;
+  *) bad "time source: $(ocs '.[0].evidence.kb974571_time_source' "$tmp/up.json")" ;;
+esac
+[ "$(ocs '.[0].evidence.kb974571_installed_at // ""' "$tmp/up.json")" = "10/14/2009 (a date without time)" ] && ok ||
+  bad "installed_at: $(ocs '.[0].evidence.kb974571_installed_at' "$tmp/up.json")"
+# 2b. InstalledDate is today, the day this prefix booted: a date alone
+# cannot say before or after the restart, and the verdict says so.
+w reg add "$kbkey" /v InstalledDate /t REG_SZ /d "$(date +%-m/%-d/%Y)" /f \
+  >/dev/null 2>&1 || bad "reg add InstalledDate"
+run_check "$tmp/sameday.json"
+codes=$(ocs 'map(.code) | join(",")' "$tmp/sameday.json")
+[ "$codes" = OCS-UNKNOWN ] && ok || bad "InstalledDate today: expected OCS-UNKNOWN, got $codes"
+case $(ocs '.[0].message' "$tmp/sameday.json") in
+  *"$(date +%-m/%-d/%Y)"*uncertain*) ok ;;
+  *) bad "same-day message: $(ocs '.[0].message' "$tmp/sameday.json")" ;;
+esac
+# 2c. No InstalledDate: the fallback is a time the collector names (the
+# backup folder, made after the boot): at risk.
+w reg delete "$kbkey" /v InstalledDate /f >/dev/null 2>&1 || bad "reg delete InstalledDate"
+run_check "$tmp/nodate.json"
+codes=$(ocs 'map(.code) | join(",")' "$tmp/nodate.json")
+[ "$codes" = OCS-KB974571-AT-RISK ] && ok || bad "no InstalledDate: expected OCS-KB974571-AT-RISK, got $codes"
+case $(ocs '.[0].evidence.kb974571_time_source // ""' "$tmp/nodate.json") in
+  *"creation time of the folder"*'$NTUninstallKB974571$'*) ok ;;
+  *) bad "fallback time source: $(ocs '.[0].evidence.kb974571_time_source' "$tmp/nodate.json")" ;;
+esac
+case $(ocs '.[0].evidence.kb974571_installed_date_unused // ""' "$tmp/nodate.json") in
+  *InstalledDate*absent*) ok ;;
+  *) bad "unused InstalledDate not named: $(ocs '.[0].evidence.kb974571_installed_date_unused' "$tmp/nodate.json")" ;;
+esac
 svcinst stop RTCSRV 20 >/dev/null || bad "stop RTCSRV"
 
 # ---- 3. the event collector where Wine's event log is a stub ----

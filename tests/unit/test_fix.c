@@ -481,17 +481,45 @@ static void test_plan_kb974571(void **state)
   assert_string_equal(line, "\"C:\\Windows\\System32\\pkgmgr.exe\" "
                       "/up:Package_for_KB974571~31bf3856ad364e35~amd64~~"
                       "6.0.1.2 /quiet /norestart");
-  /* A package name with characters no identity has is not passed on. */
+  /* The plan takes the package the check chose (its evidence), never the
+   * raw CBS states: a package name with characters no identity has is not
+   * passed on. */
   t.f.hotfixes.items[0].detail = "Package_for_KB974571~x\" /ip:evil";
+  sd_report_free(&t.rep);
+  sdt_run(&t.f, NULL, "ocs-kb974571", &t.rep);
+  x = only(&t, "OCS-KB974571-FE-DOWN");
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
-  /* A removal already waiting for the restart. */
+  assert_non_null(strstr(why.msg, "holds characters"));
+  /* A removal already waiting for the restart (CBS 0x05 Uninstall
+   * Pending): the check does not offer the removal, so fix refuses. */
   t.f.hotfixes.items[0].detail =
     "Package_for_KB974571~31bf3856ad364e35~amd64~~6.0.1.2";
-  t.f.hotfixes.items[0].state = 0x50;
+  t.f.hotfixes.items[0].state = 0x05;
+  sd_report_free(&t.rep);
+  sdt_run(&t.f, NULL, "ocs-kb974571", &t.rep);
+  x = only(&t, "OCS-KB974571-FE-DOWN");
+  assert_false(x->fixable);
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
-  assert_non_null(strstr(why.msg, "waits for a restart"));
+  /* Superseded (0x50) is not a pending removal: the change stays with the
+   * later update, so there is nothing for fix to remove. */
+  t.f.hotfixes.items[0].state = 0x50;
+  sd_report_free(&t.rep);
+  sdt_run(&t.f, NULL, "ocs-kb974571", &t.rep);
+  x = only(&t, "OCS-KB974571-FE-DOWN");
+  assert_false(x->fixable);
+  assert_null(strstr(x->message, "being removed"));
+  /* Fix reads the check's classification: a finding that says the removal
+   * is pending is refused even if the facts were changed since. */
+  t.f.hotfixes.items[0].state = 0x70;
+  sd_report_free(&t.rep);
+  sdt_run(&t.f, NULL, "ocs-kb974571", &t.rep);
+  x = only(&t, "OCS-KB974571-FE-DOWN");
+  assert_true(x->fixable);
+  t.f.hotfixes.items[0].state = 0x05; /* facts only, the finding stays */
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), 0);
   run_free(&t);
 }
 

@@ -867,6 +867,208 @@ static void test_docs(void **state)
   fclose(fp);
 }
 
+/* The v2 critical states 32781-32792 (Msvm_ComputerSystem
+ * RequestStateChange page): storage or configuration failed, never a hung
+ * worker, never fixable, no step ends a process. */
+static void assert_storage_not_stuck(const run *t, const char *kind)
+{
+  const sd_finding *x;
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t->rep, "HV-VM-STORAGE"), 1);
+  x = sdt_find(&t->rep, "HV-VM-STORAGE", 0);
+  assert_false(x->fixable);
+  assert_null(x->target);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_false(sdt_has_command(x, "Stop-Process"));
+  assert_false(sdt_has_command(x, "TurnOff"));
+  assert_false(has_step(x, "Turn Off"));
+  assert_string_equal(sdt_ev(x, "storage_problem"), kind);
+}
+
+static void test_critical_states(void **state)
+{
+  static const struct { uint32_t code; const char *name; } crit[] = {
+    {32781, "Running-Critical"}, {32782, "Off-Critical"},
+    {32783, "Stopping-Critical"}, {32784, "Saved-Critical"},
+    {32785, "Paused-Critical"}, {32786, "Starting-Critical"},
+    {32787, "Reset-Critical"}, {32788, "Saving-Critical"},
+    {32789, "Pausing-Critical"}, {32790, "Resuming-Critical"},
+    {32791, "FastSaved-Critical"}, {32792, "FastSaving-Critical"}};
+  run t;
+  size_t i;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  /* Starting-Critical for 40 minutes with a small, idle worker: the old
+   * table called it a hung Starting VM and offered to end its worker. */
+  load(&t, "starting_critical.json");
+  check(&t);
+  assert_storage_not_stuck(&t, "critical state");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_string_equal(sdt_ev(x, "state"), "Starting-Critical");
+  assert_string_equal(sdt_ev(x, "vm_name"), "SQL01");
+  assert_non_null(strstr(x->message, "storage"));
+  assert_true(has_step(x, "Do not end"));
+  v = vm_by_guid(&t.f, STUCK);
+  for(i = 0; i < SD_COUNTOF(crit); i++) {
+    v->enabled_state = crit[i].code;
+    v->health_state = 25;
+    recheck(&t);
+    assert_storage_not_stuck(&t, "critical state");
+    assert_string_equal(sdt_ev(sdt_find(&t.rep, "HV-VM-STORAGE", 0),
+                               "state"), crit[i].name);
+  }
+  /* The same codes in the v1 namespace are not critical states. */
+  v->ns_version = 1;
+  v->enabled_state = 32786;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STORAGE"), 0);
+  done(&t);
+}
+
+/* HealthState 25 / OperationalStatus 5 and 3 (Msvm_ComputerSystem):
+ * storage, not a hung worker. */
+static void test_storage(void **state)
+{
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  /* Paused with HealthState 25 and OperationalStatus 5: low space.  The
+   * old check made this HV-VM-SUSPECT, fixable, with Turn Off and taskkill
+   * steps. */
+  load(&t, "paused_low_space.json");
+  check(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "state"), "Paused");
+  assert_non_null(strstr(x->message, "HealthState 25"));
+  assert_non_null(strstr(x->message, "D:\\ (200 MB free of 500.0 GB)"));
+  assert_true(has_step(x, "D:\\ (200 MB free of 500.0 GB)"));
+  assert_true(has_step(x, "Action > Resume"));
+  assert_true(sdt_has_command(x, "fsutil volume diskfree \"D:\""));
+  assert_true(sdt_has_command(x, "Resume-VM"));
+  assert_non_null(strstr(sdt_ev(x, "disks"),
+                         "D:\\Hyper-V\\SQL01\\SQL01.vhdx on D:\\: 200 MB "
+                         "free of 500.0 GB"));
+  /* Paused with HealthState 25 alone, and v1's Paused (32768). */
+  v = vm_by_guid(&t.f, STUCK);
+  v->op_status[0].code = 2;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  v->ns_version = 1;
+  v->enabled_state = 32768;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  /* Major failure (20) while paused, per the same page. */
+  v->health_state = 20;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "paused: low disk space");
+  /* Running with OperationalStatus 5: about to be paused, a warning. */
+  v->ns_version = 2;
+  v->enabled_state = 2;
+  v->health_state = 5;
+  v->op_status[0].code = 5;
+  recheck(&t);
+  assert_storage_not_stuck(&t, "low disk space: will be paused");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_non_null(strstr(x->message, "Predictive Failure"));
+  assert_false(has_step(x, "Action > Resume"));
+  /* Starting for 40 minutes with a small idle worker, but OperationalStatus
+   * 3 (Degraded): the configuration's storage is gone, its own words. */
+  v->enabled_state = 10;
+  v->op_status[0].code = 3;
+  v->disks_st.state = SD_ST_UNREADABLE;
+  v->disks_st.why = "test: access denied";
+  recheck(&t);
+  assert_storage_not_stuck(&t, "configuration storage not reachable");
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_non_null(strstr(x->message, "configuration cannot be reached"));
+  assert_true(has_step(x, "Do not delete the VM"));
+  assert_string_equal(sdt_ev(x, "disks"), "not known: test: access denied");
+  /* HealthState 25 on a running VM with OperationalStatus OK stays a
+   * suspicion, but never a fixable one. */
+  v->enabled_state = 2;
+  v->op_status[0].code = 2;
+  v->health_state = 25;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STORAGE"), 0);
+  x = sdt_find(&t.rep, "HV-VM-SUSPECT", 0);
+  assert_non_null(x);
+  assert_false(x->fixable);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_true(has_step(x, "free space"));
+  done(&t);
+}
+
+/* OperationalStatus[1] 32768-32774 (but 32771) and v1 Snapshotting: busy,
+ * not hung; the verdict is held back and the operation named. */
+static void test_busy(void **state)
+{
+  static const struct { uint32_t code; const char *name; } ops[] = {
+    {32768, "Creating Snapshot"}, {32769, "Applying Snapshot"},
+    {32770, "Deleting Snapshot"}, {32772, "Merging Disks"},
+    {32773, "Exporting Virtual Machine"},
+    {32774, "Migrating Virtual Machine"}};
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  size_t i;
+  (void)state;
+  /* Starting for 40 minutes with a small idle worker, but merging disks:
+   * the old check called it hung and offered to end the worker. */
+  load(&t, "busy_merging.json");
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-BUSY"), 1);
+  assert_int_equal(sdt_count(&t.rep, "HV-OK"), 1);
+  x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+  assert_int_equal(x->severity, SD_SEV_INFO);
+  assert_false(x->fixable);
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_string_equal(sdt_ev(x, "operation"), "Merging Disks");
+  assert_non_null(strstr(x->message, "merging the virtual hard disks"));
+  assert_non_null(strstr(x->message, "Starting for 40 minutes"));
+  assert_true(has_step(x, "Status column"));
+  v = vm_by_guid(&t.f, STUCK);
+  for(i = 0; i < SD_COUNTOF(ops); i++) {
+    v->op_status[1].code = ops[i].code;
+    v->health_state = 25;
+    recheck(&t);
+    assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+    assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+    x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+    assert_non_null(x);
+    assert_string_equal(sdt_ev(x, "operation"), ops[i].name);
+    assert_non_null(strstr(x->message, "HealthState 25"));
+  }
+  /* The operation is OperationalStatus[1]: the same code at [0] means
+   * nothing of the kind, and the hang is reported again. */
+  v->op_status[0].code = 32772;
+  v->op_status[1].code = 2;
+  v->health_state = 5;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-BUSY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 1);
+  done(&t);
+  /* v1 (2008 R2) EnabledState 32771 Snapshotting with HealthState 25:
+   * busy, not a suspicion. */
+  load(&t, "v1_2008r2.json");
+  v = vm_by_guid(&t.f, V1STUCK);
+  v->enabled_state = 32771;
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  x = sdt_find(&t.rep, "HV-VM-BUSY", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "operation"), "Snapshotting");
+  done(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -885,6 +1087,9 @@ int main(void)
     cmocka_unit_test(test_starting_2min),
     cmocka_unit_test(test_small_running),
     cmocka_unit_test(test_v1_states),
+    cmocka_unit_test(test_critical_states),
+    cmocka_unit_test(test_storage),
+    cmocka_unit_test(test_busy),
     cmocka_unit_test(test_nowmi_one_small),
     cmocka_unit_test(test_nowmi_single_sample),
     cmocka_unit_test(test_orphan),

@@ -20,7 +20,7 @@
 
 static const char *const ocs_codes[] = {
   "OCS-NOT-INSTALLED", "OCS-KB974571-FE-DOWN", "OCS-KB974571-AT-RISK",
-  "OCS-FE-DOWN", "OCS-OK", "OCS-UNKNOWN"};
+  "OCS-KB974571-ROLE-DOWN", "OCS-FE-DOWN", "OCS-OK", "OCS-UNKNOWN"};
 
 typedef struct run {
   sd_facts f;
@@ -526,26 +526,283 @@ static void code_in_decimal_and_negative_forms(void **state)
   }
 }
 
+/* CBS CurrentState per Microsoft's CBS servicing states chart
+ * (srvdoctor/cbs.h): 0x05 uninstall pending, 0x50 superseded, 0x60 install
+ * pending, 0x65 partially installed, 0x70 installed, 0x80 permanent; below
+ * 0x50 (but 0x05) the update is not on the system. */
 static void cbs_states(void **state)
 {
-  /* 0x70 installed, 0x80 permanent; 0x40 staged and 0x20 are not. */
-  static const struct { uint32_t st; const char *code; } cases[] = {
-    {0x70, "OCS-KB974571-FE-DOWN"}, {0x80, "OCS-KB974571-FE-DOWN"},
-    {0x50, "OCS-KB974571-FE-DOWN"}, {0x40, "OCS-FE-DOWN"},
-    {0x20, "OCS-FE-DOWN"}};
-  size_t i;
+  static const struct {
+    uint32_t st;
+    const char *code;
+    int fixable;
+    const char *text;  /* in the message or a step */
+  } cases[] = {
+    {0x70, "OCS-KB974571-FE-DOWN", 1, "0xC3E93C23"},
+    {0x80, "OCS-KB974571-FE-DOWN", 0, "marked permanent"},
+    /* 0x50 is Superseded, not "removal pending" (the old reading). */
+    {0x50, "OCS-KB974571-FE-DOWN", 0, "superseded"},
+    /* 0x05: the removal waits for a restart; not "another cause". */
+    {0x05, "OCS-KB974571-FE-DOWN", 0, "waits for a restart"},
+    {0x60, "OCS-KB974571-FE-DOWN", 0, "0xC3E93C23"},
+    {0x65, "OCS-KB974571-FE-DOWN", 0, "partially installed"},
+    {0x40, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    {0x20, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    {0x00, "OCS-FE-DOWN", 0, "not the KB974571 problem"},
+    /* A state the table does not know is not "not installed". */
+    {0x33, "OCS-KB974571-FE-DOWN", 0, "does not know"}};
+  size_t i, k;
   (void)state;
   for(i = 0; i < SD_COUNTOF(cases); i++) {
     run x;
     const sd_finding *f;
+    int seen;
     sdt_load(DIR "down_service_code_2008r2.json", &x.f);
     x.f.hotfixes.items[0].state = cases[i].st;
     run_facts(&x);
     f = only(&x, cases[i].code);
-    if(cases[i].st == 0x50)
-      assert_true(has_step(f, "already being removed"));
+    if(f->fixable != cases[i].fixable)
+      fail_msg("state 0x%02X: fixable %d", (unsigned)cases[i].st,
+               f->fixable);
+    seen = strstr(f->message, cases[i].text) != NULL ||
+           strstr(sdt_ev(f, "kb974571_unreadable"), cases[i].text) != NULL;
+    for(k = 0; k < f->nsteps; k++)
+      seen |= strstr(f->steps[k], cases[i].text) != NULL;
+    if(!seen)
+      fail_msg("state 0x%02X: \"%s\" not said", (unsigned)cases[i].st,
+               cases[i].text);
     done(&x);
   }
+}
+
+/* Windows Server 2003: the update's InstalledDate ("M/D/YYYY") comes first;
+ * a key's last-write time is only the fallback (issue 12: a registry write
+ * after a restart made a 2009 update look new). */
+static void installed_date_2003(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_hotfix *hk, *dir, *arp;
+  (void)state;
+  run_fixture(&x, "running_kb_2003_installed_date.json");
+  f = only(&x, "OCS-OK");
+  assert_contains(sdt_ev(f, "kb974571_installed_at"),
+                  "10/14/2009 (a date without time)");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "the InstalledDate value of HKLM\\SOFTWARE\\Microsoft\\"
+                  "Updates\\Windows Server 2003\\SP3\\KB974571");
+  done(&x);
+  /* The day of the last restart: the date alone cannot decide. */
+  sdt_load(DIR "running_kb_2003_installed_date.json", &x.f);
+  hk = &x.f.hotfixes.items[0];
+  dir = &x.f.hotfixes.items[1];
+  arp = &x.f.hotfixes.items[2];
+  hk->installed_date = "11/20/2026";
+  assert_int_equal(sd_time_parse("2026-11-20T00:00:00Z", &hk->installed_at),
+                   0);
+  dir->installed_at = hk->installed_at - 86400;
+  arp->installed_at = hk->installed_at - 86400;
+  run_facts(&x);
+  f = only(&x, "OCS-UNKNOWN");
+  assert_contains(f->message, "11/20/2026");
+  assert_contains(f->message, "uncertain");
+  assert_contains(f->message, "cannot tell whether it went in before or "
+                  "after");
+  /* The day after the restart: at risk, said with the date. */
+  hk->installed_date = "11/21/2026";
+  hk->installed_at += 86400;
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(f->message, "installed on 11/21/2026");
+  /* No InstalledDate: the folder's creation time beats the key's write
+   * time, and the evidence says why the date was not used. */
+  hk->time_from = "key-write-time";
+  hk->date_only = 0;
+  hk->installed_date = NULL;
+  hk->date_st.state = SD_ST_ABSENT;
+  assert_int_equal(sd_time_parse("2026-11-23T08:00:00Z", &hk->installed_at),
+                   0);
+  assert_int_equal(sd_time_parse("2009-10-14T21:03:11Z", &dir->installed_at),
+                   0);
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-OK");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "creation time of the folder");
+  assert_contains(sdt_ev(f, "kb974571_installed_date_unused"), "absent");
+  /* Only key write times: the fallback is used, and named. */
+  dir->source = "elsewhere";
+  dir->id = "KB000000";
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(sdt_ev(f, "kb974571_time_source"),
+                  "last write time of the registry key");
+  done(&x);
+}
+
+static void mdy_dates(void **state)
+{
+  unsigned y = 0, m = 0, d = 0;
+  (void)state;
+  assert_int_equal(sd_date_mdy_parse("10/14/2009", &y, &m, &d), 0);
+  assert_true(y == 2009 && m == 10 && d == 14);
+  assert_int_equal(sd_date_mdy_parse("2/29/2008", &y, &m, &d), 0);
+  assert_int_equal(sd_date_mdy_parse("02/09/2010", &y, &m, &d), 0);
+  assert_true(y == 2010 && m == 2 && d == 9);
+  assert_int_equal(sd_date_mdy_parse("2/29/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("13/1/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/32/2009", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("2009-10-14", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/14/", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("10/14/2009/1", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("", &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse(NULL, &y, &m, &d), -1);
+  assert_int_equal(sd_date_mdy_parse("1/1/20091", &y, &m, &d), -1);
+}
+
+/* Every LCS/OCS role KB974571 stops, not only the Front End. */
+static void other_roles(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_service *s;
+  size_t i;
+  (void)state;
+  /* Front End, Mediation and Web Conferencing stopped with 0xC3E93C23:
+   * one Front End finding that names the other two and starts them. */
+  run_fixture(&x, "down_fe_and_roles.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV)");
+  assert_contains(f->message, "Web Conferencing Server (RTCDATAMCU)");
+  assert_null(strstr(f->message, "RTCAVMCU")); /* stopped cleanly */
+  assert_contains(sdt_ev(f, "roles_stopped_with_0xC3E93C23"),
+                  "Mediation Server (RTCMEDSRV), Web Conferencing Server "
+                  "(RTCDATAMCU)");
+  assert_true(sdt_has_command(f, "net start RTCMEDSRV"));
+  assert_true(sdt_has_command(f, "net start RTCDATAMCU"));
+  assert_false(sdt_has_command(f, "net start RTCAVMCU"));
+  /* The Front End running: the other roles are the verdict, not OK. */
+  for(i = 0; i < x.f.services.count; i++) {
+    s = &x.f.services.items[i];
+    if(!strcmp(s->name, "RTCSRV")) {
+      s->state = SD_SVC_RUNNING;
+      s->win32_exit_code = 0;
+      s->service_exit_code = 0;
+    }
+  }
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_int_equal(f->severity, SD_SEV_CRITICAL);
+  assert_false(f->fixable);
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV) and the Web "
+                  "Conferencing Server (RTCDATAMCU) have stopped");
+  assert_true(has_step(f, "OCSASNFix.exe"));
+  assert_true(sdt_has_command(f, "net start RTCMEDSRV"));
+  /* Without KB974571 the same exit codes are not blamed on it. */
+  x.f.hotfixes.items[0].state = 0x20;
+  sd_report_free(&x.rep);
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "OCS-KB974571-ROLE-DOWN"), 0);
+  done(&x);
+  /* A Mediation Server alone (no Front End): the old check said "not
+   * installed". */
+  run_fixture(&x, "mediation_only_down.json");
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_contains(f->message, "Mediation Server (RTCMEDSRV) has stopped");
+  assert_true(sdt_has_command(f, "wusa.exe /uninstall /kb:974571"));
+  assert_true(sdt_module(&x.rep, MOD)->applicable);
+  done(&x);
+}
+
+/* Activation failing with 0xC3EC78D8 on a server that has KB974571 gets
+ * its own sentence. */
+static void activation_error(void **state)
+{
+  run x;
+  const sd_finding *f;
+  sd_event *e;
+  (void)state;
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->provider = "OCS Server";
+  e->id = 12289;
+  e->time = x.f.collected_at - 3600;
+  e->message = "[0xC3EC78D8] Failed to read the Office Communications "
+               "Server version information";
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-ROLE-DOWN");
+  assert_contains(f->message, "0xC3EC78D8");
+  assert_contains(f->message, "Activating an LCS/OCS server role");
+  assert_contains(sdt_ev(f, "activation_error"), "event log");
+  assert_true(has_step(f, "activate the role"));
+  done(&x);
+  /* The same on a server without the update: no KB974571 sentence. */
+  sdt_load(DIR "ocs_without_kb.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->message = "activation failed: 3287054552";
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "OCS-KB974571-ROLE-DOWN"), 0);
+  only(&x, "OCS-OK");
+  done(&x);
+}
+
+/* Superseded (0x50): the later update keeps the change, so no stop-gap
+ * removal and nothing for srvdoctor fix. */
+static void superseded_is_not_a_removal(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_kb_superseded.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_false(f->fixable);
+  assert_contains(f->message, "superseded by a later update");
+  assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x50 Superseded");
+  assert_false(has_step(f, "already being removed"));
+  assert_false(has_step(f, "pkgmgr /up"));
+  assert_true(has_step(f, "OCSASNFix.exe"));
+  assert_string_equal(sdt_ev(f, "cbs_removable_packages"), "0");
+  done(&x);
+}
+
+/* A Front End stopped with 0xC3E93C23 while KB974571's removal waits for a
+ * restart: the first step is the restart, nothing blames another cause,
+ * and the state is named. */
+static void removal_pending_restart_first(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  run_fixture(&x, "down_kb_removal_pending.json");
+  f = only(&x, "OCS-KB974571-FE-DOWN");
+  assert_false(f->fixable);
+  assert_contains(f->message, "0x05 Uninstall Pending");
+  assert_contains(f->summary, "Restart the server to finish removing");
+  assert_contains(f->steps[0], "Restart the server");
+  assert_contains(f->steps[0], "shutdown /r /t 0");
+  assert_string_equal(sdt_ev(f, "kb974571_removal_pending"), "true");
+  assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x05 Uninstall Pending");
+  assert_false(has_step(f, "pkgmgr"));
+  done(&x);
+  /* The same with the Front End running: the restart removes it. */
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.hotfixes.items[0].state = 0x05;
+  run_facts(&x);
+  f = only(&x, "OCS-OK");
+  assert_contains(f->message, "being removed");
+  done(&x);
+  /* Partially installed with the Front End running: at risk. */
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.hotfixes.items[0].state = 0x65;
+  run_facts(&x);
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_contains(f->message, "partially installed");
+  done(&x);
 }
 
 static void front_end_found_by_image_path(void **state)
@@ -752,6 +1009,12 @@ int main(void)
     cmocka_unit_test(hotfix_list_without_probes_is_unknown),
     cmocka_unit_test(code_in_decimal_and_negative_forms),
     cmocka_unit_test(cbs_states),
+    cmocka_unit_test(removal_pending_restart_first),
+    cmocka_unit_test(superseded_is_not_a_removal),
+    cmocka_unit_test(installed_date_2003),
+    cmocka_unit_test(mdy_dates),
+    cmocka_unit_test(other_roles),
+    cmocka_unit_test(activation_error),
     cmocka_unit_test(front_end_found_by_image_path),
     cmocka_unit_test(hostile_strings_do_not_crash),
     cmocka_unit_test(codes_and_docs),

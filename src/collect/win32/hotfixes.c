@@ -93,6 +93,59 @@ static LONG enum_sub(HKEY k, DWORD i, wchar_t name[256])
   return RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
 }
 
+/* The update's own install date: the InstalledDate value (REG_SZ
+ * "M/D/YYYY", a local date) of its Updates key, written by update.exe.
+ * Used first; the key's last-write time stays the fallback, because any
+ * later write to the key (a service pack, a repair) moves it. */
+static void installed_date(sd_facts *f, HKEY h, sd_hotfix *it)
+{
+  wchar_t buf[64];
+  DWORD type = 0, size = sizeof(buf) - sizeof(wchar_t);
+  LONG rc = RegQueryValueExW(h, L"InstalledDate", NULL, &type, (BYTE *)buf,
+                             &size);
+  unsigned y, m, d;
+  SYSTEMTIME local, utc;
+  FILETIME ft;
+  if(rc == ERROR_FILE_NOT_FOUND) {
+    sd_fstate_set(f, &it->date_st, SD_ST_ABSENT, 0, NULL);
+    return;
+  }
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &it->date_st, (DWORD)rc, "InstalledDate");
+    return;
+  }
+  if(type != REG_SZ && type != REG_EXPAND_SZ) {
+    sd_fstate_set(f, &it->date_st, SD_ST_UNREADABLE, ERROR_INVALID_DATA,
+                  "InstalledDate is not a string (type %lu)",
+                  (unsigned long)type);
+    return;
+  }
+  buf[size / sizeof(wchar_t)] = L'\0';
+  it->installed_date = sd_wide_to_arena(f, buf, -1);
+  if(sd_date_mdy_parse(it->installed_date, &y, &m, &d)) {
+    sd_fstate_set(f, &it->date_st, SD_ST_UNREADABLE, ERROR_INVALID_DATA,
+                  "InstalledDate \"%.40s\" is not a M/D/YYYY date",
+                  it->installed_date);
+    return;
+  }
+  /* Local midnight of that day, in UTC, with this machine's time zone. */
+  memset(&local, 0, sizeof(local));
+  local.wYear = (WORD)y;
+  local.wMonth = (WORD)m;
+  local.wDay = (WORD)d;
+  if(!TzSpecificLocalTimeToSystemTime(NULL, &local, &utc) ||
+     !SystemTimeToFileTime(&utc, &ft)) {
+    sd_fstate_os_error(f, &it->date_st, GetLastError(),
+                       "converting InstalledDate to UTC");
+    return;
+  }
+  sd_fstate_set(f, &it->date_st, SD_ST_READ, 0, NULL);
+  it->installed_at = sd_time_from_filetime(((uint64_t)ft.dwHighDateTime
+                                            << 32) | ft.dwLowDateTime);
+  it->time_from = "InstalledDate";
+  it->date_only = 1;
+}
+
 /* Look for <kb> directly below key k (path is k's UTF-8 path). */
 static int hotfix_key_at(sd_facts *f, const char *kb, const wchar_t *wkb,
                          HKEY k, const char *path, LONG *first_err)
@@ -101,7 +154,10 @@ static int hotfix_key_at(sd_facts *f, const char *kb, const wchar_t *wkb,
   LONG rc = open_sub(k, wkb, &h);
   if(rc == ERROR_SUCCESS) {
     char *full = sd_arena_printf(&f->arena, "HKLM\\%s\\%s", path, kb);
-    item_add(f, kb, "hotfix-key", full, key_time(h));
+    sd_hotfix *it = item_add(f, kb, "hotfix-key", full, key_time(h));
+    it->time_from = it->installed_at != SD_TIME_NONE ? "key-write-time"
+                                                     : NULL;
+    installed_date(f, h, it);
     RegCloseKey(h);
     return 1;
   }
@@ -173,6 +229,7 @@ static void route_ntuninstall_dir(sd_facts *f, const char *kb,
   WIN32_FILE_ATTRIBUTE_DATA fa;
   UINT n = GetSystemWindowsDirectoryW(dir, MAX_PATH);
   sd_hotfix_probe *p;
+  sd_hotfix *item;
   const char *path8;
   if(n == 0 || n >= MAX_PATH) {
     p = probe_add(f, kb, "ntuninstall-dir", "%windir%");
@@ -203,9 +260,11 @@ static void route_ntuninstall_dir(sd_facts *f, const char *kb,
                   path8);
     return;
   }
-  item_add(f, kb, "ntuninstall-dir", path8,
-           sd_time_from_filetime(((uint64_t)fa.ftCreationTime.dwHighDateTime
-                                  << 32) | fa.ftCreationTime.dwLowDateTime));
+  item = item_add(f, kb, "ntuninstall-dir", path8,
+                  sd_time_from_filetime(
+                    ((uint64_t)fa.ftCreationTime.dwHighDateTime << 32) |
+                    fa.ftCreationTime.dwLowDateTime));
+  item->time_from = "folder-created";
   sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
 }
 
@@ -220,7 +279,8 @@ static void route_uninstall_key(sd_facts *f, const char *kb)
     probe_fail(f, p, rc, full);
     return;
   }
-  item_add(f, kb, "uninstall-key", full, key_time(k));
+  item_add(f, kb, "uninstall-key", full, key_time(k))->time_from =
+    "key-write-time";
   RegCloseKey(k);
   sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
 }
@@ -300,8 +360,10 @@ static void route_cbs(sd_facts *f, const char *kb, const wchar_t *wkb)
       bad = 1;
     }
     if(read_dword(k, L"InstallTimeHigh", &hi) == 0 &&
-       read_dword(k, L"InstallTimeLow", &lo) == 0)
+       read_dword(k, L"InstallTimeLow", &lo) == 0) {
       h->installed_at = sd_time_from_filetime(((uint64_t)hi << 32) | lo);
+      h->time_from = "cbs-install-time";
+    }
     found = 1;
     RegCloseKey(k);
   }

@@ -129,15 +129,23 @@ static uint64_t prop_u64(IWbemClassObject *o, const wchar_t *name)
   return x;
 }
 
-static void prop_opstatus(IWbemClassObject *o, sd_hv_vm *vm)
+static void prop_opstatus(sd_facts *f, IWbemClassObject *o, sd_hv_vm *vm)
 {
   VARIANT v;
   SAFEARRAY *sa;
   LONG lo = 0, hi = -1, i;
   VARTYPE et;
   void *data;
-  if(get_prop(o, L"OperationalStatus", &v))
+  if(get_prop(o, L"OperationalStatus", &v)) {
+    sd_fstate_set(f, &vm->op_status_st, SD_ST_UNREADABLE, 0,
+                  "the OperationalStatus property could not be read");
     return;
+  }
+  if(V_VT(&v) == VT_NULL || V_VT(&v) == VT_EMPTY) {
+    sd_fstate_set(f, &vm->op_status_st, SD_ST_ABSENT, 0, NULL);
+    VariantClear(&v);
+    return;
+  }
   et = (VARTYPE)(V_VT(&v) & VT_TYPEMASK);
   sa = (V_VT(&v) & VT_ARRAY) ? V_ARRAY(&v) : NULL;
   if(!sa || SafeArrayGetDim(sa) != 1 ||
@@ -145,9 +153,13 @@ static void prop_opstatus(IWbemClassObject *o, sd_hv_vm *vm)
      FAILED(SafeArrayGetUBound(sa, 1, &hi)) ||
      (et != VT_I4 && et != VT_UI4 && et != VT_I2 && et != VT_UI2) ||
      FAILED(SafeArrayAccessData(sa, &data))) {
+    sd_fstate_set(f, &vm->op_status_st, SD_ST_UNREADABLE, 0,
+                  "OperationalStatus is not an array of integers (variant "
+                  "type 0x%X)", (unsigned)V_VT(&v));
     VariantClear(&v);
     return;
   }
+  sd_fstate_set(f, &vm->op_status_st, SD_ST_READ, 0, NULL);
   for(i = 0; i <= hi - lo && i < 16; i++) {
     sd_hv_opstatus *s = sd_hv_opstatus_add(vm);
     if(et == VT_I4 || et == VT_UI4)
@@ -178,7 +190,7 @@ static void read_vm(sd_facts *f, IWbemClassObject *o, unsigned version)
   vm->enabled_state = (uint32_t)prop_u64(o, L"EnabledState");
   vm->requested_state = (uint32_t)prop_u64(o, L"RequestedState");
   vm->health_state = (uint32_t)prop_u64(o, L"HealthState");
-  prop_opstatus(o, vm);
+  prop_opstatus(f, o, vm);
   when = prop_str(f, o, L"TimeOfLastStateChange");
   if(!when || sd_hv_cim_time(when, &vm->state_changed))
     vm->state_changed = SD_TIME_NONE;
@@ -255,6 +267,141 @@ static void query_vms(sd_facts *f, IWbemServices *svc, unsigned version,
   IEnumWbemClassObject_Release(en);
 }
 
+/* ---- virtual hard disks and the free space of their volumes ---- */
+
+/* The VM a settings instance belongs to: "Microsoft:<VM id>\\...". */
+static sd_hv_vm *vm_of_instance(sd_facts *f, const char *instance_id)
+{
+  char g[37];
+  size_t i;
+  if(!instance_id || !sd_hv_guid_find(instance_id, g))
+    return NULL;
+  for(i = 0; i < f->hyperv.nvms; i++)
+    if(f->hyperv.vms[i].guid && !strcmp(f->hyperv.vms[i].guid, g))
+      return &f->hyperv.vms[i];
+  return NULL;
+}
+
+/* The first string of a string-array property, or NULL. */
+static const wchar_t *first_string(VARIANT *v)
+{
+  SAFEARRAY *sa;
+  LONG lo = 0, hi = -1;
+  BSTR *data;
+  const wchar_t *s = NULL;
+  if(V_VT(v) != (VT_ARRAY | VT_BSTR) || !(sa = V_ARRAY(v)) ||
+     SafeArrayGetDim(sa) != 1 || FAILED(SafeArrayGetLBound(sa, 1, &lo)) ||
+     FAILED(SafeArrayGetUBound(sa, 1, &hi)) || hi < lo ||
+     FAILED(SafeArrayAccessData(sa, (void **)&data)))
+    return NULL;
+  s = data[0];
+  SafeArrayUnaccessData(sa);
+  return s;
+}
+
+static void disk_space(sd_facts *f, sd_hv_disk *d, const wchar_t *path)
+{
+  wchar_t vol[MAX_PATH + 1];
+  ULARGE_INTEGER avail, total;
+  if(!GetVolumePathNameW(path, vol, MAX_PATH)) {
+    sd_fstate_os_error(f, &d->space_st, GetLastError(),
+                       "GetVolumePathName");
+    return;
+  }
+  d->volume = sd_wide_to_arena(f, vol, -1);
+  if(!GetDiskFreeSpaceExW(vol, &avail, &total, NULL)) {
+    sd_fstate_os_error(f, &d->space_st, GetLastError(),
+                       "GetDiskFreeSpaceEx");
+    return;
+  }
+  d->free_bytes = avail.QuadPart;
+  d->total_bytes = total.QuadPart;
+  sd_fstate_set(f, &d->space_st, SD_ST_READ, 0, NULL);
+}
+
+static void disks_fail(sd_facts *f, HRESULT hr, const char *what)
+{
+  size_t i;
+  for(i = 0; i < f->hyperv.nvms; i++)
+    sd_fstate_set(f, &f->hyperv.vms[i].disks_st, SD_ST_UNREADABLE,
+                  (uint32_t)hr, "%s failed with 0x%08lX", what,
+                  (unsigned long)hr);
+}
+
+/* v2: Msvm_StorageAllocationSettingData of resource type 31 (logical disk),
+ * the file in HostResource[0]; v1: Msvm_ResourceAllocationSettingData of
+ * subtype "Microsoft Virtual Hard Disk", the file in Connection[0].  Both
+ * name their VM at the start of InstanceID; snapshots carry their own id,
+ * so they match no VM. */
+static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
+{
+  IEnumWbemClassObject *en = NULL;
+  BSTR lang = SysAllocString(L"WQL");
+  BSTR q = SysAllocString(version == 2
+    ? L"SELECT InstanceID, HostResource FROM "
+      L"Msvm_StorageAllocationSettingData WHERE ResourceType = 31"
+    : L"SELECT InstanceID, Connection FROM Msvm_ResourceAllocationSettingData"
+      L" WHERE ResourceSubType = 'Microsoft Virtual Hard Disk'");
+  const wchar_t *prop = version == 2 ? L"HostResource" : L"Connection";
+  HRESULT hr;
+  long t0 = sd_monotonic_ms();
+  size_t i;
+  if(!lang || !q) {
+    SysFreeString(lang);
+    SysFreeString(q);
+    disks_fail(f, E_OUTOFMEMORY, "SysAllocString");
+    return;
+  }
+  hr = IWbemServices_ExecQuery(svc, lang, q, WBEM_FLAG_RETURN_IMMEDIATELY |
+                               WBEM_FLAG_FORWARD_ONLY, NULL, &en);
+  SysFreeString(lang);
+  SysFreeString(q);
+  if(FAILED(hr) || !en) {
+    disks_fail(f, hr, "the query for the virtual hard disks");
+    return;
+  }
+  CoSetProxyBlanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
+                    NULL, EOAC_NONE);
+  for(;;) {
+    IWbemClassObject *obj = NULL;
+    ULONG got = 0;
+    VARIANT v;
+    const char *iid;
+    const wchar_t *path;
+    sd_hv_vm *vm;
+    hr = IEnumWbemClassObject_Next(en, NEXT_STEP_MS, 1, &obj, &got);
+    if(hr == (HRESULT)WBEM_S_TIMEDOUT && sd_monotonic_ms() - t0 < 10000)
+      continue;
+    if(FAILED(hr) || hr == (HRESULT)WBEM_S_TIMEDOUT) {
+      disks_fail(f, hr, "reading the virtual hard disks");
+      break;
+    }
+    if(!got || !obj) {
+      for(i = 0; i < f->hyperv.nvms; i++) {
+        sd_hv_vm *m = &f->hyperv.vms[i];
+        if(m->disks_st.state == SD_ST_NOT_COLLECTED)
+          sd_fstate_set(f, &m->disks_st, m->ndisks ? SD_ST_READ
+                                                   : SD_ST_ABSENT, 0, NULL);
+      }
+      break;
+    }
+    iid = prop_str(f, obj, L"InstanceID");
+    vm = vm_of_instance(f, iid);
+    if(vm && !get_prop(obj, prop, &v)) {
+      path = first_string(&v);
+      if(path && *path && vm->ndisks < 64) {
+        sd_hv_disk *d = sd_hv_disk_add(vm);
+        d->path = sd_wide_to_arena(f, path, -1);
+        disk_space(f, d, path);
+      }
+      VariantClear(&v);
+    }
+    IWbemClassObject_Release(obj);
+  }
+  IEnumWbemClassObject_Release(en);
+}
+
 static void wmi_vms(sd_facts *f, const sd_options *o)
 {
   sd_hv_facts *hv = &f->hyperv;
@@ -311,6 +458,8 @@ static void wmi_vms(sd_facts *f, const sd_options *o)
                     NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
                     NULL, EOAC_NONE);
   query_vms(f, svc, namespaces[i].version, o);
+  if(hv->wmi_st.state == SD_ST_READ && hv->nvms)
+    query_disks(f, svc, namespaces[i].version);
   IWbemServices_Release(svc);
 out:
   if(loc)
