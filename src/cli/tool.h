@@ -15,7 +15,8 @@ typedef enum sd_command {
   SD_CMD_FIX,
   SD_CMD_HELP,
   SD_CMD_VERSION,
-  SD_CMD_EVENTLOG   /* eventlog install|uninstall (tool_eventlog.c) */
+  SD_CMD_EVENTLOG,  /* eventlog install|uninstall (tool_eventlog.c) */
+  SD_CMD_FLEET      /* fleet PATH... (tool_fleet.c) */
 } sd_command;
 
 typedef struct sd_cmdline {
@@ -37,6 +38,11 @@ typedef struct sd_cmdline {
   int keep;                  /* --keep, 0 = not given (default 30) */
   int eventlog;              /* --eventlog */
   const char *action;        /* eventlog install|uninstall */
+  /* fleet (tool_fleet.c) */
+  const char **paths;        /* PATH... (malloc'd array, argv strings) */
+  size_t npaths;
+  int max_age_h;             /* --max-age, 0 = not given (default 26) */
+  int format_set;            /* --format given */
   sd_options opt;
 } sd_cmdline;
 
@@ -49,6 +55,7 @@ int sd_cmd_collect(sd_cmdline *cl);
 int sd_cmd_list(void);
 int sd_cmd_explain(const char *code);
 int sd_cmd_fix(sd_cmdline *cl);
+int sd_cmd_fleet(sd_cmdline *cl);
 void sd_print_help(void);
 
 /* ---- scheduled-task mode: --report-dir (tool_reportdir.c) ---- */

@@ -57,6 +57,9 @@ void sd_print_help(void)
     "  srvdoctor list                     list modules and finding codes\n"
     "  srvdoctor explain CODE             the full help page of a finding "
     "code\n"
+    "  srvdoctor fleet PATH...            many hosts at once: reports, "
+    "snapshots,\n"
+    "                                     folders; Exchange upgrade plan\n"
     "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"    "  srvdoctor eventlog install|uninstall  register the event source "
     "(admin)\n"
     "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
@@ -98,6 +101,14 @@ void sd_print_help(void)
     "  --no-color            no colour (also when NO_COLOR is set)\n"
     "  -v, --verbose         show evidence for OK findings too\n"
     "  -q, --quiet           show only problems\n"
+    "\n"
+    "Fleet options (srvdoctor fleet PATH...):\n"
+    "  --format FORMAT       text (default), json or html\n"
+    "  -o, --output FILE     write the summary to FILE (replaced "
+    "atomically)\n"
+    "  --max-age HOURS       a report older than this is stale and counts "
+    "as\n"
+    "                        unknown (default 26)\n"
     "\n"
     "Fix options (srvdoctor fix CODE; elevated, Windows only):\n"
     "  --target ID           the VM GUID or name, patch code or KB number\n"
@@ -166,6 +177,8 @@ int sd_tool_main(int argc, char **argv)
     return sd_cmd_fix(&cl);
   case SD_CMD_EVENTLOG:
     return sd_cmd_eventlog(&cl);
+  case SD_CMD_FLEET:
+    return sd_cmd_fleet(&cl);
   case SD_CMD_COLLECT:
     sd_watchdog_start(cl.opt.timeout_s);
     return sd_cmd_collect(&cl);
