@@ -147,7 +147,7 @@ static void put_grid(sd_buf *b, const sd_fleet *fl)
   for(i = 0; i < fl->nproblems; i++) {
     sd_buf_puts(b, "<tr><th class=\"na\">unreadable file</th><td class=\""
                 "sev-unknown\">UNKNOWN</td><td colspan=\"");
-    sd_buf_printf(b, "%zu\">", n + 1);
+    sd_buf_printf(b, "%lu\">", (unsigned long)(n + 1));
     H(b, fl->problems[i].reason);
     sd_buf_puts(b, ".</td><td>");
     H(b, fl->problems[i].source);
@@ -183,7 +183,7 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     const sd_exch_server *s = &p->servers[i];
     sd_severity sv = s->state == SD_XS_BLOCKED ? SD_SEV_CRITICAL :
                      s->state == SD_XS_UNKNOWN ? SD_SEV_UNKNOWN : SD_SEV_OK;
-    sd_buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
+    sd_buf_printf(b, "<tr><td>%lu</td><td>", (unsigned long)(i + 1));
     H(b, fl->hosts[s->host].name);
     sd_buf_printf(b, "</td><td>%s</td><td>", phase_words(s->phase));
     H(b, sd_str_or(s->build, "unknown"));
@@ -247,11 +247,24 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     H(b, d->what);
     sd_buf_puts(b, ": ");
     for(k = 0; k < d->nclaims; k++) {
+      size_t j, seen = 0, first = 1;
+      for(j = 0; j < k; j++)
+        seen |= sd_strieq(d->claims[j].value, d->claims[k].value);
+      if(seen)
+        continue;
       if(k)
-        sd_buf_puts(b, ", ");
-      H(b, fl->hosts[d->claims[k].host].name);
-      sd_buf_puts(b, " read ");
+        sd_buf_puts(b, "; ");
+      sd_buf_puts(b, "<b>");
       H(b, d->claims[k].value);
+      sd_buf_puts(b, "</b> read by ");
+      for(j = k; j < d->nclaims; j++) {
+        if(!sd_strieq(d->claims[j].value, d->claims[k].value))
+          continue;
+        if(!first)
+          sd_buf_puts(b, ", ");
+        first = 0;
+        H(b, fl->hosts[d->claims[j].host].name);
+      }
     }
     sd_buf_puts(b, ". Their domain controllers have not finished "
                 "replicating: neither value is the answer yet. Let "
@@ -295,14 +308,18 @@ void sd_fleet_html(const sd_fleet *fl, sd_buf *b)
                 "</title>\n<style>%s</style></head><body>\n",
                 nonce, sd_verdict_upper(fl->status), css);
   sd_buf_printf(b, "<header class=\"sev-%s\"><h1>srvdoctor fleet: %s</h1>"
-                "<p>%zu hosts: %zu critical, %zu warning, %zu unknown (%zu "
-                "stale), %zu ok; %zu files could not be read. Generated %s."
+                "<p>%lu hosts: %lu critical, %lu warning, %lu unknown (%lu "
+                "stale), %lu ok; %lu files could not be read. Generated %s."
                 "</p></header>\n", sd_severity_name(fl->status),
-                sd_verdict_upper(fl->status), fl->nhosts,
-                fl->counts[SD_SEV_CRITICAL], fl->counts[SD_SEV_WARNING],
-                fl->counts[SD_SEV_UNKNOWN] - fl->nproblems, fl->nstale,
-                fl->counts[SD_SEV_OK] + fl->counts[SD_SEV_INFO],
-                fl->nproblems, when[0] ? when : "at an unknown time");
+                sd_verdict_upper(fl->status), (unsigned long)fl->nhosts,
+                (unsigned long)fl->counts[SD_SEV_CRITICAL],
+                (unsigned long)fl->counts[SD_SEV_WARNING],
+                (unsigned long)(fl->counts[SD_SEV_UNKNOWN] - fl->nproblems),
+                (unsigned long)fl->nstale,
+                (unsigned long)(fl->counts[SD_SEV_OK] +
+                                fl->counts[SD_SEV_INFO]),
+                (unsigned long)fl->nproblems,
+                when[0] ? when : "at an unknown time");
   sd_buf_puts(b, "<p><label>Filter: <input id=\"filter\" type=\"search\" "
               "placeholder=\"host, status or code\"></label></p>\n");
   put_grid(b, fl);

@@ -510,7 +510,7 @@ static int read_doc(rd *d)
         return -1;
     }
     else if(!strcmp(t.str, "collected_at")) {
-      const char *s;
+      const char *s = NULL;
       if(str_or_null(d, "collected_at", &s))
         return -1;
       if(s && sd_time_parse(s, &d->collected_at)) {

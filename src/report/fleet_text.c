@@ -70,7 +70,7 @@ static void put_server(sd_buf *b, const sd_fleet *fl, size_t i)
 {
   const sd_exch_server *s = &fl->exch.servers[i];
   size_t k;
-  sd_buf_printf(b, "  %2zu. ", i + 1);
+  sd_buf_printf(b, "  %2lu. ", (unsigned long)(i + 1));
   sd_text_put_safe(b, fl->hosts[s->host].name);
   sd_buf_printf(b, "  %s", phase_words(s->phase));
   sd_buf_puts(b, "  build ");
@@ -118,9 +118,9 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
   const sd_exch_plan *p = &fl->exch;
   size_t i, k;
   int cas = 0;
-  sd_buf_printf(b, "\nExchange 2007 SP2 upgrade plan (%zu server%s): Client "
+  sd_buf_printf(b, "\nExchange 2007 SP2 upgrade plan (%lu server%s): Client "
                 "Access first, then Hub Transport, Unified Messaging, "
-                "Mailbox; Edge Transport on its own.\n", p->nservers,
+                "Mailbox; Edge Transport on its own.\n", (unsigned long)p->nservers,
                 p->nservers == 1 ? "" : "s");
   for(i = 0; i < p->nservers; i++) {
     cas |= p->servers[i].phase == SD_PHASE_CAS &&
@@ -180,12 +180,25 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     sd_buf_puts(b, "  Reports DISAGREE on ");
     sd_text_put_safe(b, d->what);
     sd_buf_puts(b, ": ");
+    /* Each value once, with the servers that read it. */
     for(k = 0; k < d->nclaims; k++) {
+      size_t j, seen = 0, first = 1;
+      for(j = 0; j < k; j++)
+        seen |= sd_strieq(d->claims[j].value, d->claims[k].value);
+      if(seen)
+        continue;
       if(k)
-        sd_buf_puts(b, ", ");
-      sd_text_put_safe(b, fl->hosts[d->claims[k].host].name);
-      sd_buf_puts(b, " read ");
+        sd_buf_puts(b, "; ");
       sd_text_put_safe(b, d->claims[k].value);
+      sd_buf_puts(b, " read by ");
+      for(j = k; j < d->nclaims; j++) {
+        if(!sd_strieq(d->claims[j].value, d->claims[k].value))
+          continue;
+        if(!first)
+          sd_buf_puts(b, ", ");
+        first = 0;
+        sd_text_put_safe(b, fl->hosts[d->claims[j].host].name);
+      }
     }
     sd_buf_puts(b, ". Their domain controllers have not finished "
                 "replicating; neither value is the answer yet: let "
@@ -197,7 +210,7 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
 static void put_pools(sd_buf *b, const sd_fleet *fl)
 {
   size_t i, k;
-  sd_buf_printf(b, "\nOCS pools (%zu):\n", fl->npools);
+  sd_buf_printf(b, "\nOCS pools (%lu):\n", (unsigned long)fl->npools);
   for(i = 0; i < fl->npools; i++) {
     const sd_ocs_pool *p = &fl->pools[i];
     size_t nfix = 0;
@@ -241,17 +254,20 @@ void sd_fleet_text(const sd_fleet *fl, sd_buf *b)
     sd_text_put_safe(b, fl->problems[i].reason);
     sd_buf_puts(b, ".\n");
   }
-  sd_buf_printf(b, "%s: %zu host%s: %zu critical, %zu warning, %zu unknown "
-                "(%zu stale), %zu ok; %zu file%s could not be read",
-                sd_verdict_upper(fl->status), fl->nhosts,
-                fl->nhosts == 1 ? "" : "s", fl->counts[SD_SEV_CRITICAL],
-                fl->counts[SD_SEV_WARNING],
-                fl->counts[SD_SEV_UNKNOWN] - fl->nproblems, fl->nstale,
-                fl->counts[SD_SEV_OK] + fl->counts[SD_SEV_INFO],
-                fl->nproblems, fl->nproblems == 1 ? "" : "s");
+  sd_buf_printf(b, "%s: %lu host%s: %lu critical, %lu warning, %lu unknown "
+                "(%lu stale), %lu ok; %lu file%s could not be read",
+                sd_verdict_upper(fl->status), (unsigned long)fl->nhosts,
+                fl->nhosts == 1 ? "" : "s",
+                (unsigned long)fl->counts[SD_SEV_CRITICAL],
+                (unsigned long)fl->counts[SD_SEV_WARNING],
+                (unsigned long)(fl->counts[SD_SEV_UNKNOWN] - fl->nproblems),
+                (unsigned long)fl->nstale,
+                (unsigned long)(fl->counts[SD_SEV_OK] +
+                                fl->counts[SD_SEV_INFO]),
+                (unsigned long)fl->nproblems, fl->nproblems == 1 ? "" : "s");
   if(fl->superseded)
-    sd_buf_printf(b, "; %zu older report%s of the same hosts ignored",
-                  fl->superseded, fl->superseded == 1 ? "" : "s");
+    sd_buf_printf(b, "; %lu older report%s of the same hosts ignored",
+                  (unsigned long)fl->superseded, fl->superseded == 1 ? "" : "s");
   sd_buf_puts(b, ".\n");
   if(fl->exch.nservers)
     put_plan(b, fl);
