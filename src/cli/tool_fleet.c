@@ -111,7 +111,8 @@ static void load_path(sd_fleet *fl, const char *path)
     load_file(fl, path);
     return;
   }
-  qsort(names, n, sizeof(*names), cmp_names);
+  if(n > 1)
+    qsort(names, n, sizeof(*names), cmp_names);
   for(i = 0; i < n; i++) {
     char *p;
     if(!is_json_name(names[i]))
@@ -150,8 +151,6 @@ int sd_cmd_fleet(sd_cmdline *cl)
   fl.keep_detail = cl->format == SD_FMT_HTML;
   for(i = 0; i < cl->npaths; i++)
     load_path(&fl, cl->paths[i]);
-  free(cl->paths);
-  cl->paths = NULL;
   if(!fl.nhosts && !fl.nproblems) {
     sd_fail("no report or snapshot (*.json) was found in the paths given.");
     sd_fleet_free(&fl);

@@ -1,5 +1,6 @@
 /* tool_info.c - help, version, list, explain and the output helpers. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "srvdoctor/platform.h"
@@ -153,16 +154,9 @@ int sd_cmd_explain(const char *code)
   return 3;
 }
 
-int sd_tool_main(int argc, char **argv)
+static int dispatch(sd_cmdline *cl)
 {
-  sd_cmdline cl;
-  sd_err err;
-  sd_err_clear(&err);
-  if(sd_parse_args(argc, argv, &cl, &err)) {
-    sd_fail("%s. Try 'srvdoctor --help'.", err.msg);
-    return 3;
-  }
-  switch(cl.cmd) {
+  switch(cl->cmd) {
   case SD_CMD_HELP:
     sd_print_help();
     return 0;
@@ -172,19 +166,35 @@ int sd_tool_main(int argc, char **argv)
   case SD_CMD_LIST:
     return sd_cmd_list();
   case SD_CMD_EXPLAIN:
-    return sd_cmd_explain(cl.code);
+    return sd_cmd_explain(cl->code);
   case SD_CMD_FIX:
-    return sd_cmd_fix(&cl);
+    return sd_cmd_fix(cl);
   case SD_CMD_EVENTLOG:
-    return sd_cmd_eventlog(&cl);
+    return sd_cmd_eventlog(cl);
   case SD_CMD_FLEET:
-    return sd_cmd_fleet(&cl);
+    return sd_cmd_fleet(cl);
   case SD_CMD_COLLECT:
-    sd_watchdog_start(cl.opt.timeout_s);
-    return sd_cmd_collect(&cl);
+    sd_watchdog_start(cl->opt.timeout_s);
+    return sd_cmd_collect(cl);
   case SD_CMD_CHECK:
   default:
-    sd_watchdog_start(cl.from ? 0 : cl.opt.timeout_s);
-    return sd_cmd_check(&cl);
+    sd_watchdog_start(cl->from ? 0 : cl->opt.timeout_s);
+    return sd_cmd_check(cl);
   }
+}
+
+int sd_tool_main(int argc, char **argv)
+{
+  sd_cmdline cl;
+  sd_err err;
+  int rc;
+  sd_err_clear(&err);
+  if(sd_parse_args(argc, argv, &cl, &err)) {
+    sd_fail("%s. Try 'srvdoctor --help'.", err.msg);
+    free((void *)cl.paths);
+    return 3;
+  }
+  rc = dispatch(&cl);
+  free((void *)cl.paths); /* fleet's PATH list (argv strings) */
+  return rc;
 }

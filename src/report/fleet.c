@@ -349,7 +349,8 @@ static void build_plan(sd_fleet *fl)
     if(exch_member(&fl->hosts[i]))
       exch_server(fl, i, &p->servers[p->nservers++]);
   sort_fleet = fl;
-  qsort(p->servers, p->nservers, sizeof(*p->servers), cmp_server);
+  if(p->nservers > 1)
+    qsort(p->servers, p->nservers, sizeof(*p->servers), cmp_server);
   sort_fleet = NULL;
 
   /* Forest-wide values, then each domain's system-objects container. */
@@ -482,7 +483,8 @@ void sd_fleet_finish(sd_fleet *fl)
 {
   size_t i, out = 0;
   /* Newest report per host. */
-  qsort(fl->hosts, fl->nhosts, sizeof(*fl->hosts), cmp_newest);
+  if(fl->nhosts > 1)
+    qsort(fl->hosts, fl->nhosts, sizeof(*fl->hosts), cmp_newest);
   for(i = 0; i < fl->nhosts; i++) {
     if(out && !strcmp(fl->hosts[out - 1].name, fl->hosts[i].name)) {
       fl->superseded++;
@@ -517,7 +519,8 @@ void sd_fleet_finish(sd_fleet *fl)
   if(fl->nproblems)
     fl->status = sd_severity_worst(fl->status, SD_SEV_UNKNOWN);
   fl->exit_code = sd_severity_exit_code(fl->status);
-  qsort(fl->hosts, fl->nhosts, sizeof(*fl->hosts), cmp_severity);
+  if(fl->nhosts > 1)
+    qsort(fl->hosts, fl->nhosts, sizeof(*fl->hosts), cmp_severity);
   build_plan(fl);
   build_pools(fl);
 }
