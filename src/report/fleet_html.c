@@ -2,8 +2,9 @@
  * grid coloured by status, each cell opening that host's findings and
  * steps (<details>), a filter box, the Exchange upgrade plan and the OCS
  * pools.  Every string from a report goes through sd_html_put.  The only
- * script is the filter's, allowed by a nonce in the Content-Security-Policy;
- * without scripts the page shows every host. */
+ * script is the filter's (page.html#TEXT opens it filtered), allowed by a
+ * nonce in the Content-Security-Policy; without scripts the page shows every
+ * host. */
 #include <string.h>
 
 #include "report_internal.h"
@@ -191,7 +192,8 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
                   sd_severity_name(sv), sd_exch_state_name(s->state));
     if(s->why) {
       H(b, s->why);
-      sd_buf_puts(b, " ");
+      if(s->nblockers)
+        sd_buf_puts(b, "; codes ");
     }
     for(k = 0; k < s->nblockers; k++) {
       if(k)
@@ -328,9 +330,13 @@ void sd_fleet_html(const sd_fleet *fl, sd_buf *b)
   if(fl->npools)
     put_pools(b, fl);
   sd_buf_printf(b, "<script nonce=\"%016llx\">\n"
-                "document.getElementById('filter').addEventListener('input',"
-                "function(e){var q=e.target.value.toLowerCase();"
+                "var f=document.getElementById('filter');\n"
+                "function apply(){var q=f.value.toLowerCase();"
                 "document.querySelectorAll('#grid tbody tr').forEach("
                 "function(r){r.hidden=q!==''&&r.textContent.toLowerCase()."
-                "indexOf(q)<0;});});\n</script>\n</body></html>\n", nonce);
+                "indexOf(q)<0;});}\n"
+                "f.addEventListener('input',apply);\n"
+                "if(location.hash.length>1){f.value=decodeURIComponent("
+                "location.hash.slice(1));apply();}\n"
+                "</script>\n</body></html>\n", nonce);
 }
