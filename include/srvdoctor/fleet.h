@@ -186,7 +186,8 @@ const char *sd_fleet_host_ev(const sd_fleet_host *h, const char *code,
                              const char *key);
 const sd_fleet_module *sd_fleet_host_module(const sd_fleet_host *h,
                                             const char *id);
-const char *sd_exch_phase_name(sd_exch_phase p);
+const char *sd_exch_phase_name(sd_exch_phase p);   /* "client-access" */
+const char *sd_exch_phase_title(sd_exch_phase p);  /* "Client Access" */
 const char *sd_exch_state_name(sd_exch_state s);
 
 /* Writers (src/report/fleet_{text,json,html}.c).  Output ends with "\n". */

@@ -8,13 +8,13 @@
 
 /* Exchange 2007 server roles, as the role keys under
  * HKLM\SOFTWARE\Microsoft\Exchange\v8.0 name them (the check reports them
- * in EXCH-UPGRADE-PATH's "roles"), and the upgrade phase of each.  The
- * order of an organisation's SP2 upgrade: Client Access servers first
- * (internet-facing ones first), then Hub Transport, Unified Messaging and
- * Mailbox; Edge Transport on its own (it is outside the domain).  Sources:
- * Microsoft, "Upgrading to Exchange 2007 SP2" / "Exchange 2007 SP1 release
- * notes" (role upgrade order), and ../shared/facts/exchange.md for the key
- * names. */
+ * in EXCH-UPGRADE-PATH's "roles"; key names: ../shared/facts/exchange.md),
+ * and the upgrade phase of each.  The order of an organisation's SP2
+ * upgrade, as issue 13 states Microsoft's guidance for Exchange 2007 service
+ * packs: Client Access servers first (internet-facing ones first), then Hub
+ * Transport, Unified Messaging and Mailbox; Edge Transport, outside the
+ * organisation's AD, on its own.  srvdoctor has not checked this order
+ * against one Microsoft page: the table is the one place to correct it. */
 static const struct {
   const char *key;
   sd_exch_phase phase;
@@ -47,6 +47,14 @@ const char *sd_exch_phase_name(sd_exch_phase p)
                                       "unified-messaging", "mailbox", "edge",
                                       "roles-unknown"};
   return (unsigned)p < SD_COUNTOF(names) ? names[p] : "roles-unknown";
+}
+
+const char *sd_exch_phase_title(sd_exch_phase p)
+{
+  static const char *const titles[] = {"Client Access", "Hub Transport",
+                                       "Unified Messaging", "Mailbox",
+                                       "Edge Transport", "roles not known"};
+  return (unsigned)p < SD_COUNTOF(titles) ? titles[p] : "roles not known";
 }
 
 const char *sd_exch_state_name(sd_exch_state s)

@@ -157,18 +157,6 @@ static void put_grid(sd_buf *b, const sd_fleet *fl)
   sd_buf_puts(b, "</tbody></table>\n");
 }
 
-static const char *phase_words(sd_exch_phase p)
-{
-  switch(p) {
-  case SD_PHASE_CAS: return "Client Access";
-  case SD_PHASE_HUB: return "Hub Transport";
-  case SD_PHASE_UM: return "Unified Messaging";
-  case SD_PHASE_MBX: return "Mailbox";
-  case SD_PHASE_EDGE: return "Edge Transport (on its own)";
-  default: return "roles not known";
-  }
-}
-
 static void put_plan(sd_buf *b, const sd_fleet *fl)
 {
   const sd_exch_plan *p = &fl->exch;
@@ -186,7 +174,8 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
                      s->state == SD_XS_UNKNOWN ? SD_SEV_UNKNOWN : SD_SEV_OK;
     sd_buf_printf(b, "<tr><td>%lu</td><td>", (unsigned long)(i + 1));
     H(b, fl->hosts[s->host].name);
-    sd_buf_printf(b, "</td><td>%s</td><td>", phase_words(s->phase));
+    sd_buf_printf(b, "</td><td>%s%s</td><td>", sd_exch_phase_title(s->phase),
+                  s->phase == SD_PHASE_EDGE ? " (on its own)" : "");
     H(b, sd_str_or(s->build, "unknown"));
     sd_buf_printf(b, "</td><td class=\"sev-%s\">%s</td><td>",
                   sd_severity_name(sv), sd_exch_state_name(s->state));

@@ -54,25 +54,13 @@ static void put_host(sd_buf *b, const sd_fleet_host *h)
   sd_buf_putc(b, '\n');
 }
 
-static const char *phase_words(sd_exch_phase p)
-{
-  switch(p) {
-  case SD_PHASE_CAS: return "Client Access";
-  case SD_PHASE_HUB: return "Hub Transport";
-  case SD_PHASE_UM: return "Unified Messaging";
-  case SD_PHASE_MBX: return "Mailbox";
-  case SD_PHASE_EDGE: return "Edge Transport";
-  default: return "roles not known";
-  }
-}
-
 static void put_server(sd_buf *b, const sd_fleet *fl, size_t i)
 {
   const sd_exch_server *s = &fl->exch.servers[i];
   size_t k;
   sd_buf_printf(b, "  %2lu. ", (unsigned long)(i + 1));
   sd_text_put_safe(b, fl->hosts[s->host].name);
-  sd_buf_printf(b, "  %s", phase_words(s->phase));
+  sd_buf_printf(b, "  %s", sd_exch_phase_title(s->phase));
   sd_buf_puts(b, "  build ");
   sd_text_put_safe(b, sd_str_or(s->build, "unknown"));
   switch(s->state) {
