@@ -102,10 +102,25 @@ static const char *base_name(const char *p)
 }
 
 /* ---- newest report per host ---- */
+
+/* Host names compare without ASCII case, as Windows computer names do. */
+static int name_cmp(const char *a, const char *b)
+{
+  for(;; a++, b++) {
+    int ca = (unsigned char)*a, cb = (unsigned char)*b;
+    if(ca >= 'a' && ca <= 'z')
+      ca -= 'a' - 'A';
+    if(cb >= 'a' && cb <= 'z')
+      cb -= 'a' - 'A';
+    if(ca != cb || !ca)
+      return ca - cb;
+  }
+}
+
 static int cmp_newest(const void *a, const void *b)
 {
   const sd_fleet_host *x = a, *y = b;
-  int c = strcmp(x->name, y->name);
+  int c = name_cmp(x->name, y->name);
   int lx, ly;
   if(c)
     return c;
@@ -494,7 +509,7 @@ void sd_fleet_finish(sd_fleet *fl)
   if(fl->nhosts > 1)
     qsort(fl->hosts, fl->nhosts, sizeof(*fl->hosts), cmp_newest);
   for(i = 0; i < fl->nhosts; i++) {
-    if(out && !strcmp(fl->hosts[out - 1].name, fl->hosts[i].name)) {
+    if(out && !name_cmp(fl->hosts[out - 1].name, fl->hosts[i].name)) {
       fl->superseded++;
       continue;
     }

@@ -58,5 +58,11 @@ jq -e '[.exchange.servers[].host] == ["CAS01","CAS02","HUB01","HUB02","UM01","MB
   "$r/fleet.out" >/dev/null && ok || bad "plan order: $(jq -c '[.exchange.servers[].host]' "$r/fleet.out")"
 jq -e '.problems[] | select(.source | endswith("truncated.json")) | .reason | test("truncated")' "$r/fleet.out" >/dev/null &&
   ok || bad "truncated file reason"
+# Single files (Windows paths, not folders) are read as files.
+rc=0
+sd_wine "$SRVDOCTOR_EXE" fleet "$(sd_wine_path "$r")\\HUB01.json" "$(sd_wine_path "$r")\\FE03.snapshot.json" \
+  >"$tmp/out2" 2>"$tmp/err2" || rc=$?
+[ "$rc" = 2 ] && ok || bad "exe fleet FILE FILE exit $rc: $(cat "$tmp/err2")"
+grep -q 'CRITICAL: 2 hosts: 2 critical' "$tmp/out2" && ok || bad "two files: $(tail -n 5 "$tmp/out2")"
 echo "t_fleet_wine: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -257,9 +257,12 @@ static void test_newest_per_host(void **state)
   add_mini(&fl, "d/srvdoctor-A-2.json", mini("A", T0, "ok",
                                               UPG("MailboxRole")));
   add_mini(&fl, "d/srvdoctor-B.json", mini("B", NULL, "ok", UPG("")));
+  /* Windows computer names have no case: "a" is host A's older report. */
+  add_mini(&fl, "d/lower.json", mini("a", "2026-11-24T08:00:00Z", "critical",
+                                      UPG("MailboxRole")));
   sd_fleet_finish(&fl);
   assert_int_equal(fl.nhosts, 2);
-  assert_int_equal(fl.superseded, 2);
+  assert_int_equal(fl.superseded, 3);
   /* B has no collection time: stale, unknown, first. */
   assert_string_equal(fl.hosts[0].name, "B");
   assert_true(fl.hosts[0].stale);
