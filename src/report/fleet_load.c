@@ -142,13 +142,12 @@ static int str_or_null(rd *d, const char *key, const char **out)
 
 static int str_val(rd *d, const char *key, const char **out)
 {
-  if(str_or_null(d, key, out))
+  sd_jtoken t;
+  if(next(d, &t))
     return -1;
-  if(!*out) {
-    sd_jtoken t;
-    memset(&t, 0, sizeof(t));
-    return sd_jr_fail(d->r, &t, "\"%s\" must be a string, not null", key);
-  }
+  if(t.type != SD_JT_STRING)
+    return sd_jr_fail(d->r, &t, "\"%s\" must be a string", key);
+  *out = sd_arena_strndup(d->a, t.str, t.len);
   return 0;
 }
 
@@ -502,8 +501,11 @@ static int read_doc(rd *d)
         d->is_snapshot = 1;
         return 1;
       }
-      return sd_jr_fail(d->r, &t, "this is not a host report (its kind is "
-                        "not a report's)");
+      if(t.type == SD_JT_STRING)
+        return sd_jr_fail(d->r, &t, "this is not a host report (its kind "
+                          "is \"%.40s\")", t.str);
+      return sd_jr_fail(d->r, &t, "this is not a host report (it has a "
+                        "\"kind\")");
     }
     else if(!strcmp(t.str, "tool")) {
       if(read_tool(d))
@@ -514,7 +516,7 @@ static int read_doc(rd *d)
       if(str_or_null(d, "collected_at", &s))
         return -1;
       if(s && sd_time_parse(s, &d->collected_at)) {
-        memset(&t, 0, sizeof(t));
+        /* t is still the key: its position is given. */
         return sd_jr_fail(d->r, &t, "\"collected_at\" is not a time of the "
                           "form YYYY-MM-DDTHH:MM:SSZ");
       }

@@ -349,7 +349,11 @@ static void test_unusable_files(void **state)
                  "\"srvdoctor\"}, \"status\": \"ok\", \"modules\": []}",
                  "schema_version 2");
   expect_refused("{\"schema_version\": 1, \"kind\": \"fleet\"}",
-                 "not a host report");
+                 "not a host report (its kind is \"fleet\")");
+  expect_refused("{\"schema_version\": 1, \"collected_at\": \"yesterday\"}",
+                 "line 1, column 23: \"collected_at\" is not a time");
+  expect_refused("{\"schema_version\": 1, \"host\": {\"name\": 7}}",
+                 "\"name\" must be a string");
   expect_refused("{\"schema_version\": 1, \"tool\": {\"name\": "
                  "\"srvdoctor\"}, \"status\": \"bad\", \"modules\": []}",
                  "\"status\" must be");
