@@ -42,6 +42,9 @@ PACKAGES=(
     ldap-utils
     # report checks: JSON, Prometheus text format (promtool), HTML (headless)
     jq prometheus chromium
+    # fleet end to end: one node_exporter per simulated host (textfile
+    # collector) scraped by a Prometheus server, all on 127.0.0.1
+    prometheus-node-exporter
     # a second Nagios perfdata parser (Monitoring::Plugin)
     libmonitoring-plugin-perl
     # test scripts: ps/pgrep, ss, timeout/mkfifo, script (pty), setpriv,
@@ -139,7 +142,7 @@ remove_policy
 # The distribution's Samba services are not wanted: disable them, and stop
 # any system instance that runs anyway (found through the system pid files
 # only, so a test's own samba is never touched).
-services=(samba-ad-dc smbd nmbd winbind samba)
+services=(samba-ad-dc smbd nmbd winbind samba prometheus-node-exporter)
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
     for s in "${services[@]}"; do
         systemctl disable --now "$s" >/dev/null 2>&1 || true

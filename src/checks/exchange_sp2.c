@@ -950,6 +950,11 @@ static void ad_common_evidence(ctx *c, sd_finding *x)
     sd_ev_str(c->r, x, "schema_master_site", ad->fsmo_site);
   if(ad->fsmo_domain)
     sd_ev_str(c->r, x, "schema_master_domain", ad->fsmo_domain);
+  /* Where this computer is, for `fleet` (where to prepare AD). */
+  if(ad->local_site_st.state == SD_ST_READ && ad->local_site)
+    sd_ev_str(c->r, x, "computer_site", ad->local_site);
+  if(c->f->host.domain_st.state == SD_ST_READ && c->f->host.domain)
+    sd_ev_str(c->r, x, "computer_domain", c->f->host.domain);
 }
 
 static void prep_machine_steps(ctx *c, sd_finding *x, const char *groups)

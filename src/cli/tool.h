@@ -17,7 +17,8 @@ typedef enum sd_command {
   SD_CMD_FIX,
   SD_CMD_HELP,
   SD_CMD_VERSION,
-  SD_CMD_EVENTLOG   /* eventlog install|uninstall (tool_eventlog.c) */
+  SD_CMD_EVENTLOG,  /* eventlog install|uninstall (tool_eventlog.c) */
+  SD_CMD_FLEET      /* fleet PATH... (tool_fleet.c) */
 } sd_command;
 
 typedef struct sd_cmdline {
@@ -39,6 +40,13 @@ typedef struct sd_cmdline {
   int keep;                  /* --keep, 0 = not given (default 30) */
   int eventlog;              /* --eventlog */
   const char *action;        /* eventlog install|uninstall */
+  /* fleet (tool_fleet.c) */
+  const char **paths;        /* PATH... (malloc'd array, argv strings) */
+  size_t npaths;
+  int max_age_h;             /* --max-age, 0 = not given (default 26) */
+  int as_of_set;             /* --as-of given */
+  sd_time as_of;             /* fleet: judge report ages as of this time */
+  int format_set;            /* --format given */
   sd_options opt;
 } sd_cmdline;
 
@@ -59,6 +67,7 @@ int sd_cmd_fix(sd_cmdline *cl);
  * shipped program never does. */
 int sd_fix_prepare(const sd_cmdline *cl, sd_fix_request *rq,
                    sd_fix_machine *m, sd_fix_ops *ops);
+int sd_cmd_fleet(sd_cmdline *cl);
 void sd_print_help(void);
 
 /* ---- scheduled-task mode: --report-dir (tool_reportdir.c) ---- */

@@ -23,7 +23,7 @@ typedef enum opt_id {
   OPT_DC, OPT_LDAP_USER, OPT_LDAP_PWFILE, OPT_STUCK_AFTER, OPT_WS_RATIO,
   OPT_SAMPLES, OPT_INTERVAL, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
   OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE, OPT_REPORT_DIR, OPT_KEEP,
-  OPT_EVENTLOG
+  OPT_EVENTLOG, OPT_MAX_AGE, OPT_AS_OF
 } opt_id;
 
 typedef struct opt_def {
@@ -58,6 +58,8 @@ static const opt_def opts[] = {
   {OPT_REPORT_DIR, "report-dir", 0, O_OPTSTR, 0, 0},
   {OPT_KEEP, "keep", 0, O_INT, 1, 100000},
   {OPT_EVENTLOG, "eventlog", 0, O_FLAG, 0, 0},
+  {OPT_MAX_AGE, "max-age", 0, O_INT, 1, 87600},
+  {OPT_AS_OF, "as-of", 0, O_STR, 0, 0},
 };
 
 static const struct {
@@ -68,6 +70,7 @@ static const struct {
   {"list", SD_CMD_LIST},   {"explain", SD_CMD_EXPLAIN},
   {"fix", SD_CMD_FIX},     {"help", SD_CMD_HELP},
   {"version", SD_CMD_VERSION}, {"eventlog", SD_CMD_EVENTLOG},
+  {"fleet", SD_CMD_FLEET},
 };
 
 /* The command a word names; 0 when it names one, -1 otherwise. */
@@ -145,6 +148,7 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
                  "or html, not \"%s\"", val);
       return -1;
     }
+    cl->format_set = 1;
     break;
   case OPT_OUTPUT: cl->output = val; break;
   case OPT_DC: cl->opt.dc = val; break;
@@ -178,6 +182,15 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
     break;
   case OPT_KEEP: cl->keep = (int)n; break;
   case OPT_EVENTLOG: cl->eventlog = 1; break;
+  case OPT_MAX_AGE: cl->max_age_h = (int)n; break;
+  case OPT_AS_OF:
+    if(sd_time_parse(val, &cl->as_of)) {
+      sd_err_set(err, SD_EINVAL, "--as-of takes a UTC time like "
+                 "2026-11-26T08:00:00Z, not \"%s\"", val);
+      return -1;
+    }
+    cl->as_of_set = 1;
+    break;
   }
   return 0;
 }
@@ -260,6 +273,12 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
         cl->action = a;
         continue;
       }
+      if(cl->cmd == SD_CMD_FLEET) {
+        if(!cl->paths)
+          cl->paths = sd_xcalloc((size_t)argc, sizeof(char *));
+        cl->paths[cl->npaths++] = a;
+        continue;
+      }
       sd_err_set(err, SD_EINVAL, "unexpected argument \"%.40s\"", a);
       return -1;
     }
@@ -300,6 +319,28 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
   }
   if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
     sd_err_set(err, SD_EINVAL, "eventlog needs install or uninstall");
+    return -1;
+  }
+  if(cl->cmd == SD_CMD_FLEET) {
+    if(!cl->npaths) {
+      sd_err_set(err, SD_EINVAL, "fleet needs at least one report, snapshot "
+                 "or folder");
+      return -1;
+    }
+    if(cl->format != SD_FMT_TEXT && cl->format != SD_FMT_JSON &&
+       cl->format != SD_FMT_HTML) {
+      sd_err_set(err, SD_EINVAL, "fleet writes text, json or html, not %s",
+                 sd_format_name(cl->format));
+      return -1;
+    }
+    if(cl->only || cl->from || cl->report_dir_set || cl->eventlog) {
+      sd_err_set(err, SD_EINVAL, "fleet takes no --only, --from, "
+                 "--report-dir or --eventlog");
+      return -1;
+    }
+  }
+  else if(cl->max_age_h || cl->as_of_set) {
+    sd_err_set(err, SD_EINVAL, "--max-age and --as-of apply to fleet");
     return -1;
   }
   if(cl->keep && !cl->report_dir_set) {

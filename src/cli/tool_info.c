@@ -1,6 +1,7 @@
 /* tool_info.c - help, version, list, explain, and the dispatch of the
  * commands (the output helpers are in tool_msgs.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "srvdoctor/platform.h"
@@ -20,6 +21,9 @@ void sd_print_help(void)
     "  srvdoctor list                     list modules and finding codes\n"
     "  srvdoctor explain CODE             the full help page of a finding "
     "code\n"
+    "  srvdoctor fleet PATH...            many hosts at once: reports, "
+    "snapshots,\n"
+    "                                     folders; Exchange upgrade plan\n"
     "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"    "  srvdoctor eventlog install|uninstall  register the event source "
     "(admin)\n"
     "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
@@ -61,6 +65,16 @@ void sd_print_help(void)
     "  --no-color            no colour (also when NO_COLOR is set)\n"
     "  -v, --verbose         show evidence for OK findings too\n"
     "  -q, --quiet           show only problems\n"
+    "\n"
+    "Fleet options (srvdoctor fleet PATH...):\n"
+    "  --format FORMAT       text (default), json or html\n"
+    "  -o, --output FILE     write the summary to FILE (replaced "
+    "atomically)\n"
+    "  --max-age HOURS       a report older than this is stale and counts "
+    "as\n"
+    "                        unknown (default 26)\n"
+    "  --as-of TIME          judge report ages as of TIME (UTC, like\n"
+    "                        2026-11-26T08:00:00Z) instead of now\n"
     "\n"
     "Fix options (srvdoctor fix CODE; elevated, Windows only):\n"
     "  --target ID           the VM GUID or name, patch code or KB number\n"
@@ -105,16 +119,9 @@ int sd_cmd_explain(const char *code)
   return 3;
 }
 
-int sd_tool_main(int argc, char **argv)
+static int dispatch(sd_cmdline *cl)
 {
-  sd_cmdline cl;
-  sd_err err;
-  sd_err_clear(&err);
-  if(sd_parse_args(argc, argv, &cl, &err)) {
-    sd_fail("%s. Try 'srvdoctor --help'.", err.msg);
-    return 3;
-  }
-  switch(cl.cmd) {
+  switch(cl->cmd) {
   case SD_CMD_HELP:
     sd_print_help();
     return 0;
@@ -124,17 +131,35 @@ int sd_tool_main(int argc, char **argv)
   case SD_CMD_LIST:
     return sd_cmd_list();
   case SD_CMD_EXPLAIN:
-    return sd_cmd_explain(cl.code);
+    return sd_cmd_explain(cl->code);
   case SD_CMD_FIX:
-    return sd_cmd_fix(&cl);
+    return sd_cmd_fix(cl);
   case SD_CMD_EVENTLOG:
-    return sd_cmd_eventlog(&cl);
+    return sd_cmd_eventlog(cl);
+  case SD_CMD_FLEET:
+    return sd_cmd_fleet(cl);
   case SD_CMD_COLLECT:
-    sd_watchdog_start(cl.opt.timeout_s);
-    return sd_cmd_collect(&cl);
+    sd_watchdog_start(cl->opt.timeout_s);
+    return sd_cmd_collect(cl);
   case SD_CMD_CHECK:
   default:
-    sd_watchdog_start(cl.from ? 0 : cl.opt.timeout_s);
-    return sd_cmd_check(&cl);
+    sd_watchdog_start(cl->from ? 0 : cl->opt.timeout_s);
+    return sd_cmd_check(cl);
   }
+}
+
+int sd_tool_main(int argc, char **argv)
+{
+  sd_cmdline cl;
+  sd_err err;
+  int rc;
+  sd_err_clear(&err);
+  if(sd_parse_args(argc, argv, &cl, &err)) {
+    sd_fail("%s. Try 'srvdoctor --help'.", err.msg);
+    free((void *)cl.paths);
+    return 3;
+  }
+  rc = dispatch(&cl);
+  free((void *)cl.paths); /* fleet's PATH list (argv strings) */
+  return rc;
 }

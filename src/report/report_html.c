@@ -56,6 +56,11 @@ static void put_html(sd_buf *b, const char *s)
   put_html_n(b, s, 0);
 }
 
+void sd_html_put(sd_buf *b, const char *s)
+{
+  put_html_n(b, s, 0);
+}
+
 static const char *sev_class(sd_severity s)
 {
   return sd_severity_name(s); /* "ok", "info", "unknown", ... */

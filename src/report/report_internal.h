@@ -15,6 +15,10 @@
  * become visible escapes, invalid UTF-8 becomes U+FFFD. */
 void sd_text_put_safe(sd_buf *b, const char *s);
 
+/* Escape machine text for HTML text and quoted attribute values
+ * (report_html.c; the fleet page uses it too). */
+void sd_html_put(sd_buf *b, const char *s);
+
 /* Length of the valid UTF-8 sequence at p (1..4, ASCII included), or 0 when
  * the byte at p does not start one (the caller writes U+FFFD and moves on
  * one byte).  *cp receives the code point.  p must be NUL terminated. */

@@ -1,0 +1,331 @@
+/* fleet_html.c - the fleet as one self-contained HTML page: a host x module
+ * grid coloured by status, each cell opening that host's findings and
+ * steps (<details>), a filter box, the Exchange upgrade plan and the OCS
+ * pools.  Every string from a report goes through sd_html_put.  The only
+ * script is the filter's (page.html#TEXT opens it filtered), allowed by a
+ * nonce in the Content-Security-Policy; without scripts the page shows every
+ * host. */
+#include <string.h>
+
+#include "report_internal.h"
+#include "srvdoctor/fleet.h"
+
+#define H(b, s) sd_html_put((b), (s))
+#define MAX_COLS 32
+
+static const char css[] =
+  "body{font-family:Segoe UI,Tahoma,Arial,sans-serif;margin:0 1rem 2rem;"
+  "color:#1b1b1b;background:#f4f5f7;line-height:1.4}\n"
+  "header{color:#fff;padding:.6rem 1rem;margin:0 -1rem 1rem}\n"
+  ".sev-critical{background:#fdecea}.sev-warning{background:#fff1e0}"
+  ".sev-unknown{background:#f1e8f7}.sev-ok,.sev-info{background:#edf7ee}\n"
+  "header.sev-critical{background:#b71c1c}header.sev-warning"
+  "{background:#bf4f00}header.sev-unknown{background:#5e2a84}"
+  "header.sev-ok,header.sev-info{background:#1e6b30}\n"
+  "table{border-collapse:collapse;margin:.4rem 0;background:#fff}\n"
+  "th,td{border:1px solid #ccc;padding:.15rem .5rem;text-align:left;"
+  "vertical-align:top}th{background:#eef0f3}\n"
+  "details summary{cursor:pointer;font-weight:bold}\n"
+  ".finding{border-top:1px solid #ddd;margin-top:.3rem;max-width:40rem}\n"
+  "pre{background:#1f2430;color:#f2f2f2;padding:.3rem .5rem;"
+  "white-space:pre-wrap;word-break:break-all}\n"
+  "input#filter{font-size:1rem;padding:.2rem .4rem;width:20rem}\n"
+  ".na{color:#555;font-style:italic}\n";
+
+/* A per-page nonce for the filter script, from the page's own content
+ * (FNV-1a): no injected text can carry it, as no tag survives escaping. */
+static unsigned long long nonce_of(const sd_fleet *fl)
+{
+  unsigned long long h = 1469598103934665603ULL;
+  size_t i;
+  const char *p;
+  for(i = 0; i < fl->nhosts; i++)
+    for(p = fl->hosts[i].name; *p; p++)
+      h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  h ^= (unsigned long long)fl->now;
+  return h * 1099511628211ULL;
+}
+
+static void put_finding(sd_buf *b, const sd_fleet_finding *f)
+{
+  size_t i;
+  sd_buf_printf(b, "<div class=\"finding sev-%s\"><b>",
+                sd_severity_name(f->severity));
+  H(b, f->code);
+  sd_buf_printf(b, "</b> %s: ", sd_sev_upper(f->severity));
+  H(b, f->title);
+  sd_buf_puts(b, "<p>");
+  H(b, f->message);
+  sd_buf_puts(b, "</p>");
+  if(f->summary) {
+    sd_buf_puts(b, "<p><i>What to do:</i> ");
+    H(b, f->summary);
+    sd_buf_puts(b, "</p>");
+  }
+  if(f->nsteps) {
+    sd_buf_puts(b, "<ol>");
+    for(i = 0; i < f->nsteps; i++) {
+      sd_buf_puts(b, "<li>");
+      H(b, f->steps[i]);
+      sd_buf_puts(b, "</li>");
+    }
+    sd_buf_puts(b, "</ol>");
+  }
+  for(i = 0; i < f->ncommands; i++) {
+    sd_buf_puts(b, "<pre>");
+    H(b, f->commands[i]);
+    sd_buf_puts(b, "</pre>");
+  }
+  sd_buf_puts(b, "</div>");
+}
+
+static void put_cell(sd_buf *b, const sd_fleet_module *m)
+{
+  size_t k;
+  if(!m) {
+    sd_buf_puts(b, "<td class=\"na\">not run</td>");
+    return;
+  }
+  sd_buf_printf(b, "<td class=\"sev-%s\"><details><summary>%s</summary>",
+                sd_severity_name(m->status),
+                m->applicable ? sd_verdict_upper(m->status) : "n/a");
+  for(k = 0; k < m->ncodes; k++) {
+    if(m->findings)
+      put_finding(b, &m->findings[k]);
+    else {
+      sd_buf_puts(b, "<div>");
+      H(b, m->codes[k]);
+      sd_buf_puts(b, "</div>");
+    }
+  }
+  sd_buf_puts(b, "</details></td>");
+}
+
+static size_t columns(const sd_fleet *fl, const char **cols)
+{
+  size_t i, k, c, n = 0;
+  for(i = 0; i < fl->nhosts; i++)
+    for(k = 0; k < fl->hosts[i].nmodules; k++) {
+      const char *id = fl->hosts[i].modules[k].id;
+      for(c = 0; c < n; c++)
+        if(!strcmp(cols[c], id))
+          break;
+      if(c == n && n < MAX_COLS)
+        cols[n++] = id;
+    }
+  return n;
+}
+
+static void put_grid(sd_buf *b, const sd_fleet *fl)
+{
+  const char *cols[MAX_COLS];
+  size_t n = columns(fl, cols), i, c;
+  char when[32];
+  sd_buf_puts(b, "<table id=\"grid\"><thead><tr><th>Host</th><th>Status"
+              "</th><th>Collected</th>");
+  for(c = 0; c < n; c++) {
+    sd_buf_puts(b, "<th>");
+    H(b, cols[c]);
+    sd_buf_puts(b, "</th>");
+  }
+  sd_buf_puts(b, "<th>Source</th></tr></thead><tbody>\n");
+  for(i = 0; i < fl->nhosts; i++) {
+    const sd_fleet_host *h = &fl->hosts[i];
+    sd_buf_puts(b, "<tr><th>");
+    H(b, h->name);
+    sd_buf_printf(b, "</th><td class=\"sev-%s\">%s%s</td><td>",
+                  sd_severity_name(h->status), sd_verdict_upper(h->status),
+                  h->stale ? " (stale report)" : "");
+    sd_time_format(h->collected_at, when);
+    sd_buf_puts(b, when[0] ? when : "unknown");
+    sd_buf_puts(b, "</td>");
+    for(c = 0; c < n; c++)
+      put_cell(b, sd_fleet_host_module(h, cols[c]));
+    sd_buf_puts(b, "<td>");
+    H(b, h->source);
+    sd_buf_puts(b, "</td></tr>\n");
+  }
+  for(i = 0; i < fl->nproblems; i++) {
+    sd_buf_puts(b, "<tr><th class=\"na\">unreadable file</th><td class=\""
+                "sev-unknown\">UNKNOWN</td><td colspan=\"");
+    sd_buf_printf(b, "%lu\">", (unsigned long)(n + 1));
+    H(b, fl->problems[i].reason);
+    sd_buf_puts(b, ".</td><td>");
+    H(b, fl->problems[i].source);
+    sd_buf_puts(b, "</td></tr>\n");
+  }
+  sd_buf_puts(b, "</tbody></table>\n");
+}
+
+static void put_plan(sd_buf *b, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i, k;
+  sd_buf_puts(b, "<h2>Exchange 2007 SP2 upgrade plan</h2>\n<p>Client Access "
+              "servers first (internet-facing ones first: the reports do "
+              "not say which they are), then Hub Transport, Unified "
+              "Messaging and Mailbox; Edge Transport on its own.</p>\n"
+              "<table id=\"plan\"><thead><tr><th>#</th><th>Server</th>"
+              "<th>Role</th><th>Build</th><th>State</th><th>Blocked by"
+              "</th></tr></thead><tbody>\n");
+  for(i = 0; i < p->nservers; i++) {
+    const sd_exch_server *s = &p->servers[i];
+    sd_severity sv = s->state == SD_XS_BLOCKED ? SD_SEV_CRITICAL :
+                     s->state == SD_XS_UNKNOWN ? SD_SEV_UNKNOWN : SD_SEV_OK;
+    sd_buf_printf(b, "<tr><td>%lu</td><td>", (unsigned long)(i + 1));
+    H(b, fl->hosts[s->host].name);
+    sd_buf_printf(b, "</td><td>%s%s</td><td>", sd_exch_phase_title(s->phase),
+                  s->phase == SD_PHASE_EDGE ? " (on its own)" : "");
+    H(b, sd_str_or(s->build, "unknown"));
+    sd_buf_printf(b, "</td><td class=\"sev-%s\">%s</td><td>",
+                  sd_severity_name(sv), sd_exch_state_name(s->state));
+    if(s->why) {
+      H(b, s->why);
+      if(s->nblockers)
+        sd_buf_puts(b, "; codes ");
+    }
+    for(k = 0; k < s->nblockers; k++) {
+      if(k)
+        sd_buf_puts(b, ", ");
+      H(b, s->blockers[k]);
+    }
+    sd_buf_puts(b, "</td></tr>\n");
+  }
+  sd_buf_puts(b, "</tbody></table>\n<p id=\"prep\">AD preparation: ");
+  if(p->prepare_schema < 0 || p->prepare_ad < 0)
+    sd_buf_puts(b, "the reports disagree about the AD values, so whether "
+                "/PrepareSchema or /PrepareAD is still needed is not known "
+                "yet. ");
+  else if(p->prepare_schema || p->prepare_ad)
+    sd_buf_printf(b, "%s%s%s needed. ", p->prepare_schema ?
+                  "/PrepareSchema" : "", p->prepare_schema && p->prepare_ad
+                  ? " and " : "", p->prepare_ad ? "/PrepareAD" : "");
+  else
+    sd_buf_puts(b, "no report asks for /PrepareSchema or /PrepareAD. ");
+  sd_buf_puts(b, "Run them once, before any server, on a server in ");
+  if(p->schema_master_site) {
+    sd_buf_puts(b, "site <b>");
+    H(b, p->schema_master_site);
+    sd_buf_puts(b, "</b>");
+    if(p->schema_master_domain) {
+      sd_buf_puts(b, " (domain ");
+      H(b, p->schema_master_domain);
+      sd_buf_puts(b, ")");
+    }
+    sd_buf_puts(b, ", the schema master's");
+  }
+  else
+    sd_buf_puts(b, "the schema master's site (not known from these "
+                "reports)");
+  sd_buf_puts(b, ", with an account in Schema Admins and Enterprise Admins");
+  if(p->nrun_on) {
+    sd_buf_puts(b, "; from these reports: ");
+    for(i = 0; i < p->nrun_on; i++) {
+      if(i)
+        sd_buf_puts(b, ", ");
+      H(b, fl->hosts[p->run_on[i]].name);
+    }
+  }
+  sd_buf_puts(b, ".</p>\n");
+  for(i = 0; i < p->nprepare_domains; i++) {
+    sd_buf_puts(b, "<p>/PrepareDomain is needed in domain ");
+    H(b, p->prepare_domains[i]);
+    sd_buf_puts(b, ".</p>\n");
+  }
+  for(i = 0; i < p->ndisagree; i++) {
+    const sd_ad_disagreement *d = &p->disagree[i];
+    sd_buf_puts(b, "<p class=\"sev-warning disagree\">Reports disagree on ");
+    H(b, d->what);
+    sd_buf_puts(b, ": ");
+    for(k = 0; k < d->nclaims; k++) {
+      size_t j, seen = 0, first = 1;
+      for(j = 0; j < k; j++)
+        seen |= sd_strieq(d->claims[j].value, d->claims[k].value);
+      if(seen)
+        continue;
+      if(k)
+        sd_buf_puts(b, "; ");
+      sd_buf_puts(b, "<b>");
+      H(b, d->claims[k].value);
+      sd_buf_puts(b, "</b> read by ");
+      for(j = k; j < d->nclaims; j++) {
+        if(!sd_strieq(d->claims[j].value, d->claims[k].value))
+          continue;
+        if(!first)
+          sd_buf_puts(b, ", ");
+        first = 0;
+        H(b, fl->hosts[d->claims[j].host].name);
+      }
+    }
+    sd_buf_puts(b, ". Their domain controllers have not finished "
+                "replicating: neither value is the answer yet. Let "
+                "replication finish, then run srvdoctor again.</p>\n");
+  }
+}
+
+static void put_pools(sd_buf *b, const sd_fleet *fl)
+{
+  size_t i, k;
+  sd_buf_puts(b, "<h2>OCS pools</h2>\n<ul id=\"pools\">\n");
+  for(i = 0; i < fl->npools; i++) {
+    const sd_ocs_pool *p = &fl->pools[i];
+    sd_buf_puts(b, "<li><b>");
+    H(b, p->name);
+    sd_buf_puts(b, "</b>: ");
+    for(k = 0; k < p->nmembers; k++) {
+      const sd_ocs_member *m = &p->members[k];
+      if(k)
+        sd_buf_puts(b, ", ");
+      H(b, fl->hosts[m->host].name);
+      sd_buf_printf(b, " <span class=\"sev-%s\">%s</span> (",
+                    sd_severity_name(m->status), sd_verdict_upper(m->status));
+      H(b, m->code);
+      sd_buf_puts(b, m->needs_asnfix ? "; run OCSASNFix.exe here)" : ")");
+    }
+    sd_buf_puts(b, "</li>\n");
+  }
+  sd_buf_puts(b, "</ul>\n");
+}
+
+void sd_fleet_html(const sd_fleet *fl, sd_buf *b)
+{
+  unsigned long long nonce = nonce_of(fl);
+  char when[32];
+  sd_time_format(fl->now, when);
+  sd_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset="
+                "\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" "
+                "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                "script-src 'nonce-%016llx'\">\n<title>srvdoctor fleet: %s"
+                "</title>\n<style>%s</style></head><body>\n",
+                nonce, sd_verdict_upper(fl->status), css);
+  sd_buf_printf(b, "<header class=\"sev-%s\"><h1>srvdoctor fleet: %s</h1>"
+                "<p>%lu hosts: %lu critical, %lu warning, %lu unknown (%lu "
+                "stale), %lu ok; %lu files could not be read. Generated %s."
+                "</p></header>\n", sd_severity_name(fl->status),
+                sd_verdict_upper(fl->status), (unsigned long)fl->nhosts,
+                (unsigned long)fl->counts[SD_SEV_CRITICAL],
+                (unsigned long)fl->counts[SD_SEV_WARNING],
+                (unsigned long)(fl->counts[SD_SEV_UNKNOWN] - fl->nproblems),
+                (unsigned long)fl->nstale,
+                (unsigned long)(fl->counts[SD_SEV_OK] +
+                                fl->counts[SD_SEV_INFO]),
+                (unsigned long)fl->nproblems,
+                when[0] ? when : "at an unknown time");
+  sd_buf_puts(b, "<p><label>Filter: <input id=\"filter\" type=\"search\" "
+              "placeholder=\"host, status or code\"></label></p>\n");
+  put_grid(b, fl);
+  if(fl->exch.nservers)
+    put_plan(b, fl);
+  if(fl->npools)
+    put_pools(b, fl);
+  sd_buf_printf(b, "<script nonce=\"%016llx\">\n"
+                "var f=document.getElementById('filter');\n"
+                "function apply(){var q=f.value.toLowerCase();"
+                "document.querySelectorAll('#grid tbody tr').forEach("
+                "function(r){r.hidden=q!==''&&r.textContent.toLowerCase()."
+                "indexOf(q)<0;});}\n"
+                "f.addEventListener('input',apply);\n"
+                "if(location.hash.length>1){f.value=decodeURIComponent("
+                "location.hash.slice(1));apply();}\n"
+                "</script>\n</body></html>\n", nonce);
+}

@@ -1,0 +1,252 @@
+/* fleet_json.c - the fleet as JSON: schema_version 1, kind "fleet" (see
+ * docs/report-format.md). */
+#include "srvdoctor/fleet.h"
+#include "srvdoctor/json.h"
+
+static void put_time(sd_jwriter *w, sd_time t)
+{
+  char s[32];
+  sd_time_format(t, s);
+  if(s[0])
+    sd_jw_str(w, s);
+  else
+    sd_jw_null(w);
+}
+
+static void put_host(sd_jwriter *w, const sd_fleet_host *h)
+{
+  size_t i, k;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "name");
+  sd_jw_str(w, h->name);
+  sd_jw_key(w, "status");
+  sd_jw_str(w, sd_severity_name(h->status));
+  sd_jw_key(w, "report_status");
+  sd_jw_str(w, sd_severity_name(h->report_status));
+  sd_jw_key(w, "collected_at");
+  put_time(w, h->collected_at);
+  sd_jw_key(w, "age_seconds");
+  if(h->age_s < 0)
+    sd_jw_null(w);
+  else
+    sd_jw_int(w, h->age_s);
+  sd_jw_key(w, "source");
+  sd_jw_str(w, h->source);
+  sd_jw_key(w, "kind");
+  sd_jw_str(w, h->kind);
+  sd_jw_key(w, "stale");
+  sd_jw_bool(w, h->stale);
+  sd_jw_key(w, "modules");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < h->nmodules; i++) {
+    const sd_fleet_module *m = &h->modules[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "id");
+    sd_jw_str(w, m->id);
+    sd_jw_key(w, "status");
+    sd_jw_str(w, sd_severity_name(m->status));
+    sd_jw_key(w, "codes");
+    sd_jw_arr_begin(w);
+    for(k = 0; k < m->ncodes; k++)
+      sd_jw_str(w, m->codes[k]);
+    sd_jw_arr_end(w);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+  sd_jw_obj_end(w);
+}
+
+static void put_tristate(sd_jwriter *w, int v)
+{
+  if(v < 0)
+    sd_jw_str(w, "reports disagree");
+  else
+    sd_jw_bool(w, v);
+}
+
+static void put_exchange(sd_jwriter *w, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i, k;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "servers");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < p->nservers; i++) {
+    const sd_exch_server *s = &p->servers[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "order");
+    sd_jw_uint(w, i + 1);
+    sd_jw_key(w, "host");
+    sd_jw_str(w, fl->hosts[s->host].name);
+    sd_jw_key(w, "phase");
+    sd_jw_str(w, sd_exch_phase_name(s->phase));
+    sd_jw_key(w, "roles");
+    sd_jw_str(w, s->roles_text);
+    sd_jw_key(w, "build");
+    sd_jw_str(w, s->build);
+    sd_jw_key(w, "state");
+    sd_jw_str(w, sd_exch_state_name(s->state));
+    sd_jw_key(w, "blocked_by");
+    sd_jw_arr_begin(w);
+    for(k = 0; k < s->nblockers; k++)
+      sd_jw_str(w, s->blockers[k]);
+    sd_jw_arr_end(w);
+    if(s->why) {
+      sd_jw_key(w, "why");
+      sd_jw_str(w, s->why);
+    }
+    sd_jw_key(w, "site");
+    sd_jw_str(w, s->site);
+    sd_jw_key(w, "domain");
+    sd_jw_str(w, s->domain);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "ad_preparation");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "prepare_schema");
+  put_tristate(w, p->prepare_schema);
+  sd_jw_key(w, "prepare_ad");
+  put_tristate(w, p->prepare_ad);
+  sd_jw_key(w, "prepare_domain");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < p->nprepare_domains; i++)
+    sd_jw_str(w, p->prepare_domains[i]);
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "schema_master");
+  sd_jw_str(w, p->schema_master);
+  sd_jw_key(w, "schema_master_site");
+  sd_jw_str(w, p->schema_master_site);
+  sd_jw_key(w, "schema_master_domain");
+  sd_jw_str(w, p->schema_master_domain);
+  sd_jw_key(w, "groups_needed");
+  sd_jw_str(w, "Schema Admins and Enterprise Admins");
+  sd_jw_key(w, "run_on");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < p->nrun_on; i++)
+    sd_jw_str(w, fl->hosts[p->run_on[i]].name);
+  sd_jw_arr_end(w);
+  sd_jw_obj_end(w);
+  sd_jw_key(w, "disagreements");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < p->ndisagree; i++) {
+    const sd_ad_disagreement *d = &p->disagree[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "value");
+    sd_jw_str(w, d->what);
+    sd_jw_key(w, "reports");
+    sd_jw_arr_begin(w);
+    for(k = 0; k < d->nclaims; k++) {
+      sd_jw_obj_begin(w);
+      sd_jw_key(w, "host");
+      sd_jw_str(w, fl->hosts[d->claims[k].host].name);
+      sd_jw_key(w, "value");
+      sd_jw_str(w, d->claims[k].value);
+      sd_jw_obj_end(w);
+    }
+    sd_jw_arr_end(w);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+  sd_jw_obj_end(w);
+}
+
+static void put_pools(sd_jwriter *w, const sd_fleet *fl)
+{
+  size_t i, k;
+  sd_jw_arr_begin(w);
+  for(i = 0; i < fl->npools; i++) {
+    const sd_ocs_pool *p = &fl->pools[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "pool");
+    sd_jw_str(w, p->name);
+    sd_jw_key(w, "named_by_reports");
+    sd_jw_bool(w, p->named);
+    sd_jw_key(w, "front_ends");
+    sd_jw_arr_begin(w);
+    for(k = 0; k < p->nmembers; k++) {
+      const sd_ocs_member *m = &p->members[k];
+      sd_jw_obj_begin(w);
+      sd_jw_key(w, "host");
+      sd_jw_str(w, fl->hosts[m->host].name);
+      sd_jw_key(w, "status");
+      sd_jw_str(w, sd_severity_name(m->status));
+      sd_jw_key(w, "code");
+      sd_jw_str(w, m->code);
+      sd_jw_key(w, "run_ocsasnfix");
+      sd_jw_bool(w, m->needs_asnfix);
+      sd_jw_obj_end(w);
+    }
+    sd_jw_arr_end(w);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+}
+
+void sd_fleet_json(const sd_fleet *fl, sd_buf *out)
+{
+  sd_jwriter w;
+  size_t i;
+  sd_jw_init(&w, out);
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "schema_version");
+  sd_jw_int(&w, 1);
+  sd_jw_key(&w, "kind");
+  sd_jw_str(&w, "fleet");
+  sd_jw_key(&w, "tool");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "name");
+  sd_jw_str(&w, "srvdoctor");
+  sd_jw_key(&w, "version");
+  sd_jw_str(&w, SD_VERSION);
+  sd_jw_obj_end(&w);
+  sd_jw_key(&w, "generated_at");
+  put_time(&w, fl->now);
+  sd_jw_key(&w, "max_age_hours");
+  sd_jw_int(&w, fl->max_age_s / 3600);
+  sd_jw_key(&w, "status");
+  sd_jw_str(&w, sd_severity_name(fl->status));
+  sd_jw_key(&w, "exit_code");
+  sd_jw_int(&w, fl->exit_code);
+  sd_jw_key(&w, "hosts");
+  sd_jw_arr_begin(&w);
+  for(i = 0; i < fl->nhosts; i++)
+    put_host(&w, &fl->hosts[i]);
+  sd_jw_arr_end(&w);
+  sd_jw_key(&w, "counts");
+  sd_jw_obj_begin(&w);
+  sd_jw_key(&w, "critical");
+  sd_jw_uint(&w, fl->counts[SD_SEV_CRITICAL]);
+  sd_jw_key(&w, "warning");
+  sd_jw_uint(&w, fl->counts[SD_SEV_WARNING]);
+  sd_jw_key(&w, "unknown");
+  sd_jw_uint(&w, fl->counts[SD_SEV_UNKNOWN]);
+  sd_jw_key(&w, "ok");
+  sd_jw_uint(&w, fl->counts[SD_SEV_OK] + fl->counts[SD_SEV_INFO]);
+  sd_jw_key(&w, "stale");
+  sd_jw_uint(&w, fl->nstale);
+  sd_jw_key(&w, "problems");
+  sd_jw_uint(&w, fl->nproblems);
+  sd_jw_key(&w, "superseded");
+  sd_jw_uint(&w, fl->superseded);
+  sd_jw_obj_end(&w);
+  sd_jw_key(&w, "exchange");
+  put_exchange(&w, fl);
+  sd_jw_key(&w, "ocs_pools");
+  put_pools(&w, fl);
+  sd_jw_key(&w, "problems");
+  sd_jw_arr_begin(&w);
+  for(i = 0; i < fl->nproblems; i++) {
+    sd_jw_obj_begin(&w);
+    sd_jw_key(&w, "source");
+    sd_jw_str(&w, fl->problems[i].source);
+    sd_jw_key(&w, "status");
+    sd_jw_str(&w, "unknown");
+    sd_jw_key(&w, "reason");
+    sd_jw_str(&w, fl->problems[i].reason);
+    sd_jw_obj_end(&w);
+  }
+  sd_jw_arr_end(&w);
+  sd_jw_obj_end(&w);
+  sd_buf_putc(out, '\n');
+}

@@ -1,0 +1,732 @@
+/* fleet_load.c - reading host reports into the fleet.
+ *
+ * A report is untrusted input: it is read with the strict pull reader
+ * (json_read.c), every value's type is checked, and a report that is not a
+ * srvdoctor JSON report of schema_version 1 is refused with one sentence.
+ * Nothing is added to the fleet unless the whole report was read. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvdoctor/fleet.h"
+#include "srvdoctor/json.h"
+
+/* The evidence keys the fleet uses (the Exchange plan and the OCS pools);
+ * the other evidence stays in the host's own report. */
+static const char *const kept_keys[] = {
+  "roles", "installed_build", "v8_key", "schema_version", "org_version",
+  "meso_version", "schema_master", "schema_master_site",
+  "schema_master_domain", "computer_site", "computer_domain", "domain",
+  "product", "product_version", "edition", "pool",
+};
+
+static int kept_key(const char *k, size_t n)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(kept_keys); i++)
+    if(strlen(kept_keys[i]) == n && !memcmp(kept_keys[i], k, n))
+      return 1;
+  return 0;
+}
+
+void sd_fleet_init(sd_fleet *fl, sd_time now, int64_t max_age_s)
+{
+  memset(fl, 0, sizeof(*fl));
+  sd_arena_init(&fl->arena);
+  fl->now = now;
+  fl->max_age_s = max_age_s;
+  fl->status = SD_SEV_OK;
+}
+
+void sd_fleet_free(sd_fleet *fl)
+{
+  free(fl->hosts);
+  free(fl->problems);
+  free(fl->exch.disagree);
+  sd_arena_free(&fl->arena);
+  memset(fl, 0, sizeof(*fl));
+}
+
+void sd_fleet_add_problem(sd_fleet *fl, const char *source,
+                          const char *reason)
+{
+  sd_fleet_problem *p;
+  fl->problems = sd_grow(fl->problems, &fl->cap_problems, fl->nproblems,
+                         sizeof(*fl->problems));
+  p = &fl->problems[fl->nproblems++];
+  p->source = sd_arena_strdup(&fl->arena, source);
+  p->reason = sd_arena_strdup(&fl->arena, reason);
+}
+
+static sd_fleet_host *new_host(sd_fleet *fl)
+{
+  sd_fleet_host *h;
+  fl->hosts = sd_grow(fl->hosts, &fl->cap_hosts, fl->nhosts,
+                      sizeof(*fl->hosts));
+  h = &fl->hosts[fl->nhosts++];
+  memset(h, 0, sizeof(*h));
+  h->collected_at = SD_TIME_NONE;
+  h->age_s = -1;
+  return h;
+}
+
+/* ---- a growable array of pointers, copied into the arena when done ---- */
+typedef struct ptrvec {
+  void **items;
+  size_t n, cap;
+} ptrvec;
+
+static void pv_push(ptrvec *v, void *p)
+{
+  v->items = sd_grow(v->items, &v->cap, v->n, sizeof(*v->items));
+  v->items[v->n++] = p;
+}
+
+static void *pv_commit(sd_arena *a, ptrvec *v, size_t elem)
+{
+  char *out;
+  size_t i;
+  if(!v->n)
+    return NULL;
+  out = sd_arena_alloc(a, v->n * elem);
+  for(i = 0; i < v->n; i++)
+    memcpy(out + i * elem, v->items[i], elem);
+  return out;
+}
+
+/* ---- the report reader ---- */
+typedef struct rd {
+  sd_jreader *r;
+  sd_arena *a;          /* where the strings go */
+  int keep_detail;
+  int is_snapshot;
+  /* the host being read */
+  const char *name;
+  sd_time collected_at;
+  int have_status, have_modules, have_version, have_tool;
+  int64_t version;
+  int tool_ok;
+  sd_severity status;
+  ptrvec modules;       /* sd_fleet_module * (malloc'd) */
+  ptrvec ev;            /* sd_fleet_ev * (malloc'd) */
+} rd;
+
+static int next(rd *d, sd_jtoken *t)
+{
+  return sd_jr_next(d->r, t);
+}
+
+static int want(rd *d, sd_jtoken *t, sd_jtype type, const char *what)
+{
+  if(next(d, t))
+    return -1;
+  if(t->type != type)
+    return sd_jr_fail(d->r, t, "%s", what);
+  return 0;
+}
+
+/* A string or null value (NULL for null). */
+static int str_or_null(rd *d, const char *key, const char **out)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  if(t.type == SD_JT_NULL) {
+    *out = NULL;
+    return 0;
+  }
+  if(t.type != SD_JT_STRING)
+    return sd_jr_fail(d->r, &t, "\"%s\" must be a string", key);
+  *out = sd_arena_strndup(d->a, t.str, t.len);
+  return 0;
+}
+
+static int str_val(rd *d, const char *key, const char **out)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  if(t.type != SD_JT_STRING)
+    return sd_jr_fail(d->r, &t, "\"%s\" must be a string", key);
+  *out = sd_arena_strndup(d->a, t.str, t.len);
+  return 0;
+}
+
+static int sev_val(rd *d, const char *key, sd_severity *out)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  if(t.type != SD_JT_STRING || sd_severity_parse(t.str, out))
+    return sd_jr_fail(d->r, &t, "\"%s\" must be ok, info, unknown, warning "
+                      "or critical", key);
+  return 0;
+}
+
+static int bool_val(rd *d, const char *key, int *out)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  if(t.type != SD_JT_TRUE && t.type != SD_JT_FALSE)
+    return sd_jr_fail(d->r, &t, "\"%s\" must be true or false", key);
+  *out = t.type == SD_JT_TRUE;
+  return 0;
+}
+
+static int skip_value(rd *d)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  return sd_jr_skip(d->r, &t);
+}
+
+/* An array of strings into arena memory. */
+static int str_array(rd *d, const char *key, const char ***items, size_t *n)
+{
+  sd_jtoken t;
+  ptrvec v;
+  memset(&v, 0, sizeof(v));
+  if(want(d, &t, SD_JT_ARR_BEGIN, key))
+    return -1;
+  for(;;) {
+    if(next(d, &t))
+      goto fail;
+    if(t.type == SD_JT_ARR_END)
+      break;
+    if(t.type != SD_JT_STRING) {
+      sd_jr_fail(d->r, &t, "\"%s\" must hold strings", key);
+      goto fail;
+    }
+    pv_push(&v, sd_arena_strndup(d->a, t.str, t.len));
+  }
+  *n = v.n;
+  *items = NULL;
+  if(v.n) {
+    *items = sd_arena_alloc(d->a, v.n * sizeof(char *));
+    memcpy((void *)*items, v.items, v.n * sizeof(char *));
+  }
+  free(v.items);
+  return 0;
+fail:
+  free(v.items);
+  return -1;
+}
+
+static int read_evidence(rd *d)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_OBJ_BEGIN, "\"evidence\" must be an object"))
+    return -1;
+  for(;;) {
+    char key[64];
+    int keep;
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return 0;
+    keep = t.len < sizeof(key) && kept_key(t.str, t.len);
+    if(keep)
+      memcpy(key, t.str, t.len + 1);
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_BEGIN || t.type == SD_JT_ARR_BEGIN)
+      return sd_jr_fail(d->r, &t, "evidence values must be strings, numbers "
+                        "or true/false");
+    if(keep) {
+      sd_fleet_ev *e = sd_xcalloc(1, sizeof(*e));
+      e->key = sd_arena_strdup(d->a, key);
+      if(t.type == SD_JT_STRING)
+        e->val = sd_arena_strndup(d->a, t.str, t.len);
+      else if(t.type == SD_JT_NUMBER && t.is_int)
+        e->val = sd_arena_printf(d->a, "%lld", (long long)t.i64);
+      else if(t.type == SD_JT_TRUE || t.type == SD_JT_FALSE)
+        e->val = t.type == SD_JT_TRUE ? "true" : "false";
+      else if(t.type == SD_JT_NUMBER)
+        e->val = sd_arena_printf(d->a, "%.17g", t.dbl);
+      else
+        e->val = NULL;
+      if(e->val)
+        pv_push(&d->ev, e);
+      else
+        free(e);
+    }
+  }
+}
+
+static int read_remediation(rd *d, sd_fleet_finding *f)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_OBJ_BEGIN, "\"remediation\" must be an object"))
+    return -1;
+  for(;;) {
+    int dummy;
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return 0;
+    if(!strcmp(t.str, "summary")) {
+      if(str_or_null(d, "summary", &f->summary))
+        return -1;
+    }
+    else if(!strcmp(t.str, "steps")) {
+      if(str_array(d, "steps", &f->steps, &f->nsteps))
+        return -1;
+    }
+    else if(!strcmp(t.str, "commands")) {
+      if(str_array(d, "commands", &f->commands, &f->ncommands))
+        return -1;
+    }
+    else if(!strcmp(t.str, "fixable")) {
+      if(bool_val(d, "fixable", &dummy))
+        return -1;
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+}
+
+static int read_finding(rd *d, sd_fleet_finding *f)
+{
+  sd_jtoken t;
+  int have_sev = 0;
+  size_t ev_mark = d->ev.n;
+  /* The caller has read the finding's '{'. */
+  memset(f, 0, sizeof(*f));
+  for(;;) {
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      break;
+    if(!strcmp(t.str, "code")) {
+      if(str_val(d, "code", &f->code))
+        return -1;
+    }
+    else if(!strcmp(t.str, "severity")) {
+      if(sev_val(d, "severity", &f->severity))
+        return -1;
+      have_sev = 1;
+    }
+    else if(!strcmp(t.str, "title")) {
+      if(str_or_null(d, "title", &f->title))
+        return -1;
+    }
+    else if(!strcmp(t.str, "message")) {
+      if(str_or_null(d, "message", &f->message))
+        return -1;
+    }
+    else if(!strcmp(t.str, "evidence")) {
+      /* The code may come after the evidence in a hand-made file; the
+       * evidence is tagged once the object is read. */
+      if(read_evidence(d))
+        return -1;
+    }
+    else if(!strcmp(t.str, "remediation")) {
+      if(read_remediation(d, f))
+        return -1;
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+  if(!f->code || !have_sev)
+    return sd_jr_fail(d->r, &t, "a finding has no code or no severity");
+  for(; ev_mark < d->ev.n; ev_mark++)
+    ((sd_fleet_ev *)d->ev.items[ev_mark])->code = f->code;
+  return 0;
+}
+
+static int read_module(rd *d, sd_fleet_module *m)
+{
+  sd_jtoken t;
+  int have_status = 0;
+  ptrvec fv;
+  size_t i;
+  memset(&fv, 0, sizeof(fv));
+  memset(m, 0, sizeof(*m));
+  m->applicable = 1;
+  for(;;) {
+    if(next(d, &t))
+      goto fail;
+    if(t.type == SD_JT_OBJ_END)
+      break;
+    if(!strcmp(t.str, "id")) {
+      if(str_val(d, "id", &m->id))
+        goto fail;
+    }
+    else if(!strcmp(t.str, "status")) {
+      if(sev_val(d, "status", &m->status))
+        goto fail;
+      have_status = 1;
+    }
+    else if(!strcmp(t.str, "applicable")) {
+      if(bool_val(d, "applicable", &m->applicable))
+        goto fail;
+    }
+    else if(!strcmp(t.str, "findings")) {
+      if(want(d, &t, SD_JT_ARR_BEGIN, "\"findings\" must be an array"))
+        goto fail;
+      for(;;) {
+        sd_fleet_finding *f;
+        if(next(d, &t))
+          goto fail;
+        if(t.type == SD_JT_ARR_END)
+          break;
+        if(t.type != SD_JT_OBJ_BEGIN) {
+          sd_jr_fail(d->r, &t, "each finding must be an object");
+          goto fail;
+        }
+        f = sd_xcalloc(1, sizeof(*f));
+        pv_push(&fv, f);
+        if(read_finding(d, f))
+          goto fail;
+      }
+    }
+    else if(skip_value(d))
+      goto fail;
+  }
+  if(!m->id || !have_status) {
+    sd_jr_fail(d->r, &t, "a module has no id or no status");
+    goto fail;
+  }
+  m->ncodes = fv.n;
+  if(fv.n) {
+    m->codes = sd_arena_alloc(d->a, fv.n * sizeof(char *));
+    m->code_sev = sd_arena_alloc(d->a, fv.n * sizeof(sd_severity));
+    for(i = 0; i < fv.n; i++) {
+      const sd_fleet_finding *f = fv.items[i];
+      m->codes[i] = f->code;
+      m->code_sev[i] = f->severity;
+    }
+    if(d->keep_detail)
+      m->findings = pv_commit(d->a, &fv, sizeof(sd_fleet_finding));
+  }
+  for(i = 0; i < fv.n; i++)
+    free(fv.items[i]);
+  free(fv.items);
+  return 0;
+fail:
+  for(i = 0; i < fv.n; i++)
+    free(fv.items[i]);
+  free(fv.items);
+  return -1;
+}
+
+static int read_host(rd *d)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_OBJ_BEGIN, "\"host\" must be an object"))
+    return -1;
+  for(;;) {
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return 0;
+    if(!strcmp(t.str, "name")) {
+      if(str_or_null(d, "name", &d->name))
+        return -1;
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+}
+
+static int read_tool(rd *d)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_OBJ_BEGIN, "\"tool\" must be an object"))
+    return -1;
+  d->have_tool = 1;
+  for(;;) {
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return 0;
+    if(!strcmp(t.str, "name")) {
+      if(next(d, &t))
+        return -1;
+      d->tool_ok = t.type == SD_JT_STRING && !strcmp(t.str, "srvdoctor");
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+}
+
+static int read_modules(rd *d)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_ARR_BEGIN, "\"modules\" must be an array"))
+    return -1;
+  d->have_modules = 1;
+  for(;;) {
+    sd_fleet_module *m;
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_ARR_END)
+      return 0;
+    if(t.type != SD_JT_OBJ_BEGIN)
+      return sd_jr_fail(d->r, &t, "each module must be an object");
+    m = sd_xcalloc(1, sizeof(*m));
+    pv_push(&d->modules, m);
+    if(read_module(d, m))
+      return -1;
+  }
+}
+
+/* 0 read, 1 snapshot, -1 error (positioned, in the reader). */
+static int read_doc(rd *d)
+{
+  sd_jtoken t;
+  if(next(d, &t))
+    return -1;
+  if(t.type != SD_JT_OBJ_BEGIN)
+    return sd_jr_fail(d->r, &t, "the document is not a JSON object");
+  for(;;) {
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      break;
+    if(!strcmp(t.str, "schema_version")) {
+      if(next(d, &t))
+        return -1;
+      if(t.type != SD_JT_NUMBER || !t.is_int)
+        return sd_jr_fail(d->r, &t, "\"schema_version\" must be a whole "
+                          "number");
+      d->version = t.i64;
+      d->have_version = 1;
+    }
+    else if(!strcmp(t.str, "kind")) {
+      if(next(d, &t))
+        return -1;
+      if(t.type == SD_JT_STRING && !strcmp(t.str, "srvdoctor-snapshot")) {
+        d->is_snapshot = 1;
+        return 1;
+      }
+      if(t.type == SD_JT_STRING)
+        return sd_jr_fail(d->r, &t, "this is not a host report (its kind "
+                          "is \"%.40s\")", t.str);
+      return sd_jr_fail(d->r, &t, "this is not a host report (it has a "
+                        "\"kind\")");
+    }
+    else if(!strcmp(t.str, "tool")) {
+      if(read_tool(d))
+        return -1;
+    }
+    else if(!strcmp(t.str, "collected_at")) {
+      const char *s = NULL;
+      if(str_or_null(d, "collected_at", &s))
+        return -1;
+      if(s && sd_time_parse(s, &d->collected_at)) {
+        /* t is still the key: its position is given. */
+        return sd_jr_fail(d->r, &t, "\"collected_at\" is not a time of the "
+                          "form YYYY-MM-DDTHH:MM:SSZ");
+      }
+    }
+    else if(!strcmp(t.str, "host")) {
+      if(read_host(d))
+        return -1;
+    }
+    else if(!strcmp(t.str, "status")) {
+      if(sev_val(d, "status", &d->status))
+        return -1;
+      d->have_status = 1;
+    }
+    else if(!strcmp(t.str, "modules")) {
+      if(read_modules(d))
+        return -1;
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+  /* Trailing data after the object is an error too. */
+  if(want(d, &t, SD_JT_EOF, "unexpected data after the report"))
+    return -1;
+  return 0;
+}
+
+static void rd_free(rd *d)
+{
+  size_t i;
+  for(i = 0; i < d->modules.n; i++)
+    free(d->modules.items[i]);
+  free(d->modules.items);
+  for(i = 0; i < d->ev.n; i++)
+    free(d->ev.items[i]);
+  free(d->ev.items);
+}
+
+/* The reader's message "line L, column C: text" as a sentence part. */
+static void json_reason(sd_err *err, const char *msg)
+{
+  if(msg && strstr(msg, "end of input"))
+    sd_err_set(err, SD_EPARSE, "the file ends too early (truncated?): %s",
+               msg);
+  else
+    sd_err_set(err, SD_EPARSE, "not a valid srvdoctor report: %s",
+               msg ? msg : "unreadable");
+}
+
+int sd_fleet_add_report_mem(sd_fleet *fl, const char *source,
+                            const char *data, size_t len, sd_err *err)
+{
+  rd d;
+  int rc;
+  sd_fleet_host *h;
+  sd_arena tmp;
+  memset(&d, 0, sizeof(d));
+  /* Strings go to a scratch arena first, so a refused file costs nothing;
+   * the host's strings are copied over once it is accepted. */
+  sd_arena_init(&tmp);
+  d.a = fl->keep_detail ? &fl->arena : &tmp;
+  d.keep_detail = fl->keep_detail;
+  d.collected_at = SD_TIME_NONE;
+  d.r = sd_jr_new_mem(data, len);
+  rc = read_doc(&d);
+  if(rc < 0) {
+    json_reason(err, sd_jr_error(d.r));
+    goto out;
+  }
+  if(rc == 1)
+    goto out;
+  rc = -1;
+  if(!d.have_version || !d.have_tool || !d.tool_ok) {
+    sd_err_set(err, SD_EINVAL, "not a srvdoctor report (no schema_version "
+               "or tool name \"srvdoctor\")");
+    goto out;
+  }
+  if(d.version != 1) {
+    sd_err_set(err, SD_EINVAL, "a srvdoctor report of schema_version %lld, "
+               "which this srvdoctor does not read (it reads 1)",
+               (long long)d.version);
+    goto out;
+  }
+  if(!d.have_status || !d.have_modules) {
+    sd_err_set(err, SD_EINVAL, "not a complete srvdoctor report (no status "
+               "or no modules)");
+    goto out;
+  }
+  rc = 0;
+  h = new_host(fl);
+  h->name = sd_arena_strdup(&fl->arena, d.name ? d.name : "(no name)");
+  h->source = sd_arena_strdup(&fl->arena, source);
+  h->kind = "report";
+  h->collected_at = d.collected_at;
+  h->report_status = d.status;
+  h->status = d.status;
+  h->nmodules = d.modules.n;
+  h->modules = pv_commit(&fl->arena, &d.modules, sizeof(sd_fleet_module));
+  if(!fl->keep_detail) {
+    size_t i, k;
+    for(i = 0; i < h->nmodules; i++) {
+      sd_fleet_module *m = &h->modules[i];
+      m->id = sd_arena_strdup(&fl->arena, m->id);
+      for(k = 0; k < m->ncodes; k++)
+        m->codes[k] = sd_arena_strdup(&fl->arena, m->codes[k]);
+      if(m->ncodes) {
+        const char **c = sd_arena_alloc(&fl->arena,
+                                        m->ncodes * sizeof(char *));
+        sd_severity *s = sd_arena_alloc(&fl->arena,
+                                        m->ncodes * sizeof(sd_severity));
+        memcpy((void *)c, m->codes, m->ncodes * sizeof(char *));
+        memcpy(s, m->code_sev, m->ncodes * sizeof(sd_severity));
+        m->codes = c;
+        m->code_sev = s;
+      }
+    }
+  }
+  h->nev = h->cap_ev = d.ev.n;
+  h->ev = pv_commit(&fl->arena, &d.ev, sizeof(sd_fleet_ev));
+  if(!fl->keep_detail) {
+    size_t i;
+    for(i = 0; i < h->nev; i++) {
+      h->ev[i].code = sd_arena_strdup(&fl->arena, h->ev[i].code);
+      h->ev[i].key = sd_arena_strdup(&fl->arena, h->ev[i].key);
+      h->ev[i].val = sd_arena_strdup(&fl->arena, h->ev[i].val);
+    }
+  }
+out:
+  sd_jr_free(d.r);
+  rd_free(&d);
+  sd_arena_free(&tmp);
+  return rc;
+}
+
+/* ---- a report made here from a snapshot ---- */
+void sd_fleet_add_result(sd_fleet *fl, const char *source,
+                         const sd_report *rep)
+{
+  sd_arena *a = &fl->arena;
+  sd_fleet_host *h = new_host(fl);
+  size_t i, k, e, nev = 0;
+  h->name = sd_arena_strdup(a, rep->facts && rep->facts->host.name ?
+                            rep->facts->host.name : "(no name)");
+  h->source = sd_arena_strdup(a, source);
+  h->kind = "snapshot";
+  h->collected_at = rep->facts ? rep->facts->collected_at : SD_TIME_NONE;
+  h->report_status = h->status = rep->status;
+  h->nmodules = rep->nmodules;
+  h->modules = sd_arena_alloc(a, (rep->nmodules ? rep->nmodules : 1) *
+                              sizeof(sd_fleet_module));
+  for(i = 0; i < rep->nmodules; i++) {
+    const sd_module_result *m = &rep->modules[i];
+    sd_fleet_module *fm = &h->modules[i];
+    fm->id = sd_arena_strdup(a, m->id);
+    fm->status = m->status;
+    fm->applicable = m->applicable;
+    fm->ncodes = m->nfindings;
+    if(!m->nfindings)
+      continue;
+    fm->codes = sd_arena_alloc(a, m->nfindings * sizeof(char *));
+    fm->code_sev = sd_arena_alloc(a, m->nfindings * sizeof(sd_severity));
+    if(fl->keep_detail)
+      fm->findings = sd_arena_alloc(a, m->nfindings *
+                                    sizeof(sd_fleet_finding));
+    for(k = 0; k < m->nfindings; k++) {
+      const sd_finding *f = &m->findings[k];
+      fm->codes[k] = sd_arena_strdup(a, f->code);
+      fm->code_sev[k] = f->severity;
+      for(e = 0; e < f->nevidence; e++)
+        if(kept_key(f->evidence[e].key, strlen(f->evidence[e].key)))
+          nev++;
+      if(fl->keep_detail) {
+        sd_fleet_finding *d = &fm->findings[k];
+        size_t s;
+        d->code = fm->codes[k];
+        d->severity = f->severity;
+        d->title = sd_arena_strdup(a, f->title);
+        d->message = sd_arena_strdup(a, f->message);
+        d->summary = sd_arena_strdup(a, f->summary);
+        d->nsteps = f->nsteps;
+        d->steps = sd_arena_alloc(a, (f->nsteps + 1) * sizeof(char *));
+        for(s = 0; s < f->nsteps; s++)
+          d->steps[s] = sd_arena_strdup(a, f->steps[s]);
+        d->ncommands = f->ncommands;
+        d->commands = sd_arena_alloc(a, (f->ncommands + 1) * sizeof(char *));
+        for(s = 0; s < f->ncommands; s++)
+          d->commands[s] = sd_arena_strdup(a, f->commands[s]);
+      }
+    }
+  }
+  h->ev = sd_arena_alloc(a, (nev ? nev : 1) * sizeof(sd_fleet_ev));
+  for(i = 0; i < rep->nmodules; i++) {
+    const sd_module_result *m = &rep->modules[i];
+    for(k = 0; k < m->nfindings; k++) {
+      const sd_finding *f = &m->findings[k];
+      for(e = 0; e < f->nevidence; e++) {
+        const sd_evidence *ev = &f->evidence[e];
+        sd_fleet_ev *o;
+        if(!kept_key(ev->key, strlen(ev->key)))
+          continue;
+        o = &h->ev[h->nev++];
+        o->code = h->modules[i].codes[k];
+        o->key = sd_arena_strdup(a, ev->key);
+        if(ev->type == SD_EV_INT)
+          o->val = sd_arena_printf(a, "%lld", (long long)ev->num);
+        else if(ev->type == SD_EV_BOOL)
+          o->val = ev->num ? "true" : "false";
+        else
+          o->val = sd_arena_strdup(a, sd_str_or(ev->str, ""));
+      }
+    }
+  }
+  h->cap_ev = h->nev;
+}
