@@ -208,13 +208,15 @@ svcinst stop RTCSRV 20 >/dev/null || bad "stop RTCSRV"
 
 # ---- 3. the event collector where Wine's event log is a stub ----
 # ocs_events_probe includes events.c and feeds it a fake wevtapi and
-# hand-made EVENTLOGRECORDs; it needs the libsdcore.a of the same build.
+# hand-made EVENTLOGRECORDs; it needs the layer libraries of the same build
+# (libsdsnapshot.a for the facts' life cycle, libsdcore.a below it).
 lib=$(dirname "$exe")/libsdcore.a
-if [ -f "$lib" ]; then
+snaplib=$(dirname "$exe")/libsdsnapshot.a
+if [ -f "$lib" ] && [ -f "$snaplib" ]; then
   if x86_64-w64-mingw32-gcc -municode -O2 -std=c11 -Wall -Wextra -Werror \
        -D_WIN32_WINNT=0x0600 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1 \
        -I"$SD_SRC/include" -I"$SD_SRC/src/collect/win32" \
-       "$tools/ocs_events_probe.c" "$lib" -ladvapi32 -lversion -lshell32 \
+       "$tools/ocs_events_probe.c" "$snaplib" "$lib" -ladvapi32 -lversion -lshell32 \
        -lole32 -loleaut32 -lnetapi32 -o "$tmp/ocs_events_probe.exe"; then
     out=$(w "$tmp/ocs_events_probe.exe" | tr -d '\r')
     rc=$?
@@ -224,7 +226,7 @@ if [ -f "$lib" ]; then
     bad "ocs_events_probe.c does not build"
   fi
 else
-  echo "note: $lib not found, event collector probe not run"
+  bad "$lib or $snaplib not found: the event collector probe cannot run"
 fi
 
 # SD_OCS_KEEP=DIR keeps the two reports for a look.
