@@ -54,6 +54,9 @@ static const sd_code_info exch_codes[] = {
    "An earlier Exchange setup did not finish", 0},
   {"EXCH-PENDING-REBOOT", "exchange-sp2", SD_SEV_CRITICAL,
    "A restart is pending and SP2 setup will refuse to start", 0},
+  {"EXCH-REBOOT-RECOMMENDED", "exchange-sp2", SD_SEV_WARNING,
+   "A restart is pending that setup does not check: restart first "
+   "(recommended)", 0},
   {"EXCH-OS-UNSUPPORTED", "exchange-sp2", SD_SEV_CRITICAL,
    "The operating system or Windows Installer does not meet SP2's "
    "prerequisites", 0},
@@ -688,74 +691,135 @@ static void check_setup_state(ctx *c)
   sd_buf_free(&roles);
 }
 
-/* ---- pending restart (facts §5.3) ---- */
+/* ---- pending restart ----
+ *
+ * Which restart flags block Exchange 2007 setup.  Setup's readiness check
+ * (ExBPA rule of the article "A Restart from a Previous Installation is
+ * Pending", technet cc164360(v=exchg.80); facts §3.5) reads only
+ * PendingFileRenameOperations and UpdateExeVolatile\Flags: those two stop
+ * setup.  The other sources are those of CSS-Exchange's
+ * Shared/Get-ServerRebootPending.ps1 (facts §5.3): a restart is worth doing
+ * first, but setup does not look at them.  A source not listed here is
+ * treated as "recommended". */
+typedef struct reboot_rule {
+  const char *source;     /* sd_reboot_flag.source */
+  int blocks_setup;
+  const char *advice;     /* if it is still there after the restart */
+} reboot_rule;
 
-static const char *reboot_advice(const char *source)
+static const reboot_rule reboot_rules[] = {
+  {"pending-file-rename", 1,
+   "PendingFileRenameOperations: if it is back right after the restart, a "
+   "program (often antivirus or a backup agent) keeps registering file "
+   "moves; find it from the file names in the value and update or pause "
+   "it."},
+  {"update-exe-volatile", 1,
+   "UpdateExeVolatile: if the value stays non-zero after a restart, it is "
+   "an orphan left by an old update; Microsoft's guidance is to delete the "
+   "orphaned value and restart once more."},
+  {"pending-file-rename-2", 0,
+   "PendingFileRenameOperations2: if it is back right after the restart, a "
+   "program keeps registering file moves; find it from the file names in "
+   "the value."},
+  {"cbs-reboot-pending", 0,
+   "Component Based Servicing: if RebootPending is still there after two "
+   "restarts, let Windows Update finish installing; delete the "
+   "PackagesPending key before RebootPending only as a last resort, with a "
+   "system state backup."},
+  {"wu-reboot-required", 0,
+   "Windows Update RebootRequired: install any remaining updates, then "
+   "restart again."},
+  {"sccm-client", 0,
+   "Configuration Manager client: let the client complete its pending "
+   "deployment, then restart from Software Center."},
+};
+
+static const reboot_rule *reboot_rule_of(const char *source)
 {
-  if(!source)
-    return NULL;
-  if(sd_strieq(source, "pending-file-rename") ||
-     sd_strieq(source, "pending-file-rename-2"))
-    return "PendingFileRenameOperations: if it is back right after the "
-           "restart, a program (often antivirus or a backup agent) keeps "
-           "registering file moves; find it from the file names in the "
-           "value and update or pause it.";
-  if(sd_strieq(source, "update-exe-volatile"))
-    return "UpdateExeVolatile: if the value stays non-zero after a "
-           "restart, it is an orphan left by an old update; Microsoft's "
-           "guidance is to delete the orphaned value and restart once "
-           "more.";
-  if(sd_strieq(source, "cbs-reboot-pending"))
-    return "Component Based Servicing: if RebootPending is still there "
-           "after two restarts, let Windows Update finish installing; "
-           "delete the PackagesPending key before RebootPending only as a "
-           "last resort, with a system state backup.";
-  if(sd_strieq(source, "wu-reboot-required"))
-    return "Windows Update RebootRequired: install any remaining updates, "
-           "then restart again.";
-  if(sd_strieq(source, "sccm-client"))
-    return "Configuration Manager client: let the client complete its "
-           "pending deployment, then restart from Software Center.";
+  size_t i;
+  for(i = 0; source && i < SD_COUNTOF(reboot_rules); i++)
+    if(sd_strieq(reboot_rules[i].source, source))
+      return &reboot_rules[i];
   return NULL;
+}
+
+static int reboot_blocks(const sd_reboot_flag *rf)
+{
+  const reboot_rule *rr = reboot_rule_of(rf->source);
+  return rr && rr->blocks_setup;
+}
+
+/* The pending sources of one kind (blocking or not) as "a, b". */
+static int reboot_list(const sd_reboot_list *l, int blocking, sd_buf *out)
+{
+  size_t i;
+  int n = 0;
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state != SD_ST_READ || !rf->pending ||
+       reboot_blocks(rf) != blocking)
+      continue;
+    if(n++)
+      sd_buf_puts(out, ", ");
+    sd_buf_puts(out, sd_str_or(rf->source, "?"));
+  }
+  return n;
 }
 
 static void check_reboot(ctx *c)
 {
   const sd_reboot_list *l = &c->f->reboot;
-  sd_buf where;
+  sd_buf blocking, other;
   size_t i;
-  int n = 0;
+  int nblock, nother;
   sd_finding *x;
   if(l->st.state != SD_ST_READ) {
     note_unknown(c, "pending restart", &l->st);
     return;
   }
-  sd_buf_init(&where);
-  for(i = 0; i < l->count; i++) {
-    const sd_reboot_flag *rf = &l->items[i];
-    if(rf->st.state == SD_ST_READ && rf->pending) {
-      if(n++)
-        sd_buf_puts(&where, ", ");
-      sd_buf_puts(&where, sd_str_or(rf->source, "?"));
-    }
-  }
-  if(!n) {
+  sd_buf_init(&blocking);
+  sd_buf_init(&other);
+  nblock = reboot_list(l, 1, &blocking);
+  nother = reboot_list(l, 0, &other);
+  if(!nblock) {
+    /* A source that could not be read is never "no restart". */
     for(i = 0; i < l->count; i++) {
       const sd_reboot_flag *rf = &l->items[i];
-      if(rf->st.state == SD_ST_UNREADABLE)
+      if(rf->st.state == SD_ST_UNREADABLE && (reboot_blocks(rf) || !nother))
         note_unknown(c, sd_arena_printf(c->r->arena, "pending restart "
                                         "source %s",
                                         sd_str_or(rf->source, "?")),
                      &rf->st);
     }
-    sd_buf_free(&where);
+  }
+  if(!nblock && !nother) {
+    sd_buf_free(&blocking);
+    sd_buf_free(&other);
     return;
   }
-  x = add(c, "EXCH-PENDING-REBOOT");
-  sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
-                 "setup's readiness check stops on a pending restart from "
-                 "an earlier installation.", where.data);
-  sd_ev_str(c->r, x, "sources", where.data);
+  if(nblock) {
+    x = add(c, "EXCH-PENDING-REBOOT");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check reads exactly these values and "
+                   "stops: SP2 setup will not start until the server has "
+                   "restarted.%s%s", blocking.data,
+                   nother ? " Also pending: " : "", nother ? other.data : "");
+    sd_ev_str(c->r, x, "sources", blocking.data);
+    if(nother)
+      sd_ev_str(c->r, x, "also_pending", other.data);
+  }
+  else {
+    x = add(c, "EXCH-REBOOT-RECOMMENDED");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check does not read these flags "
+                   "(only PendingFileRenameOperations and "
+                   "UpdateExeVolatile, which are clear), so setup will "
+                   "start; restart first anyway, so that the upgrade does "
+                   "not run on half-installed Windows updates.", other.data);
+    sd_ev_str(c->r, x, "sources", other.data);
+    sd_ev_str(c->r, x, "blocking_sources_clear",
+              "PendingFileRenameOperations, UpdateExeVolatile");
+  }
   for(i = 0; i < l->count; i++) {
     const sd_reboot_flag *rf = &l->items[i];
     if(rf->st.state == SD_ST_READ && rf->pending)
@@ -767,8 +831,12 @@ static void check_reboot(ctx *c)
                                          sd_str_or(rf->source, "?")),
                 why_of(&rf->st));
   }
-  sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
-                 "before starting SP2 setup.");
+  if(nblock)
+    sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
+                   "before starting SP2 setup.");
+  else
+    sd_fix_summary(c->r, x, "Restart the server before SP2 setup "
+                   "(recommended; setup itself does not require it).");
   sd_fix_step(c->r, x, "Plan a maintenance window: the restart stops "
               "Exchange on this server (on a clustered mailbox server, move "
               "the clustered mailbox server to the other node first).");
@@ -778,16 +846,17 @@ static void check_reboot(ctx *c)
               "must be gone.");
   for(i = 0; i < l->count; i++) {
     const sd_reboot_flag *rf = &l->items[i];
-    const char *adv;
+    const reboot_rule *rr;
     if(rf->st.state != SD_ST_READ || !rf->pending)
       continue;
-    adv = reboot_advice(rf->source);
-    if(adv)
+    rr = reboot_rule_of(rf->source);
+    if(rr)
       sd_fix_step(c->r, x, "If it is still reported after the restart - %s",
-                  adv);
+                  rr->advice);
   }
   sd_fix_cmd(c->r, x, "shutdown /r /t 0");
-  sd_buf_free(&where);
+  sd_buf_free(&blocking);
+  sd_buf_free(&other);
 }
 
 /* ---- operating system and Windows Installer (facts §3.2, §3.4) ---- */

@@ -394,6 +394,10 @@ static void test_rights_unknown(void **state)
   done(&t);
 }
 
+/* Only PendingFileRenameOperations and UpdateExeVolatile stop Exchange
+ * 2007 setup (its readiness check reads nothing else): they are critical;
+ * the Windows Update, CBS and Configuration Manager flags are a warning
+ * that never says setup will refuse to start. */
 static void test_reboot_each_source(void **state)
 {
   run t;
@@ -401,33 +405,53 @@ static void test_reboot_each_source(void **state)
   (void)state;
   run_fixture(&t, "reboot_none.json");
   assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 0);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
   n = t.f.reboot.count;
   assert_int_equal(n, 5);
   for(i = 0; i < n; i++) {
     const sd_finding *x;
+    const char *src = t.f.reboot.items[i].source;
+    int blocks = !strcmp(src, "pending-file-rename") ||
+                 !strcmp(src, "update-exe-volatile");
     char key[64];
     size_t k;
     for(k = 0; k < n; k++)
       t.f.reboot.items[k].pending = k == i;
     rerun(&t);
-    x = sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0);
+    x = sdt_find(&t.rep, blocks ? "EXCH-PENDING-REBOOT"
+                                : "EXCH-REBOOT-RECOMMENDED", 0);
     assert_non_null(x);
-    assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 1);
-    assert_string_equal(sdt_ev(x, "sources"), t.f.reboot.items[i].source);
-    snprintf(key, sizeof(key), "source.%s", t.f.reboot.items[i].source);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), blocks);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), !blocks);
+    assert_string_equal(sdt_ev(x, "sources"), src);
+    snprintf(key, sizeof(key), "source.%s", src);
     assert_string_equal(sdt_ev(x, key), t.f.reboot.items[i].detail);
     assert_true(sdt_has_command(x, "shutdown /r"));
-    assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+    if(blocks) {
+      assert_int_equal(x->severity, SD_SEV_CRITICAL);
+      assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+    }
+    else {
+      /* a warning, and it never claims setup will refuse to start */
+      assert_int_equal(x->severity, SD_SEV_WARNING);
+      assert_int_equal(t.m->status, SD_SEV_WARNING);
+      assert_null(strstr(x->message, "will not start"));
+      assert_null(strstr(x->message, "refuse"));
+      assert_null(strstr(x->title, "refuse"));
+    }
   }
-  /* two at once: both named */
+  /* a blocking and a non-blocking source at once: one critical finding
+   * naming the blocker, the other one as also pending */
   t.f.reboot.items[0].pending = 1;
   t.f.reboot.items[2].pending = 1;
   t.f.reboot.items[4].pending = 0;
   rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 0);
   assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0),
-                             "sources"),
-                      "pending-file-rename, cbs-reboot-pending");
+                             "sources"), "pending-file-rename");
+  assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0),
+                             "also_pending"), "cbs-reboot-pending");
   /* a flag that says pending but could not be read does not count */
   for(i = 0; i < n; i++)
     t.f.reboot.items[i].pending = 0;
@@ -436,6 +460,33 @@ static void test_reboot_each_source(void **state)
   rerun(&t);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 1);
+  /* a blocking source unreadable beside a pending Windows Update flag:
+   * the warning, and the blocker is still "not checked" */
+  t.f.reboot.items[3].pending = 1;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "update-exe-volatile"));
+  done(&t);
+}
+
+/* The fixture of a Windows Server 2008 whose only pending restart is
+ * Windows Update's: a warning, not a blocker. */
+static void test_reboot_windows_update_only(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "reboot_wu_only.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  x = sdt_find(&t.rep, "EXCH-REBOOT-RECOMMENDED", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_string_equal(sdt_ev(x, "sources"), "wu-reboot-required");
+  assert_int_equal(t.m->status, SD_SEV_WARNING);
+  assert_int_equal(t.rep.exit_code, 1);
+  assert_well_formed(t.m);
   done(&t);
 }
 
@@ -955,6 +1006,7 @@ int main(void)
     cmocka_unit_test(test_rights_filtered_and_stale),
     cmocka_unit_test(test_rights_unknown),
     cmocka_unit_test(test_reboot_each_source),
+    cmocka_unit_test(test_reboot_windows_update_only),
     cmocka_unit_test(test_reboot_unreadable),
     cmocka_unit_test(test_ad_unreachable),
     cmocka_unit_test(test_ad_not_collected),
