@@ -2049,6 +2049,28 @@ static install check_install(ctx *c, const sd_options *o, build *b)
   return I_UPGRADE;
 }
 
+/* Upgrading a clustered mailbox server (CCR or SCC) to SP2, in order.
+ * Source: Exchange 2007 SP2 CCR walkthrough (enowconsulting.com, "Interested
+ * in Exchange SP 2", 2009; facts §1.4 [ENOW]) and the Exchange 2007 help on
+ * the Manage Clustered Mailbox Server tasks (Move-ClusteredMailboxServer,
+ * Stop-ClusteredMailboxServer; "How to Move a Clustered Mailbox Server").
+ * /UpgradeCMS runs on the already upgraded node that owns the stopped
+ * clustered mailbox server; the former active node is upgraded last. */
+static const char *const cms_upgrade_steps[] = {
+  "on the passive node (the one that does not own the clustered mailbox "
+  "server), run " SETUP " /mode:upgrade and restart it if setup asks.",
+  "move the clustered mailbox server to that upgraded node: "
+  "Move-ClusteredMailboxServer -Identity <CMS name> -TargetMachine "
+  "<upgraded node> -MoveComment \"SP2 upgrade\" (or the Manage Clustered "
+  "Mailbox Server wizard).",
+  "stop the clustered mailbox server: Stop-ClusteredMailboxServer "
+  "-Identity <CMS name> -StopReason \"SP2 upgrade\".",
+  "on the upgraded node that now owns it, run " SETUP " /UpgradeCMS (this "
+  "upgrades the clustered mailbox server and brings it online).",
+  "then upgrade the former active node: " SETUP " /mode:upgrade on it, and "
+  "restart it if setup asks.",
+};
+
 static void report_upgrade_path(ctx *c, const build *b,
                                 const patch_summary *ps)
 {
@@ -2108,12 +2130,13 @@ static void report_upgrade_path(ctx *c, const build *b,
               "folder on this server.");
   sd_fix_step(c->r, fd, "Open an elevated Command Prompt in that folder and "
               "run: Setup.com /mode:upgrade");
-  sd_fix_step(c->r, fd, "For a clustered mailbox server (CCR or SCC): "
-              "upgrade the passive node first, move the clustered mailbox "
-              "server to it, then run Setup.com /UpgradeCMS on the other "
-              "node.");
   sd_fix_step(c->r, fd, "Restart if setup asks, then run srvdoctor again: "
               "it should report EXCH-ALREADY-SP2.");
+  for(i = 0; i < SD_COUNTOF(cms_upgrade_steps); i++)
+    sd_fix_step(c->r, fd, "Clustered mailbox server (CCR or SCC), step %u "
+                "of %u: %s", (unsigned)(i + 1),
+                (unsigned)SD_COUNTOF(cms_upgrade_steps),
+                cms_upgrade_steps[i]);
   sd_fix_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
   sd_buf_free(&roles);
 }

@@ -172,6 +172,45 @@ static void test_rtm(void **state)
   done(&t);
 }
 
+/* Index of the first step of f containing needle, or -1. */
+static long step_index(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i], needle))
+      return (long)i;
+  return -1;
+}
+
+/* Clustered mailbox servers: passive node first, move the CMS to it, stop
+ * it, /UpgradeCMS on the upgraded node that now owns it, then the former
+ * active node (the old steps ran /UpgradeCMS "on the other node" and left
+ * out the stop and the last upgrade). */
+static void test_cms_upgrade_order(void **state)
+{
+  run t;
+  const sd_finding *x;
+  long passive, move, stop, cms, former;
+  (void)state;
+  run_fixture(&t, "rtm.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  passive = step_index(x, "on the passive node");
+  move = step_index(x, "Move-ClusteredMailboxServer");
+  stop = step_index(x, "Stop-ClusteredMailboxServer");
+  cms = step_index(x, "/UpgradeCMS");
+  former = step_index(x, "former active node");
+  assert_true(passive >= 0);
+  assert_true(move > passive);
+  assert_true(stop > move);
+  assert_true(cms > stop);
+  assert_true(former > cms);
+  assert_non_null(strstr(x->steps[cms], "upgraded node that now owns it"));
+  assert_null(strstr(x->steps[cms], "other node"));
+  assert_non_null(strstr(x->steps[former], "/mode:upgrade"));
+  done(&t);
+}
+
 static void test_sp1_one_iu(void **state)
 {
   run t;
@@ -994,6 +1033,7 @@ int main(void)
     cmocka_unit_test(test_guid_pack),
     cmocka_unit_test(test_no_exchange),
     cmocka_unit_test(test_rtm),
+    cmocka_unit_test(test_cms_upgrade_order),
     cmocka_unit_test(test_sp1_one_iu),
     cmocka_unit_test(test_sp1_two_ius),
     cmocka_unit_test(test_sp1_rollups_only),
