@@ -668,6 +668,59 @@ static void test_setup_incomplete(void **state)
   assert_non_null(strstr(sdt_ev(x, "roles"), "BuildToBuildUpgrade"));
   assert_string_equal(sdt_ev(x, "action"), "Upgrade");
   assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
+  /* an interrupted upgrade resumes with /mode:Upgrade alone */
+  assert_string_equal(sdt_ev(x, "resume_command"), "Setup.com /mode:Upgrade");
+  assert_int_equal(x->ncommands, 1);
+  assert_string_equal(x->commands[0], "Setup.com /mode:Upgrade");
+  done(&t);
+}
+
+/* An interrupted install is resumed with /mode:Install and the roles that
+ * carry the Action (the old command had no /roles, which setup refuses
+ * for /mode:Install). */
+static void test_setup_install_resume(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "setup_install_interrupted.json");
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "action"), "Install");
+  assert_string_equal(sdt_ev(x, "resume_command"),
+                      "Setup.com /mode:Install /roles:Mailbox,HubTransport");
+  assert_int_equal(x->ncommands, 1);
+  assert_string_equal(x->commands[0],
+                      "Setup.com /mode:Install /roles:Mailbox,HubTransport");
+  /* the roles that finished are not in it */
+  assert_null(strstr(x->commands[0], "ClientAccess"));
+  assert_null(strstr(x->commands[0], "ManagementTools"));
+  /* an uninstall of the management tools */
+  t.f.exchange.roles[0].action = "Uninstall";
+  t.f.exchange.roles[1].action_st.state = SD_ST_ABSENT;
+  t.f.exchange.roles[3].action_st.state = SD_ST_READ;
+  t.f.exchange.roles[3].action = "Uninstall";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_string_equal(x->commands[0],
+                      "Setup.com /mode:Uninstall /roles:Mailbox,"
+                      "ManagementTools");
+  /* a key whose /roles name is not known: no half-right command */
+  t.f.exchange.roles[0].name = "SomeOtherRole";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_int_equal(x->ncommands, 0);
+  assert_true(step_index(x, "/roles:<the roles") >= 0);
+  assert_non_null(strstr(x->steps[step_index(x, "/roles:<the roles")],
+                         "SomeOtherRole"));
+  /* an Action setup does not name: the wizard resumes it */
+  t.f.exchange.roles[0].name = "MailboxRole";
+  t.f.exchange.roles[0].action = "Something";
+  t.f.exchange.roles[3].action_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_int_equal(x->ncommands, 0);
+  assert_true(step_index(x, "Setup.exe") >= 0);
   done(&t);
 }
 
@@ -844,7 +897,7 @@ static void test_roundtrip_and_copy(void **state)
   static const char *const names[] = {
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
-    "setup_incomplete.json"};
+    "setup_incomplete.json", "setup_install_interrupted.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1053,6 +1106,7 @@ int main(void)
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
     cmocka_unit_test(test_setup_incomplete),
+    cmocka_unit_test(test_setup_install_resume),
     cmocka_unit_test(test_ad_newer_than_known),
     cmocka_unit_test(test_ad_blockers),
     cmocka_unit_test(test_dc_not_ready),
