@@ -30,6 +30,20 @@ typedef struct sd_exch_role {
   const char *watermark;
 } sd_exch_role;
 
+/* One package Windows Installer keeps in its cache (%windir%\Installer)
+ * for the Exchange 2007 product or one of its patches.  SP2 setup and the
+ * removal of a patch need it; a missing one stops them. */
+typedef struct sd_exch_cached_pkg {
+  const char *kind;               /* "product" or "patch" */
+  const char *code;               /* product or patch code, "{...}" */
+  const char *name;               /* display name, NULL when not known */
+  const char *key;                /* registry key holding LocalPackage */
+  sd_fstate value_st;             /* the LocalPackage value */
+  const char *local_package;      /* "C:\Windows\Installer\1a2b3c.msp" */
+  sd_fstate file_st;              /* read: the file exists; absent: it does
+                                     not; unreadable: why not known */
+} sd_exch_cached_pkg;
+
 /* A SID with the attributes it has in a token. */
 typedef struct sd_exch_sid {
   const char *sid;                /* "S-1-5-21-...-512" */
@@ -151,6 +165,13 @@ typedef struct sd_exch_facts {
   const char *e2010_version;
   sd_fstate e2013_st;             /* ExchangeServer\v15\Setup (2013..SE) */
   const char *e2013_version;
+
+  /* the Windows Installer cache of the product and its patches (read:
+   * the product's registration was read; absent: Windows Installer has no
+   * per-machine registration of the product) */
+  sd_fstate msi_cache_st;
+  sd_exch_cached_pkg *msi_cache;
+  size_t nmsi_cache, cap_msi_cache;
 
   /* Windows Installer (file version of msi.dll) */
   sd_fstate msi_version_st;

@@ -57,6 +57,9 @@ static const sd_code_info exch_codes[] = {
   {"EXCH-REBOOT-RECOMMENDED", "exchange-sp2", SD_SEV_WARNING,
    "A restart is pending that setup does not check: restart first "
    "(recommended)", 0},
+  {"EXCH-MSI-CACHE-MISSING", "exchange-sp2", SD_SEV_CRITICAL,
+   "A Windows Installer package of Exchange is missing from the installer "
+   "cache: SP2 setup and patch removal will fail", 0},
   {"EXCH-OS-UNSUPPORTED", "exchange-sp2", SD_SEV_CRITICAL,
    "The operating system or Windows Installer does not meet SP2's "
    "prerequisites", 0},
@@ -618,6 +621,136 @@ static void check_patches(ctx *c, patch_summary *ps)
     sd_fix_step(c->r, x, "If it is there, uninstall it; if it is not, the "
                 "value is a leftover and SP2 setup's own check decides.");
   }
+}
+
+/* ---- the Windows Installer cache ----
+ *
+ * Windows Installer keeps a copy of the product's .msi and of every
+ * applied .msp in %windir%\Installer (the LocalPackage property, facts
+ * §2.2 [MSI-PROP]); a service pack upgrade and the removal of a patch open
+ * them, and fail when one is gone ("Troubleshooting Update Rollup
+ * Installations", technet ff772434(v=exchg.80): the Windows Installer
+ * directory may be missing .msp or .msi files; CSS-Exchange SetupAssist
+ * "Msi Cache File" check and its FixInstallerCache script, facts §5.1).
+ * Where each missing package can be found again: */
+typedef struct cache_origin {
+  const char *kind;       /* sd_exch_cached_pkg.kind */
+  const char *where;      /* where an identical copy of the package is */
+} cache_origin;
+
+static const cache_origin cache_origins[] = {
+  {"product", "the Exchange Server 2007 installation media of the release "
+   "that is installed (the RTM or SP1 media, same language and processor "
+   "type): the Windows Installer package (.msi) of Exchange on it"},
+  {"patch", "the download of that update from Microsoft (Exchange 2007 "
+   "update rollups are published as .msp files, "
+   "Exchange2007-KB<number>-x64-<language>.msp; an interim update comes "
+   "from the support case that supplied it)"},
+};
+
+static const char *cache_origin_of(const char *kind)
+{
+  size_t i;
+  for(i = 0; kind && i < SD_COUNTOF(cache_origins); i++)
+    if(!strcmp(cache_origins[i].kind, kind))
+      return cache_origins[i].where;
+  return "the original installation package";
+}
+
+static void check_msi_cache(ctx *c)
+{
+  const sd_exch_facts *x = c->x;
+  sd_buf missing;
+  size_t i;
+  int n = 0, nvalue = 0;
+  sd_finding *fd;
+  if(x->msi_cache_st.state == SD_ST_ABSENT) {
+    note_unknown(c, "the Windows Installer cache of Exchange (Windows "
+                 "Installer has no per-machine registration of product "
+                 SD_EXCH2007_PRODUCT_CODE ")", NULL);
+    return;
+  }
+  if(x->msi_cache_st.state != SD_ST_READ)
+    note_unknown(c, "the Windows Installer cache of Exchange (cached .msi "
+                 "and .msp files)", &x->msi_cache_st);
+  sd_buf_init(&missing);
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state == SD_ST_UNREADABLE) {
+      note_unknown(c, sd_arena_printf(c->r->arena, "the cached package of "
+                                      "%s %s", sd_str_or(p->kind, "?"),
+                                      sd_str_or(p->code, "?")), &p->file_st);
+      continue;
+    }
+    if(p->file_st.state != SD_ST_ABSENT)
+      continue;
+    if(n++)
+      sd_buf_puts(&missing, "; ");
+    sd_buf_printf(&missing, "%s %s%s%s%s: %s", sd_str_or(p->kind, "?"),
+                  sd_str_or(p->code, "?"), p->name ? " (" : "",
+                  p->name ? p->name : "", p->name ? ")" : "",
+                  p->value_st.state == SD_ST_READ
+                    ? sd_str_or(p->local_package, "")
+                    : "no LocalPackage value");
+    if(p->value_st.state != SD_ST_READ)
+      nvalue++;
+  }
+  if(!n) {
+    sd_buf_free(&missing);
+    return;
+  }
+  fd = add(c, "EXCH-MSI-CACHE-MISSING");
+  sd_finding_msg(c->r, fd, "Windows Installer's cached copy of %d Exchange "
+                 "package%s is missing from %%windir%%\\Installer (%s). "
+                 "Exchange 2007 SP2 setup and the removal of an interim "
+                 "update open these files and fail without them.", n,
+                 n == 1 ? "" : "s", missing.data);
+  sd_ev_str(c->r, fd, "missing", missing.data);
+  sd_ev_int(c->r, fd, "missing_count", n);
+  sd_ev_int(c->r, fd, "packages_checked", (int64_t)x->nmsi_cache);
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state != SD_ST_ABSENT)
+      continue;
+    sd_ev_str(c->r, fd, sd_arena_printf(c->r->arena, "package.%s",
+                                        sd_str_or(p->code, "?")),
+              p->value_st.state == SD_ST_READ
+                ? sd_str_or(p->local_package, "")
+                : sd_arena_printf(c->r->arena, "no LocalPackage value in %s",
+                                  sd_str_or(p->key, "?")));
+  }
+  sd_fix_summary(c->r, fd, "Put an identical copy of each missing package "
+                 "back into %%windir%%\\Installer under the exact file name "
+                 "Windows Installer expects, before SP2 setup or any patch "
+                 "removal.");
+  sd_fix_step(c->r, fd, "Do not start SP2 setup or remove an update until "
+              "this finding is gone: setup stops half-way and can leave "
+              "Exchange unusable.");
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state != SD_ST_ABSENT || p->value_st.state != SD_ST_READ)
+      continue;
+    sd_fix_step(c->r, fd, "For %s %s%s%s%s: get it from %s, and copy it to "
+                "%s (rename the copy to exactly that name).",
+                sd_str_or(p->kind, "?"), sd_str_or(p->code, "?"),
+                p->name ? " (" : "", p->name ? p->name : "",
+                p->name ? ")" : "", cache_origin_of(p->kind),
+                sd_str_or(p->local_package, "?"));
+  }
+  sd_fix_step(c->r, fd, "Alternatively, copy the files from another "
+              "Exchange 2007 server with the same build and the same "
+              "updates: on that server, read the LocalPackage value for "
+              "the same product or patch code (under "
+              "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer"
+              "\\UserData\\S-1-5-18), copy that file and rename it to the "
+              "name this server expects.");
+  if(nvalue)
+    sd_fix_step(c->r, fd, "Where the report says \"no LocalPackage value\", "
+                "Windows Installer's own registration is damaged and no file "
+                "name is known: restore the registry key from a backup or "
+                "open a case with Microsoft support before SP2 setup.");
+  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  sd_buf_free(&missing);
 }
 
 /* ---- earlier setup that did not finish (facts §3.5) ----
@@ -2325,6 +2458,7 @@ static void exch_check(const sd_facts *f, const sd_options *o,
   sd_buf_init(&c.unknown);
   if(in != I_FRESH) {
     check_patches(&c, &ps);
+    check_msi_cache(&c);
     check_setup_state(&c);
     if(in == I_UPGRADE)
       report_upgrade_path(&c, &b, &ps);

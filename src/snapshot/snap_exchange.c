@@ -20,6 +20,18 @@ static const sd_field role_fields[] = {
 static const sd_schema role_schema =
   SD_SCHEMA(sd_exch_role, "an Exchange role", role_fields);
 
+static const sd_field cached_fields[] = {
+  F(sd_exch_cached_pkg, "kind", SD_F_STR, kind),
+  F(sd_exch_cached_pkg, "code", SD_F_STR, code),
+  F(sd_exch_cached_pkg, "name", SD_F_STR, name),
+  F(sd_exch_cached_pkg, "key", SD_F_STR, key),
+  F(sd_exch_cached_pkg, "value_state", SD_F_FSTATE, value_st),
+  F(sd_exch_cached_pkg, "local_package", SD_F_STR, local_package),
+  F(sd_exch_cached_pkg, "file_state", SD_F_FSTATE, file_st),
+};
+static const sd_schema cached_schema =
+  SD_SCHEMA(sd_exch_cached_pkg, "a cached installer package", cached_fields);
+
 static const sd_field sid_fields[] = {
   F(sd_exch_sid, "sid", SD_F_STR, sid),
   F(sd_exch_sid, "enabled", SD_F_BOOL, enabled),
@@ -115,6 +127,9 @@ static const sd_field exch_fields[] = {
   F(sd_exch_facts, "e2010_version", SD_F_STR, e2010_version),
   F(sd_exch_facts, "e2013_state", SD_F_FSTATE, e2013_st),
   F(sd_exch_facts, "e2013_version", SD_F_STR, e2013_version),
+  F(sd_exch_facts, "msi_cache_state", SD_F_FSTATE, msi_cache_st),
+  SD_FIELD_SUB(sd_exch_facts, "msi_cache", SD_F_LIST, msi_cache,
+               &cached_schema),
   F(sd_exch_facts, "msi_version_state", SD_F_FSTATE, msi_version_st),
   F(sd_exch_facts, "msi_version", SD_F_STR, msi_version),
   F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),

@@ -13,6 +13,9 @@
 #   4. A wrong password: AD-UNREACHABLE naming the bind.
 #   5. A port that accepts and never answers, and one that never accepts:
 #      AD-UNREACHABLE within the --timeout, with the host findings intact.
+#   The installer cache holds the product's .msi and Update Rollup 9's
+#      .msp but not the interim update's .msp: EXCH-MSI-CACHE-MISSING
+#      naming that one file.
 #   6. A restart pending in PendingFileRenameOperations and
 #      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, SD_WINE_TEMPLATE (optional:
@@ -71,6 +74,12 @@ x86_64-w64-mingw32-windres "$fix/exsetup_version.rc" -O coff -o "$tmp/exsetup_ve
     "$tmp/exsetup_version.o" || sd_fail "cannot build the stand-in ExSetup.exe"
 bin="$prefix/drive_c/Program Files/Microsoft/Exchange Server/bin"
 mkdir -p "$bin" && cp "$tmp/ExSetup.exe" "$bin/ExSetup.exe" || sd_fail "cannot place ExSetup.exe"
+# The Windows Installer cache: the product's .msi and Update Rollup 9's .msp
+# are there, the interim update's 4d5e6f.msp is not.
+cache="$prefix/drive_c/windows/Installer"
+mkdir -p "$cache" && printf 'stand-in msi\n' >"$cache/7a8b9c.msi" &&
+  printf 'stand-in msp\n' >"$cache/1a2b3c.msp" && rm -f "$cache/4d5e6f.msp" ||
+  sd_fail "cannot lay out the installer cache"
 
 # ---- the DC ----
 sd_samba_provision "$tmp/samba" || sd_fail "samba provision failed"
@@ -142,6 +151,13 @@ expect_count sp1 AD-READY 0
 expect_count sp1 EXCH-OS-UNSUPPORTED 0
 expect_count sp1 EXCH-PENDING-REBOOT 0
 expect_count sp1 EXCH-PATCHES-UNREADABLE 0
+expect_count sp1 EXCH-MSI-CACHE-MISSING 1
+sd_assert_eq "sp1: cached packages checked" 3 "$(ev sp1 EXCH-MSI-CACHE-MISSING packages_checked)"
+sd_assert_eq "sp1: cached packages missing" 1 "$(ev sp1 EXCH-MSI-CACHE-MISSING missing_count)"
+sd_assert_eq "sp1: the interim update's .msp is missing" 'C:\windows\Installer\4d5e6f.msp' \
+  "$(ev sp1 EXCH-MSI-CACHE-MISSING "\"package.$IU\"")"
+sd_assert_match "sp1: the rollup's .msp is not reported" '^[^;]*KB971234[^;]*$' \
+  "$(ev sp1 EXCH-MSI-CACHE-MISSING missing)"
 sd_assert_le "sp1: run time (ms)" "$ms_sp1" 30000
 
 # The same facts through a snapshot: collect under Wine, check natively.

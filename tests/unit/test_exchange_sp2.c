@@ -655,6 +655,63 @@ static void test_os(void **state)
   done(&t);
 }
 
+/* A cached .msp missing from %windir%\\Installer stops SP2 setup and the
+ * interim update's removal. */
+static void test_msi_cache_missing(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "msi_cache_missing.json");
+  x = sdt_find(&t.rep, "EXCH-MSI-CACHE-MISSING", 0);
+  assert_non_null(x);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 1);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "missing_count"), "1");
+  assert_string_equal(sdt_ev(x, "packages_checked"), "4");
+  assert_string_equal(sdt_ev(x, "package." IU1),
+                      "C:\\Windows\\Installer\\f72362.msp");
+  assert_non_null(strstr(sdt_ev(x, "missing"), "KB971234"));
+  assert_null(strstr(sdt_ev(x, "missing"), "KB970162"));
+  assert_true(step_index(x, "C:\\Windows\\Installer\\f72362.msp") >= 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  /* every file there: no finding, nothing unknown */
+  t.f.exchange.msi_cache[3].file_st.state = SD_ST_READ;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
+  /* the product's LocalPackage value gone: missing, with no file name */
+  t.f.exchange.msi_cache[0].value_st.state = SD_ST_ABSENT;
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-MSI-CACHE-MISSING", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "package." EXCH_PC),
+                         "no LocalPackage value"));
+  assert_true(step_index(x, "own registration is damaged") >= 0);
+  /* a file that could not be checked is unknown, never present */
+  t.f.exchange.msi_cache[0].value_st.state = SD_ST_READ;
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.msi_cache[0].file_st.why = "Access is denied.";
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 0);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "Access is denied"));
+  /* not collected (an older snapshot) or no registration: unknown too */
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_READ;
+  t.f.exchange.msi_cache_st.state = SD_ST_NOT_COLLECTED;
+  rerun(&t);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "Windows Installer cache"));
+  t.f.exchange.msi_cache_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "no per-machine registration"));
+  done(&t);
+}
+
 static void test_setup_incomplete(void **state)
 {
   run t;
@@ -897,7 +954,8 @@ static void test_roundtrip_and_copy(void **state)
   static const char *const names[] = {
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
-    "setup_incomplete.json", "setup_install_interrupted.json"};
+    "setup_incomplete.json", "setup_install_interrupted.json",
+    "msi_cache_missing.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -935,6 +993,8 @@ static void test_roundtrip_and_copy(void **state)
     c.exchange.nroles = 0;
     c.exchange.token_groups = NULL;
     c.exchange.ntoken_groups = 0;
+    c.exchange.msi_cache = NULL;
+    c.exchange.nmsi_cache = 0;
     sd_facts_free(&c);
     sd_facts_free(&b);
     sd_facts_free(&a);
@@ -1105,6 +1165,7 @@ int main(void)
     cmocka_unit_test(test_ad_not_collected),
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
+    cmocka_unit_test(test_msi_cache_missing),
     cmocka_unit_test(test_setup_incomplete),
     cmocka_unit_test(test_setup_install_resume),
     cmocka_unit_test(test_ad_newer_than_known),
