@@ -58,6 +58,18 @@ typedef struct sd_ad_object {
   int64_t object_version;         /* -1 when not read */
 } sd_ad_object;
 
+/* One domain of the forest (a crossRef under CN=Partitions with the
+ * domain flag) and its Microsoft Exchange System Objects container. */
+typedef struct sd_ad_domain {
+  const char *nc;                 /* nCName "DC=child,DC=contoso,DC=com" */
+  const char *dns;                /* dnsRoot "child.contoso.com" */
+  const char *dc;                 /* who answered for it, NULL if nobody */
+  sd_fstate meso_st;              /* read: objectVersion read; absent: no
+                                     container; unreadable: why */
+  const char *meso_dn;
+  int64_t meso_version;           /* -1 when not read */
+} sd_ad_domain;
+
 /* What one domain controller said, and whether it could be asked. */
 typedef struct sd_ad_facts {
   /* read: a DC answered and the bind worked; unreadable: why not (no DC
@@ -99,6 +111,13 @@ typedef struct sd_ad_facts {
   sd_fstate meso_st;
   sd_ad_object *mesos;
   size_t nmesos, cap_mesos;
+
+  /* every domain of the forest (crossRef objects under
+   * CN=Partitions,<config> whose systemFlags has FLAG_CR_NTDS_DOMAIN) with
+   * its system-objects container, asked of a DC of that domain */
+  sd_fstate domains_st;
+  sd_ad_domain *domains;
+  size_t ndomains, cap_domains;
 
   /* schema master (fSMORoleOwner of the schema NC) */
   sd_fstate fsmo_st;

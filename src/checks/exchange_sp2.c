@@ -1674,11 +1674,13 @@ static void report_org_prep(ctx *c, const adval *o)
               SP2_ORG);
 }
 
-static void report_domain_prep(ctx *c, const adval *m)
+/* AD-DOMAIN-PREP-NEEDED for domain dom (its DNS name when known); local:
+ * the domain of the DC that was queried, whose preparation the rights
+ * check and /PrepareAD also cover. */
+static sd_finding *report_domain_prep(ctx *c, const adval *m,
+                                      const char *dom, const char *fqdn,
+                                      int local)
 {
-  const sd_ad_facts *ad = c->ad;
-  const char *dom = sd_str_or(ad->domain_dns, sd_str_or(ad->default_nc,
-                                                       "this domain"));
   sd_finding *x = add(c, "AD-DOMAIN-PREP-NEEDED");
   if(m->state == 2)
     sd_finding_msg(c->r, x, "Domain %s has no Microsoft Exchange System "
@@ -1691,28 +1693,86 @@ static void report_domain_prep(ctx *c, const adval *m)
                    known_name(c->r, meso_known, SD_COUNTOF(meso_known),
                               m->v), SP2_MESO);
   sd_ev_str(c->r, x, "domain", dom);
+  if(!local)
+    sd_ev_str(c->r, x, "domain_of_queried_dc", "no");
   prep_evidence(c, x, m, "meso_version", "meso_dn", "no container",
                 SP2_MESO);
-  sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain from the SP2 media "
-                 "in domain %s as a member of Domain Admins of that domain "
-                 "(or /PrepareAllDomains as an Enterprise Admin).", dom);
-  sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
-              "prepares the domain it runs in as well, and this finding may "
-              "then be gone.");
-  sd_fix_step(c->r, x, "Log on to a computer in domain %s (x64, Windows "
+  sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain%s%s from the SP2 "
+                 "media as a member of Domain Admins of domain %s (or "
+                 "/PrepareAllDomains as an Enterprise Admin).",
+                 fqdn ? ":" : "", fqdn ? fqdn : "", dom);
+  if(local)
+    sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
+                "prepares the domain it runs in as well, and this finding "
+                "may then be gone.");
+  sd_fix_step(c->r, x, "Log on to a computer of the forest (x64, Windows "
               "Server 2003 SP2 or Windows Server 2008, Windows Installer "
               "4.5) with an account in Domain Admins of %s and the local "
-              "Administrators group.", dom, dom);
+              "Administrators group.", dom);
   sd_fix_step(c->r, x, "Open an elevated Command Prompt in the folder of "
               "the SP2 media that holds Setup.com.");
-  sd_fix_step(c->r, x, "Run: %s /PrepareDomain (or, as an Enterprise "
-              "Admin from anywhere in the forest: %s /PrepareAllDomains).",
-              SETUP, SETUP);
+  if(fqdn)
+    sd_fix_step(c->r, x, "Run: %s /PrepareDomain:%s (or, as an Enterprise "
+                "Admin, %s /PrepareAllDomains to prepare every domain of "
+                "the forest at once).", SETUP, fqdn, SETUP);
+  else
+    sd_fix_step(c->r, x, "Run, on a computer in that domain: %s "
+                "/PrepareDomain (or, as an Enterprise Admin from anywhere "
+                "in the forest: %s /PrepareAllDomains).", SETUP, SETUP);
   sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
               "the container's objectVersion must read %d or more.",
               SP2_MESO);
-  sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
+  if(fqdn)
+    sd_fix_cmd(c->r, x, "%s /PrepareDomain:%s", SETUP, fqdn);
+  if(local)
+    sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
   sd_fix_cmd(c->r, x, "%s /PrepareAllDomains", SETUP);
+  return x;
+}
+
+/* The other domains of the forest (sd_ad_facts.domains): each one that
+ * needs /PrepareDomain gets its finding; each one that could not be read
+ * is named in *partial.  Returns how many need it. */
+static int check_forest_domains(ctx *c, sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_finding *x;
+  size_t i;
+  int n = 0;
+  if(ad->domains_st.state != SD_ST_READ) {
+    sd_buf_printf(partial, "%sthe forest's other domains (%s)",
+                  (*npartial)++ ? "; " : "", why_of(&ad->domains_st));
+    return 0;
+  }
+  for(i = 0; i < ad->ndomains; i++) {
+    const sd_ad_domain *d = &ad->domains[i];
+    const char *name = sd_str_or(d->dns, sd_str_or(d->nc, "?"));
+    adval v;
+    if(!d->nc || (ad->default_nc && sd_strieq(d->nc, ad->default_nc)))
+      continue; /* the queried DC's own domain: checked above */
+    memset(&v, 0, sizeof(v));
+    v.dn = d->meso_dn;
+    if(d->meso_st.state == SD_ST_READ) {
+      v.state = 1;
+      v.v = d->meso_version;
+    }
+    else if(d->meso_st.state == SD_ST_ABSENT) {
+      v.state = 2;
+    }
+    else {
+      sd_buf_printf(partial, "%sMicrosoft Exchange System Objects of domain "
+                    "%s (%s)", (*npartial)++ ? "; " : "", name,
+                    why_of(&d->meso_st));
+      continue;
+    }
+    if(v.state == 1 && v.v >= SP2_MESO)
+      continue;
+    x = report_domain_prep(c, &v, name, d->dns, 0);
+    if(d->dc)
+      sd_ev_str(c->r, x, "meso_read_from", d->dc);
+    n++;
+  }
+  return n;
 }
 
 static void report_duplicates(ctx *c, const char *what, const char *attr,
@@ -1962,7 +2022,7 @@ static void check_ad(ctx *c)
   need nd;
   const char *meso_dn = NULL;
   sd_buf partial, newer;
-  int npartial = 0, blockers = 0;
+  int npartial = 0, blockers = 0, other_domains = 0;
   sd_finding *x;
   if(ad->st.state != SD_ST_READ) {
     x = add(c, "AD-UNREACHABLE");
@@ -2032,7 +2092,11 @@ static void check_ad(ctx *c)
   if(nd.org)
     report_org_prep(c, &o);
   if(nd.domain)
-    report_domain_prep(c, &m);
+    report_domain_prep(c, &m, sd_str_or(ad->domain_dns,
+                                        sd_str_or(ad->default_nc,
+                                                  "this domain")),
+                       ad->domain_dns, 1);
+  other_domains = check_forest_domains(c, &partial, &npartial);
   if(ad->org_st.state == SD_ST_READ && ad->norgs > 1)
     report_duplicates(c, "Exchange organization containers", "orgs",
                       ad->orgs, ad->norgs);
@@ -2107,7 +2171,8 @@ static void check_ad(ctx *c)
                 "System Objects in the domain partition. SP2 needs %d, %d "
                 "and %d.", SP2_SCHEMA, SP2_ORG, SP2_MESO);
   }
-  if(!nd.schema && !nd.org && !nd.domain && !npartial && !blockers &&
+  if(!nd.schema && !nd.org && !nd.domain && !other_domains && !npartial &&
+     !blockers &&
      s.state == 1 && o.state == 1 && m.state == 1) {
     sd_buf trap;
     sd_buf_init(&trap);

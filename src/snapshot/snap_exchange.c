@@ -48,6 +48,17 @@ static const sd_field adobj_fields[] = {
 static const sd_schema adobj_schema =
   SD_SCHEMA(sd_ad_object, "an AD object", adobj_fields);
 
+static const sd_field addom_fields[] = {
+  F(sd_ad_domain, "nc", SD_F_STR, nc),
+  F(sd_ad_domain, "dns", SD_F_STR, dns),
+  F(sd_ad_domain, "dc", SD_F_STR, dc),
+  F(sd_ad_domain, "meso_state", SD_F_FSTATE, meso_st),
+  F(sd_ad_domain, "meso_dn", SD_F_STR, meso_dn),
+  F(sd_ad_domain, "meso_version", SD_F_I64, meso_version),
+};
+static const sd_schema addom_schema =
+  SD_SCHEMA(sd_ad_domain, "a forest domain", addom_fields);
+
 static const sd_field ad_fields[] = {
   F(sd_ad_facts, "state", SD_F_FSTATE, st),
   F(sd_ad_facts, "dc", SD_F_STR, dc),
@@ -74,6 +85,8 @@ static const sd_field ad_fields[] = {
   SD_FIELD_SUB(sd_ad_facts, "orgs", SD_F_LIST, orgs, &adobj_schema),
   F(sd_ad_facts, "meso_state", SD_F_FSTATE, meso_st),
   SD_FIELD_SUB(sd_ad_facts, "mesos", SD_F_LIST, mesos, &adobj_schema),
+  F(sd_ad_facts, "domains_state", SD_F_FSTATE, domains_st),
+  SD_FIELD_SUB(sd_ad_facts, "domains", SD_F_LIST, domains, &addom_schema),
   F(sd_ad_facts, "schema_master_state", SD_F_FSTATE, fsmo_st),
   F(sd_ad_facts, "schema_master", SD_F_STR, fsmo_owner),
   F(sd_ad_facts, "schema_master_site", SD_F_STR, fsmo_site),

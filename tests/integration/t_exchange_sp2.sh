@@ -18,6 +18,10 @@
 #      naming that one file.
 #   6. A restart pending in PendingFileRenameOperations and
 #      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
+#   7. Two more domains in the forest (crossRefs to OUs: Samba serves one
+#      domain partition only): one reached through a second connection at
+#      RTM's MESO (AD-DOMAIN-PREP-NEEDED, /PrepareDomain:<FQDN>), one with
+#      no DC (AD-PARTIAL).
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, SD_WINE_TEMPLATE (optional:
 #      an idle prefix to clone), TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
 set -u
@@ -28,7 +32,7 @@ export SD_SRC
 . "$here/lib/common.sh"
 sd_require_exe
 sd_require_cmd x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres jq python3 \
-  samba samba-tool ldapsearch ldapmodify
+  samba samba-tool ldapsearch ldapmodify ldbmodify
 [ -x /usr/lib/wine/wine64 ] || sd_skip "wine64 is not installed"
 # shellcheck source=lib/wine.sh
 . "$here/lib/wine.sh"
@@ -167,6 +171,14 @@ if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \
   sd_assert_eq "snapshot: AD state" read "$(jq -r '.exchange.ad.state.state' "$tmp/snap.json")"
   sd_assert_eq "snapshot: patches read through msi.dll" MsiEnumPatchesEx \
     "$(jq -r '.msi_patches.method' "$tmp/snap.json")"
+  # the forest's domains from the crossRef objects: Samba's own domain,
+  # its Microsoft Exchange System Objects read from the DC
+  sd_assert_eq "snapshot: forest domains read" read \
+    "$(jq -r '.exchange.ad.domains_state.state' "$tmp/snap.json")"
+  sd_assert_eq "snapshot: the DC's domain is listed with its MESO" 10628 \
+    "$(jq -r --arg nc "$SD_SAMBA_BASEDN" '.exchange.ad.domains[] | select((.nc|ascii_downcase)==($nc|ascii_downcase)) | .meso_version' "$tmp/snap.json")"
+  sd_assert_eq "snapshot: its DNS name" "${SD_SAMBA_REALM,,}" \
+    "$(jq -r --arg nc "$SD_SAMBA_BASEDN" '.exchange.ad.domains[] | select((.nc|ascii_downcase)==($nc|ascii_downcase)) | .dns' "$tmp/snap.json")"
   if [ -n "${SRVDOCTOR_NATIVE:-}" ] && [ -x "$SRVDOCTOR_NATIVE" ]; then
     "$SRVDOCTOR_NATIVE" check --from "$tmp/snap.json" --only exchange-sp2 \
       --format json >"$tmp/offline.json" 2>/dev/null
@@ -248,5 +260,56 @@ sd_assert_eq "reboot: sources" "pending-file-rename, update-exe-volatile" \
   "$(ev reboot EXCH-PENDING-REBOOT sources)"
 sd_assert_match "reboot: UpdateExeVolatile value" 'Flags = 2' \
   "$(ev reboot EXCH-PENDING-REBOOT '"source.update-exe-volatile"')"
+
+# ---- 7. more domains in the forest ----
+# Samba serves one domain partition only (no child domains) and refuses a
+# crossRef whose nCName does not exist, so each stand-in domain is an OU of
+# Samba's domain named by a crossRef with the domain flag (systemFlags 3,
+# set through the local sam.ldb as only the system may):
+#   - "localhost" (its dnsRoot reaches this same Samba through a second
+#     connection), prepared only to Exchange 2007 RTM (MESO 10628):
+#     AD-DOMAIN-PREP-NEEDED with Setup.com /PrepareDomain:localhost;
+#   - "emea.<realm>" (no DC answers for it): named under AD-PARTIAL, never
+#     "ready" nor "never prepared".
+add_domain() { # NAME DNSROOT
+  sd_ldapmodify -a >>"$tmp/crossref.log" 2>&1 <<EOF
+dn: OU=$1,$SD_SAMBA_BASEDN
+objectClass: organizationalUnit
+ou: $1
+
+dn: CN=$1,CN=Partitions,$SD_SAMBA_CONFIGDN
+objectClass: crossRef
+cn: $1
+nCName: OU=$1,$SD_SAMBA_BASEDN
+dnsRoot: $2
+nETBIOSName: $1
+EOF
+  # Samba clears systemFlags on an LDAP add and lets only the system set
+  # it: set the domain flag through the local database.
+  ldbmodify -H "$SD_SAMBA_DIR/private/sam.ldb" >>"$tmp/crossref.log" 2>&1 <<EOF
+dn: CN=$1,CN=Partitions,$SD_SAMBA_CONFIGDN
+changetype: modify
+replace: systemFlags
+systemFlags: 3
+EOF
+}
+if add_domain SDLOCAL localhost && add_domain EMEA "emea.${SD_SAMBA_REALM,,}" &&
+   sd_exch_add_meso "$SD_EXCH_RTM_MESO" "OU=SDLOCAL,$SD_SAMBA_BASEDN" >>"$tmp/crossref.log" 2>&1; then
+  run forest --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+  expect_count forest AD-READY 0
+  expect_count forest AD-DOMAIN-PREP-NEEDED 1
+  sd_assert_eq "forest: the stand-in domain needs /PrepareDomain" localhost \
+    "$(ev forest AD-DOMAIN-PREP-NEEDED domain)"
+  sd_assert_eq "forest: its MESO read through a second connection" 10628 \
+    "$(ev forest AD-DOMAIN-PREP-NEEDED meso_version)"
+  sd_assert_eq "forest: the command for that domain" "Setup.com /PrepareDomain:localhost" \
+    "$(q forest '[.modules[].findings[] | select(.code=="AD-DOMAIN-PREP-NEEDED")][0].remediation.commands[0]')"
+  expect_count forest AD-PARTIAL 1
+  sd_assert_match "forest: the unreachable domain is named as unread" \
+    "emea\\.${SD_SAMBA_REALM,,}" "$(ev forest AD-PARTIAL unread)"
+  sd_assert_le "forest: run time (ms)" "$ms_forest" 30000
+else
+  _sd_count_failure "cannot add the stand-in domains: $(head -c 300 "$tmp/crossref.log")"
+fi
 
 sd_finish

@@ -48,6 +48,16 @@ static void run_fixture_only(run *t, const char *name)
   run_check(t, &o);
 }
 
+/* Run the check again over the (changed) facts, as --only exchange-sp2. */
+static void rerun_only(run *t)
+{
+  sd_options o;
+  sd_options_defaults(&o);
+  o.only_given = 1;
+  sd_report_free(&t->rep);
+  run_check(t, &o);
+}
+
 static void rerun(run *t)
 {
   sd_report_free(&t->rep);
@@ -657,6 +667,75 @@ static void test_os(void **state)
 
 /* A cached .msp missing from %windir%\\Installer stops SP2 setup and the
  * interim update's removal. */
+/* Every domain of the forest needs /PrepareDomain, not only the queried
+ * DC's own: the domains come from the crossRef objects, each one's
+ * Microsoft Exchange System Objects from a DC of that domain. */
+static void test_forest_domains(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  int seen_emea = 0, seen_apac = 0;
+  (void)state;
+  run_fixture_only(&t, "forest_domains.json");
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 2);
+  for(i = 0; i < 2; i++) {
+    x = sdt_find(&t.rep, "AD-DOMAIN-PREP-NEEDED", i);
+    assert_int_equal(x->severity, SD_SEV_WARNING);
+    if(!strcmp(sdt_ev(x, "domain"), "emea.contoso.com")) {
+      seen_emea = 1;
+      assert_string_equal(sdt_ev(x, "meso_version"), "10628");
+      assert_string_equal(sdt_ev(x, "meso_read_from"), "emea.contoso.com");
+      assert_string_equal(sdt_ev(x, "meso_version_needed"), "11221");
+      assert_true(sdt_has_command(x,
+                                  "Setup.com /PrepareDomain:emea.contoso.com"));
+      assert_non_null(strstr(x->message, "Exchange 2007 RTM"));
+    }
+    else {
+      assert_string_equal(sdt_ev(x, "domain"), "apac.contoso.com");
+      seen_apac = 1;
+      assert_string_equal(sdt_ev(x, "meso_version"), "no container");
+      assert_true(sdt_has_command(x,
+                                  "Setup.com /PrepareDomain:apac.contoso.com"));
+      assert_non_null(strstr(x->message, "never prepared"));
+    }
+    /* a bare /PrepareDomain would prepare the wrong domain */
+    {
+      size_t k;
+      for(k = 0; k < x->ncommands; k++)
+        assert_true(strcmp(x->commands[k], "Setup.com /PrepareDomain"));
+    }
+  }
+  assert_true(seen_emea && seen_apac);
+  /* na (11221) is fine and the local domain too; lab could not be read */
+  x = sdt_find(&t.rep, "AD-PARTIAL", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unread"), "lab.contoso.com"));
+  assert_null(strstr(sdt_ev(x, "unread"), "na.contoso.com"));
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  /* lab read and ready: still not ready while emea and apac need it */
+  t.f.exchange.ad.domains[4].meso_st.state = SD_ST_READ;
+  t.f.exchange.ad.domains[4].meso_version = 11222;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-PARTIAL"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 2);
+  /* all prepared: ready */
+  t.f.exchange.ad.domains[1].meso_version = 11221;
+  t.f.exchange.ad.domains[2].meso_st.state = SD_ST_READ;
+  t.f.exchange.ad.domains[2].meso_version = 11221;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 1);
+  /* the domain list not read (an older snapshot): never "ready" */
+  t.f.exchange.ad.domains_st.state = SD_ST_NOT_COLLECTED;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "AD-PARTIAL", 0), "unread"),
+                         "other domains"));
+  done(&t);
+}
+
 static void test_msi_cache_missing(void **state)
 {
   run t;
@@ -955,7 +1034,7 @@ static void test_roundtrip_and_copy(void **state)
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
     "setup_incomplete.json", "setup_install_interrupted.json",
-    "msi_cache_missing.json"};
+    "msi_cache_missing.json", "forest_domains.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1165,6 +1244,7 @@ int main(void)
     cmocka_unit_test(test_ad_not_collected),
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
+    cmocka_unit_test(test_forest_domains),
     cmocka_unit_test(test_msi_cache_missing),
     cmocka_unit_test(test_setup_incomplete),
     cmocka_unit_test(test_setup_install_resume),
