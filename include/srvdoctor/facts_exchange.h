@@ -192,6 +192,11 @@ typedef struct sd_exch_facts {
   sd_exch_cached_pkg *msi_cache;
   size_t nmsi_cache, cap_msi_cache;
 
+  /* HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions ProductSuite
+   * (REG_MULTI_SZ) joined with "; " - names Small Business Server */
+  sd_fstate product_suite_st;
+  const char *product_suite;
+
   /* Windows Installer (file version of msi.dll) */
   sd_fstate msi_version_st;
   const char *msi_version;

@@ -2384,6 +2384,69 @@ static install check_install(ctx *c, const sd_options *o, build *b)
   return I_UPGRADE;
 }
 
+/* Windows Small Business Server 2008 and its own SP2 path.
+ * How SBS shows itself: the ProductSuite value (HKLM\SYSTEM\
+ * CurrentControlSet\Control\ProductOptions), the registry source of
+ * OSVERSIONINFOEX.wSuiteMask, holds "Small Business(Restricted)" while SBS
+ * runs with its license restrictions (VER_SUITE_SMALLBUSINESS_RESTRICTED,
+ * Microsoft docs "OSVERSIONINFOEXA structure"); "Small Business" alone
+ * (VER_SUITE_SMALLBUSINESS) can remain after an upgrade to another edition
+ * (same page), so it does not count.  The product name "Windows Small
+ * Business Server" says it too.  SBS 2008 is Windows Server 2008 (6.0).
+ * Its SP2 path: SP2 setup carries an SBS 2008 prerequisite check, a plain
+ * upgrade breaks SBS web services, and the SBS team's installation tool (or
+ * the manual steps of KB 973862) is the way (Official SBS Blog, "Microsoft
+ * Exchange 2007 SP2 installation is blocked on Windows SBS 2008", 2009;
+ * facts §3.2 [SBS]). */
+typedef struct sbs_marker {
+  const char *where;      /* "ProductSuite" or "ProductName" */
+  const char *text;       /* contained in it (case-insensitive) */
+} sbs_marker;
+
+static const sbs_marker sbs_markers[] = {
+  {"ProductSuite", "Small Business(Restricted)"},
+  {"ProductName", "Small Business Server"},
+};
+
+static const char *const sbs2008_sp2_steps[] = {
+  "Do not run " SETUP " /mode:upgrade directly on Windows SBS 2008: SP2 "
+  "setup has an SBS 2008 prerequisite check that stops it, and a plain "
+  "upgrade breaks some of the SBS web services.",
+  "Copy the Exchange 2007 SP2 media (x64) to a local folder on this "
+  "server.",
+  "Download the Windows SBS 2008 team's Exchange 2007 SP2 installation "
+  "tool into that folder and start SP2 setup from it: the tool stops the "
+  "Forefront Security for Exchange services, runs setup and does the SBS "
+  "clean-up afterwards.",
+  "Without the tool, follow the manual steps of Microsoft Knowledge Base "
+  "article 973862 exactly instead.",
+  "Restart if setup asks, then run srvdoctor again: it should report "
+  "EXCH-ALREADY-SP2.",
+};
+
+/* The marker that says this is SBS 2008, or NULL (also when that could
+ * not be read: *unknown is then set). */
+static const sbs_marker *sbs2008_of(ctx *c, int *unknown)
+{
+  const sd_os *os = &c->f->os;
+  size_t i;
+  *unknown = 0;
+  if(os->st.state != SD_ST_READ || os->major != 6 || os->minor != 0)
+    return NULL;
+  for(i = 0; i < SD_COUNTOF(sbs_markers); i++) {
+    const char *v = !strcmp(sbs_markers[i].where, "ProductName")
+                      ? os->name
+                      : (c->x->product_suite_st.state == SD_ST_READ
+                           ? c->x->product_suite : NULL);
+    if(v && sd_stristr(v, sbs_markers[i].text))
+      return &sbs_markers[i];
+  }
+  if(c->x->product_suite_st.state != SD_ST_READ &&
+     c->x->product_suite_st.state != SD_ST_ABSENT)
+    *unknown = 1;
+  return NULL;
+}
+
 /* Upgrading a clustered mailbox server (CCR or SCC) to SP2, in order.
  * Source: Exchange 2007 SP2 CCR walkthrough (enowconsulting.com, "Interested
  * in Exchange SP 2", 2009; facts §1.4 [ENOW]) and the Exchange 2007 help on
@@ -2410,6 +2473,8 @@ static void report_upgrade_path(ctx *c, const build *b,
                                 const patch_summary *ps)
 {
   const sd_exch_facts *x = c->x;
+  const sbs_marker *sbs;
+  int sbs_unknown;
   sd_buf roles;
   size_t i;
   sd_finding *fd;
@@ -2421,17 +2486,21 @@ static void report_upgrade_path(ctx *c, const build *b,
       sd_buf_puts(&roles, sd_str_or(x->roles[i].name, "?"));
     }
   fd = add(c, "EXCH-UPGRADE-PATH");
+  sbs = sbs2008_of(c, &sbs_unknown);
   if(ps->rollup >= 0)
     sd_finding_msg(c->r, fd, "%s with Update Rollup %ld (build %s) is "
-                   "installed. An in-place upgrade to SP2 (%s) with "
-                   "Setup.com /mode:upgrade is supported once the blockers "
-                   "reported here are cleared.", release_2007(b->v.part[1]),
-                   ps->rollup, b->text, SP2_BUILD);
+                   "installed. An in-place upgrade to SP2 (%s) with %s is "
+                   "supported once the blockers reported here are cleared.",
+                   release_2007(b->v.part[1]), ps->rollup, b->text,
+                   SP2_BUILD, sbs ? "the Windows SBS 2008 installation tool "
+                   "(or the steps of KB 973862)" : "Setup.com /mode:upgrade");
   else
     sd_finding_msg(c->r, fd, "%s (build %s) is installed. An in-place "
-                   "upgrade to SP2 (%s) with Setup.com /mode:upgrade is "
-                   "supported once the blockers reported here are cleared.",
-                   release_2007(b->v.part[1]), b->text, SP2_BUILD);
+                   "upgrade to SP2 (%s) with %s is supported once the "
+                   "blockers reported here are cleared.",
+                   release_2007(b->v.part[1]), b->text, SP2_BUILD,
+                   sbs ? "the Windows SBS 2008 installation tool (or the "
+                   "steps of KB 973862)" : "Setup.com /mode:upgrade");
   sd_ev_str(c->r, fd, "installed_build", b->text);
   sd_ev_str(c->r, fd, "build_source", b->source);
   sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
@@ -2456,6 +2525,26 @@ static void report_upgrade_path(ctx *c, const build *b,
   if(x->install_path)
     sd_ev_str(c->r, fd, "install_path", x->install_path);
   sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+  if(sbs_unknown)
+    note_unknown(c, "whether this is Windows Small Business Server 2008 "
+                 "(its own SP2 path)", &x->product_suite_st);
+  if(sbs) {
+    sd_ev_str(c->r, fd, "upgrade_path", "Windows SBS 2008 (KB 973862)");
+    sd_ev_strf(c->r, fd, "sbs_marker", "%s contains \"%s\"", sbs->where,
+               sbs->text);
+    sd_fix_summary(c->r, fd, "This is Windows Small Business Server 2008: "
+                   "clear the blockers srvdoctor reports, then install SP2 "
+                   "with the SBS 2008 installation tool (or the steps of "
+                   "KB 973862), not with Setup.com /mode:upgrade.");
+    sd_fix_step(c->r, fd, "Clear every critical and warning finding "
+                "srvdoctor reports for this module (interim updates, "
+                "pending restart, Active Directory preparation).");
+    for(i = 0; i < SD_COUNTOF(sbs2008_sp2_steps); i++)
+      sd_fix_step(c->r, fd, "%s", sbs2008_sp2_steps[i]);
+    sd_buf_free(&roles);
+    return;
+  }
+  sd_ev_str(c->r, fd, "upgrade_path", "Setup.com /mode:upgrade");
   sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
                  "Setup.com /mode:upgrade from the SP2 media.");
   sd_fix_step(c->r, fd, "Clear every critical and warning finding srvdoctor "

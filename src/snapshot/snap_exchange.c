@@ -143,6 +143,8 @@ static const sd_field exch_fields[] = {
   F(sd_exch_facts, "msi_cache_state", SD_F_FSTATE, msi_cache_st),
   SD_FIELD_SUB(sd_exch_facts, "msi_cache", SD_F_LIST, msi_cache,
                &cached_schema),
+  F(sd_exch_facts, "product_suite_state", SD_F_FSTATE, product_suite_st),
+  F(sd_exch_facts, "product_suite", SD_F_STR, product_suite),
   F(sd_exch_facts, "msi_version_state", SD_F_FSTATE, msi_version_st),
   F(sd_exch_facts, "msi_version", SD_F_STR, msi_version),
   F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),

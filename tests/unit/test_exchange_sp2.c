@@ -670,6 +670,53 @@ static void test_os(void **state)
 /* Every domain of the forest needs /PrepareDomain, not only the queried
  * DC's own: the domains come from the crossRef objects, each one's
  * Microsoft Exchange System Objects from a DC of that domain. */
+/* Windows Small Business Server 2008 has its own SP2 path (the SBS
+ * installation tool or KB 973862), never a plain Setup.com /mode:upgrade. */
+static void test_sbs2008(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t k;
+  (void)state;
+  run_fixture(&t, "sbs2008.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "upgrade_path"),
+                      "Windows SBS 2008 (KB 973862)");
+  assert_string_equal(sdt_ev(x, "sbs_marker"),
+                      "ProductSuite contains \"Small Business(Restricted)\"");
+  assert_null(strstr(x->message, "Setup.com /mode:upgrade"));
+  assert_non_null(strstr(x->message, "KB 973862"));
+  for(k = 0; k < x->ncommands; k++)
+    assert_null(strstr(x->commands[k], "/mode:upgrade"));
+  assert_true(step_index(x, "973862") >= 0);
+  assert_true(step_index(x, "installation tool") >= 0);
+  assert_true(step_index(x, "Do not run Setup.com /mode:upgrade") >= 0);
+  assert_int_equal(step_index(x, "Clustered mailbox server"), -1);
+  assert_well_formed(t.m);
+  /* "Small Business" alone may outlive an edition upgrade: generic path */
+  t.f.exchange.product_suite = "Small Business; Terminal Server";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_string_equal(sdt_ev(x, "upgrade_path"), "Setup.com /mode:upgrade");
+  assert_true(sdt_has_command(x, "Setup.com /mode:upgrade"));
+  /* the product name says it too */
+  t.f.os.name = "Windows Small Business Server 2008 Premium";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_string_equal(sdt_ev(x, "upgrade_path"),
+                      "Windows SBS 2008 (KB 973862)");
+  /* ProductSuite unreadable on Windows Server 2008: not known, said so */
+  t.f.os.name = "Windows Server (R) 2008 Standard";
+  t.f.exchange.product_suite_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.product_suite_st.why = "Access is denied.";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "Small Business Server"));
+  done(&t);
+}
+
 static void test_forest_domains(void **state)
 {
   run t;
@@ -1034,7 +1081,7 @@ static void test_roundtrip_and_copy(void **state)
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
     "setup_incomplete.json", "setup_install_interrupted.json",
-    "msi_cache_missing.json", "forest_domains.json"};
+    "msi_cache_missing.json", "forest_domains.json", "sbs2008.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1244,6 +1291,7 @@ int main(void)
     cmocka_unit_test(test_ad_not_collected),
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
+    cmocka_unit_test(test_sbs2008),
     cmocka_unit_test(test_forest_domains),
     cmocka_unit_test(test_msi_cache_missing),
     cmocka_unit_test(test_setup_incomplete),

@@ -384,6 +384,32 @@ static void collect_others(sd_facts *f)
     msi_version_values(f, E15_KEY, &x->e2013_version, &st);
 }
 
+/* The product suites Windows records (the source of OSVERSIONINFOEX's
+ * wSuiteMask): Small Business Server shows there. */
+static void collect_product_suite(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  const char **items = NULL;
+  size_t count = 0, cap = 0, i;
+  sd_buf b;
+  if(sd_reg_multi(f, HKEY_LOCAL_MACHINE,
+                  "SYSTEM\\CurrentControlSet\\Control\\ProductOptions",
+                  "ProductSuite", &items, &count, &cap,
+                  &x->product_suite_st)) {
+    free((void *)items);
+    return;
+  }
+  sd_buf_init(&b);
+  for(i = 0; i < count; i++) {
+    if(i)
+      sd_buf_puts(&b, "; ");
+    sd_buf_puts(&b, items[i]);
+  }
+  x->product_suite = sd_facts_str(f, b.data ? b.data : "");
+  sd_buf_free(&b);
+  free((void *)items);
+}
+
 static void collect_msi_version(sd_facts *f)
 {
   sd_exch_facts *x = &f->exchange;
@@ -452,6 +478,7 @@ void sd_cw_exchange(sd_facts *f)
   collect_build(f);
   collect_roles(f);
   collect_msi_cache(f);
+  collect_product_suite(f);
   collect_others(f);
   collect_msi_version(f);
   collect_token(f);
