@@ -70,6 +70,17 @@ typedef struct sd_ad_domain {
   int64_t meso_version;           /* -1 when not read */
 } sd_ad_domain;
 
+/* A global catalog (an nTDSDSA object with the IS_GC option) and the
+ * operating system of its computer. */
+typedef struct sd_ad_gc {
+  const char *server_dn;          /* the server object under CN=Servers */
+  const char *dns_host;
+  sd_fstate os_st;                /* operatingSystem* of its computer */
+  const char *os;
+  const char *os_version;         /* "5.2 (3790)" */
+  const char *os_sp;              /* "Service Pack 2" */
+} sd_ad_gc;
+
 /* What one domain controller said, and whether it could be asked. */
 typedef struct sd_ad_facts {
   /* read: a DC answered and the bind worked; unreadable: why not (no DC
@@ -118,6 +129,18 @@ typedef struct sd_ad_facts {
   sd_fstate domains_st;
   sd_ad_domain *domains;
   size_t ndomains, cap_domains;
+
+  /* msExchMixedMode of the organization (the first one): read = TRUE or
+   * FALSE; absent = not set */
+  sd_fstate org_mixed_st;
+  int org_mixed_mode;             /* 1 TRUE (mixed), 0 FALSE, -1 not read */
+
+  /* the global catalogs of this computer's site (read with no items = the
+   * site has none) */
+  sd_fstate gcs_st;
+  const char *gcs_site;           /* the site that was searched */
+  sd_ad_gc *gcs;
+  size_t ngcs, cap_gcs;
 
   /* schema master (fSMORoleOwner of the schema NC) */
   sd_fstate fsmo_st;

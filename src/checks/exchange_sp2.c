@@ -87,6 +87,12 @@ static const sd_code_info exch_codes[] = {
   {"AD-SCHEMA-MASTER", "exchange-sp2", SD_SEV_CRITICAL,
    "The schema master is unreachable or runs an OS below what Exchange "
    "2007 needs", 0},
+  {"AD-GC-MISSING", "exchange-sp2", SD_SEV_CRITICAL,
+   "No global catalog on Windows Server 2003 SP1 or later in this "
+   "computer's Active Directory site", 0},
+  {"AD-EXCHANGE55", "exchange-sp2", SD_SEV_CRITICAL,
+   "The Exchange organization is in mixed mode (Exchange 5.5 may be left): "
+   "Exchange 2007 needs native mode", 0},
   {"AD-DOMAIN-MODE", "exchange-sp2", SD_SEV_CRITICAL,
    "The domain is below Windows 2000 native mode", 0},
   {"AD-DUPLICATE-OBJECTS", "exchange-sp2", SD_SEV_WARNING,
@@ -289,6 +295,9 @@ typedef struct ctx {
   sd_module_result *r;
   sd_buf unknown;           /* prerequisites that could not be checked */
   int nunknown;
+  int fresh;                /* the fresh-install path (nothing installed) */
+  const char *gc_summary;   /* the global catalogs found fit (fresh) */
+  const char *mode_summary; /* the organization's mode (fresh) */
 } ctx;
 
 /* A new finding with the severity and title its code has in exch_codes. */
@@ -1837,23 +1846,41 @@ static int os_version_of(const char *s, unsigned *maj, unsigned *min)
   return 0;
 }
 
-/* 1 below WS2003 SP1, 0 fine, -1 not known / not Windows. */
-static int fsmo_os_below(const sd_ad_facts *ad)
+/* The oldest Windows a domain controller that Exchange 2007 talks to may
+ * run - the schema master and the global catalogs of an Exchange site:
+ * Windows Server 2003 SP1 (Exchange 2007 System Requirements, facts §3.2
+ * [SYSREQ]; ExBPA schema master article [SMFSMO]).  "Windows Server 2003"
+ * with an empty service pack is below it. */
+typedef struct min_os {
+  unsigned major, minor;
+  int needs_sp;           /* at exactly major.minor, a service pack */
+  const char *name;
+} min_os;
+
+static const min_os dc_os_min = {5, 2, 1, "Windows Server 2003 SP1"};
+
+/* 1 below dc_os_min, 0 fine, -1 not known / not Windows. */
+static int dc_os_below(const sd_fstate *st, const char *os,
+                       const char *version, const char *sp)
 {
   unsigned maj, min;
-  if(ad->fsmo_os_st.state != SD_ST_READ || !ad->fsmo_os ||
-     !sd_stristr(ad->fsmo_os, "Windows"))
+  if(st->state != SD_ST_READ || !os || !sd_stristr(os, "Windows"))
     return -1;
-  if(os_version_of(ad->fsmo_os_version, &maj, &min))
+  if(os_version_of(version, &maj, &min))
     return -1;
-  if(maj < 5 || (maj == 5 && min < 2))
+  if(maj < dc_os_min.major ||
+     (maj == dc_os_min.major && min < dc_os_min.minor))
     return 1;
-  if(maj == 5 && min == 2) {
-    /* Windows Server 2003 without a service pack. */
-    if(!ad->fsmo_os_sp || !*ad->fsmo_os_sp)
-      return 1;
-  }
+  if(maj == dc_os_min.major && min == dc_os_min.minor &&
+     dc_os_min.needs_sp && (!sp || !*sp))
+    return 1;
   return 0;
+}
+
+static int fsmo_os_below(const sd_ad_facts *ad)
+{
+  return dc_os_below(&ad->fsmo_os_st, ad->fsmo_os, ad->fsmo_os_version,
+                     ad->fsmo_os_sp);
 }
 
 static int check_schema_master(ctx *c, int prep_needed)
@@ -2015,6 +2042,133 @@ static void check_dc_health(ctx *c)
     sd_fix_cmd(c->r, x, "w32tm /resync");
 }
 
+/* A fresh installation also needs a global catalog on Windows Server 2003
+ * SP1 or later in the site the Exchange server will be in (this
+ * computer's), and no Exchange 5.5 left: the organization in native mode,
+ * msExchMixedMode not TRUE (Exchange 2007 System Requirements [SYSREQ];
+ * Exchange Server Analyzer "Exchange Organization is in Mixed Mode" and
+ * setup's "Organization is in mixed mode", technet aa996151 and
+ * aa996774(v=exchg.80); readiness rule fOrgNotNativeMode [PREREQXML]).
+ * Setup's check stops only on TRUE, so a missing value is not mixed mode.
+ * Returns how many blockers were reported; unread values go to partial. */
+static int check_fresh_ad(ctx *c, sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  const char *site = sd_str_or(ad->gcs_site, sd_str_or(ad->local_site, "?"));
+  sd_buf fit, unfit, unknown;
+  size_t i;
+  int blockers = 0, nfit = 0, nunfit = 0, nunknown = 0;
+  sd_finding *x;
+  /* Exchange 5.5: the organization's mode */
+  if(ad->org_mixed_st.state == SD_ST_READ && ad->org_mixed_mode == 1) {
+    x = add(c, "AD-EXCHANGE55");
+    sd_finding_msg(c->r, x, "The Exchange organization %s is in mixed mode "
+                   "(msExchMixedMode = TRUE), which exists for Exchange 5.5 "
+                   "coexistence. Exchange 2007 setup stops in a mixed-mode "
+                   "organization: every Exchange 5.5 server must be gone "
+                   "and the organization switched to native mode first.",
+                   sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL, ""));
+    sd_ev_str(c->r, x, "org_dn", sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL,
+                                          ""));
+    sd_ev_str(c->r, x, "msExchMixedMode", "TRUE");
+    sd_ev_str(c->r, x, "needed", "native mode (msExchMixedMode not TRUE)");
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Remove the last Exchange 5.5 servers, then "
+                   "switch the organization to native mode.");
+    sd_fix_step(c->r, x, "Move every mailbox, public folder and connector "
+                "off the remaining Exchange 5.5 servers and remove them "
+                "from the organization.");
+    sd_fix_step(c->r, x, "In Exchange System Manager (Exchange 2000 or "
+                "2003), open the properties of the organization and, under "
+                "Change operation mode, click Change Mode. This cannot be "
+                "undone.");
+    sd_fix_step(c->r, x, "Restart the Microsoft Exchange Information Store "
+                "service on the Exchange 2000/2003 servers, wait for AD "
+                "replication, then run srvdoctor again.");
+    blockers++;
+  }
+  else if(ad->org_mixed_st.state == SD_ST_READ) {
+    c->mode_summary = "FALSE (native mode)";
+  }
+  else if(ad->org_mixed_st.state == SD_ST_ABSENT) {
+    c->mode_summary = sd_str_or(ad->org_mixed_st.why, "not set");
+  }
+  else {
+    sd_buf_printf(partial, "%sthe organization's mode, msExchMixedMode (%s)",
+                  (*npartial)++ ? "; " : "", why_of(&ad->org_mixed_st));
+  }
+  /* global catalogs of this computer's site */
+  if(ad->gcs_st.state != SD_ST_READ) {
+    sd_buf_printf(partial, "%sthe global catalogs of this computer's site "
+                  "(%s)", (*npartial)++ ? "; " : "", why_of(&ad->gcs_st));
+    return blockers;
+  }
+  sd_buf_init(&fit);
+  sd_buf_init(&unfit);
+  sd_buf_init(&unknown);
+  for(i = 0; i < ad->ngcs; i++) {
+    const sd_ad_gc *g = &ad->gcs[i];
+    const char *name = sd_str_or(g->dns_host, sd_str_or(g->server_dn, "?"));
+    int below = dc_os_below(&g->os_st, g->os, g->os_version, g->os_sp);
+    sd_buf *b = below == 0 ? &fit : below == 1 ? &unfit : &unknown;
+    int *n = below == 0 ? &nfit : below == 1 ? &nunfit : &nunknown;
+    if((*n)++)
+      sd_buf_puts(b, "; ");
+    if(g->os_st.state == SD_ST_READ)
+      sd_buf_printf(b, "%s (%s %s %s)", name, sd_str_or(g->os, ""),
+                    sd_str_or(g->os_version, ""), sd_str_or(g->os_sp, ""));
+    else
+      sd_buf_printf(b, "%s (operating system not read: %s)", name,
+                    why_of(&g->os_st));
+  }
+  if(nfit) {
+    c->gc_summary = sd_arena_strdup(c->r->arena, fit.data);
+  }
+  else if(nunknown) {
+    sd_buf_printf(partial, "%sthe operating system of the global catalogs of "
+                  "site %s: %s", (*npartial)++ ? "; " : "", site,
+                  unknown.data);
+  }
+  else {
+    x = add(c, "AD-GC-MISSING");
+    if(!nunfit)
+      sd_finding_msg(c->r, x, "Active Directory site %s, where this "
+                     "computer is, has no global catalog. Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     dc_os_min.name);
+    else
+      sd_finding_msg(c->r, x, "The global catalogs of Active Directory site "
+                     "%s run Windows older than %s (%s). Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     dc_os_min.name, unfit.data, dc_os_min.name);
+    sd_ev_str(c->r, x, "site", site);
+    sd_ev_int(c->r, x, "global_catalogs", (int64_t)ad->ngcs);
+    if(nunfit)
+      sd_ev_str(c->r, x, "below_minimum", unfit.data);
+    sd_ev_str(c->r, x, "needed", dc_os_min.name);
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Give site %s a global catalog on %s or later "
+                   "before installing Exchange, or install Exchange in a "
+                   "site that has one.", site, dc_os_min.name);
+    sd_fix_step(c->r, x, "Pick a domain controller in site %s running %s "
+                "or later (upgrade or add one if there is none).", site,
+                dc_os_min.name);
+    sd_fix_step(c->r, x, "In Active Directory Sites and Services, open "
+                "Sites > %s > Servers > <the DC> > NTDS Settings > "
+                "Properties and tick Global Catalog.", site);
+    sd_fix_step(c->r, x, "Wait until it has finished replicating (event "
+                "1119 in its Directory Service log, or "
+                "isGlobalCatalogReady TRUE), then run srvdoctor again.");
+    blockers++;
+  }
+  sd_buf_free(&fit);
+  sd_buf_free(&unfit);
+  sd_buf_free(&unknown);
+  return blockers;
+}
+
 static void check_ad(ctx *c)
 {
   const sd_ad_facts *ad = c->ad;
@@ -2107,6 +2261,8 @@ static void check_ad(ctx *c)
     check_rights(c, &nd);
   blockers += check_schema_master(c, nd.schema || nd.org);
   blockers += check_domain_mode(c);
+  if(c->fresh)
+    blockers += check_fresh_ad(c, &partial, &npartial);
   check_dc_health(c);
   if(ad->domain_mode_st.state != SD_ST_READ &&
      ad->domain_mode_st.state != SD_ST_ABSENT)
@@ -2207,6 +2363,10 @@ static void check_ad(ctx *c)
     sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
     sd_ev_int(c->r, x, "meso_version", m.v);
     sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
+    if(c->gc_summary)
+      sd_ev_str(c->r, x, "site_global_catalogs", c->gc_summary);
+    if(c->mode_summary)
+      sd_ev_str(c->r, x, "org_mixed_mode", c->mode_summary);
     ad_common_evidence(c, x);
     if(fsmo_os_below(ad) < 0 && ad->fsmo_os)
       sd_ev_strf(c->r, x, "schema_master_os_unchecked", "%s %s", ad->fsmo_os,
@@ -2609,6 +2769,7 @@ static void exch_check(const sd_facts *f, const sd_options *o,
   in = check_install(&c, o, &b);
   if(in == I_DONE)
     return;
+  c.fresh = in == I_FRESH;
   sd_buf_init(&c.unknown);
   if(in != I_FRESH) {
     check_patches(&c, &ps);

@@ -59,6 +59,17 @@ static const sd_field addom_fields[] = {
 static const sd_schema addom_schema =
   SD_SCHEMA(sd_ad_domain, "a forest domain", addom_fields);
 
+static const sd_field adgc_fields[] = {
+  F(sd_ad_gc, "server_dn", SD_F_STR, server_dn),
+  F(sd_ad_gc, "dns_host", SD_F_STR, dns_host),
+  F(sd_ad_gc, "os_state", SD_F_FSTATE, os_st),
+  F(sd_ad_gc, "os", SD_F_STR, os),
+  F(sd_ad_gc, "os_version", SD_F_STR, os_version),
+  F(sd_ad_gc, "os_sp", SD_F_STR, os_sp),
+};
+static const sd_schema adgc_schema =
+  SD_SCHEMA(sd_ad_gc, "a global catalog", adgc_fields);
+
 static const sd_field ad_fields[] = {
   F(sd_ad_facts, "state", SD_F_FSTATE, st),
   F(sd_ad_facts, "dc", SD_F_STR, dc),
@@ -87,6 +98,11 @@ static const sd_field ad_fields[] = {
   SD_FIELD_SUB(sd_ad_facts, "mesos", SD_F_LIST, mesos, &adobj_schema),
   F(sd_ad_facts, "domains_state", SD_F_FSTATE, domains_st),
   SD_FIELD_SUB(sd_ad_facts, "domains", SD_F_LIST, domains, &addom_schema),
+  F(sd_ad_facts, "org_mixed_mode_state", SD_F_FSTATE, org_mixed_st),
+  F(sd_ad_facts, "org_mixed_mode", SD_F_INT, org_mixed_mode),
+  F(sd_ad_facts, "gcs_state", SD_F_FSTATE, gcs_st),
+  F(sd_ad_facts, "gcs_site", SD_F_STR, gcs_site),
+  SD_FIELD_SUB(sd_ad_facts, "gcs", SD_F_LIST, gcs, &adgc_schema),
   F(sd_ad_facts, "schema_master_state", SD_F_FSTATE, fsmo_st),
   F(sd_ad_facts, "schema_master", SD_F_STR, fsmo_owner),
   F(sd_ad_facts, "schema_master_site", SD_F_STR, fsmo_site),

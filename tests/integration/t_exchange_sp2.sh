@@ -18,6 +18,9 @@
 #      naming that one file.
 #   6. A restart pending in PendingFileRenameOperations and
 #      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
+#   6b. ProductSuite "Small Business(Restricted)": the SBS 2008 SP2 path.
+#   6c. No Exchange (the v8.0 key removed), --only: the fresh-install path
+#      reads the site's global catalogs and the organization's mode.
 #   7. Two more domains in the forest (crossRefs to OUs: Samba serves one
 #      domain partition only): one reached through a second connection at
 #      RTM's MESO (AD-DOMAIN-PREP-NEEDED, /PrepareDomain:<FQDN>), one with
@@ -260,6 +263,57 @@ sd_assert_eq "reboot: sources" "pending-file-rename, update-exe-volatile" \
   "$(ev reboot EXCH-PENDING-REBOOT sources)"
 sd_assert_match "reboot: UpdateExeVolatile value" 'Flags = 2' \
   "$(ev reboot EXCH-PENDING-REBOOT '"source.update-exe-volatile"')"
+
+# ---- 6b. Windows Small Business Server 2008 ----
+sd_wine_reg add 'HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions' \
+  /v ProductSuite /t REG_MULTI_SZ \
+  /d 'Small Business\0Small Business(Restricted)\0Terminal Server' /f \
+  >/dev/null 2>&1 || sd_fail "cannot set ProductSuite"
+run sbs --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+sd_assert_eq "sbs: the SBS 2008 path" "Windows SBS 2008 (KB 973862)" \
+  "$(ev sbs EXCH-UPGRADE-PATH upgrade_path)"
+sd_assert_match "sbs: recognised by ProductSuite" 'ProductSuite contains "Small Business\(Restricted\)"' \
+  "$(ev sbs EXCH-UPGRADE-PATH sbs_marker)"
+sd_assert_eq "sbs: no plain /mode:upgrade command" "" \
+  "$(q sbs '[.modules[].findings[] | select(.code=="EXCH-UPGRADE-PATH")][0].remediation.commands // [] | map(select(test("mode:upgrade"))) | join(" ")')"
+
+# ---- 6c. the fresh-install path: no Exchange on this computer ----
+# The global catalogs of this computer's site and the organization's mode.
+# Samba's DC is a global catalog; its computer object says Windows Server
+# 2003 SP2. Samba's schema has no msExchMixedMode: the value is "not set".
+sd_samba_set_dc_os "Windows Server 2003" "5.2 (3790)" "Service Pack 2" ||
+  sd_fail "cannot set the DC's operating system"
+sd_wine_reg delete 'HKLM\SOFTWARE\Microsoft\Exchange\v8.0' /f >/dev/null 2>&1 ||
+  sd_fail "cannot remove the Exchange 2007 key"
+run fresh --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+expect_count fresh EXCH-NOT-INSTALLED 1
+expect_count fresh AD-EXCHANGE55 0
+if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \
+     --timeout 30 >"$tmp/fresh-snap.json" 2>/dev/null; then
+  sd_assert_eq "fresh: the organization's mode" absent \
+    "$(jq -r '.exchange.ad.org_mixed_mode_state.state' "$tmp/fresh-snap.json")"
+  if [ "$(jq -r '.exchange.ad.local_site_state.state' "$tmp/fresh-snap.json")" = read ]; then
+    sd_assert_eq "fresh: global catalogs of the site read" read \
+      "$(jq -r '.exchange.ad.gcs_state.state' "$tmp/fresh-snap.json")"
+    sd_assert_eq "fresh: the DC is the site's global catalog" "5.2 (3790)" \
+      "$(jq -r '.exchange.ad.gcs[0].os_version' "$tmp/fresh-snap.json")"
+    expect_count fresh AD-GC-MISSING 0
+    sd_assert_match "fresh: the global catalog named in AD-READY" 'Windows Server 2003' \
+      "$(ev fresh AD-READY site_global_catalogs)"
+  else
+    # Wine has no domain membership: DsGetSiteName cannot name a site, and
+    # the global catalog check must say so instead of passing.
+    sd_log "fresh: this computer's site is not known under Wine ($(jq -r '.exchange.ad.local_site_state.why // empty' "$tmp/fresh-snap.json"))"
+    sd_assert_eq "fresh: global catalogs unreadable without a site" unreadable \
+      "$(jq -r '.exchange.ad.gcs_state.state' "$tmp/fresh-snap.json")"
+    expect_count fresh AD-GC-MISSING 0
+    expect_count fresh AD-READY 0
+    sd_assert_match "fresh: AD-PARTIAL names the global catalogs" 'global catalogs' \
+      "$(ev fresh AD-PARTIAL unread)"
+  fi
+else
+  _sd_count_failure "fresh: collect failed"
+fi
 
 # ---- 7. more domains in the forest ----
 # Samba serves one domain partition only (no child domains) and refuses a

@@ -672,6 +672,86 @@ static void test_os(void **state)
  * Microsoft Exchange System Objects from a DC of that domain. */
 /* Windows Small Business Server 2008 has its own SP2 path (the SBS
  * installation tool or KB 973862), never a plain Setup.com /mode:upgrade. */
+/* The fresh-install path also needs a global catalog on Windows Server
+ * 2003 SP1 or later in this computer's site and no Exchange 5.5 left
+ * (organization in native mode), with the values read. */
+static void test_fresh_gc_and_exchange55(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture_only(&t, "fresh_gc_e55.json");
+  x = sdt_find(&t.rep, "AD-GC-MISSING", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "site"), "Default-First-Site-Name");
+  assert_string_equal(sdt_ev(x, "global_catalogs"), "1");
+  assert_non_null(strstr(sdt_ev(x, "below_minimum"), "olddc.contoso.com"));
+  assert_non_null(strstr(sdt_ev(x, "below_minimum"), "5.0 (2195)"));
+  assert_string_equal(sdt_ev(x, "needed"), "Windows Server 2003 SP1");
+  x = sdt_find(&t.rep, "AD-EXCHANGE55", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "msExchMixedMode"), "TRUE");
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  /* Windows Server 2003 without a service pack is still below SP1 */
+  t.f.exchange.ad.gcs[0].os = "Windows Server 2003";
+  t.f.exchange.ad.gcs[0].os_version = "5.2 (3790)";
+  t.f.exchange.ad.gcs[0].os_sp = "";
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 1);
+  /* no global catalog at all */
+  t.f.exchange.ad.ngcs = 0;
+  rerun_only(&t);
+  x = sdt_find(&t.rep, "AD-GC-MISSING", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(x->message, "has no global catalog"));
+  /* a GC on 2003 SP1 and a native organization: ready, values shown */
+  t.f.exchange.ad.ngcs = 1;
+  t.f.exchange.ad.gcs[0].os_sp = "Service Pack 1";
+  t.f.exchange.ad.org_mixed_mode = 0;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-EXCHANGE55"), 0);
+  x = sdt_find(&t.rep, "AD-READY", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "site_global_catalogs"),
+                         "olddc.contoso.com (Windows Server 2003 5.2 (3790) "
+                         "Service Pack 1)"));
+  assert_string_equal(sdt_ev(x, "org_mixed_mode"), "FALSE (native mode)");
+  /* a GC whose OS could not be read: not "fine", not "missing" */
+  t.f.exchange.ad.gcs[0].os_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.ad.gcs[0].os_st.why = "Insufficient access rights";
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "AD-PARTIAL", 0), "unread"),
+                         "Insufficient access rights"));
+  /* the site unknown, the mode unreadable: both named, never ready */
+  t.f.exchange.ad.gcs[0].os_st.state = SD_ST_READ;
+  t.f.exchange.ad.gcs_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.ad.gcs_st.why = "this computer's Active Directory site is "
+                               "not known";
+  t.f.exchange.ad.org_mixed_st.state = SD_ST_NOT_COLLECTED;
+  rerun_only(&t);
+  x = sdt_find(&t.rep, "AD-PARTIAL", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unread"), "site is not known"));
+  assert_non_null(strstr(sdt_ev(x, "unread"), "msExchMixedMode"));
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  /* the upgrade path does not ask (an Exchange 2007 server exists) */
+  done(&t);
+  run_fixture(&t, "rtm.json");
+  t.f.exchange.ad.org_mixed_mode = 1;
+  t.f.exchange.ad.ngcs = 0;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-EXCHANGE55"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  done(&t);
+}
+
 static void test_sbs2008(void **state)
 {
   run t;
@@ -1081,7 +1161,8 @@ static void test_roundtrip_and_copy(void **state)
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
     "setup_incomplete.json", "setup_install_interrupted.json",
-    "msi_cache_missing.json", "forest_domains.json", "sbs2008.json"};
+    "msi_cache_missing.json", "forest_domains.json", "sbs2008.json",
+    "fresh_gc_e55.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1291,6 +1372,7 @@ int main(void)
     cmocka_unit_test(test_ad_not_collected),
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
+    cmocka_unit_test(test_fresh_gc_and_exchange55),
     cmocka_unit_test(test_sbs2008),
     cmocka_unit_test(test_forest_domains),
     cmocka_unit_test(test_msi_cache_missing),

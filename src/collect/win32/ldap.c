@@ -840,6 +840,154 @@ static int connect_and_bind(ad_job *j)
   return 0;
 }
 
+/* ---- what a fresh installation needs besides the versions ----
+ *
+ * The global catalogs of this computer's site: nTDSDSA objects under
+ * CN=<site>,CN=Sites,<config> whose options has NTDSDSA_OPT_IS_GC (0x1)
+ * (MS-ADTS "nTDSDSA object" options; facts §4.3), each with the operating
+ * system of its computer (server object -> serverReference).  And
+ * msExchMixedMode of the organization (Exchange Server Analyzer "Exchange
+ * Organization is in Mixed Mode", technet aa996151(v=exchg.80)). */
+#define NTDSDSA_IS_GC_FILTER \
+  L"(&(objectClass=nTDSDSA)(options:1.2.840.113556.1.4.803:=1))"
+#define MAX_GCS 32
+
+static void read_gc_os(ad_job *j, sd_ad_gc *g)
+{
+  static const wchar_t *const srv_attrs[] = {L"dNSHostName",
+                                             L"serverReference", NULL};
+  static const wchar_t *const os_attrs[] = {L"operatingSystem",
+                                            L"operatingSystemVersion",
+                                            L"operatingSystemServicePack",
+                                            NULL};
+  LDAPMessage *res = NULL, *e;
+  const char *computer = NULL;
+  ULONG rc = search(j, g->server_dn, LDAP_SCOPE_BASE, L"(objectClass=*)",
+                    srv_attrs, &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &g->os_st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s", g->server_dn));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  if(e) {
+    g->dns_host = first_value(j, e, L"dNSHostName");
+    computer = first_value(j, e, L"serverReference");
+  }
+  ldap_msgfree(res);
+  if(!computer) {
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_UNREADABLE, 0, "%s has no "
+                  "serverReference", g->server_dn);
+    return;
+  }
+  rc = search(j, computer, LDAP_SCOPE_BASE, L"(objectClass=*)", os_attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &g->os_st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s (it may be in another domain)", computer));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  if(e) {
+    g->os = first_value(j, e, L"operatingSystem");
+    g->os_version = first_value(j, e, L"operatingSystemVersion");
+    g->os_sp = first_value(j, e, L"operatingSystemServicePack");
+  }
+  ldap_msgfree(res);
+  if(g->os)
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_READ, 0, NULL);
+  else
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_UNREADABLE, 0, "%s has no "
+                  "readable operatingSystem", computer);
+}
+
+static void read_site_gcs(ad_job *j)
+{
+  static const wchar_t *const attrs[] = {L"options", NULL};
+  sd_ad_facts *ad = &j->out.exchange.ad;
+  LDAPMessage *res = NULL, *e;
+  const char *base;
+  size_t i;
+  ULONG rc;
+  j->step = "reading the global catalogs of this computer's site";
+  if(ad->local_site_st.state != SD_ST_READ || !ad->local_site) {
+    sd_fstate_set(&j->out, &ad->gcs_st, SD_ST_UNREADABLE, 0, "this "
+                  "computer's Active Directory site is not known (%s)",
+                  sd_str_or(ad->local_site_st.why,
+                            sd_state_name(ad->local_site_st.state)));
+    return;
+  }
+  ad->gcs_site = ad->local_site;
+  base = sd_arena_printf(&j->out.arena, "CN=%s,CN=Sites,%s", ad->local_site,
+                         ad->config_nc);
+  rc = search(j, base, LDAP_SCOPE_SUBTREE, NTDSDSA_IS_GC_FILTER, attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &ad->gcs_st, rc, sd_arena_printf(&j->out.arena,
+              "searching the global catalogs under %s", base));
+    return;
+  }
+  for(e = ldap_first_entry(j->ld, res); e && ad->ngcs < MAX_GCS;
+      e = ldap_next_entry(j->ld, e)) {
+    sd_ad_gc *g;
+    PWCHAR wdn = ldap_get_dnW(j->ld, e);
+    const char *dn = wdn ? sd_wide_to_arena(&j->out, wdn, -1) : NULL;
+    if(wdn)
+      ldap_memfreeW(wdn);
+    if(!dn || !dn_parent(dn))
+      continue;
+    ad->gcs = sd_grow(ad->gcs, &ad->cap_gcs, ad->ngcs, sizeof(*g));
+    g = &ad->gcs[ad->ngcs++];
+    memset(g, 0, sizeof(*g));
+    g->server_dn = dn_parent(dn);
+  }
+  ldap_msgfree(res);
+  sd_fstate_set(&j->out, &ad->gcs_st, SD_ST_READ, 0, NULL);
+  for(i = 0; i < ad->ngcs; i++)
+    read_gc_os(j, &ad->gcs[i]);
+}
+
+static void read_org_mode(ad_job *j)
+{
+  static const wchar_t *const attrs[] = {L"msExchMixedMode", NULL};
+  sd_ad_facts *ad = &j->out.exchange.ad;
+  LDAPMessage *res = NULL, *e;
+  const char *v;
+  ULONG rc;
+  ad->org_mixed_mode = -1;
+  if(ad->org_st.state != SD_ST_READ || !ad->norgs || !ad->orgs[0].dn) {
+    sd_fstate_set(&j->out, &ad->org_mixed_st,
+                  ad->org_st.state == SD_ST_READ ? SD_ST_ABSENT
+                                                 : SD_ST_UNREADABLE, 0,
+                  ad->org_st.state == SD_ST_READ
+                    ? "there is no Exchange organization"
+                    : "the organization could not be read");
+    return;
+  }
+  j->step = "reading the organization's mode";
+  rc = search(j, ad->orgs[0].dn, LDAP_SCOPE_BASE, L"(objectClass=*)", attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &ad->org_mixed_st, rc, sd_arena_printf(
+              &j->out.arena, "reading msExchMixedMode of %s",
+              ad->orgs[0].dn));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  v = e ? first_value(j, e, L"msExchMixedMode") : NULL;
+  ldap_msgfree(res);
+  if(!v)
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_ABSENT, 0, "%s has no "
+                  "msExchMixedMode value", ad->orgs[0].dn);
+  else if(sd_strieq(v, "TRUE") || sd_strieq(v, "FALSE")) {
+    ad->org_mixed_mode = sd_strieq(v, "TRUE");
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_READ, 0, NULL);
+  }
+  else
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_UNREADABLE, 0,
+                  "msExchMixedMode \"%s\" is not TRUE or FALSE", v);
+}
+
 /* ---- every domain of the forest ----
  *
  * The domains are the crossRef objects under CN=Partitions of the
@@ -1027,7 +1175,7 @@ static void run_job(ad_job *j)
   read_rootdse(j);
   if(ad->rootdse_st.state != SD_ST_READ) {
     sd_fstate *sts[] = {&ad->schema_st, &ad->org_st, &ad->meso_st,
-                        &ad->domains_st,
+                        &ad->domains_st, &ad->gcs_st, &ad->org_mixed_st,
                         &ad->fsmo_st, &ad->domain_mode_st,
                         &ad->domain_sid_st, &ad->root_sid_st};
     size_t i;
@@ -1043,6 +1191,8 @@ static void run_job(ad_job *j)
   read_schema_master(j);
   read_user_groups(j);
   read_local_site(j);
+  read_org_mode(j);
+  read_site_gcs(j);
   read_forest_domains(j);
   j->step = "finished";
 }
