@@ -30,6 +30,20 @@ typedef struct sd_exch_role {
   const char *watermark;
 } sd_exch_role;
 
+/* One package Windows Installer keeps in its cache (%windir%\Installer)
+ * for the Exchange 2007 product or one of its patches.  SP2 setup and the
+ * removal of a patch need it; a missing one stops them. */
+typedef struct sd_exch_cached_pkg {
+  const char *kind;               /* "product" or "patch" */
+  const char *code;               /* product or patch code, "{...}" */
+  const char *name;               /* display name, NULL when not known */
+  const char *key;                /* registry key holding LocalPackage */
+  sd_fstate value_st;             /* the LocalPackage value */
+  const char *local_package;      /* "C:\Windows\Installer\1a2b3c.msp" */
+  sd_fstate file_st;              /* read: the file exists; absent: it does
+                                     not; unreadable: why not known */
+} sd_exch_cached_pkg;
+
 /* A SID with the attributes it has in a token. */
 typedef struct sd_exch_sid {
   const char *sid;                /* "S-1-5-21-...-512" */
@@ -43,6 +57,29 @@ typedef struct sd_ad_object {
   sd_fstate version_st;           /* objectVersion */
   int64_t object_version;         /* -1 when not read */
 } sd_ad_object;
+
+/* One domain of the forest (a crossRef under CN=Partitions with the
+ * domain flag) and its Microsoft Exchange System Objects container. */
+typedef struct sd_ad_domain {
+  const char *nc;                 /* nCName "DC=child,DC=contoso,DC=com" */
+  const char *dns;                /* dnsRoot "child.contoso.com" */
+  const char *dc;                 /* who answered for it, NULL if nobody */
+  sd_fstate meso_st;              /* read: objectVersion read; absent: no
+                                     container; unreadable: why */
+  const char *meso_dn;
+  int64_t meso_version;           /* -1 when not read */
+} sd_ad_domain;
+
+/* A global catalog (an nTDSDSA object with the IS_GC option) and the
+ * operating system of its computer. */
+typedef struct sd_ad_gc {
+  const char *server_dn;          /* the server object under CN=Servers */
+  const char *dns_host;
+  sd_fstate os_st;                /* operatingSystem* of its computer */
+  const char *os;
+  const char *os_version;         /* "5.2 (3790)" */
+  const char *os_sp;              /* "Service Pack 2" */
+} sd_ad_gc;
 
 /* What one domain controller said, and whether it could be asked. */
 typedef struct sd_ad_facts {
@@ -85,6 +122,25 @@ typedef struct sd_ad_facts {
   sd_fstate meso_st;
   sd_ad_object *mesos;
   size_t nmesos, cap_mesos;
+
+  /* every domain of the forest (crossRef objects under
+   * CN=Partitions,<config> whose systemFlags has FLAG_CR_NTDS_DOMAIN) with
+   * its system-objects container, asked of a DC of that domain */
+  sd_fstate domains_st;
+  sd_ad_domain *domains;
+  size_t ndomains, cap_domains;
+
+  /* msExchMixedMode of the organization (the first one): read = TRUE or
+   * FALSE; absent = not set */
+  sd_fstate org_mixed_st;
+  int org_mixed_mode;             /* 1 TRUE (mixed), 0 FALSE, -1 not read */
+
+  /* the global catalogs of this computer's site (read with no items = the
+   * site has none) */
+  sd_fstate gcs_st;
+  const char *gcs_site;           /* the site that was searched */
+  sd_ad_gc *gcs;
+  size_t ngcs, cap_gcs;
 
   /* schema master (fSMORoleOwner of the schema NC) */
   sd_fstate fsmo_st;
@@ -151,6 +207,18 @@ typedef struct sd_exch_facts {
   const char *e2010_version;
   sd_fstate e2013_st;             /* ExchangeServer\v15\Setup (2013..SE) */
   const char *e2013_version;
+
+  /* the Windows Installer cache of the product and its patches (read:
+   * the product's registration was read; absent: Windows Installer has no
+   * per-machine registration of the product) */
+  sd_fstate msi_cache_st;
+  sd_exch_cached_pkg *msi_cache;
+  size_t nmsi_cache, cap_msi_cache;
+
+  /* HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions ProductSuite
+   * (REG_MULTI_SZ) joined with "; " - names Small Business Server */
+  sd_fstate product_suite_st;
+  const char *product_suite;
 
   /* Windows Installer (file version of msi.dll) */
   sd_fstate msi_version_st;

@@ -54,6 +54,12 @@ static const sd_code_info exch_codes[] = {
    "An earlier Exchange setup did not finish", 0},
   {"EXCH-PENDING-REBOOT", "exchange-sp2", SD_SEV_CRITICAL,
    "A restart is pending and SP2 setup will refuse to start", 0},
+  {"EXCH-REBOOT-RECOMMENDED", "exchange-sp2", SD_SEV_WARNING,
+   "A restart is pending that setup does not check: restart first "
+   "(recommended)", 0},
+  {"EXCH-MSI-CACHE-MISSING", "exchange-sp2", SD_SEV_CRITICAL,
+   "A Windows Installer package of Exchange is missing from the installer "
+   "cache: SP2 setup and patch removal will fail", 0},
   {"EXCH-OS-UNSUPPORTED", "exchange-sp2", SD_SEV_CRITICAL,
    "The operating system or Windows Installer does not meet SP2's "
    "prerequisites", 0},
@@ -81,6 +87,12 @@ static const sd_code_info exch_codes[] = {
   {"AD-SCHEMA-MASTER", "exchange-sp2", SD_SEV_CRITICAL,
    "The schema master is unreachable or runs an OS below what Exchange "
    "2007 needs", 0},
+  {"AD-GC-MISSING", "exchange-sp2", SD_SEV_CRITICAL,
+   "No global catalog on Windows Server 2003 SP1 or later in this "
+   "computer's Active Directory site", 0},
+  {"AD-EXCHANGE55", "exchange-sp2", SD_SEV_CRITICAL,
+   "The Exchange organization is in mixed mode (Exchange 5.5 may be left): "
+   "Exchange 2007 needs native mode", 0},
   {"AD-DOMAIN-MODE", "exchange-sp2", SD_SEV_CRITICAL,
    "The domain is below Windows 2000 native mode", 0},
   {"AD-DUPLICATE-OBJECTS", "exchange-sp2", SD_SEV_WARNING,
@@ -219,6 +231,9 @@ typedef struct ctx {
   sd_module_result *r;
   sd_buf unknown;           /* prerequisites that could not be checked */
   int nunknown;
+  int fresh;                /* the fresh-install path (nothing installed) */
+  const char *gc_summary;   /* the global catalogs found fit (fresh) */
+  const char *mode_summary; /* the organization's mode (fresh) */
 } ctx;
 
 /* A new finding with the severity and title its code has in exch_codes. */
@@ -553,15 +568,246 @@ static void check_patches(ctx *c, patch_summary *ps)
   }
 }
 
-/* ---- earlier setup that did not finish (facts §3.5) ---- */
+/* ---- the Windows Installer cache ----
+ *
+ * Windows Installer keeps a copy of the product's .msi and of every
+ * applied .msp in %windir%\Installer (the LocalPackage property, facts
+ * §2.2 [MSI-PROP]); a service pack upgrade and the removal of a patch open
+ * them, and fail when one is gone ("Troubleshooting Update Rollup
+ * Installations", technet ff772434(v=exchg.80): the Windows Installer
+ * directory may be missing .msp or .msi files; CSS-Exchange SetupAssist
+ * "Msi Cache File" check and its FixInstallerCache script, facts §5.1).
+ * Where each missing package can be found again: */
+typedef struct cache_origin {
+  const char *kind;       /* sd_exch_cached_pkg.kind */
+  const char *where;      /* where an identical copy of the package is */
+} cache_origin;
+
+static const cache_origin cache_origins[] = {
+  {"product", "the Exchange Server 2007 installation media of the release "
+   "that is installed (the RTM or SP1 media, same language and processor "
+   "type): the Windows Installer package (.msi) of Exchange on it"},
+  {"patch", "the download of that update from Microsoft (Exchange 2007 "
+   "update rollups are published as .msp files, "
+   "Exchange2007-KB<number>-x64-<language>.msp; an interim update comes "
+   "from the support case that supplied it)"},
+};
+
+static const char *cache_origin_of(const char *kind)
+{
+  size_t i;
+  for(i = 0; kind && i < SD_COUNTOF(cache_origins); i++)
+    if(!strcmp(cache_origins[i].kind, kind))
+      return cache_origins[i].where;
+  return "the original installation package";
+}
+
+static void check_msi_cache(ctx *c)
+{
+  const sd_exch_facts *x = c->x;
+  sd_buf missing;
+  size_t i;
+  int n = 0, nvalue = 0;
+  sd_finding *fd;
+  if(x->msi_cache_st.state == SD_ST_ABSENT) {
+    note_unknown(c, "the Windows Installer cache of Exchange (Windows "
+                 "Installer has no per-machine registration of product "
+                 SD_EXCH2007_PRODUCT_CODE ")", NULL);
+    return;
+  }
+  if(x->msi_cache_st.state != SD_ST_READ)
+    note_unknown(c, "the Windows Installer cache of Exchange (cached .msi "
+                 "and .msp files)", &x->msi_cache_st);
+  sd_buf_init(&missing);
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state == SD_ST_UNREADABLE) {
+      note_unknown(c, sd_arena_printf(c->r->arena, "the cached package of "
+                                      "%s %s", sd_str_or(p->kind, "?"),
+                                      sd_str_or(p->code, "?")), &p->file_st);
+      continue;
+    }
+    if(p->file_st.state != SD_ST_ABSENT)
+      continue;
+    if(n++)
+      sd_buf_puts(&missing, "; ");
+    sd_buf_printf(&missing, "%s %s%s%s%s: %s", sd_str_or(p->kind, "?"),
+                  sd_str_or(p->code, "?"), p->name ? " (" : "",
+                  p->name ? p->name : "", p->name ? ")" : "",
+                  p->value_st.state == SD_ST_READ
+                    ? sd_str_or(p->local_package, "")
+                    : "no LocalPackage value");
+    if(p->value_st.state != SD_ST_READ)
+      nvalue++;
+  }
+  if(!n) {
+    sd_buf_free(&missing);
+    return;
+  }
+  fd = add(c, "EXCH-MSI-CACHE-MISSING");
+  sd_finding_msg(c->r, fd, "Windows Installer's cached copy of %d Exchange "
+                 "package%s is missing from %%windir%%\\Installer (%s). "
+                 "Exchange 2007 SP2 setup and the removal of an interim "
+                 "update open these files and fail without them.", n,
+                 n == 1 ? "" : "s", missing.data);
+  sd_ev_str(c->r, fd, "missing", missing.data);
+  sd_ev_int(c->r, fd, "missing_count", n);
+  sd_ev_int(c->r, fd, "packages_checked", (int64_t)x->nmsi_cache);
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state != SD_ST_ABSENT)
+      continue;
+    sd_ev_str(c->r, fd, sd_arena_printf(c->r->arena, "package.%s",
+                                        sd_str_or(p->code, "?")),
+              p->value_st.state == SD_ST_READ
+                ? sd_str_or(p->local_package, "")
+                : sd_arena_printf(c->r->arena, "no LocalPackage value in %s",
+                                  sd_str_or(p->key, "?")));
+  }
+  sd_fix_summary(c->r, fd, "Put an identical copy of each missing package "
+                 "back into %%windir%%\\Installer under the exact file name "
+                 "Windows Installer expects, before SP2 setup or any patch "
+                 "removal.");
+  sd_fix_step(c->r, fd, "Do not start SP2 setup or remove an update until "
+              "this finding is gone: setup stops half-way and can leave "
+              "Exchange unusable.");
+  for(i = 0; i < x->nmsi_cache; i++) {
+    const sd_exch_cached_pkg *p = &x->msi_cache[i];
+    if(p->file_st.state != SD_ST_ABSENT || p->value_st.state != SD_ST_READ)
+      continue;
+    sd_fix_step(c->r, fd, "For %s %s%s%s%s: get it from %s, and copy it to "
+                "%s (rename the copy to exactly that name).",
+                sd_str_or(p->kind, "?"), sd_str_or(p->code, "?"),
+                p->name ? " (" : "", p->name ? p->name : "",
+                p->name ? ")" : "", cache_origin_of(p->kind),
+                sd_str_or(p->local_package, "?"));
+  }
+  sd_fix_step(c->r, fd, "Alternatively, copy the files from another "
+              "Exchange 2007 server with the same build and the same "
+              "updates: on that server, read the LocalPackage value for "
+              "the same product or patch code (under "
+              "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer"
+              "\\UserData\\S-1-5-18), copy that file and rename it to the "
+              "name this server expects.");
+  if(nvalue)
+    sd_fix_step(c->r, fd, "Where the report says \"no LocalPackage value\", "
+                "Windows Installer's own registration is damaged and no file "
+                "name is known: restore the registry key from a backup or "
+                "open a case with Microsoft support before SP2 setup.");
+  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  sd_buf_free(&missing);
+}
+
+/* ---- earlier setup that did not finish (facts §3.5) ----
+ *
+ * How Setup.com resumes a setup that stopped part-way.  Setup leaves
+ * Action and Watermark under the role's key of
+ * HKLM\SOFTWARE\Microsoft\Exchange\v8.0 and, run again in the same mode,
+ * resumes from the watermark (Exchange Team blog "How does Exchange 2007
+ * setup know to resume a failed setup?", 2007-05-21 [WMBLOG]; ExBPA article
+ * on Action/Watermark [CMSWM]).  The modes and role names are those of
+ * Setup.com's command line ("How to Install Exchange 2007 in Unattended
+ * Mode", technet aa997281(v=exchg.80)): /mode:Upgrade upgrades every
+ * installed role and takes no /roles; /mode:Install and /mode:Uninstall
+ * need the roles, here the ones whose key holds the watermark;
+ * /mode:RecoverServer rebuilds from Active Directory. */
+typedef struct setup_resume {
+  const char *action;     /* Action value setup left */
+  const char *mode;       /* Setup.com /mode: */
+  int with_roles;         /* needs /roles:<the roles with that action> */
+} setup_resume;
+
+static const setup_resume setup_resumes[] = {
+  {"Install", "Install", 1},
+  {"Uninstall", "Uninstall", 1},
+  {"Upgrade", "Upgrade", 0},
+  {"BuildToBuildUpgrade", "Upgrade", 0},
+  {"DisasterRecovery", "RecoverServer", 0},
+};
+
+/* Role key under v8.0 -> the /roles name Setup.com takes (same sources;
+ * the key name of the Edge Transport role is unverified). */
+typedef struct setup_role {
+  const char *key;
+  const char *role;
+} setup_role;
+
+static const setup_role setup_roles[] = {
+  {"MailboxRole", "Mailbox"},
+  {"ClientAccessRole", "ClientAccess"},
+  {"HubTransportRole", "HubTransport"},
+  {"UnifiedMessagingRole", "UnifiedMessaging"},
+  {"EdgeTransportRole", "EdgeTransport"},
+  {"AdminTools", "ManagementTools"},
+};
+
+static const setup_resume *resume_of(const char *action)
+{
+  size_t i;
+  for(i = 0; action && i < SD_COUNTOF(setup_resumes); i++)
+    if(sd_strieq(setup_resumes[i].action, action))
+      return &setup_resumes[i];
+  return NULL;
+}
+
+static const char *setup_role_of(const char *key)
+{
+  size_t i;
+  for(i = 0; key && i < SD_COUNTOF(setup_roles); i++)
+    if(sd_strieq(setup_roles[i].key, key))
+      return setup_roles[i].role;
+  return NULL;
+}
+
+/* The Setup.com command that resumes mode m: "Setup.com /mode:Install
+ * /roles:Mailbox,HubTransport" from the role keys whose Action maps to m.
+ * NULL when a role key has no known /roles name (*unknown_key names it). */
+static const char *resume_command(ctx *c, const setup_resume *m,
+                                  const char **unknown_key)
+{
+  const sd_exch_facts *x = c->x;
+  sd_buf roles;
+  const char *cmd;
+  size_t i;
+  if(!m->with_roles)
+    return sd_arena_printf(c->r->arena, "%s /mode:%s", SETUP, m->mode);
+  sd_buf_init(&roles);
+  for(i = 0; i < x->nroles; i++) {
+    const sd_exch_role *ro = &x->roles[i];
+    const setup_resume *rm;
+    const char *role;
+    if(ro->action_st.state != SD_ST_READ)
+      continue;
+    rm = resume_of(ro->action);
+    if(!rm || strcmp(rm->mode, m->mode))
+      continue;
+    role = setup_role_of(ro->name);
+    if(!role) {
+      *unknown_key = sd_str_or(ro->name, "?");
+      sd_buf_free(&roles);
+      return NULL;
+    }
+    if(roles.len && sd_stristr(roles.data, role))
+      continue;
+    if(roles.len)
+      sd_buf_puts(&roles, ",");
+    sd_buf_puts(&roles, role);
+  }
+  cmd = roles.len ? sd_arena_printf(c->r->arena, "%s /mode:%s /roles:%s",
+                                    SETUP, m->mode, roles.data)
+                  : NULL;
+  sd_buf_free(&roles);
+  return cmd;
+}
 
 static void check_setup_state(ctx *c)
 {
   const sd_exch_facts *x = c->x;
   sd_buf roles;
   const char *action = NULL;
-  size_t i;
-  int n = 0;
+  const setup_resume *modes[SD_COUNTOF(setup_resumes)];
+  size_t i, k, nmodes = 0;
+  int n = 0, unknown_action = 0;
   sd_finding *fd;
   if(x->roles_st.state != SD_ST_READ) {
     note_unknown(c, "leftover setup values (Action/Watermark) under "
@@ -585,8 +831,23 @@ static void check_setup_state(ctx *c)
                   sd_str_or(ro->name, "?"),
                   has_action ? sd_str_or(ro->action, "") : "(none)",
                   has_wm ? sd_str_or(ro->watermark, "") : "(none)");
-    if(has_action && ro->action && *ro->action && !action)
-      action = ro->action;
+    if(has_action && ro->action && *ro->action) {
+      const setup_resume *m = resume_of(ro->action);
+      if(!action)
+        action = ro->action;
+      if(!m) {
+        unknown_action = 1;
+        continue;
+      }
+      for(k = 0; k < nmodes; k++)
+        if(!strcmp(modes[k]->mode, m->mode))
+          break;
+      if(k == nmodes)
+        modes[nmodes++] = m;
+    }
+    else {
+      unknown_action = 1;
+    }
   }
   if(!n) {
     sd_buf_free(&roles);
@@ -601,97 +862,179 @@ static void check_setup_state(ctx *c)
   sd_ev_int(c->r, fd, "roles_affected", n);
   if(action)
     sd_ev_str(c->r, fd, "action", action);
-  sd_fix_summary(c->r, fd, "Run the interrupted Exchange setup again so it "
-                 "resumes from its watermark; do not delete the values by "
-                 "hand.");
+  sd_fix_summary(c->r, fd, "Run the interrupted Exchange setup again in the "
+                 "same mode so it resumes from its watermark; do not delete "
+                 "the values by hand.");
   sd_fix_step(c->r, fd, "Do not delete the Watermark or Action values: "
               "setup uses them to resume where it stopped.");
   sd_fix_step(c->r, fd, "Find the media of the setup that was interrupted "
-              "(the action was \"%s\": for Upgrade that is the service pack "
-              "media, for Install the media the server was installed from).",
-              sd_str_or(action, "unknown"));
-  sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder that "
-              "holds Setup.com and run: Setup.com /mode:%s",
-              action ? action : "<Action value>");
+              "(for an upgrade, the service pack media; for an install or "
+              "uninstall, the media of the build that is installed).");
+  for(k = 0; k < nmodes; k++) {
+    const char *unknown_key = NULL;
+    const char *cmd = resume_command(c, modes[k], &unknown_key);
+    if(cmd) {
+      sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder "
+                  "that holds Setup.com and run: %s", cmd);
+      sd_fix_cmd(c->r, fd, "%s", cmd);
+      sd_ev_str(c->r, fd, k ? sd_arena_printf(c->r->arena,
+                                              "resume_command.%u",
+                                              (unsigned)k)
+                            : "resume_command", cmd);
+    }
+    else {
+      sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder "
+                  "that holds Setup.com and run: %s /mode:%s "
+                  "/roles:<the roles of the keys listed above>%s%s%s",
+                  SETUP, modes[k]->mode,
+                  unknown_key ? " (srvdoctor does not know the /roles name "
+                                "of the key " : "",
+                  unknown_key ? unknown_key : "", unknown_key ? ")" : "");
+    }
+  }
+  if(unknown_action || !nmodes)
+    sd_fix_step(c->r, fd, "For a role key whose Action is missing or not "
+                "one setup names (Install, Upgrade/BuildToBuildUpgrade, "
+                "Uninstall, DisasterRecovery), start Setup.exe from the media "
+                "of the interrupted run: its wizard reads the watermark and "
+                "offers to resume.");
   sd_fix_step(c->r, fd, "Let setup finish; it resumes from the watermark. "
               "If it fails again, read "
               "C:\\ExchangeSetupLogs\\ExchangeSetup.log for the first "
               "error.");
   sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
-  if(action && (sd_strieq(action, "Install") || sd_strieq(action, "Upgrade") ||
-                sd_strieq(action, "Uninstall")))
-    sd_fix_cmd(c->r, fd, "%s /mode:%s", SETUP, action);
   sd_buf_free(&roles);
 }
 
-/* ---- pending restart (facts §5.3) ---- */
+/* ---- pending restart ----
+ *
+ * Which restart flags block Exchange 2007 setup.  Setup's readiness check
+ * (ExBPA rule of the article "A Restart from a Previous Installation is
+ * Pending", technet cc164360(v=exchg.80); facts §3.5) reads only
+ * PendingFileRenameOperations and UpdateExeVolatile\Flags: those two stop
+ * setup.  The other sources are those of CSS-Exchange's
+ * Shared/Get-ServerRebootPending.ps1 (facts §5.3): a restart is worth doing
+ * first, but setup does not look at them.  A source not listed here is
+ * treated as "recommended". */
+typedef struct reboot_rule {
+  const char *source;     /* sd_reboot_flag.source */
+  int blocks_setup;
+  const char *advice;     /* if it is still there after the restart */
+} reboot_rule;
 
-static const char *reboot_advice(const char *source)
+static const reboot_rule reboot_rules[] = {
+  {"pending-file-rename", 1,
+   "PendingFileRenameOperations: if it is back right after the restart, a "
+   "program (often antivirus or a backup agent) keeps registering file "
+   "moves; find it from the file names in the value and update or pause "
+   "it."},
+  {"update-exe-volatile", 1,
+   "UpdateExeVolatile: if the value stays non-zero after a restart, it is "
+   "an orphan left by an old update; Microsoft's guidance is to delete the "
+   "orphaned value and restart once more."},
+  {"pending-file-rename-2", 0,
+   "PendingFileRenameOperations2: if it is back right after the restart, a "
+   "program keeps registering file moves; find it from the file names in "
+   "the value."},
+  {"cbs-reboot-pending", 0,
+   "Component Based Servicing: if RebootPending is still there after two "
+   "restarts, let Windows Update finish installing; delete the "
+   "PackagesPending key before RebootPending only as a last resort, with a "
+   "system state backup."},
+  {"wu-reboot-required", 0,
+   "Windows Update RebootRequired: install any remaining updates, then "
+   "restart again."},
+  {"sccm-client", 0,
+   "Configuration Manager client: let the client complete its pending "
+   "deployment, then restart from Software Center."},
+};
+
+static const reboot_rule *reboot_rule_of(const char *source)
 {
-  if(!source)
-    return NULL;
-  if(sd_strieq(source, "pending-file-rename") ||
-     sd_strieq(source, "pending-file-rename-2"))
-    return "PendingFileRenameOperations: if it is back right after the "
-           "restart, a program (often antivirus or a backup agent) keeps "
-           "registering file moves; find it from the file names in the "
-           "value and update or pause it.";
-  if(sd_strieq(source, "update-exe-volatile"))
-    return "UpdateExeVolatile: if the value stays non-zero after a "
-           "restart, it is an orphan left by an old update; Microsoft's "
-           "guidance is to delete the orphaned value and restart once "
-           "more.";
-  if(sd_strieq(source, "cbs-reboot-pending"))
-    return "Component Based Servicing: if RebootPending is still there "
-           "after two restarts, let Windows Update finish installing; "
-           "delete the PackagesPending key before RebootPending only as a "
-           "last resort, with a system state backup.";
-  if(sd_strieq(source, "wu-reboot-required"))
-    return "Windows Update RebootRequired: install any remaining updates, "
-           "then restart again.";
-  if(sd_strieq(source, "sccm-client"))
-    return "Configuration Manager client: let the client complete its "
-           "pending deployment, then restart from Software Center.";
+  size_t i;
+  for(i = 0; source && i < SD_COUNTOF(reboot_rules); i++)
+    if(sd_strieq(reboot_rules[i].source, source))
+      return &reboot_rules[i];
   return NULL;
+}
+
+static int reboot_blocks(const sd_reboot_flag *rf)
+{
+  const reboot_rule *rr = reboot_rule_of(rf->source);
+  return rr && rr->blocks_setup;
+}
+
+/* The pending sources of one kind (blocking or not) as "a, b". */
+static int reboot_list(const sd_reboot_list *l, int blocking, sd_buf *out)
+{
+  size_t i;
+  int n = 0;
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state != SD_ST_READ || !rf->pending ||
+       reboot_blocks(rf) != blocking)
+      continue;
+    if(n++)
+      sd_buf_puts(out, ", ");
+    sd_buf_puts(out, sd_str_or(rf->source, "?"));
+  }
+  return n;
 }
 
 static void check_reboot(ctx *c)
 {
   const sd_reboot_list *l = &c->f->reboot;
-  sd_buf where;
+  sd_buf blocking, other;
   size_t i;
-  int n = 0;
+  int nblock, nother;
   sd_finding *x;
   if(l->st.state != SD_ST_READ) {
     note_unknown(c, "pending restart", &l->st);
     return;
   }
-  sd_buf_init(&where);
-  for(i = 0; i < l->count; i++) {
-    const sd_reboot_flag *rf = &l->items[i];
-    if(rf->st.state == SD_ST_READ && rf->pending) {
-      if(n++)
-        sd_buf_puts(&where, ", ");
-      sd_buf_puts(&where, sd_str_or(rf->source, "?"));
-    }
-  }
-  if(!n) {
+  sd_buf_init(&blocking);
+  sd_buf_init(&other);
+  nblock = reboot_list(l, 1, &blocking);
+  nother = reboot_list(l, 0, &other);
+  if(!nblock) {
+    /* A source that could not be read is never "no restart". */
     for(i = 0; i < l->count; i++) {
       const sd_reboot_flag *rf = &l->items[i];
-      if(rf->st.state == SD_ST_UNREADABLE)
+      if(rf->st.state == SD_ST_UNREADABLE && (reboot_blocks(rf) || !nother))
         note_unknown(c, sd_arena_printf(c->r->arena, "pending restart "
                                         "source %s",
                                         sd_str_or(rf->source, "?")),
                      &rf->st);
     }
-    sd_buf_free(&where);
+  }
+  if(!nblock && !nother) {
+    sd_buf_free(&blocking);
+    sd_buf_free(&other);
     return;
   }
-  x = add(c, "EXCH-PENDING-REBOOT");
-  sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
-                 "setup's readiness check stops on a pending restart from "
-                 "an earlier installation.", where.data);
-  sd_ev_str(c->r, x, "sources", where.data);
+  if(nblock) {
+    x = add(c, "EXCH-PENDING-REBOOT");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check reads exactly these values and "
+                   "stops: SP2 setup will not start until the server has "
+                   "restarted.%s%s", blocking.data,
+                   nother ? " Also pending: " : "", nother ? other.data : "");
+    sd_ev_str(c->r, x, "sources", blocking.data);
+    if(nother)
+      sd_ev_str(c->r, x, "also_pending", other.data);
+  }
+  else {
+    x = add(c, "EXCH-REBOOT-RECOMMENDED");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check does not read these flags "
+                   "(only PendingFileRenameOperations and "
+                   "UpdateExeVolatile, which are clear), so setup will "
+                   "start; restart first anyway, so that the upgrade does "
+                   "not run on half-installed Windows updates.", other.data);
+    sd_ev_str(c->r, x, "sources", other.data);
+    sd_ev_str(c->r, x, "blocking_sources_clear",
+              "PendingFileRenameOperations, UpdateExeVolatile");
+  }
   for(i = 0; i < l->count; i++) {
     const sd_reboot_flag *rf = &l->items[i];
     if(rf->st.state == SD_ST_READ && rf->pending)
@@ -703,8 +1046,12 @@ static void check_reboot(ctx *c)
                                          sd_str_or(rf->source, "?")),
                 why_of(&rf->st));
   }
-  sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
-                 "before starting SP2 setup.");
+  if(nblock)
+    sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
+                   "before starting SP2 setup.");
+  else
+    sd_fix_summary(c->r, x, "Restart the server before SP2 setup "
+                   "(recommended; setup itself does not require it).");
   sd_fix_step(c->r, x, "Plan a maintenance window: the restart stops "
               "Exchange on this server (on a clustered mailbox server, move "
               "the clustered mailbox server to the other node first).");
@@ -714,16 +1061,17 @@ static void check_reboot(ctx *c)
               "must be gone.");
   for(i = 0; i < l->count; i++) {
     const sd_reboot_flag *rf = &l->items[i];
-    const char *adv;
+    const reboot_rule *rr;
     if(rf->st.state != SD_ST_READ || !rf->pending)
       continue;
-    adv = reboot_advice(rf->source);
-    if(adv)
+    rr = reboot_rule_of(rf->source);
+    if(rr)
       sd_fix_step(c->r, x, "If it is still reported after the restart - %s",
-                  adv);
+                  rr->advice);
   }
   sd_fix_cmd(c->r, x, "shutdown /r /t 0");
-  sd_buf_free(&where);
+  sd_buf_free(&blocking);
+  sd_buf_free(&other);
 }
 
 /* ---- operating system and Windows Installer (facts §3.2, §3.4) ---- */
@@ -1276,11 +1624,13 @@ static void report_org_prep(ctx *c, const adval *o)
               SP2_ORG);
 }
 
-static void report_domain_prep(ctx *c, const adval *m)
+/* AD-DOMAIN-PREP-NEEDED for domain dom (its DNS name when known); local:
+ * the domain of the DC that was queried, whose preparation the rights
+ * check and /PrepareAD also cover. */
+static sd_finding *report_domain_prep(ctx *c, const adval *m,
+                                      const char *dom, const char *fqdn,
+                                      int local)
 {
-  const sd_ad_facts *ad = c->ad;
-  const char *dom = sd_str_or(ad->domain_dns, sd_str_or(ad->default_nc,
-                                                       "this domain"));
   sd_finding *x = add(c, "AD-DOMAIN-PREP-NEEDED");
   if(m->state == 2)
     sd_finding_msg(c->r, x, "Domain %s has no Microsoft Exchange System "
@@ -1293,28 +1643,86 @@ static void report_domain_prep(ctx *c, const adval *m)
                    known_name(c->r, meso_known, SD_COUNTOF(meso_known),
                               m->v), SP2_MESO);
   sd_ev_str(c->r, x, "domain", dom);
+  if(!local)
+    sd_ev_str(c->r, x, "domain_of_queried_dc", "no");
   prep_evidence(c, x, m, "meso_version", "meso_dn", "no container",
                 SP2_MESO);
-  sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain from the SP2 media "
-                 "in domain %s as a member of Domain Admins of that domain "
-                 "(or /PrepareAllDomains as an Enterprise Admin).", dom);
-  sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
-              "prepares the domain it runs in as well, and this finding may "
-              "then be gone.");
-  sd_fix_step(c->r, x, "Log on to a computer in domain %s (x64, Windows "
+  sd_fix_summary(c->r, x, "Run Setup.com /PrepareDomain%s%s from the SP2 "
+                 "media as a member of Domain Admins of domain %s (or "
+                 "/PrepareAllDomains as an Enterprise Admin).",
+                 fqdn ? ":" : "", fqdn ? fqdn : "", dom);
+  if(local)
+    sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
+                "prepares the domain it runs in as well, and this finding "
+                "may then be gone.");
+  sd_fix_step(c->r, x, "Log on to a computer of the forest (x64, Windows "
               "Server 2003 SP2 or Windows Server 2008, Windows Installer "
               "4.5) with an account in Domain Admins of %s and the local "
-              "Administrators group.", dom, dom);
+              "Administrators group.", dom);
   sd_fix_step(c->r, x, "Open an elevated Command Prompt in the folder of "
               "the SP2 media that holds Setup.com.");
-  sd_fix_step(c->r, x, "Run: %s /PrepareDomain (or, as an Enterprise "
-              "Admin from anywhere in the forest: %s /PrepareAllDomains).",
-              SETUP, SETUP);
+  if(fqdn)
+    sd_fix_step(c->r, x, "Run: %s /PrepareDomain:%s (or, as an Enterprise "
+                "Admin, %s /PrepareAllDomains to prepare every domain of "
+                "the forest at once).", SETUP, fqdn, SETUP);
+  else
+    sd_fix_step(c->r, x, "Run, on a computer in that domain: %s "
+                "/PrepareDomain (or, as an Enterprise Admin from anywhere "
+                "in the forest: %s /PrepareAllDomains).", SETUP, SETUP);
   sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
               "the container's objectVersion must read %d or more.",
               SP2_MESO);
-  sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
+  if(fqdn)
+    sd_fix_cmd(c->r, x, "%s /PrepareDomain:%s", SETUP, fqdn);
+  if(local)
+    sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
   sd_fix_cmd(c->r, x, "%s /PrepareAllDomains", SETUP);
+  return x;
+}
+
+/* The other domains of the forest (sd_ad_facts.domains): each one that
+ * needs /PrepareDomain gets its finding; each one that could not be read
+ * is named in *partial.  Returns how many need it. */
+static int check_forest_domains(ctx *c, sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_finding *x;
+  size_t i;
+  int n = 0;
+  if(ad->domains_st.state != SD_ST_READ) {
+    sd_buf_printf(partial, "%sthe forest's other domains (%s)",
+                  (*npartial)++ ? "; " : "", why_of(&ad->domains_st));
+    return 0;
+  }
+  for(i = 0; i < ad->ndomains; i++) {
+    const sd_ad_domain *d = &ad->domains[i];
+    const char *name = sd_str_or(d->dns, sd_str_or(d->nc, "?"));
+    adval v;
+    if(!d->nc || (ad->default_nc && sd_strieq(d->nc, ad->default_nc)))
+      continue; /* the queried DC's own domain: checked above */
+    memset(&v, 0, sizeof(v));
+    v.dn = d->meso_dn;
+    if(d->meso_st.state == SD_ST_READ) {
+      v.state = 1;
+      v.v = d->meso_version;
+    }
+    else if(d->meso_st.state == SD_ST_ABSENT) {
+      v.state = 2;
+    }
+    else {
+      sd_buf_printf(partial, "%sMicrosoft Exchange System Objects of domain "
+                    "%s (%s)", (*npartial)++ ? "; " : "", name,
+                    why_of(&d->meso_st));
+      continue;
+    }
+    if(v.state == 1 && v.v >= SP2_MESO)
+      continue;
+    x = report_domain_prep(c, &v, name, d->dns, 0);
+    if(d->dc)
+      sd_ev_str(c->r, x, "meso_read_from", d->dc);
+    n++;
+  }
+  return n;
 }
 
 static void report_duplicates(ctx *c, const char *what, const char *attr,
@@ -1379,23 +1787,41 @@ static int os_version_of(const char *s, unsigned *maj, unsigned *min)
   return 0;
 }
 
-/* 1 below WS2003 SP1, 0 fine, -1 not known / not Windows. */
-static int fsmo_os_below(const sd_ad_facts *ad)
+/* The oldest Windows a domain controller that Exchange 2007 talks to may
+ * run - the schema master and the global catalogs of an Exchange site:
+ * Windows Server 2003 SP1 (Exchange 2007 System Requirements, facts §3.2
+ * [SYSREQ]; ExBPA schema master article [SMFSMO]).  "Windows Server 2003"
+ * with an empty service pack is below it. */
+typedef struct min_os {
+  unsigned major, minor;
+  int needs_sp;           /* at exactly major.minor, a service pack */
+  const char *name;
+} min_os;
+
+static const min_os dc_os_min = {5, 2, 1, "Windows Server 2003 SP1"};
+
+/* 1 below dc_os_min, 0 fine, -1 not known / not Windows. */
+static int dc_os_below(const sd_fstate *st, const char *os,
+                       const char *version, const char *sp)
 {
   unsigned maj, min;
-  if(ad->fsmo_os_st.state != SD_ST_READ || !ad->fsmo_os ||
-     !sd_stristr(ad->fsmo_os, "Windows"))
+  if(st->state != SD_ST_READ || !os || !sd_stristr(os, "Windows"))
     return -1;
-  if(os_version_of(ad->fsmo_os_version, &maj, &min))
+  if(os_version_of(version, &maj, &min))
     return -1;
-  if(maj < 5 || (maj == 5 && min < 2))
+  if(maj < dc_os_min.major ||
+     (maj == dc_os_min.major && min < dc_os_min.minor))
     return 1;
-  if(maj == 5 && min == 2) {
-    /* Windows Server 2003 without a service pack. */
-    if(!ad->fsmo_os_sp || !*ad->fsmo_os_sp)
-      return 1;
-  }
+  if(maj == dc_os_min.major && min == dc_os_min.minor &&
+     dc_os_min.needs_sp && (!sp || !*sp))
+    return 1;
   return 0;
+}
+
+static int fsmo_os_below(const sd_ad_facts *ad)
+{
+  return dc_os_below(&ad->fsmo_os_st, ad->fsmo_os, ad->fsmo_os_version,
+                     ad->fsmo_os_sp);
 }
 
 static int check_schema_master(ctx *c, int prep_needed)
@@ -1557,6 +1983,133 @@ static void check_dc_health(ctx *c)
     sd_fix_cmd(c->r, x, "w32tm /resync");
 }
 
+/* A fresh installation also needs a global catalog on Windows Server 2003
+ * SP1 or later in the site the Exchange server will be in (this
+ * computer's), and no Exchange 5.5 left: the organization in native mode,
+ * msExchMixedMode not TRUE (Exchange 2007 System Requirements [SYSREQ];
+ * Exchange Server Analyzer "Exchange Organization is in Mixed Mode" and
+ * setup's "Organization is in mixed mode", technet aa996151 and
+ * aa996774(v=exchg.80); readiness rule fOrgNotNativeMode [PREREQXML]).
+ * Setup's check stops only on TRUE, so a missing value is not mixed mode.
+ * Returns how many blockers were reported; unread values go to partial. */
+static int check_fresh_ad(ctx *c, sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  const char *site = sd_str_or(ad->gcs_site, sd_str_or(ad->local_site, "?"));
+  sd_buf fit, unfit, unknown;
+  size_t i;
+  int blockers = 0, nfit = 0, nunfit = 0, nunknown = 0;
+  sd_finding *x;
+  /* Exchange 5.5: the organization's mode */
+  if(ad->org_mixed_st.state == SD_ST_READ && ad->org_mixed_mode == 1) {
+    x = add(c, "AD-EXCHANGE55");
+    sd_finding_msg(c->r, x, "The Exchange organization %s is in mixed mode "
+                   "(msExchMixedMode = TRUE), which exists for Exchange 5.5 "
+                   "coexistence. Exchange 2007 setup stops in a mixed-mode "
+                   "organization: every Exchange 5.5 server must be gone "
+                   "and the organization switched to native mode first.",
+                   sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL, ""));
+    sd_ev_str(c->r, x, "org_dn", sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL,
+                                          ""));
+    sd_ev_str(c->r, x, "msExchMixedMode", "TRUE");
+    sd_ev_str(c->r, x, "needed", "native mode (msExchMixedMode not TRUE)");
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Remove the last Exchange 5.5 servers, then "
+                   "switch the organization to native mode.");
+    sd_fix_step(c->r, x, "Move every mailbox, public folder and connector "
+                "off the remaining Exchange 5.5 servers and remove them "
+                "from the organization.");
+    sd_fix_step(c->r, x, "In Exchange System Manager (Exchange 2000 or "
+                "2003), open the properties of the organization and, under "
+                "Change operation mode, click Change Mode. This cannot be "
+                "undone.");
+    sd_fix_step(c->r, x, "Restart the Microsoft Exchange Information Store "
+                "service on the Exchange 2000/2003 servers, wait for AD "
+                "replication, then run srvdoctor again.");
+    blockers++;
+  }
+  else if(ad->org_mixed_st.state == SD_ST_READ) {
+    c->mode_summary = "FALSE (native mode)";
+  }
+  else if(ad->org_mixed_st.state == SD_ST_ABSENT) {
+    c->mode_summary = sd_str_or(ad->org_mixed_st.why, "not set");
+  }
+  else {
+    sd_buf_printf(partial, "%sthe organization's mode, msExchMixedMode (%s)",
+                  (*npartial)++ ? "; " : "", why_of(&ad->org_mixed_st));
+  }
+  /* global catalogs of this computer's site */
+  if(ad->gcs_st.state != SD_ST_READ) {
+    sd_buf_printf(partial, "%sthe global catalogs of this computer's site "
+                  "(%s)", (*npartial)++ ? "; " : "", why_of(&ad->gcs_st));
+    return blockers;
+  }
+  sd_buf_init(&fit);
+  sd_buf_init(&unfit);
+  sd_buf_init(&unknown);
+  for(i = 0; i < ad->ngcs; i++) {
+    const sd_ad_gc *g = &ad->gcs[i];
+    const char *name = sd_str_or(g->dns_host, sd_str_or(g->server_dn, "?"));
+    int below = dc_os_below(&g->os_st, g->os, g->os_version, g->os_sp);
+    sd_buf *b = below == 0 ? &fit : below == 1 ? &unfit : &unknown;
+    int *n = below == 0 ? &nfit : below == 1 ? &nunfit : &nunknown;
+    if((*n)++)
+      sd_buf_puts(b, "; ");
+    if(g->os_st.state == SD_ST_READ)
+      sd_buf_printf(b, "%s (%s %s %s)", name, sd_str_or(g->os, ""),
+                    sd_str_or(g->os_version, ""), sd_str_or(g->os_sp, ""));
+    else
+      sd_buf_printf(b, "%s (operating system not read: %s)", name,
+                    why_of(&g->os_st));
+  }
+  if(nfit) {
+    c->gc_summary = sd_arena_strdup(c->r->arena, fit.data);
+  }
+  else if(nunknown) {
+    sd_buf_printf(partial, "%sthe operating system of the global catalogs of "
+                  "site %s: %s", (*npartial)++ ? "; " : "", site,
+                  unknown.data);
+  }
+  else {
+    x = add(c, "AD-GC-MISSING");
+    if(!nunfit)
+      sd_finding_msg(c->r, x, "Active Directory site %s, where this "
+                     "computer is, has no global catalog. Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     dc_os_min.name);
+    else
+      sd_finding_msg(c->r, x, "The global catalogs of Active Directory site "
+                     "%s run Windows older than %s (%s). Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     dc_os_min.name, unfit.data, dc_os_min.name);
+    sd_ev_str(c->r, x, "site", site);
+    sd_ev_int(c->r, x, "global_catalogs", (int64_t)ad->ngcs);
+    if(nunfit)
+      sd_ev_str(c->r, x, "below_minimum", unfit.data);
+    sd_ev_str(c->r, x, "needed", dc_os_min.name);
+    ad_common_evidence(c, x);
+    sd_fix_summary(c->r, x, "Give site %s a global catalog on %s or later "
+                   "before installing Exchange, or install Exchange in a "
+                   "site that has one.", site, dc_os_min.name);
+    sd_fix_step(c->r, x, "Pick a domain controller in site %s running %s "
+                "or later (upgrade or add one if there is none).", site,
+                dc_os_min.name);
+    sd_fix_step(c->r, x, "In Active Directory Sites and Services, open "
+                "Sites > %s > Servers > <the DC> > NTDS Settings > "
+                "Properties and tick Global Catalog.", site);
+    sd_fix_step(c->r, x, "Wait until it has finished replicating (event "
+                "1119 in its Directory Service log, or "
+                "isGlobalCatalogReady TRUE), then run srvdoctor again.");
+    blockers++;
+  }
+  sd_buf_free(&fit);
+  sd_buf_free(&unfit);
+  sd_buf_free(&unknown);
+  return blockers;
+}
+
 static void check_ad(ctx *c)
 {
   const sd_ad_facts *ad = c->ad;
@@ -1564,7 +2117,7 @@ static void check_ad(ctx *c)
   need nd;
   const char *meso_dn = NULL;
   sd_buf partial, newer;
-  int npartial = 0, blockers = 0;
+  int npartial = 0, blockers = 0, other_domains = 0;
   sd_finding *x;
   if(ad->st.state != SD_ST_READ) {
     x = add(c, "AD-UNREACHABLE");
@@ -1634,7 +2187,11 @@ static void check_ad(ctx *c)
   if(nd.org)
     report_org_prep(c, &o);
   if(nd.domain)
-    report_domain_prep(c, &m);
+    report_domain_prep(c, &m, sd_str_or(ad->domain_dns,
+                                        sd_str_or(ad->default_nc,
+                                                  "this domain")),
+                       ad->domain_dns, 1);
+  other_domains = check_forest_domains(c, &partial, &npartial);
   if(ad->org_st.state == SD_ST_READ && ad->norgs > 1)
     report_duplicates(c, "Exchange organization containers", "orgs",
                       ad->orgs, ad->norgs);
@@ -1645,6 +2202,8 @@ static void check_ad(ctx *c)
     check_rights(c, &nd);
   blockers += check_schema_master(c, nd.schema || nd.org);
   blockers += check_domain_mode(c);
+  if(c->fresh)
+    blockers += check_fresh_ad(c, &partial, &npartial);
   check_dc_health(c);
   if(ad->domain_mode_st.state != SD_ST_READ &&
      ad->domain_mode_st.state != SD_ST_ABSENT)
@@ -1709,7 +2268,8 @@ static void check_ad(ctx *c)
                 "System Objects in the domain partition. SP2 needs %d, %d "
                 "and %d.", SP2_SCHEMA, SP2_ORG, SP2_MESO);
   }
-  if(!nd.schema && !nd.org && !nd.domain && !npartial && !blockers &&
+  if(!nd.schema && !nd.org && !nd.domain && !other_domains && !npartial &&
+     !blockers &&
      s.state == 1 && o.state == 1 && m.state == 1) {
     sd_buf trap;
     sd_buf_init(&trap);
@@ -1744,6 +2304,10 @@ static void check_ad(ctx *c)
     sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
     sd_ev_int(c->r, x, "meso_version", m.v);
     sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
+    if(c->gc_summary)
+      sd_ev_str(c->r, x, "site_global_catalogs", c->gc_summary);
+    if(c->mode_summary)
+      sd_ev_str(c->r, x, "org_mixed_mode", c->mode_summary);
     ad_common_evidence(c, x);
     if(fsmo_os_below(ad) < 0 && ad->fsmo_os)
       sd_ev_strf(c->r, x, "schema_master_os_unchecked", "%s %s", ad->fsmo_os,
@@ -1921,10 +2485,97 @@ static install check_install(ctx *c, const sd_options *o, build *b)
   return I_UPGRADE;
 }
 
+/* Windows Small Business Server 2008 and its own SP2 path.
+ * How SBS shows itself: the ProductSuite value (HKLM\SYSTEM\
+ * CurrentControlSet\Control\ProductOptions), the registry source of
+ * OSVERSIONINFOEX.wSuiteMask, holds "Small Business(Restricted)" while SBS
+ * runs with its license restrictions (VER_SUITE_SMALLBUSINESS_RESTRICTED,
+ * Microsoft docs "OSVERSIONINFOEXA structure"); "Small Business" alone
+ * (VER_SUITE_SMALLBUSINESS) can remain after an upgrade to another edition
+ * (same page), so it does not count.  The product name "Windows Small
+ * Business Server" says it too.  SBS 2008 is Windows Server 2008 (6.0).
+ * Its SP2 path: SP2 setup carries an SBS 2008 prerequisite check, a plain
+ * upgrade breaks SBS web services, and the SBS team's installation tool (or
+ * the manual steps of KB 973862) is the way (Official SBS Blog, "Microsoft
+ * Exchange 2007 SP2 installation is blocked on Windows SBS 2008", 2009;
+ * facts §3.2 [SBS]). */
+typedef struct sbs_marker {
+  const char *where;      /* "ProductSuite" or "ProductName" */
+  const char *text;       /* contained in it (case-insensitive) */
+} sbs_marker;
+
+static const sbs_marker sbs_markers[] = {
+  {"ProductSuite", "Small Business(Restricted)"},
+  {"ProductName", "Small Business Server"},
+};
+
+static const char *const sbs2008_sp2_steps[] = {
+  "Do not run " SETUP " /mode:upgrade directly on Windows SBS 2008: SP2 "
+  "setup has an SBS 2008 prerequisite check that stops it, and a plain "
+  "upgrade breaks some of the SBS web services.",
+  "Copy the Exchange 2007 SP2 media (x64) to a local folder on this "
+  "server.",
+  "Download the Windows SBS 2008 team's Exchange 2007 SP2 installation "
+  "tool into that folder and start SP2 setup from it: the tool stops the "
+  "Forefront Security for Exchange services, runs setup and does the SBS "
+  "clean-up afterwards.",
+  "Without the tool, follow the manual steps of Microsoft Knowledge Base "
+  "article 973862 exactly instead.",
+  "Restart if setup asks, then run srvdoctor again: it should report "
+  "EXCH-ALREADY-SP2.",
+};
+
+/* The marker that says this is SBS 2008, or NULL (also when that could
+ * not be read: *unknown is then set). */
+static const sbs_marker *sbs2008_of(ctx *c, int *unknown)
+{
+  const sd_os *os = &c->f->os;
+  size_t i;
+  *unknown = 0;
+  if(os->st.state != SD_ST_READ || os->major != 6 || os->minor != 0)
+    return NULL;
+  for(i = 0; i < SD_COUNTOF(sbs_markers); i++) {
+    const char *v = !strcmp(sbs_markers[i].where, "ProductName")
+                      ? os->name
+                      : (c->x->product_suite_st.state == SD_ST_READ
+                           ? c->x->product_suite : NULL);
+    if(v && sd_stristr(v, sbs_markers[i].text))
+      return &sbs_markers[i];
+  }
+  if(c->x->product_suite_st.state != SD_ST_READ &&
+     c->x->product_suite_st.state != SD_ST_ABSENT)
+    *unknown = 1;
+  return NULL;
+}
+
+/* Upgrading a clustered mailbox server (CCR or SCC) to SP2, in order.
+ * Source: Exchange 2007 SP2 CCR walkthrough (enowconsulting.com, "Interested
+ * in Exchange SP 2", 2009; facts §1.4 [ENOW]) and the Exchange 2007 help on
+ * the Manage Clustered Mailbox Server tasks (Move-ClusteredMailboxServer,
+ * Stop-ClusteredMailboxServer; "How to Move a Clustered Mailbox Server").
+ * /UpgradeCMS runs on the already upgraded node that owns the stopped
+ * clustered mailbox server; the former active node is upgraded last. */
+static const char *const cms_upgrade_steps[] = {
+  "on the passive node (the one that does not own the clustered mailbox "
+  "server), run " SETUP " /mode:upgrade and restart it if setup asks.",
+  "move the clustered mailbox server to that upgraded node: "
+  "Move-ClusteredMailboxServer -Identity <CMS name> -TargetMachine "
+  "<upgraded node> -MoveComment \"SP2 upgrade\" (or the Manage Clustered "
+  "Mailbox Server wizard).",
+  "stop the clustered mailbox server: Stop-ClusteredMailboxServer "
+  "-Identity <CMS name> -StopReason \"SP2 upgrade\".",
+  "on the upgraded node that now owns it, run " SETUP " /UpgradeCMS (this "
+  "upgrades the clustered mailbox server and brings it online).",
+  "then upgrade the former active node: " SETUP " /mode:upgrade on it, and "
+  "restart it if setup asks.",
+};
+
 static void report_upgrade_path(ctx *c, const build *b,
                                 const patch_summary *ps)
 {
   const sd_exch_facts *x = c->x;
+  const sbs_marker *sbs;
+  int sbs_unknown;
   sd_buf roles;
   size_t i;
   sd_finding *fd;
@@ -1936,17 +2587,21 @@ static void report_upgrade_path(ctx *c, const build *b,
       sd_buf_puts(&roles, sd_str_or(x->roles[i].name, "?"));
     }
   fd = add(c, "EXCH-UPGRADE-PATH");
+  sbs = sbs2008_of(c, &sbs_unknown);
   if(ps->rollup >= 0)
     sd_finding_msg(c->r, fd, "%s with Update Rollup %ld (build %s) is "
-                   "installed. An in-place upgrade to SP2 (%s) with "
-                   "Setup.com /mode:upgrade is supported once the blockers "
-                   "reported here are cleared.", release_2007(b->v.part[1]),
-                   ps->rollup, b->text, SP2_BUILD);
+                   "installed. An in-place upgrade to SP2 (%s) with %s is "
+                   "supported once the blockers reported here are cleared.",
+                   release_2007(b->v.part[1]), ps->rollup, b->text,
+                   SP2_BUILD, sbs ? "the Windows SBS 2008 installation tool "
+                   "(or the steps of KB 973862)" : "Setup.com /mode:upgrade");
   else
     sd_finding_msg(c->r, fd, "%s (build %s) is installed. An in-place "
-                   "upgrade to SP2 (%s) with Setup.com /mode:upgrade is "
-                   "supported once the blockers reported here are cleared.",
-                   release_2007(b->v.part[1]), b->text, SP2_BUILD);
+                   "upgrade to SP2 (%s) with %s is supported once the "
+                   "blockers reported here are cleared.",
+                   release_2007(b->v.part[1]), b->text, SP2_BUILD,
+                   sbs ? "the Windows SBS 2008 installation tool (or the "
+                   "steps of KB 973862)" : "Setup.com /mode:upgrade");
   sd_ev_str(c->r, fd, "installed_build", b->text);
   sd_ev_str(c->r, fd, "build_source", b->source);
   sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
@@ -1971,6 +2626,26 @@ static void report_upgrade_path(ctx *c, const build *b,
   if(x->install_path)
     sd_ev_str(c->r, fd, "install_path", x->install_path);
   sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+  if(sbs_unknown)
+    note_unknown(c, "whether this is Windows Small Business Server 2008 "
+                 "(its own SP2 path)", &x->product_suite_st);
+  if(sbs) {
+    sd_ev_str(c->r, fd, "upgrade_path", "Windows SBS 2008 (KB 973862)");
+    sd_ev_strf(c->r, fd, "sbs_marker", "%s contains \"%s\"", sbs->where,
+               sbs->text);
+    sd_fix_summary(c->r, fd, "This is Windows Small Business Server 2008: "
+                   "clear the blockers srvdoctor reports, then install SP2 "
+                   "with the SBS 2008 installation tool (or the steps of "
+                   "KB 973862), not with Setup.com /mode:upgrade.");
+    sd_fix_step(c->r, fd, "Clear every critical and warning finding "
+                "srvdoctor reports for this module (interim updates, "
+                "pending restart, Active Directory preparation).");
+    for(i = 0; i < SD_COUNTOF(sbs2008_sp2_steps); i++)
+      sd_fix_step(c->r, fd, "%s", sbs2008_sp2_steps[i]);
+    sd_buf_free(&roles);
+    return;
+  }
+  sd_ev_str(c->r, fd, "upgrade_path", "Setup.com /mode:upgrade");
   sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
                  "Setup.com /mode:upgrade from the SP2 media.");
   sd_fix_step(c->r, fd, "Clear every critical and warning finding srvdoctor "
@@ -1980,12 +2655,13 @@ static void report_upgrade_path(ctx *c, const build *b,
               "folder on this server.");
   sd_fix_step(c->r, fd, "Open an elevated Command Prompt in that folder and "
               "run: Setup.com /mode:upgrade");
-  sd_fix_step(c->r, fd, "For a clustered mailbox server (CCR or SCC): "
-              "upgrade the passive node first, move the clustered mailbox "
-              "server to it, then run Setup.com /UpgradeCMS on the other "
-              "node.");
   sd_fix_step(c->r, fd, "Restart if setup asks, then run srvdoctor again: "
               "it should report EXCH-ALREADY-SP2.");
+  for(i = 0; i < SD_COUNTOF(cms_upgrade_steps); i++)
+    sd_fix_step(c->r, fd, "Clustered mailbox server (CCR or SCC), step %u "
+                "of %u: %s", (unsigned)(i + 1),
+                (unsigned)SD_COUNTOF(cms_upgrade_steps),
+                cms_upgrade_steps[i]);
   sd_fix_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
   sd_buf_free(&roles);
 }
@@ -2034,9 +2710,11 @@ static void exch_check(const sd_facts *f, const sd_options *o,
   in = check_install(&c, o, &b);
   if(in == I_DONE)
     return;
+  c.fresh = in == I_FRESH;
   sd_buf_init(&c.unknown);
   if(in != I_FRESH) {
     check_patches(&c, &ps);
+    check_msi_cache(&c);
     check_setup_state(&c);
     if(in == I_UPGRADE)
       report_upgrade_path(&c, &b, &ps);

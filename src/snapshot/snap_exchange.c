@@ -20,6 +20,18 @@ static const sd_field role_fields[] = {
 static const sd_schema role_schema =
   SD_SCHEMA(sd_exch_role, "an Exchange role", role_fields);
 
+static const sd_field cached_fields[] = {
+  F(sd_exch_cached_pkg, "kind", SD_F_STR, kind),
+  F(sd_exch_cached_pkg, "code", SD_F_STR, code),
+  F(sd_exch_cached_pkg, "name", SD_F_STR, name),
+  F(sd_exch_cached_pkg, "key", SD_F_STR, key),
+  F(sd_exch_cached_pkg, "value_state", SD_F_FSTATE, value_st),
+  F(sd_exch_cached_pkg, "local_package", SD_F_STR, local_package),
+  F(sd_exch_cached_pkg, "file_state", SD_F_FSTATE, file_st),
+};
+static const sd_schema cached_schema =
+  SD_SCHEMA(sd_exch_cached_pkg, "a cached installer package", cached_fields);
+
 static const sd_field sid_fields[] = {
   F(sd_exch_sid, "sid", SD_F_STR, sid),
   F(sd_exch_sid, "enabled", SD_F_BOOL, enabled),
@@ -35,6 +47,28 @@ static const sd_field adobj_fields[] = {
 };
 static const sd_schema adobj_schema =
   SD_SCHEMA(sd_ad_object, "an AD object", adobj_fields);
+
+static const sd_field addom_fields[] = {
+  F(sd_ad_domain, "nc", SD_F_STR, nc),
+  F(sd_ad_domain, "dns", SD_F_STR, dns),
+  F(sd_ad_domain, "dc", SD_F_STR, dc),
+  F(sd_ad_domain, "meso_state", SD_F_FSTATE, meso_st),
+  F(sd_ad_domain, "meso_dn", SD_F_STR, meso_dn),
+  F(sd_ad_domain, "meso_version", SD_F_I64, meso_version),
+};
+static const sd_schema addom_schema =
+  SD_SCHEMA(sd_ad_domain, "a forest domain", addom_fields);
+
+static const sd_field adgc_fields[] = {
+  F(sd_ad_gc, "server_dn", SD_F_STR, server_dn),
+  F(sd_ad_gc, "dns_host", SD_F_STR, dns_host),
+  F(sd_ad_gc, "os_state", SD_F_FSTATE, os_st),
+  F(sd_ad_gc, "os", SD_F_STR, os),
+  F(sd_ad_gc, "os_version", SD_F_STR, os_version),
+  F(sd_ad_gc, "os_sp", SD_F_STR, os_sp),
+};
+static const sd_schema adgc_schema =
+  SD_SCHEMA(sd_ad_gc, "a global catalog", adgc_fields);
 
 static const sd_field ad_fields[] = {
   F(sd_ad_facts, "state", SD_F_FSTATE, st),
@@ -62,6 +96,13 @@ static const sd_field ad_fields[] = {
   SD_FIELD_SUB(sd_ad_facts, "orgs", SD_F_LIST, orgs, &adobj_schema),
   F(sd_ad_facts, "meso_state", SD_F_FSTATE, meso_st),
   SD_FIELD_SUB(sd_ad_facts, "mesos", SD_F_LIST, mesos, &adobj_schema),
+  F(sd_ad_facts, "domains_state", SD_F_FSTATE, domains_st),
+  SD_FIELD_SUB(sd_ad_facts, "domains", SD_F_LIST, domains, &addom_schema),
+  F(sd_ad_facts, "org_mixed_mode_state", SD_F_FSTATE, org_mixed_st),
+  F(sd_ad_facts, "org_mixed_mode", SD_F_INT, org_mixed_mode),
+  F(sd_ad_facts, "gcs_state", SD_F_FSTATE, gcs_st),
+  F(sd_ad_facts, "gcs_site", SD_F_STR, gcs_site),
+  SD_FIELD_SUB(sd_ad_facts, "gcs", SD_F_LIST, gcs, &adgc_schema),
   F(sd_ad_facts, "schema_master_state", SD_F_FSTATE, fsmo_st),
   F(sd_ad_facts, "schema_master", SD_F_STR, fsmo_owner),
   F(sd_ad_facts, "schema_master_site", SD_F_STR, fsmo_site),
@@ -115,6 +156,11 @@ static const sd_field exch_fields[] = {
   F(sd_exch_facts, "e2010_version", SD_F_STR, e2010_version),
   F(sd_exch_facts, "e2013_state", SD_F_FSTATE, e2013_st),
   F(sd_exch_facts, "e2013_version", SD_F_STR, e2013_version),
+  F(sd_exch_facts, "msi_cache_state", SD_F_FSTATE, msi_cache_st),
+  SD_FIELD_SUB(sd_exch_facts, "msi_cache", SD_F_LIST, msi_cache,
+               &cached_schema),
+  F(sd_exch_facts, "product_suite_state", SD_F_FSTATE, product_suite_st),
+  F(sd_exch_facts, "product_suite", SD_F_STR, product_suite),
   F(sd_exch_facts, "msi_version_state", SD_F_FSTATE, msi_version_st),
   F(sd_exch_facts, "msi_version", SD_F_STR, msi_version),
   F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),

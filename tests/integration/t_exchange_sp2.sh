@@ -13,8 +13,18 @@
 #   4. A wrong password: AD-UNREACHABLE naming the bind.
 #   5. A port that accepts and never answers, and one that never accepts:
 #      AD-UNREACHABLE within the --timeout, with the host findings intact.
+#   The installer cache holds the product's .msi and Update Rollup 9's
+#      .msp but not the interim update's .msp: EXCH-MSI-CACHE-MISSING
+#      naming that one file.
 #   6. A restart pending in PendingFileRenameOperations and
 #      UpdateExeVolatile: EXCH-PENDING-REBOOT naming both.
+#   6b. ProductSuite "Small Business(Restricted)": the SBS 2008 SP2 path.
+#   6c. No Exchange (the v8.0 key removed), --only: the fresh-install path
+#      reads the site's global catalogs and the organization's mode.
+#   7. Two more domains in the forest (crossRefs to OUs: Samba serves one
+#      domain partition only): one reached through a second connection at
+#      RTM's MESO (AD-DOMAIN-PREP-NEEDED, /PrepareDomain:<FQDN>), one with
+#      no DC (AD-PARTIAL).
 # It runs with the x64 exe, then with the x86 exe under WoW64: the 32-bit
 # srvdoctor must read the 64-bit registry view and the Windows Installer data
 # of the 64-bit Exchange product, and find the same interim updates as the
@@ -31,7 +41,7 @@ export SD_SRC
 . "$here/lib/common.sh"
 sd_require_exe
 sd_require_cmd x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres jq python3 \
-  samba samba-tool ldapsearch ldapmodify
+  samba samba-tool ldapsearch ldapmodify ldbmodify
 [ -x /usr/lib/wine/wine64 ] || sd_skip "wine64 is not installed"
 # shellcheck source=lib/wine.sh
 . "$here/lib/wine.sh"
@@ -77,6 +87,12 @@ x86_64-w64-mingw32-windres "$fix/exsetup_version.rc" -O coff -o "$tmp/exsetup_ve
     "$tmp/exsetup_version.o" || sd_fail "cannot build the stand-in ExSetup.exe"
 bin="$prefix/drive_c/Program Files/Microsoft/Exchange Server/bin"
 mkdir -p "$bin" && cp "$tmp/ExSetup.exe" "$bin/ExSetup.exe" || sd_fail "cannot place ExSetup.exe"
+# The Windows Installer cache: the product's .msi and Update Rollup 9's .msp
+# are there, the interim update's 4d5e6f.msp is not.
+cache="$prefix/drive_c/windows/Installer"
+mkdir -p "$cache" && printf 'stand-in msi\n' >"$cache/7a8b9c.msi" &&
+  printf 'stand-in msp\n' >"$cache/1a2b3c.msp" && rm -f "$cache/4d5e6f.msp" ||
+  sd_fail "cannot lay out the installer cache"
 
 # ---- the DC ----
 sd_samba_provision "$tmp/samba" || sd_fail "samba provision failed"
@@ -149,6 +165,13 @@ expect_count sp1 AD-READY 0
 expect_count sp1 EXCH-OS-UNSUPPORTED 0
 expect_count sp1 EXCH-PENDING-REBOOT 0
 expect_count sp1 EXCH-PATCHES-UNREADABLE 0
+expect_count sp1 EXCH-MSI-CACHE-MISSING 1
+sd_assert_eq "sp1: cached packages checked" 3 "$(ev sp1 EXCH-MSI-CACHE-MISSING packages_checked)"
+sd_assert_eq "sp1: cached packages missing" 1 "$(ev sp1 EXCH-MSI-CACHE-MISSING missing_count)"
+sd_assert_eq "sp1: the interim update's .msp is missing" 'C:\windows\Installer\4d5e6f.msp' \
+  "$(ev sp1 EXCH-MSI-CACHE-MISSING "\"package.$IU\"")"
+sd_assert_match "sp1: the rollup's .msp is not reported" '^[^;]*KB971234[^;]*$' \
+  "$(ev sp1 EXCH-MSI-CACHE-MISSING missing)"
 sd_assert_le "sp1: run time (ms)" "$ms_sp1" 30000
 
 # The x86 exe against the x64 exe on the same prefix and DC: the same
@@ -180,6 +203,14 @@ if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \
   sd_assert_eq "snapshot: AD state" read "$(jq -r '.exchange.ad.state.state' "$tmp/snap.json")"
   sd_assert_eq "snapshot: patches read through msi.dll" MsiEnumPatchesEx \
     "$(jq -r '.msi_patches.method' "$tmp/snap.json")"
+  # the forest's domains from the crossRef objects: Samba's own domain,
+  # its Microsoft Exchange System Objects read from the DC
+  sd_assert_eq "snapshot: forest domains read" read \
+    "$(jq -r '.exchange.ad.domains_state.state' "$tmp/snap.json")"
+  sd_assert_eq "snapshot: the DC's domain is listed with its MESO" 10628 \
+    "$(jq -r --arg nc "$SD_SAMBA_BASEDN" '.exchange.ad.domains[] | select((.nc|ascii_downcase)==($nc|ascii_downcase)) | .meso_version' "$tmp/snap.json")"
+  sd_assert_eq "snapshot: its DNS name" "${SD_SAMBA_REALM,,}" \
+    "$(jq -r --arg nc "$SD_SAMBA_BASEDN" '.exchange.ad.domains[] | select((.nc|ascii_downcase)==($nc|ascii_downcase)) | .dns' "$tmp/snap.json")"
   if [ -n "${SRVDOCTOR_NATIVE:-}" ] && [ -x "$SRVDOCTOR_NATIVE" ]; then
     "$SRVDOCTOR_NATIVE" check --from "$tmp/snap.json" --only exchange-sp2 \
       --format json >"$tmp/offline.json" 2>/dev/null
@@ -261,5 +292,107 @@ sd_assert_eq "reboot: sources" "pending-file-rename, update-exe-volatile" \
   "$(ev reboot EXCH-PENDING-REBOOT sources)"
 sd_assert_match "reboot: UpdateExeVolatile value" 'Flags = 2' \
   "$(ev reboot EXCH-PENDING-REBOOT '"source.update-exe-volatile"')"
+
+# ---- 6b. Windows Small Business Server 2008 ----
+sd_wine_reg add 'HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions' \
+  /v ProductSuite /t REG_MULTI_SZ \
+  /d 'Small Business\0Small Business(Restricted)\0Terminal Server' /f \
+  >/dev/null 2>&1 || sd_fail "cannot set ProductSuite"
+run sbs --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+sd_assert_eq "sbs: the SBS 2008 path" "Windows SBS 2008 (KB 973862)" \
+  "$(ev sbs EXCH-UPGRADE-PATH upgrade_path)"
+sd_assert_match "sbs: recognised by ProductSuite" 'ProductSuite contains "Small Business\(Restricted\)"' \
+  "$(ev sbs EXCH-UPGRADE-PATH sbs_marker)"
+sd_assert_eq "sbs: no plain /mode:upgrade command" "" \
+  "$(q sbs '[.modules[].findings[] | select(.code=="EXCH-UPGRADE-PATH")][0].remediation.commands // [] | map(select(test("mode:upgrade"))) | join(" ")')"
+
+# ---- 6c. the fresh-install path: no Exchange on this computer ----
+# The global catalogs of this computer's site and the organization's mode.
+# Samba's DC is a global catalog; its computer object says Windows Server
+# 2003 SP2. Samba's schema has no msExchMixedMode: the value is "not set".
+sd_samba_set_dc_os "Windows Server 2003" "5.2 (3790)" "Service Pack 2" ||
+  sd_fail "cannot set the DC's operating system"
+sd_wine_reg delete 'HKLM\SOFTWARE\Microsoft\Exchange\v8.0' /f >/dev/null 2>&1 ||
+  sd_fail "cannot remove the Exchange 2007 key"
+run fresh --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+expect_count fresh EXCH-NOT-INSTALLED 1
+expect_count fresh AD-EXCHANGE55 0
+if sd_wine "$exe" collect --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" \
+     --timeout 30 >"$tmp/fresh-snap.json" 2>/dev/null; then
+  sd_assert_eq "fresh: the organization's mode" absent \
+    "$(jq -r '.exchange.ad.org_mixed_mode_state.state' "$tmp/fresh-snap.json")"
+  if [ "$(jq -r '.exchange.ad.local_site_state.state' "$tmp/fresh-snap.json")" = read ]; then
+    sd_assert_eq "fresh: global catalogs of the site read" read \
+      "$(jq -r '.exchange.ad.gcs_state.state' "$tmp/fresh-snap.json")"
+    sd_assert_eq "fresh: the DC is the site's global catalog" "5.2 (3790)" \
+      "$(jq -r '.exchange.ad.gcs[0].os_version' "$tmp/fresh-snap.json")"
+    expect_count fresh AD-GC-MISSING 0
+    sd_assert_match "fresh: the global catalog named in AD-READY" 'Windows Server 2003' \
+      "$(ev fresh AD-READY site_global_catalogs)"
+  else
+    # Wine has no domain membership: DsGetSiteName cannot name a site, and
+    # the global catalog check must say so instead of passing.
+    sd_log "fresh: this computer's site is not known under Wine ($(jq -r '.exchange.ad.local_site_state.why // empty' "$tmp/fresh-snap.json"))"
+    sd_assert_eq "fresh: global catalogs unreadable without a site" unreadable \
+      "$(jq -r '.exchange.ad.gcs_state.state' "$tmp/fresh-snap.json")"
+    expect_count fresh AD-GC-MISSING 0
+    expect_count fresh AD-READY 0
+    sd_assert_match "fresh: AD-PARTIAL names the global catalogs" 'global catalogs' \
+      "$(ev fresh AD-PARTIAL unread)"
+  fi
+else
+  _sd_count_failure "fresh: collect failed"
+fi
+
+# ---- 7. more domains in the forest ----
+# Samba serves one domain partition only (no child domains) and refuses a
+# crossRef whose nCName does not exist, so each stand-in domain is an OU of
+# Samba's domain named by a crossRef with the domain flag (systemFlags 3,
+# set through the local sam.ldb as only the system may):
+#   - "localhost" (its dnsRoot reaches this same Samba through a second
+#     connection), prepared only to Exchange 2007 RTM (MESO 10628):
+#     AD-DOMAIN-PREP-NEEDED with Setup.com /PrepareDomain:localhost;
+#   - "emea.<realm>" (no DC answers for it): named under AD-PARTIAL, never
+#     "ready" nor "never prepared".
+add_domain() { # NAME DNSROOT
+  sd_ldapmodify -a >>"$tmp/crossref.log" 2>&1 <<EOF
+dn: OU=$1,$SD_SAMBA_BASEDN
+objectClass: organizationalUnit
+ou: $1
+
+dn: CN=$1,CN=Partitions,$SD_SAMBA_CONFIGDN
+objectClass: crossRef
+cn: $1
+nCName: OU=$1,$SD_SAMBA_BASEDN
+dnsRoot: $2
+nETBIOSName: $1
+EOF
+  # Samba clears systemFlags on an LDAP add and lets only the system set
+  # it: set the domain flag through the local database.
+  ldbmodify -H "$SD_SAMBA_DIR/private/sam.ldb" >>"$tmp/crossref.log" 2>&1 <<EOF
+dn: CN=$1,CN=Partitions,$SD_SAMBA_CONFIGDN
+changetype: modify
+replace: systemFlags
+systemFlags: 3
+EOF
+}
+if add_domain SDLOCAL localhost && add_domain EMEA "emea.${SD_SAMBA_REALM,,}" &&
+   sd_exch_add_meso "$SD_EXCH_RTM_MESO" "OU=SDLOCAL,$SD_SAMBA_BASEDN" >>"$tmp/crossref.log" 2>&1; then
+  run forest --dc 127.0.0.1 --ldap-user "$SD_SAMBA_USER_DN" --timeout 30
+  expect_count forest AD-READY 0
+  expect_count forest AD-DOMAIN-PREP-NEEDED 1
+  sd_assert_eq "forest: the stand-in domain needs /PrepareDomain" localhost \
+    "$(ev forest AD-DOMAIN-PREP-NEEDED domain)"
+  sd_assert_eq "forest: its MESO read through a second connection" 10628 \
+    "$(ev forest AD-DOMAIN-PREP-NEEDED meso_version)"
+  sd_assert_eq "forest: the command for that domain" "Setup.com /PrepareDomain:localhost" \
+    "$(q forest '[.modules[].findings[] | select(.code=="AD-DOMAIN-PREP-NEEDED")][0].remediation.commands[0]')"
+  expect_count forest AD-PARTIAL 1
+  sd_assert_match "forest: the unreachable domain is named as unread" \
+    "emea\\.${SD_SAMBA_REALM,,}" "$(ev forest AD-PARTIAL unread)"
+  sd_assert_le "forest: run time (ms)" "$ms_forest" 30000
+else
+  _sd_count_failure "cannot add the stand-in domains: $(head -c 300 "$tmp/crossref.log")"
+fi
 
 sd_finish

@@ -48,6 +48,16 @@ static void run_fixture_only(run *t, const char *name)
   run_check(t, &o);
 }
 
+/* Run the check again over the (changed) facts, as --only exchange-sp2. */
+static void rerun_only(run *t)
+{
+  sd_options o;
+  sd_options_defaults(&o);
+  o.only_given = 1;
+  sd_report_free(&t->rep);
+  run_check(t, &o);
+}
+
 static void rerun(run *t)
 {
   sd_report_free(&t->rep);
@@ -169,6 +179,45 @@ static void test_rtm(void **state)
   assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
   assert_int_equal(t.m->status, SD_SEV_WARNING);
   assert_well_formed(t.m);
+  done(&t);
+}
+
+/* Index of the first step of f containing needle, or -1. */
+static long step_index(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i], needle))
+      return (long)i;
+  return -1;
+}
+
+/* Clustered mailbox servers: passive node first, move the CMS to it, stop
+ * it, /UpgradeCMS on the upgraded node that now owns it, then the former
+ * active node (the old steps ran /UpgradeCMS "on the other node" and left
+ * out the stop and the last upgrade). */
+static void test_cms_upgrade_order(void **state)
+{
+  run t;
+  const sd_finding *x;
+  long passive, move, stop, cms, former;
+  (void)state;
+  run_fixture(&t, "rtm.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  passive = step_index(x, "on the passive node");
+  move = step_index(x, "Move-ClusteredMailboxServer");
+  stop = step_index(x, "Stop-ClusteredMailboxServer");
+  cms = step_index(x, "/UpgradeCMS");
+  former = step_index(x, "former active node");
+  assert_true(passive >= 0);
+  assert_true(move > passive);
+  assert_true(stop > move);
+  assert_true(cms > stop);
+  assert_true(former > cms);
+  assert_non_null(strstr(x->steps[cms], "upgraded node that now owns it"));
+  assert_null(strstr(x->steps[cms], "other node"));
+  assert_non_null(strstr(x->steps[former], "/mode:upgrade"));
   done(&t);
 }
 
@@ -394,6 +443,10 @@ static void test_rights_unknown(void **state)
   done(&t);
 }
 
+/* Only PendingFileRenameOperations and UpdateExeVolatile stop Exchange
+ * 2007 setup (its readiness check reads nothing else): they are critical;
+ * the Windows Update, CBS and Configuration Manager flags are a warning
+ * that never says setup will refuse to start. */
 static void test_reboot_each_source(void **state)
 {
   run t;
@@ -401,33 +454,53 @@ static void test_reboot_each_source(void **state)
   (void)state;
   run_fixture(&t, "reboot_none.json");
   assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 0);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
   n = t.f.reboot.count;
   assert_int_equal(n, 5);
   for(i = 0; i < n; i++) {
     const sd_finding *x;
+    const char *src = t.f.reboot.items[i].source;
+    int blocks = !strcmp(src, "pending-file-rename") ||
+                 !strcmp(src, "update-exe-volatile");
     char key[64];
     size_t k;
     for(k = 0; k < n; k++)
       t.f.reboot.items[k].pending = k == i;
     rerun(&t);
-    x = sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0);
+    x = sdt_find(&t.rep, blocks ? "EXCH-PENDING-REBOOT"
+                                : "EXCH-REBOOT-RECOMMENDED", 0);
     assert_non_null(x);
-    assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 1);
-    assert_string_equal(sdt_ev(x, "sources"), t.f.reboot.items[i].source);
-    snprintf(key, sizeof(key), "source.%s", t.f.reboot.items[i].source);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), blocks);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), !blocks);
+    assert_string_equal(sdt_ev(x, "sources"), src);
+    snprintf(key, sizeof(key), "source.%s", src);
     assert_string_equal(sdt_ev(x, key), t.f.reboot.items[i].detail);
     assert_true(sdt_has_command(x, "shutdown /r"));
-    assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+    if(blocks) {
+      assert_int_equal(x->severity, SD_SEV_CRITICAL);
+      assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+    }
+    else {
+      /* a warning, and it never claims setup will refuse to start */
+      assert_int_equal(x->severity, SD_SEV_WARNING);
+      assert_int_equal(t.m->status, SD_SEV_WARNING);
+      assert_null(strstr(x->message, "will not start"));
+      assert_null(strstr(x->message, "refuse"));
+      assert_null(strstr(x->title, "refuse"));
+    }
   }
-  /* two at once: both named */
+  /* a blocking and a non-blocking source at once: one critical finding
+   * naming the blocker, the other one as also pending */
   t.f.reboot.items[0].pending = 1;
   t.f.reboot.items[2].pending = 1;
   t.f.reboot.items[4].pending = 0;
   rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 0);
   assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0),
-                             "sources"),
-                      "pending-file-rename, cbs-reboot-pending");
+                             "sources"), "pending-file-rename");
+  assert_string_equal(sdt_ev(sdt_find(&t.rep, "EXCH-PENDING-REBOOT", 0),
+                             "also_pending"), "cbs-reboot-pending");
   /* a flag that says pending but could not be read does not count */
   for(i = 0; i < n; i++)
     t.f.reboot.items[i].pending = 0;
@@ -436,6 +509,33 @@ static void test_reboot_each_source(void **state)
   rerun(&t);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
   assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 1);
+  /* a blocking source unreadable beside a pending Windows Update flag:
+   * the warning, and the blocker is still "not checked" */
+  t.f.reboot.items[3].pending = 1;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-REBOOT-RECOMMENDED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "update-exe-volatile"));
+  done(&t);
+}
+
+/* The fixture of a Windows Server 2008 whose only pending restart is
+ * Windows Update's: a warning, not a blocker. */
+static void test_reboot_windows_update_only(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "reboot_wu_only.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PENDING-REBOOT"), 0);
+  x = sdt_find(&t.rep, "EXCH-REBOOT-RECOMMENDED", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_string_equal(sdt_ev(x, "sources"), "wu-reboot-required");
+  assert_int_equal(t.m->status, SD_SEV_WARNING);
+  assert_int_equal(t.rep.exit_code, 1);
+  assert_well_formed(t.m);
   done(&t);
 }
 
@@ -565,6 +665,259 @@ static void test_os(void **state)
   done(&t);
 }
 
+/* A cached .msp missing from %windir%\\Installer stops SP2 setup and the
+ * interim update's removal. */
+/* Every domain of the forest needs /PrepareDomain, not only the queried
+ * DC's own: the domains come from the crossRef objects, each one's
+ * Microsoft Exchange System Objects from a DC of that domain. */
+/* Windows Small Business Server 2008 has its own SP2 path (the SBS
+ * installation tool or KB 973862), never a plain Setup.com /mode:upgrade. */
+/* The fresh-install path also needs a global catalog on Windows Server
+ * 2003 SP1 or later in this computer's site and no Exchange 5.5 left
+ * (organization in native mode), with the values read. */
+static void test_fresh_gc_and_exchange55(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture_only(&t, "fresh_gc_e55.json");
+  x = sdt_find(&t.rep, "AD-GC-MISSING", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "site"), "Default-First-Site-Name");
+  assert_string_equal(sdt_ev(x, "global_catalogs"), "1");
+  assert_non_null(strstr(sdt_ev(x, "below_minimum"), "olddc.contoso.com"));
+  assert_non_null(strstr(sdt_ev(x, "below_minimum"), "5.0 (2195)"));
+  assert_string_equal(sdt_ev(x, "needed"), "Windows Server 2003 SP1");
+  x = sdt_find(&t.rep, "AD-EXCHANGE55", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "msExchMixedMode"), "TRUE");
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  /* Windows Server 2003 without a service pack is still below SP1 */
+  t.f.exchange.ad.gcs[0].os = "Windows Server 2003";
+  t.f.exchange.ad.gcs[0].os_version = "5.2 (3790)";
+  t.f.exchange.ad.gcs[0].os_sp = "";
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 1);
+  /* no global catalog at all */
+  t.f.exchange.ad.ngcs = 0;
+  rerun_only(&t);
+  x = sdt_find(&t.rep, "AD-GC-MISSING", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(x->message, "has no global catalog"));
+  /* a GC on 2003 SP1 and a native organization: ready, values shown */
+  t.f.exchange.ad.ngcs = 1;
+  t.f.exchange.ad.gcs[0].os_sp = "Service Pack 1";
+  t.f.exchange.ad.org_mixed_mode = 0;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-EXCHANGE55"), 0);
+  x = sdt_find(&t.rep, "AD-READY", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "site_global_catalogs"),
+                         "olddc.contoso.com (Windows Server 2003 5.2 (3790) "
+                         "Service Pack 1)"));
+  assert_string_equal(sdt_ev(x, "org_mixed_mode"), "FALSE (native mode)");
+  /* a GC whose OS could not be read: not "fine", not "missing" */
+  t.f.exchange.ad.gcs[0].os_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.ad.gcs[0].os_st.why = "Insufficient access rights";
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "AD-PARTIAL", 0), "unread"),
+                         "Insufficient access rights"));
+  /* the site unknown, the mode unreadable: both named, never ready */
+  t.f.exchange.ad.gcs[0].os_st.state = SD_ST_READ;
+  t.f.exchange.ad.gcs_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.ad.gcs_st.why = "this computer's Active Directory site is "
+                               "not known";
+  t.f.exchange.ad.org_mixed_st.state = SD_ST_NOT_COLLECTED;
+  rerun_only(&t);
+  x = sdt_find(&t.rep, "AD-PARTIAL", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unread"), "site is not known"));
+  assert_non_null(strstr(sdt_ev(x, "unread"), "msExchMixedMode"));
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  /* the upgrade path does not ask (an Exchange 2007 server exists) */
+  done(&t);
+  run_fixture(&t, "rtm.json");
+  t.f.exchange.ad.org_mixed_mode = 1;
+  t.f.exchange.ad.ngcs = 0;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-EXCHANGE55"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-GC-MISSING"), 0);
+  done(&t);
+}
+
+static void test_sbs2008(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t k;
+  (void)state;
+  run_fixture(&t, "sbs2008.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "upgrade_path"),
+                      "Windows SBS 2008 (KB 973862)");
+  assert_string_equal(sdt_ev(x, "sbs_marker"),
+                      "ProductSuite contains \"Small Business(Restricted)\"");
+  assert_null(strstr(x->message, "Setup.com /mode:upgrade"));
+  assert_non_null(strstr(x->message, "KB 973862"));
+  for(k = 0; k < x->ncommands; k++)
+    assert_null(strstr(x->commands[k], "/mode:upgrade"));
+  assert_true(step_index(x, "973862") >= 0);
+  assert_true(step_index(x, "installation tool") >= 0);
+  assert_true(step_index(x, "Do not run Setup.com /mode:upgrade") >= 0);
+  assert_int_equal(step_index(x, "Clustered mailbox server"), -1);
+  assert_well_formed(t.m);
+  /* "Small Business" alone may outlive an edition upgrade: generic path */
+  t.f.exchange.product_suite = "Small Business; Terminal Server";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_string_equal(sdt_ev(x, "upgrade_path"), "Setup.com /mode:upgrade");
+  assert_true(sdt_has_command(x, "Setup.com /mode:upgrade"));
+  /* the product name says it too */
+  t.f.os.name = "Windows Small Business Server 2008 Premium";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_string_equal(sdt_ev(x, "upgrade_path"),
+                      "Windows SBS 2008 (KB 973862)");
+  /* ProductSuite unreadable on Windows Server 2008: not known, said so */
+  t.f.os.name = "Windows Server (R) 2008 Standard";
+  t.f.exchange.product_suite_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.product_suite_st.why = "Access is denied.";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "Small Business Server"));
+  done(&t);
+}
+
+static void test_forest_domains(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  int seen_emea = 0, seen_apac = 0;
+  (void)state;
+  run_fixture_only(&t, "forest_domains.json");
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 2);
+  for(i = 0; i < 2; i++) {
+    x = sdt_find(&t.rep, "AD-DOMAIN-PREP-NEEDED", i);
+    assert_int_equal(x->severity, SD_SEV_WARNING);
+    if(!strcmp(sdt_ev(x, "domain"), "emea.contoso.com")) {
+      seen_emea = 1;
+      assert_string_equal(sdt_ev(x, "meso_version"), "10628");
+      assert_string_equal(sdt_ev(x, "meso_read_from"), "emea.contoso.com");
+      assert_string_equal(sdt_ev(x, "meso_version_needed"), "11221");
+      assert_true(sdt_has_command(x,
+                                  "Setup.com /PrepareDomain:emea.contoso.com"));
+      assert_non_null(strstr(x->message, "Exchange 2007 RTM"));
+    }
+    else {
+      assert_string_equal(sdt_ev(x, "domain"), "apac.contoso.com");
+      seen_apac = 1;
+      assert_string_equal(sdt_ev(x, "meso_version"), "no container");
+      assert_true(sdt_has_command(x,
+                                  "Setup.com /PrepareDomain:apac.contoso.com"));
+      assert_non_null(strstr(x->message, "never prepared"));
+    }
+    /* a bare /PrepareDomain would prepare the wrong domain */
+    {
+      size_t k;
+      for(k = 0; k < x->ncommands; k++)
+        assert_true(strcmp(x->commands[k], "Setup.com /PrepareDomain"));
+    }
+  }
+  assert_true(seen_emea && seen_apac);
+  /* na (11221) is fine and the local domain too; lab could not be read */
+  x = sdt_find(&t.rep, "AD-PARTIAL", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unread"), "lab.contoso.com"));
+  assert_null(strstr(sdt_ev(x, "unread"), "na.contoso.com"));
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  /* lab read and ready: still not ready while emea and apac need it */
+  t.f.exchange.ad.domains[4].meso_st.state = SD_ST_READ;
+  t.f.exchange.ad.domains[4].meso_version = 11222;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-PARTIAL"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 2);
+  /* all prepared: ready */
+  t.f.exchange.ad.domains[1].meso_version = 11221;
+  t.f.exchange.ad.domains[2].meso_st.state = SD_ST_READ;
+  t.f.exchange.ad.domains[2].meso_version = 11221;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-DOMAIN-PREP-NEEDED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 1);
+  /* the domain list not read (an older snapshot): never "ready" */
+  t.f.exchange.ad.domains_st.state = SD_ST_NOT_COLLECTED;
+  rerun_only(&t);
+  assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "AD-PARTIAL", 0), "unread"),
+                         "other domains"));
+  done(&t);
+}
+
+static void test_msi_cache_missing(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "msi_cache_missing.json");
+  x = sdt_find(&t.rep, "EXCH-MSI-CACHE-MISSING", 0);
+  assert_non_null(x);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 1);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "missing_count"), "1");
+  assert_string_equal(sdt_ev(x, "packages_checked"), "4");
+  assert_string_equal(sdt_ev(x, "package." IU1),
+                      "C:\\Windows\\Installer\\f72362.msp");
+  assert_non_null(strstr(sdt_ev(x, "missing"), "KB971234"));
+  assert_null(strstr(sdt_ev(x, "missing"), "KB970162"));
+  assert_true(step_index(x, "C:\\Windows\\Installer\\f72362.msp") >= 0);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  /* every file there: no finding, nothing unknown */
+  t.f.exchange.msi_cache[3].file_st.state = SD_ST_READ;
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
+  /* the product's LocalPackage value gone: missing, with no file name */
+  t.f.exchange.msi_cache[0].value_st.state = SD_ST_ABSENT;
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-MSI-CACHE-MISSING", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "package." EXCH_PC),
+                         "no LocalPackage value"));
+  assert_true(step_index(x, "own registration is damaged") >= 0);
+  /* a file that could not be checked is unknown, never present */
+  t.f.exchange.msi_cache[0].value_st.state = SD_ST_READ;
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_UNREADABLE;
+  t.f.exchange.msi_cache[0].file_st.why = "Access is denied.";
+  rerun(&t);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-MSI-CACHE-MISSING"), 0);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"), "Access is denied"));
+  /* not collected (an older snapshot) or no registration: unknown too */
+  t.f.exchange.msi_cache[0].file_st.state = SD_ST_READ;
+  t.f.exchange.msi_cache_st.state = SD_ST_NOT_COLLECTED;
+  rerun(&t);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "Windows Installer cache"));
+  t.f.exchange.msi_cache_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  assert_non_null(strstr(sdt_ev(sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0),
+                                "unchecked"), "no per-machine registration"));
+  done(&t);
+}
+
 static void test_setup_incomplete(void **state)
 {
   run t;
@@ -578,6 +931,59 @@ static void test_setup_incomplete(void **state)
   assert_non_null(strstr(sdt_ev(x, "roles"), "BuildToBuildUpgrade"));
   assert_string_equal(sdt_ev(x, "action"), "Upgrade");
   assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
+  /* an interrupted upgrade resumes with /mode:Upgrade alone */
+  assert_string_equal(sdt_ev(x, "resume_command"), "Setup.com /mode:Upgrade");
+  assert_int_equal(x->ncommands, 1);
+  assert_string_equal(x->commands[0], "Setup.com /mode:Upgrade");
+  done(&t);
+}
+
+/* An interrupted install is resumed with /mode:Install and the roles that
+ * carry the Action (the old command had no /roles, which setup refuses
+ * for /mode:Install). */
+static void test_setup_install_resume(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "setup_install_interrupted.json");
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "action"), "Install");
+  assert_string_equal(sdt_ev(x, "resume_command"),
+                      "Setup.com /mode:Install /roles:Mailbox,HubTransport");
+  assert_int_equal(x->ncommands, 1);
+  assert_string_equal(x->commands[0],
+                      "Setup.com /mode:Install /roles:Mailbox,HubTransport");
+  /* the roles that finished are not in it */
+  assert_null(strstr(x->commands[0], "ClientAccess"));
+  assert_null(strstr(x->commands[0], "ManagementTools"));
+  /* an uninstall of the management tools */
+  t.f.exchange.roles[0].action = "Uninstall";
+  t.f.exchange.roles[1].action_st.state = SD_ST_ABSENT;
+  t.f.exchange.roles[3].action_st.state = SD_ST_READ;
+  t.f.exchange.roles[3].action = "Uninstall";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_string_equal(x->commands[0],
+                      "Setup.com /mode:Uninstall /roles:Mailbox,"
+                      "ManagementTools");
+  /* a key whose /roles name is not known: no half-right command */
+  t.f.exchange.roles[0].name = "SomeOtherRole";
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_int_equal(x->ncommands, 0);
+  assert_true(step_index(x, "/roles:<the roles") >= 0);
+  assert_non_null(strstr(x->steps[step_index(x, "/roles:<the roles")],
+                         "SomeOtherRole"));
+  /* an Action setup does not name: the wizard resumes it */
+  t.f.exchange.roles[0].name = "MailboxRole";
+  t.f.exchange.roles[0].action = "Something";
+  t.f.exchange.roles[3].action_st.state = SD_ST_ABSENT;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
+  assert_int_equal(x->ncommands, 0);
+  assert_true(step_index(x, "Setup.exe") >= 0);
   done(&t);
 }
 
@@ -754,7 +1160,9 @@ static void test_roundtrip_and_copy(void **state)
   static const char *const names[] = {
     "sp1_two_ius.json", "schema_not_extended.json", "ad_blockers.json",
     "rights_filtered_stale.json", "ad_unreachable.json",
-    "setup_incomplete.json"};
+    "setup_incomplete.json", "setup_install_interrupted.json",
+    "msi_cache_missing.json", "forest_domains.json", "sbs2008.json",
+    "fresh_gc_e55.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -792,6 +1200,8 @@ static void test_roundtrip_and_copy(void **state)
     c.exchange.nroles = 0;
     c.exchange.token_groups = NULL;
     c.exchange.ntoken_groups = 0;
+    c.exchange.msi_cache = NULL;
+    c.exchange.nmsi_cache = 0;
     sd_facts_free(&c);
     sd_facts_free(&b);
     sd_facts_free(&a);
@@ -943,6 +1353,7 @@ int main(void)
     cmocka_unit_test(test_guid_pack),
     cmocka_unit_test(test_no_exchange),
     cmocka_unit_test(test_rtm),
+    cmocka_unit_test(test_cms_upgrade_order),
     cmocka_unit_test(test_sp1_one_iu),
     cmocka_unit_test(test_sp1_two_ius),
     cmocka_unit_test(test_sp1_rollups_only),
@@ -955,12 +1366,18 @@ int main(void)
     cmocka_unit_test(test_rights_filtered_and_stale),
     cmocka_unit_test(test_rights_unknown),
     cmocka_unit_test(test_reboot_each_source),
+    cmocka_unit_test(test_reboot_windows_update_only),
     cmocka_unit_test(test_reboot_unreadable),
     cmocka_unit_test(test_ad_unreachable),
     cmocka_unit_test(test_ad_not_collected),
     cmocka_unit_test(test_patches_unreadable),
     cmocka_unit_test(test_os),
+    cmocka_unit_test(test_fresh_gc_and_exchange55),
+    cmocka_unit_test(test_sbs2008),
+    cmocka_unit_test(test_forest_domains),
+    cmocka_unit_test(test_msi_cache_missing),
     cmocka_unit_test(test_setup_incomplete),
+    cmocka_unit_test(test_setup_install_resume),
     cmocka_unit_test(test_ad_newer_than_known),
     cmocka_unit_test(test_ad_blockers),
     cmocka_unit_test(test_dc_not_ready),

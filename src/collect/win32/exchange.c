@@ -20,6 +20,21 @@
 #define MSI_PRODUCTS "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
                      "Installer\\UserData\\S-1-5-18\\Products\\"
 
+/* Where Windows Installer records the cached package of a per-machine
+ * product and of each patch applied to it (facts §2.2: the LocalPackage
+ * property of MsiGetProductInfoEx/MsiGetPatchInfoEx [MSI-PROP]; the
+ * registry layout as CSS-Exchange's Setup/Shared/Get-InstallerPackages.ps1
+ * and Microsoft's support scripts [SDP] read it):
+ *   UserData\S-1-5-18\Products\<packed product>\InstallProperties
+ *       LocalPackage = the cached .msi
+ *   UserData\S-1-5-18\Products\<packed product>\Patches\<packed patch>
+ *       one subkey per patch (DisplayName)
+ *   UserData\S-1-5-18\Patches\<packed patch>
+ *       LocalPackage = the cached .msp */
+#define MSI_PATCHES "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
+                    "Installer\\UserData\\S-1-5-18\\Patches\\"
+#define MAX_CACHED_PATCHES 256
+
 #define MAX_ROLE_KEYS 64
 #define MAX_TOKEN_GROUPS 1024
 
@@ -163,6 +178,129 @@ static void collect_build(sd_facts *f)
   }
 }
 
+/* Does the file named by the LocalPackage value exist? */
+static void cached_file(sd_facts *f, sd_exch_cached_pkg *p)
+{
+  wchar_t *w;
+  DWORD attr, err;
+  if(p->value_st.state != SD_ST_READ) {
+    sd_fstate_set(f, &p->file_st, p->value_st.state == SD_ST_ABSENT
+                                    ? SD_ST_ABSENT : SD_ST_UNREADABLE, 0,
+                  "the LocalPackage value %s",
+                  p->value_st.state == SD_ST_ABSENT ? "does not exist"
+                                                    : "could not be read");
+    return;
+  }
+  if(!p->local_package || !*p->local_package) {
+    sd_fstate_set(f, &p->file_st, SD_ST_ABSENT, 0, "the LocalPackage value "
+                  "is empty");
+    return;
+  }
+  w = sd_utf8_to_wide(p->local_package);
+  if(!w) {
+    sd_fstate_set(f, &p->file_st, SD_ST_UNREADABLE, 0, "the LocalPackage "
+                  "value is not valid text");
+    return;
+  }
+  attr = GetFileAttributesW(w);
+  err = attr == INVALID_FILE_ATTRIBUTES ? GetLastError() : 0;
+  free(w);
+  if(attr != INVALID_FILE_ATTRIBUTES)
+    sd_fstate_set(f, &p->file_st, SD_ST_READ, 0, NULL);
+  else if(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+    sd_fstate_set(f, &p->file_st, SD_ST_ABSENT, 0, "%s does not exist",
+                  p->local_package);
+  else
+    sd_fstate_os_error(f, &p->file_st, err, p->local_package);
+}
+
+static sd_exch_cached_pkg *cached_add(sd_exch_facts *x)
+{
+  sd_exch_cached_pkg *p;
+  x->msi_cache = sd_grow(x->msi_cache, &x->cap_msi_cache, x->nmsi_cache,
+                         sizeof(*p));
+  p = &x->msi_cache[x->nmsi_cache++];
+  memset(p, 0, sizeof(*p));
+  return p;
+}
+
+/* The cached .msi of the Exchange 2007 product and the cached .msp of each
+ * of its patches. */
+static void collect_msi_cache(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  char packed[33];
+  const char *product_key, *props_key, *patches_key;
+  sd_exch_cached_pkg *p;
+  sd_fstate st;
+  HKEY k;
+  LONG rc;
+  DWORD i;
+  if(sd_msi_guid_pack(SD_EXCH2007_PRODUCT_CODE, packed))
+    return;
+  product_key = sd_arena_printf(&f->arena, MSI_PRODUCTS "%s", packed);
+  if(!sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, product_key, &st)) {
+    x->msi_cache_st = st;
+    return;
+  }
+  props_key = sd_arena_printf(&f->arena, "%s\\InstallProperties",
+                              product_key);
+  p = cached_add(x);
+  p->kind = "product";
+  p->code = SD_EXCH2007_PRODUCT_CODE;
+  p->key = sd_arena_printf(&f->arena, "HKLM\\%s", props_key);
+  if(sd_reg_str(f, HKEY_LOCAL_MACHINE, props_key, "DisplayName", &p->name,
+                &st))
+    p->name = NULL;
+  sd_reg_str(f, HKEY_LOCAL_MACHINE, props_key, "LocalPackage",
+             &p->local_package, &p->value_st);
+  cached_file(f, p);
+  patches_key = sd_arena_printf(&f->arena, "%s\\Patches", product_key);
+  rc = sd_reg_open(HKEY_LOCAL_MACHINE, patches_key, &k);
+  if(rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
+    sd_fstate_set(f, &x->msi_cache_st, SD_ST_READ, 0, NULL);
+    return;
+  }
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &x->msi_cache_st, (DWORD)rc, "the Patches key of "
+                       "the Exchange product");
+    return;
+  }
+  for(i = 0; i < MAX_CACHED_PATCHES; i++) {
+    wchar_t name[64];
+    DWORD n = (DWORD)SD_COUNTOF(name);
+    char code[39];
+    const char *uname, *sub;
+    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
+    if(rc == ERROR_NO_MORE_ITEMS)
+      break;
+    if(rc == ERROR_MORE_DATA)
+      continue;
+    if(rc != ERROR_SUCCESS) {
+      sd_fstate_os_error(f, &x->msi_cache_st, (DWORD)rc, "RegEnumKeyExW on "
+                         "the Patches key of the Exchange product");
+      RegCloseKey(k);
+      return;
+    }
+    uname = sd_wide_to_arena(f, name, (int)n);
+    if(!uname || sd_msi_guid_unpack(uname, code))
+      continue; /* not a packed patch code */
+    p = cached_add(x);
+    p->kind = "patch";
+    p->code = sd_facts_str(f, code);
+    sub = sd_arena_printf(&f->arena, "%s\\%s", patches_key, uname);
+    if(sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "DisplayName", &p->name, &st))
+      p->name = NULL;
+    sub = sd_arena_printf(&f->arena, MSI_PATCHES "%s", uname);
+    p->key = sd_arena_printf(&f->arena, "HKLM\\%s", sub);
+    sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "LocalPackage", &p->local_package,
+               &p->value_st);
+    cached_file(f, p);
+  }
+  RegCloseKey(k);
+  sd_fstate_set(f, &x->msi_cache_st, SD_ST_READ, 0, NULL);
+}
+
 static int is_role_name(const char *name)
 {
   size_t n = strlen(name);
@@ -246,6 +384,32 @@ static void collect_others(sd_facts *f)
     msi_version_values(f, E15_KEY, &x->e2013_version, &st);
 }
 
+/* The product suites Windows records (the source of OSVERSIONINFOEX's
+ * wSuiteMask): Small Business Server shows there. */
+static void collect_product_suite(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  const char **items = NULL;
+  size_t count = 0, cap = 0, i;
+  sd_buf b;
+  if(sd_reg_multi(f, HKEY_LOCAL_MACHINE,
+                  "SYSTEM\\CurrentControlSet\\Control\\ProductOptions",
+                  "ProductSuite", &items, &count, &cap,
+                  &x->product_suite_st)) {
+    free((void *)items);
+    return;
+  }
+  sd_buf_init(&b);
+  for(i = 0; i < count; i++) {
+    if(i)
+      sd_buf_puts(&b, "; ");
+    sd_buf_puts(&b, items[i]);
+  }
+  x->product_suite = sd_facts_str(f, b.data ? b.data : "");
+  sd_buf_free(&b);
+  free((void *)items);
+}
+
 static void collect_msi_version(sd_facts *f)
 {
   sd_exch_facts *x = &f->exchange;
@@ -313,6 +477,8 @@ void sd_cw_exchange(sd_facts *f)
   sd_reg_key_exists(f, HKEY_LOCAL_MACHINE, V8_KEY, &x->installed_st);
   collect_build(f);
   collect_roles(f);
+  collect_msi_cache(f);
+  collect_product_suite(f);
   collect_others(f);
   collect_msi_version(f);
   collect_token(f);

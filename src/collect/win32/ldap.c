@@ -46,6 +46,7 @@ typedef struct ad_job {
   size_t password_len;
   const char *user_sid;     /* the running user's, in out's arena */
   ULONG connect_s, search_s;
+  long t0_ms, deadline_ms;  /* the caller waits deadline_ms from t0_ms */
   /* progress, for the timeout message */
   const char *volatile step;
   volatile LONG have_dc;
@@ -200,9 +201,9 @@ static const char *dn_to_dns(sd_facts *f, const char *dn)
   return s;
 }
 
-static ULONG search(ad_job *j, const char *base, ULONG scope,
-                    const wchar_t *filter, const wchar_t *const *attrs,
-                    LDAPMessage **res)
+static ULONG search_on(ad_job *j, LDAP *ld, const char *base, ULONG scope,
+                       const wchar_t *filter, const wchar_t *const *attrs,
+                       LDAPMessage **res)
 {
   struct l_timeval tv;
   wchar_t *wbase = sd_utf8_to_wide(base ? base : "");
@@ -212,7 +213,7 @@ static ULONG search(ad_job *j, const char *base, ULONG scope,
     return LDAP_PARAM_ERROR;
   tv.tv_sec = (LONG)j->search_s;
   tv.tv_usec = 0;
-  rc = ldap_search_ext_sW(j->ld, wbase, scope, (PWCHAR)filter,
+  rc = ldap_search_ext_sW(ld, wbase, scope, (PWCHAR)filter,
                           (PWCHAR *)attrs, 0, NULL, NULL, &tv, MAX_OBJECTS,
                           res);
   free(wbase);
@@ -223,6 +224,13 @@ static ULONG search(ad_job *j, const char *base, ULONG scope,
     *res = NULL;
   }
   return rc;
+}
+
+static ULONG search(ad_job *j, const char *base, ULONG scope,
+                    const wchar_t *filter, const wchar_t *const *attrs,
+                    LDAPMessage **res)
+{
+  return search_on(j, j->ld, base, scope, filter, attrs, res);
 }
 
 /* A binary SID value as "S-1-5-21-...", or NULL. */
@@ -739,6 +747,52 @@ static int locate_dc(ad_job *j)
   return 0;
 }
 
+/* Bind ld with the job's credentials: the current logon (Negotiate), or
+ * --ldap-user: a DN with a simple bind, DOMAIN\\user or user@domain with
+ * Negotiate first and simple when the server or client cannot. */
+static ULONG bind_as(ad_job *j, LDAP *ld, const char **method)
+{
+  ULONG rc;
+  if(!j->user) {
+    *method = "negotiate-logon";
+    return ldap_bind_sW(ld, NULL, NULL, LDAP_AUTH_NEGOTIATE);
+  }
+  {
+    int is_dn = wcschr(j->user, L'=') != NULL;
+    rc = LDAP_AUTH_METHOD_NOT_SUPPORTED;
+    if(!is_dn) {
+      /* DOMAIN\\user or user@domain: Negotiate keeps the password off the
+       * wire; a server (or client) without it falls back to simple. */
+      SEC_WINNT_AUTH_IDENTITY_W id;
+      wchar_t *bs = wcschr(j->user, L'\\');
+      memset(&id, 0, sizeof(id));
+      if(bs) {
+        *bs = L'\0';
+        id.Domain = (unsigned short *)j->user;
+        id.DomainLength = (unsigned long)wcslen(j->user);
+        id.User = (unsigned short *)(bs + 1);
+      }
+      else {
+        id.User = (unsigned short *)j->user;
+      }
+      id.UserLength = (unsigned long)wcslen((wchar_t *)id.User);
+      id.Password = (unsigned short *)j->password;
+      id.PasswordLength = (unsigned long)j->password_len;
+      id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+      *method = "negotiate";
+      rc = ldap_bind_sW(ld, NULL, (PWCHAR)&id, LDAP_AUTH_NEGOTIATE);
+      if(bs)
+        *bs = L'\\';
+    }
+    if(rc != LDAP_SUCCESS && rc != LDAP_INVALID_CREDENTIALS &&
+       rc != LDAP_SERVER_DOWN && rc != LDAP_TIMEOUT) {
+      *method = "simple";
+      rc = ldap_simple_bind_sW(ld, j->user, j->password);
+    }
+  }
+  return rc;
+}
+
 static int connect_and_bind(ad_job *j)
 {
   sd_ad_facts *ad = &j->out.exchange.ad;
@@ -772,44 +826,9 @@ static int connect_and_bind(ad_job *j)
     return -1;
   }
   j->step = "binding";
-  if(!j->user) {
-    ad->bind_method = "negotiate-logon";
-    rc = ldap_bind_sW(j->ld, NULL, NULL, LDAP_AUTH_NEGOTIATE);
-  }
-  else {
-    int is_dn = wcschr(j->user, L'=') != NULL;
+  rc = bind_as(j, j->ld, &ad->bind_method);
+  if(j->user)
     ad->bind_user = sd_wide_to_arena(&j->out, j->user, -1);
-    rc = LDAP_AUTH_METHOD_NOT_SUPPORTED;
-    if(!is_dn) {
-      /* DOMAIN\user or user@domain: Negotiate keeps the password off the
-       * wire; a server (or client) without it falls back to simple. */
-      SEC_WINNT_AUTH_IDENTITY_W id;
-      wchar_t *bs = wcschr(j->user, L'\\');
-      memset(&id, 0, sizeof(id));
-      if(bs) {
-        *bs = L'\0';
-        id.Domain = (unsigned short *)j->user;
-        id.DomainLength = (unsigned long)wcslen(j->user);
-        id.User = (unsigned short *)(bs + 1);
-      }
-      else {
-        id.User = (unsigned short *)j->user;
-      }
-      id.UserLength = (unsigned long)wcslen((wchar_t *)id.User);
-      id.Password = (unsigned short *)j->password;
-      id.PasswordLength = (unsigned long)j->password_len;
-      id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
-      ad->bind_method = "negotiate";
-      rc = ldap_bind_sW(j->ld, NULL, (PWCHAR)&id, LDAP_AUTH_NEGOTIATE);
-      if(bs)
-        *bs = L'\\';
-    }
-    if(rc != LDAP_SUCCESS && rc != LDAP_INVALID_CREDENTIALS &&
-       rc != LDAP_SERVER_DOWN && rc != LDAP_TIMEOUT) {
-      ad->bind_method = "simple";
-      rc = ldap_simple_bind_sW(j->ld, j->user, j->password);
-    }
-  }
   if(rc != LDAP_SUCCESS) {
     ldap_fail(&j->out, &ad->st, rc, sd_arena_printf(&j->out.arena,
               "%s bind to %s%s%s", ad->bind_method, ad->dc,
@@ -819,6 +838,331 @@ static int connect_and_bind(ad_job *j)
   }
   sd_fstate_set(&j->out, &ad->st, SD_ST_READ, 0, NULL);
   return 0;
+}
+
+/* ---- what a fresh installation needs besides the versions ----
+ *
+ * The global catalogs of this computer's site: nTDSDSA objects under
+ * CN=<site>,CN=Sites,<config> whose options has NTDSDSA_OPT_IS_GC (0x1)
+ * (MS-ADTS "nTDSDSA object" options; facts §4.3), each with the operating
+ * system of its computer (server object -> serverReference).  And
+ * msExchMixedMode of the organization (Exchange Server Analyzer "Exchange
+ * Organization is in Mixed Mode", technet aa996151(v=exchg.80)). */
+#define NTDSDSA_IS_GC_FILTER \
+  L"(&(objectClass=nTDSDSA)(options:1.2.840.113556.1.4.803:=1))"
+#define MAX_GCS 32
+
+static void read_gc_os(ad_job *j, sd_ad_gc *g)
+{
+  static const wchar_t *const srv_attrs[] = {L"dNSHostName",
+                                             L"serverReference", NULL};
+  static const wchar_t *const os_attrs[] = {L"operatingSystem",
+                                            L"operatingSystemVersion",
+                                            L"operatingSystemServicePack",
+                                            NULL};
+  LDAPMessage *res = NULL, *e;
+  const char *computer = NULL;
+  ULONG rc = search(j, g->server_dn, LDAP_SCOPE_BASE, L"(objectClass=*)",
+                    srv_attrs, &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &g->os_st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s", g->server_dn));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  if(e) {
+    g->dns_host = first_value(j, e, L"dNSHostName");
+    computer = first_value(j, e, L"serverReference");
+  }
+  ldap_msgfree(res);
+  if(!computer) {
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_UNREADABLE, 0, "%s has no "
+                  "serverReference", g->server_dn);
+    return;
+  }
+  rc = search(j, computer, LDAP_SCOPE_BASE, L"(objectClass=*)", os_attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &g->os_st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s (it may be in another domain)", computer));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  if(e) {
+    g->os = first_value(j, e, L"operatingSystem");
+    g->os_version = first_value(j, e, L"operatingSystemVersion");
+    g->os_sp = first_value(j, e, L"operatingSystemServicePack");
+  }
+  ldap_msgfree(res);
+  if(g->os)
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_READ, 0, NULL);
+  else
+    sd_fstate_set(&j->out, &g->os_st, SD_ST_UNREADABLE, 0, "%s has no "
+                  "readable operatingSystem", computer);
+}
+
+static void read_site_gcs(ad_job *j)
+{
+  static const wchar_t *const attrs[] = {L"options", NULL};
+  sd_ad_facts *ad = &j->out.exchange.ad;
+  LDAPMessage *res = NULL, *e;
+  const char *base;
+  size_t i;
+  ULONG rc;
+  j->step = "reading the global catalogs of this computer's site";
+  if(ad->local_site_st.state != SD_ST_READ || !ad->local_site) {
+    sd_fstate_set(&j->out, &ad->gcs_st, SD_ST_UNREADABLE, 0, "this "
+                  "computer's Active Directory site is not known (%s)",
+                  sd_str_or(ad->local_site_st.why,
+                            sd_state_name(ad->local_site_st.state)));
+    return;
+  }
+  ad->gcs_site = ad->local_site;
+  base = sd_arena_printf(&j->out.arena, "CN=%s,CN=Sites,%s", ad->local_site,
+                         ad->config_nc);
+  rc = search(j, base, LDAP_SCOPE_SUBTREE, NTDSDSA_IS_GC_FILTER, attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &ad->gcs_st, rc, sd_arena_printf(&j->out.arena,
+              "searching the global catalogs under %s", base));
+    return;
+  }
+  for(e = ldap_first_entry(j->ld, res); e && ad->ngcs < MAX_GCS;
+      e = ldap_next_entry(j->ld, e)) {
+    sd_ad_gc *g;
+    PWCHAR wdn = ldap_get_dnW(j->ld, e);
+    const char *dn = wdn ? sd_wide_to_arena(&j->out, wdn, -1) : NULL;
+    if(wdn)
+      ldap_memfreeW(wdn);
+    if(!dn || !dn_parent(dn))
+      continue;
+    ad->gcs = sd_grow(ad->gcs, &ad->cap_gcs, ad->ngcs, sizeof(*g));
+    g = &ad->gcs[ad->ngcs++];
+    memset(g, 0, sizeof(*g));
+    g->server_dn = dn_parent(dn);
+  }
+  ldap_msgfree(res);
+  sd_fstate_set(&j->out, &ad->gcs_st, SD_ST_READ, 0, NULL);
+  for(i = 0; i < ad->ngcs; i++)
+    read_gc_os(j, &ad->gcs[i]);
+}
+
+static void read_org_mode(ad_job *j)
+{
+  static const wchar_t *const attrs[] = {L"msExchMixedMode", NULL};
+  sd_ad_facts *ad = &j->out.exchange.ad;
+  LDAPMessage *res = NULL, *e;
+  const char *v;
+  ULONG rc;
+  ad->org_mixed_mode = -1;
+  if(ad->org_st.state != SD_ST_READ || !ad->norgs || !ad->orgs[0].dn) {
+    sd_fstate_set(&j->out, &ad->org_mixed_st,
+                  ad->org_st.state == SD_ST_READ ? SD_ST_ABSENT
+                                                 : SD_ST_UNREADABLE, 0,
+                  ad->org_st.state == SD_ST_READ
+                    ? "there is no Exchange organization"
+                    : "the organization could not be read");
+    return;
+  }
+  j->step = "reading the organization's mode";
+  rc = search(j, ad->orgs[0].dn, LDAP_SCOPE_BASE, L"(objectClass=*)", attrs,
+              &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &ad->org_mixed_st, rc, sd_arena_printf(
+              &j->out.arena, "reading msExchMixedMode of %s",
+              ad->orgs[0].dn));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  v = e ? first_value(j, e, L"msExchMixedMode") : NULL;
+  ldap_msgfree(res);
+  if(!v)
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_ABSENT, 0, "%s has no "
+                  "msExchMixedMode value", ad->orgs[0].dn);
+  else if(sd_strieq(v, "TRUE") || sd_strieq(v, "FALSE")) {
+    ad->org_mixed_mode = sd_strieq(v, "TRUE");
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_READ, 0, NULL);
+  }
+  else
+    sd_fstate_set(&j->out, &ad->org_mixed_st, SD_ST_UNREADABLE, 0,
+                  "msExchMixedMode \"%s\" is not TRUE or FALSE", v);
+}
+
+/* ---- every domain of the forest ----
+ *
+ * The domains are the crossRef objects under CN=Partitions of the
+ * configuration partition whose systemFlags has FLAG_CR_NTDS_DOMAIN (0x2)
+ * (MS-ADTS 6.1.1.2.1.1.5 "crossRef objects" and the systemFlags table:
+ * FLAG_CR_NTDS_NC 0x1, FLAG_CR_NTDS_DOMAIN 0x2); nCName names the domain
+ * partition, dnsRoot its DNS name.  Each domain's Microsoft Exchange System
+ * Objects container lives in that domain's partition, which only a DC of
+ * that domain holds (a DC of another domain answers with a referral), so
+ * each other domain is asked of a DC located by its DNS name. */
+#define FLAG_CR_NTDS_DOMAIN_FILTER \
+  L"(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))"
+#define MAX_DOMAINS 64
+
+/* objectVersion of CN=Microsoft Exchange System Objects,<nc> on ld. */
+static ULONG read_meso_on(ad_job *j, LDAP *ld, sd_ad_domain *d)
+{
+  static const wchar_t *const attrs[] = {L"objectVersion", NULL};
+  LDAPMessage *res = NULL, *e;
+  const char *v;
+  int64_t n;
+  ULONG rc;
+  d->meso_dn = sd_arena_printf(&j->out.arena, "CN=Microsoft Exchange System "
+                               "Objects,%s", d->nc);
+  rc = search_on(j, ld, d->meso_dn, LDAP_SCOPE_BASE, L"(objectClass=*)",
+                 attrs, &res);
+  if(rc == LDAP_NO_SUCH_OBJECT) {
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_ABSENT, 0, "%s does not exist: "
+                  "the domain was never prepared for Exchange", d->meso_dn);
+    return rc;
+  }
+  if(rc != LDAP_SUCCESS)
+    return rc;
+  e = ldap_first_entry(ld, res);
+  if(!e) {
+    ldap_msgfree(res);
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_ABSENT, 0, "%s does not exist: "
+                  "the domain was never prepared for Exchange", d->meso_dn);
+    return LDAP_NO_SUCH_OBJECT;
+  }
+  {
+    PWCHAR *vals = ldap_get_valuesW(ld, e, (PWCHAR)L"objectVersion");
+    v = vals && vals[0] ? sd_wide_to_arena(&j->out, vals[0], -1) : NULL;
+    if(vals)
+      ldap_value_freeW(vals);
+  }
+  ldap_msgfree(res);
+  if(!v)
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_UNREADABLE, 0, "%s has no "
+                  "readable objectVersion", d->meso_dn);
+  else if(parse_int(v, &n))
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_UNREADABLE, 0, "objectVersion "
+                  "\"%s\" of %s is not a number", v, d->meso_dn);
+  else {
+    d->meso_version = n;
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_READ, 0, NULL);
+  }
+  return LDAP_SUCCESS;
+}
+
+/* Ask a DC of domain d itself (its DNS name locates one), with the same
+ * credentials and limits, unless the time the caller waits is too short. */
+static void read_meso_elsewhere(ad_job *j, sd_ad_domain *d, ULONG first_rc)
+{
+  struct l_timeval tv;
+  ULONG rc, v3 = LDAP_VERSION3;
+  const char *method = "";
+  wchar_t *host;
+  LDAP *ld;
+  long left = j->deadline_ms - (sd_monotonic_ms() - j->t0_ms);
+  if(!d->dns || !*d->dns) {
+    ldap_fail(&j->out, &d->meso_st, first_rc, sd_arena_printf(&j->out.arena,
+              "reading %s (no dnsRoot to locate a DC of the domain)",
+              d->meso_dn));
+    return;
+  }
+  long avail_s = (left - (long)j->connect_s * 1000) / 1000 - 1;
+  ULONG saved_search_s = j->search_s;
+  if(avail_s < 1) {
+    sd_fstate_set(&j->out, &d->meso_st, SD_ST_UNREADABLE, ERROR_TIMEOUT,
+                  "not asked: %s does not hold domain %s, and the time "
+                  "allowed for Active Directory was used up before a DC of "
+                  "that domain could be asked (raise --timeout)",
+                  sd_str_or(j->out.exchange.ad.dc, "the DC"), d->dns);
+    return;
+  }
+  host = sd_utf8_to_wide(d->dns);
+  ld = host ? ldap_initW(host, LDAP_PORT) : NULL;
+  free(host);
+  if(!ld) {
+    ldap_fail(&j->out, &d->meso_st, LdapGetLastError(), sd_arena_printf(
+              &j->out.arena, "ldap_init(%s)", d->dns));
+    return;
+  }
+  ldap_set_optionW(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+  ldap_set_optionW(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  ldap_set_optionW(ld, LDAP_OPT_TIMELIMIT, &j->search_s);
+  tv.tv_sec = (LONG)j->connect_s;
+  tv.tv_usec = 0;
+  rc = ldap_connect(ld, &tv);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
+              "connecting to a DC of %s", d->dns));
+    ldap_unbind(ld);
+    return;
+  }
+  rc = bind_as(j, ld, &method);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
+              "%s bind to a DC of %s", method, d->dns));
+    ldap_unbind(ld);
+    return;
+  }
+  /* The search must end before the caller stops waiting. */
+  if((ULONG)avail_s < j->search_s)
+    j->search_s = (ULONG)avail_s;
+  rc = read_meso_on(j, ld, d);
+  j->search_s = saved_search_s;
+  if(rc == LDAP_SUCCESS || rc == LDAP_NO_SUCH_OBJECT)
+    d->dc = d->dns;
+  else
+    ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s from a DC of %s", d->meso_dn, d->dns));
+  ldap_unbind(ld);
+}
+
+static void read_forest_domains(ad_job *j)
+{
+  static const wchar_t *const attrs[] = {L"nCName", L"dnsRoot", NULL};
+  sd_ad_facts *ad = &j->out.exchange.ad;
+  LDAPMessage *res = NULL, *e;
+  const char *base;
+  size_t i;
+  ULONG rc;
+  j->step = "reading the forest's domains";
+  base = sd_arena_printf(&j->out.arena, "CN=Partitions,%s", ad->config_nc);
+  rc = search(j, base, LDAP_SCOPE_ONELEVEL, FLAG_CR_NTDS_DOMAIN_FILTER,
+              attrs, &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, &ad->domains_st, rc, sd_arena_printf(&j->out.arena,
+              "searching the crossRef objects under %s", base));
+    return;
+  }
+  for(e = ldap_first_entry(j->ld, res); e && ad->ndomains < MAX_DOMAINS;
+      e = ldap_next_entry(j->ld, e)) {
+    sd_ad_domain *d;
+    const char *nc = first_value(j, e, L"nCName");
+    if(!nc)
+      continue;
+    ad->domains = sd_grow(ad->domains, &ad->cap_domains, ad->ndomains,
+                          sizeof(*d));
+    d = &ad->domains[ad->ndomains++];
+    memset(d, 0, sizeof(*d));
+    d->nc = nc;
+    d->dns = first_value(j, e, L"dnsRoot");
+    d->meso_version = -1;
+  }
+  ldap_msgfree(res);
+  sd_fstate_set(&j->out, &ad->domains_st, SD_ST_READ, 0, NULL);
+  for(i = 0; i < ad->ndomains; i++) {
+    sd_ad_domain *d = &ad->domains[i];
+    j->step = "reading each domain's Microsoft Exchange System Objects";
+    if(!ad->default_nc || !sd_strieq(d->nc, ad->default_nc)) {
+      /* Only a DC of that domain holds its partition: "no such object"
+       * from this one would not mean "never prepared". */
+      read_meso_elsewhere(j, d, LDAP_REFERRAL);
+      continue;
+    }
+    rc = read_meso_on(j, j->ld, d);
+    if(rc == LDAP_SUCCESS || rc == LDAP_NO_SUCH_OBJECT)
+      d->dc = ad->dns_host_name ? ad->dns_host_name : ad->dc;
+    else
+      ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
+                "reading %s", d->meso_dn));
+  }
 }
 
 static void run_job(ad_job *j)
@@ -831,6 +1175,7 @@ static void run_job(ad_job *j)
   read_rootdse(j);
   if(ad->rootdse_st.state != SD_ST_READ) {
     sd_fstate *sts[] = {&ad->schema_st, &ad->org_st, &ad->meso_st,
+                        &ad->domains_st, &ad->gcs_st, &ad->org_mixed_st,
                         &ad->fsmo_st, &ad->domain_mode_st,
                         &ad->domain_sid_st, &ad->root_sid_st};
     size_t i;
@@ -846,6 +1191,9 @@ static void run_job(ad_job *j)
   read_schema_master(j);
   read_user_groups(j);
   read_local_site(j);
+  read_org_mode(j);
+  read_site_gcs(j);
+  read_forest_domains(j);
   j->step = "finished";
 }
 
@@ -931,6 +1279,8 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   j->user_sid = sd_facts_str(&j->out, f->host.user_sid);
   j->connect_s = CONNECT_TIMEOUT_S;
   j->search_s = SEARCH_TIMEOUT_S;
+  j->t0_ms = t0;
+  j->deadline_ms = (long)deadline;
   if(j->connect_s * 1000 > deadline)
     j->connect_s = deadline / 1000 ? deadline / 1000 : 1;
   if(j->search_s * 1000 > deadline)
