@@ -104,11 +104,19 @@ typedef struct sd_exch_server {
 typedef struct sd_ad_claim {
   size_t host;
   const char *value;
+  int starts_value;         /* the first claim of its value */
 } sd_ad_claim;
+
+/* What every format says after a disagreement (one text for all). */
+#define SD_FLEET_DISAGREE_ADVICE                                              \
+  "Their domain controllers have not finished replicating: neither value "   \
+  "is the answer yet. Let replication finish (repadmin /showrepl), then "    \
+  "run srvdoctor again on these servers."
 
 typedef struct sd_ad_disagreement {
   const char *what;         /* "schema_version", "org_version", ... */
-  sd_ad_claim *claims;      /* one per host that gave a value */
+  sd_ad_claim *claims;      /* one per host that gave a value, grouped by
+                             * value in the order the values first appear */
   size_t nclaims;
 } sd_ad_disagreement;
 

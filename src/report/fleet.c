@@ -282,6 +282,30 @@ static const char *ad_value(const sd_fleet_host *h, const char *key)
   return NULL;
 }
 
+/* Reorder claims so that each value's claims stand together, values in the
+ * order they first appear, and mark the first claim of each value: every
+ * writer then shows each value once with the servers that read it. */
+static void group_claims(sd_fleet *fl, sd_ad_claim *claims, size_t n)
+{
+  sd_ad_claim *out = sd_arena_alloc(&fl->arena, (n + 1) * sizeof(*out));
+  unsigned char *used = sd_arena_alloc(&fl->arena, n + 1);
+  size_t i, j, k = 0;
+  memset(used, 0, n + 1);
+  for(i = 0; i < n; i++) {
+    if(used[i])
+      continue;
+    for(j = i; j < n; j++) {
+      if(used[j] || !sd_strieq(claims[j].value, claims[i].value))
+        continue;
+      used[j] = 1;
+      out[k] = claims[j];
+      out[k].starts_value = j == i;
+      k++;
+    }
+  }
+  memcpy(claims, out, n * sizeof(*claims));
+}
+
 static void compare(sd_fleet *fl, const char *key, const char *scope_key,
                     const char *scope)
 {
@@ -307,10 +331,12 @@ static void compare(sd_fleet *fl, const char *key, const char *scope_key,
       differ = 1;
     claims[n].host = p->servers[i].host;
     claims[n].value = v;
+    claims[n].starts_value = 0;
     n++;
   }
   if(!differ)
     return;
+  group_claims(fl, claims, n);
   p->disagree = sd_xrealloc(p->disagree,
                             (p->ndisagree + 1) * sizeof(*p->disagree));
   p->disagree[p->ndisagree].what =

@@ -238,28 +238,19 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     H(b, d->what);
     sd_buf_puts(b, ": ");
     for(k = 0; k < d->nclaims; k++) {
-      size_t j, seen = 0, first = 1;
-      for(j = 0; j < k; j++)
-        seen |= sd_strieq(d->claims[j].value, d->claims[k].value);
-      if(seen)
-        continue;
-      if(k)
-        sd_buf_puts(b, "; ");
-      sd_buf_puts(b, "<b>");
-      H(b, d->claims[k].value);
-      sd_buf_puts(b, "</b> read by ");
-      for(j = k; j < d->nclaims; j++) {
-        if(!sd_strieq(d->claims[j].value, d->claims[k].value))
-          continue;
-        if(!first)
-          sd_buf_puts(b, ", ");
-        first = 0;
-        H(b, fl->hosts[d->claims[j].host].name);
+      if(d->claims[k].starts_value) {
+        if(k)
+          sd_buf_puts(b, "; ");
+        sd_buf_puts(b, "<b>");
+        H(b, d->claims[k].value);
+        sd_buf_puts(b, "</b> read by ");
       }
+      else {
+        sd_buf_puts(b, ", ");
+      }
+      H(b, fl->hosts[d->claims[k].host].name);
     }
-    sd_buf_puts(b, ". Their domain controllers have not finished "
-                "replicating: neither value is the answer yet. Let "
-                "replication finish, then run srvdoctor again.</p>\n");
+    sd_buf_puts(b, ". " SD_FLEET_DISAGREE_ADVICE "</p>\n");
   }
 }
 

@@ -168,30 +168,21 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     sd_buf_puts(b, "  Reports DISAGREE on ");
     sd_text_put_safe(b, d->what);
     sd_buf_puts(b, ": ");
-    /* Each value once, with the servers that read it. */
+    /* Each value once, with the servers that read it (grouped by
+     * fleet.c). */
     for(k = 0; k < d->nclaims; k++) {
-      size_t j, seen = 0, first = 1;
-      for(j = 0; j < k; j++)
-        seen |= sd_strieq(d->claims[j].value, d->claims[k].value);
-      if(seen)
-        continue;
-      if(k)
-        sd_buf_puts(b, "; ");
-      sd_text_put_safe(b, d->claims[k].value);
-      sd_buf_puts(b, " read by ");
-      for(j = k; j < d->nclaims; j++) {
-        if(!sd_strieq(d->claims[j].value, d->claims[k].value))
-          continue;
-        if(!first)
-          sd_buf_puts(b, ", ");
-        first = 0;
-        sd_text_put_safe(b, fl->hosts[d->claims[j].host].name);
+      if(d->claims[k].starts_value) {
+        if(k)
+          sd_buf_puts(b, "; ");
+        sd_text_put_safe(b, d->claims[k].value);
+        sd_buf_puts(b, " read by ");
       }
+      else {
+        sd_buf_puts(b, ", ");
+      }
+      sd_text_put_safe(b, fl->hosts[d->claims[k].host].name);
     }
-    sd_buf_puts(b, ". Their domain controllers have not finished "
-                "replicating; neither value is the answer yet: let "
-                "replication finish (repadmin /showrepl), then run "
-                "srvdoctor again on these servers.\n");
+    sd_buf_puts(b, ". " SD_FLEET_DISAGREE_ADVICE "\n");
   }
 }
 

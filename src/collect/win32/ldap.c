@@ -473,15 +473,43 @@ static void probe_schema_master(ad_job *j)
   ldap_unbind(ld);
 }
 
+/* The operating system of the computer object dn (a DC): name, version
+ * and service pack, with st saying whether they could be read. */
+static void read_computer_os(ad_job *j, const char *dn, const char **os,
+                             const char **version, const char **sp,
+                             sd_fstate *st)
+{
+  static const wchar_t *const os_attrs[] = {L"operatingSystem",
+                                            L"operatingSystemVersion",
+                                            L"operatingSystemServicePack",
+                                            NULL};
+  LDAPMessage *res = NULL, *e;
+  ULONG rc = search(j, dn, LDAP_SCOPE_BASE, L"(objectClass=*)", os_attrs,
+                    &res);
+  if(rc != LDAP_SUCCESS) {
+    ldap_fail(&j->out, st, rc, sd_arena_printf(&j->out.arena,
+              "reading %s (it may be in another domain)", dn));
+    return;
+  }
+  e = ldap_first_entry(j->ld, res);
+  if(e) {
+    *os = first_value(j, e, L"operatingSystem");
+    *version = first_value(j, e, L"operatingSystemVersion");
+    *sp = first_value(j, e, L"operatingSystemServicePack");
+  }
+  ldap_msgfree(res);
+  if(*os)
+    sd_fstate_set(&j->out, st, SD_ST_READ, 0, NULL);
+  else
+    sd_fstate_set(&j->out, st, SD_ST_UNREADABLE, 0, "%s has no readable "
+                  "operatingSystem", dn);
+}
+
 static void read_schema_master(ad_job *j)
 {
   static const wchar_t *const fsmo_attrs[] = {L"fSMORoleOwner", NULL};
   static const wchar_t *const srv_attrs[] = {L"dNSHostName",
                                              L"serverReference", NULL};
-  static const wchar_t *const os_attrs[] = {L"operatingSystem",
-                                            L"operatingSystemVersion",
-                                            L"operatingSystemServicePack",
-                                            NULL};
   sd_ad_facts *ad = &j->out.exchange.ad;
   LDAPMessage *res = NULL, *e;
   const char *server_dn, *servers;
@@ -540,26 +568,8 @@ static void read_schema_master(ad_job *j)
     return;
   }
   j->step = "reading the schema master's operating system";
-  rc = search(j, ad->fsmo_computer_dn, LDAP_SCOPE_BASE, L"(objectClass=*)",
-              os_attrs, &res);
-  if(rc != LDAP_SUCCESS) {
-    ldap_fail(&j->out, &ad->fsmo_os_st, rc, sd_arena_printf(&j->out.arena,
-              "reading %s (it may be in another domain)",
-              ad->fsmo_computer_dn));
-    return;
-  }
-  e = ldap_first_entry(j->ld, res);
-  if(e) {
-    ad->fsmo_os = first_value(j, e, L"operatingSystem");
-    ad->fsmo_os_version = first_value(j, e, L"operatingSystemVersion");
-    ad->fsmo_os_sp = first_value(j, e, L"operatingSystemServicePack");
-  }
-  ldap_msgfree(res);
-  if(ad->fsmo_os)
-    sd_fstate_set(&j->out, &ad->fsmo_os_st, SD_ST_READ, 0, NULL);
-  else
-    sd_fstate_set(&j->out, &ad->fsmo_os_st, SD_ST_UNREADABLE, 0, "%s has no "
-                  "readable operatingSystem", ad->fsmo_computer_dn);
+  read_computer_os(j, ad->fsmo_computer_dn, &ad->fsmo_os, &ad->fsmo_os_version,
+                   &ad->fsmo_os_sp, &ad->fsmo_os_st);
 }
 
 static void read_domain(ad_job *j)
@@ -856,10 +866,6 @@ static void read_gc_os(ad_job *j, sd_ad_gc *g)
 {
   static const wchar_t *const srv_attrs[] = {L"dNSHostName",
                                              L"serverReference", NULL};
-  static const wchar_t *const os_attrs[] = {L"operatingSystem",
-                                            L"operatingSystemVersion",
-                                            L"operatingSystemServicePack",
-                                            NULL};
   LDAPMessage *res = NULL, *e;
   const char *computer = NULL;
   ULONG rc = search(j, g->server_dn, LDAP_SCOPE_BASE, L"(objectClass=*)",
@@ -880,25 +886,8 @@ static void read_gc_os(ad_job *j, sd_ad_gc *g)
                   "serverReference", g->server_dn);
     return;
   }
-  rc = search(j, computer, LDAP_SCOPE_BASE, L"(objectClass=*)", os_attrs,
-              &res);
-  if(rc != LDAP_SUCCESS) {
-    ldap_fail(&j->out, &g->os_st, rc, sd_arena_printf(&j->out.arena,
-              "reading %s (it may be in another domain)", computer));
-    return;
-  }
-  e = ldap_first_entry(j->ld, res);
-  if(e) {
-    g->os = first_value(j, e, L"operatingSystem");
-    g->os_version = first_value(j, e, L"operatingSystemVersion");
-    g->os_sp = first_value(j, e, L"operatingSystemServicePack");
-  }
-  ldap_msgfree(res);
-  if(g->os)
-    sd_fstate_set(&j->out, &g->os_st, SD_ST_READ, 0, NULL);
-  else
-    sd_fstate_set(&j->out, &g->os_st, SD_ST_UNREADABLE, 0, "%s has no "
-                  "readable operatingSystem", computer);
+  read_computer_os(j, computer, &g->os, &g->os_version, &g->os_sp,
+                   &g->os_st);
 }
 
 static void read_site_gcs(ad_job *j)
