@@ -54,6 +54,25 @@ struct sd_schema {
   { key, type, offsetof(T, member), NULL, NULL, 0 }
 #define SD_FIELD_SUB(T, key, type, member, sub) \
   { key, type, offsetof(T, member), sub, NULL, 0 }
+/* A list of objects: T holds `X *member; size_t count, cap;` in that order,
+ * which the table engine relies on (it finds the count and capacity right
+ * after the items pointer).  The layout is checked at compile time. */
+#define SD_FIELD_LIST(T, key, member, count, cap, sub)                       \
+  { key, SD_F_LIST,                                                          \
+    offsetof(T, member) + 0 * sizeof(struct {                                \
+      _Static_assert(offsetof(T, count) ==                                   \
+                     offsetof(T, member) + sizeof(void *),                   \
+                     #T "." #count " must follow " #T "." #member);          \
+      _Static_assert(offsetof(T, cap) == offsetof(T, count) + sizeof(size_t), \
+                     #T "." #cap " must follow " #T "." #count);             \
+      _Static_assert(sizeof(((T *)0)->member) == sizeof(void *) &&           \
+                     sizeof(((T *)0)->count) == sizeof(size_t) &&            \
+                     sizeof(((T *)0)->cap) == sizeof(size_t),                \
+                     #T "." #member " must be a pointer with size_t "        \
+                     "count and capacity");                                  \
+      char sd_layout_checked_;                                               \
+    }),                                                                      \
+    sub, NULL, 0 }
 #define SD_FIELD_ENUM(T, key, member, names) \
   { key, SD_F_ENUM, offsetof(T, member), NULL, names, SD_COUNTOF(names) }
 #define SD_SCHEMA(T, what, fields) \

@@ -65,7 +65,8 @@ static const sd_field process_fields[] = {
   F(sd_process, "cpu_100ns", SD_F_U64, cpu_100ns),
   F(sd_process, "threads", SD_F_U32, threads),
   F(sd_process, "session", SD_F_U32, session),
-  SD_FIELD_SUB(sd_process, "samples", SD_F_LIST, samples, &sample_schema),
+  SD_FIELD_LIST(sd_process, "samples", samples, nsamples, cap_samples,
+                &sample_schema),
 };
 static const sd_schema process_schema =
   SD_SCHEMA(sd_process, "a process", process_fields);
@@ -75,7 +76,7 @@ static const sd_field process_list_fields[] = {
   F(sd_process_list, "method", SD_F_STR, method),
   F(sd_process_list, "inaccessible", SD_F_U32, inaccessible),
   F(sd_process_list, "read_ms", SD_F_U32, read_ms),
-  SD_FIELD_SUB(sd_process_list, "items", SD_F_LIST, items, &process_schema),
+  SD_FIELD_LIST(sd_process_list, "items", items, count, cap, &process_schema),
 };
 static const sd_schema process_list_schema =
   SD_SCHEMA(sd_process_list, "processes", process_list_fields);
@@ -97,7 +98,7 @@ static const sd_schema service_schema =
 
 static const sd_field service_list_fields[] = {
   F(sd_service_list, "state", SD_F_FSTATE, st),
-  SD_FIELD_SUB(sd_service_list, "items", SD_F_LIST, items, &service_schema),
+  SD_FIELD_LIST(sd_service_list, "items", items, count, cap, &service_schema),
 };
 static const sd_schema service_list_schema =
   SD_SCHEMA(sd_service_list, "services", service_list_fields);
@@ -127,9 +128,9 @@ static const sd_schema hotfix_probe_schema =
 
 static const sd_field hotfix_list_fields[] = {
   F(sd_hotfix_list, "state", SD_F_FSTATE, st),
-  SD_FIELD_SUB(sd_hotfix_list, "items", SD_F_LIST, items, &hotfix_schema),
-  SD_FIELD_SUB(sd_hotfix_list, "probes", SD_F_LIST, probes,
-               &hotfix_probe_schema),
+  SD_FIELD_LIST(sd_hotfix_list, "items", items, count, cap, &hotfix_schema),
+  SD_FIELD_LIST(sd_hotfix_list, "probes", probes, nprobes, cap_probes,
+                &hotfix_probe_schema),
 };
 static const sd_schema hotfix_list_schema =
   SD_SCHEMA(sd_hotfix_list, "hotfixes", hotfix_list_fields);
@@ -150,7 +151,7 @@ static const sd_schema msi_schema =
 static const sd_field msi_list_fields[] = {
   F(sd_msi_patch_list, "state", SD_F_FSTATE, st),
   F(sd_msi_patch_list, "method", SD_F_STR, method),
-  SD_FIELD_SUB(sd_msi_patch_list, "items", SD_F_LIST, items, &msi_schema),
+  SD_FIELD_LIST(sd_msi_patch_list, "items", items, count, cap, &msi_schema),
 };
 static const sd_schema msi_list_schema =
   SD_SCHEMA(sd_msi_patch_list, "msi_patches", msi_list_fields);
@@ -181,9 +182,9 @@ static const sd_schema event_source_schema =
 static const sd_field event_list_fields[] = {
   F(sd_event_list, "state", SD_F_FSTATE, st),
   F(sd_event_list, "method", SD_F_STR, method),
-  SD_FIELD_SUB(sd_event_list, "sources", SD_F_LIST, sources,
-               &event_source_schema),
-  SD_FIELD_SUB(sd_event_list, "items", SD_F_LIST, items, &event_schema),
+  SD_FIELD_LIST(sd_event_list, "sources", sources, nsources, cap_sources,
+                &event_source_schema),
+  SD_FIELD_LIST(sd_event_list, "items", items, count, cap, &event_schema),
 };
 static const sd_schema event_list_schema =
   SD_SCHEMA(sd_event_list, "events", event_list_fields);
@@ -199,7 +200,7 @@ static const sd_schema reboot_schema =
 
 static const sd_field reboot_list_fields[] = {
   F(sd_reboot_list, "state", SD_F_FSTATE, st),
-  SD_FIELD_SUB(sd_reboot_list, "items", SD_F_LIST, items, &reboot_schema),
+  SD_FIELD_LIST(sd_reboot_list, "items", items, count, cap, &reboot_schema),
 };
 static const sd_schema reboot_list_schema =
   SD_SCHEMA(sd_reboot_list, "pending_reboot", reboot_list_fields);

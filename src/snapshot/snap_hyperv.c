@@ -31,13 +31,13 @@ static const sd_field vm_fields[] = {
   SD_FIELD(sd_hv_vm, "health_state", SD_F_U32, health_state),
   SD_FIELD(sd_hv_vm, "operational_status_state", SD_F_FSTATE,
            op_status_st),
-  SD_FIELD_SUB(sd_hv_vm, "operational_status", SD_F_LIST, op_status,
-               &opstatus_schema),
+  SD_FIELD_LIST(sd_hv_vm, "operational_status", op_status,
+                nop_status, cap_op_status, &opstatus_schema),
   SD_FIELD(sd_hv_vm, "state_changed", SD_F_TIME, state_changed),
   SD_FIELD(sd_hv_vm, "worker_pid", SD_F_U32, worker_pid),
   SD_FIELD(sd_hv_vm, "on_time_ms", SD_F_U64, on_time_ms),
   SD_FIELD(sd_hv_vm, "disks_state", SD_F_FSTATE, disks_st),
-  SD_FIELD_SUB(sd_hv_vm, "disks", SD_F_LIST, disks, &disk_schema),
+  SD_FIELD_LIST(sd_hv_vm, "disks", disks, ndisks, cap_disks, &disk_schema),
 };
 static const sd_schema vm_schema =
   SD_SCHEMA(sd_hv_vm, "a virtual machine", vm_fields);
@@ -50,7 +50,7 @@ static const sd_field hv_fields[] = {
   SD_FIELD(sd_hv_facts, "wmi_state", SD_F_FSTATE, wmi_st),
   SD_FIELD(sd_hv_facts, "wmi_namespace", SD_F_STR, wmi_namespace),
   SD_FIELD(sd_hv_facts, "wmi_version", SD_F_UINT, wmi_version),
-  SD_FIELD_SUB(sd_hv_facts, "vms", SD_F_LIST, vms, &vm_schema),
+  SD_FIELD_LIST(sd_hv_facts, "vms", vms, nvms, cap_vms, &vm_schema),
 };
 const sd_schema sd_schema_hyperv = SD_SCHEMA(sd_hv_facts, "hyperv", hv_fields);
 

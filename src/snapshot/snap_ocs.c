@@ -21,7 +21,7 @@ static const sd_field ocs_fields[] = {
   SD_FIELD(sd_ocs_facts, "fe_file_version", SD_F_STR, fe_file_version),
   SD_FIELD(sd_ocs_facts, "fe_product_name", SD_F_STR, fe_product_name),
   SD_FIELD(sd_ocs_facts, "products_state", SD_F_FSTATE, products_st),
-  SD_FIELD_SUB(sd_ocs_facts, "products", SD_F_LIST, products,
-               &product_schema),
+  SD_FIELD_LIST(sd_ocs_facts, "products", products, nproducts, cap_products,
+                &product_schema),
 };
 const sd_schema sd_schema_ocs = SD_SCHEMA(sd_ocs_facts, "ocs", ocs_fields);
