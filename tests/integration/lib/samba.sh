@@ -198,6 +198,17 @@ sd_samba_running() {
     grep -q samba "/proc/$SD_SAMBA_PID/cmdline" 2>/dev/null
 }
 
+# Is our own background child PID still running?  Not sd_samba_running:
+# right after the fork the child is still bash until it execs samba (under
+# load that takes a while), so its command line need not say samba yet; and
+# a child's PID cannot be reused before we reap it.  A zombie has exited.
+_sd_samba_child_alive() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
 _sd_samba_port_busy() {
     # something (another samba, slapd, a stale run) already on one of the
     # LDAP ports samba binds (389, 636, 3268, 3269)?
@@ -254,7 +265,7 @@ _sd_samba_start_once() {
     _sd_samba_watchdog "$SD_SAMBA_PID"
     deadline=$((t0 + wait_s * 1000))
     while :; do
-        if ! sd_samba_running; then
+        if ! _sd_samba_child_alive "$SD_SAMBA_PID"; then
             _sd_samba_log "samba exited during start-up:"
             tail -n 30 "$SD_SAMBA_DIR/log/samba.out" >&2
             ls "$SD_SAMBA_DIR/log" >&2 2>/dev/null
