@@ -30,6 +30,92 @@ typedef struct sd_evidence {
   int64_t num; /* SD_EV_INT value or SD_EV_BOOL 0/1 */
 } sd_evidence;
 
+/* ---- what fix will run for a fixable finding (the check writes it; the
+ * finding's printed commands and fix's plan are both made from it) ---- */
+typedef enum sd_action_kind {
+  SD_ACT_NONE = 0,
+  SD_ACT_END_WORKER,    /* end one VM's vmwp.exe worker process */
+  SD_ACT_RUN_PROGRAM    /* run a program by full path, with argv, and wait */
+} sd_action_kind;
+
+/* Where a program's relative path starts (fix resolves it on the live
+ * machine, the printed command names the program as a person types it). */
+typedef enum sd_action_base {
+  SD_BASE_SYSTEM = 0,   /* %SystemRoot%\System32 */
+  SD_BASE_WINDOWS       /* %SystemRoot% */
+} sd_action_base;
+
+#define SD_ACTION_MAX_ARGS 12
+
+typedef struct sd_action {
+  sd_action_kind kind;
+  /* SD_ACT_RUN_PROGRAM */
+  sd_action_base base;
+  const char *program;  /* relative to base: "msiexec.exe" */
+  const char *args[SD_ACTION_MAX_ARGS]; /* program excluded */
+  size_t nargs;
+  /* the exact identity of the target */
+  uint32_t pid;         /* SD_ACT_END_WORKER: the worker process */
+  const char *image_path;   /* where that worker's image must be */
+  const char *vm_guid;      /* upper case, no braces */
+  const char *product_code; /* Windows Installer product (patch removal) */
+  const char *patch_code;   /* Windows Installer patch */
+  const char *package;      /* update: CBS package identity or KB */
+} sd_action;
+
+/* ---- typed figures a module result carries beside its findings, so
+ * that every format shows the check's own numbers ---- */
+typedef enum sd_unit {
+  SD_UNIT_COUNT = 0,
+  SD_UNIT_BYTES,
+  SD_UNIT_NUMBER        /* a version or other plain number */
+} sd_unit;
+
+/* A number for monitoring (Nagios perfdata, Prometheus, JSON). */
+typedef struct sd_measure {
+  const char *name;     /* "hyperv_stuck_vms": Prometheus srvdoctor_<name> */
+  const char *label;    /* Nagios perfdata label: "stuck vms" */
+  const char *help;     /* one sentence: what it is */
+  sd_unit unit;
+  int known;            /* 0: could not be decided (Nagios "U") */
+  int64_t value;
+  const char *warn;     /* Nagios threshold ranges, or NULL */
+  const char *crit;
+} sd_measure;
+
+/* One labelled value of a chart, and a reference line. */
+typedef struct sd_point {
+  const char *label;    /* "DC01" or "pid 1234" */
+  uint64_t value;
+  sd_severity mark;     /* the check's verdict on it */
+  uint32_t pid;         /* the process it is about, 0 when none */
+} sd_point;
+
+typedef struct sd_refline {
+  const char *label;    /* "peer median" */
+  uint64_t value;
+} sd_refline;
+
+typedef struct sd_series {
+  const char *name;     /* "vmwp_working_set" */
+  const char *title;
+  sd_unit unit;
+  sd_point *points;
+  size_t npoints, cap_points;
+  sd_refline *refs;
+  size_t nrefs, cap_refs;
+} sd_series;
+
+/* An actual-against-needed row (the AD versions against SP2's). */
+typedef struct sd_row {
+  const char *what;     /* "Schema (rangeUpper of ms-Exch-Schema-Version-Pt)" */
+  const char *where;    /* DN, or NULL */
+  int known;            /* 0: not read (why says why) */
+  int64_t actual;
+  const char *why;
+  int64_t needed;
+} sd_row;
+
 typedef struct sd_finding {
   const char *code;     /* "EXCH-INTERIM-UPDATE" */
   sd_severity severity;
@@ -44,6 +130,7 @@ typedef struct sd_finding {
   size_t ncommands, cap_commands;
   int fixable;          /* srvdoctor fix can carry it out */
   const char *target;   /* what `fix --target` names (GUID, patch code, KB) */
+  sd_action action;     /* what fix runs (kind NONE when not fixable) */
 } sd_finding;
 
 /* The result of one module. */
@@ -54,6 +141,12 @@ typedef struct sd_module_result {
   sd_severity status;   /* computed by sd_result_finish */
   sd_finding *findings;
   size_t nfindings, cap_findings;
+  sd_measure *measures;
+  size_t nmeasures, cap_measures;
+  sd_series *series;
+  size_t nseries, cap_series;
+  sd_row *rows;
+  size_t nrows, cap_rows;
   sd_arena *arena;      /* where strings live (the report's arena) */
 } sd_module_result;
 
@@ -70,6 +163,35 @@ void sd_fix_summary(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD
 void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
 void sd_fix_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
 void sd_fix_target(sd_module_result *r, sd_finding *f, const char *target);
+/* Typed figures (strings are copied into the result's arena; desc strings
+ * of a measure are expected to be static). */
+sd_measure *sd_result_measure(sd_module_result *r, const sd_measure *desc,
+                              int known, int64_t value);
+sd_series *sd_result_series(sd_module_result *r, const char *name,
+                            const char *title, sd_unit unit);
+void sd_series_point(sd_module_result *r, sd_series *s, const char *label,
+                     uint64_t value, sd_severity mark, uint32_t pid);
+void sd_series_ref(sd_module_result *r, sd_series *s, const char *label,
+                   uint64_t value);
+sd_row *sd_result_row(sd_module_result *r, const char *what,
+                      const char *where, int known, int64_t actual,
+                      const char *why, int64_t needed);
+const sd_measure *sd_result_find_measure(const sd_module_result *r,
+                                         const char *name);
+const sd_series *sd_result_find_series(const sd_module_result *r,
+                                       const char *name);
+/* Actions: the finding becomes fixable with it. */
+sd_action *sd_finding_action(sd_module_result *r, sd_finding *f,
+                             sd_action_kind kind);
+void sd_action_arg(sd_module_result *r, sd_action *a, const char *arg);
+/* The command a person types for a SD_ACT_RUN_PROGRAM action: the program's
+ * name as typed ("msiexec"; a path under the Windows folder as
+ * %SystemRoot%\...) and the arguments quoted as the C runtime splits them. */
+void sd_action_command(const sd_action *a, sd_buf *out);
+/* Append one argument quoted the way CommandLineToArgvW and the Microsoft
+ * C runtime split command lines: unquoted when it has no space, tab or
+ * quote, else in quotes with backslashes before quotes doubled. */
+void sd_quote_arg(sd_buf *b, const char *arg);
 /* Sort findings most severe first (stable) and set r->status. */
 void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);

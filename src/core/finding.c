@@ -207,3 +207,176 @@ const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key)
       return &f->evidence[i];
   return NULL;
 }
+
+/* ---- typed figures ---- */
+
+sd_measure *sd_result_measure(sd_module_result *r, const sd_measure *desc,
+                              int known, int64_t value)
+{
+  sd_measure *m;
+  r->measures = sd_grow(r->measures, &r->cap_measures, r->nmeasures,
+                        sizeof(*m));
+  m = &r->measures[r->nmeasures++];
+  *m = *desc;
+  m->known = known;
+  m->value = known ? value : 0;
+  return m;
+}
+
+sd_series *sd_result_series(sd_module_result *r, const char *name,
+                            const char *title, sd_unit unit)
+{
+  sd_series *s;
+  r->series = sd_grow(r->series, &r->cap_series, r->nseries, sizeof(*s));
+  s = &r->series[r->nseries++];
+  memset(s, 0, sizeof(*s));
+  s->name = sd_arena_strdup(r->arena, name);
+  s->title = sd_arena_strdup(r->arena, title);
+  s->unit = unit;
+  return s;
+}
+
+void sd_series_point(sd_module_result *r, sd_series *s, const char *label,
+                     uint64_t value, sd_severity mark, uint32_t pid)
+{
+  sd_point *p;
+  s->points = sd_grow(s->points, &s->cap_points, s->npoints, sizeof(*p));
+  p = &s->points[s->npoints++];
+  p->label = sd_arena_strdup(r->arena, label);
+  p->value = value;
+  p->mark = mark;
+  p->pid = pid;
+}
+
+void sd_series_ref(sd_module_result *r, sd_series *s, const char *label,
+                   uint64_t value)
+{
+  sd_refline *l;
+  s->refs = sd_grow(s->refs, &s->cap_refs, s->nrefs, sizeof(*l));
+  l = &s->refs[s->nrefs++];
+  l->label = sd_arena_strdup(r->arena, label);
+  l->value = value;
+}
+
+sd_row *sd_result_row(sd_module_result *r, const char *what,
+                      const char *where, int known, int64_t actual,
+                      const char *why, int64_t needed)
+{
+  sd_row *w;
+  r->rows = sd_grow(r->rows, &r->cap_rows, r->nrows, sizeof(*w));
+  w = &r->rows[r->nrows++];
+  w->what = sd_arena_strdup(r->arena, what);
+  w->where = sd_arena_strdup(r->arena, where);
+  w->known = known;
+  w->actual = known ? actual : 0;
+  w->why = sd_arena_strdup(r->arena, why);
+  w->needed = needed;
+  return w;
+}
+
+const sd_measure *sd_result_find_measure(const sd_module_result *r,
+                                         const char *name)
+{
+  size_t i;
+  for(i = 0; i < r->nmeasures; i++)
+    if(sd_streq(r->measures[i].name, name))
+      return &r->measures[i];
+  return NULL;
+}
+
+const sd_series *sd_result_find_series(const sd_module_result *r,
+                                       const char *name)
+{
+  size_t i;
+  for(i = 0; i < r->nseries; i++)
+    if(sd_streq(r->series[i].name, name))
+      return &r->series[i];
+  return NULL;
+}
+
+/* ---- actions ---- */
+
+sd_action *sd_finding_action(sd_module_result *r, sd_finding *f,
+                             sd_action_kind kind)
+{
+  (void)r;
+  memset(&f->action, 0, sizeof(f->action));
+  f->action.kind = kind;
+  f->fixable = kind != SD_ACT_NONE;
+  return &f->action;
+}
+
+void sd_action_arg(sd_module_result *r, sd_action *a, const char *arg)
+{
+  /* A check adds a fixed, small number of arguments: more than the table
+   * holds is a programming error, caught by the unit tests. */
+  if(a->nargs >= SD_ACTION_MAX_ARGS)
+    abort();
+  a->args[a->nargs++] = sd_arena_strdup(r->arena, arg);
+}
+
+void sd_quote_arg(sd_buf *b, const char *arg)
+{
+  const char *p;
+  if(*arg && !strpbrk(arg, " \t\n\v\"")) {
+    sd_buf_puts(b, arg);
+    return;
+  }
+  sd_buf_putc(b, '"');
+  for(p = arg;; p++) {
+    size_t nbs = 0, i;
+    while(*p == '\\') {
+      nbs++;
+      p++;
+    }
+    if(!*p) {
+      /* Backslashes before the closing quote are doubled. */
+      for(i = 0; i < nbs * 2; i++)
+        sd_buf_putc(b, '\\');
+      break;
+    }
+    if(*p == '"') {
+      for(i = 0; i < nbs * 2 + 1; i++)
+        sd_buf_putc(b, '\\');
+      sd_buf_putc(b, '"');
+    }
+    else {
+      for(i = 0; i < nbs; i++)
+        sd_buf_putc(b, '\\');
+      sd_buf_putc(b, *p);
+    }
+  }
+  sd_buf_putc(b, '"');
+}
+
+void sd_action_command(const sd_action *a, sd_buf *out)
+{
+  size_t i, n;
+  const char *prog = a->program ? a->program : "";
+  if(a->base == SD_BASE_WINDOWS) {
+    sd_buf b;
+    sd_buf_init(&b);
+    sd_buf_puts(&b, "%SystemRoot%\\");
+    sd_buf_puts(&b, prog);
+    sd_quote_arg(out, b.data);
+    sd_buf_free(&b);
+  }
+  else {
+    /* A program in the system folder is typed by its name, without .exe. */
+    n = strlen(prog);
+    if(n > 4 && sd_strieq(prog + n - 4, ".exe")) {
+      char *name = sd_xstrdup(prog);
+      name[n - 4] = '\0';
+      sd_quote_arg(out, name);
+      free(name);
+    }
+    else {
+      sd_quote_arg(out, prog);
+    }
+  }
+  for(i = 0; i < a->nargs; i++) {
+    sd_buf_putc(out, ' ');
+    sd_quote_arg(out, a->args[i]);
+  }
+}
+

@@ -24,6 +24,13 @@ void sd_report_free(sd_report *r)
       free((void *)m->findings[k].commands);
     }
     free(m->findings);
+    free(m->measures);
+    for(k = 0; k < m->nseries; k++) {
+      free(m->series[k].points);
+      free(m->series[k].refs);
+    }
+    free(m->series);
+    free(m->rows);
   }
   free(r->modules);
   sd_arena_free(&r->arena);

@@ -171,36 +171,7 @@ sd_fix_pick sd_fix_pick_finding(const sd_report *rep, const sd_facts *f,
 
 void sd_fix_quote_arg(sd_buf *b, const char *arg)
 {
-  const char *p;
-  if(*arg && !strpbrk(arg, " \t\n\v\"")) {
-    sd_buf_puts(b, arg);
-    return;
-  }
-  sd_buf_putc(b, '"');
-  for(p = arg;; p++) {
-    size_t nbs = 0, i;
-    while(*p == '\\') {
-      nbs++;
-      p++;
-    }
-    if(!*p) {
-      /* Backslashes before the closing quote are doubled. */
-      for(i = 0; i < nbs * 2; i++)
-        sd_buf_putc(b, '\\');
-      break;
-    }
-    if(*p == '"') {
-      for(i = 0; i < nbs * 2 + 1; i++)
-        sd_buf_putc(b, '\\');
-      sd_buf_putc(b, '"');
-    }
-    else {
-      for(i = 0; i < nbs; i++)
-        sd_buf_putc(b, '\\');
-      sd_buf_putc(b, *p);
-    }
-  }
-  sd_buf_putc(b, '"');
+  sd_quote_arg(b, arg);
 }
 
 void sd_fix_command_line(const sd_fix_plan *p, sd_buf *b)
