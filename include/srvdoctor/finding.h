@@ -54,9 +54,16 @@ typedef struct sd_action {
   const char *program;  /* relative to base: "msiexec.exe" */
   const char *args[SD_ACTION_MAX_ARGS]; /* program excluded */
   size_t nargs;
+  /* The program does not hold the console (a Windows-subsystem program
+   * such as pkgmgr.exe): the printed command starts it with "start /w" so
+   * that the prompt waits for it, as fix does. */
+  int start_wait;
   /* the exact identity of the target */
-  uint32_t pid;         /* SD_ACT_END_WORKER: the worker process */
-  const char *image_path;   /* where that worker's image must be */
+  uint32_t pid;         /* SD_ACT_END_WORKER: the worker process (0: none
+                           found; fix refuses) */
+  const char *image_path;   /* the worker's full image path as collected,
+                               NULL when not read; the image it must have is
+                               program under base */
   const char *vm_guid;      /* upper case, no braces */
   const char *product_code; /* Windows Installer product (patch removal) */
   const char *patch_code;   /* Windows Installer patch */
@@ -184,9 +191,11 @@ const sd_series *sd_result_find_series(const sd_module_result *r,
 sd_action *sd_finding_action(sd_module_result *r, sd_finding *f,
                              sd_action_kind kind);
 void sd_action_arg(sd_module_result *r, sd_action *a, const char *arg);
-/* The command a person types for a SD_ACT_RUN_PROGRAM action: the program's
- * name as typed ("msiexec"; a path under the Windows folder as
- * %SystemRoot%\...) and the arguments quoted as the C runtime splits them. */
+/* The command a person types for an action.  SD_ACT_RUN_PROGRAM: the
+ * program's name as typed ("msiexec"; a path under the Windows folder as
+ * %SystemRoot%\...), after "start /w " when start_wait, and the arguments
+ * quoted as the C runtime splits them.  SD_ACT_END_WORKER: the taskkill
+ * command that ends that process ("taskkill /PID 5120 /F"). */
 void sd_action_command(const sd_action *a, sd_buf *out);
 /* Append one argument quoted the way CommandLineToArgvW and the Microsoft
  * C runtime split command lines: unquoted when it has no space, tab or

@@ -304,9 +304,13 @@ static void worker_vitality(hv_worker *w)
   }
 }
 
+/* The image of a VM worker process, in the system folder (Microsoft:
+ * "Hyper-V: Virtual Machine Worker Process", vmwp.exe). */
+#define HV_WORKER_IMAGE "vmwp.exe"
+
 static int is_worker(const sd_process *p)
 {
-  return p->image && sd_strieq(p->image, "vmwp.exe");
+  return p->image && sd_strieq(p->image, HV_WORKER_IMAGE);
 }
 
 /* By VM id; workers of the same VM stay in process-list order. */
@@ -605,8 +609,26 @@ static void worker_sentence(const hv_ctx *c, const hv_worker *w, sd_buf *b)
     sd_buf_puts(b, " (one sample only: growth and CPU use not measured)");
 }
 
+/* What srvdoctor fix does for a fixable hung VM: end exactly its worker
+ * (vmwp.exe in the system folder, the image fix verifies on the live
+ * handle), PID and VM ID as this check saw them.  pid 0 when no worker was
+ * found: fix then refuses. */
+static void worker_action(sd_module_result *r, sd_finding *x,
+                          const char *guid, const hv_worker *w)
+{
+  sd_action *a = sd_finding_action(r, x, SD_ACT_END_WORKER);
+  a->base = SD_BASE_SYSTEM;
+  a->program = HV_WORKER_IMAGE;
+  a->pid = w ? w->p->pid : 0;
+  a->image_path = w && w->p->path ? sd_arena_strdup(r->arena, w->p->path)
+                                  : NULL;
+  a->vm_guid = sd_arena_strdup(r->arena, guid);
+  sd_fix_target(r, x, guid);
+}
+
 /* The common remediation for a VM that should be turned off and, failing
- * that, have its worker ended. */
+ * that, have its worker ended.  The taskkill command is rendered from the
+ * finding's action when it has one, so what it prints is what fix ends. */
 static void remediate(hv_ctx *c, sd_finding *x, const char *name,
                       const char *guid, const hv_worker *w,
                       const char *state, unsigned version)
@@ -664,7 +686,21 @@ static void remediate(hv_ctx *c, sd_finding *x, const char *name,
              "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
   sd_fix_cmd(r, x, "tasklist /V /FO LIST /FI \"PID eq %u\"",
              (unsigned)w->p->pid);
-  sd_fix_cmd(r, x, "taskkill /PID %u /F", (unsigned)w->p->pid);
+  {
+    sd_action tmp;
+    const sd_action *a = &x->action;
+    sd_buf cmd;
+    if(a->kind != SD_ACT_END_WORKER) {
+      memset(&tmp, 0, sizeof(tmp));
+      tmp.kind = SD_ACT_END_WORKER;
+      tmp.pid = w->p->pid;
+      a = &tmp;
+    }
+    sd_buf_init(&cmd);
+    sd_action_command(a, &cmd);
+    sd_fix_cmd(r, x, "%s", cmd.data);
+    sd_buf_free(&cmd);
+  }
   sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Stop-Process -Id %u "
              "-Force\"", (unsigned)w->p->pid);
   if(version == 2 && guid)
@@ -814,16 +850,14 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   if(!opstatus_known(vm))
     sd_ev_strf(r, x, "operational_status_unread", "%s",
                fstate_why(&vm->op_status_st, "not collected"));
+  if(guid && !health_only && opstatus_known(vm))
+    worker_action(r, x, guid, w);
   if(health_only) {
     health_steps(c, x, vm->name, guid);
   }
   else
     remediate(c, x, vm->name, guid, w, v->si ? v->si->name : NULL,
               vm->ns_version ? vm->ns_version : c->version);
-  if(guid && !health_only && opstatus_known(vm)) {
-    x->fixable = 1;
-    sd_fix_target(r, x, guid);
-  }
   sd_buf_free(&msg);
   sd_buf_free(&sig);
 }
@@ -1258,11 +1292,9 @@ static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
               "the VM whose files are named after this ID. If it is Running "
               "and its console answers, nothing more is needed.",
               w->guid[0] ? w->guid : "<the ID from the command line>");
+  if(w->guid[0])
+    worker_action(r, x, w->guid, w);
   remediate(c, x, NULL, w->guid[0] ? w->guid : NULL, w, NULL, 0);
-  if(w->guid[0]) {
-    x->fixable = 1;
-    sd_fix_target(r, x, w->guid);
-  }
   sd_buf_free(&b);
 }
 

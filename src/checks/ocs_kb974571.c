@@ -686,12 +686,87 @@ static osv os_of(const sd_facts *f)
   return OS_UNKNOWN;
 }
 
-/* Used as a printf format only: %% is one %. */
-#define CMD_2003 "%%windir%%\\$NTUninstallKB974571$\\Spuninst\\spuninst.exe " \
-  "/passive /norestart"
-#define CMD_2008R2 "wusa.exe /uninstall /kb:974571 /quiet /norestart"
+/* The removal of KB974571 per Windows version: one table, the finding's
+ * action is made from it and its printed command rendered from that
+ * action, so what a person types is what srvdoctor fix runs.
+ * - Windows Server 2003: the update's own uninstaller in
+ *   %SystemRoot%\$NTUninstallKB974571$\spuninst (Microsoft KB 824687,
+ *   "Command-line switches for Windows software update packages":
+ *   /passive shows progress and asks nothing, /norestart).
+ * - Windows Server 2008: pkgmgr /up:<CBS package identity> (Microsoft,
+ *   "Package Manager Command-Line Options"; wusa /uninstall needs 2008 R2).
+ *   pkgmgr does not hold the console, so it is typed after start /w.
+ * - Windows Server 2008 R2: wusa /uninstall /kb:974571 (Microsoft KB
+ *   934307, "Description of the Windows Update Standalone Installer").
+ * /quiet and /norestart: no questions and never a restart, the same for a
+ * person at the prompt and for srvdoctor fix (docs/fix.md). */
+#define UNINST_2003 "$NTUninstallKB974571$\\spuninst\\spuninst.exe"
+static const char *const args_2003[] = {"/passive", "/norestart"};
+static const char *const args_2008r2[] = {"/uninstall", "/kb:974571",
+                                          "/quiet", "/norestart"};
 #define CBS_QUERY "reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows\\" \
   "CurrentVersion\\Component Based Servicing\\Packages\" /f KB974571 /k"
+
+/* Fill a with the removal for os (ident: the CBS package identity on
+ * 2008).  0, or -1 when there is no single command: unknown OS, or 2008
+ * without a package identity. */
+static int removal_action(sd_module_result *r, sd_action *a, osv os,
+                          const char *ident)
+{
+  size_t i;
+  a->kind = SD_ACT_RUN_PROGRAM;
+  switch(os) {
+  case OS_2003:
+    a->base = SD_BASE_WINDOWS;
+    a->program = UNINST_2003;
+    for(i = 0; i < SD_COUNTOF(args_2003); i++)
+      sd_action_arg(r, a, args_2003[i]);
+    a->package = KB;
+    return 0;
+  case OS_2008:
+    if(!ident)
+      return -1;
+    a->base = SD_BASE_SYSTEM;
+    a->program = "pkgmgr.exe";
+    a->start_wait = 1;
+    sd_action_arg(r, a, sd_arena_printf(r->arena, "/up:%s", ident));
+    sd_action_arg(r, a, "/quiet");
+    sd_action_arg(r, a, "/norestart");
+    a->package = sd_arena_strdup(r->arena, ident);
+    return 0;
+  case OS_2008R2:
+    a->base = SD_BASE_SYSTEM;
+    a->program = "wusa.exe";
+    for(i = 0; i < SD_COUNTOF(args_2008r2); i++)
+      sd_action_arg(r, a, args_2008r2[i]);
+    a->package = KB;
+    return 0;
+  default:
+    return -1;
+  }
+}
+
+/* The command of removal_action for os, for the steps of findings that
+ * srvdoctor fix does not act on; NULL when there is none. */
+static const char *removal_cmd(sd_module_result *r, const sd_finding *x,
+                               osv os, const char *ident)
+{
+  sd_action tmp;
+  const sd_action *a = &x->action;
+  const char *s;
+  sd_buf b;
+  if(a->kind != SD_ACT_RUN_PROGRAM) {
+    memset(&tmp, 0, sizeof(tmp));
+    if(removal_action(r, &tmp, os, ident))
+      return NULL;
+    a = &tmp;
+  }
+  sd_buf_init(&b);
+  sd_action_command(a, &b);
+  s = sd_arena_strdup(r->arena, b.data);
+  sd_buf_free(&b);
+  return s;
+}
 
 static const char *restart_cmd(osv os)
 {
@@ -736,6 +811,7 @@ static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
   const char *why = no_removal_reason(r->arena, v);
   const char *ident = v->cbs_identity ? v->cbs_identity
                                       : v->pending_identity;
+  const char *cmd;
   if(why) {
     sd_fix_step(r, x, "%s there is no stop-gap here: KB974571 cannot be "
                 "removed because %s. OCSASNFix.exe (above) is the way to "
@@ -750,50 +826,59 @@ static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
   lead = "Remove the update:";
   switch(os) {
   case OS_2003:
+    cmd = removal_cmd(r, x, os, NULL);
     sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                "run: " CMD_2003 " (or: Control Panel > Add or Remove "
+                "run: %s (or: Control Panel > Add or Remove "
                 "Programs, tick \"Show updates\", select \"Security Update "
-                "for Windows Server 2003 (KB974571)\", Remove).", lead);
-    sd_fix_cmd(r, x, CMD_2003);
+                "for Windows Server 2003 (KB974571)\", Remove).", lead, cmd);
+    sd_fix_cmd(r, x, "%s", cmd);
     break;
   case OS_2008:
     if(ident) {
+      cmd = removal_cmd(r, x, os, ident);
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                  "run: start /w pkgmgr /up:%s (Windows Server 2008 cannot "
+                  "run: %s (Windows Server 2008 cannot "
                   "remove it with wusa.exe; Control Panel > Programs and "
                   "Features > View installed updates > \"Security Update "
                   "for Windows (KB974571)\" > Uninstall also works).", lead,
-                  ident);
-      sd_fix_cmd(r, x, "start /w pkgmgr /up:%s", ident);
+                  cmd);
+      sd_fix_cmd(r, x, "%s", cmd);
     }
     else {
       sd_fix_step(r, x, "%s in the elevated Command Prompt "
                   "run: " CBS_QUERY " and note the package name it prints "
                   "after \"Packages\\\" (it starts with "
                   "Package_for_KB974571~); then run: start /w pkgmgr /up:"
-                  "<that package name>. (Windows Server 2008 cannot remove "
-                  "it with wusa.exe; Control Panel > Programs and Features "
-                  "> View installed updates > \"Security Update for Windows "
-                  "(KB974571)\" > Uninstall also works.)", lead);
+                  "<that package name> /quiet /norestart. (Windows Server "
+                  "2008 cannot remove it with wusa.exe; Control Panel > "
+                  "Programs and Features > View installed updates > "
+                  "\"Security Update for Windows (KB974571)\" > Uninstall "
+                  "also works.)", lead);
       sd_fix_cmd(r, x, CBS_QUERY);
     }
     break;
   case OS_2008R2:
+    cmd = removal_cmd(r, x, os, NULL);
     sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                "run: " CMD_2008R2 " (or: Control Panel > Programs and "
+                "run: %s (or: Control Panel > Programs and "
                 "Features > View installed updates > \"Security Update for "
-                "Windows (KB974571)\" > Uninstall).", lead);
-    sd_fix_cmd(r, x, CMD_2008R2);
+                "Windows (KB974571)\" > Uninstall).", lead, cmd);
+    sd_fix_cmd(r, x, "%s", cmd);
     break;
   default:
-    sd_fix_step(r, x, "%s use the command for this server's "
-                "Windows version (srvdoctor could not read it): "
-                "Windows Server 2003: " CMD_2003 "; Windows Server 2008: "
-                CBS_QUERY ", then start /w pkgmgr /up:<the package name it "
-                "prints>; Windows Server 2008 R2: " CMD_2008R2 ".", lead);
-    sd_fix_cmd(r, x, CMD_2003);
-    sd_fix_cmd(r, x, CBS_QUERY);
-    sd_fix_cmd(r, x, CMD_2008R2);
+    {
+      const char *c2003 = removal_cmd(r, x, OS_2003, NULL);
+      const char *c2008r2 = removal_cmd(r, x, OS_2008R2, NULL);
+      sd_fix_step(r, x, "%s use the command for this server's "
+                  "Windows version (srvdoctor could not read it): "
+                  "Windows Server 2003: %s; Windows Server 2008: "
+                  CBS_QUERY ", then start /w pkgmgr /up:<the package name "
+                  "it prints> /quiet /norestart; Windows Server 2008 R2: "
+                  "%s.", lead, c2003, c2008r2);
+      sd_fix_cmd(r, x, "%s", c2003);
+      sd_fix_cmd(r, x, CBS_QUERY);
+      sd_fix_cmd(r, x, "%s", c2008r2);
+    }
     break;
   }
 }
@@ -990,6 +1075,17 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   sd_fix_cmd(r, x, "net start " FE_NAME);
   roles_start_steps(r, x, v);
   confirm_steps(r, x);
+  /* srvdoctor fix removes the update only when a route in effect can be
+   * removed (cbs.h: Installed; the update.exe routes of 2003), with the
+   * removal for this Windows version (none when it is not known). */
+  if(v->kb == TRI_YES && v->kb_removable) {
+    sd_action a;
+    memset(&a, 0, sizeof(a));
+    if(removal_action(r, &a, os, v->cbs_identity) == 0) {
+      *sd_finding_action(r, x, SD_ACT_RUN_PROGRAM) = a;
+      sd_fix_target(r, x, KB);
+    }
+  }
   stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
                 "Front End still fails:");
   if(!no_removal_reason(r->arena, v)) {
@@ -1001,12 +1097,6 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
     sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
                 "servers, install KB974571 again (Windows Update) so the "
                 "server is protected from MS09-056.");
-  }
-  /* srvdoctor fix removes the update only when a route in effect can be
-   * removed (cbs.h: Installed; the update.exe routes of 2003). */
-  if(v->kb == TRI_YES && v->kb_removable) {
-    x->fixable = 1;
-    sd_fix_target(r, x, KB);
   }
 }
 

@@ -353,6 +353,12 @@ void sd_action_command(const sd_action *a, sd_buf *out)
 {
   size_t i, n;
   const char *prog = a->program ? a->program : "";
+  if(a->kind == SD_ACT_END_WORKER) {
+    sd_buf_printf(out, "taskkill /PID %u /F", (unsigned)a->pid);
+    return;
+  }
+  if(a->start_wait)
+    sd_buf_puts(out, "start /w ");
   if(a->base == SD_BASE_WINDOWS) {
     sd_buf b;
     sd_buf_init(&b);

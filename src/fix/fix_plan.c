@@ -190,10 +190,10 @@ void sd_fix_command_line(const sd_fix_plan *p, sd_buf *b)
 
 /* ---- plans ---- */
 
-static int os_known(const sd_facts *f)
-{
-  return f->os.st.state == SD_ST_READ && f->os.major > 0;
-}
+/* Every program, argument and identity comes from the fresh finding's
+ * action (the check wrote it, and the finding's printed command is
+ * rendered from it).  What is left here: the refusals that look at the
+ * fresh facts, and resolving the program against this machine's folders. */
 
 /* Characters of a CBS package identity: letters, digits and _~.- only, so
  * that nothing in it can change the meaning of the command line. */
@@ -212,36 +212,91 @@ static int identity_safe(const char *s)
   return n < 200;
 }
 
+/* A program path relative to its base folder: no drive, no leading
+ * separator, no ".." part, no quote. */
+static int relative_safe(const char *s)
+{
+  const char *p;
+  if(!s || !*s || *s == '\\' || *s == '/' || strpbrk(s, ":\"%"))
+    return 0;
+  for(p = s; *p;) {
+    size_t n = strcspn(p, "\\/");
+    if(n == 2 && p[0] == '.' && p[1] == '.')
+      return 0;
+    p += n;
+    if(*p)
+      p++;
+  }
+  return 1;
+}
+
+/* The action's program under this machine's folder; NULL with why set
+ * when the action does not name one srvdoctor will start. */
+static const char *resolve_program(const sd_action *act,
+                                   const sd_fix_paths *paths, sd_arena *a,
+                                   sd_err *why)
+{
+  const char *dir = act->base == SD_BASE_WINDOWS ? paths->windows_dir
+                                                 : paths->system_dir;
+  if(!relative_safe(act->program)) {
+    sd_err_set(why, SD_EINVAL, "the finding's action names the program "
+               "\"%.80s\", which is not a path inside the Windows folder; "
+               "srvdoctor will not start it", sd_str_or(act->program, ""));
+    return NULL;
+  }
+  return sd_arena_printf(a, "%s\\%s", dir, act->program);
+}
+
+/* The leaf of a path: "vmwp.exe" of "C:\\Windows\\System32\\vmwp.exe". */
+static const char *leaf(const char *path)
+{
+  const char *b = strrchr(path, '\\');
+  return b ? b + 1 : path;
+}
+
 static int plan_worker(const sd_facts *f, const sd_finding *x,
                        const sd_fix_paths *paths, sd_arena *a,
                        sd_fix_plan *p, sd_err *why)
 {
-  int64_t pid = ev_int(x, "worker_pid", 0);
+  const sd_action *act = &x->action;
   const sd_process *proc = NULL;
   const sd_service *vmms = sd_facts_service(f, "vmms");
+  char tg[37];
   size_t i;
-  if(!sd_hv_guid_parse(x->target, p->vm_guid)) {
+  if(!sd_hv_guid_parse(x->target, tg) || !act->vm_guid ||
+     !sd_hv_guid_parse(act->vm_guid, p->vm_guid)) {
     sd_err_set(why, SD_EINVAL, "the finding names the virtual machine by "
                "\"%.60s\", which is not a VM ID, so srvdoctor cannot check "
-               "a worker process against it", x->target);
+               "a worker process against it",
+               sd_hv_guid_parse(x->target, tg) ? sd_str_or(act->vm_guid, "")
+                                               : x->target);
+    return -1;
+  }
+  if(strcmp(tg, p->vm_guid)) {
+    sd_err_set(why, SD_EINVAL, "the finding's target \"%.60s\" is not the "
+               "virtual machine its action names (%s); srvdoctor will not "
+               "act on it", x->target, p->vm_guid);
     return -1;
   }
   p->vm_name = ev_str(x, "vm_name");
-  if(pid <= 0 || pid > (int64_t)UINT32_MAX) {
+  if(act->pid == 0) {
     sd_err_set(why, SD_ENOENT, "no worker process (vmwp.exe) was found for "
                "virtual machine %s, so there is nothing srvdoctor could end; "
                "follow the steps of the finding (srvdoctor explain %s)",
                p->vm_guid, x->code);
     return -1;
   }
-  p->pid = (uint32_t)pid;
+  p->pid = act->pid;
+  p->image_path = resolve_program(act, paths, a, why);
+  if(!p->image_path)
+    return -1;
   for(i = 0; i < f->processes.count; i++)
     if(f->processes.items[i].pid == p->pid)
       proc = &f->processes.items[i];
-  if(!proc || !proc->image || !sd_strieq(proc->image, "vmwp.exe")) {
-    sd_err_set(why, SD_EINVAL, "process %u is not a vmwp.exe worker in the "
+  if(!proc || !proc->image || !sd_strieq(proc->image, leaf(p->image_path))) {
+    sd_err_set(why, SD_EINVAL, "process %u is not a %s worker in the "
                "process list srvdoctor just read; it will not end it",
-               (unsigned)p->pid);
+               (unsigned)p->pid, leaf(p->image_path));
     return -1;
   }
   if((f->hyperv.vmms_pid && f->hyperv.vmms_pid == p->pid) ||
@@ -251,16 +306,15 @@ static int plan_worker(const sd_facts *f, const sd_finding *x,
                "srvdoctor never ends it", (unsigned)p->pid);
     return -1;
   }
-  p->image_path = sd_arena_printf(a, "%s\\vmwp.exe", paths->system_dir);
   p->what = sd_arena_printf(a,
-    "End process %u (vmwp.exe), the worker process of virtual machine "
+    "End process %u (%s), the worker process of virtual machine "
     "%s%s%s(ID %s). srvdoctor opens process %u once and, on that same "
     "handle, checks that it is %s and that its command line or its account "
     "names %s; only then does it end the process through that handle, so a "
     "process ID reused in the meantime cannot be hit. Ending the worker is "
     "like pulling the power cord of this one VM: the guest loses what it "
     "had not written to disk. vmms.exe and every other process are left "
-    "alone.", (unsigned)p->pid, p->vm_name ? "\"" : "",
+    "alone.", (unsigned)p->pid, leaf(p->image_path), p->vm_name ? "\"" : "",
     p->vm_name ? p->vm_name : "", p->vm_name ? "\" " : "", p->vm_guid,
     (unsigned)p->pid, p->image_path, p->vm_guid);
   p->after = sd_arena_printf(a,
@@ -271,6 +325,27 @@ static int plan_worker(const sd_facts *f, const sd_finding *x,
   return 0;
 }
 
+/* The program and arguments of a SD_ACT_RUN_PROGRAM action into p. */
+static int take_program(const sd_finding *x, const sd_fix_paths *paths,
+                        sd_arena *a, sd_fix_plan *p, sd_err *why)
+{
+  const sd_action *act = &x->action;
+  size_t i;
+  p->program = resolve_program(act, paths, a, why);
+  if(!p->program)
+    return -1;
+  if(act->nargs > SD_FIX_MAX_ARGS) {
+    sd_err_set(why, SD_EINVAL, "the finding's action has %lu arguments, "
+               "more than srvdoctor passes on", (unsigned long)act->nargs);
+    return -1;
+  }
+  for(i = 0; i < act->nargs; i++)
+    p->args[i] = act->args[i];
+  p->nargs = act->nargs;
+  return 0;
+}
+
+/* (the interim update's action comes with the Exchange change) */
 static int plan_interim_update(const sd_facts *f, const sd_finding *x,
                                const sd_fix_paths *paths, sd_arena *a,
                                sd_fix_plan *p, sd_err *why)
@@ -347,34 +422,49 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
                          sd_fix_plan *p, sd_err *why)
 {
   char kb[16];
+  const sd_action *act = &x->action;
   const sd_service *fe = sd_facts_service(f, "RTCSRV");
   const char *fe_name = fe && fe->display_name ? fe->display_name :
                         f->ocs.fe_display_name;
-  const char *how;
   size_t i;
   if(!kb_norm(x->target, kb) || strcmp(kb, "974571")) {
     sd_err_set(why, SD_EINVAL, "the finding names update \"%.40s\", not "
                "KB974571", x->target);
     return -1;
   }
-  if(!os_known(f)) {
-    sd_err_set(why, SD_EINVAL, "the Windows version of this machine could "
-               "not be read (%s), and the way to remove KB974571 depends on "
-               "it", sd_str_or(f->os.st.why, sd_state_name(f->os.st.state)));
-    return -1;
-  }
   /* The check classifies the update's packages (srvdoctor/cbs.h) and
-   * marks the finding fixable only when one in effect can be removed; a
-   * removal waiting for a restart is its verdict too.  Read, not redone. */
+   * gives the finding an action only when one in effect can be removed;
+   * a removal waiting for a restart is its verdict too.  Read, not redone. */
   if(ev_bool(x, "kb974571_removal_pending")) {
     sd_err_set(why, SD_EINVAL, "KB974571 is already being removed and waits "
                "for a restart; restart the server and run srvdoctor check "
                "--only ocs-kb974571 again");
     return -1;
   }
-  if(f->os.major == 5) {
-    /* Windows Server 2003 (and the 2000/XP-era update.exe packages): the
-     * update's own uninstaller. */
+  if(!act->package || !*act->package) {
+    sd_err_set(why, SD_EINVAL, "the finding's action does not name the "
+               "update package to remove");
+    return -1;
+  }
+  if(!kb_norm(act->package, kb)) {
+    /* A Component Based Servicing package identity (pkgmgr /up:). */
+    if(ev_int(x, "cbs_removable_packages", 0) > 1) {
+      sd_err_set(why, SD_EINVAL, "more than one KB974571 package is "
+                 "installed; remove them in Control Panel > Programs > View "
+                 "installed updates instead");
+      return -1;
+    }
+    if(!identity_safe(act->package)) {
+      sd_err_set(why, SD_EINVAL, "the package name \"%.80s\" holds "
+                 "characters a package identity does not have; srvdoctor "
+                 "will not pass it on", act->package);
+      return -1;
+    }
+  }
+  if(act->base == SD_BASE_WINDOWS && act->program &&
+     !strncmp(act->program, "$NTUninstall", 12)) {
+    /* The update's own uninstaller (update.exe packages): its folder must
+     * be there in the facts just read. */
     int have_dir = 0;
     for(i = 0; i < f->hotfixes.count; i++)
       have_dir |= sd_strieq(f->hotfixes.items[i].id, "KB974571") &&
@@ -386,62 +476,14 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
                  "Programs (tick Show updates) instead", paths->windows_dir);
       return -1;
     }
-    p->program = sd_arena_printf(a, "%s\\$NTUninstallKB974571$\\spuninst\\"
-                                 "spuninst.exe", paths->windows_dir);
-    p->args[p->nargs++] = "/quiet";
-    p->args[p->nargs++] = "/norestart";
-    how = "the update's own uninstaller (Windows Server 2003)";
   }
-  else if(f->os.major == 6 && f->os.minor == 1) {
-    p->program = sd_arena_printf(a, "%s\\wusa.exe", paths->system_dir);
-    p->args[p->nargs++] = "/uninstall";
-    p->args[p->nargs++] = "/kb:974571";
-    p->args[p->nargs++] = "/quiet";
-    p->args[p->nargs++] = "/norestart";
-    how = "the Windows Update Standalone Installer (Windows Server 2008 R2)";
-  }
-  else if(f->os.major == 6 && f->os.minor == 0) {
-    /* Windows Server 2008: wusa cannot uninstall; remove the package by
-     * its identity with the package manager.  Which package is the
-     * check's word (evidence cbs_package, cbs_removable_packages). */
-    const char *ident = ev_str(x, "cbs_package");
-    int64_t n = ev_int(x, "cbs_removable_packages", 0);
-    if(n <= 0 || !ident) {
-      sd_err_set(why, SD_ENOENT, "no installed KB974571 package was found in "
-                 "Component Based Servicing, so srvdoctor does not know the "
-                 "package to remove; use Control Panel > Programs > View "
-                 "installed updates instead");
-      return -1;
-    }
-    if(n > 1) {
-      sd_err_set(why, SD_EINVAL, "more than one KB974571 package is "
-                 "installed; remove them in Control Panel > Programs > View "
-                 "installed updates instead");
-      return -1;
-    }
-    if(!identity_safe(ident)) {
-      sd_err_set(why, SD_EINVAL, "the package name \"%.80s\" holds "
-                 "characters a package identity does not have; srvdoctor "
-                 "will not pass it on", ident);
-      return -1;
-    }
-    p->program = sd_arena_printf(a, "%s\\pkgmgr.exe", paths->system_dir);
-    p->args[p->nargs++] = sd_arena_printf(a, "/up:%s", ident);
-    p->args[p->nargs++] = "/quiet";
-    p->args[p->nargs++] = "/norestart";
-    how = "the package manager (Windows Server 2008)";
-  }
-  else {
-    sd_err_set(why, SD_EINVAL, "KB974571 is an update for Windows Server "
-               "2003, 2008 and 2008 R2; on Windows %u.%u srvdoctor knows no "
-               "way to remove it", f->os.major, f->os.minor);
+  if(take_program(x, paths, a, p, why))
     return -1;
-  }
   p->what = sd_arena_printf(a,
-    "Remove security update KB974571 with %s: start %s by its full path "
-    "with the arguments below, no shell and no restart, wait until it ends "
-    "and report its exit code. srvdoctor never restarts the machine.",
-    how, p->program);
+    "Remove security update KB974571: start %s by its full path with the "
+    "arguments below (the command the finding prints), no shell and no "
+    "restart, wait until it ends and report its exit code. srvdoctor never "
+    "restarts the machine.", p->program);
   p->after = sd_arena_printf(a,
     "A restart is required to finish removing KB974571; srvdoctor does not "
     "restart the machine. Plan the restart, and afterwards start the Front "
@@ -465,9 +507,19 @@ int sd_fix_plan_make(const sd_facts *f, const sd_finding *x,
     sd_err_set(why, SD_EINVAL, "%s has no srvdoctor fix action", x->code);
     return -1;
   }
-  if(!x->fixable || !x->target || !*x->target) {
+  if(!x->fixable || !x->target || !*x->target ||
+     (x->action.kind == SD_ACT_NONE &&
+      !sd_strieq(act->code, "EXCH-INTERIM-UPDATE"))) {
     sd_err_set(why, SD_EINVAL, "the check says this %s finding cannot be "
                "carried out by srvdoctor fix; follow its steps instead",
+               x->code);
+    return -1;
+  }
+  if(!sd_strieq(act->code, "EXCH-INTERIM-UPDATE") &&
+     x->action.kind != (act->kind == SD_FIX_END_WORKER ? SD_ACT_END_WORKER
+                                                       : SD_ACT_RUN_PROGRAM)) {
+    sd_err_set(why, SD_EINVAL, "the check gave this %s finding an action of "
+               "another kind than srvdoctor fix carries out for it",
                x->code);
     return -1;
   }

@@ -13,9 +13,9 @@
 #define MOD "ocs-kb974571"
 #define DIR "ocs-kb974571/"
 
-#define CMD_2003 "%windir%\\$NTUninstallKB974571$\\Spuninst\\spuninst.exe " \
+#define CMD_2003 "%SystemRoot%\\$NTUninstallKB974571$\\spuninst\\spuninst.exe " \
   "/passive /norestart"
-#define CMD_R2 "wusa.exe /uninstall /kb:974571 /quiet /norestart"
+#define CMD_R2 "wusa /uninstall /kb:974571 /quiet /norestart"
 #define PKG_2008 "Package_for_KB974571~31bf3856ad364e35~amd64~~6.0.1.2"
 
 static const char *const ocs_codes[] = {
@@ -219,7 +219,7 @@ static void stopped_with_service_code_2003(void **state)
   /* Windows Server 2003: spuninst.exe and the 2003 restart syntax. */
   assert_true(sdt_has_command(f, CMD_2003));
   assert_true(sdt_has_command(f, "shutdown -r -t 0"));
-  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_false(sdt_has_command(f, "wusa "));
   assert_false(sdt_has_command(f, "pkgmgr"));
   assert_true(sdt_has_command(f, "OCSASNFix.exe"));
   assert_true(sdt_has_command(f, "net start RTCSRV"));
@@ -277,7 +277,7 @@ static void stopped_unrelated(void **state)
   assert_string_equal(sdt_ev(f, "event"), "");
   assert_true(has_step(f, "CONTOSO\\RTCService"));
   assert_true(sdt_has_command(f, "net start RTCSRV"));
-  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_false(sdt_has_command(f, "wusa "));
   assert_int_equal(f->fixable, 0);
   done(&x);
 }
@@ -291,7 +291,7 @@ static void remediation_2008(void **state)
   f = only(&x, "OCS-KB974571-FE-DOWN");
   assert_true(sdt_has_command(f, "start /w pkgmgr /up:" PKG_2008));
   assert_true(sdt_has_command(f, "shutdown /r /t 0"));
-  assert_false(sdt_has_command(f, "wusa.exe"));
+  assert_false(sdt_has_command(f, "wusa "));
   assert_false(sdt_has_command(f, "spuninst"));
   assert_true(has_step(f, "cannot remove it with wusa.exe"));
   done(&x);
@@ -712,7 +712,7 @@ static void other_roles(void **state)
   run_fixture(&x, "mediation_only_down.json");
   f = only(&x, "OCS-KB974571-ROLE-DOWN");
   assert_contains(f->message, "Mediation Server (RTCMEDSRV) has stopped");
-  assert_true(sdt_has_command(f, "wusa.exe /uninstall /kb:974571"));
+  assert_true(sdt_has_command(f, "wusa /uninstall /kb:974571"));
   assert_true(sdt_module(&x.rep, MOD)->applicable);
   done(&x);
 }
@@ -966,7 +966,7 @@ static void json_report_is_valid(void **state)
   sd_buf_init(&out);
   sd_report_render(&x.rep, SD_FMT_JSON, NULL, &out);
   assert_contains(out.data, "\"OCS-KB974571-FE-DOWN\"");
-  assert_contains(out.data, "$NTUninstallKB974571$\\\\Spuninst\\\\"
+  assert_contains(out.data, "$NTUninstallKB974571$\\\\spuninst\\\\"
                   "spuninst.exe /passive /norestart");
   assert_contains(out.data, "\"target\": \"KB974571\"");
   r = sd_jr_new_mem(out.data, out.len);

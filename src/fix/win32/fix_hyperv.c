@@ -32,35 +32,36 @@
 #define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
 #endif
 
-/* want = the system folder's vmwp.exe, in the form path has. */
-static int expected_image(int device, wchar_t *want, size_t cap)
+/* want = the image the plan says the worker must have (the finding's
+ * action: vmwp.exe under the system folder), in the form path has. */
+static int expected_image(int device, const char *image_path, wchar_t *want,
+                          size_t cap)
 {
-  const wchar_t *sys = sd_system_dir();
-  static const wchar_t leaf[] = L"\\vmwp.exe";
+  wchar_t *img = image_path ? sd_utf8_to_wide(image_path) : NULL;
+  int rc = -1;
+  if(!img)
+    return -1;
   if(!device) {
-    if(wcslen(sys) + wcslen(leaf) + 1 > cap)
-      return -1;
-    wcscpy(want, sys);
-    wcscat(want, leaf);
-    return 0;
+    if(wcslen(img) + 1 <= cap) {
+      wcscpy(want, img);
+      rc = 0;
+    }
   }
-  {
+  else if(img[0] && img[1] == L':') {
     wchar_t drive[3];
     wchar_t dev[MAX_PATH];
-    if(!sys[0] || sys[1] != L':')
-      return -1;
-    drive[0] = sys[0];
+    drive[0] = img[0];
     drive[1] = L':';
     drive[2] = L'\0';
-    if(!QueryDosDeviceW(drive, dev, MAX_PATH))
-      return -1;
-    if(wcslen(dev) + wcslen(sys + 2) + wcslen(leaf) + 1 > cap)
-      return -1;
-    wcscpy(want, dev);
-    wcscat(want, sys + 2);
-    wcscat(want, leaf);
+    if(QueryDosDeviceW(drive, dev, MAX_PATH) &&
+       wcslen(dev) + wcslen(img + 2) + 1 <= cap) {
+      wcscpy(want, dev);
+      wcscat(want, img + 2);
+      rc = 0;
+    }
   }
-  return 0;
+  free(img);
+  return rc;
 }
 
 /* The VM ID in the command line: 1 found, 0 none, -1 not readable.  The
@@ -120,13 +121,14 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
   u = sd_wide_to_utf8(path);
   snprintf(image8, image8_cap, "%s", u ? u : "?");
   free(u);
-  if(expected_image(device, want, SD_COUNTOF(want)) ||
+  if(expected_image(device, p->image_path, want, SD_COUNTOF(want)) ||
      _wcsicmp(path, want) != 0) {
     sd_fixw_outcome(o, 0, 1, "Process %u is %s, not vmwp.exe from the system "
-                    "folder: the process ID now belongs to another program "
-                    "(the worker ended after the check). srvdoctor did not "
-                    "end it; run srvdoctor check --only hyperv-stuck-vm "
-                    "again.", (unsigned)p->pid, image8);
+                    "folder (%s): the process ID now belongs to another "
+                    "program (the worker ended after the check). srvdoctor "
+                    "did not end it; run srvdoctor check --only "
+                    "hyperv-stuck-vm again.", (unsigned)p->pid, image8,
+                    sd_str_or(p->image_path, "?"));
     return -1;
   }
   rc_cmd = cmdline_guid(h, limited, g_cmd, &line);
