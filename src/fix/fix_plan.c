@@ -220,7 +220,9 @@ static int relative_safe(const char *s)
   if(!s || !*s || *s == '\\' || *s == '/' || strpbrk(s, ":\"%"))
     return 0;
   for(p = s; *p;) {
-    size_t n = strcspn(p, "\\/");
+    size_t n = 0;
+    while(p[n] && p[n] != '\\' && p[n] != '/')
+      n++;
     if(n == 2 && p[0] == '.' && p[1] == '.')
       return 0;
     p += n;
