@@ -1,0 +1,137 @@
+/* ad_fresh.c - exchange-sp2: what only a fresh installation needs from
+ * AD: a global catalog in this computer's site and no Exchange 5.5 (mixed
+ * mode). */
+#include "exchange_internal.h"
+
+
+/* A fresh installation also needs a global catalog on Windows Server 2003
+ * SP1 or later in the site the Exchange server will be in (this
+ * computer's), and no Exchange 5.5 left: the organization in native mode,
+ * msExchMixedMode not TRUE (Exchange 2007 System Requirements [SYSREQ];
+ * Exchange Server Analyzer "Exchange Organization is in Mixed Mode" and
+ * setup's "Organization is in mixed mode", technet aa996151 and
+ * aa996774(v=exchg.80); readiness rule fOrgNotNativeMode [PREREQXML]).
+ * Setup's check stops only on TRUE, so a missing value is not mixed mode.
+ * Returns how many blockers were reported; unread values go to partial. */
+int sd_exch_check_fresh_ad(sd_exch_ctx *c, sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  const char *site = sd_str_or(ad->gcs_site, sd_str_or(ad->local_site, "?"));
+  sd_buf fit, unfit, unknown;
+  size_t i;
+  int blockers = 0, nfit = 0, nunfit = 0, nunknown = 0;
+  sd_finding *x;
+  /* Exchange 5.5: the organization's mode */
+  if(ad->org_mixed_st.state == SD_ST_READ && ad->org_mixed_mode == 1) {
+    x = sd_exch_add(c, "AD-EXCHANGE55");
+    sd_finding_msg(c->r, x, "The Exchange organization %s is in mixed mode "
+                   "(msExchMixedMode = TRUE), which exists for Exchange 5.5 "
+                   "coexistence. Exchange 2007 setup stops in a mixed-mode "
+                   "organization: every Exchange 5.5 server must be gone "
+                   "and the organization switched to native mode first.",
+                   sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL, ""));
+    sd_ev_str(c->r, x, "org_dn", sd_str_or(ad->norgs ? ad->orgs[0].dn : NULL,
+                                          ""));
+    sd_ev_str(c->r, x, "msExchMixedMode", "TRUE");
+    sd_ev_str(c->r, x, "needed", "native mode (msExchMixedMode not TRUE)");
+    sd_exch_ad_evidence(c, x);
+    sd_fix_summary(c->r, x, "Remove the last Exchange 5.5 servers, then "
+                   "switch the organization to native mode.");
+    sd_fix_step(c->r, x, "Move every mailbox, public folder and connector "
+                "off the remaining Exchange 5.5 servers and remove them "
+                "from the organization.");
+    sd_fix_step(c->r, x, "In Exchange System Manager (Exchange 2000 or "
+                "2003), open the properties of the organization and, under "
+                "Change operation mode, click Change Mode. This cannot be "
+                "undone.");
+    sd_fix_step(c->r, x, "Restart the Microsoft Exchange Information Store "
+                "service on the Exchange 2000/2003 servers, wait for AD "
+                "replication, then run srvdoctor again.");
+    blockers++;
+  }
+  else if(ad->org_mixed_st.state == SD_ST_READ) {
+    c->mode_summary = "FALSE (native mode)";
+  }
+  else if(ad->org_mixed_st.state == SD_ST_ABSENT) {
+    c->mode_summary = sd_str_or(ad->org_mixed_st.why, "not set");
+  }
+  else {
+    sd_buf_printf(partial, "%sthe organization's mode, msExchMixedMode (%s)",
+                  (*npartial)++ ? "; " : "", sd_exch_why_of(&ad->org_mixed_st));
+  }
+  /* global catalogs of this computer's site */
+  if(ad->gcs_st.state != SD_ST_READ) {
+    sd_buf_printf(partial, "%sthe global catalogs of this computer's site "
+                  "(%s)", (*npartial)++ ? "; " : "",
+                  sd_exch_why_of(&ad->gcs_st));
+    return blockers;
+  }
+  sd_buf_init(&fit);
+  sd_buf_init(&unfit);
+  sd_buf_init(&unknown);
+  for(i = 0; i < ad->ngcs; i++) {
+    const sd_ad_gc *g = &ad->gcs[i];
+    const char *name = sd_str_or(g->dns_host, sd_str_or(g->server_dn, "?"));
+    sd_exch_os_fit below = sd_exch_dc_os_below(&g->os_st, g->os,
+                                               g->os_version, g->os_sp);
+    sd_buf *b = below == SD_EXCH_OS_FIT ? &fit
+              : below == SD_EXCH_OS_BELOW ? &unfit : &unknown;
+    int *n = below == SD_EXCH_OS_FIT ? &nfit
+           : below == SD_EXCH_OS_BELOW ? &nunfit : &nunknown;
+    if((*n)++)
+      sd_buf_puts(b, "; ");
+    if(g->os_st.state == SD_ST_READ)
+      sd_buf_printf(b, "%s (%s %s %s)", name, sd_str_or(g->os, ""),
+                    sd_str_or(g->os_version, ""), sd_str_or(g->os_sp, ""));
+    else
+      sd_buf_printf(b, "%s (operating system not read: %s)", name,
+                    sd_exch_why_of(&g->os_st));
+  }
+  if(nfit) {
+    c->gc_summary = sd_arena_strdup(c->r->arena, fit.data);
+  }
+  else if(nunknown) {
+    sd_buf_printf(partial, "%sthe operating system of the global catalogs of "
+                  "site %s: %s", (*npartial)++ ? "; " : "", site,
+                  unknown.data);
+  }
+  else {
+    x = sd_exch_add(c, "AD-GC-MISSING");
+    if(!nunfit)
+      sd_finding_msg(c->r, x, "Active Directory site %s, where this "
+                     "computer is, has no global catalog. Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     sd_exch_dc_os_min.name);
+    else
+      sd_finding_msg(c->r, x, "The global catalogs of Active Directory site "
+                     "%s run Windows older than %s (%s). Exchange 2007 "
+                     "needs at least one global catalog on %s or later in "
+                     "every site with an Exchange server.", site,
+                     sd_exch_dc_os_min.name, unfit.data,
+                     sd_exch_dc_os_min.name);
+    sd_ev_str(c->r, x, "site", site);
+    sd_ev_int(c->r, x, "global_catalogs", (int64_t)ad->ngcs);
+    if(nunfit)
+      sd_ev_str(c->r, x, "below_minimum", unfit.data);
+    sd_ev_str(c->r, x, "needed", sd_exch_dc_os_min.name);
+    sd_exch_ad_evidence(c, x);
+    sd_fix_summary(c->r, x, "Give site %s a global catalog on %s or later "
+                   "before installing Exchange, or install Exchange in a "
+                   "site that has one.", site, sd_exch_dc_os_min.name);
+    sd_fix_step(c->r, x, "Pick a domain controller in site %s running %s "
+                "or later (upgrade or add one if there is none).", site,
+                sd_exch_dc_os_min.name);
+    sd_fix_step(c->r, x, "In Active Directory Sites and Services, open "
+                "Sites > %s > Servers > <the DC> > NTDS Settings > "
+                "Properties and tick Global Catalog.", site);
+    sd_fix_step(c->r, x, "Wait until it has finished replicating (event "
+                "1119 in its Directory Service log, or "
+                "isGlobalCatalogReady TRUE), then run srvdoctor again.");
+    blockers++;
+  }
+  sd_buf_free(&fit);
+  sd_buf_free(&unfit);
+  sd_buf_free(&unknown);
+  return blockers;
+}

@@ -1,0 +1,136 @@
+/* os.c - exchange-sp2: the operating system and Windows Installer
+ * version SP2 needs. */
+#include "exchange_internal.h"
+
+/* ---- operating system and Windows Installer (facts §3.2, §3.4) ---- */
+
+void sd_exch_check_os(sd_exch_ctx *c)
+{
+  const sd_os *os = &c->f->os;
+  const sd_exch_facts *x = c->x;
+  sd_buf why;
+  sd_finding *fd;
+  int bad_os = 0, bad_msi = 0, have_os = os->st.state == SD_ST_READ;
+  sd_exch_ver mv;
+  int have_msi = x->msi_version_st.state == SD_ST_READ &&
+                 !sd_exch_ver_parse(x->msi_version, &mv);
+  sd_buf_init(&why);
+  if(!have_os) {
+    sd_exch_note_unknown(c, "operating system version", &os->st);
+  }
+  else {
+    unsigned maj = os->major, min = os->minor;
+    if(os->arch && (sd_strieq(os->arch, "ia64") ||
+                    sd_strieq(os->arch, "arm64"))) {
+      bad_os = 1;
+      sd_buf_printf(&why, "the processor architecture is %s; Exchange 2007 "
+                    "runs only on x64 (or x86 for tests)", os->arch);
+    }
+    else if(maj < 5 || (maj == 5 && min < 2)) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows %u.%u is older than Windows Server 2003",
+                    maj, min);
+    }
+    else if(!os->is_server) {
+      bad_os = 1;
+      sd_buf_printf(&why, "%s is a client version of Windows; Exchange 2007 "
+                    "server roles need Windows Server",
+                    sd_str_or(os->name, "this Windows"));
+    }
+    else if(maj == 5 && min == 2 && os->sp_major < 2) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows Server 2003 needs Service Pack 2 for "
+                    "Exchange 2007 SP2 (this one has %s)",
+                    os->sp_major ? sd_str_or(os->service_pack, "an older "
+                                             "service pack")
+                                 : "no service pack");
+    }
+    else if(maj == 6 && min == 1) {
+      bad_os = 1;
+      sd_buf_puts(&why, "Windows Server 2008 R2 is not supported for "
+                  "Exchange 2007 SP2 (support for it came with SP3)");
+    }
+    else if(maj > 6 || (maj == 6 && min > 1)) {
+      bad_os = 1;
+      sd_buf_printf(&why, "Windows %u.%u (%s) is newer than any Windows "
+                    "Exchange 2007 supports (Windows Server 2003 SP2 and "
+                    "Windows Server 2008)", maj, min,
+                    sd_str_or(os->name, "this Windows"));
+    }
+  }
+  if(!have_msi) {
+    if(x->msi_version_st.state == SD_ST_READ)
+      sd_exch_note_unknown(c, sd_arena_printf(c->r->arena, "Windows "
+                                              "Installer version (\"%s\" is "
+                                              "not a version)",
+                                              sd_str_or(x->msi_version, "")),
+                           NULL);
+    else
+      sd_exch_note_unknown(c, "Windows Installer version", &x->msi_version_st);
+  }
+  else if(mv.part[0] < 4 || (mv.part[0] == 4 && mv.part[1] < 5)) {
+    bad_msi = 1;
+    if(why.len)
+      sd_buf_puts(&why, "; ");
+    sd_buf_printf(&why, "Windows Installer is version %s; SP2 needs 4.5 or "
+                  "later", x->msi_version);
+  }
+  if(have_os && os->arch && sd_strieq(os->arch, "x86") && !bad_os) {
+    fd = sd_exch_add(c, "EXCH-OS-32BIT");
+    sd_finding_msg(c->r, fd, "%s is a 32-bit Windows. The 32-bit Exchange "
+                   "2007 build is meant for tests and evaluation only; a "
+                   "production server must run the x64 build on x64 "
+                   "Windows.", sd_str_or(os->name, "This server"));
+    sd_ev_str(c->r, fd, "arch", os->arch);
+    sd_ev_str(c->r, fd, "needed", "x64");
+    sd_fix_summary(c->r, fd, "Use this server for tests only, or move "
+                   "Exchange to an x64 server.");
+    sd_fix_step(c->r, fd, "If this is a production server, plan a move of "
+                "its roles to a new x64 server with Exchange 2007 SP2 "
+                "installed fresh, instead of upgrading this one.");
+    sd_fix_step(c->r, fd, "If it is a test server, the 32-bit SP2 build can "
+                "be used; continue with the other findings.");
+  }
+  if(!bad_os && !bad_msi) {
+    sd_buf_free(&why);
+    return;
+  }
+  fd = sd_exch_add(c, "EXCH-OS-UNSUPPORTED");
+  sd_finding_msg(c->r, fd, "Exchange 2007 SP2 cannot be installed here: "
+                 "%s.", why.data);
+  if(have_os) {
+    sd_ev_str(c->r, fd, "os", sd_str_or(os->name, ""));
+    sd_ev_str(c->r, fd, "os_version", sd_str_or(os->version, ""));
+    sd_ev_str(c->r, fd, "service_pack", sd_str_or(os->service_pack, ""));
+    sd_ev_str(c->r, fd, "arch", sd_str_or(os->arch, ""));
+  }
+  if(have_msi)
+    sd_ev_str(c->r, fd, "windows_installer", x->msi_version);
+  sd_ev_str(c->r, fd, "needed", "x64 Windows Server 2003 SP2 (or R2) or "
+            "Windows Server 2008 (SP2 recommended), with Windows Installer "
+            "4.5 or later");
+  sd_ev_str(c->r, fd, "problems", why.data);
+  sd_fix_summary(c->r, fd, "Bring the server to a supported Windows and "
+                 "Windows Installer 4.5 before SP2 setup.");
+  if(bad_msi) {
+    sd_fix_step(c->r, fd, "Download the Windows Installer 4.5 "
+                "redistributable from Microsoft for this Windows version "
+                "and processor type (Windows Server 2008 SP2 already "
+                "includes it).");
+    sd_fix_step(c->r, fd, "Install it and restart the server.");
+  }
+  if(bad_os && have_os && os->major == 5 && os->minor == 2 &&
+     os->sp_major < 2 && os->is_server) {
+    sd_fix_step(c->r, fd, "Install Windows Server 2003 Service Pack 2, "
+                "restart, then install Windows Installer 4.5.");
+  }
+  else if(bad_os) {
+    sd_fix_step(c->r, fd, "This Windows version cannot run Exchange 2007 "
+                "SP2. Install SP2 on a new x64 server running Windows "
+                "Server 2003 SP2 or Windows Server 2008 and move the "
+                "mailboxes and roles there (for Windows Server 2008 R2, "
+                "Exchange 2007 SP3 is the first supported level).");
+  }
+  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  sd_buf_free(&why);
+}

@@ -1,0 +1,171 @@
+/* reboot.c - exchange-sp2: a pending restart, and whether it stops SP2
+ * setup or is only recommended. */
+#include "exchange_internal.h"
+
+/* ---- pending restart ----
+ *
+ * Which restart flags block Exchange 2007 setup.  Setup's readiness check
+ * (ExBPA rule of the article "A Restart from a Previous Installation is
+ * Pending", technet cc164360(v=exchg.80); facts §3.5) reads only
+ * PendingFileRenameOperations and UpdateExeVolatile\Flags: those two stop
+ * setup.  The other sources are those of CSS-Exchange's
+ * Shared/Get-ServerRebootPending.ps1 (facts §5.3): a restart is worth doing
+ * first, but setup does not look at them.  A source not listed here is
+ * treated as "recommended". */
+typedef struct reboot_rule {
+  const char *source;     /* sd_reboot_flag.source */
+  int blocks_setup;
+  const char *advice;     /* if it is still there after the restart */
+} reboot_rule;
+
+static const reboot_rule reboot_rules[] = {
+  {"pending-file-rename", 1,
+   "PendingFileRenameOperations: if it is back right after the restart, a "
+   "program (often antivirus or a backup agent) keeps registering file "
+   "moves; find it from the file names in the value and update or pause "
+   "it."},
+  {"update-exe-volatile", 1,
+   "UpdateExeVolatile: if the value stays non-zero after a restart, it is "
+   "an orphan left by an old update; Microsoft's guidance is to delete the "
+   "orphaned value and restart once more."},
+  {"pending-file-rename-2", 0,
+   "PendingFileRenameOperations2: if it is back right after the restart, a "
+   "program keeps registering file moves; find it from the file names in "
+   "the value."},
+  {"cbs-reboot-pending", 0,
+   "Component Based Servicing: if RebootPending is still there after two "
+   "restarts, let Windows Update finish installing; delete the "
+   "PackagesPending key before RebootPending only as a last resort, with a "
+   "system state backup."},
+  {"wu-reboot-required", 0,
+   "Windows Update RebootRequired: install any remaining updates, then "
+   "restart again."},
+  {"sccm-client", 0,
+   "Configuration Manager client: let the client complete its pending "
+   "deployment, then restart from Software Center."},
+};
+
+static const reboot_rule *reboot_rule_of(const char *source)
+{
+  size_t i;
+  for(i = 0; source && i < SD_COUNTOF(reboot_rules); i++)
+    if(sd_strieq(reboot_rules[i].source, source))
+      return &reboot_rules[i];
+  return NULL;
+}
+
+static int reboot_blocks(const sd_reboot_flag *rf)
+{
+  const reboot_rule *rr = reboot_rule_of(rf->source);
+  return rr && rr->blocks_setup;
+}
+
+/* The pending sources of one kind (blocking or not) as "a, b". */
+static int reboot_list(const sd_reboot_list *l, int blocking, sd_buf *out)
+{
+  size_t i;
+  int n = 0;
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state != SD_ST_READ || !rf->pending ||
+       reboot_blocks(rf) != blocking)
+      continue;
+    if(n++)
+      sd_buf_puts(out, ", ");
+    sd_buf_puts(out, sd_str_or(rf->source, "?"));
+  }
+  return n;
+}
+
+void sd_exch_check_reboot(sd_exch_ctx *c)
+{
+  const sd_reboot_list *l = &c->f->reboot;
+  sd_buf blocking, other;
+  size_t i;
+  int nblock, nother;
+  sd_finding *x;
+  if(l->st.state != SD_ST_READ) {
+    sd_exch_note_unknown(c, "pending restart", &l->st);
+    return;
+  }
+  sd_buf_init(&blocking);
+  sd_buf_init(&other);
+  nblock = reboot_list(l, 1, &blocking);
+  nother = reboot_list(l, 0, &other);
+  if(!nblock) {
+    /* A source that could not be read is never "no restart". */
+    for(i = 0; i < l->count; i++) {
+      const sd_reboot_flag *rf = &l->items[i];
+      if(rf->st.state == SD_ST_UNREADABLE && (reboot_blocks(rf) || !nother))
+        sd_exch_note_unknown(c, sd_arena_printf(c->r->arena, "pending restart "
+                                                "source %s",
+                                                sd_str_or(rf->source, "?")),
+                             &rf->st);
+    }
+  }
+  if(!nblock && !nother) {
+    sd_buf_free(&blocking);
+    sd_buf_free(&other);
+    return;
+  }
+  if(nblock) {
+    x = sd_exch_add(c, "EXCH-PENDING-REBOOT");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check reads exactly these values and "
+                   "stops: SP2 setup will not start until the server has "
+                   "restarted.%s%s", blocking.data,
+                   nother ? " Also pending: " : "", nother ? other.data : "");
+    sd_ev_str(c->r, x, "sources", blocking.data);
+    if(nother)
+      sd_ev_str(c->r, x, "also_pending", other.data);
+  }
+  else {
+    x = sd_exch_add(c, "EXCH-REBOOT-RECOMMENDED");
+    sd_finding_msg(c->r, x, "Windows has a restart pending (%s). Exchange "
+                   "setup's readiness check does not read these flags "
+                   "(only PendingFileRenameOperations and "
+                   "UpdateExeVolatile, which are clear), so setup will "
+                   "start; restart first anyway, so that the upgrade does "
+                   "not run on half-installed Windows updates.", other.data);
+    sd_ev_str(c->r, x, "sources", other.data);
+    sd_ev_str(c->r, x, "blocking_sources_clear",
+              "PendingFileRenameOperations, UpdateExeVolatile");
+  }
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    if(rf->st.state == SD_ST_READ && rf->pending)
+      sd_ev_str(c->r, x, sd_arena_printf(c->r->arena, "source.%s",
+                                         sd_str_or(rf->source, "?")),
+                sd_str_or(rf->detail, ""));
+    else if(rf->st.state == SD_ST_UNREADABLE)
+      sd_ev_str(c->r, x, sd_arena_printf(c->r->arena, "unreadable.%s",
+                                         sd_str_or(rf->source, "?")),
+                sd_exch_why_of(&rf->st));
+  }
+  if(nblock)
+    sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
+                   "before starting SP2 setup.");
+  else
+    sd_fix_summary(c->r, x, "Restart the server before SP2 setup "
+                   "(recommended; setup itself does not require it).");
+  sd_fix_step(c->r, x, "Plan a maintenance window: the restart stops "
+              "Exchange on this server (on a clustered mailbox server, move "
+              "the clustered mailbox server to the other node first).");
+  sd_fix_step(c->r, x, "Restart the server (Start > Shut Down > Restart, or "
+              "the command below).");
+  sd_fix_step(c->r, x, "Log on again and run srvdoctor again; this finding "
+              "must be gone.");
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    const reboot_rule *rr;
+    if(rf->st.state != SD_ST_READ || !rf->pending)
+      continue;
+    rr = reboot_rule_of(rf->source);
+    if(rr)
+      sd_fix_step(c->r, x, "If it is still reported after the restart - %s",
+                  rr->advice);
+  }
+  sd_fix_cmd(c->r, x, "shutdown /r /t 0");
+  sd_buf_free(&blocking);
+  sd_buf_free(&other);
+}

@@ -1,0 +1,222 @@
+/* rights.c - exchange-sp2: the group memberships the AD preparation
+ * needs, read from the running user's logon token. */
+#include <string.h>
+
+#include "exchange_internal.h"
+
+/* Is the running user a member of a group? */
+typedef enum member {
+  M_UNKNOWN = -1,     /* the token or the domain SID could not be read */
+  M_NO = 0,
+  M_YES = 1
+} member;
+
+/* A group the preparation needs (facts §3.3). */
+typedef struct grp {
+  const char *name;
+  const char *rid;
+  int root;           /* SID of the forest root domain, else this domain */
+  int needed;
+  member have;
+  int filtered;       /* in the token for deny only (UAC) */
+  int stale;          /* AD says member, token does not: log on again */
+  const char *sid;
+} grp;
+
+static void check_group(sd_exch_ctx *c, grp *g)
+{
+  const sd_exch_facts *x = c->x;
+  const sd_ad_facts *ad = c->ad;
+  const char *base = g->root ? ad->root_domain_sid : ad->domain_sid;
+  const sd_fstate *bst = g->root ? &ad->root_sid_st : &ad->domain_sid_st;
+  size_t i;
+  g->have = M_UNKNOWN;
+  if(bst->state != SD_ST_READ || !base || !*base ||
+     x->token_st.state != SD_ST_READ)
+    return;
+  g->sid = sd_arena_printf(c->r->arena, "%s-%s", base, g->rid);
+  g->have = M_NO;
+  for(i = 0; i < x->ntoken_groups; i++) {
+    const sd_exch_sid *s = &x->token_groups[i];
+    if(!s->sid || !sd_strieq(s->sid, g->sid))
+      continue;
+    if(s->deny_only)
+      g->filtered = 1;
+    else
+      g->have = M_YES;
+  }
+  if(g->have == M_YES || ad->user_groups_st.state != SD_ST_READ)
+    return;
+  for(i = 0; i < ad->nuser_groups; i++)
+    if(ad->user_groups[i].sid && sd_strieq(ad->user_groups[i].sid, g->sid))
+      g->stale = 1;
+}
+
+/* "A", "A and B", "A, B and C" (conj "and" or "or") of the groups whose
+ * flag is set. */
+static const char *prose_groups(sd_exch_ctx *c, const grp *g, const int *pick,
+                                const char *conj)
+{
+  sd_buf b;
+  size_t i, n = 0, k = 0;
+  const char *s;
+  for(i = 0; i < 3; i++)
+    n += pick[i] != 0;
+  sd_buf_init(&b);
+  for(i = 0; i < 3; i++) {
+    if(!pick[i])
+      continue;
+    if(k)
+      sd_buf_puts(&b, k + 1 == n ? (k > 1 ? ", " : " ") : ", ");
+    if(k && k + 1 == n)
+      sd_buf_printf(&b, "%s ", conj);
+    sd_buf_puts(&b, g[i].name);
+    k++;
+  }
+  s = sd_arena_strdup(c->r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return s;
+}
+
+void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
+{
+  grp g[3];
+  size_t i;
+  sd_buf missing, unknown, needed;
+  int nmissing = 0, nunknown = 0, nreal = 0;
+  int pick_needed[3], pick_missing[3], pick_real[3];
+  sd_finding *x;
+  const char *user = sd_str_or(c->f->host.user, "the current user");
+  memset(g, 0, sizeof(g));
+  g[0].name = "Schema Admins";
+  g[0].rid = "518";
+  g[0].root = 1;
+  g[0].needed = nd->schema;
+  g[1].name = "Enterprise Admins";
+  g[1].rid = "519";
+  g[1].root = 1;
+  g[1].needed = nd->schema || nd->org;
+  g[2].name = "Domain Admins";
+  g[2].rid = "512";
+  g[2].root = 0;
+  g[2].needed = nd->domain;
+  for(i = 0; i < 3; i++)
+    check_group(c, &g[i]);
+  /* /PrepareAllDomains with Enterprise Admins also prepares this domain. */
+  if(g[2].needed && g[2].have != M_YES && g[1].have == M_YES)
+    g[2].needed = 0;
+  sd_buf_init(&missing);
+  sd_buf_init(&unknown);
+  sd_buf_init(&needed);
+  for(i = 0; i < 3; i++) {
+    pick_needed[i] = g[i].needed;
+    pick_missing[i] = g[i].needed && g[i].have == M_NO;
+    pick_real[i] = pick_missing[i] && !g[i].filtered && !g[i].stale;
+    nreal += pick_real[i];
+    if(!g[i].needed)
+      continue;
+    if(needed.len)
+      sd_buf_puts(&needed, ", ");
+    sd_buf_puts(&needed, g[i].name);
+    if(g[i].have == M_NO) {
+      if(nmissing++)
+        sd_buf_puts(&missing, ", ");
+      sd_buf_puts(&missing, g[i].name);
+    }
+    else if(g[i].have == M_UNKNOWN) {
+      if(nunknown++)
+        sd_buf_puts(&unknown, ", ");
+      sd_buf_puts(&unknown, g[i].name);
+    }
+  }
+  if(!needed.len) {
+    sd_buf_free(&missing);
+    sd_buf_free(&unknown);
+    sd_buf_free(&needed);
+    return;
+  }
+  if(nmissing) {
+    const char *all = prose_groups(c, g, pick_needed, "and");
+    x = sd_exch_add(c, "AD-RIGHTS-MISSING");
+    sd_finding_msg(c->r, x, "The Active Directory preparation SP2 needs "
+                   "must be run by a member of %s, but %s is not a member "
+                   "of %s.", all, user,
+                   prose_groups(c, g, pick_missing, "or"));
+    sd_ev_str(c->r, x, "user", user);
+    if(c->f->host.user_sid)
+      sd_ev_str(c->r, x, "user_sid", c->f->host.user_sid);
+    sd_ev_str(c->r, x, "needed_groups", needed.data);
+    sd_ev_str(c->r, x, "missing_groups", missing.data);
+    if(c->ad->bind_user)
+      sd_ev_strf(c->r, x, "note", "the groups checked are those of the "
+                 "Windows logon running srvdoctor (%s), not of --ldap-user "
+                 "%s", user, c->ad->bind_user);
+    if(nunknown)
+      sd_ev_str(c->r, x, "unchecked_groups", unknown.data);
+    for(i = 0; i < 3; i++) {
+      if(!g[i].needed)
+        continue;
+      if(g[i].sid)
+        sd_ev_strf(c->r, x, sd_arena_printf(c->r->arena, "sid.%s",
+                                            g[i].name),
+                   "%s (%s)", g[i].sid,
+                   g[i].have == M_YES ? "member" :
+                   g[i].filtered ? "in the token for deny only (UAC)" :
+                   g[i].stale ? "member in AD, not yet in this logon" :
+                   "not a member");
+    }
+    sd_exch_ad_evidence(c, x);
+    sd_fix_summary(c->r, x, "Have a member of %s run the preparation, or "
+                   "get the missing memberships and log on again.", all);
+    if(nreal)
+      sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to "
+                  "add the account that will run SP2 setup to %s (Active "
+                  "Directory Users and Computers > the group > Members > "
+                  "Add), or ask a member of %s to run the preparation "
+                  "commands for you.", prose_groups(c, g, pick_real, "and"),
+                  all);
+    for(i = 0; i < 3; i++) {
+      if(g[i].needed && g[i].filtered)
+        sd_fix_step(c->r, x, "%s is in your logon token but switched off by "
+                    "User Account Control: open the Command Prompt with "
+                    "\"Run as administrator\".", g[i].name);
+      if(g[i].needed && g[i].stale)
+        sd_fix_step(c->r, x, "Active Directory already lists you in %s, but "
+                    "this logon started before that: log off and log on "
+                    "again.", g[i].name);
+    }
+    sd_fix_step(c->r, x, "Log off and log on again so the new memberships "
+                "are in your logon token (wait for AD replication if the "
+                "change was made on another domain controller).");
+    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  }
+  else if(nunknown) {
+    x = sd_exch_add(c, "AD-RIGHTS-UNKNOWN");
+    sd_finding_msg(c->r, x, "The AD preparation SP2 needs must be run by a "
+                   "member of %s; srvdoctor could not check %s (%s).",
+                   needed.data, unknown.data,
+                   c->x->token_st.state != SD_ST_READ
+                     ? sd_exch_why_of(&c->x->token_st)
+                     : "the domain SIDs could not be read from AD");
+    sd_ev_str(c->r, x, "user", user);
+    sd_ev_str(c->r, x, "needed_groups", needed.data);
+    sd_ev_str(c->r, x, "unchecked_groups", unknown.data);
+    sd_ev_str(c->r, x, "token_state", sd_state_name(c->x->token_st.state));
+    sd_ev_str(c->r, x, "root_domain_sid_state",
+              sd_state_name(c->ad->root_sid_st.state));
+    sd_ev_str(c->r, x, "domain_sid_state",
+              sd_state_name(c->ad->domain_sid_st.state));
+    sd_fix_summary(c->r, x, "Check the memberships by hand before running "
+                   "the preparation.");
+    sd_fix_step(c->r, x, "On the computer that will run setup, open a "
+                "Command Prompt and run: whoami /groups (Windows Server "
+                "2003: gpresult /r or the Support Tools' whoami).");
+    sd_fix_step(c->r, x, "Check that %s appear in the list; if not, ask an "
+                "Enterprise Admin to add the account, then log off and on.",
+                needed.data);
+    sd_fix_cmd(c->r, x, "whoami /groups");
+  }
+  sd_buf_free(&missing);
+  sd_buf_free(&unknown);
+  sd_buf_free(&needed);
+}
