@@ -347,25 +347,32 @@ static int take_program(const sd_finding *x, const sd_fix_paths *paths,
   return 0;
 }
 
-/* (the interim update's action comes with the Exchange change) */
 static int plan_interim_update(const sd_facts *f, const sd_finding *x,
                                const sd_fix_paths *paths, sd_arena *a,
                                sd_fix_plan *p, sd_err *why)
 {
-  char patch[37], product[37];
-  const char *pc = ev_str(x, "product_code");
+  char patch[37], product[37], tg[37];
+  const sd_action *act = &x->action;
   const char *name, *kb;
   const sd_msi_patch *mp = NULL;
   size_t i;
-  if(!sd_hv_guid_parse(x->target, patch)) {
+  if(!sd_hv_guid_parse(x->target, tg) || !act->patch_code ||
+     !sd_hv_guid_parse(act->patch_code, patch)) {
     sd_err_set(why, SD_EINVAL, "the finding's patch code \"%.60s\" is not "
                "a GUID, so srvdoctor will not pass it to Windows Installer",
-               x->target);
+               sd_hv_guid_parse(x->target, tg) ? sd_str_or(act->patch_code,
+                                                            "") : x->target);
     return -1;
   }
-  if(!sd_hv_guid_parse(pc ? pc : SD_EXCH2007_PRODUCT_CODE, product)) {
+  if(strcmp(tg, patch)) {
+    sd_err_set(why, SD_EINVAL, "the finding's target {%s} is not the patch "
+               "its action removes ({%s}); srvdoctor will not act on it",
+               tg, patch);
+    return -1;
+  }
+  if(!act->product_code || !sd_hv_guid_parse(act->product_code, product)) {
     sd_err_set(why, SD_EINVAL, "the finding's product code \"%.60s\" is not "
-               "a GUID", pc);
+               "a GUID", sd_str_or(act->product_code, ""));
     return -1;
   }
   for(i = 0; i < f->msi_patches.count; i++) {
@@ -388,15 +395,8 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
                "the steps of srvdoctor explain EXCH-INTERIM-UPDATE", patch);
     return -1;
   }
-  p->program = sd_arena_printf(a, "%s\\msiexec.exe", paths->system_dir);
-  p->args[p->nargs++] = "/i";
-  p->args[p->nargs++] = sd_arena_printf(a, "{%s}", product);
-  p->args[p->nargs++] = sd_arena_printf(a, "MSIPATCHREMOVE={%s}", patch);
-  p->args[p->nargs++] = "/qn";
-  p->args[p->nargs++] = "/norestart";
-  p->args[p->nargs++] = "/l*v";
-  p->args[p->nargs++] = sd_arena_printf(a, "%s\\Temp\\srvdoctor-msiexec-%s"
-                                        ".log", paths->windows_dir, patch);
+  if(take_program(x, paths, a, p, why))
+    return -1;
   p->recheck = 1;
   name = ev_str(x, "display_name");
   kb = ev_str(x, "kb");
@@ -405,13 +405,12 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   p->what = sd_arena_printf(a,
     "Uninstall the interim update %s%s%s(patch code {%s}) from Exchange "
     "Server 2007 (product {%s}) with Windows Installer: start %s by its "
-    "full path with the arguments below, no shell, without any user "
-    "interface and without restarting, wait until it ends and report its "
-    "exit code (3010 means a restart is needed), then check again. "
-    "Windows Installer writes its log to %s.",
+    "full path with the arguments below (the command the finding prints), "
+    "no shell and without restarting, wait until it ends and report its "
+    "exit code (3010 means a restart is needed), then check again.",
     sd_str_or(name, ""), name ? " " : "",
     kb ? sd_arena_printf(a, "(%s) ", kb) : "",
-    patch, product, p->program, p->args[p->nargs - 1]);
+    patch, product, p->program);
   p->after = sd_arena_printf(a,
     "When every interim update is removed and the machine has been "
     "restarted if Windows Installer asked for it, run srvdoctor check "
@@ -510,15 +509,13 @@ int sd_fix_plan_make(const sd_facts *f, const sd_finding *x,
     return -1;
   }
   if(!x->fixable || !x->target || !*x->target ||
-     (x->action.kind == SD_ACT_NONE &&
-      !sd_strieq(act->code, "EXCH-INTERIM-UPDATE"))) {
+     x->action.kind == SD_ACT_NONE) {
     sd_err_set(why, SD_EINVAL, "the check says this %s finding cannot be "
                "carried out by srvdoctor fix; follow its steps instead",
                x->code);
     return -1;
   }
-  if(!sd_strieq(act->code, "EXCH-INTERIM-UPDATE") &&
-     x->action.kind != (act->kind == SD_FIX_END_WORKER ? SD_ACT_END_WORKER
+  if(x->action.kind != (act->kind == SD_FIX_END_WORKER ? SD_ACT_END_WORKER
                                                        : SD_ACT_RUN_PROGRAM)) {
     sd_err_set(why, SD_EINVAL, "the check gave this %s finding an action of "
                "another kind than srvdoctor fix carries out for it",

@@ -140,7 +140,7 @@ sd_assert_eq "sp1: IU patch code" "$IU" "$(ev sp1 EXCH-INTERIM-UPDATE patch_code
 sd_assert_eq "sp1: IU kb" KB971234 "$(ev sp1 EXCH-INTERIM-UPDATE kb)"
 sd_assert_eq "sp1: IU read through msi.dll" msi "$(ev sp1 EXCH-INTERIM-UPDATE read_from)"
 sd_assert_eq "sp1: IU uninstall command" \
-  "msiexec /i $PC MSIPATCHREMOVE=$IU /qb" \
+  "msiexec /i $PC MSIPATCHREMOVE=$IU /qb /norestart" \
   "$(q sp1 '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.commands[0]')"
 sd_assert_eq "sp1: IU fixable" true \
   "$(q sp1 '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.fixable')"

@@ -153,7 +153,6 @@ fi
 # ======================= Exchange: interim update =======================
 IU="{1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01}"
 PC="{24B2C164-DE66-44FE-B468-A46D9D5E6B31}"
-LOGW='C:\windows\Temp\srvdoctor-msiexec-1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01.log'
 sd_wine_regedit "$here/fixtures/exchange/exchange2007-sp1-iu.reg" ||
   sd_fail "regedit of the Exchange fixture failed"
 sd_wine_reg add 'HKLM\SOFTWARE\Classes\Installer\Products\461C2B4266EDEF444B864AD6D9E5B613\Patches' \
@@ -164,13 +163,19 @@ export FIX_FAKE_MSIEXEC_LOG='C:\msiexec-argv.txt'
 argv_file=$drive_c/msiexec-argv.txt
 ran() { [ -f "$argv_file" ]; }
 
+# What the finding prints: fix must run exactly that (the same action).
+fx e_check check --only exchange-sp2 --format json
+printed=$(jq -r '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.commands[0]' "$tmp/e_check.out")
+sd_assert_eq "exch check: the printed command" \
+  "msiexec /i $PC MSIPATCHREMOVE=$IU /qb /norestart" "$printed"
+
 rm -f "$argv_file"
 fx e_dry fix EXCH-INTERIM-UPDATE --target KB971234
 sd_assert_eq "exch dry run: exit code" 0 "$(rc e_dry)"
 sd_check "exch dry run: msiexec not started" test ! -f "$argv_file"
 sd_assert_match "exch dry run: says so" 'dry run' "$(out e_dry)"
 sd_check "exch dry run: shows the command" \
-  has e_dry "\"C:\\windows\\system32\\msiexec.exe\" /i $PC MSIPATCHREMOVE=$IU /qn /norestart /l*v $LOGW"
+  has e_dry "\"C:\\windows\\system32\\msiexec.exe\" /i $PC MSIPATCHREMOVE=$IU /qb /norestart"
 sd_check "exch dry run: no question without a console" \
   bash -c "! grep -q 'Type y' '$tmp/e_dry.out'"
 
@@ -188,18 +193,19 @@ sd_assert_match "exch 1603: reported" 'exit code 1603' "$(err e_1603)"
 if ran; then
   a=$(tr -d '\r' <"$argv_file")
   sd_assert_eq "msiexec image" 'C:\windows\system32\msiexec.exe' "$(sd_kv image <<<"$a")"
-  sd_assert_eq "msiexec argc" 8 "$(sd_kv argc <<<"$a")"
+  sd_assert_eq "msiexec argc" 6 "$(sd_kv argc <<<"$a")"
   sd_assert_eq "msiexec argv[0]" 'C:\windows\system32\msiexec.exe' "$(sd_kv 'argv[0]' <<<"$a")"
   sd_assert_eq "msiexec argv[1]" /i "$(sd_kv 'argv[1]' <<<"$a")"
   sd_assert_eq "msiexec argv[2]" "$PC" "$(sd_kv 'argv[2]' <<<"$a")"
   sd_assert_eq "msiexec argv[3]" "MSIPATCHREMOVE=$IU" "$(sd_kv 'argv[3]' <<<"$a")"
-  sd_assert_eq "msiexec argv[4]" /qn "$(sd_kv 'argv[4]' <<<"$a")"
+  sd_assert_eq "msiexec argv[4]" /qb "$(sd_kv 'argv[4]' <<<"$a")"
   sd_assert_eq "msiexec argv[5]" /norestart "$(sd_kv 'argv[5]' <<<"$a")"
-  sd_assert_eq "msiexec argv[6]" '/l*v' "$(sd_kv 'argv[6]' <<<"$a")"
-  sd_assert_eq "msiexec argv[7]" "$LOGW" "$(sd_kv 'argv[7]' <<<"$a")"
   sd_assert_eq "msiexec command line" \
-    "\"C:\\windows\\system32\\msiexec.exe\" /i $PC MSIPATCHREMOVE=$IU /qn /norestart /l*v $LOGW" \
+    "\"C:\\windows\\system32\\msiexec.exe\" /i $PC MSIPATCHREMOVE=$IU /qb /norestart" \
     "$(sd_kv cmdline <<<"$a")"
+  # The arguments it got are the printed command's, word for word.
+  sd_assert_eq "msiexec argv = the printed command's" "${printed#msiexec }" \
+    "$(for i in 1 2 3 4 5; do printf '%s ' "$(sd_kv "argv[$i]" <<<"$a")"; done | sed 's/ $//')"
 else
   _sd_count_failure "exch 1603: msiexec was not started: $(err e_1603)"
 fi

@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "sdtest.h"
 #include "srvdoctor/fix.h"
 
@@ -361,22 +364,22 @@ static void test_plan_interim_update(void **state)
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), 0);
   assert_string_equal(p.program, "C:\\Windows\\System32\\msiexec.exe");
-  assert_int_equal(p.nargs, 7);
+  /* The arguments the finding prints (its action), nothing of fix's own:
+   * /qb shows progress and asks nothing, /norestart. */
+  assert_int_equal(p.nargs, 5);
   assert_string_equal(p.args[0], "/i");
   assert_string_equal(p.args[1], "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}");
   assert_string_equal(p.args[2], "MSIPATCHREMOVE=" IU1);
-  assert_string_equal(p.args[3], "/qn");
+  assert_string_equal(p.args[3], "/qb");
   assert_string_equal(p.args[4], "/norestart");
-  assert_string_equal(p.args[5], "/l*v");
-  assert_string_equal(p.args[6], "C:\\Windows\\Temp\\srvdoctor-msiexec-"
-                      "1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01.log");
   assert_true(p.recheck);
   cmdline(&p, line, sizeof(line));
   assert_string_equal(line, "\"C:\\Windows\\System32\\msiexec.exe\" /i "
                       "{24B2C164-DE66-44FE-B468-A46D9D5E6B31} "
-                      "MSIPATCHREMOVE=" IU1 " /qn /norestart /l*v "
-                      "C:\\Windows\\Temp\\srvdoctor-msiexec-"
-                      "1E5C3A90-2B7D-4C1E-9F21-7A4D2B1C0E01.log");
+                      "MSIPATCHREMOVE=" IU1 " /qb /norestart");
+  assert_true(sdt_has_command(x, "msiexec /i "
+                              "{24B2C164-DE66-44FE-B468-A46D9D5E6B31} "
+                              "MSIPATCHREMOVE=" IU1 " /qb /norestart"));
   assert_non_null(strstr(p.what, "KB971234"));
   assert_non_null(strstr(p.what, "3010"));
   run_free(&t);
@@ -394,8 +397,19 @@ static void test_plan_interim_update_refusals(void **state)
   load_run(&t, EX "iu_not_removable.json", "exchange-sp2");
   x = (sd_finding *)only(&t, "EXCH-INTERIM-UPDATE");
   assert_false(x->fixable);
-  x->fixable = 1;
+  assert_int_equal(x->action.kind, SD_ACT_NONE);
+  sd_err_clear(&why);
   x->target = IU1;
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  /* Even given an action by hand, the fresh patch list refuses it. */
+  {
+    sd_module_result *m = (sd_module_result *)sdt_module(&t.rep,
+                                                         "exchange-sp2");
+    sd_action *a = sd_finding_action(m, x, SD_ACT_RUN_PROGRAM);
+    a->program = "msiexec.exe";
+    a->product_code = "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}";
+    a->patch_code = IU1;
+  }
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
   assert_non_null(strstr(why.msg, "not uninstallable"));
@@ -408,8 +422,15 @@ static void test_plan_interim_update_refusals(void **state)
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
   assert_non_null(strstr(why.msg, "not a GUID"));
+  /* Nor does an action's patch code that is not one. */
+  x->target = IU1;
+  x->action.patch_code = IU1 " /qn\" & calc";
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  assert_non_null(strstr(why.msg, "not a GUID"));
   /* A patch the fresh facts do not hold. */
   x->target = IU2;
+  x->action.patch_code = IU2;
   sd_err_clear(&why);
   assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
   assert_non_null(strstr(why.msg, "not in the Windows Installer patch"));
@@ -1032,6 +1053,194 @@ static void test_flow_kb974571(void **state)
   fake_free(&k);
 }
 
+/* ---- fix runs what the finding prints ---- */
+
+typedef struct printed_stats {
+  size_t snapshots;     /* fixtures of kind srvdoctor-snapshot loaded */
+  size_t fixable;       /* fixable findings seen */
+  size_t programs;      /* program plans compared with the printed command */
+  size_t workers;       /* worker plans compared with the printed command */
+} printed_stats;
+
+static int has_command_exactly(const sd_finding *x, const char *cmd)
+{
+  size_t i;
+  for(i = 0; i < x->ncommands; i++)
+    if(!strcmp(x->commands[i], cmd))
+      return 1;
+  return 0;
+}
+
+/* The printed command of a program action, read back as a person's
+ * prompt would run it: the program resolved against the test folders
+ * (a name alone is in the system folder, .exe added; %SystemRoot%\... in
+ * the Windows folder), the arguments split by the C runtime's rules. */
+static void compare_program(const char *fixture, const sd_finding *x,
+                            const sd_fix_plan *p)
+{
+  char words[SD_ACTION_MAX_ARGS + 2][256];
+  char prog[4096];
+  const char *cmd = NULL, *s;
+  sd_buf want, got, rendered;
+  size_t i, n;
+  sd_buf_init(&rendered);
+  sd_action_command(&x->action, &rendered);
+  /* The finding prints that very command. */
+  if(!has_command_exactly(x, rendered.data))
+    fail_msg("%s: %s does not print its action's command %s", fixture,
+             x->code, rendered.data);
+  cmd = rendered.data;
+  s = cmd;
+  if(!strncmp(s, "start /w ", 9))
+    s += 9; /* cmd.exe's wait for a program that does not hold the console */
+  n = split_args(s, words, SD_COUNTOF(words));
+  assert_true(n >= 1);
+  if(!strncmp(words[0], "%SystemRoot%\\", 13))
+    snprintf(prog, sizeof(prog), "%s\\%s", paths.windows_dir, words[0] + 13);
+  else if(!strchr(words[0], '\\'))
+    snprintf(prog, sizeof(prog), "%s\\%s.exe", paths.system_dir, words[0]);
+  else
+    fail_msg("%s: %s prints a program fix cannot resolve: %s", fixture,
+             x->code, words[0]);
+  if(strcmp(prog, p->program))
+    fail_msg("%s: %s prints %s but fix would start %s", fixture, x->code,
+             prog, p->program);
+  if(n - 1 != p->nargs)
+    fail_msg("%s: %s prints %lu arguments but fix passes %lu", fixture,
+             x->code, (unsigned long)(n - 1), (unsigned long)p->nargs);
+  for(i = 1; i < n; i++)
+    if(strcmp(words[i], p->args[i - 1]))
+      fail_msg("%s: %s argument %lu: printed %s, fix passes %s", fixture,
+               x->code, (unsigned long)i, words[i], p->args[i - 1]);
+  /* The dry run's "Command:" line is that same command with the program's
+   * full path. */
+  sd_buf_init(&want);
+  sd_buf_init(&got);
+  sd_buf_printf(&want, "\"%s\"", prog);
+  for(i = 1; i < n; i++) {
+    sd_buf_putc(&want, ' ');
+    sd_quote_arg(&want, words[i]);
+  }
+  sd_fix_command_line(p, &got);
+  assert_string_equal(got.data, want.data);
+  sd_buf_free(&want);
+  sd_buf_free(&got);
+  sd_buf_free(&rendered);
+}
+
+static void compare_worker(const char *fixture, const sd_finding *x,
+                           const sd_fix_plan *p)
+{
+  char cmd[64], g[37];
+  snprintf(cmd, sizeof(cmd), "taskkill /PID %u /F", (unsigned)p->pid);
+  if(!has_command_exactly(x, cmd))
+    fail_msg("%s: %s: fix would end process %u, the finding does not print "
+             "%s", fixture, x->code, (unsigned)p->pid, cmd);
+  assert_int_equal(p->pid, x->action.pid);
+  assert_true(sd_hv_guid_parse(x->target, g));
+  assert_string_equal(p->vm_guid, g);
+  assert_string_equal(p->image_path, "C:\\Windows\\System32\\vmwp.exe");
+}
+
+static void printed_in_file(const char *rel, printed_stats *st)
+{
+  FILE *fp = fopen(sdt_fixture(rel), "rb");
+  char head[4096];
+  size_t n, i, k;
+  sd_facts f;
+  sd_report rep;
+  sd_arena a;
+  sd_err err;
+  if(!fp)
+    return;
+  n = fread(head, 1, sizeof(head) - 1, fp);
+  fclose(fp);
+  head[n] = '\0';
+  if(!strstr(head, "\"srvdoctor-snapshot\""))
+    return;
+  sd_facts_init(&f);
+  sd_err_clear(&err);
+  if(sd_snapshot_read_file(sdt_fixture(rel), &f, &err)) {
+    sd_facts_free(&f); /* a fixture that is meant to be refused */
+    return;
+  }
+  st->snapshots++;
+  sdt_run(&f, NULL, NULL, &rep);
+  sd_arena_init(&a);
+  for(i = 0; i < rep.nmodules; i++) {
+    for(k = 0; k < rep.modules[i].nfindings; k++) {
+      const sd_finding *x = &rep.modules[i].findings[k];
+      sd_fix_plan p;
+      if(!x->fixable)
+        continue;
+      st->fixable++;
+      /* Every fixable finding carries its action. */
+      if(x->action.kind == SD_ACT_NONE)
+        fail_msg("%s: %s is fixable without an action", rel, x->code);
+      sd_err_clear(&err);
+      memset(&p, 0, sizeof(p));
+      if(sd_fix_plan_make(&f, x, &paths, &a, &p, &err)) {
+        /* A refusal on the fresh facts (no worker found, no uninstall
+         * folder): nothing runs, so there is nothing to compare; it must
+         * never be about the action itself. */
+        assert_null(strstr(err.msg, "action"));
+        continue;
+      }
+      if(x->action.kind == SD_ACT_RUN_PROGRAM) {
+        compare_program(rel, x, &p);
+        st->programs++;
+      }
+      else {
+        compare_worker(rel, x, &p);
+        st->workers++;
+      }
+    }
+  }
+  sd_arena_free(&a);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+static void printed_in_dir(const char *rel, printed_stats *st)
+{
+  DIR *d = opendir(sdt_fixture(rel));
+  struct dirent *e;
+  char sub[1024];
+  struct stat sb;
+  assert_non_null(d);
+  while((e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    if(e->d_name[0] == '.')
+      continue;
+    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    if(stat(sdt_fixture(sub), &sb))
+      continue;
+    if(S_ISDIR(sb.st_mode))
+      printed_in_dir(sub, st);
+    else if(len > 5 && !strcmp(e->d_name + len - 5, ".json"))
+      printed_in_file(sub, st);
+  }
+  closedir(d);
+}
+
+/* For every snapshot fixture and every fixable finding of its report, the
+ * plan of fix starts exactly the program with exactly the arguments the
+ * finding prints (or ends exactly the process its taskkill names). */
+static void test_fix_runs_what_is_printed(void **state)
+{
+  printed_stats st;
+  (void)state;
+  memset(&st, 0, sizeof(st));
+  printed_in_dir("", &st);
+  printf("fixtures: %lu snapshots, %lu fixable findings, %lu program and "
+         "%lu worker plans compared\n", (unsigned long)st.snapshots,
+         (unsigned long)st.fixable, (unsigned long)st.programs,
+         (unsigned long)st.workers);
+  assert_true(st.snapshots > 0);
+  assert_true(st.programs > 0);
+  assert_true(st.workers > 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1047,6 +1256,7 @@ int main(void)
     cmocka_unit_test(test_plan_interim_update_refusals),
     cmocka_unit_test(test_plan_kb974571),
     cmocka_unit_test(test_quote_round_trip),
+    cmocka_unit_test(test_fix_runs_what_is_printed),
     cmocka_unit_test(test_flow_not_elevated),
     cmocka_unit_test(test_flow_dry_run_no_console),
     cmocka_unit_test(test_flow_prompt_at_console),

@@ -4,9 +4,58 @@
 
 #include "exchange_internal.h"
 
-/* Removes an Exchange 2007 patch (the patch code is the argument). */
-#define MSI_REMOVE \
-  "msiexec /i " SD_EXCH2007_PRODUCT_CODE " MSIPATCHREMOVE=%s /qb"
+/* Removes an Exchange 2007 patch: msiexec /i {product} MSIPATCHREMOVE=
+ * {patch} (Microsoft, "Uninstalling Patches", Windows Installer; the
+ * Exchange 2007 interim update instructions).  /qb: a progress window that
+ * asks nothing, /norestart: never a restart; the same switches for a
+ * person at the prompt and for srvdoctor fix (docs/fix.md). */
+static const char *const msi_remove_switches[] = {"/qb", "/norestart"};
+
+/* The removal of patch_code as an action.  0, or -1 when the patch code is
+ * not a GUID (then nothing is safe to pass on). */
+static int msi_remove_action(sd_module_result *r, sd_action *a,
+                             const char *patch_code)
+{
+  char g[37];
+  size_t i;
+  if(!patch_code || !sd_hv_guid_parse(patch_code, g))
+    return -1;
+  a->kind = SD_ACT_RUN_PROGRAM;
+  a->base = SD_BASE_SYSTEM;
+  a->program = "msiexec.exe";
+  a->product_code = SD_EXCH2007_PRODUCT_CODE;
+  a->patch_code = sd_arena_printf(r->arena, "{%s}", g);
+  sd_action_arg(r, a, "/i");
+  sd_action_arg(r, a, a->product_code);
+  sd_action_arg(r, a, sd_arena_printf(r->arena, "MSIPATCHREMOVE=%s",
+                                      a->patch_code));
+  for(i = 0; i < SD_COUNTOF(msi_remove_switches); i++)
+    sd_action_arg(r, a, msi_remove_switches[i]);
+  return 0;
+}
+
+/* The command that removes patch_code, rendered from the finding's action
+ * when it has one (what srvdoctor fix runs), else from the same builder. */
+static const char *msi_remove_cmd(sd_module_result *r, const sd_finding *x,
+                                  const char *patch_code)
+{
+  sd_action tmp;
+  const sd_action *a = &x->action;
+  const char *s;
+  sd_buf b;
+  if(a->kind != SD_ACT_RUN_PROGRAM) {
+    memset(&tmp, 0, sizeof(tmp));
+    if(msi_remove_action(r, &tmp, patch_code))
+      return sd_arena_printf(r->arena, "msiexec /i " SD_EXCH2007_PRODUCT_CODE
+                             " MSIPATCHREMOVE=<patch code> /qb /norestart");
+    a = &tmp;
+  }
+  sd_buf_init(&b);
+  sd_action_command(a, &b);
+  s = sd_arena_strdup(r->arena, b.data);
+  sd_buf_free(&b);
+  return s;
+}
 
 /* ---- patches ---- */
 
@@ -111,6 +160,7 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
   const char *kb = kb_of(r, p->display_name);
   const char *name = sd_str_or(p->display_name, p->patch_code);
   sd_finding *x = sd_exch_add(c, "EXCH-INTERIM-UPDATE");
+  const char *cmd;
   sd_finding_msg(r, x, "%s (patch %s) is installed. Exchange 2007 SP2 setup "
                  "cannot run while any interim update is installed; it must "
                  "be uninstalled first.", name, p->patch_code);
@@ -129,6 +179,15 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
                 "finding must be gone.");
     return;
   }
+  {
+    sd_action a;
+    memset(&a, 0, sizeof(a));
+    if(msi_remove_action(r, &a, p->patch_code) == 0) {
+      *sd_finding_action(r, x, SD_ACT_RUN_PROGRAM) = a;
+      sd_fix_target(r, x, p->patch_code);
+    }
+  }
+  cmd = msi_remove_cmd(r, x, p->patch_code);
   sd_fix_summary(r, x, "Uninstall %s before running SP2 setup.",
                  kb ? kb : "this interim update");
   sd_fix_step(r, x, "Plan a short outage (removing the update restarts "
@@ -136,8 +195,7 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
               "administrator.");
   sd_fix_step(r, x, "Open an elevated Command Prompt (right-click Command "
               "Prompt, Run as administrator).");
-  sd_fix_step(r, x, "Type this command exactly and press Enter: "
-              MSI_REMOVE, p->patch_code);
+  sd_fix_step(r, x, "Type this command exactly and press Enter: %s", cmd);
   sd_fix_step(r, x, "Wait until the progress window closes. If it asks for "
               "a restart, restart the server.");
   sd_fix_step(r, x, "Alternatively: Control Panel > Programs and Features > "
@@ -145,9 +203,7 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
               "Programs with \"Show updates\" ticked), select \"%s\" and "
               "click Uninstall.", name);
   sd_fix_step(r, x, "Run srvdoctor again; this finding must be gone.");
-  sd_fix_cmd(r, x, MSI_REMOVE, p->patch_code);
-  x->fixable = 1;
-  sd_fix_target(r, x, p->patch_code);
+  sd_fix_cmd(r, x, "%s", cmd);
 }
 
 static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
@@ -168,10 +224,10 @@ static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
               "2007 entries.");
   sd_fix_step(r, x, "If an entry there is called \"Interim Update\" or has "
               "no name, it must be removed: from an elevated Command Prompt "
-              "run " MSI_REMOVE, p->patch_code);
+              "run %s", msi_remove_cmd(r, x, p->patch_code));
   sd_fix_step(r, x, "If it is an update rollup or a security update, "
               "nothing needs to be done for SP2.");
-  sd_fix_cmd(r, x, MSI_REMOVE, p->patch_code);
+  sd_fix_cmd(r, x, "%s", msi_remove_cmd(r, x, p->patch_code));
 }
 
 void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
