@@ -114,7 +114,8 @@ codes=$(ocs 'map(.code) | join(",")' "$tmp/down.json")
 [ "$codes" = "OCS-KB974571-FE-DOWN" ] && ok ||
   bad "expected OCS-KB974571-FE-DOWN, got '$codes': $(head -c 600 "$tmp/down.json") $(cat "$tmp/err")"
 [ "$(cat "$tmp/down.json.rc")" = 2 ] && ok || bad "exit code $(cat "$tmp/down.json.rc"), expected 2"
-cmd2003='%windir%\$NTUninstallKB974571$\Spuninst\spuninst.exe /passive /norestart'
+# The command fix runs too (the finding's action, docs/fix.md).
+cmd2003='%SystemRoot%\$NTUninstallKB974571$\spuninst\spuninst.exe /passive /norestart'
 jq -e --arg c "$cmd2003" '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | index($c) != null' \
   "$tmp/down.json" >/dev/null && ok || bad "no Server 2003 uninstall command: $(ocs '.[0].remediation.commands' "$tmp/down.json")"
 jq -e '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | any(test("wusa|pkgmgr")) | not' \
