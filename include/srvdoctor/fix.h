@@ -51,8 +51,11 @@ const sd_fix_action *sd_fix_action_find(const char *code);
 
 #define SD_FIX_MAX_ARGS 12
 
-/* What one action will do, worked out from a fresh finding and the facts
- * it came from.  Strings live in the arena given to sd_fix_plan_make. */
+/* What one action will do: the fresh finding's action (program, arguments
+ * and target identity, as the check wrote them and the finding prints
+ * them), its program resolved against this machine's folders, after the
+ * refusals that look at the fresh facts.  Strings live in the arena given
+ * to sd_fix_plan_make. */
 typedef struct sd_fix_plan {
   const sd_fix_action *action;
   const sd_finding *finding;
@@ -78,10 +81,11 @@ typedef struct sd_fix_paths {
   const char *system_dir;    /* "C:\\Windows\\System32" */
 } sd_fix_paths;
 
-/* Work out the plan for finding x (of a fresh check over f).  Returns 0, or
- * -1 with why set to one or two sentences saying why srvdoctor will not act
- * (no worker known, an identity that does not look safe to pass on, an OS
- * that has no removal route, ...). */
+/* Make the plan for finding x (of a fresh check over f) from x->action;
+ * fix builds no program or argument of its own.  Returns 0, or -1 with why
+ * set to one or two sentences saying why srvdoctor will not act (no action,
+ * no worker known, an identity that does not look safe to pass on, a
+ * target the fresh facts do not show, ...). */
 int sd_fix_plan_make(const sd_facts *f, const sd_finding *x,
                      const sd_fix_paths *paths, sd_arena *a,
                      sd_fix_plan *p, sd_err *why);
