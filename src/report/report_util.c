@@ -8,29 +8,12 @@
 
 size_t sd_utf8_seq(const char *s, uint32_t *cp)
 {
-  const unsigned char *p = (const unsigned char *)s;
-  unsigned c = p[0];
-  size_t len, k;
-  if(c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if(!len)
-    return 0;
-  for(k = 1; k < len; k++)
-    if(!p[k])
-      return 0;
-  if(!sd_utf8_valid(s, len))
-    return 0;
-  if(len == 2)
-    *cp = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-  else if(len == 3)
-    *cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-  else
-    *cp = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
-          ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
-  return len;
+  /* s is NUL terminated: at most the bytes up to the NUL are there. */
+  size_t avail = 0;
+  while(avail < 4 && s[avail])
+    avail++;
+  return sd_utf8_decode((const unsigned char *)s, avail ? avail : 1, cp,
+                        NULL);
 }
 
 const char *sd_sev_upper(sd_severity s)
