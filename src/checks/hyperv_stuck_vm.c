@@ -307,7 +307,7 @@ static void worker_vitality(hv_worker *w)
 
 static int is_worker(const sd_process *p)
 {
-  return p->image && sd_strieq(p->image, "vmwp.exe");
+  return sd_hv_is_worker_image(p->image);
 }
 
 /* By VM id; workers of the same VM stay in process-list order. */

@@ -36,7 +36,7 @@
 static int expected_image(int device, wchar_t *want, size_t cap)
 {
   const wchar_t *sys = sd_system_dir();
-  static const wchar_t leaf[] = L"\\vmwp.exe";
+  static const wchar_t leaf[] = L"\\" SD_HV_WORKER_IMAGE;
   if(!device) {
     if(wcslen(sys) + wcslen(leaf) + 1 > cap)
       return -1;
