@@ -411,9 +411,15 @@ const char *sd_stristr(const char *hay, const char *needle)
   n = strlen(needle);
   if(!n)
     return hay;
-  for(; *hay; hay++)
-    if(sd_strnieq(hay, needle, n))
-      return hay;
+  /* Compare the rest only where the first letter matches: event messages
+   * are searched for several codes each (hundreds of thousands of them). */
+  {
+    int first = lower((unsigned char)needle[0]);
+    for(; *hay; hay++)
+      if(lower((unsigned char)*hay) == first &&
+         sd_strnieq(hay + 1, needle + 1, n - 1))
+        return hay;
+  }
   return NULL;
 }
 
