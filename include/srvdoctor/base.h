@@ -82,5 +82,12 @@ const char *sd_stristr(const char *hay, const char *needle); /* ASCII */
 const char *sd_str_or(const char *s, const char *fallback);
 /* Validate UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
 int sd_utf8_valid(const char *s, size_t n);
+/* The one UTF-8 decoder: the length (1..4) of the valid sequence at s,
+ * given avail bytes, with its code point in *cp; 0 when it is not valid
+ * UTF-8 (RFC 3629: no overlong forms, surrogates or values above
+ * U+10FFFF), and then *bad is the index of the first byte that is wrong,
+ * or avail when the sequence is cut short.  cp and bad may be NULL. */
+size_t sd_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp,
+                      size_t *bad);
 
 #endif

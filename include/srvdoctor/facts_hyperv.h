@@ -85,6 +85,13 @@ const char *sd_hv_guid_find(const char *s, char out[37]);
  * Any GUID has that form: srvdoctor fix also reads patch and product codes
  * with it. */
 int sd_hv_guid_parse(const char *s, char out[37]);
+
+/* The image name of a Hyper-V virtual machine's worker process: one per
+ * running VM, started by vmms.exe from the system folder (facts: hyperv.md).
+ * The one place this name is written; wide code uses L"" SD_HV_WORKER_IMAGE. */
+#define SD_HV_WORKER_IMAGE "vmwp.exe"
+/* Is a process image name (no folder) the worker's, in any case? */
+int sd_hv_is_worker_image(const char *image);
 /* The VM id packed into a per-VM account SID "S-1-5-83-1-A-B-C-D" (the
  * id's 16 bytes in Windows GUID memory layout read as four little-endian
  * 32-bit numbers).  Returns 0 and fills out, or -1 when sid is not one. */

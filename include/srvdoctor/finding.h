@@ -104,8 +104,9 @@ typedef struct sd_refline {
 } sd_refline;
 
 typedef struct sd_series {
-  const char *name;     /* "vmwp_working_set" */
+  const char *name;     /* "vmwp": the perfdata label prefix */
   const char *title;
+  const char *note;     /* how to read it (a chart's caption), or NULL */
   sd_unit unit;
   sd_point *points;
   size_t npoints, cap_points;
@@ -121,6 +122,7 @@ typedef struct sd_row {
   int64_t actual;
   const char *why;
   int64_t needed;
+  const char *remedy;   /* what to do when actual < needed: "run /PrepareAD" */
 } sd_row;
 
 typedef struct sd_finding {
@@ -182,7 +184,7 @@ void sd_series_ref(sd_module_result *r, sd_series *s, const char *label,
                    uint64_t value);
 sd_row *sd_result_row(sd_module_result *r, const char *what,
                       const char *where, int known, int64_t actual,
-                      const char *why, int64_t needed);
+                      const char *why, int64_t needed, const char *remedy);
 const sd_measure *sd_result_find_measure(const sd_module_result *r,
                                          const char *name);
 const sd_series *sd_result_find_series(const sd_module_result *r,

@@ -13,6 +13,7 @@
  * state + at least one other = HV-VM-STUCK; one signal alone =
  * HV-VM-SUSPECT.  Without Hyper-V's WMI the worker signal alone gives
  * HV-VM-SUSPECT and HV-DEGRADED says the verdicts rest on processes only. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,13 +305,9 @@ static void worker_vitality(hv_worker *w)
   }
 }
 
-/* The image of a VM worker process, in the system folder (Microsoft:
- * "Hyper-V: Virtual Machine Worker Process", vmwp.exe). */
-#define HV_WORKER_IMAGE "vmwp.exe"
-
 static int is_worker(const sd_process *p)
 {
-  return p->image && sd_strieq(p->image, HV_WORKER_IMAGE);
+  return sd_hv_is_worker_image(p->image);
 }
 
 /* By VM id; workers of the same VM stay in process-list order. */
@@ -618,7 +615,7 @@ static void worker_action(sd_module_result *r, sd_finding *x,
 {
   sd_action *a = sd_finding_action(r, x, SD_ACT_END_WORKER);
   a->base = SD_BASE_SYSTEM;
-  a->program = HV_WORKER_IMAGE;
+  a->program = SD_HV_WORKER_IMAGE;
   a->pid = w ? w->p->pid : 0;
   a->image_path = w && w->p->path ? sd_arena_strdup(r->arena, w->p->path)
                                   : NULL;
@@ -1524,6 +1521,102 @@ static void unknown(const sd_facts *f, sd_module_result *r, const char *msg,
   sd_fix_cmd(r, x, "sc query vmms");
 }
 
+/* ---- the figures every format shows (Nagios perfdata, Prometheus, the
+ * HTML chart): written here, once, from the same analysis as the
+ * findings ---- */
+
+/* Monitoring measures (names are Prometheus srvdoctor_<name>; labels are
+ * Nagios perfdata labels; warn/crit are Nagios ranges). */
+static const sd_measure hv_measures[] = {
+  {"hyperv_stuck_vms", "stuck vms", "Hyper-V virtual machines found hung "
+   "(HV-VM-STUCK).", SD_UNIT_COUNT, 0, 0, NULL, "0"},
+  {"hyperv_suspect_vms", "suspect vms", "Hyper-V virtual machines with one "
+   "hung signal (HV-VM-SUSPECT).", SD_UNIT_COUNT, 0, 0, "0", NULL},
+};
+
+/* The finding of code that names worker pid, or NULL. */
+static const sd_finding *finding_for_pid(const sd_module_result *r,
+                                         const char *code, uint32_t pid)
+{
+  size_t i;
+  for(i = 0; i < r->nfindings; i++) {
+    const sd_evidence *e;
+    if(!sd_streq(r->findings[i].code, code))
+      continue;
+    e = sd_finding_evidence(&r->findings[i], "worker_pid");
+    if(e && e->type == SD_EV_INT && e->num == (int64_t)pid)
+      return &r->findings[i];
+  }
+  return NULL;
+}
+
+static void emit_figures(hv_ctx *c)
+{
+  sd_module_result *r = c->r;
+  sd_severity worst = SD_SEV_OK;
+  int64_t stuck = 0, suspect = 0;
+  size_t i, k;
+  int known;
+  for(i = 0; i < r->nfindings; i++) {
+    worst = sd_severity_worst(worst, r->findings[i].severity);
+    stuck += sd_streq(r->findings[i].code, "HV-VM-STUCK");
+    suspect += sd_streq(r->findings[i].code, "HV-VM-SUSPECT");
+  }
+  /* A module that could not decide and found nothing does not know that
+   * there are no hung VMs. */
+  known = !(worst == SD_SEV_UNKNOWN && !stuck && !suspect);
+  sd_result_measure(r, &hv_measures[0], known, stuck);
+  sd_result_measure(r, &hv_measures[1], known, suspect);
+  if(c->nw) {
+    sd_series *s = sd_result_series(r, "vmwp", "Working set of each vmwp.exe "
+                                    "worker process", SD_UNIT_BYTES);
+    s->note = "Every running VM has one vmwp.exe worker. A hung VM's worker "
+              "has a much smaller working set than its peers; the dashed "
+              "line is the median srvdoctor compared it with (the other "
+              "workers' median).";
+    int flagged = 0;
+    for(i = 0; i < c->nw; i++) {
+      const hv_worker *w = &c->w[i];
+      const sd_finding *x = finding_for_pid(r, "HV-VM-STUCK", w->p->pid);
+      sd_severity mark = SD_SEV_OK;
+      const char *name = NULL;
+      char label[32];
+      if(x)
+        mark = SD_SEV_CRITICAL;
+      else if((x = finding_for_pid(r, "HV-VM-SUSPECT", w->p->pid)) != NULL)
+        mark = SD_SEV_WARNING;
+      if(w->vm >= 0 && c->f->hyperv.vms[w->vm].name &&
+         *c->f->hyperv.vms[w->vm].name)
+        name = c->f->hyperv.vms[w->vm].name;
+      else if(x && sd_finding_evidence(x, "vm_name") &&
+              sd_finding_evidence(x, "vm_name")->str &&
+              *sd_finding_evidence(x, "vm_name")->str)
+        name = sd_finding_evidence(x, "vm_name")->str;
+      snprintf(label, sizeof(label), "pid %lu", (unsigned long)w->p->pid);
+      sd_series_point(r, s, name ? name : label, w->ws, mark, w->p->pid);
+      /* The median the check compared a flagged worker with. */
+      if(mark != SD_SEV_OK && w->has_median) {
+        for(k = 0; k < s->nrefs && s->refs[k].value != w->median; k++)
+          ;
+        if(k == s->nrefs)
+          sd_series_ref(r, s, "peer median", w->median);
+        flagged = 1;
+      }
+    }
+    if(!flagged) {
+      /* Nothing flagged: the median of all the workers. */
+      uint64_t *v = sd_xmalloc(c->nw * sizeof(*v));
+      for(i = 0; i < c->nw; i++)
+        v[i] = c->w[i].ws;
+      qsort(v, c->nw, sizeof(*v), cmp_u64);
+      sd_series_ref(r, s, "median", c->nw % 2 ? v[c->nw / 2] :
+                    v[c->nw / 2 - 1] / 2 + v[c->nw / 2] / 2 +
+                    (v[c->nw / 2 - 1] % 2 + v[c->nw / 2] % 2) / 2);
+      free(v);
+    }
+  }
+}
+
 static void hv_check(const sd_facts *f, const sd_options *o,
                      sd_module_result *r)
 {
@@ -1613,6 +1706,8 @@ static void hv_check(const sd_facts *f, const sd_options *o,
                 "administrator\" and run the same srvdoctor command again.");
   }
 done:
+  if(r->applicable)
+    emit_figures(&c);
   free(c.w);
   free(c.by_guid);
   free(c.ev);

@@ -411,9 +411,15 @@ const char *sd_stristr(const char *hay, const char *needle)
   n = strlen(needle);
   if(!n)
     return hay;
-  for(; *hay; hay++)
-    if(sd_strnieq(hay, needle, n))
-      return hay;
+  /* Compare the rest only where the first letter matches: event messages
+   * are searched for several codes each (hundreds of thousands of them). */
+  {
+    int first = lower((unsigned char)needle[0]);
+    for(; *hay; hay++)
+      if(lower((unsigned char)*hay) == first &&
+         sd_strnieq(hay + 1, needle + 1, n - 1))
+        return hay;
+  }
   return NULL;
 }
 
@@ -422,44 +428,73 @@ const char *sd_str_or(const char *s, const char *fallback)
   return (s && *s) ? s : fallback;
 }
 
+size_t sd_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp,
+                      size_t *bad)
+{
+  unsigned c, lo = 0x80, hi = 0xBF;
+  uint32_t v;
+  size_t len, i;
+  if(!avail) {
+    if(bad)
+      *bad = 0;
+    return 0;
+  }
+  c = s[0];
+  if(c < 0x80) {
+    if(cp)
+      *cp = c;
+    return 1;
+  }
+  /* The lead byte gives the length; the second byte's range excludes
+   * overlong forms, UTF-16 surrogates and code points above U+10FFFF
+   * (RFC 3629, section 4). */
+  if(c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    v = c & 0x1Fu;
+  }
+  else if(c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    v = c & 0x0Fu;
+    if(c == 0xE0)
+      lo = 0xA0;
+    else if(c == 0xED)
+      hi = 0x9F;
+  }
+  else if(c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    v = c & 0x07u;
+    if(c == 0xF0)
+      lo = 0x90;
+    else if(c == 0xF4)
+      hi = 0x8F;
+  }
+  else {
+    if(bad)
+      *bad = 0;
+    return 0;
+  }
+  for(i = 1; i < len; i++) {
+    if(i >= avail || s[i] < lo || s[i] > hi) {
+      if(bad)
+        *bad = i;
+      return 0;
+    }
+    v = (v << 6) | (s[i] & 0x3Fu);
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  if(cp)
+    *cp = v;
+  return len;
+}
+
 int sd_utf8_valid(const char *str, size_t n)
 {
   const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
+  size_t i = 0, len;
   while(i < n) {
-    unsigned c = s[i];
-    size_t len;
-    unsigned cp;
-    if(c < 0x80) {
-      i++;
-      continue;
-    }
-    if(c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    }
-    else if(c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    }
-    else if(c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    }
-    else
-      return 0;
-    if(n - i < len)
-      return 0;
-    {
-      size_t k;
-      for(k = 1; k < len; k++) {
-        if((s[i + k] & 0xC0) != 0x80)
-          return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-      }
-    }
-    if((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-       cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    len = sd_utf8_decode(s + i, n - i, NULL, NULL);
+    if(!len)
       return 0;
     i += len;
   }

@@ -260,7 +260,7 @@ void sd_series_ref(sd_module_result *r, sd_series *s, const char *label,
 
 sd_row *sd_result_row(sd_module_result *r, const char *what,
                       const char *where, int known, int64_t actual,
-                      const char *why, int64_t needed)
+                      const char *why, int64_t needed, const char *remedy)
 {
   sd_row *w;
   r->rows = sd_grow(r->rows, &r->cap_rows, r->nrows, sizeof(*w));
@@ -271,6 +271,7 @@ sd_row *sd_result_row(sd_module_result *r, const char *what,
   w->actual = known ? actual : 0;
   w->why = sd_arena_strdup(r->arena, why);
   w->needed = needed;
+  w->remedy = sd_arena_strdup(r->arena, remedy);
   return w;
 }
 

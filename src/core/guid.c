@@ -141,3 +141,7 @@ int sd_hv_guid_from_sid(const char *sid, char out[37])
   return 0;
 }
 
+int sd_hv_is_worker_image(const char *image)
+{
+  return image && sd_strieq(image, SD_HV_WORKER_IMAGE);
+}

@@ -309,39 +309,17 @@ static int jr_utf8(sd_jreader *r)
 {
   size_t have = jr_avail(r, 4);
   const unsigned char *p = r->p;
-  unsigned c = p[0];
-  unsigned lo = 0x80, hi = 0xBF;
-  size_t n, i;
-  if(c >= 0xC2 && c <= 0xDF)
-    n = 2;
-  else if(c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if(c == 0xE0)
-      lo = 0xA0; /* overlong */
-    else if(c == 0xED)
-      hi = 0x9F; /* UTF-16 surrogates */
-  }
-  else if(c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if(c == 0xF0)
-      lo = 0x90; /* overlong */
-    else if(c == 0xF4)
-      hi = 0x8F; /* above U+10FFFF */
-  }
-  else
-    return jr_err_at(r, jr_off(r, p), "invalid UTF-8 byte 0x%02X in a string",
-                     c);
-  for(i = 1; i < n; i++) {
-    unsigned b;
-    if(i >= have)
-      return jr_eof_in_string(r, p + i);
-    b = p[i];
-    if(b < lo || b > hi)
-      return jr_err_at(r, jr_off(r, p),
-                       "invalid UTF-8 sequence (byte 0x%02X followed by 0x%02X)"
-                       " in a string", c, b);
-    lo = 0x80;
-    hi = 0xBF;
+  size_t n, bad = 0;
+  n = sd_utf8_decode(p, have, NULL, &bad);
+  if(!n) {
+    if(bad == 0)
+      return jr_err_at(r, jr_off(r, p), "invalid UTF-8 byte 0x%02X in a "
+                       "string", p[0]);
+    if(bad >= have)
+      return jr_eof_in_string(r, p + bad);
+    return jr_err_at(r, jr_off(r, p),
+                     "invalid UTF-8 sequence (byte 0x%02X followed by 0x%02X)"
+                     " in a string", p[0], p[bad]);
   }
   jr_sput(r, p, n);
   r->p = p + n;

@@ -31,36 +31,7 @@ static const char jw_fffd[] = "\xEF\xBF\xBD";
 /* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0. */
 static size_t jw_utf8_len(const unsigned char *s, size_t n)
 {
-  unsigned c = s[0];
-  unsigned lo = 0x80, hi = 0xBF;
-  size_t len, i;
-  if(c >= 0xC2 && c <= 0xDF)
-    len = 2;
-  else if(c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if(c == 0xE0)
-      lo = 0xA0;
-    else if(c == 0xED)
-      hi = 0x9F;
-  }
-  else if(c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if(c == 0xF0)
-      lo = 0x90;
-    else if(c == 0xF4)
-      hi = 0x8F;
-  }
-  else
-    return 0;
-  if(n < len)
-    return 0;
-  for(i = 1; i < len; i++) {
-    if(s[i] < lo || s[i] > hi)
-      return 0;
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  return len;
+  return sd_utf8_decode(s, n, NULL, NULL);
 }
 
 void sd_json_escape(sd_buf *b, const char *str, size_t n)

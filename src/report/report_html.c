@@ -236,115 +236,119 @@ static const char *bar_color(sd_severity s)
          : s == SD_SEV_WARNING ? "#ef6c00" : "#4f7fb0";
 }
 
-static void put_chart(sd_buf *b, const sd_report *r)
+static void put_chart(sd_buf *b, const sd_series *c)
 {
-  sd_vm_chart c;
   uint64_t max = 1;
   size_t i;
   unsigned area = CH_W - CH_LABEL - CH_VALUE, height;
-  if(sd_vm_chart_get(r, &c))
+  if(!c->npoints)
     return;
-  for(i = 0; i < c.n; i++)
-    if(c.bars[i].working_set > max)
-      max = c.bars[i].working_set;
-  if(c.have_median && c.median > max)
-    max = c.median;
-  height = CH_TOP + (unsigned)c.n * CH_ROW + CH_BOTTOM;
+  for(i = 0; i < c->npoints; i++)
+    if(c->points[i].value > max)
+      max = c->points[i].value;
+  for(i = 0; i < c->nrefs; i++)
+    if(c->refs[i].value > max)
+      max = c->refs[i].value;
+  height = CH_TOP + (unsigned)c->npoints * CH_ROW + CH_BOTTOM;
   sd_buf_puts(b, "<figure class=\"chart\">\n");
   /* Inline SVG in HTML needs no namespace declaration. */
-  sd_buf_printf(b, "<svg id=\"vmwp-chart\" role=\"img\" aria-labelledby=\"vmwp-title\" "
+  sd_buf_printf(b, "<svg id=\"%s-chart\" role=\"img\" aria-labelledby=\"%s-title\" "
                 "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
                 "font-family=\"Segoe UI,Tahoma,Arial,sans-serif\" "
-                "font-size=\"13\">\n", CH_W, height, CH_W, height);
-  sd_buf_puts(b, "<title id=\"vmwp-title\">Working set of every vmwp.exe "
-              "worker process</title>\n");
-  sd_buf_printf(b, "<text x=\"0\" y=\"16\" font-weight=\"bold\">Working set "
-                "of each vmwp.exe</text>\n"
+                "font-size=\"13\">\n", c->name, c->name, CH_W, height, CH_W,
+                height);
+  sd_buf_printf(b, "<title id=\"%s-title\">", c->name);
+  put_html(b, c->title);
+  sd_buf_puts(b, "</title>\n<text x=\"0\" y=\"16\" font-weight=\"bold\">");
+  put_html(b, c->title);
+  sd_buf_printf(b, "</text>\n"
                 "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
                 "fill=\"#c62828\"/><text x=\"%u\" y=\"16\">hung</text>\n"
                 "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
                 "fill=\"#ef6c00\"/><text x=\"%u\" y=\"16\">suspect</text>\n"
                 "<rect x=\"%u\" y=\"6\" width=\"12\" height=\"12\" "
                 "fill=\"#4f7fb0\"/><text x=\"%u\" y=\"16\">healthy</text>\n",
-                CH_LABEL, CH_LABEL + 16, CH_LABEL + 70, CH_LABEL + 86,
-                CH_LABEL + 160, CH_LABEL + 176);
-  for(i = 0; i < c.n; i++) {
-    const sd_vm_bar *bar = &c.bars[i];
+                CH_LABEL + 250, CH_LABEL + 266, CH_LABEL + 320, CH_LABEL + 336,
+                CH_LABEL + 410, CH_LABEL + 426);
+  for(i = 0; i < c->npoints; i++) {
+    const sd_point *pt = &c->points[i];
     unsigned y = CH_TOP + (unsigned)i * CH_ROW;
-    unsigned w = (unsigned)((double)bar->working_set / (double)max * area);
-    const char *kind = bar->mark == SD_SEV_CRITICAL ? "stuck"
-                       : bar->mark == SD_SEV_WARNING ? "suspect" : "ok";
-    if(w == 0 && bar->working_set)
+    unsigned w = (unsigned)((double)pt->value / (double)max * area);
+    const char *kind = pt->mark == SD_SEV_CRITICAL ? "stuck"
+                       : pt->mark == SD_SEV_WARNING ? "suspect" : "ok";
+    if(w == 0 && pt->value)
       w = 1;
     sd_buf_printf(b, "<g class=\"bar %s\" data-pid=\"%lu\">", kind,
-                  (unsigned long)bar->pid);
+                  (unsigned long)pt->pid);
     sd_buf_puts(b, "<title>");
-    if(bar->vm)
-      put_html(b, bar->vm);
-    else
-      sd_buf_puts(b, "VM not named");
-    sd_buf_printf(b, " (vmwp.exe PID %lu): ", (unsigned long)bar->pid);
-    put_kib(b, bar->working_set);
+    put_html(b, pt->label);
+    if(pt->pid && strncmp(pt->label, "pid ", 4))
+      sd_buf_printf(b, " (PID %lu)", (unsigned long)pt->pid);
+    sd_buf_puts(b, ": ");
+    put_kib(b, pt->value);
     sd_buf_printf(b, "%s</title>",
-                  bar->mark == SD_SEV_CRITICAL ? ", hung"
-                  : bar->mark == SD_SEV_WARNING ? ", suspect" : "");
+                  pt->mark == SD_SEV_CRITICAL ? ", hung"
+                  : pt->mark == SD_SEV_WARNING ? ", suspect" : "");
     sd_buf_printf(b, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
                   CH_LABEL - 8, y + 14);
-    if(bar->vm)
-      put_html_n(b, bar->vm, 26);
-    else
-      sd_buf_printf(b, "PID %lu", (unsigned long)bar->pid);
+    put_html_n(b, pt->label, 26);
     sd_buf_puts(b, "</text>");
     sd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
                   "fill=\"%s\"/>", CH_LABEL, y + 2, w, CH_BAR,
-                  bar_color(bar->mark));
+                  bar_color(pt->mark));
     sd_buf_printf(b, "<text x=\"%u\" y=\"%u\">", CH_LABEL + w + 6, y + 15);
-    put_kib(b, bar->working_set);
+    put_kib(b, pt->value);
     sd_buf_puts(b, "</text></g>\n");
   }
-  if(c.have_median) {
+  for(i = 0; i < c->nrefs; i++) {
     unsigned x = CH_LABEL +
-                 (unsigned)((double)c.median / (double)max * area);
-    unsigned y2 = CH_TOP + (unsigned)c.n * CH_ROW;
+                 (unsigned)((double)c->refs[i].value / (double)max * area);
+    unsigned y2 = CH_TOP + (unsigned)c->npoints * CH_ROW;
     sd_buf_printf(b, "<g class=\"median\"><line x1=\"%u\" y1=\"%u\" "
                   "x2=\"%u\" y2=\"%u\" stroke=\"#222\" stroke-width=\"2\" "
                   "stroke-dasharray=\"6 4\"/><text x=\"%u\" y=\"%u\" "
-                  "text-anchor=\"middle\">peer median ", x, CH_TOP - 4, x,
-                  y2 + 2, x, y2 + 18);
-    put_kib(b, c.median);
+                  "text-anchor=\"middle\">", x, CH_TOP - 4, x, y2 + 2, x,
+                  y2 + 18 + 16 * (unsigned)i);
+    put_html(b, c->refs[i].label);
+    sd_buf_putc(b, ' ');
+    put_kib(b, c->refs[i].value);
     sd_buf_puts(b, "</text></g>\n");
   }
-  sd_buf_puts(b, "</svg>\n<figcaption class=\"hint\">Every running VM has "
-              "one vmwp.exe worker. A hung VM's worker has a much smaller "
-              "working set than its peers; the dashed line is the median "
-              "of the healthy workers.</figcaption>\n</figure>\n");
-  sd_vm_chart_free(&c);
+  sd_buf_puts(b, "</svg>\n");
+  if(c->note) {
+    sd_buf_puts(b, "<figcaption class=\"hint\">");
+    put_html(b, c->note);
+    sd_buf_puts(b, "</figcaption>\n");
+  }
+  sd_buf_puts(b, "</figure>\n");
 }
 
-/* ---- the AD versions table ---- */
-
-static void put_ad_table(sd_buf *b, const sd_report *r)
+static void put_charts(sd_buf *b, const sd_module_result *m)
 {
-  sd_ad_row rows[SD_AD_ROWS];
   size_t i;
-  if(sd_ad_table_get(r, rows))
+  for(i = 0; i < m->nseries; i++)
+    put_chart(b, &m->series[i]);
+}
+
+/* ---- the actual-against-needed table (the AD versions) ---- */
+
+static void put_rows(sd_buf *b, const sd_module_result *m)
+{
+  size_t i;
+  if(!m->nrows)
     return;
-  sd_buf_puts(b, "<table class=\"adversions\">\n<caption>Active Directory "
-              "against Exchange 2007 SP2</caption>\n<tr><th scope=\"col\">"
-              "Value</th><th scope=\"col\">Now</th><th scope=\"col\">SP2 "
-              "needs at least</th><th scope=\"col\">Result</th></tr>\n");
-  for(i = 0; i < SD_AD_ROWS; i++) {
-    const sd_ad_row *row = &rows[i];
-    const char *cls = "", *result;
-    if(row->actual.state == SD_MET_VALUE) {
-      int ok = row->actual.value >= row->needed;
+  sd_buf_puts(b, "<table class=\"adversions\">\n<caption>");
+  put_html(b, m->title);
+  sd_buf_puts(b, ": what is there against what is needed</caption>\n<tr><th "
+              "scope=\"col\">Value</th><th scope=\"col\">Now</th><th "
+              "scope=\"col\">Needs at least</th><th scope=\"col\">Result"
+              "</th></tr>\n");
+  for(i = 0; i < m->nrows; i++) {
+    const sd_row *row = &m->rows[i];
+    const char *cls = "";
+    int ok = row->known && row->actual >= row->needed;
+    if(row->known)
       cls = ok ? " class=\"good\"" : " class=\"bad\"";
-      result = ok ? "ready" : i == SD_AD_ROW_SCHEMA ? "run /PrepareSchema"
-               : i == SD_AD_ROW_ORG ? "run /PrepareAD" : "run /PrepareDomain";
-    }
-    else
-      result = row->actual.state == SD_MET_OMIT ? "not collected"
-                                                : "could not be read";
     sd_buf_printf(b, "<tr%s><th scope=\"row\">", cls);
     put_html(b, row->what);
     if(row->where) {
@@ -353,16 +357,23 @@ static void put_ad_table(sd_buf *b, const sd_report *r)
       sd_buf_puts(b, "</code></small>");
     }
     sd_buf_puts(b, "</th><td class=\"num\">");
-    if(row->actual.state == SD_MET_VALUE)
-      sd_buf_printf(b, "%lld", (long long)row->actual.value);
+    if(row->known)
+      sd_buf_printf(b, "%lld", (long long)row->actual);
     else
       sd_buf_puts(b, "?");
-    sd_buf_printf(b, "</td><td class=\"num\">%lld</td><td>%s",
-                  (long long)row->needed, result);
-    if(row->why && row->actual.state != SD_MET_VALUE) {
-      sd_buf_puts(b, ": ");
-      put_html(b, row->why);
+    sd_buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
+                  (long long)row->needed);
+    if(!row->known) {
+      sd_buf_puts(b, "could not be read");
+      if(row->why) {
+        sd_buf_puts(b, ": ");
+        put_html(b, row->why);
+      }
     }
+    else if(ok)
+      sd_buf_puts(b, "ready");
+    else
+      put_html(b, row->remedy ? row->remedy : "below what is needed");
     sd_buf_puts(b, "</td></tr>\n");
   }
   sd_buf_puts(b, "</table>\n");
@@ -464,10 +475,8 @@ void sd_report_html(const sd_report *r, sd_buf *b)
     sd_buf_puts(b, "</code></p>\n");
     if(!m->applicable)
       sd_buf_puts(b, "<p class=\"na\">Does not apply to this machine.</p>\n");
-    if(m->applicable && sd_streq(m->id, "hyperv-stuck-vm"))
-      put_chart(b, r);
-    if(m->applicable && sd_streq(m->id, "exchange-sp2"))
-      put_ad_table(b, r);
+    put_charts(b, m);
+    put_rows(b, m);
     for(k = 0; k < m->nfindings; k++)
       put_finding(b, &m->findings[k], order[i], k);
     sd_buf_puts(b, "</section>\n");

@@ -84,18 +84,25 @@ static void put_label(sd_buf *b, const char *s)
   sd_buf_putc(b, '\'');
 }
 
-static void perf_count(sd_buf *b, const char *label, const sd_metric *m,
+static void perf_count(sd_buf *b, const char *label, int64_t value,
                        const char *warn, const char *crit)
 {
-  if(m->state == SD_MET_OMIT)
-    return;
   sd_buf_putc(b, ' ');
   put_label(b, label);
-  if(m->state == SD_MET_UNKNOWN)
+  sd_buf_printf(b, "=%lld;%s;%s;0", (long long)value, warn, crit);
+}
+
+/* A check's measure: "U" when it could not be decided; bytes carry "B". */
+static void perf_measure(sd_buf *b, const sd_measure *m)
+{
+  sd_buf_putc(b, ' ');
+  put_label(b, m->label);
+  if(!m->known)
     sd_buf_puts(b, "=U");
   else
-    sd_buf_printf(b, "=%lld", (long long)m->value);
-  sd_buf_printf(b, ";%s;%s;0", warn, crit);
+    sd_buf_printf(b, "=%lld%s", (long long)m->value,
+                  m->unit == SD_UNIT_BYTES ? "B" : "");
+  sd_buf_printf(b, ";%s;%s;0", m->warn ? m->warn : "", m->crit ? m->crit : "");
 }
 
 /* The problem codes, most severe first, each once with a count. */
@@ -178,63 +185,63 @@ static void put_summary(sd_buf *b, const sd_report *r)
   put_codes(b, r, SD_NAGIOS_SUMMARY - (b->len - start));
 }
 
+/* A series point or reference line, while the first line has room;
+ * 0 when it did not fit (and nothing was added). */
+static int perf_bytes(sd_buf *line, const sd_series *s, const char *label,
+                      uint64_t value, size_t room)
+{
+  size_t mark = line->len;
+  sd_buf l;
+  sd_buf_init(&l);
+  sd_buf_printf(&l, "%s %s", s->name, label);
+  sd_buf_putc(line, ' ');
+  put_label(line, l.data);
+  sd_buf_printf(line, "=%llu%s;;;0", (unsigned long long)value,
+                s->unit == SD_UNIT_BYTES ? "B" : "");
+  sd_buf_free(&l);
+  if(line->len > room) {
+    line->len = mark;
+    line->data[mark] = '\0';
+    return 0;
+  }
+  return 1;
+}
+
+/* Perfdata: the finding counts, every module's measures, the run time,
+ * then the series (flagged points first) while they fit.  Every figure is
+ * the check's own (module results); nothing is worked out here. */
 static void perfdata(sd_buf *line, const sd_report *r)
 {
   size_t counts[5];
-  sd_report_metrics m;
-  sd_metric c;
-  sd_vm_chart chart;
   double secs = (double)(r->collect_ms + r->analyze_ms) / 1000.0;
-  char need[16];
-  size_t i;
+  size_t i, k, p;
   int pass;
   sd_report_counts(r, counts);
-  sd_report_metrics_get(r, &m);
-  c.state = SD_MET_VALUE;
-  c.value = (int64_t)counts[SD_SEV_CRITICAL];
-  perf_count(line, "critical findings", &c, "", "0");
-  c.value = (int64_t)counts[SD_SEV_WARNING];
-  perf_count(line, "warning findings", &c, "0", "");
-  c.value = (int64_t)counts[SD_SEV_UNKNOWN];
-  perf_count(line, "unknown findings", &c, "0", "");
-  perf_count(line, "stuck vms", &m.stuck_vms, "", "0");
-  perf_count(line, "suspect vms", &m.suspect_vms, "0", "");
-  perf_count(line, "interim updates", &m.interim_updates, "", "0");
-  snprintf(need, sizeof(need), "%d:", SD_SP2_SCHEMA_VERSION);
-  perf_count(line, "schema version", &m.schema_version, need, "");
+  perf_count(line, "critical findings", (int64_t)counts[SD_SEV_CRITICAL],
+             "", "0");
+  perf_count(line, "warning findings", (int64_t)counts[SD_SEV_WARNING],
+             "0", "");
+  perf_count(line, "unknown findings", (int64_t)counts[SD_SEV_UNKNOWN],
+             "0", "");
+  for(i = 0; i < r->nmodules; i++)
+    for(k = 0; k < r->modules[i].nmeasures; k++)
+      perf_measure(line, &r->modules[i].measures[k]);
   sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
-  /* Worker working sets while they fit: hung and suspect ones first. */
-  if(sd_vm_chart_get(r, &chart))
-    return;
-  for(pass = 0; pass < 2; pass++) {
-    for(i = 0; i < chart.n; i++) {
-      const sd_vm_bar *bar = &chart.bars[i];
-      size_t mark = line->len;
-      sd_buf label;
-      if((pass == 0) != (bar->mark != SD_SEV_OK))
-        continue;
-      sd_buf_init(&label);
-      sd_buf_puts(&label, "vmwp ");
-      if(bar->vm)
-        sd_buf_puts(&label, bar->vm);
-      else
-        sd_buf_printf(&label, "pid %lu", (unsigned long)bar->pid);
-      sd_buf_putc(line, ' ');
-      put_label(line, label.data);
-      sd_buf_printf(line, "=%lluB;;;0", (unsigned long long)bar->working_set);
-      sd_buf_free(&label);
-      if(line->len > SD_NAGIOS_LINE1) {
-        line->len = mark;
-        line->data[mark] = '\0';
-        sd_vm_chart_free(&chart);
-        return;
-      }
+  for(i = 0; i < r->nmodules; i++) {
+    for(k = 0; k < r->modules[i].nseries; k++) {
+      const sd_series *s = &r->modules[i].series[k];
+      for(pass = 0; pass < 2; pass++)
+        for(p = 0; p < s->npoints; p++)
+          if((pass == 0) == (s->points[p].mark != SD_SEV_OK) &&
+             !perf_bytes(line, s, s->points[p].label, s->points[p].value,
+                         SD_NAGIOS_LINE1))
+            return;
+      for(p = 0; p < s->nrefs; p++)
+        if(!perf_bytes(line, s, s->refs[p].label, s->refs[p].value,
+                       SD_NAGIOS_LINE1))
+          return;
     }
   }
-  if(chart.have_median && line->len + 48 <= SD_NAGIOS_LINE1)
-    sd_buf_printf(line, " 'vmwp peer median'=%lluB;;;0",
-                  (unsigned long long)chart.median);
-  sd_vm_chart_free(&chart);
 }
 
 static void put_finding(sd_buf *b, const sd_finding *f)

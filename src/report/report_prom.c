@@ -69,20 +69,26 @@ static void sample_int(sd_buf *b, const char *name, const char *k1,
   sample(b, name, k1, v1, k2, v2, num);
 }
 
-static void metric(sd_buf *b, const char *name, const char *help,
-                   const sd_metric *m)
+/* A check's measure as a gauge srvdoctor_<name>; left out when it could
+ * not be decided (srvdoctor_module_status then says 3). */
+static void measure(sd_buf *b, const sd_measure *m)
 {
-  if(m->state != SD_MET_VALUE)
-    return; /* unknown: left out; srvdoctor_module_status says 3 */
-  head(b, name, help);
-  sample_int(b, name, NULL, NULL, NULL, NULL, (long long)m->value);
+  sd_buf name;
+  if(!m->known)
+    return;
+  sd_buf_init(&name);
+  sd_buf_printf(&name, "srvdoctor_%s", m->name);
+  if(m->unit == SD_UNIT_BYTES)
+    sd_buf_puts(&name, "_bytes");
+  head(b, name.data, m->help);
+  sample_int(b, name.data, NULL, NULL, NULL, NULL, (long long)m->value);
+  sd_buf_free(&name);
 }
 
 void sd_report_prom(const sd_report *r, sd_buf *b)
 {
   static const sd_severity sevs[] = {SD_SEV_CRITICAL, SD_SEV_WARNING,
                                      SD_SEV_UNKNOWN, SD_SEV_INFO, SD_SEV_OK};
-  sd_report_metrics m;
   char num[64];
   size_t i, k, s;
   const sd_facts *f = r->facts;
@@ -150,16 +156,9 @@ void sd_report_prom(const sd_report *r, sd_buf *b)
     }
   }
 
-  sd_report_metrics_get(r, &m);
-  metric(b, "srvdoctor_hyperv_stuck_vms", "Hyper-V virtual machines found "
-         "hung (HV-VM-STUCK).", &m.stuck_vms);
-  metric(b, "srvdoctor_hyperv_suspect_vms", "Hyper-V virtual machines with "
-         "one hung signal (HV-VM-SUSPECT).", &m.suspect_vms);
-  metric(b, "srvdoctor_exchange_interim_updates", "Exchange 2007 interim "
-         "updates installed (EXCH-INTERIM-UPDATE).", &m.interim_updates);
-  metric(b, "srvdoctor_exchange_schema_version", "rangeUpper of "
-         "ms-Exch-Schema-Version-Pt in Active Directory (SP2 needs 14622).",
-         &m.schema_version);
+  for(i = 0; i < r->nmodules; i++)
+    for(k = 0; k < r->modules[i].nmeasures; k++)
+      measure(b, &r->modules[i].measures[k]);
 
   if(f && f->collected_at != SD_TIME_NONE) {
     head(b, "srvdoctor_last_run_timestamp_seconds", "When the facts of the "

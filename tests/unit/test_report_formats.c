@@ -64,6 +64,21 @@ static void make_facts(sd_facts *f, const char *host, const char *vm_name)
   (void)vm_name;
 }
 
+/* Measures as the checks describe them (labels, thresholds). */
+static const sd_measure ex_interim = {
+  "exchange_interim_updates", "interim updates", "Exchange 2007 interim "
+  "updates installed (EXCH-INTERIM-UPDATE).", SD_UNIT_COUNT, 0, 0, NULL, "0"};
+static const sd_measure ex_schema = {
+  "exchange_schema_version", "schema version", "rangeUpper of "
+  "ms-Exch-Schema-Version-Pt in Active Directory (SP2 needs 14622).",
+  SD_UNIT_NUMBER, 0, 0, "14622:", NULL};
+static const sd_measure hv_stuck = {
+  "hyperv_stuck_vms", "stuck vms", "Hyper-V virtual machines found hung "
+  "(HV-VM-STUCK).", SD_UNIT_COUNT, 0, 0, NULL, "0"};
+static const sd_measure hv_suspect = {
+  "hyperv_suspect_vms", "suspect vms", "Hyper-V virtual machines with one "
+  "hung signal (HV-VM-SUSPECT).", SD_UNIT_COUNT, 0, 0, "0", NULL};
+
 static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
 {
   sd_module_result *m;
@@ -96,6 +111,18 @@ static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
   x = sd_result_add(m, "AD-SCHEMA-PREP-NEEDED", SD_SEV_WARNING,
                     "The schema must be prepared for SP2");
   sd_finding_msg(m, x, "rangeUpper is 11116; SP2 needs 14622.");
+  /* The figures a check gives beside its findings: the writers show these
+   * and derive none of their own. */
+  sd_result_measure(m, &ex_interim, 1, 1);
+  sd_result_measure(m, &ex_schema, 1, 11116);
+  sd_result_row(m, "Schema (rangeUpper of ms-Exch-Schema-Version-Pt)",
+                "CN=Schema,CN=Configuration,DC=contoso,DC=com", 1, 11116,
+                NULL, 14622, "run /PrepareSchema");
+  sd_result_row(m, "Organization (objectVersion)", NULL, 1, 11221, NULL,
+                11222, "run /PrepareAD");
+  sd_result_row(m, "Domain: Microsoft Exchange System Objects "
+                "(objectVersion)", NULL, 0, 0, "access denied", 11221,
+                "run /PrepareDomain");
   m = sd_report_add_module(rep, "hyperv-stuck-vm", "Hyper-V virtual "
                            "machines stuck in a transitional state");
   m->applicable = 1;
@@ -109,6 +136,18 @@ static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
   sd_fix_summary(m, x, "Turn the VM off; end its worker if it stays "
                  "Starting.");
   sd_fix_cmd(m, x, "taskkill /PID 2044 /F");
+  sd_result_measure(m, &hv_stuck, 1, 1);
+  sd_result_measure(m, &hv_suspect, 1, 0);
+  {
+    sd_series *sr = sd_result_series(m, "vmwp", "Working set of each "
+                                     "vmwp.exe worker process",
+                                     SD_UNIT_BYTES);
+    sr->note = "Every running VM has one vmwp.exe worker.";
+    sd_series_point(m, sr, "pid 2040", 10485760, SD_SEV_OK, 2040);
+    sd_series_point(m, sr, vm, 4096000, SD_SEV_CRITICAL, 2044);
+    sd_series_point(m, sr, "pid 2048", 9961472, SD_SEV_OK, 2048);
+    sd_series_ref(m, sr, "peer median", 10223616);
+  }
   m = sd_report_add_module(rep, "ocs-kb974571", "OCS Front End and "
                            "KB974571");
   m->applicable = 0;
@@ -393,6 +432,20 @@ static void test_nagios_budget(void **state)
     char code[32];
     snprintf(code, sizeof(code), "TEST-CODE-NUMBER-%02u", (unsigned)i);
     sd_result_add(m, code, SD_SEV_UNKNOWN, "t");
+  }
+  sd_result_measure(m, &hv_stuck, 1, 30);
+  sd_result_measure(m, &hv_suspect, 1, 30);
+  {
+    sd_series *sr = sd_result_series(m, "vmwp", "t", SD_UNIT_BYTES);
+    for(i = 0; i < 60; i++) {
+      char label[96];
+      snprintf(label, sizeof(label), "A very long virtual machine name "
+               "number %u that goes on and on", (unsigned)i);
+      sd_series_point(m, sr, label, 10000000 + i,
+                      i % 2 ? SD_SEV_CRITICAL : SD_SEV_WARNING,
+                      (uint32_t)(5000 + i));
+    }
+    sd_series_ref(m, sr, "peer median", 10000030);
   }
   sd_report_finish(&rep);
   sd_buf_init(&b);

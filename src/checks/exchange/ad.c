@@ -50,6 +50,45 @@ static void pick_version(const sd_fstate *st, const sd_ad_object *items,
     out->why = "the container has no objectVersion";
 }
 
+/* ---- the figures every format shows: SP2's AD values against what was
+ * read (the values the findings below are decided on) ---- */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const sd_measure schema_measure = {
+  "exchange_schema_version", "schema version", "rangeUpper of "
+  "ms-Exch-Schema-Version-Pt in Active Directory (SP2 needs "
+  STR(SP2_SCHEMA) ").", SD_UNIT_NUMBER, 0, 0, STR(SP2_SCHEMA) ":", NULL};
+
+static const char ROW_SCHEMA[] = "Schema (rangeUpper of "
+                                 "ms-Exch-Schema-Version-Pt)";
+static const char ROW_ORG[] = "Organization (objectVersion)";
+static const char ROW_MESO[] = "Domain: Microsoft Exchange System Objects "
+                               "(objectVersion)";
+
+static void ad_row(sd_exch_ctx *c, const char *what, const char *where,
+                   const sd_exch_adval *v, int64_t needed,
+                   const char *remedy)
+{
+  /* An object that does not exist counts as version 0: it needs the
+   * preparation step like an old one. */
+  sd_result_row(c->r, what, v->dn ? v->dn : where,
+                v->state != SD_EXCH_AD_UNREAD,
+                v->state == SD_EXCH_AD_VALUE ? v->v : 0, v->why, needed,
+                remedy);
+}
+
+static void ad_figures(sd_exch_ctx *c, const sd_exch_adval *s,
+                       const sd_exch_adval *o, const sd_exch_adval *m)
+{
+  ad_row(c, ROW_SCHEMA, c->ad->schema_nc, s, SP2_SCHEMA,
+         "run /PrepareSchema");
+  ad_row(c, ROW_ORG, NULL, o, SP2_ORG, "run /PrepareAD");
+  ad_row(c, ROW_MESO, NULL, m, SP2_MESO, "run /PrepareDomain");
+  sd_result_measure(c->r, &schema_measure, s->state != SD_EXCH_AD_UNREAD,
+                    s->state == SD_EXCH_AD_VALUE ? s->v : 0);
+}
+
 void sd_exch_check_ad(sd_exch_ctx *c)
 {
   const sd_ad_facts *ad = c->ad;
@@ -87,6 +126,9 @@ void sd_exch_check_ad(sd_exch_ctx *c)
                 "add --ldap-user <DOMAIN\\user> and put the password in the "
                 "environment variable SRVDOCTOR_LDAP_PASSWORD.");
     sd_fix_cmd(c->r, x, "srvdoctor check --only exchange-sp2 --dc <dc name>");
+    memset(&s, 0, sizeof(s));
+    s.why = "Active Directory could not be queried";
+    ad_figures(c, &s, &s, &s);
     return;
   }
   sd_buf_init(&partial);
@@ -107,6 +149,7 @@ void sd_exch_check_ad(sd_exch_ctx *c)
     meso_dn = sd_arena_printf(c->r->arena, "CN=Microsoft Exchange System "
                               "Objects,%s", ad->default_nc);
   pick_version(&ad->meso_st, ad->mesos, ad->nmesos, meso_dn, &m);
+  ad_figures(c, &s, &o, &m);
   if(s.state == SD_EXCH_AD_UNREAD) {
     sd_buf_printf(&partial, "%sschema version (%s)", npartial++ ? "; " : "",
                   s.why);

@@ -230,6 +230,13 @@ static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
   sd_fix_cmd(r, x, "%s", msi_remove_cmd(r, x, p->patch_code));
 }
 
+/* The monitoring figure of this part: how many interim updates block SP2,
+ * unknown when the patch list could not be read. */
+static const sd_measure iu_measure = {
+  "exchange_interim_updates", "interim updates", "Exchange 2007 interim "
+  "updates installed (EXCH-INTERIM-UPDATE).", SD_UNIT_COUNT, 0, 0, NULL,
+  "0"};
+
 void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
 {
   const sd_msi_patch_list *l = &c->f->msi_patches;
@@ -258,6 +265,7 @@ void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
                 "ticked) and look for entries named \"Interim Update\" under "
                 "Microsoft Exchange Server 2007.");
     sd_fix_step(c->r, x, "Uninstall every such entry before SP2 setup.");
+    sd_result_measure(c->r, &iu_measure, 0, 0);
     return;
   }
   ps->read = 1;
@@ -284,6 +292,7 @@ void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
       report_unclassified(c, p);
     }
   }
+  sd_result_measure(c->r, &iu_measure, 1, (int64_t)ps->ius);
   if(!ps->ius && c->x->iu_marker_st.state == SD_ST_READ && c->x->iu_marker &&
      *c->x->iu_marker && !sd_strieq(c->x->iu_marker, "None")) {
     sd_finding *x = sd_exch_add(c, "EXCH-IU-MARKER");

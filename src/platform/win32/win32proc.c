@@ -13,6 +13,7 @@
 
 #include "srvdoctor/base.h"
 #include "srvdoctor/error.h"
+#include "srvdoctor/facts.h"
 #include "srvdoctor/win32util.h"
 
 typedef LONG(NTAPI *qip_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
@@ -70,7 +71,7 @@ int sd_wproc_is_wow64(HANDLE h)
 
 int sd_wproc_is_worker_name(const wchar_t *name, size_t n)
 {
-  static const wchar_t w[] = L"vmwp.exe";
+  static const wchar_t w[] = L"" SD_HV_WORKER_IMAGE;
   size_t i;
   if(n != SD_COUNTOF(w) - 1)
     return 0;

@@ -1,0 +1,268 @@
+/* test_figures.c - one figure everywhere: for every snapshot fixture, each
+ * figure the Nagios, Prometheus and HTML outputs show is the checks' own
+ * (the module results' measures, series and rows), and those figures agree
+ * with the findings' evidence.  The writers derive nothing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "sdtest.h"
+#include "srvdoctor/platform.h"
+
+/* Every *.json below tests/fixtures that is a snapshot. */
+static size_t list_snapshots(char ***out)
+{
+  static const char *const dirs[] = {"exchange-sp2", "host", "hyperv-stuck-vm",
+                                     "ocs-kb974571", "fleet/org"};
+  char **names = NULL;
+  size_t n = 0, cap = 0, d;
+  for(d = 0; d < SD_COUNTOF(dirs); d++) {
+    DIR *dir = opendir(sdt_fixture(dirs[d]));
+    struct dirent *e;
+    if(!dir)
+      continue;
+    while((e = readdir(dir)) != NULL) {
+      char rel[1024];
+      FILE *fp;
+      char head[256];
+      size_t got;
+      size_t len = strlen(e->d_name);
+      if(len < 6 || strcmp(e->d_name + len - 5, ".json"))
+        continue;
+      snprintf(rel, sizeof(rel), "%s/%s", dirs[d], e->d_name);
+      fp = fopen(sdt_fixture(rel), "rb");
+      if(!fp)
+        continue;
+      got = fread(head, 1, sizeof(head) - 1, fp);
+      fclose(fp);
+      head[got] = '\0';
+      if(!strstr(head, "\"kind\": \"srvdoctor-snapshot\""))
+        continue;
+      names = sd_grow(names, &cap, n, sizeof(*names));
+      names[n++] = sd_xstrdup(rel);
+    }
+    closedir(dir);
+  }
+  *out = names;
+  return n;
+}
+
+static size_t count_code(const sd_module_result *m, const char *code)
+{
+  size_t i, n = 0;
+  for(i = 0; i < m->nfindings; i++)
+    n += !strcmp(m->findings[i].code, code);
+  return n;
+}
+
+/* The integer evidence key of the first finding among codes that has it. */
+static int ev_of(const sd_module_result *m, const char *const *codes,
+                 const char *key, int64_t *v)
+{
+  size_t i, k;
+  for(k = 0; codes[k]; k++)
+    for(i = 0; i < m->nfindings; i++) {
+      const sd_evidence *e;
+      if(strcmp(m->findings[i].code, codes[k]))
+        continue;
+      e = sd_finding_evidence(&m->findings[i], key);
+      if(e && e->type == SD_EV_INT) {
+        *v = e->num;
+        return 1;
+      }
+    }
+  return 0;
+}
+
+static size_t checked_measures, checked_points, checked_rows, checked_refs;
+static size_t checked_evidence; /* figures compared with a finding's evidence */
+
+static void check_measure(const char *fx, const sd_module_result *m,
+                          const sd_measure *x, const char *nagios,
+                          const char *prom)
+{
+  char want[256];
+  /* Nagios: 'label'=value[B] or =U */
+  if(x->known)
+    snprintf(want, sizeof(want), "'%s'=%lld%s;", x->label,
+             (long long)x->value, x->unit == SD_UNIT_BYTES ? "B" : "");
+  else
+    snprintf(want, sizeof(want), "'%s'=U;", x->label);
+  if(!strstr(nagios, want))
+    fail_msg("%s: nagios lacks %s", fx, want);
+  /* Prometheus: srvdoctor_<name> value, left out when unknown */
+  snprintf(want, sizeof(want), "\nsrvdoctor_%s%s %lld\n", x->name,
+           x->unit == SD_UNIT_BYTES ? "_bytes" : "", (long long)x->value);
+  if(x->known && !strstr(prom, want))
+    fail_msg("%s: prom lacks %s", fx, want + 1);
+  /* The measure is the findings' figure. */
+  if(!strcmp(x->name, "hyperv_stuck_vms") && x->known) {
+    assert_int_equal(x->value, count_code(m, "HV-VM-STUCK"));
+    checked_evidence++;
+  }
+  if(!strcmp(x->name, "hyperv_suspect_vms") && x->known) {
+    assert_int_equal(x->value, count_code(m, "HV-VM-SUSPECT"));
+    checked_evidence++;
+  }
+  if(!strcmp(x->name, "exchange_interim_updates") && x->known) {
+    assert_int_equal(x->value, count_code(m, "EXCH-INTERIM-UPDATE"));
+    checked_evidence++;
+  }
+  if(!strcmp(x->name, "exchange_schema_version") && x->known) {
+    static const char *const codes[] = {"AD-SCHEMA-PREP-NEEDED", "AD-READY",
+                                        "AD-PARTIAL", "AD-VERSION-NEWER",
+                                        NULL};
+    int64_t v;
+    if(ev_of(m, codes, "schema_version", &v)) {
+      assert_int_equal(x->value, v);
+      checked_evidence++;
+    }
+  }
+  checked_measures++;
+}
+
+static void check_series(const char *fx, const sd_module_result *m,
+                         const sd_series *s, const char *nagios,
+                         const char *html)
+{
+  size_t i, k;
+  char want[512];
+  for(i = 0; i < s->npoints; i++) {
+    const sd_point *p = &s->points[i];
+    /* The HTML draws every point (by its PID) ... */
+    snprintf(want, sizeof(want), "data-pid=\"%lu\"", (unsigned long)p->pid);
+    if(p->pid && !strstr(html, want))
+      fail_msg("%s: html lacks the bar of %s", fx, p->label);
+    /* ... and Nagios every flagged one (they go first) with its value. */
+    if(p->mark != SD_SEV_OK && !strchr(p->label, '\'') &&
+       !strchr(p->label, '=')) {
+      snprintf(want, sizeof(want), "'%s %s'=%llu", s->name, p->label,
+               (unsigned long long)p->value);
+      if(!strstr(nagios, want))
+        fail_msg("%s: nagios lacks %s", fx, want);
+    }
+    /* A flagged worker's finding names the same PID and working set. */
+    for(k = 0; k < m->nfindings && p->mark != SD_SEV_OK; k++) {
+      const sd_evidence *pid = sd_finding_evidence(&m->findings[k],
+                                                   "worker_pid");
+      const sd_evidence *ws = sd_finding_evidence(&m->findings[k],
+                                                  "worker_working_set_bytes");
+      if(pid && pid->num == (int64_t)p->pid && ws) {
+        assert_int_equal(ws->num, (int64_t)p->value);
+        checked_evidence++;
+      }
+    }
+    checked_points++;
+  }
+  /* Every reference line is a median a flagged finding gives. */
+  for(i = 0; i < s->nrefs; i++) {
+    int flagged = 0, found = 0;
+    for(k = 0; k < s->npoints; k++)
+      flagged |= s->points[k].mark != SD_SEV_OK;
+    for(k = 0; k < m->nfindings; k++) {
+      const sd_evidence *e = sd_finding_evidence(&m->findings[k],
+                                                 "peer_median_bytes");
+      found |= e && e->num == (int64_t)s->refs[i].value;
+    }
+    if(found)
+      checked_evidence++;
+    if(flagged && !found)
+      fail_msg("%s: reference %s %llu is no finding's peer median", fx,
+               s->refs[i].label, (unsigned long long)s->refs[i].value);
+    snprintf(want, sizeof(want), "'%s %s'=%llu", s->name, s->refs[i].label,
+             (unsigned long long)s->refs[i].value);
+    checked_refs++;
+  }
+}
+
+static void check_row(const char *fx, const sd_module_result *m,
+                      const sd_row *r, const char *html)
+{
+  static const char *const schema_codes[] = {"AD-SCHEMA-PREP-NEEDED",
+                                             "AD-READY", NULL};
+  static const char *const org_codes[] = {"AD-ORG-PREP-NEEDED", "AD-READY",
+                                          NULL};
+  char want[128];
+  int64_t v;
+  if(r->known) {
+    snprintf(want, sizeof(want), "<td class=\"num\">%lld</td><td "
+             "class=\"num\">%lld</td>", (long long)r->actual,
+             (long long)r->needed);
+    if(!strstr(html, want))
+      fail_msg("%s: html lacks the row %s (%s)", fx, r->what, want);
+    if(strstr(r->what, "Schema") && ev_of(m, schema_codes, "schema_version",
+                                          &v)) {
+      assert_int_equal(r->actual, v);
+      checked_evidence++;
+    }
+    if(strstr(r->what, "Organization") && ev_of(m, org_codes, "org_version",
+                                                &v)) {
+      assert_int_equal(r->actual, v);
+      checked_evidence++;
+    }
+  }
+  checked_rows++;
+}
+
+static void test_one_figure_everywhere(void **state)
+{
+  char **names;
+  size_t n = list_snapshots(&names), i, k, j;
+  (void)state;
+  assert_true(n >= 40);
+  for(i = 0; i < n; i++) {
+    sd_facts f;
+    sd_report rep;
+    sd_buf nag, prom, html;
+    sdt_load(names[i], &f);
+    sdt_run(&f, NULL, NULL, &rep);
+    sd_report_finish(&rep);
+    sd_buf_init(&nag);
+    sd_buf_init(&prom);
+    sd_buf_init(&html);
+    sd_report_render(&rep, SD_FMT_NAGIOS, NULL, &nag);
+    sd_report_render(&rep, SD_FMT_PROM, NULL, &prom);
+    sd_report_render(&rep, SD_FMT_HTML, NULL, &html);
+    for(k = 0; k < rep.nmodules; k++) {
+      const sd_module_result *m = &rep.modules[k];
+      for(j = 0; j < m->nmeasures; j++)
+        check_measure(names[i], m, &m->measures[j], nag.data, prom.data);
+      for(j = 0; j < m->nseries; j++)
+        check_series(names[i], m, &m->series[j], nag.data, html.data);
+      for(j = 0; j < m->nrows; j++)
+        check_row(names[i], m, &m->rows[j], html.data);
+    }
+    sd_buf_free(&nag);
+    sd_buf_free(&prom);
+    sd_buf_free(&html);
+    sd_report_free(&rep);
+    sd_facts_free(&f);
+    free(names[i]);
+  }
+  free(names);
+  printf("figures: %lu snapshots, %lu measures, %lu chart points, %lu "
+         "reference lines, %lu table rows in the outputs; %lu compared with "
+         "findings\n", (unsigned long)n,
+         (unsigned long)checked_measures, (unsigned long)checked_points,
+         (unsigned long)checked_refs, (unsigned long)checked_rows,
+         (unsigned long)checked_evidence);
+  /* The comparisons happened: every kind of figure was met. */
+  assert_true(checked_measures > 0);
+  assert_true(checked_points > 0);
+  assert_true(checked_refs > 0);
+  assert_true(checked_rows > 0);
+  assert_true(checked_evidence > 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_one_figure_everywhere),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
