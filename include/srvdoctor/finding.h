@@ -208,12 +208,21 @@ void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);
 
 /* The catalogue of finding codes (for list/explain/docs consistency). */
+/* Whether srvdoctor fix acts on a code (its check then writes the typed
+ * action into each finding of that code): flags of sd_code_info.fixable. */
+enum {
+  SD_FIX_NO = 0,
+  SD_FIX_YES = 1,        /* fix acts on it: runs a program by default */
+  SD_FIX_WORKER = 2,     /* ... by ending a worker process instead */
+  SD_FIX_FORCE = 4       /* only with --force: it rests on one signal */
+};
+
 typedef struct sd_code_info {
   const char *code;
   const char *module;   /* module id, or "host" */
   sd_severity severity; /* the usual severity */
   const char *title;
-  int fixable;          /* has a `srvdoctor fix` action */
+  int fixable;          /* 0, or SD_FIX_YES with SD_FIX_WORKER/SD_FIX_FORCE */
 } sd_code_info;
 
 #endif

@@ -30,7 +30,7 @@ static const sd_code_info exch_codes[] = {
   {"EXCH-UNKNOWN", "exchange-sp2", SD_SEV_UNKNOWN,
    "The Exchange installation or its build could not be read", 0},
   {"EXCH-INTERIM-UPDATE", "exchange-sp2", SD_SEV_CRITICAL,
-   "An interim update is installed and blocks the SP2 upgrade", 1},
+   "An interim update is installed and blocks the SP2 upgrade", SD_FIX_YES},
   {"EXCH-IU-MARKER", "exchange-sp2", SD_SEV_WARNING,
    "Exchange setup records an interim update that Windows Installer does "
    "not list", 0},

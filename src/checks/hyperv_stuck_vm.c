@@ -23,9 +23,11 @@
 
 static const sd_code_info hv_codes[] = {
   {"HV-VM-STUCK", MOD, SD_SEV_CRITICAL,
-   "A virtual machine is hung in a transitional state", 1},
+   "A virtual machine is hung in a transitional state",
+   SD_FIX_YES | SD_FIX_WORKER},
   {"HV-VM-SUSPECT", MOD, SD_SEV_WARNING,
-   "A virtual machine may be hung (one signal only)", 1},
+   "A virtual machine may be hung (one signal only)",
+   SD_FIX_YES | SD_FIX_WORKER | SD_FIX_FORCE},
   {"HV-VM-STORAGE", MOD, SD_SEV_CRITICAL,
    "A virtual machine is paused or failing because of its storage", 0},
   {"HV-VM-BUSY", MOD, SD_SEV_INFO,

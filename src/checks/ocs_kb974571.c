@@ -59,7 +59,7 @@ static const sd_code_info ocs_codes[] = {
   {"OCS-NOT-INSTALLED", "ocs-kb974571", SD_SEV_INFO,
    "No LCS/OCS Front End on this machine", 0},
   {"OCS-KB974571-FE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,
-   "Security update KB974571 has stopped the OCS Front End", 1},
+   "Security update KB974571 has stopped the OCS Front End", SD_FIX_YES},
   {"OCS-KB974571-AT-RISK", "ocs-kb974571", SD_SEV_WARNING,
    "KB974571 will stop the OCS Front End at the next restart", 0},
   {"OCS-KB974571-ROLE-DOWN", "ocs-kb974571", SD_SEV_CRITICAL,

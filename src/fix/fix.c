@@ -266,10 +266,9 @@ static int run(fix_ctx *c)
   }
   if(act->needs_force && !rq->force)
     return refuse(c, "%s rests on one signal only, so srvdoctor acts on it "
-                  "only with --force. First check the virtual machine as "
-                  "the finding's steps say (srvdoctor explain %s); if it "
-                  "really hangs, run the same command with --force.",
-                  act->code, act->code);
+                  "only with --force. First check it as the finding's steps "
+                  "say (srvdoctor explain %s); if the problem is real, run "
+                  "the same command with --force.", act->code, act->code);
   if(rq->target && !*rq->target)
     return refuse(c, "--target is empty; give the VM ID, VM name, patch "
                   "code or KB number the finding names.");

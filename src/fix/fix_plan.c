@@ -2,31 +2,62 @@
  * --target names, and what exactly each action will do.  Portable: no
  * system calls, so every rule here is unit-tested on any system. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "srvdoctor/fix.h"
+#include "srvdoctor/module.h"
 
-static const sd_fix_action actions[] = {
-  {"HV-VM-STUCK", "hyperv-stuck-vm", SD_FIX_END_WORKER, 0},
-  {"HV-VM-SUSPECT", "hyperv-stuck-vm", SD_FIX_END_WORKER, 1},
-  {"EXCH-INTERIM-UPDATE", "exchange-sp2", SD_FIX_RUN_PROGRAM, 0},
-  {"OCS-KB974571-FE-DOWN", "ocs-kb974571", SD_FIX_RUN_PROGRAM, 0},
-};
+/* The codes fix acts on, read from the checks' code tables (the fixable
+ * flags): a module declares them there and fix needs no change.  Built
+ * once; the command line runs one fix at a time. */
+#define SD_FIX_MAX_ACTIONS 32
+static sd_fix_action actions[SD_FIX_MAX_ACTIONS];
+static size_t nactions;
+static int actions_built;
+
+static void build_actions(void)
+{
+  size_t nmods, i, k;
+  const sd_module *const *mods = sd_modules(&nmods);
+  for(i = 0; i < nmods; i++) {
+    for(k = 0; k < mods[i]->ncodes; k++) {
+      const sd_code_info *ci = &mods[i]->codes[k];
+      sd_fix_action *a;
+      if(!(ci->fixable & SD_FIX_YES))
+        continue;
+      /* More fixable codes than the table holds is a programming error
+       * that the unit tests catch. */
+      if(nactions >= SD_FIX_MAX_ACTIONS)
+        abort();
+      a = &actions[nactions++];
+      a->code = ci->code;
+      a->module = ci->module;
+      a->kind = ci->fixable & SD_FIX_WORKER ? SD_FIX_END_WORKER
+                                            : SD_FIX_RUN_PROGRAM;
+      a->needs_force = (ci->fixable & SD_FIX_FORCE) != 0;
+    }
+  }
+  actions_built = 1;
+}
 
 const sd_fix_action *sd_fix_actions(size_t *count)
 {
-  *count = SD_COUNTOF(actions);
+  if(!actions_built)
+    build_actions();
+  *count = nactions;
   return actions;
 }
 
 const sd_fix_action *sd_fix_action_find(const char *code)
 {
-  size_t i;
+  size_t i, n;
+  const sd_fix_action *a = sd_fix_actions(&n);
   if(!code)
     return NULL;
-  for(i = 0; i < SD_COUNTOF(actions); i++)
-    if(sd_strieq(actions[i].code, code))
-      return &actions[i];
+  for(i = 0; i < n; i++)
+    if(sd_strieq(a[i].code, code))
+      return &a[i];
   return NULL;
 }
 
