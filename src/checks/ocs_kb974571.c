@@ -985,6 +985,21 @@ static void add_roles_down(sd_module_result *r, const sd_facts *f,
               "again.");
 }
 
+/* The evidence of an OCS-KB974571-FE-DOWN finding, whichever step it
+ * gives first. */
+static void ev_fe_down(sd_module_result *r, sd_finding *x, const sd_facts *f,
+                       const view *v)
+{
+  ev_common(r, x, f, v);
+  ev_service(r, x, v);
+  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
+  ev_kb(r, x, v);
+  ev_time(r, x, "last_boot", v->boot);
+  ev_event(r, x, v);
+  ev_others(r, x, f, v);
+  ev_roles(r, x, v);
+}
+
 /* add_fe_down_kb, add_fe_down_other and add_ok need v->fe. */
 
 /* The Front End failed with the KB974571 error and the update's removal
@@ -1004,14 +1019,7 @@ static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
                  state_word(v->fe->state), how,
                  cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING),
                  roles_sentence(r, v), partial_sentence(r, v, 0, 1));
-  ev_common(r, x, f, v);
-  ev_service(r, x, v);
-  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
-  ev_kb(r, x, v);
-  ev_time(r, x, "last_boot", v->boot);
-  ev_event(r, x, v);
-  ev_others(r, x, f, v);
-  ev_roles(r, x, v);
+  ev_fe_down(r, x, f, v);
   sd_ev_bool(r, x, "partial_evidence", v->events_partial);
   sd_fix_summary(r, x, "Restart the server to finish removing KB974571, "
                  "then start the Front End; install the update again once "
@@ -1057,14 +1065,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                    "carries its change on, so removing KB974571 would not "
                    "bring the Front End back." : "",
                  roles_sentence(r, v), partial_sentence(r, v, 1, 1));
-  ev_common(r, x, f, v);
-  ev_service(r, x, v);
-  sd_ev_str(r, x, "expected_error", "0xC3E93C23 (3286842403)");
-  ev_kb(r, x, v);
-  ev_time(r, x, "last_boot", v->boot);
-  ev_event(r, x, v);
-  ev_others(r, x, f, v);
-  ev_roles(r, x, v);
+  ev_fe_down(r, x, f, v);
   sd_ev_bool(r, x, "partial_evidence", partial);
   sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
                  "Front End; only if that is not possible, remove KB974571 "
