@@ -207,31 +207,43 @@ static void wmi_fail(sd_facts *f, HRESULT hr, const char *what)
                 "needs an elevated administrator)" : "");
 }
 
+/* Run a WQL query, forward-only, with the proxy blanket the WMI calls on
+ * the enumerator need.  S_OK with *out set, or the failure (E_OUTOFMEMORY
+ * when the strings could not be made, E_FAIL for no enumerator). */
+static HRESULT wql_query(IWbemServices *svc, const wchar_t *query,
+                         IEnumWbemClassObject **out)
+{
+  IEnumWbemClassObject *en = NULL;
+  BSTR lang = SysAllocString(L"WQL");
+  BSTR q = SysAllocString(query);
+  HRESULT hr = E_OUTOFMEMORY;
+  if(lang && q)
+    hr = IWbemServices_ExecQuery(svc, lang, q, WBEM_FLAG_RETURN_IMMEDIATELY |
+                                 WBEM_FLAG_FORWARD_ONLY, NULL, &en);
+  SysFreeString(lang);
+  SysFreeString(q);
+  if(FAILED(hr))
+    return hr;
+  if(!en)
+    return E_FAIL;
+  CoSetProxyBlanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
+                    NULL, EOAC_NONE);
+  *out = en;
+  return S_OK;
+}
+
 static void query_vms(sd_facts *f, IWbemServices *svc, unsigned version,
                       const sd_options *o)
 {
   IEnumWbemClassObject *en = NULL;
-  BSTR lang = SysAllocString(L"WQL");
-  BSTR q = SysAllocString(L"SELECT * FROM Msvm_ComputerSystem");
   HRESULT hr;
   long budget_ms, t0;
-  if(!lang || !q) {
-    SysFreeString(lang);
-    SysFreeString(q);
-    wmi_fail(f, E_OUTOFMEMORY, "SysAllocString");
-    return;
-  }
-  hr = IWbemServices_ExecQuery(svc, lang, q, WBEM_FLAG_RETURN_IMMEDIATELY |
-                               WBEM_FLAG_FORWARD_ONLY, NULL, &en);
-  SysFreeString(lang);
-  SysFreeString(q);
-  if(FAILED(hr) || !en) {
+  hr = wql_query(svc, L"SELECT * FROM Msvm_ComputerSystem", &en);
+  if(FAILED(hr)) {
     wmi_fail(f, hr, "ExecQuery(Msvm_ComputerSystem)");
     return;
   }
-  CoSetProxyBlanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
-                    NULL, EOAC_NONE);
   /* Half the run's budget, at least 5 and at most 30 seconds. */
   budget_ms = (o && o->timeout_s > 0 ? o->timeout_s : 60) * 500L;
   if(budget_ms < 5000)
@@ -336,33 +348,19 @@ static void disks_fail(sd_facts *f, HRESULT hr, const char *what)
 static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
 {
   IEnumWbemClassObject *en = NULL;
-  BSTR lang = SysAllocString(L"WQL");
-  BSTR q = SysAllocString(version == 2
-    ? L"SELECT InstanceID, HostResource FROM "
-      L"Msvm_StorageAllocationSettingData WHERE ResourceType = 31"
-    : L"SELECT InstanceID, Connection FROM Msvm_ResourceAllocationSettingData"
-      L" WHERE ResourceSubType = 'Microsoft Virtual Hard Disk'");
   const wchar_t *prop = version == 2 ? L"HostResource" : L"Connection";
   HRESULT hr;
   long t0 = sd_monotonic_ms();
   size_t i;
-  if(!lang || !q) {
-    SysFreeString(lang);
-    SysFreeString(q);
-    disks_fail(f, E_OUTOFMEMORY, "SysAllocString");
-    return;
-  }
-  hr = IWbemServices_ExecQuery(svc, lang, q, WBEM_FLAG_RETURN_IMMEDIATELY |
-                               WBEM_FLAG_FORWARD_ONLY, NULL, &en);
-  SysFreeString(lang);
-  SysFreeString(q);
-  if(FAILED(hr) || !en) {
+  hr = wql_query(svc, version == 2
+    ? L"SELECT InstanceID, HostResource FROM "
+      L"Msvm_StorageAllocationSettingData WHERE ResourceType = 31"
+    : L"SELECT InstanceID, Connection FROM Msvm_ResourceAllocationSettingData"
+      L" WHERE ResourceSubType = 'Microsoft Virtual Hard Disk'", &en);
+  if(FAILED(hr)) {
     disks_fail(f, hr, "the query for the virtual hard disks");
     return;
   }
-  CoSetProxyBlanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
-                    NULL, EOAC_NONE);
   for(;;) {
     IWbemClassObject *obj = NULL;
     ULONG got = 0;
