@@ -2,6 +2,7 @@
  * docs/report-format.md). */
 #include "srvdoctor/fleet.h"
 #include "srvdoctor/json.h"
+#include "report_internal.h"
 
 static void put_time(sd_jwriter *w, sd_time t)
 {
@@ -193,13 +194,7 @@ void sd_fleet_json(const sd_fleet *fl, sd_buf *out)
   sd_jw_int(&w, 1);
   sd_jw_key(&w, "kind");
   sd_jw_str(&w, "fleet");
-  sd_jw_key(&w, "tool");
-  sd_jw_obj_begin(&w);
-  sd_jw_key(&w, "name");
-  sd_jw_str(&w, "srvdoctor");
-  sd_jw_key(&w, "version");
-  sd_jw_str(&w, SD_VERSION);
-  sd_jw_obj_end(&w);
+  sd_json_put_tool(&w);
   sd_jw_key(&w, "generated_at");
   put_time(&w, fl->now);
   sd_jw_key(&w, "max_age_hours");

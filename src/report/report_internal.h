@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 
 /* Copy machine text for a terminal (report_text.c): control characters
@@ -30,5 +31,9 @@ const char *sd_verdict_upper(sd_severity s);
 void sd_report_counts(const sd_report *r, size_t counts[5]);
 /* Module indexes most severe first, equal ones in run order; malloc'd. */
 size_t *sd_report_module_order(const sd_report *r);
+
+/* "tool": {"name": "srvdoctor", "version": ...} of every JSON document
+ * srvdoctor writes (report and fleet). */
+void sd_json_put_tool(sd_jwriter *w);
 
 #endif

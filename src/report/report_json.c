@@ -2,6 +2,8 @@
 #include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 
+#include "report_internal.h"
+
 static void write_finding(sd_jwriter *w, const sd_finding *f)
 {
   size_t i;
@@ -61,13 +63,7 @@ void sd_report_json(const sd_report *r, sd_buf *out)
   sd_jw_obj_begin(&w);
   sd_jw_key(&w, "schema_version");
   sd_jw_int(&w, 1);
-  sd_jw_key(&w, "tool");
-  sd_jw_obj_begin(&w);
-  sd_jw_key(&w, "name");
-  sd_jw_str(&w, "srvdoctor");
-  sd_jw_key(&w, "version");
-  sd_jw_str(&w, SD_VERSION);
-  sd_jw_obj_end(&w);
+  sd_json_put_tool(&w);
   sd_jw_key(&w, "source");
   sd_jw_str(&w, r->source);
   sd_jw_key(&w, "collected_at");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report_internal.h"
+#include "srvdoctor/json.h"
 
 size_t sd_utf8_seq(const char *s, uint32_t *cp)
 {
@@ -56,4 +57,15 @@ size_t *sd_report_module_order(const sd_report *r)
       if(sd_severity_rank(r->modules[i].status) == rank)
         order[n++] = i;
   return order;
+}
+
+void sd_json_put_tool(sd_jwriter *w)
+{
+  sd_jw_key(w, "tool");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "name");
+  sd_jw_str(w, "srvdoctor");
+  sd_jw_key(w, "version");
+  sd_jw_str(w, SD_VERSION);
+  sd_jw_obj_end(w);
 }
