@@ -125,6 +125,34 @@ typedef struct sd_row {
   const char *remedy;   /* what to do when actual < needed: "run /PrepareAD" */
 } sd_row;
 
+/* ---- the remediation: a sequence of typed steps a literal reader follows
+ * top to bottom (the check writes all of it; every format renders it) ---- */
+typedef enum sd_step_kind {
+  SD_STEP_LOOK = 0,     /* read-only: looks, changes nothing */
+  SD_STEP_CHANGE,       /* changes the system, reversibly or as intended */
+  SD_STEP_LAST_RESORT,  /* removes protection, ends a process, restarts a
+                           server: always under a condition */
+  SD_STEP_UNSET         /* transitional: a step not yet classified (the
+                           literal-reader test refuses it) */
+} sd_step_kind;
+
+typedef struct sd_step {
+  sd_step_kind kind;
+  int alternative;      /* 1: another way to do the step before it; shown
+                           under that step's number, never as the next one */
+  unsigned number;      /* 1-based; an alternative has its step's number */
+  const char *text;     /* what to do */
+  const char *condition;/* "Only if step 4 did not show RUNNING", or NULL */
+  const char **commands;/* this step's commands, each pasteable as printed */
+  size_t ncommands, cap_commands;
+  const char *expect;   /* what the reader sees when it worked, worded so
+                           that real Windows output matches it, or NULL */
+} sd_step;
+
+const char *sd_step_kind_name(sd_step_kind k); /* "look", "change",
+                                                  "last_resort" */
+int sd_step_kind_parse(const char *s, sd_step_kind *out);
+
 typedef struct sd_finding {
   const char *code;     /* "EXCH-INTERIM-UPDATE" */
   sd_severity severity;
@@ -133,13 +161,16 @@ typedef struct sd_finding {
   sd_evidence *evidence;
   size_t nevidence, cap_evidence;
   const char *summary;  /* remediation summary, may be NULL for ok */
-  const char **steps;
+  sd_step *steps;       /* in order; alternatives follow their step */
   size_t nsteps, cap_steps;
-  const char **commands;
-  size_t ncommands, cap_commands;
   int fixable;          /* srvdoctor fix can carry it out */
   const char *target;   /* what `fix --target` names (GUID, patch code, KB) */
   sd_action action;     /* what fix runs (kind NONE when not fixable) */
+  /* The steps fix carries out (numbers, first..last; 0 when not fixable)
+   * and the sentence the dry run repeats before acting (the warning of the
+   * step, e.g. what protection it removes). */
+  unsigned fix_first, fix_last;
+  const char *fix_warning;
 } sd_finding;
 
 /* The result of one module. */
@@ -169,8 +200,33 @@ void sd_ev_strf(sd_module_result *r, sd_finding *f, const char *key, const char 
 void sd_ev_int(sd_module_result *r, sd_finding *f, const char *key, int64_t v);
 void sd_ev_bool(sd_module_result *r, sd_finding *f, const char *key, int v);
 void sd_fix_summary(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+/* Steps.  sd_step_add starts the next numbered step; sd_step_alt adds an
+ * alternative to the step before it (same number, shown as "Or:").  The
+ * other builders fill in the step added last: its commands (shown inside
+ * it), its condition and what the reader should see.  sd_step_number is
+ * the number of the last numbered step, for conditions that name it. */
+sd_step *sd_step_add(sd_module_result *r, sd_finding *f, sd_step_kind kind,
+                     const char *fmt, ...) SD_PRINTF(4, 5);
+sd_step *sd_step_alt(sd_module_result *r, sd_finding *f, sd_step_kind kind,
+                     const char *fmt, ...) SD_PRINTF(4, 5);
+void sd_step_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+void sd_step_when(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+void sd_step_expect(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+unsigned sd_step_number(const sd_finding *f);
+/* The steps fix carries out: first..last (numbers), and the warning its
+ * dry run repeats (NULL: the condition of the first of them). */
+void sd_fix_steps(sd_module_result *r, sd_finding *f, unsigned first,
+                  unsigned last, const char *warning);
+/* The gravest kind among the numbered steps fix carries out (CHANGE when
+ * none is named). */
+sd_step_kind sd_fix_gravest(const sd_finding *f);
+/* Transitional (being replaced by sd_step_add/sd_step_cmd): a step of kind
+ * SD_STEP_UNSET, and a command added to the step added last. */
 void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
 void sd_fix_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+/* Every command of every step, in order (for tests and fix checks). */
+size_t sd_finding_ncommands(const sd_finding *f);
+const char *sd_finding_command(const sd_finding *f, size_t i);
 void sd_fix_target(sd_module_result *r, sd_finding *f, const char *target);
 /* Typed figures (strings are copied into the result's arena; desc strings
  * of a measure are expected to be static). */
@@ -206,6 +262,8 @@ void sd_quote_arg(sd_buf *b, const char *arg);
 /* Sort findings most severe first (stable) and set r->status. */
 void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);
+/* Free the step arrays of a finding (its strings live in the arena). */
+void sd_finding_free_steps(sd_finding *f);
 
 /* The catalogue of finding codes (for list/explain/docs consistency). */
 /* Whether srvdoctor fix acts on a code (its check then writes the typed

@@ -7,7 +7,7 @@
  * AD values, sites).  It never re-runs a check's logic on a report.
  *
  * Reports are untrusted input: sd_fleet_add_report_mem refuses anything that
- * is not a srvdoctor JSON report (schema_version 1) with one sentence and
+ * is not a srvdoctor JSON report (schema_version 1 or 2) with one sentence and
  * leaves the fleet as it was. */
 #ifndef SRVDOCTOR_FLEET_H
 #define SRVDOCTOR_FLEET_H
@@ -35,9 +35,10 @@ typedef struct sd_fleet_finding {
   const char *title;
   const char *message;
   const char *summary;
-  const char **steps;
+  sd_step *steps;       /* arena memory; a version 1 report's steps have
+                           kind SD_STEP_UNSET and no commands */
   size_t nsteps;
-  const char **commands;
+  const char **commands; /* version 1 reports only: their flat list */
   size_t ncommands;
 } sd_fleet_finding;
 

@@ -25,6 +25,11 @@ int sd_is_console(int stream);
 int sd_write_stream(int stream, const char *utf8, size_t len);
 /* Try to enable ANSI colour sequences on the console; 1 when usable. */
 int sd_console_enable_color(int stream);
+/* Columns of the console window the stream shows in, 0 when it is not a
+ * console (a file or pipe: the text report then wraps at 80). */
+int sd_console_width(int stream);
+/* 1 where text files end their lines with CR LF (Windows). */
+int sd_text_files_crlf(void);
 
 sd_time sd_now(void);            /* wall clock, UTC seconds */
 long sd_monotonic_ms(void);      /* for timings */

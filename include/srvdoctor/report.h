@@ -16,6 +16,10 @@ typedef enum sd_format {
 int sd_format_parse(const char *s, sd_format *out); /* 0 or -1 */
 const char *sd_format_name(sd_format f);
 
+/* The JSON report's schema_version: 2 made remediation steps objects with
+ * their own commands (version 1 reports are still read by fleet). */
+#define SD_REPORT_SCHEMA_VERSION 2
+
 typedef struct sd_report {
   sd_arena arena;             /* findings' strings */
   const sd_facts *facts;      /* what the checks looked at */
@@ -39,6 +43,9 @@ typedef struct sd_report_style {
   int color;    /* ANSI colours in text output */
   int verbose;  /* text: show evidence of ok findings too */
   int quiet;    /* text: only the summary line and non-ok findings */
+  int width;    /* text: wrap at this many columns (0: 80) */
+  int crlf;     /* text and HTML: end lines with CR LF (files the Windows
+                   exe writes, for Notepad); never for Prometheus */
 } sd_report_style;
 
 /* Render the report; the output always ends with "\n". */

@@ -202,6 +202,11 @@ int sd_cmd_check(sd_cmdline *cl)
   style.color = want_color(cl);
   style.verbose = cl->opt.verbose;
   style.quiet = cl->quiet;
+  style.crlf = sd_text_files_crlf();
+  /* One column short of the window: a line filling it would make the
+   * console wrap and then show an empty line. */
+  if(!cl->output)
+    style.width = sd_console_width(SD_STDOUT) - 1;
   sd_buf_init(&out);
   sd_report_render(&rep, cl->format, &style, &out);
   rc = emit(cl, &out, "report") ? 3 : rep.exit_code;

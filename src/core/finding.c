@@ -151,24 +151,177 @@ static const char **str_push(const char **items, size_t *count, size_t *cap,
   return items;
 }
 
-void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...)
+static const char *const step_kind_names[] = {"look", "change",
+                                              "last_resort", "unset"};
+
+const char *sd_step_kind_name(sd_step_kind k)
+{
+  if((unsigned)k < SD_COUNTOF(step_kind_names))
+    return step_kind_names[k];
+  return "unset";
+}
+
+int sd_step_kind_parse(const char *s, sd_step_kind *out)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(step_kind_names); i++) {
+    if(sd_streq(s, step_kind_names[i])) {
+      *out = (sd_step_kind)i;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+unsigned sd_step_number(const sd_finding *f)
+{
+  return f->nsteps ? f->steps[f->nsteps - 1].number : 0;
+}
+
+static sd_step *step_push(sd_module_result *r, sd_finding *f,
+                          sd_step_kind kind, int alternative,
+                          const char *fmt, va_list ap)
+{
+  sd_step *st;
+  unsigned last = sd_step_number(f);
+  f->steps = sd_grow(f->steps, &f->cap_steps, f->nsteps, sizeof(*st));
+  st = &f->steps[f->nsteps++];
+  memset(st, 0, sizeof(*st));
+  st->kind = kind;
+  /* An alternative needs a step to be the alternative of. */
+  st->alternative = alternative && last > 0;
+  st->number = st->alternative ? last : last + 1;
+  st->text = sd_arena_vprintf(r->arena, fmt, ap);
+  return st;
+}
+
+sd_step *sd_step_add(sd_module_result *r, sd_finding *f, sd_step_kind kind,
+                     const char *fmt, ...)
+{
+  va_list ap;
+  sd_step *st;
+  va_start(ap, fmt);
+  st = step_push(r, f, kind, 0, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+sd_step *sd_step_alt(sd_module_result *r, sd_finding *f, sd_step_kind kind,
+                     const char *fmt, ...)
+{
+  va_list ap;
+  sd_step *st;
+  va_start(ap, fmt);
+  st = step_push(r, f, kind, 1, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+/* The step the other builders fill in: the last one (a command given
+ * before any step gets an unclassified step of its own). */
+static sd_step *step_last(sd_module_result *r, sd_finding *f)
+{
+  if(!f->nsteps)
+    return sd_step_add(r, f, SD_STEP_UNSET, "%s", "Run:");
+  return &f->steps[f->nsteps - 1];
+}
+
+void sd_step_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...)
 {
   va_list ap;
   const char *s;
+  sd_step *st = step_last(r, f);
   va_start(ap, fmt);
   s = sd_arena_vprintf(r->arena, fmt, ap);
   va_end(ap);
-  f->steps = str_push(f->steps, &f->nsteps, &f->cap_steps, s);
+  st->commands = str_push(st->commands, &st->ncommands, &st->cap_commands, s);
+}
+
+void sd_step_when(sd_module_result *r, sd_finding *f, const char *fmt, ...)
+{
+  va_list ap;
+  sd_step *st = step_last(r, f);
+  va_start(ap, fmt);
+  st->condition = sd_arena_vprintf(r->arena, fmt, ap);
+  va_end(ap);
+}
+
+void sd_step_expect(sd_module_result *r, sd_finding *f, const char *fmt, ...)
+{
+  va_list ap;
+  sd_step *st = step_last(r, f);
+  va_start(ap, fmt);
+  st->expect = sd_arena_vprintf(r->arena, fmt, ap);
+  va_end(ap);
+}
+
+void sd_fix_steps(sd_module_result *r, sd_finding *f, unsigned first,
+                  unsigned last, const char *warning)
+{
+  f->fix_first = first;
+  f->fix_last = last < first ? first : last;
+  f->fix_warning = warning ? sd_arena_strdup(r->arena, warning) : NULL;
+}
+
+sd_step_kind sd_fix_gravest(const sd_finding *f)
+{
+  size_t i;
+  sd_step_kind kind = SD_STEP_CHANGE;
+  for(i = 0; i < f->nsteps; i++) {
+    const sd_step *sp = &f->steps[i];
+    if(!sp->alternative && sp->number >= f->fix_first &&
+       sp->number <= f->fix_last && sp->kind == SD_STEP_LAST_RESORT)
+      kind = SD_STEP_LAST_RESORT;
+  }
+  return kind;
+}
+
+void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  step_push(r, f, SD_STEP_UNSET, 0, fmt, ap);
+  va_end(ap);
 }
 
 void sd_fix_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...)
 {
   va_list ap;
   const char *s;
+  sd_step *st = step_last(r, f);
   va_start(ap, fmt);
   s = sd_arena_vprintf(r->arena, fmt, ap);
   va_end(ap);
-  f->commands = str_push(f->commands, &f->ncommands, &f->cap_commands, s);
+  st->commands = str_push(st->commands, &st->ncommands, &st->cap_commands, s);
+}
+
+void sd_finding_free_steps(sd_finding *f)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    free((void *)f->steps[i].commands);
+  free(f->steps);
+  f->steps = NULL;
+  f->nsteps = f->cap_steps = 0;
+}
+
+size_t sd_finding_ncommands(const sd_finding *f)
+{
+  size_t i, n = 0;
+  for(i = 0; i < f->nsteps; i++)
+    n += f->steps[i].ncommands;
+  return n;
+}
+
+const char *sd_finding_command(const sd_finding *f, size_t k)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++) {
+    if(k < f->steps[i].ncommands)
+      return f->steps[i].commands[k];
+    k -= f->steps[i].ncommands;
+  }
+  return NULL;
 }
 
 void sd_fix_target(sd_module_result *r, sd_finding *f, const char *target)

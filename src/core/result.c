@@ -20,8 +20,7 @@ void sd_report_free(sd_report *r)
     sd_module_result *m = &r->modules[i];
     for(k = 0; k < m->nfindings; k++) {
       free(m->findings[k].evidence);
-      free((void *)m->findings[k].steps);
-      free((void *)m->findings[k].commands);
+      sd_finding_free_steps(&m->findings[k]);
     }
     free(m->findings);
     free(m->measures);

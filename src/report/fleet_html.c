@@ -62,15 +62,7 @@ static void put_finding(sd_buf *b, const sd_fleet_finding *f)
     H(b, f->summary);
     sd_buf_puts(b, "</p>");
   }
-  if(f->nsteps) {
-    sd_buf_puts(b, "<ol>");
-    for(i = 0; i < f->nsteps; i++) {
-      sd_buf_puts(b, "<li>");
-      H(b, f->steps[i]);
-      sd_buf_puts(b, "</li>");
-    }
-    sd_buf_puts(b, "</ol>");
-  }
+  sd_html_steps(b, f->steps, f->nsteps, NULL);
   for(i = 0; i < f->ncommands; i++) {
     sd_buf_puts(b, "<pre>");
     H(b, f->commands[i]);

@@ -254,6 +254,107 @@ static int read_evidence(rd *d)
   }
 }
 
+/* One step object of a version 2 report (the caller read its '{'); its
+ * alternatives are pushed after it onto v. */
+static int read_step(rd *d, ptrvec *v, int alternative, unsigned number)
+{
+  sd_jtoken t;
+  sd_step *sp = sd_xcalloc(1, sizeof(*sp));
+  sp->alternative = alternative;
+  sp->number = number;
+  sp->kind = SD_STEP_UNSET;
+  pv_push(v, sp);
+  for(;;) {
+    const char *kind;
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_OBJ_END)
+      return sp->text ? 0 : sd_jr_fail(d->r, &t, "a step has no \"text\"");
+    if(!strcmp(t.str, "text")) {
+      if(str_val(d, "text", &sp->text))
+        return -1;
+    }
+    else if(!strcmp(t.str, "kind")) {
+      if(str_val(d, "kind", &kind))
+        return -1;
+      if(sd_step_kind_parse(kind, &sp->kind))
+        return sd_jr_fail(d->r, &t, "a step's \"kind\" must be look, "
+                          "change or last_resort");
+    }
+    else if(!strcmp(t.str, "condition")) {
+      if(str_or_null(d, "condition", &sp->condition))
+        return -1;
+    }
+    else if(!strcmp(t.str, "expect")) {
+      if(str_or_null(d, "expect", &sp->expect))
+        return -1;
+    }
+    else if(!strcmp(t.str, "commands")) {
+      if(str_array(d, "commands", &sp->commands, &sp->ncommands))
+        return -1;
+    }
+    else if(!strcmp(t.str, "alternatives") && !alternative) {
+      if(want(d, &t, SD_JT_ARR_BEGIN, "\"alternatives\" must be an array"))
+        return -1;
+      for(;;) {
+        if(next(d, &t))
+          return -1;
+        if(t.type == SD_JT_ARR_END)
+          break;
+        if(t.type != SD_JT_OBJ_BEGIN)
+          return sd_jr_fail(d->r, &t, "an alternative must be an object");
+        if(read_step(d, v, 1, number))
+          return -1;
+      }
+    }
+    else if(skip_value(d))
+      return -1;
+  }
+}
+
+/* "steps": strings (schema_version 1) or step objects (2). */
+static int read_steps(rd *d, sd_fleet_finding *f)
+{
+  sd_jtoken t;
+  ptrvec v;
+  size_t i;
+  unsigned number = 0;
+  int rc = -1;
+  memset(&v, 0, sizeof(v));
+  if(want(d, &t, SD_JT_ARR_BEGIN, "\"steps\" must be an array"))
+    return -1;
+  for(;;) {
+    if(next(d, &t))
+      goto out;
+    if(t.type == SD_JT_ARR_END)
+      break;
+    number++;
+    if(t.type == SD_JT_STRING) {
+      sd_step *sp = sd_xcalloc(1, sizeof(*sp));
+      sp->kind = SD_STEP_UNSET;
+      sp->number = number;
+      sp->text = sd_arena_strndup(d->a, t.str, t.len);
+      pv_push(&v, sp);
+    }
+    else if(t.type != SD_JT_OBJ_BEGIN) {
+      sd_jr_fail(d->r, &t, "\"steps\" must hold strings or objects");
+      goto out;
+    }
+    else if(read_step(d, &v, 0, number))
+      goto out;
+  }
+  f->nsteps = v.n;
+  f->steps = sd_arena_alloc(d->a, (v.n ? v.n : 1) * sizeof(sd_step));
+  for(i = 0; i < v.n; i++)
+    f->steps[i] = *(sd_step *)v.items[i];
+  rc = 0;
+out:
+  for(i = 0; i < v.n; i++)
+    free(v.items[i]);
+  free(v.items);
+  return rc;
+}
+
 static int read_remediation(rd *d, sd_fleet_finding *f)
 {
   sd_jtoken t;
@@ -270,7 +371,7 @@ static int read_remediation(rd *d, sd_fleet_finding *f)
         return -1;
     }
     else if(!strcmp(t.str, "steps")) {
-      if(str_array(d, "steps", &f->steps, &f->nsteps))
+      if(read_steps(d, f))
         return -1;
     }
     else if(!strcmp(t.str, "commands")) {
@@ -593,9 +694,9 @@ int sd_fleet_add_report_mem(sd_fleet *fl, const char *source,
                "or tool name \"srvdoctor\")");
     goto out;
   }
-  if(d.version != 1) {
+  if(d.version != 1 && d.version != SD_REPORT_SCHEMA_VERSION) {
     sd_err_set(err, SD_EINVAL, "a srvdoctor report of schema_version %lld, "
-               "which this srvdoctor does not read (it reads 1)",
+               "which this srvdoctor does not read (it reads 1 and 2)",
                (long long)d.version);
     goto out;
   }
@@ -651,6 +752,20 @@ out:
 }
 
 /* ---- a report made here from a snapshot ---- */
+/* A step of an analysed snapshot into the fleet's arena. */
+static void copy_step(sd_arena *a, sd_step *to, const sd_step *from)
+{
+  size_t i;
+  *to = *from;
+  to->text = sd_arena_strdup(a, from->text);
+  to->condition = sd_arena_strdup(a, from->condition);
+  to->expect = sd_arena_strdup(a, from->expect);
+  to->commands = sd_arena_alloc(a, (from->ncommands + 1) * sizeof(char *));
+  to->cap_commands = from->ncommands;
+  for(i = 0; i < from->ncommands; i++)
+    to->commands[i] = sd_arena_strdup(a, from->commands[i]);
+}
+
 void sd_fleet_add_result(sd_fleet *fl, const char *source,
                          const sd_report *rep)
 {
@@ -696,13 +811,9 @@ void sd_fleet_add_result(sd_fleet *fl, const char *source,
         d->message = sd_arena_strdup(a, f->message);
         d->summary = sd_arena_strdup(a, f->summary);
         d->nsteps = f->nsteps;
-        d->steps = sd_arena_alloc(a, (f->nsteps + 1) * sizeof(char *));
+        d->steps = sd_arena_alloc(a, (f->nsteps + 1) * sizeof(sd_step));
         for(s = 0; s < f->nsteps; s++)
-          d->steps[s] = sd_arena_strdup(a, f->steps[s]);
-        d->ncommands = f->ncommands;
-        d->commands = sd_arena_alloc(a, (f->ncommands + 1) * sizeof(char *));
-        for(s = 0; s < f->ncommands; s++)
-          d->commands[s] = sd_arena_strdup(a, f->commands[s]);
+          copy_step(a, &d->steps[s], &f->steps[s]);
       }
     }
   }

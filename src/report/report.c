@@ -31,10 +31,29 @@ const char *sd_format_name(sd_format f)
   return "text";
 }
 
+/* Line ends from start on become CR LF (a CR already there stays one). */
+static void to_crlf(sd_buf *out, size_t start)
+{
+  sd_buf t;
+  size_t i;
+  sd_buf_init(&t);
+  for(i = start; i < out->len; i++) {
+    if(out->data[i] == '\n' && (i == start || out->data[i - 1] != '\r'))
+      sd_buf_putc(&t, '\r');
+    sd_buf_putc(&t, out->data[i]);
+  }
+  out->len = start;
+  if(t.len)
+    sd_buf_put(out, t.data, t.len);
+  sd_buf_free(&t);
+}
+
 void sd_report_render(const sd_report *r, sd_format fmt,
                       const sd_report_style *style, sd_buf *out)
 {
-  sd_report_style plain = {0, 0, 0};
+  sd_report_style plain;
+  size_t start = out->len;
+  memset(&plain, 0, sizeof(plain));
   if(!style)
     style = &plain;
   switch(fmt) {
@@ -55,4 +74,9 @@ void sd_report_render(const sd_report *r, sd_format fmt,
     sd_report_text(r, style, out);
     break;
   }
+  /* Notepad before Windows 10 1809 shows LF-only text as one line; the
+   * Prometheus textfile collector rejects CR, and JSON and Nagios output
+   * are read by programs. */
+  if(style->crlf && (fmt == SD_FMT_TEXT || fmt == SD_FMT_HTML))
+    to_crlf(out, start);
 }

@@ -61,6 +61,94 @@ void sd_html_put(sd_buf *b, const char *s)
   put_html_n(b, s, 0);
 }
 
+static const char *step_tag(sd_step_kind k)
+{
+  switch(k) {
+  case SD_STEP_LOOK: return "read-only";
+  case SD_STEP_CHANGE: return "change";
+  case SD_STEP_LAST_RESORT: return "LAST RESORT";
+  case SD_STEP_UNSET: break;
+  }
+  return NULL;
+}
+
+/* One step's body: kind, condition, text, its commands, what to see. */
+static void html_step_body(sd_buf *b, const sd_step *sp)
+{
+  size_t i;
+  const char *tag = step_tag(sp->kind);
+  if(tag)
+    sd_buf_printf(b, "<span class=\"kind k-%s\">%s</span> ",
+                  sd_step_kind_name(sp->kind), tag);
+  if(sp->condition) {
+    sd_buf_puts(b, "<strong>");
+    put_html(b, sp->condition);
+    sd_buf_puts(b, ":</strong> ");
+  }
+  put_html(b, sp->text);
+  sd_buf_puts(b, "\n");
+  for(i = 0; i < sp->ncommands; i++) {
+    sd_buf_puts(b, "<pre class=\"cmd\"><code>");
+    put_html(b, sp->commands[i]);
+    sd_buf_puts(b, "</code></pre>\n");
+  }
+  if(sp->expect) {
+    sd_buf_puts(b, "<p class=\"expect\">You should see: ");
+    put_html(b, sp->expect);
+    sd_buf_puts(b, "</p>\n");
+  }
+}
+
+static void html_fix_offer(sd_buf *b, const sd_finding *f)
+{
+  if(f->fix_first && f->fix_last > f->fix_first)
+    sd_buf_printf(b, "<p>srvdoctor can do steps %u-%u for you",
+                  f->fix_first, f->fix_last);
+  else if(f->fix_first)
+    sd_buf_printf(b, "<p>srvdoctor can do step %u for you", f->fix_first);
+  else
+    sd_buf_puts(b, "<p>srvdoctor can do this for you");
+  sd_buf_puts(b, " (it checks the server again first; without "
+              "<code>--yes</code> it only shows what it would do):</p>\n"
+              "<pre class=\"cmd\"><code>srvdoctor fix ");
+  put_html(b, f->code);
+  if(f->target) {
+    sd_buf_puts(b, " --target ");
+    put_html(b, f->target);
+  }
+  sd_buf_puts(b, "</code></pre>\n");
+}
+
+void sd_html_steps(sd_buf *b, const sd_step *steps, size_t n,
+                   const sd_finding *fix)
+{
+  size_t i = 0;
+  int offered = 0;
+  if(n)
+    sd_buf_puts(b, "<ol class=\"steps\">\n");
+  while(i < n) {
+    size_t k;
+    sd_buf_printf(b, "<li value=\"%u\" class=\"step k-%s\">",
+                  steps[i].number, sd_step_kind_name(steps[i].kind));
+    html_step_body(b, &steps[i]);
+    for(k = i + 1; k < n && steps[k].alternative; k++) {
+      sd_buf_puts(b, "<div class=\"alt\"><strong>Or:</strong> ");
+      html_step_body(b, &steps[k]);
+      sd_buf_puts(b, "</div>\n");
+    }
+    if(fix && !offered && fix->fix_last == steps[i].number) {
+      html_fix_offer(b, fix);
+      offered = 1;
+    }
+    sd_buf_puts(b, "</li>\n");
+    i = k;
+  }
+  if(n)
+    sd_buf_puts(b, "</ol>\n");
+  if(fix && !offered)
+    html_fix_offer(b, fix);
+}
+
 static const char *sev_class(sd_severity s)
 {
   return sd_severity_name(s); /* "ok", "info", "unknown", ... */
@@ -126,6 +214,10 @@ static const char css[] =
   "border-radius:.25rem;overflow-x:auto;white-space:pre-wrap;"
   "word-break:break-all;user-select:all;-webkit-user-select:all}\n"
   "code{font-family:Consolas,Menlo,monospace}\n"
+  ".kind{font-size:.8rem;padding:0 .3rem;border-radius:.2rem;"
+  "border:1px solid #999}.k-last_resort .kind{background:#b71c1c;"
+  "color:#fff;border-color:#b71c1c}.k-change .kind{border-color:#bf4f00}\n"
+  ".alt{margin:.3rem 0 .3rem 1rem}.expect{margin:.2rem 0}\n"
   ".na{color:#555;font-style:italic}\n"
   ".hint{color:#555;font-size:.9rem}\n"
   "svg{max-width:100%;height:auto;background:#fff}\n"
@@ -158,7 +250,6 @@ static void put_evidence(sd_buf *b, const sd_finding *f)
 
 static void put_finding(sd_buf *b, const sd_finding *f, size_t mi, size_t fi)
 {
-  size_t i;
   int problem = sd_severity_rank(f->severity) > 0;
   sd_buf_printf(b, "<article class=\"finding sev-%s\" id=\"f-%u-%u\">\n",
                 sev_class(f->severity), (unsigned)mi, (unsigned)fi);
@@ -183,35 +274,7 @@ static void put_finding(sd_buf *b, const sd_finding *f, size_t mi, size_t fi)
     put_html(b, f->summary);
     sd_buf_puts(b, "</p>\n");
   }
-  if(f->nsteps) {
-    sd_buf_puts(b, "<ol class=\"steps\">\n");
-    for(i = 0; i < f->nsteps; i++) {
-      sd_buf_puts(b, "<li>");
-      put_html(b, f->steps[i]);
-      sd_buf_puts(b, "</li>\n");
-    }
-    sd_buf_puts(b, "</ol>\n");
-  }
-  if(f->ncommands) {
-    sd_buf_puts(b, "<p class=\"hint\">Commands (one click selects a whole "
-                "command; copy it with Ctrl+C):</p>\n");
-    for(i = 0; i < f->ncommands; i++) {
-      sd_buf_puts(b, "<pre class=\"cmd\"><code>");
-      put_html(b, f->commands[i]);
-      sd_buf_puts(b, "</code></pre>\n");
-    }
-  }
-  if(f->fixable) {
-    sd_buf_puts(b, "<p>srvdoctor can do this for you (without "
-                "<code>--yes</code> it only shows what it would do):</p>\n"
-                "<pre class=\"cmd\"><code>srvdoctor fix ");
-    put_html(b, f->code);
-    if(f->target) {
-      sd_buf_puts(b, " --target ");
-      put_html(b, f->target);
-    }
-    sd_buf_puts(b, "</code></pre>\n");
-  }
+  sd_html_steps(b, f->steps, f->nsteps, f->fixable ? f : NULL);
   sd_buf_puts(b, "<p class=\"hint\">More: <code>srvdoctor explain ");
   put_html(b, f->code);
   sd_buf_puts(b, "</code></p>\n");

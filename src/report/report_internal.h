@@ -18,6 +18,12 @@ void sd_text_put_safe(sd_buf *b, const char *s);
  * (report_html.c; the fleet page uses it too). */
 void sd_html_put(sd_buf *b, const char *s);
 
+/* The steps as an ordered list: each with its kind, condition, commands
+ * and what to see, alternatives under their step; fix (or NULL) adds the
+ * fix offer inside the last step it carries out. */
+void sd_html_steps(sd_buf *b, const sd_step *steps, size_t n,
+                   const sd_finding *fix);
+
 /* Length of the valid UTF-8 sequence at p (1..4, ASCII included), or 0 when
  * the byte at p does not start one (the caller writes U+FFFD and moves on
  * one byte).  *cp receives the code point.  p must be NUL terminated. */

@@ -1,8 +1,68 @@
-/* report_json.c - the JSON report, schema_version 1 (see docs/report-format.md). */
+/* report_json.c - the JSON report, schema_version 2 (see docs/report-format.md). */
 #include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 
 #include "report_internal.h"
+
+/* The fields of one step (a numbered step or one of its alternatives). */
+static void write_step_body(sd_jwriter *w, const sd_step *sp)
+{
+  size_t i;
+  sd_jw_key(w, "kind");
+  sd_jw_str(w, sd_step_kind_name(sp->kind));
+  sd_jw_key(w, "text");
+  sd_jw_str(w, sp->text);
+  sd_jw_key(w, "condition");
+  sd_jw_str(w, sp->condition); /* null: always */
+  sd_jw_key(w, "commands");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < sp->ncommands; i++)
+    sd_jw_str(w, sp->commands[i]);
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "expect");
+  sd_jw_str(w, sp->expect);
+}
+
+/* "steps": [{"number": 1, "kind": ..., "alternatives": [{...}]}, ...] */
+static void write_steps(sd_jwriter *w, const sd_finding *f)
+{
+  size_t i = 0, k;
+  sd_jw_arr_begin(w);
+  while(i < f->nsteps) {
+    const sd_step *sp = &f->steps[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "number");
+    sd_jw_int(w, sp->number);
+    write_step_body(w, sp);
+    sd_jw_key(w, "alternatives");
+    sd_jw_arr_begin(w);
+    for(k = i + 1; k < f->nsteps && f->steps[k].alternative; k++) {
+      sd_jw_obj_begin(w);
+      write_step_body(w, &f->steps[k]);
+      sd_jw_obj_end(w);
+    }
+    sd_jw_arr_end(w);
+    sd_jw_obj_end(w);
+    i = k;
+  }
+  sd_jw_arr_end(w);
+}
+
+/* "fix": which steps srvdoctor fix carries out, their kind and warning. */
+static void write_fix(sd_jwriter *w, const sd_finding *f)
+{
+  sd_jw_key(w, "fix");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "first_step");
+  sd_jw_int(w, f->fix_first);
+  sd_jw_key(w, "last_step");
+  sd_jw_int(w, f->fix_last);
+  sd_jw_key(w, "kind");
+  sd_jw_str(w, sd_step_kind_name(sd_fix_gravest(f)));
+  sd_jw_key(w, "warning");
+  sd_jw_str(w, f->fix_warning);
+  sd_jw_obj_end(w);
+}
 
 static void write_finding(sd_jwriter *w, const sd_finding *f)
 {
@@ -34,21 +94,15 @@ static void write_finding(sd_jwriter *w, const sd_finding *f)
   sd_jw_key(w, "summary");
   sd_jw_str(w, f->summary); /* null when there is nothing to do */
   sd_jw_key(w, "steps");
-  sd_jw_arr_begin(w);
-  for(i = 0; i < f->nsteps; i++)
-    sd_jw_str(w, f->steps[i]);
-  sd_jw_arr_end(w);
-  sd_jw_key(w, "commands");
-  sd_jw_arr_begin(w);
-  for(i = 0; i < f->ncommands; i++)
-    sd_jw_str(w, f->commands[i]);
-  sd_jw_arr_end(w);
+  write_steps(w, f);
   sd_jw_key(w, "fixable");
   sd_jw_bool(w, f->fixable);
   if(f->target) {
     sd_jw_key(w, "target");
     sd_jw_str(w, f->target);
   }
+  if(f->fixable)
+    write_fix(w, f);
   sd_jw_obj_end(w);
   sd_jw_obj_end(w);
 }
@@ -62,7 +116,7 @@ void sd_report_json(const sd_report *r, sd_buf *out)
   sd_jw_init(&w, out);
   sd_jw_obj_begin(&w);
   sd_jw_key(&w, "schema_version");
-  sd_jw_int(&w, 1);
+  sd_jw_int(&w, SD_REPORT_SCHEMA_VERSION);
   sd_json_put_tool(&w);
   sd_jw_key(&w, "source");
   sd_jw_str(&w, r->source);

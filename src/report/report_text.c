@@ -1,5 +1,6 @@
 /* report_text.c - the report a person reads at a console. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,32 +59,209 @@ static void put_sev(sd_buf *b, const sd_report_style *st, sd_severity s)
     sd_buf_puts(b, C_RESET);
 }
 
-static void put_evidence(sd_buf *b, const sd_finding *f)
+/* ---- wrapping: text is made safe first, then broken at spaces so that
+ * no line passes the width (a word longer than that stays whole); a
+ * command is never wrapped: it sits on a line of its own ---- */
+static size_t text_width(const sd_report_style *st)
+{
+  return st->width >= 20 ? (size_t)st->width : 80;
+}
+
+/* Display columns of n bytes of valid UTF-8 (one per code point). */
+static size_t cols(const char *p, size_t n)
+{
+  size_t i, c = 0;
+  for(i = 0; i < n; i++)
+    if(((unsigned char)p[i] & 0xC0) != 0x80)
+      c++;
+  return c;
+}
+
+/* Write machine text s, the cursor being at column col; lines after the
+ * first start with indent spaces.  Ends the line. */
+static void put_wrapped(sd_buf *b, const sd_report_style *st, size_t col,
+                        size_t indent, const char *s)
+{
+  sd_buf safe;
+  const char *p, *end;
+  size_t width = text_width(st);
+  int line_start = 1;
+  sd_buf_init(&safe);
+  sd_text_put_safe(&safe, s);
+  p = safe.data ? safe.data : "";
+  end = p + safe.len;
+  while(p < end && *p == ' ')
+    p++;
+  while(p < end) {
+    const char *w = p;
+    size_t wc;
+    while(w < end && *w != ' ')
+      w++;
+    wc = cols(p, (size_t)(w - p));
+    if(!line_start && col + 1 + wc > width) {
+      sd_buf_putc(b, '\n');
+      sd_buf_printf(b, "%*s", (int)indent, "");
+      col = indent;
+      line_start = 1;
+    }
+    if(!line_start) {
+      sd_buf_putc(b, ' ');
+      col++;
+    }
+    sd_buf_put(b, p, (size_t)(w - p));
+    col += wc;
+    line_start = 0;
+    p = w;
+    while(p < end && *p == ' ')
+      p++;
+  }
+  sd_buf_putc(b, '\n');
+  sd_buf_free(&safe);
+}
+
+/* The NUL-terminated text of a buffer ("" when empty). */
+static const char *buf_str(const sd_buf *b)
+{
+  return b->data ? b->data : "";
+}
+
+static void put_evidence(sd_buf *b, const sd_report_style *st,
+                         const sd_finding *f)
 {
   size_t i;
+  sd_buf line;
   if(!f->nevidence)
     return;
   sd_buf_puts(b, "    Evidence:\n");
+  sd_buf_init(&line);
   for(i = 0; i < f->nevidence; i++) {
     const sd_evidence *e = &f->evidence[i];
-    sd_buf_puts(b, "      ");
-    sd_text_put_safe(b, e->key);
-    sd_buf_puts(b, ": ");
+    line.len = 0;
+    sd_buf_puts(&line, e->key);
+    sd_buf_puts(&line, ": ");
     if(e->type == SD_EV_INT)
-      sd_buf_printf(b, "%lld", (long long)e->num);
+      sd_buf_printf(&line, "%lld", (long long)e->num);
     else if(e->type == SD_EV_BOOL)
-      sd_buf_puts(b, e->num ? "yes" : "no");
+      sd_buf_puts(&line, e->num ? "yes" : "no");
     else
-      sd_text_put_safe(b, e->str);
+      sd_buf_puts(&line, e->str ? e->str : "");
+    sd_buf_puts(b, "      ");
+    put_wrapped(b, st, 6, 8, buf_str(&line));
+  }
+  sd_buf_free(&line);
+}
+
+static const char *kind_tag(sd_step_kind k)
+{
+  switch(k) {
+  case SD_STEP_LOOK: return "[read-only] ";
+  case SD_STEP_CHANGE: return "[change] ";
+  case SD_STEP_LAST_RESORT: return "[LAST RESORT] ";
+  case SD_STEP_UNSET: break;
+  }
+  return "";
+}
+
+/* "srvdoctor fix CODE --target ID", the command fix is offered with. */
+static void fix_command(const sd_finding *f, sd_buf *out)
+{
+  sd_buf_puts(out, "srvdoctor fix ");
+  sd_buf_puts(out, f->code);
+  if(f->target) {
+    sd_buf_puts(out, " --target ");
+    sd_quote_arg(out, f->target);
+  }
+}
+
+/* The fix offer, shown inside the last step it carries out (never ahead
+ * of the gentler steps before it). */
+static void put_fix_offer(sd_buf *b, const sd_report_style *st,
+                          const sd_finding *f, size_t indent)
+{
+  sd_buf line, cmd;
+  sd_buf_init(&line);
+  sd_buf_init(&cmd);
+  if(f->fix_first && f->fix_last > f->fix_first)
+    sd_buf_printf(&line, "srvdoctor can do steps %u-%u for you",
+                  f->fix_first, f->fix_last);
+  else if(f->fix_first)
+    sd_buf_printf(&line, "srvdoctor can do step %u for you", f->fix_first);
+  else
+    sd_buf_puts(&line, "srvdoctor can do this for you");
+  sd_buf_puts(&line, " (it checks the server again first; without --yes "
+              "it only shows what it would do):");
+  sd_buf_printf(b, "%*s", (int)indent, "");
+  put_wrapped(b, st, indent, indent, buf_str(&line));
+  fix_command(f, &cmd);
+  sd_buf_printf(b, "%*s", (int)(indent + 2), "");
+  sd_text_put_safe(b, buf_str(&cmd));
+  sd_buf_putc(b, '\n');
+  sd_buf_free(&line);
+  sd_buf_free(&cmd);
+}
+
+static void put_step(sd_buf *b, const sd_report_style *st,
+                     const sd_finding *f, const sd_step *sp, int offer)
+{
+  sd_buf line;
+  size_t i, col;
+  char num[16];
+  sd_buf_init(&line);
+  if(sp->alternative)
+    snprintf(num, sizeof num, "%s", "Or:");
+  else
+    snprintf(num, sizeof num, "%u.", sp->number);
+  sd_buf_printf(b, "      %s ", num);
+  col = 6 + strlen(num) + 1;
+  sd_buf_puts(&line, kind_tag(sp->kind));
+  if(sp->condition) {
+    sd_buf_puts(&line, sp->condition);
+    sd_buf_puts(&line, ": ");
+  }
+  sd_buf_puts(&line, sp->text);
+  put_wrapped(b, st, col, 9, buf_str(&line));
+  for(i = 0; i < sp->ncommands; i++) {
+    sd_buf_puts(b, "           ");
+    sd_text_put_safe(b, sp->commands[i]);
     sd_buf_putc(b, '\n');
   }
+  if(sp->expect) {
+    line.len = 0;
+    sd_buf_puts(&line, "You should see: ");
+    sd_buf_puts(&line, sp->expect);
+    sd_buf_puts(b, "         ");
+    put_wrapped(b, st, 9, 9, buf_str(&line));
+  }
+  if(offer)
+    put_fix_offer(b, st, f, 9);
+  sd_buf_free(&line);
+}
+
+static void put_steps(sd_buf *b, const sd_report_style *st,
+                      const sd_finding *f)
+{
+  size_t i;
+  int offered = 0;
+  for(i = 0; i < f->nsteps; i++) {
+    const sd_step *sp = &f->steps[i];
+    /* The offer goes after the last step (and its alternatives) that fix
+     * carries out. */
+    int last_of_fix = f->fixable && f->fix_last && !offered &&
+                      sp->number == f->fix_last &&
+                      (i + 1 == f->nsteps || !f->steps[i + 1].alternative);
+    put_step(b, st, f, sp, last_of_fix);
+    offered |= last_of_fix;
+  }
+  if(f->fixable && !offered)
+    put_fix_offer(b, st, f, 4);
 }
 
 static void put_finding(sd_buf *b, const sd_report_style *st,
                         const sd_finding *f)
 {
-  size_t i;
   int detail = f->severity != SD_SEV_OK || st->verbose;
+  size_t col;
+  sd_buf head;
   sd_buf_puts(b, "  ");
   put_sev(b, st, f->severity);
   sd_buf_putc(b, ' ');
@@ -93,43 +271,24 @@ static void put_finding(sd_buf *b, const sd_report_style *st,
   if(st->color)
     sd_buf_puts(b, C_RESET);
   sd_buf_puts(b, ": ");
-  sd_text_put_safe(b, f->title);
-  sd_buf_putc(b, '\n');
+  col = 2 + strlen(sd_sev_upper(f->severity)) + 3 + strlen(f->code) + 2;
+  put_wrapped(b, st, col, 4, f->title);
   if(f->message && *f->message) {
     sd_buf_puts(b, "    ");
-    sd_text_put_safe(b, f->message);
-    sd_buf_putc(b, '\n');
+    put_wrapped(b, st, 4, 4, f->message);
   }
   if(!detail)
     return;
-  put_evidence(b, f);
+  put_evidence(b, st, f);
   if(f->summary) {
-    sd_buf_puts(b, "    What to do: ");
-    sd_text_put_safe(b, f->summary);
-    sd_buf_putc(b, '\n');
+    sd_buf_init(&head);
+    sd_buf_puts(&head, "What to do: ");
+    sd_buf_puts(&head, f->summary);
+    sd_buf_puts(b, "    ");
+    put_wrapped(b, st, 4, 4, buf_str(&head));
+    sd_buf_free(&head);
   }
-  for(i = 0; i < f->nsteps; i++) {
-    sd_buf_printf(b, "      %u. ", (unsigned)(i + 1));
-    sd_text_put_safe(b, f->steps[i]);
-    sd_buf_putc(b, '\n');
-  }
-  if(f->ncommands) {
-    sd_buf_puts(b, "    Commands:\n");
-    for(i = 0; i < f->ncommands; i++) {
-      sd_buf_puts(b, "      ");
-      sd_text_put_safe(b, f->commands[i]);
-      sd_buf_putc(b, '\n');
-    }
-  }
-  if(f->fixable) {
-    sd_buf_puts(b, "    srvdoctor can do this for you: srvdoctor fix ");
-    sd_text_put_safe(b, f->code);
-    if(f->target) {
-      sd_buf_puts(b, " --target ");
-      sd_text_put_safe(b, f->target);
-    }
-    sd_buf_puts(b, " (add --yes to act; without it you see what it would do)\n");
-  }
+  put_steps(b, st, f);
   sd_buf_puts(b, "    More: srvdoctor explain ");
   sd_text_put_safe(b, f->code);
   sd_buf_putc(b, '\n');

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   sd_run_checks(&f, &o, NULL, 0, &rep);
   sd_buf_init(&rep_text);
   sd_report_json(&rep, &rep_text);
-  sd_report_text(&rep, &(sd_report_style){1, 1, 0}, &rep_text);
+  sd_report_text(&rep, &(sd_report_style){1, 1, 0, 0, 0}, &rep_text);
   sd_buf_free(&rep_text);
   sd_report_free(&rep);
   sd_buf_free(&w1);

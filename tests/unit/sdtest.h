@@ -106,8 +106,8 @@ static inline const char *sdt_ev(const sd_finding *f, const char *key)
 static inline int sdt_has_command(const sd_finding *f, const char *needle)
 {
   size_t i;
-  for(i = 0; i < f->ncommands; i++)
-    if(strstr(f->commands[i], needle))
+  for(i = 0; i < sd_finding_ncommands(f); i++)
+    if(strstr(sd_finding_command(f, i), needle))
       return 1;
   return 0;
 }

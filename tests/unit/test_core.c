@@ -261,7 +261,8 @@ static void reports_against_golden_files(void **state)
   sd_facts f;
   sd_report rep;
   sd_buf out;
-  sd_report_style plain = {0, 0, 0}, color = {1, 1, 0}, quiet = {0, 0, 1};
+  sd_report_style plain = {0, 0, 0, 0, 0}, color = {1, 1, 0, 0, 0},
+                  quiet = {0, 0, 1, 0, 0};
   sd_jreader *r;
   sd_jtoken t;
   char path[4096];
@@ -305,7 +306,7 @@ static void text_report_defuses_hostile_strings(void **state)
   sd_module_result *m;
   sd_finding *x;
   sd_buf out;
-  sd_report_style plain = {0, 1, 0};
+  sd_report_style plain = {0, 1, 0, 0, 0};
   (void)state;
   sd_arena_init(&a);
   sd_report_init(&rep, NULL);

@@ -187,7 +187,7 @@ static long step_index(const sd_finding *f, const char *needle)
 {
   size_t i;
   for(i = 0; i < f->nsteps; i++)
-    if(strstr(f->steps[i], needle))
+    if(strstr(f->steps[i].text, needle))
       return (long)i;
   return -1;
 }
@@ -215,9 +215,9 @@ static void test_cms_upgrade_order(void **state)
   assert_true(stop > move);
   assert_true(cms > stop);
   assert_true(former > cms);
-  assert_non_null(strstr(x->steps[cms], "upgraded node that now owns it"));
-  assert_null(strstr(x->steps[cms], "other node"));
-  assert_non_null(strstr(x->steps[former], "/mode:upgrade"));
+  assert_non_null(strstr(x->steps[cms].text, "upgraded node that now owns it"));
+  assert_null(strstr(x->steps[cms].text, "other node"));
+  assert_non_null(strstr(x->steps[former].text, "/mode:upgrade"));
   done(&t);
 }
 
@@ -423,8 +423,8 @@ static void test_rights_filtered_and_stale(void **state)
   assert_non_null(strstr(sdt_ev(x, "sid.Enterprise Admins"),
                          "not yet in this logon"));
   for(i = 0; i < x->nsteps; i++) {
-    uac |= strstr(x->steps[i], "Run as administrator") != NULL;
-    relog |= strstr(x->steps[i], "log off and log on again") != NULL;
+    uac |= strstr(x->steps[i].text, "Run as administrator") != NULL;
+    relog |= strstr(x->steps[i].text, "log off and log on again") != NULL;
   }
   assert_true(uac);
   assert_true(relog);
@@ -767,8 +767,8 @@ static void test_sbs2008(void **state)
                       "ProductSuite contains \"Small Business(Restricted)\"");
   assert_null(strstr(x->message, "Setup.com /mode:upgrade"));
   assert_non_null(strstr(x->message, "KB 973862"));
-  for(k = 0; k < x->ncommands; k++)
-    assert_null(strstr(x->commands[k], "/mode:upgrade"));
+  for(k = 0; k < sd_finding_ncommands(x); k++)
+    assert_null(strstr(sd_finding_command(x, k), "/mode:upgrade"));
   assert_true(step_index(x, "973862") >= 0);
   assert_true(step_index(x, "installation tool") >= 0);
   assert_true(step_index(x, "Do not run Setup.com /mode:upgrade") >= 0);
@@ -829,8 +829,8 @@ static void test_forest_domains(void **state)
     /* a bare /PrepareDomain would prepare the wrong domain */
     {
       size_t k;
-      for(k = 0; k < x->ncommands; k++)
-        assert_true(strcmp(x->commands[k], "Setup.com /PrepareDomain"));
+      for(k = 0; k < sd_finding_ncommands(x); k++)
+        assert_true(strcmp(sd_finding_command(x, k), "Setup.com /PrepareDomain"));
     }
   }
   assert_true(seen_emea && seen_apac);
@@ -933,8 +933,8 @@ static void test_setup_incomplete(void **state)
   assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
   /* an interrupted upgrade resumes with /mode:Upgrade alone */
   assert_string_equal(sdt_ev(x, "resume_command"), "Setup.com /mode:Upgrade");
-  assert_int_equal(x->ncommands, 1);
-  assert_string_equal(x->commands[0], "Setup.com /mode:Upgrade");
+  assert_int_equal(sd_finding_ncommands(x), 1);
+  assert_string_equal(sd_finding_command(x, 0), "Setup.com /mode:Upgrade");
   done(&t);
 }
 
@@ -952,12 +952,12 @@ static void test_setup_install_resume(void **state)
   assert_string_equal(sdt_ev(x, "action"), "Install");
   assert_string_equal(sdt_ev(x, "resume_command"),
                       "Setup.com /mode:Install /roles:Mailbox,HubTransport");
-  assert_int_equal(x->ncommands, 1);
-  assert_string_equal(x->commands[0],
+  assert_int_equal(sd_finding_ncommands(x), 1);
+  assert_string_equal(sd_finding_command(x, 0),
                       "Setup.com /mode:Install /roles:Mailbox,HubTransport");
   /* the roles that finished are not in it */
-  assert_null(strstr(x->commands[0], "ClientAccess"));
-  assert_null(strstr(x->commands[0], "ManagementTools"));
+  assert_null(strstr(sd_finding_command(x, 0), "ClientAccess"));
+  assert_null(strstr(sd_finding_command(x, 0), "ManagementTools"));
   /* an uninstall of the management tools */
   t.f.exchange.roles[0].action = "Uninstall";
   t.f.exchange.roles[1].action_st.state = SD_ST_ABSENT;
@@ -965,16 +965,16 @@ static void test_setup_install_resume(void **state)
   t.f.exchange.roles[3].action = "Uninstall";
   rerun(&t);
   x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
-  assert_string_equal(x->commands[0],
+  assert_string_equal(sd_finding_command(x, 0),
                       "Setup.com /mode:Uninstall /roles:Mailbox,"
                       "ManagementTools");
   /* a key whose /roles name is not known: no half-right command */
   t.f.exchange.roles[0].name = "SomeOtherRole";
   rerun(&t);
   x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
-  assert_int_equal(x->ncommands, 0);
+  assert_int_equal(sd_finding_ncommands(x), 0);
   assert_true(step_index(x, "/roles:<the roles") >= 0);
-  assert_non_null(strstr(x->steps[step_index(x, "/roles:<the roles")],
+  assert_non_null(strstr(x->steps[step_index(x, "/roles:<the roles")].text,
                          "SomeOtherRole"));
   /* an Action setup does not name: the wizard resumes it */
   t.f.exchange.roles[0].name = "MailboxRole";
@@ -982,7 +982,7 @@ static void test_setup_install_resume(void **state)
   t.f.exchange.roles[3].action_st.state = SD_ST_ABSENT;
   rerun(&t);
   x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
-  assert_int_equal(x->ncommands, 0);
+  assert_int_equal(sd_finding_ncommands(x), 0);
   assert_true(step_index(x, "Setup.exe") >= 0);
   done(&t);
 }
@@ -1071,7 +1071,7 @@ static void test_iu_not_removable(void **state)
   x = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
   assert_non_null(x);
   assert_int_equal(x->fixable, 0);
-  assert_int_equal(x->ncommands, 0);
+  assert_int_equal(sd_finding_ncommands(x), 0);
   assert_string_equal(sdt_ev(x, "uninstallable"), "false");
   done(&t);
 }
@@ -1253,8 +1253,8 @@ static void test_schema_newer_org_behind(void **state)
   x = sdt_find(&t.rep, "AD-ORG-PREP-NEEDED", 0);
   assert_non_null(x);
   for(i = 0; i < x->nsteps; i++)
-    caution |= strstr(x->steps[i], "Exchange 2010 SP1") != NULL &&
-               strstr(x->steps[i], "newer than the SP2 media") != NULL;
+    caution |= strstr(x->steps[i].text, "Exchange 2010 SP1") != NULL &&
+               strstr(x->steps[i].text, "newer than the SP2 media") != NULL;
   assert_true(caution);
   /* only Enterprise Admins is needed now, and the admin has it */
   assert_int_equal(sdt_count(&t.rep, "AD-RIGHTS-MISSING"), 0);

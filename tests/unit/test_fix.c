@@ -1065,8 +1065,8 @@ typedef struct printed_stats {
 static int has_command_exactly(const sd_finding *x, const char *cmd)
 {
   size_t i;
-  for(i = 0; i < x->ncommands; i++)
-    if(!strcmp(x->commands[i], cmd))
+  for(i = 0; i < sd_finding_ncommands(x); i++)
+    if(!strcmp(sd_finding_command(x, i), cmd))
       return 1;
   return 0;
 }

@@ -70,7 +70,7 @@ static long step_index(const sd_finding *f, const char *needle)
 {
   size_t i;
   for(i = 0; i < f->nsteps; i++)
-    if(strstr(f->steps[i], needle))
+    if(strstr(f->steps[i].text, needle))
       return (long)i;
   return -1;
 }
@@ -567,7 +567,7 @@ static void cbs_states(void **state)
     seen = strstr(f->message, cases[i].text) != NULL ||
            strstr(sdt_ev(f, "kb974571_unreadable"), cases[i].text) != NULL;
     for(k = 0; k < f->nsteps; k++)
-      seen |= strstr(f->steps[k], cases[i].text) != NULL;
+      seen |= strstr(f->steps[k].text, cases[i].text) != NULL;
     if(!seen)
       fail_msg("state 0x%02X: \"%s\" not said", (unsigned)cases[i].st,
                cases[i].text);
@@ -783,8 +783,8 @@ static void removal_pending_restart_first(void **state)
   assert_false(f->fixable);
   assert_contains(f->message, "0x05 Uninstall Pending");
   assert_contains(f->summary, "Restart the server to finish removing");
-  assert_contains(f->steps[0], "Restart the server");
-  assert_contains(f->steps[0], "shutdown /r /t 0");
+  assert_contains(f->steps[0].text, "Restart the server");
+  assert_contains(f->steps[0].text, "shutdown /r /t 0");
   assert_string_equal(sdt_ev(f, "kb974571_removal_pending"), "true");
   assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x05 Uninstall Pending");
   assert_false(has_step(f, "pkgmgr"));

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +116,20 @@ int sd_write_stream(int stream, const char *utf8, size_t len)
 int sd_console_enable_color(int stream)
 {
   return sd_is_console(stream);
+}
+
+int sd_console_width(int stream)
+{
+  struct winsize ws;
+  if(!sd_is_console(stream) ||
+     ioctl(stream == SD_STDERR ? 2 : 1, TIOCGWINSZ, &ws) != 0)
+    return 0;
+  return ws.ws_col;
+}
+
+int sd_text_files_crlf(void)
+{
+  return 0;
 }
 
 sd_time sd_now(void)

@@ -222,6 +222,19 @@ int sd_console_enable_color(int stream)
   return SetConsoleMode(h, mode | 0x4) ? 1 : 0;
 }
 
+int sd_console_width(int stream)
+{
+  CONSOLE_SCREEN_BUFFER_INFO ci;
+  if(!GetConsoleScreenBufferInfo(std_handle(stream), &ci))
+    return 0;
+  return ci.srWindow.Right - ci.srWindow.Left + 1;
+}
+
+int sd_text_files_crlf(void)
+{
+  return 1;
+}
+
 sd_time sd_now(void)
 {
   FILETIME ft;
