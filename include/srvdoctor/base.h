@@ -89,5 +89,15 @@ int sd_utf8_valid(const char *s, size_t n);
  * or avail when the sequence is cut short.  cp and bad may be NULL. */
 size_t sd_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp,
                       size_t *bad);
+/* Characters that reorder the text around them on screen (the Unicode
+ * bidirectional controls U+200E, U+200F, U+202A-U+202E, U+2066-U+2069):
+ * every writer shows them escaped, so that a name from the server cannot
+ * make PIDs or sizes read backwards. */
+int sd_is_bidi_control(uint32_t cp);
+/* Append machine text for a console or text file so that it cannot drive
+ * the terminal or reorder the line: control characters (C0, DEL, C1)
+ * become \xNN / \uNNNN, bidirectional controls \uNNNN, invalid UTF-8
+ * U+FFFD.  keep_newlines: "\n" passes (multi-line text of our own). */
+void sd_buf_put_safe(sd_buf *b, const char *s, int keep_newlines);
 
 #endif

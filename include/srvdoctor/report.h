@@ -65,4 +65,8 @@ void sd_report_prom(const sd_report *r, sd_buf *out);
  * machine string escaped. */
 void sd_report_html(const sd_report *r, sd_buf *out);
 
+/* A finding's help page (Markdown) as plain text for a console or a
+ * helpdesk ticket: no raw "#", "**" or backticks. */
+void sd_doc_render_text(const char *md, sd_buf *out);
+
 #endif

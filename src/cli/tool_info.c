@@ -110,7 +110,11 @@ int sd_cmd_explain(const char *code)
   size_t i;
   for(i = 0; i < sd_ndoc_pages; i++) {
     if(sd_strieq(sd_doc_pages[i].name, code)) {
-      sd_outs(sd_doc_pages[i].text);
+      sd_buf b;
+      sd_buf_init(&b);
+      sd_doc_render_text(sd_doc_pages[i].text, &b);
+      sd_out(b.data ? b.data : "", b.len);
+      sd_buf_free(&b);
       return 0;
     }
   }

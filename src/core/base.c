@@ -500,3 +500,48 @@ int sd_utf8_valid(const char *str, size_t n)
   }
   return 1;
 }
+
+int sd_is_bidi_control(uint32_t cp)
+{
+  return cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Length of the valid UTF-8 sequence at p (NUL terminated), 0 if none. */
+static size_t seq_at(const char *p, uint32_t *cp)
+{
+  size_t avail = 0;
+  while(avail < 4 && p[avail])
+    avail++;
+  return sd_utf8_decode((const unsigned char *)p, avail ? avail : 1, cp,
+                        NULL);
+}
+
+void sd_buf_put_safe(sd_buf *b, const char *s, int keep_newlines)
+{
+  const char *p = s ? s : "";
+  while(*p) {
+    uint32_t cp = 0;
+    size_t len = seq_at(p, &cp);
+    if(len == 0) {
+      sd_buf_puts(b, "\xEF\xBF\xBD"); /* not UTF-8: U+FFFD */
+      p++;
+    }
+    else if(cp == '\n' && keep_newlines) {
+      sd_buf_putc(b, '\n');
+      p++;
+    }
+    else if(cp < 0x20 || cp == 0x7F) {
+      sd_buf_printf(b, "\\x%02X", (unsigned)cp);
+      p++;
+    }
+    else if((cp >= 0x80 && cp < 0xA0) || sd_is_bidi_control(cp)) {
+      sd_buf_printf(b, "\\u%04X", (unsigned)cp);
+      p += len;
+    }
+    else {
+      sd_buf_put(b, p, len);
+      p += len;
+    }
+  }
+}

@@ -34,6 +34,15 @@ static size_t jw_utf8_len(const unsigned char *s, size_t n)
   return sd_utf8_decode(s, n, NULL, NULL);
 }
 
+/* A three-byte sequence written as \uXXXX: U+2028, U+2029 and the
+ * bidirectional controls. */
+static int jw_escaped_u(const unsigned char *p)
+{
+  uint32_t cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) |
+                (p[2] & 0x3Fu);
+  return cp == 0x2028 || cp == 0x2029 || sd_is_bidi_control(cp);
+}
+
 void sd_json_escape(sd_buf *b, const char *str, size_t n)
 {
   const unsigned char *s = (const unsigned char *)str;
@@ -58,10 +67,12 @@ void sd_json_escape(sd_buf *b, const char *str, size_t n)
         sd_buf_put(b, jw_fffd, 3);
         i++;
       }
-      else if(len == 3 && c == 0xE2 && s[i + 1] == 0x80 &&
-              (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
-        /* U+2028 and U+2029 end lines in JavaScript */
-        sd_buf_puts(b, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+      else if(len == 3 && jw_escaped_u(s + i)) {
+        /* U+2028 and U+2029 end lines in JavaScript; bidirectional
+         * controls reorder what a viewer of the raw file sees */
+        sd_buf_printf(b, "\\u%04X", (unsigned)(((s[i] & 0x0Fu) << 12) |
+                                              ((s[i + 1] & 0x3Fu) << 6) |
+                                              (s[i + 2] & 0x3Fu)));
         i += 3;
       }
       else {

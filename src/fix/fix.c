@@ -99,6 +99,39 @@ static void list_candidates(const sd_report *rep, const char *code,
   }
 }
 
+/* Which of the finding's steps fix carries out, of what kind, and the
+ * warning of those steps, before anything is done. */
+static void print_fix_steps(fix_ctx *c, const sd_finding *x)
+{
+  size_t i;
+  sd_step_kind kind = sd_fix_gravest(x);
+  const char *what = kind == SD_STEP_LAST_RESORT ? "the last resort" :
+                     "a change to this server";
+  if(!x->fix_first)
+    return;
+  if(x->fix_last > x->fix_first)
+    say(c, "This carries out steps %u-%u of the finding, %s:\n",
+        x->fix_first, x->fix_last, what);
+  else
+    say(c, "This carries out step %u of the finding, %s:\n", x->fix_first,
+        what);
+  for(i = 0; i < x->nsteps; i++) {
+    const sd_step *sp = &x->steps[i];
+    if(sp->alternative || sp->number < x->fix_first ||
+       sp->number > x->fix_last)
+      continue;
+    say(c, "  %u. %s%s%s\n", sp->number, sp->condition ? sp->condition : "",
+        sp->condition ? ": " : "", sp->text);
+  }
+  if(x->fix_warning)
+    say(c, "Warning: %s\n", x->fix_warning);
+  if(x->fix_first > 1)
+    say(c, "Do steps 1-%u of the finding first (srvdoctor check --only "
+        "shows them with this server's values); go on only where their "
+        "conditions say so.\n", x->fix_first - 1);
+  say(c, "\n");
+}
+
 static void print_plan(fix_ctx *c, const sd_fix_plan *p, int dry)
 {
   const sd_finding *x = p->finding;
@@ -110,6 +143,7 @@ static void print_plan(fix_ctx *c, const sd_fix_plan *p, int dry)
       "  %s (%s): %s\n  %s\n", x->code, sd_severity_name(x->severity),
       x->title ? x->title : "", x->message ? x->message : "");
   say(c, "Target: %s\n\n", p->target);
+  print_fix_steps(c, x);
   say(c, "%s\n  %s\n", dry ? "What srvdoctor would do:" :
       "What srvdoctor does now:", p->what);
   if(p->program) {

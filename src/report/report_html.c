@@ -44,6 +44,8 @@ static void put_html_n(sd_buf *b, const char *s, size_t max_chars)
     default:
       if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
         sd_buf_puts(b, "\xEF\xBF\xBD");
+      else if(sd_is_bidi_control(cp)) /* shown, never obeyed */
+        sd_buf_printf(b, "\\u%04X", (unsigned)cp);
       else
         sd_buf_put(b, s, n);
     }

@@ -24,6 +24,7 @@
 static size_t put_plain(sd_buf *b, const char *s, size_t max)
 {
   size_t added = 0;
+  char esc[8];
   s = s ? s : "";
   while(*s) {
     uint32_t cp;
@@ -38,6 +39,11 @@ static size_t put_plain(sd_buf *b, const char *s, size_t max)
     else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
       out = " ";
       outn = 1;
+    }
+    else if(sd_is_bidi_control(cp)) {
+      snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
+      out = esc;
+      outn = 6;
     }
     else if(cp == '|') {
       out = "/";
@@ -74,7 +80,8 @@ static void put_label(sd_buf *b, const char *s)
       sd_buf_puts(b, "''");
     else if(cp == '=' || cp == '|')
       sd_buf_putc(b, '_');
-    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
+            sd_is_bidi_control(cp))
       sd_buf_putc(b, ' ');
     else
       sd_buf_put(b, s, n);

@@ -29,6 +29,8 @@ static void put_value(sd_buf *b, const char *s)
       sd_buf_puts(b, "\\n");
     else if(cp < 0x20 || cp == 0x7F)
       sd_buf_putc(b, ' ');
+    else if(sd_is_bidi_control(cp)) /* shown as the text \u202E */
+      sd_buf_printf(b, "\\\\u%04X", (unsigned)cp);
     else
       sd_buf_put(b, s, n);
     s += n;

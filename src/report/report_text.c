@@ -22,32 +22,9 @@ static const char *sev_color(sd_severity s)
   return "";
 }
 
-/* Copy text from the machine so that it cannot drive the terminal: control
- * characters (C0, DEL, C1) become visible escapes, invalid UTF-8 becomes
- * U+FFFD. */
 void sd_text_put_safe(sd_buf *b, const char *s)
 {
-  const char *p = s ? s : "";
-  while(*p) {
-    uint32_t cp = 0;
-    size_t len = sd_utf8_seq(p, &cp);
-    if(len == 0) {
-      sd_buf_puts(b, "\xEF\xBF\xBD"); /* not UTF-8: U+FFFD */
-      p++;
-    }
-    else if(cp < 0x20 || cp == 0x7F) {
-      sd_buf_printf(b, "\\x%02X", (unsigned)cp);
-      p++;
-    }
-    else if(cp >= 0x80 && cp < 0xA0) { /* C1 control */
-      sd_buf_printf(b, "\\u%04X", (unsigned)cp);
-      p += len;
-    }
-    else {
-      sd_buf_put(b, p, len);
-      p += len;
-    }
-  }
+  sd_buf_put_safe(b, s, 0);
 }
 
 static void put_sev(sd_buf *b, const sd_report_style *st, sd_severity s)
