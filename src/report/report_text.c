@@ -8,6 +8,8 @@
 #include "srvdoctor/report.h"
 
 #define C_RESET "\x1b[0m"
+/* Every command starts in this column, on a line of its own. */
+#define CMD_INDENT "           "
 #define C_BOLD "\x1b[1m"
 
 static const char *sev_color(sd_severity s)
@@ -55,8 +57,8 @@ static size_t cols(const char *p, size_t n)
 }
 
 /* Write machine text s, the cursor being at column col; lines after the
- * first start with indent spaces.  Ends the line. */
-static void put_wrapped(sd_buf *b, const sd_report_style *st, size_t col,
+ * first start with indent spaces.  Returns the column it ends in. */
+static size_t wrap_text(sd_buf *b, const sd_report_style *st, size_t col,
                         size_t indent, const char *s)
 {
   sd_buf safe;
@@ -92,8 +94,29 @@ static void put_wrapped(sd_buf *b, const sd_report_style *st, size_t col,
     while(p < end && *p == ' ')
       p++;
   }
-  sd_buf_putc(b, '\n');
   sd_buf_free(&safe);
+  return col;
+}
+
+/* The same, ending the line. */
+static void put_wrapped(sd_buf *b, const sd_report_style *st, size_t col,
+                        size_t indent, const char *s)
+{
+  wrap_text(b, st, col, indent, s);
+  sd_buf_putc(b, '\n');
+}
+
+/* A word that goes on the line if it fits, else on the next one. */
+static size_t put_word(sd_buf *b, const sd_report_style *st, size_t col,
+                       size_t indent, size_t chars)
+{
+  if(col + 1 + chars > text_width(st)) {
+    sd_buf_putc(b, '\n');
+    sd_buf_printf(b, "%*s", (int)indent, "");
+    return indent + chars;
+  }
+  sd_buf_putc(b, ' ');
+  return col + 1 + chars;
 }
 
 /* The NUL-terminated text of a buffer ("" when empty). */
@@ -170,7 +193,7 @@ static void put_fix_offer(sd_buf *b, const sd_report_style *st,
   sd_buf_printf(b, "%*s", (int)indent, "");
   put_wrapped(b, st, indent, indent, buf_str(&line));
   fix_command(f, &cmd);
-  sd_buf_printf(b, "%*s", (int)(indent + 2), "");
+  sd_buf_puts(b, CMD_INDENT);
   sd_text_put_safe(b, buf_str(&cmd));
   sd_buf_putc(b, '\n');
   sd_buf_free(&line);
@@ -198,7 +221,7 @@ static void put_step(sd_buf *b, const sd_report_style *st,
   sd_buf_puts(&line, sp->text);
   put_wrapped(b, st, col, 9, buf_str(&line));
   for(i = 0; i < sp->ncommands; i++) {
-    sd_buf_puts(b, "           ");
+    sd_buf_puts(b, CMD_INDENT);
     sd_text_put_safe(b, sp->commands[i]);
     sd_buf_putc(b, '\n');
   }
@@ -271,6 +294,52 @@ static void put_finding(sd_buf *b, const sd_report_style *st,
   sd_buf_putc(b, '\n');
 }
 
+/* "srvdoctor 0.1.0 - HOST (OS version SP, arch)", wrapped. */
+static void put_host_line(sd_buf *b, const sd_report_style *st,
+                          const sd_facts *f)
+{
+  sd_buf line;
+  sd_buf_init(&line);
+  sd_buf_puts(&line, "srvdoctor " SD_VERSION " - ");
+  sd_buf_puts(&line, f && f->host.name ? f->host.name : "unknown host");
+  if(f && f->os.name) {
+    sd_buf_printf(&line, " (%s", f->os.name);
+    if(f->os.version)
+      sd_buf_printf(&line, " %s", f->os.version);
+    if(f->os.service_pack && *f->os.service_pack)
+      sd_buf_printf(&line, " %s", f->os.service_pack);
+    if(f->os.arch)
+      sd_buf_printf(&line, ", %s", f->os.arch);
+    sd_buf_putc(&line, ')');
+  }
+  put_wrapped(b, st, 0, 2, buf_str(&line));
+  sd_buf_free(&line);
+}
+
+/* "Title (id): [SEVERITY]", the title wrapped, the rest where it fits. */
+static void put_module_head(sd_buf *b, const sd_report_style *st,
+                            const sd_module_result *m)
+{
+  sd_buf line;
+  size_t col;
+  static const char na[] = "- does not apply to this machine";
+  sd_buf_init(&line);
+  sd_buf_printf(&line, "%s (%s):", m->title, m->id);
+  if(st->color)
+    sd_buf_puts(b, C_BOLD);
+  col = wrap_text(b, st, 0, 2, buf_str(&line));
+  if(st->color)
+    sd_buf_puts(b, C_RESET);
+  col = put_word(b, st, col, 2, strlen(sd_sev_upper(m->status)) + 2);
+  put_sev(b, st, m->status);
+  if(!m->applicable) {
+    put_word(b, st, col, 2, sizeof(na) - 1);
+    sd_buf_puts(b, na);
+  }
+  sd_buf_putc(b, '\n');
+  sd_buf_free(&line);
+}
+
 void sd_report_text(const sd_report *r, const sd_report_style *st,
                     sd_buf *b)
 {
@@ -279,28 +348,11 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
   size_t i, k;
   char when[32];
   size_t *order;
+  sd_buf rest;
+  sd_buf_init(&rest);
   sd_report_counts(r, counts);
 
-  sd_buf_puts(b, "srvdoctor " SD_VERSION " - ");
-  sd_text_put_safe(b, f && f->host.name ? f->host.name : "unknown host");
-  if(f && f->os.name) {
-    sd_buf_puts(b, " (");
-    sd_text_put_safe(b, f->os.name);
-    if(f->os.version) {
-      sd_buf_putc(b, ' ');
-      sd_text_put_safe(b, f->os.version);
-    }
-    if(f->os.service_pack && *f->os.service_pack) {
-      sd_buf_puts(b, " ");
-      sd_text_put_safe(b, f->os.service_pack);
-    }
-    if(f->os.arch) {
-      sd_buf_puts(b, ", ");
-      sd_text_put_safe(b, f->os.arch);
-    }
-    sd_buf_putc(b, ')');
-  }
-  sd_buf_putc(b, '\n');
+  put_host_line(b, st, f);
   sd_time_format(f ? f->collected_at : SD_TIME_NONE, when);
   sd_buf_printf(b, "Facts: %s, collected %s\n",
                 sd_streq(r->source, "snapshot") ? "from a snapshot"
@@ -312,12 +364,17 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
   sd_buf_puts(b, sd_sev_upper(r->status));
   if(st->color)
     sd_buf_puts(b, C_RESET);
-  sd_buf_printf(b, " (exit code %d) - %u critical, %u warning, %u unknown, "
-                "%u info, %u ok\n", r->exit_code,
+  rest.len = 0;
+  sd_buf_printf(&rest, "(exit code %d) - %u critical, %u warning, "
+                "%u unknown, %u info, %u ok", r->exit_code,
                 (unsigned)counts[SD_SEV_CRITICAL],
                 (unsigned)counts[SD_SEV_WARNING],
                 (unsigned)counts[SD_SEV_UNKNOWN],
                 (unsigned)counts[SD_SEV_INFO], (unsigned)counts[SD_SEV_OK]);
+  sd_buf_putc(b, ' ');
+  put_wrapped(b, st, 10 + strlen(sd_sev_upper(r->status)), 2,
+              buf_str(&rest));
+  sd_buf_free(&rest);
 
   /* Modules most severe first; equal ones in table order. */
   order = sd_report_module_order(r);
@@ -326,19 +383,7 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
     if(st->quiet && sd_severity_rank(m->status) == 0)
       continue;
     sd_buf_puts(b, "\n");
-    if(st->color)
-      sd_buf_puts(b, C_BOLD);
-    sd_text_put_safe(b, m->title);
-    sd_buf_puts(b, " (");
-    sd_text_put_safe(b, m->id);
-    sd_buf_puts(b, ")");
-    if(st->color)
-      sd_buf_puts(b, C_RESET);
-    sd_buf_puts(b, ": ");
-    put_sev(b, st, m->status);
-    if(!m->applicable)
-      sd_buf_puts(b, " - does not apply to this machine");
-    sd_buf_putc(b, '\n');
+    put_module_head(b, st, m);
     for(k = 0; k < m->nfindings; k++) {
       if(st->quiet && sd_severity_rank(m->findings[k].severity) == 0)
         continue;

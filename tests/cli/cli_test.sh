@@ -27,6 +27,7 @@ one_line_err() {
 }
 stdout_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1'"; fi; }
 stdout_empty() { if [ ! -s "$tmp/out" ]; then ok; else bad "stdout not empty"; fi; }
+stdout_lacks() { if grep -q -- "$1" "$tmp/out"; then bad "stdout has '$1'"; else ok; fi; }
 
 FIX="$SRC/tests/fixtures/host/healthy-wine.json"
 
@@ -40,8 +41,12 @@ expect 0 explain host-not-elevated; stdout_has "HOST-NOT-ELEVATED"
 # Every code srvdoctor can report has its page.
 "$BIN" list >"$tmp/list" 2>/dev/null
 for code in $(awk '/^  [A-Z]+-/ {print $1}' "$tmp/list"); do
-  expect 0 explain "$code"; stdout_has "^# $code"
+  expect 0 explain "$code"; stdout_has "^$code - "
 done
+# explain prints its page for a person: no Markdown marks left.
+expect 0 explain OCS-KB974571-FE-DOWN; stdout_has "^What to do$"
+stdout_lacks '^#'; stdout_lacks '[*][*]'; stdout_lacks '`'
+
 expect 3 explain NO-SUCH-CODE; one_line_err; stdout_empty
 expect 3 explain; one_line_err
 expect 3 --bogus; one_line_err; stdout_empty
@@ -60,7 +65,7 @@ expect 3; one_line_err
 # Snapshot analysis.
 expect 0 check --from "$FIX"; stdout_has "Verdict: INFO"
 expect 0 --from "$FIX" --format json
-if jq -e '.schema_version == 1 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
+if jq -e '.schema_version == 2 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
 expect 3 --from /nonexistent.json; one_line_err
 printf '{"schema_version": 1, "kind": "srvdoctor-snapshot", "host": {"elevated": "yes"}}' >"$tmp/typed.json"
 expect 3 --from "$tmp/typed.json"; one_line_err; grep -q 'line 1, column' "$tmp/err" && ok || bad "no position"

@@ -345,9 +345,9 @@ static void test_unusable_files(void **state)
   expect_refused("this is not json", "not a valid srvdoctor report");
   expect_refused("{\"name\": \"other tool\", \"items\": [1, 2]}",
                  "not a srvdoctor report");
-  expect_refused("{\"schema_version\": 2, \"tool\": {\"name\": "
+  expect_refused("{\"schema_version\": 3, \"tool\": {\"name\": "
                  "\"srvdoctor\"}, \"status\": \"ok\", \"modules\": []}",
-                 "schema_version 2");
+                 "schema_version 3");
   expect_refused("{\"schema_version\": 1, \"kind\": \"fleet\"}",
                  "not a host report (its kind is \"fleet\")");
   expect_refused("{\"schema_version\": 1, \"collected_at\": \"yesterday\"}",
@@ -464,10 +464,62 @@ static void test_org_formats(void **state)
   sd_fleet_free(&fl);
 }
 
+/* Reports of schema_version 1 (steps as strings, one flat command list)
+ * and 2 (step objects with their own commands and alternatives) are both
+ * read, with the steps kept for the html page. */
+static void test_step_versions(void **state)
+{
+  static const char v2[] =
+    "{\"code\": \"EXCH-INTERIM-UPDATE\", \"severity\": \"critical\", "
+    "\"remediation\": {\"summary\": \"s\", \"steps\": ["
+    "{\"number\": 1, \"kind\": \"look\", \"text\": \"Look.\", "
+    "\"condition\": null, \"commands\": [], \"expect\": \"it is listed\", "
+    "\"alternatives\": []}, "
+    "{\"number\": 2, \"kind\": \"change\", \"text\": \"Remove.\", "
+    "\"condition\": null, \"commands\": [\"msiexec /i {A}\"], "
+    "\"expect\": null, \"alternatives\": [{\"kind\": \"change\", "
+    "\"text\": \"Or Control Panel.\", \"condition\": null, \"commands\": [], "
+    "\"expect\": null}]}], \"fixable\": true, \"fix\": {\"first_step\": 2, "
+    "\"last_step\": 2, \"kind\": \"change\", \"warning\": null}}}";
+  static const char v1[] =
+    "{\"code\": \"EXCH-INTERIM-UPDATE\", \"severity\": \"critical\", "
+    "\"remediation\": {\"summary\": \"s\", \"steps\": [\"One.\", \"Two.\"], "
+    "\"commands\": [\"msiexec /i {A}\"], \"fixable\": true}}";
+  sd_fleet fl;
+  char *doc;
+  const sd_fleet_finding *x;
+  (void)state;
+  sd_fleet_init(&fl, at("2026-11-26T09:00:00Z"), 26 * 3600);
+  fl.keep_detail = 1;
+  add_mini(&fl, "2", mini("V2", T0, "critical", v2));
+  doc = mini("V1", T0, "critical", v1);
+  add_mini(&fl, "1", doc);
+  sd_fleet_finish(&fl);
+  assert_int_equal(fl.nhosts, 2);
+  x = &sd_fleet_host_module(&fl.hosts[0], "exchange-sp2")->findings[0];
+  if(strcmp(fl.hosts[0].name, "V2"))
+    x = &sd_fleet_host_module(&fl.hosts[1], "exchange-sp2")->findings[0];
+  assert_int_equal(x->nsteps, 3);
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_string_equal(x->steps[0].expect, "it is listed");
+  assert_int_equal(x->steps[1].ncommands, 1);
+  assert_string_equal(x->steps[1].commands[0], "msiexec /i {A}");
+  assert_true(x->steps[2].alternative);
+  assert_int_equal(x->steps[2].number, 2);
+  x = &sd_fleet_host_module(&fl.hosts[0], "exchange-sp2")->findings[0];
+  if(strcmp(fl.hosts[0].name, "V1"))
+    x = &sd_fleet_host_module(&fl.hosts[1], "exchange-sp2")->findings[0];
+  assert_int_equal(x->nsteps, 2);
+  assert_int_equal(x->steps[1].kind, SD_STEP_UNSET);
+  assert_int_equal(x->ncommands, 1);
+  sd_fleet_free(&fl);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plan_order_and_blockers),
+    cmocka_unit_test(test_step_versions),
     cmocka_unit_test(test_ocs_pools),
     cmocka_unit_test(test_stale),
     cmocka_unit_test(test_newest_per_host),

@@ -929,6 +929,145 @@ static void test_fixture_stuck_vm(void **state)
   sd_facts_free(&f);
 }
 
+/* A raw bidirectional control (U+200E/F, U+202A-E, U+2066-9) in s. */
+static const char *raw_bidi(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i + 2 < n; i++) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    if(u[0] == 0xE2 && ((u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F ||
+                                          (u[2] >= 0xAA && u[2] <= 0xAE))) ||
+                        (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)))
+      return s + i;
+  }
+  return NULL;
+}
+
+/* VM names with every bidirectional control: no format lets one through
+ * raw (it would reorder PIDs and sizes on screen); each shows it as the
+ * text \u202E and so on. */
+static void test_bidi_names_every_format(void **state)
+{
+  static const sd_format fmts[] = {SD_FMT_TEXT, SD_FMT_JSON, SD_FMT_NAGIOS,
+                                   SD_FMT_PROM, SD_FMT_HTML};
+  static const char *const shown[] = {"u202E", "u2066", "u200F", "u202A",
+                                      "u2067"};
+  sd_facts f;
+  sd_report rep;
+  sd_report_style st;
+  sd_buf out;
+  size_t i, k;
+  (void)state;
+  sdt_load("hyperv-stuck-vm/bidi_names.json", &f);
+  sdt_run(&f, NULL, NULL, &rep);
+  sd_report_finish(&rep);
+  memset(&st, 0, sizeof(st));
+  sd_buf_init(&out);
+  for(i = 0; i < SD_COUNTOF(fmts); i++) {
+    out.len = 0;
+    sd_report_render(&rep, fmts[i], &st, &out);
+    if(raw_bidi(out.data, out.len))
+      fail_msg("format %s lets a bidirectional control through",
+               sd_format_name(fmts[i]));
+    /* Text, JSON and HTML show the names in full; Nagios and Prometheus
+     * show the ones they label figures with. */
+    for(k = 0; k < SD_COUNTOF(shown); k++)
+      if((fmts[i] == SD_FMT_TEXT || fmts[i] == SD_FMT_HTML ||
+          fmts[i] == SD_FMT_JSON) && !strstr(out.data, shown[k]) &&
+         k == 0)
+        fail_msg("format %s does not show %s", sd_format_name(fmts[i]),
+                 shown[k]);
+  }
+  /* fix's console output goes through the same escaping. */
+  out.len = 0;
+  sd_buf_put_safe(&out, "vm\xE2\x80\xAE 1234\n\x1B]0;x\x07", 0);
+  assert_string_equal(out.data, "vm\\u202E 1234\\x0A\\x1B]0;x\\x07");
+  out.len = 0;
+  sd_buf_put_safe(&out, "a\nb", 1);
+  assert_string_equal(out.data, "a\nb");
+  sd_buf_free(&out);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+/* Text and HTML written by the Windows exe end lines with CR LF; the
+ * Prometheus textfile never does. */
+static void test_crlf_files(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_report_style st;
+  sd_buf out;
+  size_t i;
+  (void)state;
+  sdt_load("hyperv-stuck-vm/stuck_starting.json", &f);
+  sdt_run(&f, NULL, NULL, &rep);
+  sd_report_finish(&rep);
+  memset(&st, 0, sizeof(st));
+  st.crlf = 1;
+  sd_buf_init(&out);
+  sd_report_render(&rep, SD_FMT_TEXT, &st, &out);
+  for(i = 0; i < out.len; i++)
+    if(out.data[i] == '\n')
+      assert_true(i > 0 && out.data[i - 1] == '\r');
+  out.len = 0;
+  sd_report_render(&rep, SD_FMT_HTML, &st, &out);
+  assert_non_null(strstr(out.data, "</html>\r\n"));
+  out.len = 0;
+  sd_report_render(&rep, SD_FMT_PROM, &st, &out);
+  assert_null(strchr(out.data, '\r'));
+  out.len = 0;
+  st.crlf = 0;
+  sd_report_render(&rep, SD_FMT_TEXT, &st, &out);
+  assert_null(strchr(out.data, '\r'));
+  sd_buf_free(&out);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
+/* The text report wraps at the width (80 by default) on spaces, and never
+ * breaks a command. */
+static void test_text_wraps(void **state)
+{
+  sd_facts f;
+  sd_report rep;
+  sd_report_style st;
+  sd_buf out;
+  const char *p;
+  int widths[] = {0, 60, 132};
+  size_t w;
+  (void)state;
+  sdt_load("../../docs/examples/troubled-server.json", &f);
+  sdt_run(&f, NULL, NULL, &rep);
+  sd_report_finish(&rep);
+  sd_buf_init(&out);
+  for(w = 0; w < SD_COUNTOF(widths); w++) {
+    size_t limit = widths[w] ? (size_t)widths[w] : 80, longest = 0;
+    memset(&st, 0, sizeof(st));
+    st.width = widths[w];
+    out.len = 0;
+    sd_report_render(&rep, SD_FMT_TEXT, &st, &out);
+    for(p = out.data; *p;) {
+      const char *nl = strchr(p, '\n');
+      size_t len = (size_t)(nl - p), c = 0, i;
+      for(i = 0; i < len; i++)
+        c += ((unsigned char)p[i] & 0xC0) != 0x80;
+      /* Longer lines are commands (11 spaces in) or a single long word. */
+      if(c > limit && strncmp(p, "           ", 11) &&
+         memchr(p + 10, ' ', len - 10) != NULL && strncmp(p, "srvdoctor 0", 11))
+        fail_msg("width %d: a %lu-column line: %.*s", widths[w],
+                 (unsigned long)c, (int)len, p);
+      if(c > longest)
+        longest = c;
+      p = nl + 1;
+    }
+    assert_true(longest > 0);
+  }
+  sd_buf_free(&out);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -950,6 +1089,9 @@ int main(void)
                                     teardown_dir),
     cmocka_unit_test(test_options),
     cmocka_unit_test(test_fixture_stuck_vm),
+    cmocka_unit_test(test_bidi_names_every_format),
+    cmocka_unit_test(test_crlf_files),
+    cmocka_unit_test(test_text_wraps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
