@@ -265,7 +265,7 @@ static int read_step(rd *d, ptrvec *v, int alternative, unsigned number)
   sp->kind = SD_STEP_UNSET;
   pv_push(v, sp);
   for(;;) {
-    const char *kind;
+    const char *kind = NULL;
     if(next(d, &t))
       return -1;
     if(t.type == SD_JT_OBJ_END)
