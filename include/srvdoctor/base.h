@@ -42,6 +42,8 @@ void sd_buf_puts(sd_buf *b, const char *s);
 void sd_buf_putc(sd_buf *b, char c);
 void sd_buf_printf(sd_buf *b, const char *fmt, ...) SD_PRINTF(2, 3);
 void sd_buf_vprintf(sd_buf *b, const char *fmt, va_list ap) SD_VPRINTF(2);
+/* From byte start on, "\n" becomes "\r\n" (one already CR LF stays). */
+void sd_buf_lf_to_crlf(sd_buf *b, size_t start);
 /* Take the buffer's memory; the buffer is empty afterwards. */
 char *sd_buf_take(sd_buf *b);
 

@@ -149,6 +149,8 @@ int sd_cmd_fleet(sd_cmdline *cl)
     sd_fleet_html(&fl, &out);
   else
     sd_fleet_text(&fl, &out);
+  if(cl->format != SD_FMT_JSON && sd_text_files_crlf())
+    sd_buf_lf_to_crlf(&out, 0); /* Notepad before 2019 needs CR LF */
   rc = fl.exit_code;
   if(cl->output) {
     sd_err err;

@@ -545,3 +545,21 @@ void sd_buf_put_safe(sd_buf *b, const char *s, int keep_newlines)
     }
   }
 }
+
+void sd_buf_lf_to_crlf(sd_buf *b, size_t start)
+{
+  sd_buf t;
+  size_t i;
+  sd_buf_init(&t);
+  for(i = start; i < b->len; i++) {
+    if(b->data[i] == '\n' && (i == start || b->data[i - 1] != '\r'))
+      sd_buf_putc(&t, '\r');
+    sd_buf_putc(&t, b->data[i]);
+  }
+  b->len = start;
+  if(t.len)
+    sd_buf_put(b, t.data, t.len);
+  else if(b->data)
+    b->data[start] = '\0';
+  sd_buf_free(&t);
+}

@@ -31,23 +31,6 @@ const char *sd_format_name(sd_format f)
   return "text";
 }
 
-/* Line ends from start on become CR LF (a CR already there stays one). */
-static void to_crlf(sd_buf *out, size_t start)
-{
-  sd_buf t;
-  size_t i;
-  sd_buf_init(&t);
-  for(i = start; i < out->len; i++) {
-    if(out->data[i] == '\n' && (i == start || out->data[i - 1] != '\r'))
-      sd_buf_putc(&t, '\r');
-    sd_buf_putc(&t, out->data[i]);
-  }
-  out->len = start;
-  if(t.len)
-    sd_buf_put(out, t.data, t.len);
-  sd_buf_free(&t);
-}
-
 void sd_report_render(const sd_report *r, sd_format fmt,
                       const sd_report_style *style, sd_buf *out)
 {
@@ -78,5 +61,5 @@ void sd_report_render(const sd_report *r, sd_format fmt,
    * Prometheus textfile collector rejects CR, and JSON and Nagios output
    * are read by programs. */
   if(style->crlf && (fmt == SD_FMT_TEXT || fmt == SD_FMT_HTML))
-    to_crlf(out, start);
+    sd_buf_lf_to_crlf(out, start);
 }
