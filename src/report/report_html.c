@@ -110,8 +110,16 @@ static void html_fix_offer(sd_buf *b, const sd_finding *f)
     sd_buf_printf(b, "<p>srvdoctor can do step %u for you", f->fix_first);
   else
     sd_buf_puts(b, "<p>srvdoctor can do this for you");
-  sd_buf_puts(b, " (it checks the server again first; without "
-              "<code>--yes</code> it only shows what it would do):</p>\n"
+  if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
+    sd_buf_puts(b, ", the last resort");
+  if(f->fix_warning) {
+    sd_buf_puts(b, ": ");
+    put_html(b, f->fix_warning);
+  }
+  else
+    sd_buf_putc(b, '.');
+  sd_buf_puts(b, " It checks the server again first; without "
+              "<code>--yes</code> it only shows what it would do:</p>\n"
               "<pre class=\"cmd\"><code>srvdoctor fix ");
   put_html(b, f->code);
   if(f->target) {

@@ -188,8 +188,16 @@ static void put_fix_offer(sd_buf *b, const sd_report_style *st,
     sd_buf_printf(&line, "srvdoctor can do step %u for you", f->fix_first);
   else
     sd_buf_puts(&line, "srvdoctor can do this for you");
-  sd_buf_puts(&line, " (it checks the server again first; without --yes "
-              "it only shows what it would do):");
+  if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
+    sd_buf_puts(&line, ", the last resort");
+  if(f->fix_warning) {
+    sd_buf_puts(&line, ": ");
+    sd_buf_puts(&line, f->fix_warning);
+  }
+  else
+    sd_buf_putc(&line, '.');
+  sd_buf_puts(&line, " It checks the server again first; without --yes it "
+              "only shows what it would do:");
   sd_buf_printf(b, "%*s", (int)indent, "");
   put_wrapped(b, st, indent, indent, buf_str(&line));
   fix_command(f, &cmd);
