@@ -19,6 +19,9 @@ for scale in 1 2; do
   for i in 1 2 3; do "$BUILD/bench_snapshot" run "$f"; done
   /usr/bin/time -f "  srvdoctor check --from (whole program): %e s, peak RSS %M KiB" \
     "$BUILD/srvdoctor" check --from "$f" --format json -o "$tmp/r.json" -q || true
+  /usr/bin/time -f "  srvdoctor check --from --format text (wrapped at 80): %e s, peak RSS %M KiB" \
+    "$BUILD/srvdoctor" check --from "$f" --format text -o "$tmp/r.txt" -q || true
+  echo "  text report: $(wc -l <"$tmp/r.txt") lines, $(wc -c <"$tmp/r.txt") bytes"
   echo "  (srvdoctor exits with its verdict: 2 = critical, as the sample's findings imply)"
   if command -v jq >/dev/null; then
     /usr/bin/time -f "  jq . FILE >/dev/null: %e s, peak RSS %M KiB" jq . "$f" >/dev/null
