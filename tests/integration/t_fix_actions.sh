@@ -165,7 +165,10 @@ ran() { [ -f "$argv_file" ]; }
 
 # What the finding prints: fix must run exactly that (the same action).
 fx e_check check --only exchange-sp2 --format json
-printed=$(jq -r '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation.commands[0]' "$tmp/e_check.out")
+# (the command of the step the finding says fix carries out)
+printed=$(jq -r '[.modules[].findings[] | select(.code=="EXCH-INTERIM-UPDATE")][0].remediation
+  | . as $r | [$r.steps[] | select(.number >= $r.fix.first_step and .number <= $r.fix.last_step)
+  | .commands[]][0]' "$tmp/e_check.out")
 sd_assert_eq "exch check: the printed command" \
   "msiexec /i $PC MSIPATCHREMOVE=$IU /qb /norestart" "$printed"
 
