@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include "srvdoctor/module.h"
 #include "srvdoctor/report.h"
 #include "srvdoctor/runner.h"
@@ -110,6 +112,45 @@ static inline int sdt_has_command(const sd_finding *f, const char *needle)
     if(strstr(sd_finding_command(f, i), needle))
       return 1;
   return 0;
+}
+
+/* Every *.json below tests/fixtures that is a snapshot (paths relative to
+ * it, malloc'd); the caller frees them. */
+static inline size_t sdt_list_snapshots(char ***out)
+{
+  static const char *const dirs[] = {"exchange-sp2", "host", "hyperv-stuck-vm",
+                                     "ocs-kb974571", "fleet/org"};
+  char **names = NULL;
+  size_t n = 0, cap = 0, d;
+  for(d = 0; d < SD_COUNTOF(dirs); d++) {
+    DIR *dir = opendir(sdt_fixture(dirs[d]));
+    struct dirent *e;
+    if(!dir)
+      continue;
+    while((e = readdir(dir)) != NULL) {
+      char rel[1024];
+      FILE *fp;
+      char head[256];
+      size_t got;
+      size_t len = strlen(e->d_name);
+      if(len < 6 || strcmp(e->d_name + len - 5, ".json"))
+        continue;
+      snprintf(rel, sizeof(rel), "%s/%s", dirs[d], e->d_name);
+      fp = fopen(sdt_fixture(rel), "rb");
+      if(!fp)
+        continue;
+      got = fread(head, 1, sizeof(head) - 1, fp);
+      fclose(fp);
+      head[got] = '\0';
+      if(!strstr(head, "\"kind\": \"srvdoctor-snapshot\""))
+        continue;
+      names = sd_grow(names, &cap, n, sizeof(*names));
+      names[n++] = sd_xstrdup(rel);
+    }
+    closedir(dir);
+  }
+  *out = names;
+  return n;
 }
 
 #endif

@@ -8,49 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "sdtest.h"
 #include "srvdoctor/platform.h"
-
-/* Every *.json below tests/fixtures that is a snapshot. */
-static size_t list_snapshots(char ***out)
-{
-  static const char *const dirs[] = {"exchange-sp2", "host", "hyperv-stuck-vm",
-                                     "ocs-kb974571", "fleet/org"};
-  char **names = NULL;
-  size_t n = 0, cap = 0, d;
-  for(d = 0; d < SD_COUNTOF(dirs); d++) {
-    DIR *dir = opendir(sdt_fixture(dirs[d]));
-    struct dirent *e;
-    if(!dir)
-      continue;
-    while((e = readdir(dir)) != NULL) {
-      char rel[1024];
-      FILE *fp;
-      char head[256];
-      size_t got;
-      size_t len = strlen(e->d_name);
-      if(len < 6 || strcmp(e->d_name + len - 5, ".json"))
-        continue;
-      snprintf(rel, sizeof(rel), "%s/%s", dirs[d], e->d_name);
-      fp = fopen(sdt_fixture(rel), "rb");
-      if(!fp)
-        continue;
-      got = fread(head, 1, sizeof(head) - 1, fp);
-      fclose(fp);
-      head[got] = '\0';
-      if(!strstr(head, "\"kind\": \"srvdoctor-snapshot\""))
-        continue;
-      names = sd_grow(names, &cap, n, sizeof(*names));
-      names[n++] = sd_xstrdup(rel);
-    }
-    closedir(dir);
-  }
-  *out = names;
-  return n;
-}
 
 static size_t count_code(const sd_module_result *m, const char *code)
 {
@@ -212,7 +173,7 @@ static void check_row(const char *fx, const sd_module_result *m,
 static void test_one_figure_everywhere(void **state)
 {
   char **names;
-  size_t n = list_snapshots(&names), i, k, j;
+  size_t n = sdt_list_snapshots(&names), i, k, j;
   (void)state;
   assert_true(n >= 40);
   for(i = 0; i < n; i++) {

@@ -20,7 +20,6 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <dirent.h>
 
 #include "sdtest.h"
 
@@ -30,43 +29,6 @@ typedef struct walk_stats {
 } walk_stats;
 
 static walk_stats stats;
-
-static size_t list_snapshots(char ***out)
-{
-  static const char *const dirs[] = {"exchange-sp2", "host", "hyperv-stuck-vm",
-                                     "ocs-kb974571", "fleet/org"};
-  char **names = NULL;
-  size_t n = 0, cap = 0, d;
-  for(d = 0; d < SD_COUNTOF(dirs); d++) {
-    DIR *dir = opendir(sdt_fixture(dirs[d]));
-    struct dirent *e;
-    if(!dir)
-      continue;
-    while((e = readdir(dir)) != NULL) {
-      char rel[1024], head[256];
-      FILE *fp;
-      size_t got, len = strlen(e->d_name);
-      if(len < 6 || strcmp(e->d_name + len - 5, ".json"))
-        continue;
-      snprintf(rel, sizeof(rel), "%s/%s", dirs[d], e->d_name);
-      fp = fopen(sdt_fixture(rel), "rb");
-      if(!fp)
-        continue;
-      got = fread(head, 1, sizeof(head) - 1, fp);
-      fclose(fp);
-      head[got] = '\0';
-      if(!strstr(head, "\"kind\": \"srvdoctor-snapshot\""))
-        continue;
-      names = sd_grow(names, &cap, n, sizeof(*names));
-      names[n++] = sd_xstrdup(rel);
-    }
-    closedir(dir);
-  }
-  names = sd_grow(names, &cap, n, sizeof(*names));
-  names[n++] = sd_xstrdup("../../docs/examples/troubled-server.json");
-  *out = names;
-  return n;
-}
 
 /* "<name>" or "<CMS name>": a placeholder a reader cannot paste. */
 static int has_placeholder(const char *s)
@@ -189,10 +151,13 @@ static void check_fix_steps(const char *fx, const sd_finding *x)
 static void test_literal_reader(void **state)
 {
   char **names;
-  size_t n, i, m, k;
+  size_t n, i, m, k, cap;
   (void)state;
   memset(&stats, 0, sizeof(stats));
-  n = list_snapshots(&names);
+  n = sdt_list_snapshots(&names);
+  cap = n; /* the sample is not below tests/fixtures: add it */
+  names = sd_grow(names, &cap, n, sizeof(*names));
+  names[n++] = sd_xstrdup("../../docs/examples/troubled-server.json");
   assert_true(n > 60);
   for(i = 0; i < n; i++) {
     sd_facts f;
