@@ -926,9 +926,9 @@ static unsigned start_step(sd_module_result *r, sd_finding *x,
   if(!fe && !v->nroles_down)
     return 0;
   int many = many_services(v, fe);
-  sd_step_add(r, x, SD_STEP_CHANGE, "Start %s in the same window: run %s:",
-              services_label(r, v, fe), many ? "these commands"
-              : "this command");
+  sd_step_add(r, x, SD_STEP_CHANGE, "Start %s: in a Command Prompt opened "
+              "as administrator run %s:", services_label(r, v, fe),
+              many ? "these commands" : "this command");
   if(fe)
     sd_step_cmd(r, x, "net start " FE_NAME);
   for(i = 0; i < v->nroles_down; i++)
@@ -1010,8 +1010,8 @@ static unsigned removal_steps(sd_module_result *r, sd_finding *x, osv os,
   const char *cmd = removal_cmd(r, x, os, ident);
   unsigned ver;
   if(os != OS_UNKNOWN && cmd) {
-    sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s In the elevated Command "
-                "Prompt run this command%s:", lead, os == OS_2008
+    sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s In a Command Prompt "
+                "opened as administrator run this command%s:", lead, os == OS_2008
                 ? " (wusa.exe cannot remove updates on Windows Server 2008)"
                 : "");
     sd_step_cmd(r, x, "%s", cmd);
@@ -1036,13 +1036,13 @@ static unsigned removal_steps(sd_module_result *r, sd_finding *x, osv os,
   sd_step_when(r, x, "%s", when);
   ver = sd_step_number(x);
   sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s On Windows Server 2003 (step %u "
-              "showed Version 5.2), in the elevated Command Prompt run this "
-              "command:", lead, ver);
+              "showed Version 5.2), in a Command Prompt opened as "
+              "administrator run this command:", lead, ver);
   sd_step_cmd(r, x, "%s", removal_cmd(r, x, OS_2003, NULL));
   sd_step_when(r, x, "%s", when);
   sd_step_alt(r, x, SD_STEP_LAST_RESORT, "On Windows Server 2008 R2 (step "
-              "%u showed Version 6.1), in the elevated Command Prompt run "
-              "this command:", ver);
+              "%u showed Version 6.1), in a Command Prompt opened as "
+              "administrator run this command:", ver);
   sd_step_cmd(r, x, "%s", removal_cmd(r, x, OS_2008R2, NULL));
   sd_step_when(r, x, "%s", when);
   sd_step_alt(r, x, SD_STEP_LAST_RESORT, "On Windows Server 2008 (step %u "
@@ -1266,7 +1266,8 @@ static void fe_other_steps(sd_module_result *r, sd_finding *x,
                 "instead.");
   if(disabled) {
     sd_step_add(r, x, SD_STEP_CHANGE, "Set the Front End back to start "
-                "automatically: run this command:");
+                "automatically: in a Command Prompt opened as administrator "
+                "run this command:");
     sd_step_cmd(r, x, "sc config " FE_NAME " start= auto");
     sd_step_expect(r, x, "a line that starts with [SC] ChangeServiceConfig "
                    "and ends with SUCCESS");
