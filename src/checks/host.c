@@ -10,6 +10,31 @@ static const sd_code_info host_codes[] = {
    "Whether srvdoctor runs elevated could not be determined", 0},
 };
 
+/* HOST-NOT-ELEVATED: every step only looks or logs on; nothing on the
+ * server changes.  "net localgroup Administrators" lists the group's
+ * members below a line of dashes (Microsoft, "Net localgroup"). */
+static void host_elevate_steps(sd_module_result *r, sd_finding *x)
+{
+  unsigned member;
+  sd_step_add(r, x, SD_STEP_LOOK, "Check whether your account is a member "
+              "of the local Administrators group: in a Command Prompt run "
+              "this command:");
+  sd_step_cmd(r, x, "net localgroup Administrators");
+  sd_step_expect(r, x, "your account's name, or the name of a group your "
+                 "account belongs to, in the list below the line of "
+                 "dashes");
+  member = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "Log off and log on again with an account "
+              "that is a member of the local Administrators group.");
+  sd_step_when(r, x, "Only if step %u did not list your account", member);
+  sd_step_add(r, x, SD_STEP_LOOK, "Click Start, type cmd, right-click "
+              "Command Prompt and choose \"Run as administrator\" (on "
+              "Windows Server 2003, use Run as... with an administrator "
+              "account).");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run the same srvdoctor command again in "
+              "that window.");
+}
+
 static void host_check(const sd_facts *f, const sd_options *o,
                        sd_module_result *r)
 {
@@ -28,9 +53,11 @@ static void host_check(const sd_facts *f, const sd_options *o,
                              sd_state_name(h->elevation_st.state)));
     sd_ev_str(r, x, "elevation_state", sd_state_name(h->elevation_st.state));
     sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
-    sd_fix_step(r, x, "Right-click Command Prompt and choose \"Run as "
-                "administrator\".");
-    sd_fix_step(r, x, "Run the same srvdoctor command again in that window.");
+    sd_step_add(r, x, SD_STEP_LOOK, "Click Start, type cmd, right-click "
+                "Command Prompt and choose \"Run as administrator\" (on "
+                "Windows Server 2003, log on as an administrator first).");
+    sd_step_add(r, x, SD_STEP_LOOK, "Run the same srvdoctor command again "
+                "in that window.");
     return;
   }
   if(!h->elevated || !h->admin_member) {
@@ -47,12 +74,7 @@ static void host_check(const sd_facts *f, const sd_options *o,
       sd_ev_str(r, x, "user", h->user);
     sd_fix_summary(r, x, "Run srvdoctor from an elevated prompt as a member "
                    "of the local Administrators group.");
-    sd_fix_step(r, x, "Log on with an account that is a member of the local "
-                "Administrators group.");
-    sd_fix_step(r, x, "Click Start, type cmd, right-click Command Prompt and "
-                "choose \"Run as administrator\" (on Windows Server 2003, "
-                "use Run as... with an administrator account).");
-    sd_fix_step(r, x, "Run the same srvdoctor command again in that window.");
+    host_elevate_steps(r, x);
     return;
   }
   x = sd_result_add(r, "HOST-OK", SD_SEV_OK,

@@ -704,8 +704,6 @@ static osv os_of(const sd_facts *f)
 static const char *const args_2003[] = {"/passive", "/norestart"};
 static const char *const args_2008r2[] = {"/uninstall", "/kb:974571",
                                           "/quiet", "/norestart"};
-#define CBS_QUERY "reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows\\" \
-  "CurrentVersion\\Component Based Servicing\\Packages\" /f KB974571 /k"
 
 /* Fill a with the removal for os (ident: the CBS package identity on
  * 2008).  0, or -1 when there is no single command: unknown OS, or 2008
@@ -805,122 +803,520 @@ static const char *no_removal_reason(sd_arena *a, const view *v)
   return NULL;
 }
 
-static void stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
-                          const view *v, const char *lead)
+/* ---- the steps: what the read-only commands print ----
+ * Each expect text is worded so that the real output matches it as a
+ * person reads it (the columns of sc's output are padded with a varying
+ * number of spaces, so no padded line is ever quoted):
+ * - sc query NAME prints a line "STATE : 4 RUNNING" (1 STOPPED,
+ *   3 STOP_PENDING), padded (Microsoft, "Sc query", Windows Server 2003 to
+ *   2008 R2 command reference, dd228922); the flags of a running service
+ *   follow on the next line, so the STATE line ends with the state's name.
+ * - sc qc NAME prints "START_TYPE : 4 DISABLED", padded (Microsoft,
+ *   "Sc qc"); sc config prints "[SC] ChangeServiceConfig SUCCESS".
+ * - net start NAME ends with "The <display name> service was started
+ *   successfully." (Microsoft, "Net start").
+ * - wmic qfe where HotFixID="KB974571" get HotFixID,InstalledOn prints a
+ *   line that starts with the KB number, or "No Instance(s) Available."
+ *   (Win32_QuickFixEngineering, ../shared/facts/ocs.md section 5).
+ * - reg query KEY prints the key's full name from HKEY_LOCAL_MACHINE on.
+ * - ver prints "Microsoft Windows [Version 5.2.3790]": 5.2 is Windows
+ *   Server 2003, 6.0 Windows Server 2008, 6.1 Windows Server 2008 R2.
+ * - LcsError.exe CODE prints the text of an LCS/OCS error code (OCS 2007 R2
+ *   Resource Kit tool; Microsoft NextHop, "Office Communications Server
+ *   2007 R2 Tool: LcsError", April 2011). */
+#define CHECK_CMD "srvdoctor check --only ocs-kb974571"
+#define KB_QUERY_2003 "reg query \"HKLM\\SOFTWARE\\Microsoft\\Updates\\" \
+  "Windows Server 2003\\SP3\\KB974571\""
+#define KB_QUERY_WMIC "wmic qfe where HotFixID=\"KB974571\" get " \
+  "HotFixID,InstalledOn"
+
+/* The sentence the dry run of srvdoctor fix repeats (the removal step warns
+ * the same way).  CVEs: bulletin MS09-056, Microsoft's security bulletin
+ * summary for October 2009 (../shared/facts/ocs.md section 1). */
+#define REMOVAL_WARNING "This removes security update KB974571 and " \
+  "reopens the CryptoAPI vulnerabilities MS09-056 fixes (CVE-2009-2510, " \
+  "CVE-2009-2511) until it is installed again."
+
+/* More than one service in a step's commands. */
+static int many_services(const view *v, int fe)
+{
+  return (fe ? 1u : 0u) + v->nroles_down > 1;
+}
+
+static const char *state_expect(sd_arena *a, const char *state, int many)
+{
+  return sd_arena_printf(a, "%sa line that starts with STATE and ends with "
+                         "%s", many ? "for each service, " : "", state);
+}
+
+/* "sc query" of the Front End (fe) and of every other role KB974571
+ * stopped; the number of commands added. */
+static size_t state_cmds(sd_module_result *r, sd_finding *x, const view *v,
+                         int fe)
+{
+  size_t i, n = 0;
+  if(fe) {
+    sd_step_cmd(r, x, "sc query " FE_NAME);
+    n++;
+  }
+  for(i = 0; i < v->nroles_down; i++, n++)
+    sd_step_cmd(r, x, "sc query %s", sd_str_or(v->roles_down[i]->name, "?"));
+  return n;
+}
+
+/* "the Front End", "the Mediation Server (RTCMEDSRV)", or both. */
+static const char *services_label(sd_module_result *r, const view *v, int fe)
+{
+  sd_buf b;
+  size_t i, n = v->nroles_down + (fe ? 1 : 0), k = 0;
+  const char *s;
+  sd_buf_init(&b);
+  if(fe) {
+    sd_buf_printf(&b, "the Front End (%s)", FE_NAME);
+    k++;
+  }
+  for(i = 0; i < v->nroles_down; i++, k++)
+    sd_buf_printf(&b, "%sthe %s", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+                  role_label(r->arena, v->roles_down[i]));
+  s = sd_arena_strdup(r->arena, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return s;
+}
+
+/* Look: the services are down, as srvdoctor saw. */
+static unsigned look_down_step(sd_module_result *r, sd_finding *x,
+                               const view *v, int fe)
+{
+  int pending = fe && v->fe && v->fe->state == SD_SVC_STOP_PENDING;
+  int many = many_services(v, fe);
+  sd_step_add(r, x, SD_STEP_LOOK, "Confirm that %s %s stopped: in a Command "
+              "Prompt run %s:", services_label(r, v, fe),
+              many ? "are" : "is", many ? "these commands" : "this command");
+  state_cmds(r, x, v, fe);
+  sd_step_expect(r, x, "%s", state_expect(r->arena, pending
+                 ? "STOPPED or STOP_PENDING" : "STOPPED", many));
+  return sd_step_number(x);
+}
+
+/* Change: the permanent fix, OCSASNFix.exe (../shared/facts/ocs.md
+ * section 6: run from an elevated prompt on every LCS/OCS server). */
+static unsigned fix_tool_step(sd_module_result *r, sd_finding *x,
+                              const char *when)
+{
+  sd_step_add(r, x, SD_STEP_CHANGE, "Run OCSASNFix.exe, the permanent fix "
+              "Microsoft published for this problem (download it from the "
+              "known issues section of http://support.microsoft.com/kb/974571;"
+              " it is needed on this server and on every other LCS/OCS "
+              "server of the same pool). Open a Command Prompt as "
+              "administrator (right-click Command Prompt, \"Run as "
+              "administrator\"; on Windows Server 2003 log on as an "
+              "administrator), change to the folder that holds "
+              "OCSASNFix.exe and run this command:");
+  sd_step_cmd(r, x, "OCSASNFix.exe");
+  if(when)
+    sd_step_when(r, x, "%s", when);
+  return sd_step_number(x);
+}
+
+/* Change: start the services (net start); 0 when there is none. */
+static unsigned start_step(sd_module_result *r, sd_finding *x,
+                           const view *v, int fe)
+{
+  size_t i;
+  if(!fe && !v->nroles_down)
+    return 0;
+  int many = many_services(v, fe);
+  sd_step_add(r, x, SD_STEP_CHANGE, "Start %s: in a Command Prompt opened "
+              "as administrator run %s:", services_label(r, v, fe),
+              many ? "these commands" : "this command");
+  if(fe)
+    sd_step_cmd(r, x, "net start " FE_NAME);
+  for(i = 0; i < v->nroles_down; i++)
+    sd_step_cmd(r, x, "net start %s", sd_str_or(v->roles_down[i]->name, "?"));
+  sd_step_expect(r, x, "%sa line that ends with \"service was started "
+                 "successfully.\"", many ? "for each service, " : "");
+  return sd_step_number(x);
+}
+
+/* Look: the services run; its number (named by the stop-gap's
+ * condition).  Then a Communicator sign-in and srvdoctor once more. */
+static unsigned verify_steps(sd_module_result *r, sd_finding *x,
+                             const view *v, int fe)
+{
+  unsigned n;
+  int many = many_services(v, fe);
+  sd_step_add(r, x, SD_STEP_LOOK, "Check that %s now %s: run %s:",
+              services_label(r, v, fe), many ? "run" : "runs",
+              many ? "these commands" : "this command");
+  state_cmds(r, x, v, fe);
+  sd_step_expect(r, x, "%s", state_expect(r->arena, "RUNNING", many));
+  n = sd_step_number(x);
+  if(fe)
+    sd_step_add(r, x, SD_STEP_LOOK, "Sign in with Office Communicator as a "
+                "test user of this server and send an instant message.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run srvdoctor again (in the folder that "
+              "holds srvdoctor.exe):");
+  sd_step_cmd(r, x, CHECK_CMD);
+  sd_step_expect(r, x, "a line with %s", v->present == TRI_NO
+                 ? "OCS-NOT-INSTALLED" : "OCS-OK");
+  return n;
+}
+
+/* Look: is KB974571 installed (read-only, per Windows version). */
+static unsigned kb_look_step(sd_module_result *r, sd_finding *x, osv os)
+{
+  sd_step_add(r, x, SD_STEP_LOOK, "Check whether security update KB974571 "
+              "is installed: run this command:");
+  if(os == OS_2003) {
+    sd_step_cmd(r, x, KB_QUERY_2003);
+    sd_step_expect(r, x, "a line that starts with HKEY_LOCAL_MACHINE and "
+                   "ends with KB974571 when it is installed (an error "
+                   "message when it is not)");
+  }
+  else {
+    sd_step_cmd(r, x, KB_QUERY_WMIC);
+    sd_step_expect(r, x, "a line that starts with KB974571 when it is "
+                   "installed (\"No Instance(s) Available.\" when it is "
+                   "not)");
+  }
+  return sd_step_number(x);
+}
+
+/* The Control Panel way to remove the update, as an alternative of the
+ * removal step (same condition). */
+static void removal_panel_alt(sd_module_result *r, sd_finding *x, osv os,
+                              const char *when)
+{
+  if(os == OS_2003)
+    sd_step_alt(r, x, SD_STEP_LAST_RESORT, "In Control Panel > Add or "
+                "Remove Programs, tick \"Show updates\", select the entry "
+                "that ends with (KB974571) and click Remove.");
+  else
+    sd_step_alt(r, x, SD_STEP_LAST_RESORT, "In Control Panel > Programs "
+                "and Features > View installed updates, select the entry "
+                "that ends with (KB974571) and click Uninstall.");
+  sd_step_when(r, x, "%s", when);
+}
+
+/* Last resort: remove KB974571 with this Windows version's command (the
+ * finding's action when it has one); its step number. */
+static unsigned removal_steps(sd_module_result *r, sd_finding *x, osv os,
+                              const char *ident, const char *when)
+{
+  static const char lead[] = "Remove security update KB974571 so that the "
+    "LCS/OCS services can start after a restart. Warning: this reopens the "
+    "CryptoAPI vulnerabilities MS09-056 fixes (CVE-2009-2510, "
+    "CVE-2009-2511) until the update is installed again.";
+  const char *cmd = removal_cmd(r, x, os, ident);
+  unsigned ver;
+  if(os != OS_UNKNOWN && cmd) {
+    sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s In a Command Prompt "
+                "opened as administrator run this command%s:", lead, os == OS_2008
+                ? " (wusa.exe cannot remove updates on Windows Server 2008)"
+                : "");
+    sd_step_cmd(r, x, "%s", cmd);
+    sd_step_when(r, x, "%s", when);
+    removal_panel_alt(r, x, os, when);
+    return sd_step_number(x);
+  }
+  if(os == OS_2008) { /* no package identity: Control Panel only */
+    sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s In Control Panel > Programs "
+                "and Features > View installed updates, select the entry "
+                "that ends with (KB974571) and click Uninstall.", lead);
+    sd_step_when(r, x, "%s", when);
+    return sd_step_number(x);
+  }
+  /* The Windows version was not read: the reader looks it up first. */
+  sd_step_add(r, x, SD_STEP_LOOK, "Find out this server's Windows version: "
+              "run this command:");
+  sd_step_cmd(r, x, "ver");
+  sd_step_expect(r, x, "a line such as Microsoft Windows [Version "
+                 "5.2.3790]: 5.2 is Windows Server 2003, 6.0 is Windows "
+                 "Server 2008, 6.1 is Windows Server 2008 R2");
+  sd_step_when(r, x, "%s", when);
+  ver = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s On Windows Server 2003 (step %u "
+              "showed Version 5.2), in a Command Prompt opened as "
+              "administrator run this command:", lead, ver);
+  sd_step_cmd(r, x, "%s", removal_cmd(r, x, OS_2003, NULL));
+  sd_step_when(r, x, "%s", when);
+  sd_step_alt(r, x, SD_STEP_LAST_RESORT, "On Windows Server 2008 R2 (step "
+              "%u showed Version 6.1), in a Command Prompt opened as "
+              "administrator run this command:", ver);
+  sd_step_cmd(r, x, "%s", removal_cmd(r, x, OS_2008R2, NULL));
+  sd_step_when(r, x, "%s", when);
+  sd_step_alt(r, x, SD_STEP_LAST_RESORT, "On Windows Server 2008 (step %u "
+              "showed Version 6.0): in Control Panel > Programs and Features "
+              "> View installed updates, select the entry that ends with "
+              "(KB974571) and click Uninstall (wusa.exe cannot remove "
+              "updates on Windows Server 2008).", ver);
+  sd_step_when(r, x, "%s", when);
+  return sd_step_number(x);
+}
+
+/* The stop-gap, after the permanent fix: remove KB974571 (when), restart,
+ * look again, put the update back.  fixer: the OCSASNFix step.  The
+ * removal step's number, 0 when the update cannot be removed here. */
+static unsigned stopgap_steps(sd_module_result *r, sd_finding *x, osv os,
+                              const view *v, const char *when,
+                              unsigned fixer, int fe)
 {
   const char *why = no_removal_reason(r->arena, v);
   const char *ident = v->cbs_identity ? v->cbs_identity
                                       : v->pending_identity;
-  const char *cmd;
+  unsigned rm, rs;
   if(why) {
-    sd_fix_step(r, x, "%s there is no stop-gap here: KB974571 cannot be "
-                "removed because %s. OCSASNFix.exe (above) is the way to "
-                "bring the Front End back.", lead, why);
-    return;
+    sd_step_add(r, x, SD_STEP_LOOK, "There is no stop-gap here: KB974571 "
+                "cannot be removed because %s. OCSASNFix.exe (step %u) is "
+                "the way to bring the service back; if it does not help, "
+                "escalate to the LCS/OCS administrator.", why, fixer);
+    sd_step_when(r, x, "%s", when);
+    return 0;
   }
-  sd_fix_step(r, x, "%s remove KB974571 as the next step says. Warning: "
-              "this takes away the MS09-056 security fix (CVE-2009-2510, "
-              "CVE-2009-2511) and leaves the server open to spoofed "
-              "certificates until the update is installed again; use it "
-              "only to get users signed in now.", lead);
-  lead = "Remove the update:";
-  switch(os) {
-  case OS_2003:
-    cmd = removal_cmd(r, x, os, NULL);
-    sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                "run: %s (or: Control Panel > Add or Remove "
-                "Programs, tick \"Show updates\", select \"Security Update "
-                "for Windows Server 2003 (KB974571)\", Remove).", lead, cmd);
-    sd_fix_cmd(r, x, "%s", cmd);
-    break;
-  case OS_2008:
-    if(ident) {
-      cmd = removal_cmd(r, x, os, ident);
-      sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                  "run: %s (Windows Server 2008 cannot "
-                  "remove it with wusa.exe; Control Panel > Programs and "
-                  "Features > View installed updates > \"Security Update "
-                  "for Windows (KB974571)\" > Uninstall also works).", lead,
-                  cmd);
-      sd_fix_cmd(r, x, "%s", cmd);
-    }
-    else {
-      sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                  "run: " CBS_QUERY " and note the package name it prints "
-                  "after \"Packages\\\" (it starts with "
-                  "Package_for_KB974571~); then run: start /w pkgmgr /up:"
-                  "<that package name> /quiet /norestart. (Windows Server "
-                  "2008 cannot remove it with wusa.exe; Control Panel > "
-                  "Programs and Features > View installed updates > "
-                  "\"Security Update for Windows (KB974571)\" > Uninstall "
-                  "also works.)", lead);
-      sd_fix_cmd(r, x, CBS_QUERY);
-    }
-    break;
-  case OS_2008R2:
-    cmd = removal_cmd(r, x, os, NULL);
-    sd_fix_step(r, x, "%s in the elevated Command Prompt "
-                "run: %s (or: Control Panel > Programs and "
-                "Features > View installed updates > \"Security Update for "
-                "Windows (KB974571)\" > Uninstall).", lead, cmd);
-    sd_fix_cmd(r, x, "%s", cmd);
-    break;
-  default:
-    {
-      const char *c2003 = removal_cmd(r, x, OS_2003, NULL);
-      const char *c2008r2 = removal_cmd(r, x, OS_2008R2, NULL);
-      sd_fix_step(r, x, "%s use the command for this server's "
-                  "Windows version (srvdoctor could not read it): "
-                  "Windows Server 2003: %s; Windows Server 2008: "
-                  CBS_QUERY ", then start /w pkgmgr /up:<the package name "
-                  "it prints> /quiet /norestart; Windows Server 2008 R2: "
-                  "%s.", lead, c2003, c2008r2);
-      sd_fix_cmd(r, x, "%s", c2003);
-      sd_fix_cmd(r, x, CBS_QUERY);
-      sd_fix_cmd(r, x, "%s", c2008r2);
-    }
-    break;
+  rm = removal_steps(r, x, os, ident, when);
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "Restart the server so that the "
+              "removal takes effect (users of this server are cut off until "
+              "it is back): run this command:");
+  sd_step_cmd(r, x, "%s", restart_cmd(os));
+  sd_step_when(r, x, "Only if you carried out step %u", rm);
+  rs = sd_step_number(x);
+  if(fe || v->nroles_down) {
+    int many = many_services(v, fe);
+    sd_step_add(r, x, SD_STEP_LOOK, "After the restart, check that %s %s: "
+                "run %s:", services_label(r, v, fe), many ? "run" : "runs",
+                many ? "these commands" : "this command");
+    state_cmds(r, x, v, fe);
+    sd_step_expect(r, x, "%s", state_expect(r->arena, "RUNNING", many));
+    sd_step_when(r, x, "Only if you carried out step %u", rs);
   }
+  sd_step_add(r, x, SD_STEP_CHANGE, "Put the update back as soon as "
+              "OCSASNFix.exe can be run: install KB974571 again with "
+              "Windows Update, then run OCSASNFix.exe as in step %u before "
+              "the server is restarted again, so that the server is "
+              "protected from MS09-056 again.", fixer);
+  sd_step_when(r, x, "Only if you carried out step %u", rm);
+  return rm;
 }
 
-static void fix_tool_steps(sd_module_result *r, sd_finding *x)
+/* The steps of OCS-KB974571-ROLE-DOWN. */
+static void roles_down_steps(sd_module_result *r, sd_finding *x, osv os,
+                             const view *v)
 {
-  sd_fix_step(r, x, "Get OCSASNFix.exe, the tool Microsoft published for "
-              "this problem (see the known issues in "
-              "http://support.microsoft.com/kb/974571). It is needed on "
-              "this server and on every other LCS/OCS server of the same "
-              "pool.");
-  sd_fix_step(r, x, "Open a Command Prompt as administrator (right-click, "
-              "\"Run as administrator\"; on Windows Server 2003 log on as "
-              "an administrator), change to the folder that holds "
-              "OCSASNFix.exe and run: OCSASNFix.exe");
-  sd_fix_cmd(r, x, "OCSASNFix.exe");
+  unsigned fixer, seen = 0, act = 0;
+  const char *when;
+  if(v->nroles_down)
+    look_down_step(r, x, v, 0);
+  else
+    kb_look_step(r, x, os);
+  fixer = fix_tool_step(r, x, NULL);
+  if(v->nroles_down) {
+    start_step(r, x, v, 0);
+    seen = verify_steps(r, x, v, 0);
+  }
+  if(v->activation && v->kb == TRI_YES) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Activating an LCS/OCS server role "
+                "fails with 0xC3EC78D8 while KB974571 is installed. To "
+                "activate one: remove KB974571 and restart (the next steps), "
+                "activate the role, then put the update back as the last "
+                "step says.");
+    act = sd_step_number(x);
+  }
+  if(seen && act)
+    when = sd_arena_printf(r->arena, "Only if step %u did not show RUNNING "
+                           "for every role, or to activate a role (step %u)",
+                           seen, act);
+  else if(seen)
+    when = sd_arena_printf(r->arena, "Only if step %u did not show RUNNING "
+                           "for every role", seen);
+  else if(act)
+    when = sd_arena_printf(r->arena, "Only to activate a role (step %u)",
+                           act);
+  else
+    when = sd_arena_printf(r->arena, "Only if step %u (OCSASNFix.exe) "
+                           "could not be done", fixer);
+  stopgap_steps(r, x, os, v, when, fixer, 0);
 }
 
-static void confirm_steps(sd_module_result *r, sd_finding *x)
+/* The steps of OCS-KB974571-FE-DOWN: the permanent fix, then the removal
+ * as the last resort; fix carries out the removal step only. */
+static void fe_down_steps(sd_module_result *r, sd_finding *x, osv os,
+                          const view *v)
 {
-  sd_fix_step(r, x, "Confirm the Front End runs: sc query " FE_NAME " must "
-              "show \"STATE : 4 RUNNING\". Then sign in with Office "
-              "Communicator as a test user and send an instant message.");
-  sd_fix_step(r, x, "Run srvdoctor check --only ocs-kb974571 again: it "
-              "must report OCS-OK.");
-  sd_fix_cmd(r, x, "sc query " FE_NAME);
+  unsigned fixer, seen, rm;
+  look_down_step(r, x, v, 1);
+  fixer = fix_tool_step(r, x, NULL);
+  start_step(r, x, v, 1);
+  seen = verify_steps(r, x, v, 1);
+  rm = stopgap_steps(r, x, os, v, sd_arena_printf(
+                       r->arena, "Only if step %u did not show RUNNING "
+                       "(OCSASNFix.exe could not be run, or the Front End "
+                       "still fails after it)", seen), fixer, 1);
+  if(rm && x->fixable)
+    sd_fix_steps(r, x, rm, rm, REMOVAL_WARNING);
+}
+
+/* OCS-KB974571-FE-DOWN while the update's removal waits for a restart:
+ * OCSASNFix.exe first, the restart (which finishes the removal) only if
+ * the Front End still does not run. */
+static void fe_pending_steps(sd_module_result *r, sd_finding *x, osv os,
+                             const view *v)
+{
+  unsigned fixer, seen, rs, after;
+  look_down_step(r, x, v, 1);
+  fixer = fix_tool_step(r, x, NULL);
+  start_step(r, x, v, 1);
+  seen = verify_steps(r, x, v, 1);
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "Restart the server in a "
+              "maintenance window: the restart finishes the removal of "
+              "KB974571 that Windows has already begun, after which the "
+              "Front End can start (users of this server are cut off until "
+              "it is back). Run this command:");
+  sd_step_cmd(r, x, "%s", restart_cmd(os));
+  sd_step_when(r, x, "Only if step %u did not show RUNNING", seen);
+  rs = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "After the restart, check that %s %s: run "
+              "%s:", services_label(r, v, 1), many_services(v, 1) ? "run"
+              : "runs", many_services(v, 1) ? "these commands"
+              : "this command");
+  state_cmds(r, x, v, 1);
+  sd_step_expect(r, x, "%s", state_expect(r->arena, "RUNNING",
+                 many_services(v, 1)));
+  sd_step_when(r, x, "Only if you carried out step %u", rs);
+  after = sd_step_number(x);
+  start_step(r, x, v, 1);
+  sd_step_when(r, x, "Only if step %u did not show RUNNING", after);
+  sd_step_add(r, x, SD_STEP_CHANGE, "KB974571 is gone after the server's "
+              "next restart (step %u or a later one). After that restart, "
+              "install KB974571 again with Windows Update, then run "
+              "OCSASNFix.exe as in step %u before the server is restarted "
+              "again, so that the server is protected from MS09-056 again.",
+              rs, fixer);
+}
+
+/* OCS-KB974571-AT-RISK: nothing is down yet; OCSASNFix.exe before the
+ * next restart, the removal only if it cannot be run. */
+static void at_risk_steps(sd_module_result *r, sd_finding *x, osv os,
+                          const view *v)
+{
+  unsigned fixer, rs;
+  sd_step_add(r, x, SD_STEP_LOOK, "Do not restart this server until "
+              "OCSASNFix.exe has been run (the next step): with KB974571 "
+              "the Front End stops at the next restart. Check that the "
+              "Front End still runs: in a Command Prompt run this command:");
+  sd_step_cmd(r, x, "sc query " FE_NAME);
+  sd_step_expect(r, x, "%s", state_expect(r->arena, "RUNNING", 0));
+  fixer = fix_tool_step(r, x, NULL);
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "Restart the server in an agreed "
+              "maintenance window (users of this server are cut off until "
+              "it is back): run this command:");
+  sd_step_cmd(r, x, "%s", restart_cmd(os));
+  sd_step_when(r, x, "Only after step %u has run OCSASNFix.exe", fixer);
+  rs = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "After the restart, check that the Front "
+              "End runs (if it does not, follow srvdoctor explain "
+              "OCS-KB974571-FE-DOWN): run this command:");
+  sd_step_cmd(r, x, "sc query " FE_NAME);
+  sd_step_expect(r, x, "%s", state_expect(r->arena, "RUNNING", 0));
+  sd_step_when(r, x, "Only if you carried out step %u", rs);
+  stopgap_steps(r, x, os, v, sd_arena_printf(
+                  r->arena, "Only if step %u cannot be done before the "
+                  "server must be restarted (OCSASNFix.exe cannot be run)",
+                  fixer), fixer, 1);
+}
+
+/* The steps of OCS-FE-DOWN (the Front End only: other roles have their own
+ * finding). */
+static void fe_other_steps(sd_module_result *r, sd_finding *x,
+                           const view *v, int code_seen, int disabled)
+{
+  const sd_service *s = v->fe;
+  view w = *v;
+  unsigned eval;
+  w.nroles_down = 0;
+  look_down_step(r, x, &w, 1);
+  if(disabled) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Check how the Front End is set to "
+                "start: run this command:");
+    sd_step_cmd(r, x, "sc qc " FE_NAME);
+    sd_step_expect(r, x, "a line that starts with START_TYPE and ends with "
+                   "DISABLED");
+  }
+  if(code_seen) {
+    sd_step_add(r, x, SD_STEP_CHANGE, "Check whether this is an evaluation "
+                "installation by upgrading it with the full (volume licence) "
+                "media: in an elevated Command Prompt, in the folder that "
+                "holds the product's server.msi, run this command (if it "
+                "answers that EVALTOFULL cannot be used with the Volume "
+                "licence type, the installation is not an evaluation):");
+    sd_step_cmd(r, x, "msiexec /fvomus server.msi EVALTOFULL=1 /qb");
+    eval = sd_step_number(x);
+    sd_step_add(r, x, SD_STEP_LOOK, "Follow the steps for the KB974571 "
+                "problem (OCSASNFix.exe first), and look for KB974571 "
+                "under another name in the list of installed updates: run "
+                "this command to read them:");
+    sd_step_cmd(r, x, "srvdoctor explain OCS-KB974571-FE-DOWN");
+    sd_step_when(r, x, "Only if step %u answered that EVALTOFULL cannot be "
+                 "used with the Volume licence type", eval);
+  }
+  else if(v->kb != TRI_NO && v->events_partial)
+    sd_step_add(r, x, SD_STEP_LOOK, "Open Event Viewer > System and look "
+                "for event 7024 from Service Control Manager about the "
+                "Front End with error 3286842403 (0xC3E93C23). If there is "
+                "one, follow srvdoctor explain OCS-KB974571-FE-DOWN "
+                "instead.");
+  if(disabled) {
+    sd_step_add(r, x, SD_STEP_CHANGE, "Set the Front End back to start "
+                "automatically: in a Command Prompt opened as administrator "
+                "run this command:");
+    sd_step_cmd(r, x, "sc config " FE_NAME " start= auto");
+    sd_step_expect(r, x, "a line that starts with [SC] ChangeServiceConfig "
+                   "and ends with SUCCESS");
+  }
+  if(s->win32_exit_code == ERR_LOGON_FAILED)
+    sd_step_add(r, x, SD_STEP_CHANGE, "Open services.msc, open the Front "
+                "End's properties, Log On tab, and enter the current "
+                "password of its account (%s).",
+                sd_str_or(s->account, "the RTC service account"));
+  if(s->win32_exit_code == ERR_SERVICE_SPECIFIC && !code_seen) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Look up the Front End's own error "
+                "with LcsError.exe from the Office Communications Server "
+                "2007 R2 Resource Kit tools: in the folder of those tools "
+                "run this command, then read the Office Communications "
+                "Server event log around the time the Front End stopped:");
+    sd_step_cmd(r, x, "LcsError.exe 0x%08lX",
+                (unsigned long)s->service_exit_code);
+  }
+  start_step(r, x, &w, 1);
+  verify_steps(r, x, &w, 1);
+}
+
+/* The steps of OCS-UNKNOWN: all read-only. */
+static void unknown_steps(sd_module_result *r, sd_finding *x, osv os)
+{
+  unsigned again, fe, kb;
+  sd_step_add(r, x, SD_STEP_LOOK, "Open a Command Prompt as administrator "
+              "and run srvdoctor again (in the folder that holds "
+              "srvdoctor.exe):");
+  sd_step_cmd(r, x, CHECK_CMD);
+  again = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "Check by hand whether the Front End "
+              "runs: run this command:");
+  sd_step_cmd(r, x, "sc query " FE_NAME);
+  sd_step_expect(r, x, "a line that starts with STATE: it ends with "
+                 "RUNNING when the Front End runs, with STOPPED when it is "
+                 "stopped");
+  sd_step_when(r, x, "Only if step %u reported OCS-UNKNOWN again", again);
+  fe = sd_step_number(x);
+  kb = kb_look_step(r, x, os);
+  sd_step_when(r, x, "Only if step %u reported OCS-UNKNOWN again", again);
+  sd_step_add(r, x, SD_STEP_LOOK, "Read the steps for the KB974571 "
+              "problem and follow them: run this command:");
+  sd_step_cmd(r, x, "srvdoctor explain OCS-KB974571-FE-DOWN");
+  sd_step_when(r, x, "Only if step %u showed STOPPED and step %u showed "
+               "that KB974571 is installed", fe, kb);
 }
 
 /* ---- the findings ---- */
-
-/* Start every other role that stopped with the KB974571 error. */
-static void roles_start_steps(sd_module_result *r, sd_finding *x,
-                              const view *v)
-{
-  size_t i;
-  for(i = 0; i < v->nroles_down; i++) {
-    const sd_service *s = v->roles_down[i];
-    sd_fix_step(r, x, "Start the %s the same way: net start %s",
-                role_label(r->arena, s), s->name);
-    sd_fix_cmd(r, x, "net start %s", s->name);
-  }
-}
 
 /* OCS-KB974571-ROLE-DOWN: LCS/OCS roles other than the Front End stopped
  * with 0xC3E93C23 (Edge, Mediation, A/V, Web Conferencing...), or an
@@ -967,22 +1363,7 @@ static void add_roles_down(sd_module_result *r, const sd_facts *f,
   sd_fix_summary(r, x, "Run OCSASNFix.exe on this server and start the "
                  "stopped roles; only if that is not possible, remove "
                  "KB974571 and restart.");
-  fix_tool_steps(r, x);
-  roles_start_steps(r, x, v);
-  if(v->activation && v->kb == TRI_YES)
-    sd_fix_step(r, x, "To activate a role, remove KB974571 first (next "
-                "steps), restart, activate the role, then install KB974571 "
-                "again and run OCSASNFix.exe once more.");
-  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
-                "roles still fail:");
-  if(!no_removal_reason(r->arena, v)) {
-    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
-                restart_cmd(os));
-    sd_fix_cmd(r, x, "%s", restart_cmd(os));
-  }
-  sd_fix_step(r, x, "Confirm that every role runs: sc query shows each of "
-              "them RUNNING; then run srvdoctor check --only ocs-kb974571 "
-              "again.");
+  roles_down_steps(r, x, os, v);
 }
 
 /* The evidence of an OCS-KB974571-FE-DOWN finding, whichever step it
@@ -1021,20 +1402,11 @@ static void fe_down_removal_pending(sd_module_result *r, sd_finding *x,
                  roles_sentence(r, v), partial_sentence(r, v, 0, 1));
   ev_fe_down(r, x, f, v);
   sd_ev_bool(r, x, "partial_evidence", v->events_partial);
-  sd_fix_summary(r, x, "Restart the server to finish removing KB974571, "
-                 "then start the Front End; install the update again once "
-                 "OCSASNFix.exe has been run.");
-  sd_fix_step(r, x, "Restart the server in a maintenance window to finish "
-              "the removal of KB974571: %s", restart_cmd(os));
-  sd_fix_cmd(r, x, "%s", restart_cmd(os));
-  sd_fix_step(r, x, "After the restart, if the Front End does not run, start "
-              "it from an elevated Command Prompt: net start " FE_NAME);
-  sd_fix_cmd(r, x, "net start " FE_NAME);
-  confirm_steps(r, x);
-  fix_tool_steps(r, x);
-  sd_fix_step(r, x, "Once OCSASNFix.exe has been run on the pool's servers, "
-              "install KB974571 again (Windows Update) so the server is "
-              "protected from MS09-056.");
+  sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start "
+                 "the Front End; only if that does not help, restart the "
+                 "server to finish removing KB974571; install the update "
+                 "again once OCSASNFix.exe has been run.");
+  fe_pending_steps(r, x, os, v);
 }
 
 static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
@@ -1070,12 +1442,6 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
   sd_fix_summary(r, x, "Run OCSASNFix.exe (the permanent fix) and start the "
                  "Front End; only if that is not possible, remove KB974571 "
                  "and restart, then put it back once OCSASNFix has run.");
-  fix_tool_steps(r, x);
-  sd_fix_step(r, x, "Start the Front End in the same window: net start "
-              FE_NAME);
-  sd_fix_cmd(r, x, "net start " FE_NAME);
-  roles_start_steps(r, x, v);
-  confirm_steps(r, x);
   /* srvdoctor fix removes the update only when a route in effect can be
    * removed (cbs.h: Installed; the update.exe routes of 2003), with the
    * removal for this Windows version (none when it is not known). */
@@ -1087,18 +1453,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
       sd_fix_target(r, x, KB);
     }
   }
-  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run or the "
-                "Front End still fails:");
-  if(!no_removal_reason(r->arena, v)) {
-    sd_fix_step(r, x, "Restart the server so the removal takes effect: %s",
-                restart_cmd(os));
-    sd_fix_cmd(r, x, "%s", restart_cmd(os));
-    sd_fix_step(r, x, "After the restart, confirm again as in the steps "
-                "above (sc query " FE_NAME ", a Communicator sign-in).");
-    sd_fix_step(r, x, "As soon as OCSASNFix.exe has been run on the pool's "
-                "servers, install KB974571 again (Windows Update) so the "
-                "server is protected from MS09-056.");
-  }
+  fe_down_steps(r, x, os, v);
 }
 
 static void add_at_risk(sd_module_result *r, const sd_facts *f,
@@ -1141,17 +1496,7 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
   sd_fix_summary(r, x, "Before the next restart, run OCSASNFix.exe on this "
                  "server (and the pool's other LCS/OCS servers); if that is "
                  "not possible, remove KB974571 before restarting.");
-  sd_fix_step(r, x, "Do not restart this server until one of the next steps "
-              "is done.");
-  fix_tool_steps(r, x);
-  sd_fix_step(r, x, "Restart the server in a maintenance window: %s",
-              restart_cmd(os));
-  sd_fix_cmd(r, x, "%s", restart_cmd(os));
-  confirm_steps(r, x);
-  stopgap_steps(r, x, os, v, "Only if OCSASNFix.exe cannot be run before "
-                "the restart:");
-  sd_fix_step(r, x, "Then restart and confirm as above, and install "
-              "KB974571 again once OCSASNFix.exe has been run.");
+  at_risk_steps(r, x, os, v);
 }
 
 static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
@@ -1210,44 +1555,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
   ev_others(r, x, f, v);
   sd_fix_summary(r, x, "Find out why the Front End stopped, fix that, and "
                  "start it again.");
-  if(code_seen) {
-    sd_fix_step(r, x, "Check whether this is an evaluation installation: if "
-                "it is, upgrade it with the full (volume licence) media: in "
-                "an elevated Command Prompt, in the folder of the product's "
-                "server.msi, run: msiexec /fvomus server.msi EVALTOFULL=1 "
-                "/qb (if it answers that EVALTOFULL cannot be used with the "
-                "Volume licence type, the installation is not an "
-                "evaluation).");
-    sd_fix_cmd(r, x, "msiexec /fvomus server.msi EVALTOFULL=1 /qb");
-    sd_fix_step(r, x, "If it is not an evaluation, run OCSASNFix.exe as "
-                "for the KB974571 problem (srvdoctor explain "
-                "OCS-KB974571-FE-DOWN) and look for the update under another "
-                "name in the list of installed updates.");
-  }
-  else if(v->kb != TRI_NO && v->events_partial) {
-    sd_fix_step(r, x, "Open Event Viewer > System and look for event 7024 "
-                "from Service Control Manager about the Front End with "
-                "error 3286842403 (0xC3E93C23). If there is one, follow "
-                "srvdoctor explain OCS-KB974571-FE-DOWN instead.");
-  }
-  if(disabled) {
-    sd_fix_step(r, x, "Set the Front End back to start automatically: sc "
-                "config " FE_NAME " start= auto");
-    sd_fix_cmd(r, x, "sc config " FE_NAME " start= auto");
-  }
-  if(s->win32_exit_code == ERR_LOGON_FAILED)
-    sd_fix_step(r, x, "Open services.msc, open the Front End's properties, "
-                "Log On tab, and enter the current password of its account "
-                "(%s).", sd_str_or(s->account, "the RTC service account"));
-  if(s->win32_exit_code == ERR_SERVICE_SPECIFIC && !code_seen)
-    sd_fix_step(r, x, "Look up error %s with LcsError.exe from the OCS 2007 "
-                "R2 Resource Kit (LcsError.exe %s) and check the Office "
-                "Communications Server event log around the time it "
-                "stopped.", hex, hex);
-  sd_fix_step(r, x, "Start the Front End from an elevated Command Prompt: "
-              "net start " FE_NAME);
-  sd_fix_cmd(r, x, "net start " FE_NAME);
-  confirm_steps(r, x);
+  fe_other_steps(r, x, v, code_seen, disabled);
 }
 
 static void add_unknown(sd_module_result *r, const sd_facts *f,
@@ -1267,26 +1575,7 @@ static void add_unknown(sd_module_result *r, const sd_facts *f,
   sd_ev_bool(r, x, "partial_evidence", 1);
   sd_fix_summary(r, x, "Run srvdoctor again as an administrator, or check "
                  "the Front End and KB974571 by hand.");
-  sd_fix_step(r, x, "Open a Command Prompt as administrator and run "
-              "srvdoctor check --only ocs-kb974571 again.");
-  sd_fix_step(r, x, "If the answer is the same, check by hand: sc query "
-              FE_NAME " shows whether the Front End runs.");
-  sd_fix_cmd(r, x, "sc query " FE_NAME);
-  if(os == OS_2003) {
-    sd_fix_step(r, x, "reg query \"HKLM\\SOFTWARE\\Microsoft\\Updates\\"
-                "Windows Server 2003\\SP3\\KB974571\" succeeds when KB974571 "
-                "is installed.");
-    sd_fix_cmd(r, x, "reg query \"HKLM\\SOFTWARE\\Microsoft\\Updates\\"
-               "Windows Server 2003\\SP3\\KB974571\"");
-  }
-  else {
-    sd_fix_step(r, x, "wmic qfe where HotFixID=\"KB974571\" get "
-                "HotFixID,InstalledOn lists KB974571 when it is installed.");
-    sd_fix_cmd(r, x, "wmic qfe where HotFixID=\"KB974571\" get "
-               "HotFixID,InstalledOn");
-  }
-  sd_fix_step(r, x, "If the Front End is stopped and KB974571 is installed, "
-              "follow srvdoctor explain OCS-KB974571-FE-DOWN.");
+  unknown_steps(r, x, os);
 }
 
 static void add_ok(sd_module_result *r, const sd_facts *f, const view *v,

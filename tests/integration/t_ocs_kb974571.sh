@@ -114,12 +114,27 @@ codes=$(ocs 'map(.code) | join(",")' "$tmp/down.json")
 [ "$codes" = "OCS-KB974571-FE-DOWN" ] && ok ||
   bad "expected OCS-KB974571-FE-DOWN, got '$codes': $(head -c 600 "$tmp/down.json") $(cat "$tmp/err")"
 [ "$(cat "$tmp/down.json.rc")" = 2 ] && ok || bad "exit code $(cat "$tmp/down.json.rc"), expected 2"
-# The command fix runs too (the finding's action, docs/fix.md).
+# The command fix runs too (the finding's action, docs/fix.md): in the
+# steps (schema 2: each step holds its commands, alternatives theirs).
+cmds='[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.steps[] | .commands[], (.alternatives[]? | .commands[])]'
 cmd2003='%SystemRoot%\$NTUninstallKB974571$\spuninst\spuninst.exe /passive /norestart'
-jq -e --arg c "$cmd2003" '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | index($c) != null' \
-  "$tmp/down.json" >/dev/null && ok || bad "no Server 2003 uninstall command: $(ocs '.[0].remediation.commands' "$tmp/down.json")"
-jq -e '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | any(test("wusa|pkgmgr")) | not' \
+jq -e --arg c "$cmd2003" "$cmds"' | index($c) != null' \
+  "$tmp/down.json" >/dev/null && ok || bad "no Server 2003 uninstall command: $(jq -c "$cmds" "$tmp/down.json")"
+jq -e "$cmds"' | any(test("wusa|pkgmgr")) | not' \
   "$tmp/down.json" >/dev/null && ok || bad "commands of another Windows version"
+# Issue 16: the removal is the last resort, under a condition, in exactly
+# the step fix names, after OCSASNFix.exe; the restart is conditioned too.
+rem='.[0].remediation'
+jq -e --arg c "$cmd2003" '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation] | .[0] as $r
+  | ($r.steps | map(select(.commands | index($c) != null))) as $s
+  | ($s | length) == 1 and $s[0].kind == "last_resort" and ($s[0].condition | test("^Only if step [0-9]+ did not show RUNNING"))
+    and $s[0].number == $r.fix.first_step and $r.fix.last_step == $r.fix.first_step
+    and ($r.fix.warning | test("KB974571.*MS09-056"))
+    and ([$r.steps[] | select(.commands | index("OCSASNFix.exe") != null) | .number] | .[0]) < $s[0].number' \
+  "$tmp/down.json" >/dev/null && ok || bad "removal step: $(ocs "$rem.steps" "$tmp/down.json" | head -c 1500) fix $(ocs "$rem.fix" "$tmp/down.json")"
+jq -e '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.steps[] | select(.commands | index("shutdown -r -t 0") != null)]
+  | length == 1 and .[0].kind == "last_resort" and (.[0].condition | test("^Only if you carried out step [0-9]+"))' \
+  "$tmp/down.json" >/dev/null && ok || bad "restart step not a conditioned last resort"
 ev() { ocs ".[0].evidence.$1 // \"\"" "$tmp/down.json"; }
 [ "$(ev service_exit_code)" = 0xC3E93C23 ] && ok || bad "service_exit_code $(ev service_exit_code)"
 [ "$(ev win32_exit_code)" = 1066 ] && ok || bad "win32_exit_code $(ev win32_exit_code)"
@@ -141,7 +156,7 @@ case $(ocs '.[0].message' "$tmp/down.json") in
   *"Mediation Server (RTCMEDSRV) has also stopped with the same error 0xC3E93C23"*) ok ;;
   *) bad "message does not name the Mediation Server: $(ocs '.[0].message' "$tmp/down.json")" ;;
 esac
-jq -e '[.modules[] | select(.id == "ocs-kb974571") | .findings[0].remediation.commands[]] | index("net start RTCMEDSRV") != null' \
+jq -e "$cmds"' | index("net start RTCMEDSRV") != null' \
   "$tmp/down.json" >/dev/null && ok || bad "no net start RTCMEDSRV"
 [ "$(ocs '.[0].remediation.target // ""' "$tmp/down.json")" = KB974571 ] && ok || bad "target"
 

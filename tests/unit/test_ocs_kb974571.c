@@ -94,6 +94,147 @@ static void assert_actionable(const sd_finding *f)
   assert_true(f->nsteps >= 2);
 }
 
+/* ---- the steps as a literal reader follows them ---- */
+
+/* The first step (alternatives included) with a command containing
+ * needle, or NULL. */
+static const sd_step *cmd_step(const sd_finding *f, const char *needle)
+{
+  size_t i, k;
+  for(i = 0; i < f->nsteps; i++)
+    for(k = 0; k < f->steps[i].ncommands; k++)
+      if(strstr(f->steps[i].commands[k], needle))
+        return &f->steps[i];
+  return NULL;
+}
+
+/* Index in f->steps of step sp. */
+static long step_pos(const sd_finding *f, const sd_step *sp)
+{
+  return sp ? (long)(sp - f->steps) : -1;
+}
+
+/* The largest "step N" number a condition names (0 when none). */
+static unsigned named_step(const char *cond)
+{
+  unsigned best = 0;
+  const char *p = cond;
+  while(p && (p = strstr(p, "step ")) != NULL) {
+    unsigned n = (unsigned)strtoul(p + 5, NULL, 10);
+    if(n > best)
+      best = n;
+    p += 5;
+  }
+  return best;
+}
+
+/* A padded line of sc's output quoted in a text ("STATE : 4 RUNNING",
+ * "STATE              : 1  STOPPED"): real output pads it differently. */
+static int quotes_sc_line(const char *s)
+{
+  static const char *const bad[] = {"STATE :", "STATE  ", "4 RUNNING",
+                                    "4  RUNNING", "1 STOPPED", "1  STOPPED"};
+  size_t i;
+  for(i = 0; s && i < SD_COUNTOF(bad); i++)
+    if(strstr(s, bad[i]))
+      return 1;
+  return 0;
+}
+
+static int has_placeholder(const char *s)
+{
+  const char *lt = strchr(s, '<');
+  return lt && strchr(lt, '>');
+}
+
+/* The rules of issue 16 for one finding's steps. */
+static void assert_literal(const sd_finding *f)
+{
+  size_t i, k;
+  long first_look = -1, first_change = -1, first_last = -1;
+  for(i = 0; i < f->nsteps; i++) {
+    const sd_step *sp = &f->steps[i];
+    if(sp->kind == SD_STEP_UNSET)
+      fail_msg("%s step %u has no kind", f->code, sp->number);
+    if(sp->kind == SD_STEP_LOOK && first_look < 0)
+      first_look = (long)i;
+    if(sp->kind == SD_STEP_CHANGE && first_change < 0)
+      first_change = (long)i;
+    if(sp->kind == SD_STEP_LAST_RESORT) {
+      unsigned n = named_step(sp->condition);
+      if(first_last < 0)
+        first_last = (long)i;
+      if(!sp->condition || n == 0 || n >= sp->number)
+        fail_msg("%s step %u: a last resort without a condition naming an "
+                 "earlier step (%s)", f->code, sp->number,
+                 sd_str_or(sp->condition, "none"));
+    }
+    if(quotes_sc_line(sp->text) || quotes_sc_line(sp->expect) ||
+       quotes_sc_line(sp->condition))
+      fail_msg("%s step %u quotes a padded sc line", f->code, sp->number);
+    for(k = 0; k < sp->ncommands; k++)
+      if(has_placeholder(sp->commands[k]))
+        fail_msg("%s step %u: placeholder in \"%s\"", f->code, sp->number,
+                 sp->commands[k]);
+  }
+  if(first_change >= 0 || first_last >= 0) {
+    long first_act = first_change < 0 ? first_last
+      : first_last < 0 ? first_change
+      : first_change < first_last ? first_change : first_last;
+    if(first_look < 0 || first_look > first_act)
+      fail_msg("%s: a change before any read-only step", f->code);
+  }
+  if(first_change >= 0 && first_last >= 0 && first_last < first_change)
+    fail_msg("%s: a last resort before the first change", f->code);
+}
+
+/* fix names exactly the steps that hold its action's command. */
+static void assert_fix_steps(const sd_finding *f)
+{
+  sd_buf b;
+  size_t i, k;
+  if(!f->fixable)
+    return;
+  assert_true(f->fix_first >= 1 && f->fix_last >= f->fix_first);
+  sd_buf_init(&b);
+  sd_action_command(&f->action, &b);
+  for(i = 0; i < f->nsteps; i++) {
+    const sd_step *sp = &f->steps[i];
+    int has = 0, named = sp->number >= f->fix_first &&
+                        sp->number <= f->fix_last;
+    for(k = 0; k < sp->ncommands; k++)
+      has |= !strcmp(sp->commands[k], b.data);
+    if(has != named && !(named && sp->alternative))
+      fail_msg("%s step %u: fix names steps %u-%u, the command \"%s\" is %s "
+               "here", f->code, sp->number, f->fix_first, f->fix_last,
+               b.data, has ? "" : "not");
+  }
+  sd_buf_free(&b);
+}
+
+static const char *const ocs_fixtures[] = {
+  "down_clean_events_unreadable.json", "down_code_without_kb.json",
+  "down_disabled.json", "down_event_12290.json", "down_event_only.json",
+  "down_fe_and_roles.json", "down_kb_removal_pending.json",
+  "down_kb_superseded.json", "down_kb_unreadable.json",
+  "down_service_code_2003.json", "down_service_code_2008.json",
+  "down_service_code_2008r2.json", "down_unrelated.json",
+  "hotfixes_unreadable.json", "kb_without_ocs.json",
+  "mediation_only_down.json", "no_ocs.json", "ocs_without_kb.json",
+  "running_kb_2003_installed_date.json", "running_kb_after_boot.json",
+  "running_kb_before_boot.json", "running_kb_boot_unknown.json",
+  "running_kb_install_pending.json", "services_unreadable.json"};
+
+static void assert_report_literal(const sd_report *rep)
+{
+  size_t m, i;
+  for(m = 0; m < rep->nmodules; m++)
+    for(i = 0; i < rep->modules[m].nfindings; i++) {
+      assert_literal(&rep->modules[m].findings[i]);
+      assert_fix_steps(&rep->modules[m].findings[i]);
+    }
+}
+
 /* ---- the fixtures of the issue ---- */
 
 static void no_ocs(void **state)
@@ -174,8 +315,9 @@ static void running_installed_after_boot(void **state)
   assert_true(sdt_has_command(f, "OCSASNFix.exe"));
   assert_true(sdt_has_command(f, CMD_R2));
   /* The permanent fix comes before the stop-gap. */
-  assert_true(step_index(f, "OCSASNFix.exe") >= 0);
-  assert_true(step_index(f, "OCSASNFix.exe") < step_index(f, CMD_R2));
+  assert_true(step_pos(f, cmd_step(f, "OCSASNFix.exe")) >= 0);
+  assert_true(step_pos(f, cmd_step(f, "OCSASNFix.exe")) <
+              step_pos(f, cmd_step(f, CMD_R2)));
   assert_true(has_step(f, "MS09-056"));
   assert_int_equal(x.rep.exit_code, 1);
   done(&x);
@@ -224,9 +366,11 @@ static void stopped_with_service_code_2003(void **state)
   assert_true(sdt_has_command(f, "OCSASNFix.exe"));
   assert_true(sdt_has_command(f, "net start RTCSRV"));
   assert_true(sdt_has_command(f, "sc query RTCSRV"));
-  assert_true(step_index(f, "OCSASNFix.exe") < step_index(f, CMD_2003));
+  assert_true(step_pos(f, cmd_step(f, "OCSASNFix.exe")) <
+              step_pos(f, cmd_step(f, CMD_2003)));
   assert_true(has_step(f, "MS09-056"));
-  assert_true(has_step(f, "STATE : 4 RUNNING"));
+  /* sc's STATE line is padded: never quoted (issue 16). */
+  assert_false(has_step(f, "STATE : 4 RUNNING"));
   assert_true(has_step(f, "Communicator"));
   assert_int_equal(f->fixable, 1);
   assert_string_equal(f->target, "KB974571");
@@ -293,7 +437,8 @@ static void remediation_2008(void **state)
   assert_true(sdt_has_command(f, "shutdown /r /t 0"));
   assert_false(sdt_has_command(f, "wusa "));
   assert_false(sdt_has_command(f, "spuninst"));
-  assert_true(has_step(f, "cannot remove it with wusa.exe"));
+  assert_true(has_step(f, "wusa.exe cannot remove updates on Windows "
+                       "Server 2008"));
   done(&x);
 }
 
@@ -307,11 +452,13 @@ static void remediation_2008_without_identity(void **state)
   x.f.hotfixes.items[0].source = "uninstall-key";
   run_facts(&x);
   f = only(&x, "OCS-KB974571-FE-DOWN");
-  assert_true(sdt_has_command(f, "reg query \"HKLM\\SOFTWARE\\Microsoft\\"
-                              "Windows\\CurrentVersion\\Component Based "
-                              "Servicing\\Packages\" /f KB974571 /k"));
-  assert_false(sdt_has_command(f, "/up:Package"));
-  assert_true(has_step(f, "start /w pkgmgr /up:"));
+  /* No package name to paste: Control Panel, no pkgmgr command with a
+   * name to fill in (issue 16: a command is pasteable or not printed). */
+  assert_false(sdt_has_command(f, "pkgmgr"));
+  assert_false(has_step(f, "/up:<"));
+  assert_true(has_step(f, "View installed updates, select the entry that "
+                       "ends with (KB974571)"));
+  assert_false(f->fixable);
   done(&x);
 }
 
@@ -340,7 +487,14 @@ static void remediation_os_unknown(void **state)
   f = only(&x, "OCS-KB974571-FE-DOWN");
   assert_true(sdt_has_command(f, CMD_2003));
   assert_true(sdt_has_command(f, CMD_R2));
-  assert_true(sdt_has_command(f, "Component Based Servicing"));
+  /* The version is looked up first (ver); 2008 by Control Panel. */
+  assert_non_null(cmd_step(f, "ver"));
+  assert_int_equal(cmd_step(f, "ver")->kind, SD_STEP_LOOK);
+  assert_true(step_pos(f, cmd_step(f, "ver")) <
+              step_pos(f, cmd_step(f, CMD_2003)));
+  assert_int_equal(cmd_step(f, CMD_R2)->alternative, 1);
+  assert_true(has_step(f, "On Windows Server 2008 (step"));
+  assert_false(sdt_has_command(f, "pkgmgr"));
   assert_string_equal(sdt_ev(f, "os"), "unknown");
   done(&x);
 }
@@ -771,9 +925,10 @@ static void superseded_is_not_a_removal(void **state)
 }
 
 /* A Front End stopped with 0xC3E93C23 while KB974571's removal waits for a
- * restart: the first step is the restart, nothing blames another cause,
- * and the state is named. */
-static void removal_pending_restart_first(void **state)
+ * restart: OCSASNFix.exe first, the restart (which finishes the removal)
+ * only as a last resort (issue 16; before, the restart was step 1),
+ * nothing blames another cause, and the state is named. */
+static void removal_pending_fix_first(void **state)
 {
   run x;
   const sd_finding *f;
@@ -782,9 +937,16 @@ static void removal_pending_restart_first(void **state)
   f = only(&x, "OCS-KB974571-FE-DOWN");
   assert_false(f->fixable);
   assert_contains(f->message, "0x05 Uninstall Pending");
-  assert_contains(f->summary, "Restart the server to finish removing");
-  assert_contains(f->steps[0].text, "Restart the server");
-  assert_contains(f->steps[0].text, "shutdown /r /t 0");
+  assert_contains(f->summary, "restart the server to finish removing");
+  assert_int_equal(f->steps[0].kind, SD_STEP_LOOK);
+  assert_int_equal(cmd_step(f, "OCSASNFix.exe")->kind, SD_STEP_CHANGE);
+  assert_int_equal(cmd_step(f, "shutdown /r /t 0")->kind,
+                   SD_STEP_LAST_RESORT);
+  assert_true(step_pos(f, cmd_step(f, "OCSASNFix.exe")) <
+              step_pos(f, cmd_step(f, "shutdown /r /t 0")));
+  assert_contains(cmd_step(f, "shutdown /r /t 0")->condition,
+                  "did not show RUNNING");
+  assert_literal(f);
   assert_string_equal(sdt_ev(f, "kb974571_removal_pending"), "true");
   assert_contains(sdt_ev(f, "kb974571_cbs_state"), "0x05 Uninstall Pending");
   assert_false(has_step(f, "pkgmgr"));
@@ -979,6 +1141,200 @@ static void json_report_is_valid(void **state)
   done(&x);
 }
 
+/* ---- issue 16: the steps a helpdesk follows word for word ---- */
+
+/* OCS-KB974571-FE-DOWN: look, OCSASNFix.exe, net start, verify; the
+ * removal and the restart only as last resorts under a condition naming
+ * the verify step; fix carries out exactly the removal step, with the
+ * MS09-056 warning.  (Before: untyped steps, the removal and shutdown
+ * unconditioned, fix named no step and had no warning.) */
+static void fe_down_removal_is_the_last_resort(void **state)
+{
+  static const char *const names[] = {"down_service_code_2003.json",
+                                      "down_service_code_2008.json",
+                                      "down_service_code_2008r2.json"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    run x;
+    const sd_finding *f;
+    const sd_step *fixer, *start, *verify, *rm, *rs;
+    sd_buf b;
+    run_fixture(&x, names[i]);
+    f = only(&x, "OCS-KB974571-FE-DOWN");
+    assert_true(f->fixable);
+    sd_buf_init(&b);
+    sd_action_command(&f->action, &b);
+    fixer = cmd_step(f, "OCSASNFix.exe");
+    start = cmd_step(f, "net start RTCSRV");
+    rm = cmd_step(f, b.data);
+    rs = cmd_step(f, "shutdown ");
+    assert_non_null(fixer);
+    assert_non_null(start);
+    assert_non_null(rm);
+    assert_non_null(rs);
+    /* The first step looks, the permanent fix changes. */
+    assert_int_equal(f->steps[0].kind, SD_STEP_LOOK);
+    assert_string_equal(f->steps[0].commands[0], "sc query RTCSRV");
+    assert_string_equal(f->steps[0].expect, "a line that starts with STATE "
+                        "and ends with STOPPED");
+    assert_int_equal(fixer->kind, SD_STEP_CHANGE);
+    assert_int_equal(start->kind, SD_STEP_CHANGE);
+    assert_true(step_pos(f, fixer) < step_pos(f, start));
+    /* The verify step: sc query after the start, worded as sc prints. */
+    verify = &f->steps[step_pos(f, start) + 1];
+    assert_int_equal(verify->kind, SD_STEP_LOOK);
+    assert_string_equal(verify->commands[0], "sc query RTCSRV");
+    assert_string_equal(verify->expect, "a line that starts with STATE and "
+                        "ends with RUNNING");
+    /* The removal and the restart: last resorts after the verify step,
+     * each under a condition naming an earlier step. */
+    assert_int_equal(rm->kind, SD_STEP_LAST_RESORT);
+    assert_int_equal(rs->kind, SD_STEP_LAST_RESORT);
+    assert_true(step_pos(f, verify) < step_pos(f, rm));
+    assert_true(step_pos(f, rm) < step_pos(f, rs));
+    assert_int_equal(named_step(rm->condition), verify->number);
+    assert_contains(rm->condition, "did not show RUNNING");
+    assert_int_equal(named_step(rs->condition), rm->number);
+    /* The removal command is in no other step. */
+    assert_int_equal(sd_finding_ncommands(f) > 0, 1);
+    assert_fix_steps(f);
+    /* fix carries out the removal step and warns like it. */
+    assert_int_equal(f->fix_first, rm->number);
+    assert_int_equal(f->fix_last, rm->number);
+    assert_int_equal(sd_fix_gravest(f), SD_STEP_LAST_RESORT);
+    assert_non_null(f->fix_warning);
+    assert_contains(f->fix_warning, "KB974571");
+    assert_contains(f->fix_warning, "MS09-056");
+    assert_contains(f->fix_warning, "CVE-2009-2510");
+    assert_contains(rm->text, "MS09-056");
+    /* The update is put back afterwards. */
+    assert_int_equal(f->steps[f->nsteps - 1].kind, SD_STEP_CHANGE);
+    assert_contains(f->steps[f->nsteps - 1].text, "install KB974571 again");
+    assert_literal(f);
+    sd_buf_free(&b);
+    done(&x);
+  }
+}
+
+/* No step of any finding quotes a padded sc line; every sc query step's
+ * expect says "starts with STATE and ends with ...".  (Before: "sc query
+ * RTCSRV must show \"STATE : 4 RUNNING\"".) */
+static void sc_expect_matches_real_output(void **state)
+{
+  size_t i, k, m;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(ocs_fixtures); i++) {
+    run x;
+    const sd_module_result *mr;
+    run_fixture(&x, ocs_fixtures[i]);
+    mr = sdt_module(&x.rep, MOD);
+    for(m = 0; mr && m < mr->nfindings; m++) {
+      const sd_finding *f = &mr->findings[m];
+      for(k = 0; k < f->nsteps; k++) {
+        const sd_step *sp = &f->steps[k];
+        assert_false(quotes_sc_line(sp->text));
+        assert_false(quotes_sc_line(sp->expect));
+        if(sp->ncommands && !strncmp(sp->commands[0], "sc query ", 9)) {
+          assert_non_null(sp->expect);
+          assert_contains(sp->expect, "a line that starts with STATE");
+        }
+      }
+    }
+    done(&x);
+  }
+}
+
+/* Every finding of every fixture (and the in-memory variants) obeys the
+ * literal-reader rules, the host module's included. */
+static void every_finding_reads_top_to_bottom(void **state)
+{
+  size_t i;
+  run x;
+  sd_event *e;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(ocs_fixtures); i++) {
+    run_fixture(&x, ocs_fixtures[i]);
+    assert_report_literal(&x.rep);
+    done(&x);
+  }
+  /* Windows version unknown; 2008 without a package identity. */
+  sdt_load(DIR "down_service_code_2008r2.json", &x.f);
+  sd_fstate_set(&x.f, &x.f.os.st, SD_ST_UNREADABLE, 5, "Access is denied.");
+  run_facts(&x);
+  assert_report_literal(&x.rep);
+  done(&x);
+  sdt_load(DIR "down_service_code_2008.json", &x.f);
+  x.f.hotfixes.items[0].source = "uninstall-key";
+  run_facts(&x);
+  assert_report_literal(&x.rep);
+  done(&x);
+  /* An activation failure; srvdoctor not elevated. */
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  e = sd_event_add(&x.f.events);
+  e->log = "Office Communications Server";
+  e->message = "[0xC3EC78D8] Failed to read the version information";
+  x.f.host.elevated = 0;
+  x.f.host.elevation_st.state = SD_ST_READ;
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "HOST-NOT-ELEVATED"), 1);
+  assert_int_equal(sdt_count(&x.rep, "OCS-KB974571-ROLE-DOWN"), 1);
+  assert_report_literal(&x.rep);
+  done(&x);
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.host.elevation_st.state = SD_ST_UNREADABLE;
+  run_facts(&x);
+  assert_int_equal(sdt_count(&x.rep, "HOST-UNKNOWN"), 1);
+  assert_report_literal(&x.rep);
+  done(&x);
+}
+
+/* HOST-NOT-ELEVATED: read-only steps, the group membership first. */
+static void host_not_elevated_steps(void **state)
+{
+  run x;
+  const sd_finding *f;
+  (void)state;
+  sdt_load(DIR "running_kb_before_boot.json", &x.f);
+  x.f.host.elevated = 0;
+  x.f.host.elevation_st.state = SD_ST_READ;
+  run_facts(&x);
+  f = sdt_find(&x.rep, "HOST-NOT-ELEVATED", 0);
+  assert_non_null(f);
+  assert_int_equal(f->steps[0].kind, SD_STEP_LOOK);
+  assert_string_equal(f->steps[0].commands[0],
+                      "net localgroup Administrators");
+  assert_int_equal(named_step(f->steps[1].condition), 1);
+  assert_literal(f);
+  done(&x);
+}
+
+/* OCS-KB974571-AT-RISK: nothing is down; OCSASNFix.exe is the first
+ * change, the restart and the removal come after it under conditions. */
+static void at_risk_gentle_first(void **state)
+{
+  run x;
+  const sd_finding *f;
+  const sd_step *fixer, *rm;
+  (void)state;
+  run_fixture(&x, "running_kb_after_boot.json");
+  f = only(&x, "OCS-KB974571-AT-RISK");
+  assert_int_equal(f->steps[0].kind, SD_STEP_LOOK);
+  assert_contains(f->steps[0].expect, "ends with RUNNING");
+  fixer = cmd_step(f, "OCSASNFix.exe");
+  rm = cmd_step(f, CMD_R2);
+  assert_non_null(fixer);
+  assert_non_null(rm);
+  assert_int_equal(fixer->number, 2);
+  assert_int_equal(fixer->kind, SD_STEP_CHANGE);
+  assert_int_equal(rm->kind, SD_STEP_LAST_RESORT);
+  assert_int_equal(named_step(rm->condition), fixer->number);
+  assert_int_equal(cmd_step(f, "shutdown ")->kind, SD_STEP_LAST_RESORT);
+  assert_false(f->fixable);
+  assert_literal(f);
+  done(&x);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1009,7 +1365,7 @@ int main(void)
     cmocka_unit_test(hotfix_list_without_probes_is_unknown),
     cmocka_unit_test(code_in_decimal_and_negative_forms),
     cmocka_unit_test(cbs_states),
-    cmocka_unit_test(removal_pending_restart_first),
+    cmocka_unit_test(removal_pending_fix_first),
     cmocka_unit_test(superseded_is_not_a_removal),
     cmocka_unit_test(installed_date_2003),
     cmocka_unit_test(mdy_dates),
@@ -1020,6 +1376,11 @@ int main(void)
     cmocka_unit_test(codes_and_docs),
     cmocka_unit_test(every_finding_is_in_the_table),
     cmocka_unit_test(json_report_is_valid),
+    cmocka_unit_test(fe_down_removal_is_the_last_resort),
+    cmocka_unit_test(sc_expect_matches_real_output),
+    cmocka_unit_test(every_finding_reads_top_to_bottom),
+    cmocka_unit_test(host_not_elevated_steps),
+    cmocka_unit_test(at_risk_gentle_first),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
