@@ -112,12 +112,11 @@ static void html_fix_offer(sd_buf *b, const sd_finding *f)
     sd_buf_puts(b, "<p>srvdoctor can do this for you");
   if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
     sd_buf_puts(b, ", the last resort");
+  sd_buf_putc(b, '.');
   if(f->fix_warning) {
-    sd_buf_puts(b, ": ");
+    sd_buf_putc(b, ' ');
     put_html(b, f->fix_warning);
   }
-  else
-    sd_buf_putc(b, '.');
   sd_buf_puts(b, " It checks the server again first; without "
               "<code>--yes</code> it only shows what it would do:</p>\n"
               "<pre class=\"cmd\"><code>srvdoctor fix ");

@@ -190,12 +190,11 @@ static void put_fix_offer(sd_buf *b, const sd_report_style *st,
     sd_buf_puts(&line, "srvdoctor can do this for you");
   if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
     sd_buf_puts(&line, ", the last resort");
+  sd_buf_puts(&line, ".");
   if(f->fix_warning) {
-    sd_buf_puts(&line, ": ");
+    sd_buf_putc(&line, ' ');
     sd_buf_puts(&line, f->fix_warning);
   }
-  else
-    sd_buf_putc(&line, '.');
   sd_buf_puts(&line, " It checks the server again first; without --yes it "
               "only shows what it would do:");
   sd_buf_printf(b, "%*s", (int)indent, "");
@@ -227,7 +226,7 @@ static void put_step(sd_buf *b, const sd_report_style *st,
     sd_buf_puts(&line, ": ");
   }
   sd_buf_puts(&line, sp->text);
-  put_wrapped(b, st, col, 9, buf_str(&line));
+  put_wrapped(b, st, col, col, buf_str(&line));
   for(i = 0; i < sp->ncommands; i++) {
     sd_buf_puts(b, CMD_INDENT);
     sd_text_put_safe(b, sp->commands[i]);
