@@ -564,10 +564,17 @@ static void upgrade_steps(sd_exch_ctx *c, sd_finding *fd)
     sd_ev_str(c->r, fd, "cms_name", x->cms_name);
   if(x->cms_st.state == SD_ST_READ && x->cms_nodes)
     sd_ev_str(c->r, fd, "cms_nodes", x->cms_nodes);
-  sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
-                 "Setup.com /mode:upgrade from the SP2 media%s.",
-                 k == CMS_STANDALONE || k == CMS_UNKNOWN ? ""
-                 : " in the order a clustered mailbox server needs");
+  if(k == CMS_STANDALONE || k == CMS_UNKNOWN)
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
+                   "Setup.com /mode:upgrade from the SP2 media.");
+  else if(k == CMS_CCR && x->cms_name && *x->cms_name)
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then "
+                   "upgrade the CCR clustered mailbox server %s node by "
+                   "node in the order below.", x->cms_name);
+  else
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then "
+                   "hand the upgrade of this clustered mailbox server node "
+                   "to the Exchange administrator.");
   sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every critical and warning "
               "finding srvdoctor reports for this module first (interim "
               "updates, pending restart, Active Directory preparation).");
