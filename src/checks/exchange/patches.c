@@ -201,8 +201,8 @@ static void iu_steps(sd_exch_ctx *c, sd_finding *x, const char *name,
   }
   if(x->fixable)
     sd_fix_steps(r, x, remove, remove, sd_arena_printf(r->arena,
-                 "This removes interim update %s (%s) from Exchange 2007; "
-                 "the Exchange services restart while it runs.", name,
+                 "This removes %s (patch %s) from Exchange 2007; the "
+                 "Exchange services restart while it runs.", name,
                  patch_code));
   sd_step_add(r, x, SD_STEP_LAST_RESORT, "Restart the server (Start > Shut "
               "Down > Restart) in the planned outage.");
