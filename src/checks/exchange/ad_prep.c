@@ -140,7 +140,8 @@ void sd_exch_report_org_prep(sd_exch_ctx *c, const sd_exch_adval *o)
   }
   if(c->ad->schema_st.state == SD_ST_READ &&
      c->ad->schema_version > SP2_SCHEMA)
-    sd_step_add(c->r, x, SD_STEP_LOOK, "Caution: the schema is already at %lld (%s), "
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Caution: the schema is already at "
+                "%lld (%s), "
                 "newer than the SP2 media's %d. Older setup media can refuse "
                 "a schema newer than its own; if SP2's /PrepareAD does, run "
                 "/PrepareAD from the media of the release that extended the "

@@ -175,7 +175,8 @@ void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
     sd_step_expect(c->r, x, "the group names listed in the evidence above, "
                    "each on a line of its own");
     if(nreal)
-      sd_step_add(c->r, x, SD_STEP_LOOK, "Ask a member of the Enterprise Admins group to "
+      sd_step_add(c->r, x, SD_STEP_LOOK, "Ask a member of the Enterprise "
+                  "Admins group to "
                   "add the account that will run SP2 setup to %s (Active "
                   "Directory Users and Computers > the group > Members > "
                   "Add), or ask a member of %s to run the preparation "
@@ -183,11 +184,13 @@ void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
                   all);
     for(i = 0; i < 3; i++) {
       if(g[i].needed && g[i].filtered)
-        sd_step_add(c->r, x, SD_STEP_LOOK, "%s is in your logon token but switched off by "
+        sd_step_add(c->r, x, SD_STEP_LOOK, "%s is in your logon token but "
+                    "switched off by "
                     "User Account Control: open the Command Prompt with "
                     "\"Run as administrator\".", g[i].name);
       if(g[i].needed && g[i].stale)
-        sd_step_add(c->r, x, SD_STEP_LOOK, "Active Directory already lists you in %s, but "
+        sd_step_add(c->r, x, SD_STEP_LOOK, "Active Directory already lists "
+                    "you in %s, but "
                     "this logon started before that: log off and log on "
                     "again.", g[i].name);
     }

@@ -428,10 +428,11 @@ static void collect_msi_version(sd_facts *f)
 /* This computer as a failover cluster node: GetNodeClusterState of
  * clusapi.dll (Microsoft docs "GetNodeClusterState function", clusapi.h:
  * ClusterStateNotInstalled 0, ClusterStateNotConfigured 1,
- * ClusterStateNotRunning 3, ClusterStateRunning 19).  Loaded at run time:
- * a Windows without the cluster software has no clusapi.dll, which is
- * read as "not-installed".  The clustered mailbox server a node belongs
- * to is not read yet: cms_state says so (docs/modules/exchange-sp2.md). */
+ * ClusterStateNotRunning 3, ClusterStateRunning 19).  Looked up at run
+ * time from the system folder (sd_proc): a Windows without the cluster
+ * software has no clusapi.dll, which is read as "not-installed".  The
+ * clustered mailbox server a node belongs to is not read yet: cms_state
+ * says so (docs/modules/exchange-sp2.md). */
 typedef DWORD (WINAPI *get_node_cluster_state_fn)(LPCWSTR, DWORD *);
 
 static const struct {
@@ -442,19 +443,34 @@ static const struct {
   {19, "running"},
 };
 
+static void cluster_unknown(sd_facts *f)
+{
+  sd_fstate_set(f, &f->exchange.cms_st, SD_ST_UNREADABLE, 0, "whether this "
+                "computer is a cluster node could not be read");
+}
+
 static void collect_cluster(sd_facts *f)
 {
   sd_exch_facts *x = &f->exchange;
-  HMODULE dll = LoadLibraryW(L"clusapi.dll");
+  wchar_t path[MAX_PATH + 32];
+  const wchar_t *dir = sd_system_dir();
   get_node_cluster_state_fn fn;
-  DWORD state = 0, rc;
+  DWORD state = 0, rc, attr;
   size_t i;
-  if(!dll) {
+  if(wcslen(dir) + 16 >= SD_COUNTOF(path)) {
+    sd_fstate_set(f, &x->cluster_st, SD_ST_UNREADABLE, 0, "the system "
+                  "folder path is too long");
+    cluster_unknown(f);
+    return;
+  }
+  wcscpy(path, dir);
+  wcscat(path, L"\\clusapi.dll");
+  attr = GetFileAttributesW(path);
+  if(attr == INVALID_FILE_ATTRIBUTES) {
     DWORD err = GetLastError();
-    if(err != ERROR_MOD_NOT_FOUND) {
+    if(err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND) {
       sd_fstate_os_error(f, &x->cluster_st, err, "clusapi.dll");
-      sd_fstate_set(f, &x->cms_st, SD_ST_UNREADABLE, 0, "whether this "
-                    "computer is a cluster node could not be read");
+      cluster_unknown(f);
       return;
     }
     x->cluster_state = "not-installed";
@@ -463,14 +479,12 @@ static void collect_cluster(sd_facts *f)
                   "cluster software (no clusapi.dll)");
     return;
   }
-  fn = (get_node_cluster_state_fn)(void (*)(void))GetProcAddress(
-    dll, "GetNodeClusterState");
-  rc = fn ? fn(NULL, &state) : GetLastError();
-  FreeLibrary(dll);
+  fn = (get_node_cluster_state_fn)(void (*)(void))sd_proc(
+    "clusapi.dll", "GetNodeClusterState");
+  rc = fn ? fn(NULL, &state) : ERROR_PROC_NOT_FOUND;
   if(rc != ERROR_SUCCESS) {
     sd_fstate_os_error(f, &x->cluster_st, rc, "GetNodeClusterState");
-    sd_fstate_set(f, &x->cms_st, SD_ST_UNREADABLE, 0, "whether this "
-                  "computer is a cluster node could not be read");
+    cluster_unknown(f);
     return;
   }
   for(i = 0; i < SD_COUNTOF(cluster_states); i++)
@@ -479,8 +493,7 @@ static void collect_cluster(sd_facts *f)
   if(!x->cluster_state) {
     sd_fstate_set(f, &x->cluster_st, SD_ST_UNREADABLE, 0,
                   "GetNodeClusterState returned %lu", (unsigned long)state);
-    sd_fstate_set(f, &x->cms_st, SD_ST_UNREADABLE, 0, "whether this "
-                  "computer is a cluster node could not be read");
+    cluster_unknown(f);
     return;
   }
   sd_fstate_set(f, &x->cluster_st, SD_ST_READ, 0, NULL);
