@@ -220,6 +220,23 @@ typedef struct sd_exch_facts {
   sd_fstate product_suite_st;
   const char *product_suite;
 
+  /* This computer as a failover cluster node: GetNodeClusterState
+   * (clusapi.dll).  read: cluster_state is "not-installed",
+   * "not-configured", "not-running" or "running"; unreadable: why (never
+   * "not a node" when it could not look). */
+  sd_fstate cluster_st;
+  const char *cluster_state;
+  /* The clustered mailbox server (CMS) this node belongs to.  read: its
+   * name and type; absent: this computer is no CMS node; unreadable: why
+   * (the collector does not read it yet on a cluster node, see
+   * docs/modules/exchange-sp2.md). */
+  sd_fstate cms_st;
+  const char *cms_name;
+  const char *cms_type;           /* "ccr" (msExchClusterStorageType 1) or
+                                     "scc" (2) */
+  const char *cms_owner;          /* the node that owns the CMS now */
+  const char *cms_nodes;          /* every node, "NODE1, NODE2" */
+
   /* Windows Installer (file version of msi.dll) */
   sd_fstate msi_version_st;
   const char *msi_version;

@@ -92,6 +92,113 @@ static void assert_well_formed(const sd_module_result *m)
   }
 }
 
+/* Index of the first step of f whose text contains needle, or -1. */
+static long step_index(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i].text, needle))
+      return (long)i;
+  return -1;
+}
+
+/* Index of the first step of f with a command containing needle, or -1. */
+static long cmd_step(const sd_finding *f, const char *needle)
+{
+  size_t i, k;
+  for(i = 0; i < f->nsteps; i++)
+    for(k = 0; k < f->steps[i].ncommands; k++)
+      if(strstr(f->steps[i].commands[k], needle))
+        return (long)i;
+  return -1;
+}
+
+/* How many commands of f contain needle. */
+static size_t count_commands(const sd_finding *f, const char *needle)
+{
+  size_t i, n = 0;
+  for(i = 0; i < sd_finding_ncommands(f); i++)
+    n += strstr(sd_finding_command(f, i), needle) != NULL;
+  return n;
+}
+
+/* Does any step text, condition or command of f contain needle? */
+static int anywhere(const sd_finding *f, const char *needle)
+{
+  size_t i;
+  for(i = 0; i < f->nsteps; i++)
+    if(strstr(f->steps[i].text, needle) ||
+       (f->steps[i].condition && strstr(f->steps[i].condition, needle)))
+      return 1;
+  return cmd_step(f, needle) >= 0;
+}
+
+/* A restart is a last-resort step with a condition, after a look. */
+static void assert_restart_last_resort(const sd_finding *x)
+{
+  long i = step_index(x, "Restart the server");
+  assert_true(i > 0);
+  assert_int_equal(x->steps[i].kind, SD_STEP_LAST_RESORT);
+  assert_non_null(x->steps[i].condition);
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+}
+
+/* The literal reader's rules for one finding (issue 16): typed steps, a
+ * look before the first change, every last resort under a condition that
+ * names an earlier step and after the first change, no <placeholder> in a
+ * command, the fix command in exactly the steps sd_fix_steps names. */
+static void assert_literal(const sd_finding *x)
+{
+  size_t i, k;
+  int seen_look = 0, seen_change = 0, has_change = 0;
+  sd_buf fixcmd;
+  sd_buf_init(&fixcmd);
+  if(x->fixable)
+    sd_action_command(&x->action, &fixcmd);
+  for(i = 0; i < x->nsteps; i++)
+    has_change |= x->steps[i].kind == SD_STEP_CHANGE;
+  for(i = 0; i < x->nsteps; i++) {
+    const sd_step *sp = &x->steps[i];
+    assert_int_not_equal(sp->kind, SD_STEP_UNSET);
+    if(sp->kind == SD_STEP_LOOK)
+      seen_look = 1;
+    if(sp->kind == SD_STEP_CHANGE || sp->kind == SD_STEP_LAST_RESORT) {
+      if(!seen_look)
+        fail_msg("%s: step %u changes before any look", x->code,
+                 sp->number);
+    }
+    if(sp->kind == SD_STEP_CHANGE)
+      seen_change = 1;
+    if(sp->kind == SD_STEP_LAST_RESORT) {
+      unsigned n = 0;
+      const char *p;
+      assert_non_null(sp->condition);
+      p = strstr(sp->condition, "step ");
+      assert_non_null(p);
+      n = (unsigned)strtoul(p + 5, NULL, 10);
+      assert_true(n >= 1 && n < sp->number);
+      if(has_change && !seen_change)
+        fail_msg("%s: last resort before the first change", x->code);
+    }
+    for(k = 0; k < sp->ncommands; k++) {
+      const char *lt = strchr(sp->commands[k], '<');
+      if(lt && strchr(lt, '>'))
+        fail_msg("%s: placeholder in \"%s\"", x->code, sp->commands[k]);
+      if(x->fixable && fixcmd.len &&
+         !strcmp(sp->commands[k], fixcmd.data) &&
+         (sp->number < x->fix_first || sp->number > x->fix_last))
+        fail_msg("%s: fix command outside its steps", x->code);
+    }
+  }
+  if(x->fixable) {
+    assert_true(x->fix_first >= 1);
+    assert_true(cmd_step(x, fixcmd.data) >= 0);
+    assert_int_equal(x->steps[cmd_step(x, fixcmd.data)].number,
+                     x->fix_first);
+  }
+  sd_buf_free(&fixcmd);
+}
+
 static void test_guid_pack(void **state)
 {
   char packed[33], guid[39];
@@ -179,45 +286,6 @@ static void test_rtm(void **state)
   assert_int_equal(sdt_count(&t.rep, "AD-READY"), 0);
   assert_int_equal(t.m->status, SD_SEV_WARNING);
   assert_well_formed(t.m);
-  done(&t);
-}
-
-/* Index of the first step of f containing needle, or -1. */
-static long step_index(const sd_finding *f, const char *needle)
-{
-  size_t i;
-  for(i = 0; i < f->nsteps; i++)
-    if(strstr(f->steps[i].text, needle))
-      return (long)i;
-  return -1;
-}
-
-/* Clustered mailbox servers: passive node first, move the CMS to it, stop
- * it, /UpgradeCMS on the upgraded node that now owns it, then the former
- * active node (the old steps ran /UpgradeCMS "on the other node" and left
- * out the stop and the last upgrade). */
-static void test_cms_upgrade_order(void **state)
-{
-  run t;
-  const sd_finding *x;
-  long passive, move, stop, cms, former;
-  (void)state;
-  run_fixture(&t, "rtm.json");
-  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
-  assert_non_null(x);
-  passive = step_index(x, "on the passive node");
-  move = step_index(x, "Move-ClusteredMailboxServer");
-  stop = step_index(x, "Stop-ClusteredMailboxServer");
-  cms = step_index(x, "/UpgradeCMS");
-  former = step_index(x, "former active node");
-  assert_true(passive >= 0);
-  assert_true(move > passive);
-  assert_true(stop > move);
-  assert_true(cms > stop);
-  assert_true(former > cms);
-  assert_non_null(strstr(x->steps[cms].text, "upgraded node that now owns it"));
-  assert_null(strstr(x->steps[cms].text, "other node"));
-  assert_non_null(strstr(x->steps[former].text, "/mode:upgrade"));
   done(&t);
 }
 
@@ -356,7 +424,10 @@ static void test_schema_not_extended(void **state)
   x = sdt_find(&t.rep, "AD-ORG-PREP-NEEDED", 0);
   assert_non_null(x);
   assert_string_equal(sdt_ev(x, "org_version"), "no organization");
-  assert_true(sdt_has_command(x, "/OrganizationName:"));
+  /* the organization name cannot be known: said in the text, never a
+   * <placeholder> command (issue 16) */
+  assert_true(step_index(x, "/OrganizationName:") >= 0);
+  assert_false(sdt_has_command(x, "/OrganizationName:"));
   x = sdt_find(&t.rep, "AD-DOMAIN-PREP-NEEDED", 0);
   assert_non_null(x);
   assert_string_equal(sdt_ev(x, "meso_version"), "no container");
@@ -476,7 +547,7 @@ static void test_reboot_each_source(void **state)
     assert_string_equal(sdt_ev(x, "sources"), src);
     snprintf(key, sizeof(key), "source.%s", src);
     assert_string_equal(sdt_ev(x, key), t.f.reboot.items[i].detail);
-    assert_true(sdt_has_command(x, "shutdown /r"));
+    assert_restart_last_resort(x);
     if(blocks) {
       assert_int_equal(x->severity, SD_SEV_CRITICAL);
       assert_int_equal(t.m->status, SD_SEV_CRITICAL);
@@ -933,8 +1004,8 @@ static void test_setup_incomplete(void **state)
   assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
   /* an interrupted upgrade resumes with /mode:Upgrade alone */
   assert_string_equal(sdt_ev(x, "resume_command"), "Setup.com /mode:Upgrade");
-  assert_int_equal(sd_finding_ncommands(x), 1);
-  assert_string_equal(sd_finding_command(x, 0), "Setup.com /mode:Upgrade");
+  assert_int_equal(count_commands(x, "Setup.com"), 1);
+  assert_true(sdt_has_command(x, "Setup.com /mode:Upgrade"));
   done(&t);
 }
 
@@ -952,12 +1023,12 @@ static void test_setup_install_resume(void **state)
   assert_string_equal(sdt_ev(x, "action"), "Install");
   assert_string_equal(sdt_ev(x, "resume_command"),
                       "Setup.com /mode:Install /roles:Mailbox,HubTransport");
-  assert_int_equal(sd_finding_ncommands(x), 1);
-  assert_string_equal(sd_finding_command(x, 0),
-                      "Setup.com /mode:Install /roles:Mailbox,HubTransport");
+  assert_int_equal(count_commands(x, "Setup.com"), 1);
+  assert_true(sdt_has_command(x, "Setup.com /mode:Install "
+                              "/roles:Mailbox,HubTransport"));
   /* the roles that finished are not in it */
-  assert_null(strstr(sd_finding_command(x, 0), "ClientAccess"));
-  assert_null(strstr(sd_finding_command(x, 0), "ManagementTools"));
+  assert_false(sdt_has_command(x, "ClientAccess"));
+  assert_false(sdt_has_command(x, "ManagementTools"));
   /* an uninstall of the management tools */
   t.f.exchange.roles[0].action = "Uninstall";
   t.f.exchange.roles[1].action_st.state = SD_ST_ABSENT;
@@ -972,9 +1043,10 @@ static void test_setup_install_resume(void **state)
   t.f.exchange.roles[0].name = "SomeOtherRole";
   rerun(&t);
   x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
-  assert_int_equal(sd_finding_ncommands(x), 0);
-  assert_true(step_index(x, "/roles:<the roles") >= 0);
-  assert_non_null(strstr(x->steps[step_index(x, "/roles:<the roles")].text,
+  assert_int_equal(count_commands(x, "Setup.com"), 0);
+  assert_true(step_index(x, "/roles: followed by the roles") >= 0);
+  assert_non_null(strstr(x->steps[step_index(x, "/roles: followed by the "
+                                             "roles")].text,
                          "SomeOtherRole"));
   /* an Action setup does not name: the wizard resumes it */
   t.f.exchange.roles[0].name = "MailboxRole";
@@ -982,7 +1054,7 @@ static void test_setup_install_resume(void **state)
   t.f.exchange.roles[3].action_st.state = SD_ST_ABSENT;
   rerun(&t);
   x = sdt_find(&t.rep, "EXCH-SETUP-INCOMPLETE", 0);
-  assert_int_equal(sd_finding_ncommands(x), 0);
+  assert_int_equal(count_commands(x, "Setup.com"), 0);
   assert_true(step_index(x, "Setup.exe") >= 0);
   done(&t);
 }
@@ -1071,7 +1143,7 @@ static void test_iu_not_removable(void **state)
   x = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
   assert_non_null(x);
   assert_int_equal(x->fixable, 0);
-  assert_int_equal(sd_finding_ncommands(x), 0);
+  assert_false(sdt_has_command(x, "msiexec"));
   assert_string_equal(sdt_ev(x, "uninstallable"), "false");
   done(&t);
 }
@@ -1347,6 +1419,236 @@ static void test_docs_pages(void **state)
   fclose(fp);
 }
 
+/* Correction 7 (issue 16): a CCR node gets the documented order - the
+ * passive node first, then stop the CMS, then move it to the upgraded node,
+ * /UpgradeCMS there, then the former active node - with the CMS and node
+ * names filled in from the facts.  (The old test asserted move before stop,
+ * as issue 12 had asked; that order was wrong.) */
+static void test_cms_upgrade_order(void **state)
+{
+  run t;
+  const sd_finding *x;
+  long passive, stop, move, cms, former;
+  (void)state;
+  run_fixture(&t, "cms_ccr_node.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "clustered_mailbox_server"),
+                      "cluster continuous replication (CCR)");
+  passive = step_index(x, "On the passive node EXNODE2");
+  stop = cmd_step(x, "Stop-ClusteredMailboxServer -Identity EXCMS1 "
+                  "-StopReason \"SP2 upgrade\"");
+  move = cmd_step(x, "Move-ClusteredMailboxServer -Identity EXCMS1 "
+                  "-TargetMachine EXNODE2 -MoveComment \"SP2 upgrade\"");
+  cms = cmd_step(x, "Setup.com /UpgradeCMS");
+  former = step_index(x, "former active node EXNODE1");
+  assert_true(passive >= 0);
+  assert_true(stop > passive);
+  assert_true(move > stop);
+  assert_true(cms > move);
+  assert_true(former > cms);
+  assert_non_null(strstr(x->steps[cms].text, "EXNODE2"));
+  assert_non_null(x->steps[former].commands);
+  assert_string_equal(x->steps[former].commands[0], "Setup.com /mode:upgrade");
+  assert_literal(x);
+  done(&t);
+}
+
+/* Correction 7/9: an SCC node gets no CCR steps (and no setup command); a
+ * cluster node whose CMS could not be read says so and gives the read-only
+ * command that tells it. */
+static void test_cms_scc_and_unknown(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "cms_scc_node.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_false(sdt_has_command(x, "Setup.com"));
+  assert_false(anywhere(x, "Move-ClusteredMailboxServer"));
+  assert_false(anywhere(x, "Stop-ClusteredMailboxServer"));
+  assert_true(sdt_has_command(x, "Get-ClusteredMailboxServerStatus "
+                              "-Identity EXCMS2"));
+  assert_true(step_index(x, "single copy cluster EXCMS2") >= 0);
+  assert_literal(x);
+  done(&t);
+  run_fixture(&t, "cms_node_unread.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_false(sdt_has_command(x, "Setup.com"));
+  assert_true(step_index(x, "could not read") >= 0);
+  assert_true(sdt_has_command(x, "Get-ClusteredMailboxServerStatus"));
+  assert_literal(x);
+  done(&t);
+}
+
+/* Correction 9: a stand-alone server gets no clustered mailbox server
+ * steps; one whose cluster state could not be read gets a look first and
+ * the setup step under its condition. */
+static void test_standalone_no_cms_steps(void **state)
+{
+  run t;
+  const sd_finding *x;
+  long look, setup;
+  (void)state;
+  run_fixture(&t, "standalone.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  assert_non_null(x);
+  assert_false(anywhere(x, "ClusteredMailboxServer"));
+  assert_false(anywhere(x, "UpgradeCMS"));
+  assert_true(sdt_has_command(x, "Setup.com /mode:upgrade"));
+  assert_string_equal(sdt_ev(x, "cluster_node"), "not-installed");
+  assert_literal(x);
+  done(&t);
+  run_fixture(&t, "cluster_unreadable.json");
+  x = sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0);
+  look = cmd_step(x, "Get-ClusteredMailboxServerStatus");
+  setup = cmd_step(x, "Setup.com /mode:upgrade");
+  assert_true(look >= 0 && setup > look);
+  assert_int_equal(x->steps[look].kind, SD_STEP_LOOK);
+  assert_non_null(x->steps[setup].condition);
+  assert_true(step_index(x, "Access is denied") >= 0);
+  assert_false(anywhere(x, "UpgradeCMS"));
+  assert_literal(x);
+  done(&t);
+}
+
+/* Correction 1: no registry deletion of servicing state is ever printed;
+ * the restart is a last resort under a condition, and the finding says the
+ * flags do not block setup. */
+static void test_reboot_no_servicing_deletion(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  (void)state;
+  run_fixture(&t, "reboot_wu_only.json");
+  for(i = 0; i < t.f.reboot.count; i++) {
+    t.f.reboot.items[i].st.state = SD_ST_READ;
+    t.f.reboot.items[i].pending =
+      !strcmp(t.f.reboot.items[i].source, "cbs-reboot-pending");
+  }
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-REBOOT-RECOMMENDED", 0);
+  assert_non_null(x);
+  assert_false(anywhere(x, "delete the"));
+  assert_false(anywhere(x, "PackagesPending"));
+  assert_false(anywhere(x, "reg delete"));
+  assert_true(anywhere(x, "never delete servicing registry keys"));
+  assert_true(step_index(x, "do not stop SP2 setup") >= 0);
+  assert_restart_last_resort(x);
+  assert_literal(x);
+  done(&t);
+}
+
+/* Correction 2: an unclassified patch is identified (a read-only reg query
+ * of its key, packed codes filled in) and escalated, never removed. */
+static void test_unclassified_identify_not_remove(void **state)
+{
+  run t;
+  const sd_finding *x;
+  char packed[33];
+  char want[256];
+  (void)state;
+  run_fixture(&t, "unclassified_patch.json");
+  x = sdt_find(&t.rep, "EXCH-PATCH-UNCLASSIFIED", 0);
+  assert_non_null(x);
+  assert_false(sdt_has_command(x, "msiexec"));
+  assert_false(anywhere(x, "MSIPATCHREMOVE"));
+  assert_false(anywhere(x, "must be removed"));
+  assert_int_equal(sd_msi_guid_pack("{ABCDEF01-2345-6789-ABCD-EF0123456789}",
+                                    packed), 0);
+  snprintf(want, sizeof(want), "reg query \"HKLM\\SOFTWARE\\Microsoft\\"
+           "Windows\\CurrentVersion\\Installer\\UserData\\S-1-5-18\\"
+           "Products\\461C2B4266EDEF444B864AD6D9E5B613\\Patches\\%s\"",
+           packed);
+  assert_true(cmd_step(x, want) == 0);
+  assert_true(step_index(x, "Exchange administrator") > 0);
+  assert_literal(x);
+  done(&t);
+}
+
+/* Task A: EXCH-INTERIM-UPDATE - a look first, the msiexec command in
+ * exactly the step fix names, Control Panel as its alternative (not the
+ * next number), a restart only if asked, a look to verify. */
+static void test_iu_steps(void **state)
+{
+  run t;
+  const sd_finding *x;
+  long rm;
+  (void)state;
+  run_fixture(&t, "sp1_one_iu.json");
+  x = sdt_find(&t.rep, "EXCH-INTERIM-UPDATE", 0);
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_non_null(strstr(x->steps[0].text, "View installed updates"));
+  rm = cmd_step(x, "MSIPATCHREMOVE=" IU1);
+  assert_true(rm > 0);
+  assert_int_equal(x->steps[rm].kind, SD_STEP_CHANGE);
+  assert_int_equal(x->fix_first, x->steps[rm].number);
+  assert_int_equal(x->fix_last, x->steps[rm].number);
+  assert_non_null(x->fix_warning);
+  assert_true(x->steps[rm + 1].alternative);
+  assert_int_equal(x->steps[rm + 1].number, x->steps[rm].number);
+  assert_non_null(strstr(x->steps[rm + 1].text, "Uninstall"));
+  assert_int_equal(count_commands(x, "msiexec"), 1);
+  assert_true(sdt_has_command(x, "srvdoctor check"));
+  assert_literal(x);
+  done(&t);
+}
+
+/* Every finding of every exchange-sp2 fixture obeys the literal reader's
+ * rules, and no transitional (untyped) step is left. */
+static void test_literal_reader_all_fixtures(void **state)
+{
+  static const char *const names[] = {
+    "ad_blockers.json", "ad_newer_than_known.json", "ad_partial.json",
+    "ad_unreachable.json", "build_unknown.json", "dc_not_ready.json",
+    "exchange2010.json", "forest_domains.json", "fresh_gc_e55.json",
+    "iu_not_removable.json", "msi_cache_missing.json", "no_exchange.json",
+    "no_schema_admins.json", "os_2003sp1_msi31.json", "os_2008r2.json",
+    "patches_unreadable.json", "prerelease.json", "reboot_none.json",
+    "reboot_unreadable.json", "reboot_wu_only.json",
+    "rights_filtered_stale.json", "rights_unknown.json", "rtm.json",
+    "sbs2008.json", "schema_11116.json", "schema_not_extended.json",
+    "setup_incomplete.json", "setup_install_interrupted.json",
+    "sp1_one_iu.json", "sp1_rollups_only.json", "sp1_two_ius.json",
+    "sp2.json", "unclassified_patch.json", "cms_ccr_node.json",
+    "cms_scc_node.json", "cms_node_unread.json", "standalone.json",
+    "cluster_unreadable.json"};
+  size_t i, k, n = 0;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    run t;
+    run_fixture_only(&t, names[i]);
+    for(k = 0; k < t.m->nfindings; k++, n++)
+      assert_literal(&t.m->findings[k]);
+    done(&t);
+  }
+  assert_true(n > 60);
+}
+
+/* Correction 8: the module page says where the fact tables are. */
+static void test_module_page_tables(void **state)
+{
+  const char *src = getenv("SD_SRC");
+  char path[4096];
+  static char text[65536];
+  size_t n;
+  FILE *fp;
+  (void)state;
+  snprintf(path, sizeof(path), "%s/docs/modules/exchange-sp2.md",
+           src ? src : "..");
+  fp = fopen(path, "r");
+  assert_non_null(fp);
+  n = fread(text, 1, sizeof(text) - 1, fp);
+  fclose(fp);
+  text[n] = 0;
+  assert_non_null(strstr(text, "`src/checks/exchange/`"));
+  assert_null(strstr(text, "named tables in\n`src/checks/exchange_sp2.c`"));
+  assert_non_null(strstr(text, "cms_ccr_order"));
+  assert_non_null(strstr(text, "msExchClusterStorageType"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1354,6 +1656,13 @@ int main(void)
     cmocka_unit_test(test_no_exchange),
     cmocka_unit_test(test_rtm),
     cmocka_unit_test(test_cms_upgrade_order),
+    cmocka_unit_test(test_cms_scc_and_unknown),
+    cmocka_unit_test(test_standalone_no_cms_steps),
+    cmocka_unit_test(test_reboot_no_servicing_deletion),
+    cmocka_unit_test(test_unclassified_identify_not_remove),
+    cmocka_unit_test(test_iu_steps),
+    cmocka_unit_test(test_literal_reader_all_fixtures),
+    cmocka_unit_test(test_module_page_tables),
     cmocka_unit_test(test_sp1_one_iu),
     cmocka_unit_test(test_sp1_two_ius),
     cmocka_unit_test(test_sp1_rollups_only),

@@ -89,6 +89,40 @@ static void ad_figures(sd_exch_ctx *c, const sd_exch_adval *s,
                     s->state == SD_EXCH_AD_VALUE ? s->v : 0);
 }
 
+/* AD-UNREACHABLE: which domain controller this computer finds (read-only,
+ * its name fills the next command when the domain is known), then
+ * srvdoctor again against it. */
+static void ad_unreachable_steps(sd_exch_ctx *c, sd_finding *x)
+{
+  const char *dom = c->f->host.domain_st.state == SD_ST_READ
+                      ? c->f->host.domain : NULL;
+  unsigned locate;
+  if(dom && *dom) {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Check that this computer finds a "
+                "domain controller of its domain %s (Windows Server 2003: "
+                "nltest comes with the Support Tools):", dom);
+    sd_step_cmd(c->r, x, "nltest /dsgetdc:%s", dom);
+    sd_step_expect(c->r, x, "a line containing DC: \\\\ followed "
+                   "by the name of a domain controller, and a last line "
+                   "\"The command completed successfully\"");
+  }
+  else {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Find the domain controller this "
+                "computer uses: the domain name was not read, so run "
+                "\"nltest /dsgetdc:\" followed by your domain's DNS name "
+                "(srvdoctor cannot print it for you).");
+  }
+  locate = sd_step_number(x);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Run srvdoctor again and name that "
+              "domain controller: srvdoctor check --only exchange-sp2 --dc "
+              "followed by the name step %u showed after DC: \\\\.",
+              locate);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If you are not logged on with a "
+              "domain account, add --ldap-user followed by your DOMAIN\\user "
+              "name, with the password in the environment variable "
+              "SRVDOCTOR_LDAP_PASSWORD.");
+}
+
 void sd_exch_check_ad(sd_exch_ctx *c)
 {
   const sd_ad_facts *ad = c->ad;
@@ -117,15 +151,7 @@ void sd_exch_check_ad(sd_exch_ctx *c)
       sd_ev_int(c->r, x, "elapsed_ms", ad->elapsed_ms);
     sd_fix_summary(c->r, x, "Run srvdoctor where it can reach a domain "
                    "controller, or name one with --dc.");
-    sd_fix_step(c->r, x, "Check that this computer is joined to the domain "
-                "and can reach a domain controller: nltest /dsgetdc:<your "
-                "domain> (Windows Server 2003: from the Support Tools).");
-    sd_fix_step(c->r, x, "Run srvdoctor again and name a domain controller: "
-                "srvdoctor check --only exchange-sp2 --dc <dc name>.");
-    sd_fix_step(c->r, x, "If you are not logged on with a domain account, "
-                "add --ldap-user <DOMAIN\\user> and put the password in the "
-                "environment variable SRVDOCTOR_LDAP_PASSWORD.");
-    sd_fix_cmd(c->r, x, "srvdoctor check --only exchange-sp2 --dc <dc name>");
+    ad_unreachable_steps(c, x);
     memset(&s, 0, sizeof(s));
     s.why = "Active Directory could not be queried";
     ad_figures(c, &s, &s, &s);
@@ -232,10 +258,10 @@ void sd_exch_check_ad(sd_exch_ctx *c)
               sd_exch_known_newest(&sd_exch_meso_versions));
     sd_fix_summary(c->r, x, "Use a newer srvdoctor, or check the values "
                    "against Microsoft's Exchange version tables.");
-    sd_fix_step(c->r, x, "Look the values up in Microsoft's \"Exchange "
-                "Server build numbers and release dates\" and \"Active "
-                "Directory schema changes\" pages to see which release "
-                "prepared the forest.");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Look the values up in Microsoft's "
+                "\"Exchange Server build numbers and release dates\" and "
+                "\"Active Directory schema changes\" pages to see which "
+                "release prepared the forest.");
   }
   if(npartial) {
     x = sd_exch_add(c, "AD-PARTIAL");
@@ -248,9 +274,11 @@ void sd_exch_check_ad(sd_exch_ctx *c)
     sd_fix_summary(c->r, x, "Run srvdoctor as a domain user who can read the "
                    "configuration and schema partitions, or check the values "
                    "with ADSI Edit.");
-    sd_fix_step(c->r, x, "Run srvdoctor again logged on with a domain "
-                "account (or with --ldap-user and SRVDOCTOR_LDAP_PASSWORD).");
-    sd_fix_step(c->r, x, "If the values stay unreadable, open ADSI Edit and "
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Run srvdoctor again logged on with a "
+                "domain account (or with --ldap-user and "
+                "SRVDOCTOR_LDAP_PASSWORD).");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "If the values stay unreadable, open "
+                "ADSI Edit (read only: do not change anything) and "
                 "read rangeUpper of CN=ms-Exch-Schema-Version-Pt in the "
                 "Schema partition, objectVersion of the organization under "
                 "CN=Microsoft Exchange,CN=Services in the Configuration "

@@ -108,26 +108,37 @@ int sd_exch_check_schema_master(sd_exch_ctx *c, int prep_needed)
     sd_fix_summary(c->r, x, "Move (or, if the old holder is gone, seize) "
                    "the schema master role to a domain controller running "
                    "Windows Server 2003 SP1 or later.");
-    sd_fix_step(c->r, x, "Pick a healthy domain controller running Windows "
-                "Server 2003 SP1 or later in the forest root domain.");
-    sd_fix_step(c->r, x, "As a member of Schema Admins, open a Command "
-                "Prompt on it and run ntdsutil, then: roles, connections, "
-                "connect to server <that DC>, quit, transfer schema master "
-                "(use seize schema master only if the old holder is gone "
-                "for good), quit, quit.");
-    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
-    sd_fix_cmd(c->r, x, "ntdsutil");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
+                "holds the schema master role now (read-only):");
+    sd_step_cmd(c->r, x, "netdom query fsmo");
+    sd_step_expect(c->r, x, "a line that starts with Schema master followed "
+                   "by a domain controller name");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Moving (or seizing) the schema "
+                "master is a forest-wide change for a member of Schema "
+                "Admins: hand this finding to the Active Directory "
+                "administrator. srvdoctor prints no ntdsutil commands for "
+                "it; seizing is only for a holder that is gone for good.");
+    sd_exch_step_recheck(c, x);
   }
   else {
     sd_fix_summary(c->r, x, "Make the schema master reachable (or move the "
                    "role) before running the AD preparation.");
-    sd_fix_step(c->r, x, "From this computer run: ping %s - and check that "
-                "the domain controller is running and its LDAP port (389) "
-                "is open through any firewall.",
-                sd_str_or(ad->fsmo_dns_host, "<schema master>"));
-    sd_fix_step(c->r, x, "If that domain controller is gone for good, seize "
-                "the schema master role on another one with ntdsutil.");
-    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+    if(ad->fsmo_dns_host) {
+      sd_step_add(c->r, x, SD_STEP_LOOK, "From this computer, check that "
+                  "the schema master answers:");
+      sd_step_cmd(c->r, x, "ping %s", ad->fsmo_dns_host);
+      sd_step_expect(c->r, x, "lines starting with \"Reply from\"");
+    }
+    else {
+      sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
+                  "holds the schema master role (read-only):");
+      sd_step_cmd(c->r, x, "netdom query fsmo");
+    }
+    sd_step_add(c->r, x, SD_STEP_LOOK, "If it does not answer, hand this "
+                "finding to the Active Directory administrator: the domain "
+                "controller must be running with its LDAP port (389) open "
+                "through any firewall, or the role moved.");
+    sd_exch_step_recheck(c, x);
   }
   return 1;
 }
@@ -153,13 +164,19 @@ int sd_exch_check_domain_mode(sd_exch_ctx *c)
   sd_fix_summary(c->r, x, "Raise the domain to Windows 2000 native (or "
                  "Windows Server 2003) mode once no Windows NT 4.0 domain "
                  "controllers are left.");
-  sd_fix_step(c->r, x, "Make sure no Windows NT 4.0 backup domain "
-              "controllers remain in domain %s.", dom);
-  sd_fix_step(c->r, x, "As a Domain Admin, open Active Directory Domains "
-              "and Trusts, right-click domain %s, choose Raise Domain "
-              "Functional Level (Windows 2000: Properties > Change Mode) and "
-              "raise it.", dom);
-  sd_fix_step(c->r, x, "Wait for replication and run srvdoctor again.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Make sure no Windows NT 4.0 backup "
+              "domain controllers remain in domain %s (ask the Active "
+              "Directory administrator).", dom);
+  sd_step_add(c->r, x, SD_STEP_CHANGE, "As a Domain Admin, open Active "
+              "Directory Domains and Trusts, right-click domain %s, choose "
+              "Raise Domain Functional Level (Windows 2000: Properties > "
+              "Change Mode) and raise it. This cannot be undone.", dom);
+  sd_step_when(c->r, x, "Only if step %u confirmed that no Windows NT 4.0 "
+               "domain controller is left", sd_step_number(x) - 1);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Wait for Active Directory "
+              "replication, then run srvdoctor again to confirm:");
+  sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+  sd_step_expect(c->r, x, "AD-DOMAIN-MODE is no longer listed");
   return 1;
 }
 
@@ -204,17 +221,21 @@ void sd_exch_check_dc_health(sd_exch_ctx *c)
   }
   sd_fix_summary(c->r, x, "Let the domain controller finish replicating and "
                  "correct the time before the AD preparation.");
-  if(not_sync)
-    sd_fix_step(c->r, x, "On the domain controller, run repadmin /showrepl "
-                "and wait until every partition has replicated "
-                "successfully.");
-  if(skewed)
-    sd_fix_step(c->r, x, "Correct the clock: on this computer run w32tm "
-                "/resync (the domain's time comes from the PDC emulator of "
-                "the forest root domain).");
-  sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
-  if(not_sync)
-    sd_fix_cmd(c->r, x, "repadmin /showrepl");
-  if(skewed)
-    sd_fix_cmd(c->r, x, "w32tm /resync");
+  if(not_sync) {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "On the domain controller, look at "
+                "its replication (read-only) and wait until every partition "
+                "has replicated successfully:");
+    sd_step_cmd(c->r, x, "repadmin /showrepl");
+  }
+  if(skewed) {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Compare the clocks: the time of "
+                "this computer and of the domain controller (the domain's "
+                "time comes from the PDC emulator of the forest root "
+                "domain).");
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Correct this computer's clock "
+                "from the domain's time source:");
+    sd_step_cmd(c->r, x, "w32tm /resync");
+    sd_step_expect(c->r, x, "\"The command completed successfully.\"");
+  }
+  sd_exch_step_recheck(c, x);
 }

@@ -37,16 +37,25 @@ int sd_exch_check_fresh_ad(sd_exch_ctx *c, sd_buf *partial, int *npartial)
     sd_exch_ad_evidence(c, x);
     sd_fix_summary(c->r, x, "Remove the last Exchange 5.5 servers, then "
                    "switch the organization to native mode.");
-    sd_fix_step(c->r, x, "Move every mailbox, public folder and connector "
-                "off the remaining Exchange 5.5 servers and remove them "
+    sd_step_add(c->r, x, SD_STEP_LOOK, "In Exchange System Manager "
+                "(Exchange 2000 or 2003), open the properties of the "
+                "organization: the operation mode reads mixed mode. Hand "
+                "this finding to the Exchange administrator: every mailbox, "
+                "public folder and connector must first be moved off the "
+                "remaining Exchange 5.5 servers and those servers removed "
                 "from the organization.");
-    sd_fix_step(c->r, x, "In Exchange System Manager (Exchange 2000 or "
-                "2003), open the properties of the organization and, under "
-                "Change operation mode, click Change Mode. This cannot be "
-                "undone.");
-    sd_fix_step(c->r, x, "Restart the Microsoft Exchange Information Store "
-                "service on the Exchange 2000/2003 servers, wait for AD "
-                "replication, then run srvdoctor again.");
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Under Change operation mode, click "
+                "Change Mode. This cannot be undone.");
+    sd_step_when(c->r, x, "Only after the Exchange administrator has "
+                 "confirmed that no Exchange 5.5 server is left (step %u)",
+                 sd_step_number(x) - 1);
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Wait for Active Directory "
+                "replication (the Exchange administrator may restart the "
+                "Information Store service of the Exchange 2000/2003 "
+                "servers in a maintenance window), then run srvdoctor "
+                "again:");
+    sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+    sd_step_expect(c->r, x, "AD-EXCHANGE55 is no longer listed");
     blockers++;
   }
   else if(ad->org_mixed_st.state == SD_ST_READ) {
@@ -119,15 +128,19 @@ int sd_exch_check_fresh_ad(sd_exch_ctx *c, sd_buf *partial, int *npartial)
     sd_fix_summary(c->r, x, "Give site %s a global catalog on %s or later "
                    "before installing Exchange, or install Exchange in a "
                    "site that has one.", site, sd_exch_dc_os_min.name);
-    sd_fix_step(c->r, x, "Pick a domain controller in site %s running %s "
-                "or later (upgrade or add one if there is none).", site,
-                sd_exch_dc_os_min.name);
-    sd_fix_step(c->r, x, "In Active Directory Sites and Services, open "
-                "Sites > %s > Servers > <the DC> > NTDS Settings > "
-                "Properties and tick Global Catalog.", site);
-    sd_fix_step(c->r, x, "Wait until it has finished replicating (event "
-                "1119 in its Directory Service log, or "
-                "isGlobalCatalogReady TRUE), then run srvdoctor again.");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "In Active Directory Sites and "
+                "Services, open Sites > %s > Servers and pick a domain "
+                "controller there running %s or later (if there is none, "
+                "hand this to the Active Directory administrator to add "
+                "one).", site, sd_exch_dc_os_min.name);
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Under the domain controller step "
+                "%u picked, open NTDS Settings > Properties and tick Global "
+                "Catalog.", sd_step_number(x));
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Wait until it has finished "
+                "replicating (event 1119 in its Directory Service log), "
+                "then run srvdoctor again:");
+    sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+    sd_step_expect(c->r, x, "AD-GC-MISSING is no longer listed");
     blockers++;
   }
   sd_buf_free(&fit);

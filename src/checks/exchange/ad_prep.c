@@ -33,18 +33,31 @@ static const char *where_prep(sd_exch_ctx *c)
                          verdict);
 }
 
+/* The last step of a preparation finding: wait for replication, then
+ * srvdoctor again (the value it must read). */
+static void prep_recheck(sd_exch_ctx *c, sd_finding *x, const char *what,
+                         int needed)
+{
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Wait until the change has replicated "
+              "to every domain controller, then run srvdoctor again: %s "
+              "must read %d or more.", what, needed);
+  sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+  sd_step_expect(c->r, x, "%s is no longer listed", x->code);
+}
+
 static void prep_machine_steps(sd_exch_ctx *c, sd_finding *x,
                                const char *groups)
 {
-  sd_fix_step(c->r, x, "Choose the computer to run it on: %s. It must run "
-              "x64 Windows Server 2003 SP2 or Windows Server 2008 with "
-              "Windows Installer 4.5 (Windows Server 2008 SP2 includes it).",
-              where_prep(c));
-  sd_fix_step(c->r, x, "Log on to it with an account that is a member of "
-              "%s and of the local Administrators group.", groups);
-  sd_fix_step(c->r, x, "Copy the Exchange 2007 SP2 media (x64) to a local "
-              "folder and open an elevated Command Prompt in the folder "
-              "that holds Setup.com.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Choose the computer to run it on: %s. "
+              "It must run x64 Windows Server 2003 SP2 or Windows Server "
+              "2008 with Windows Installer 4.5 (Windows Server 2008 SP2 "
+              "includes it).", where_prep(c));
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Log on to it with an account that is "
+              "a member of %s and of the local Administrators group.",
+              groups);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Copy the Exchange 2007 SP2 media "
+              "(x64) to a local folder and open an elevated Command Prompt "
+              "in the folder that holds Setup.com.");
 }
 
 /* The evidence every preparation finding carries: the value AD holds under
@@ -85,12 +98,10 @@ void sd_exch_report_schema_prep(sd_exch_ctx *c, const sd_exch_adval *s)
                  "as a member of Schema Admins and Enterprise Admins, in "
                  "the schema master's domain and site.");
   prep_machine_steps(c, x, "Schema Admins and Enterprise Admins");
-  sd_fix_step(c->r, x, "Run: %s /PrepareSchema", SETUP);
-  sd_fix_step(c->r, x, "Wait until the change has replicated to every "
-              "domain controller (repadmin /syncall /AdeP forces it), then "
-              "run srvdoctor again: the schema version must read %d or "
-              "more.", SP2_SCHEMA);
-  sd_fix_cmd(c->r, x, "%s /PrepareSchema", SETUP);
+  sd_step_add(c->r, x, SD_STEP_CHANGE, "Extend the schema (a forest-wide "
+              "change that cannot be undone):");
+  sd_step_cmd(c->r, x, "%s /PrepareSchema", SETUP);
+  prep_recheck(c, x, "the schema version", SP2_SCHEMA);
 }
 
 void sd_exch_report_org_prep(sd_exch_ctx *c, const sd_exch_adval *o)
@@ -114,29 +125,30 @@ void sd_exch_report_org_prep(sd_exch_ctx *c, const sd_exch_adval *o)
   prep_machine_steps(c, x, "Enterprise Admins (and Schema Admins if the "
                      "schema still needs extending)");
   if(o->state == SD_EXCH_AD_NONE) {
-    sd_fix_step(c->r, x, "Run: %s /PrepareAD /OrganizationName:\"<your "
-                "organization name>\" (this also runs /PrepareSchema when "
-                "needed and prepares the local domain).", SETUP);
-    sd_fix_cmd(c->r, x, "%s /PrepareAD /OrganizationName:\"<organization "
-               "name>\"", SETUP);
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Create the organization: run %s "
+                "/PrepareAD with /OrganizationName: followed by the name "
+                "of the new Exchange organization in quotes (srvdoctor "
+                "cannot know the name: the Exchange administrator chooses "
+                "it; it cannot be changed later). This also runs "
+                "/PrepareSchema when needed and prepares the local domain.",
+                SETUP);
   }
   else {
-    sd_fix_step(c->r, x, "Run: %s /PrepareAD (this also prepares the "
-                "domain of the computer it runs on).", SETUP);
-    sd_fix_cmd(c->r, x, "%s /PrepareAD", SETUP);
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Prepare the organization (this "
+                "also prepares the domain of the computer it runs on):");
+    sd_step_cmd(c->r, x, "%s /PrepareAD", SETUP);
   }
   if(c->ad->schema_st.state == SD_ST_READ &&
      c->ad->schema_version > SP2_SCHEMA)
-    sd_fix_step(c->r, x, "Caution: the schema is already at %lld (%s), "
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Caution: the schema is already at "
+                "%lld (%s), "
                 "newer than the SP2 media's %d. Older setup media can refuse "
                 "a schema newer than its own; if SP2's /PrepareAD does, run "
                 "/PrepareAD from the media of the release that extended the "
                 "schema.", (long long)c->ad->schema_version,
                 sd_exch_known_name(c->r, &sd_exch_schema_versions,
                                    c->ad->schema_version), SP2_SCHEMA);
-  sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
-              "the organization's objectVersion must read %d or more.",
-              SP2_ORG);
+  prep_recheck(c, x, "the organization's objectVersion", SP2_ORG);
 }
 
 /* AD-DOMAIN-PREP-NEEDED for domain dom (its DNS name when known); local:
@@ -168,31 +180,28 @@ sd_finding *sd_exch_report_domain_prep(sd_exch_ctx *c,
                  "/PrepareAllDomains as an Enterprise Admin).",
                  fqdn ? ":" : "", fqdn ? fqdn : "", dom);
   if(local)
-    sd_fix_step(c->r, x, "If /PrepareAD is also reported, run it first: it "
-                "prepares the domain it runs in as well, and this finding "
-                "may then be gone.");
-  sd_fix_step(c->r, x, "Log on to a computer of the forest (x64, Windows "
-              "Server 2003 SP2 or Windows Server 2008, Windows Installer "
-              "4.5) with an account in Domain Admins of %s and the local "
-              "Administrators group.", dom);
-  sd_fix_step(c->r, x, "Open an elevated Command Prompt in the folder of "
-              "the SP2 media that holds Setup.com.");
-  if(fqdn)
-    sd_fix_step(c->r, x, "Run: %s /PrepareDomain:%s (or, as an Enterprise "
-                "Admin, %s /PrepareAllDomains to prepare every domain of "
-                "the forest at once).", SETUP, fqdn, SETUP);
-  else
-    sd_fix_step(c->r, x, "Run, on a computer in that domain: %s "
-                "/PrepareDomain (or, as an Enterprise Admin from anywhere "
-                "in the forest: %s /PrepareAllDomains).", SETUP, SETUP);
-  sd_fix_step(c->r, x, "Wait for AD replication, then run srvdoctor again: "
-              "the container's objectVersion must read %d or more.",
-              SP2_MESO);
-  if(fqdn)
-    sd_fix_cmd(c->r, x, "%s /PrepareDomain:%s", SETUP, fqdn);
-  if(local)
-    sd_fix_cmd(c->r, x, "%s /PrepareDomain", SETUP);
-  sd_fix_cmd(c->r, x, "%s /PrepareAllDomains", SETUP);
+    sd_step_add(c->r, x, SD_STEP_LOOK, "If AD-ORG-PREP-NEEDED is also "
+                "reported, do that first: /PrepareAD prepares the domain it "
+                "runs in as well, and this finding may then be gone.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Log on to a computer of the forest "
+              "(x64, Windows Server 2003 SP2 or Windows Server 2008, "
+              "Windows Installer 4.5) with an account in Domain Admins of "
+              "%s and the local Administrators group.", dom);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Open an elevated Command Prompt in "
+              "the folder of the SP2 media that holds Setup.com.");
+  if(fqdn) {
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Prepare domain %s:", fqdn);
+    sd_step_cmd(c->r, x, "%s /PrepareDomain:%s", SETUP, fqdn);
+  }
+  else {
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "On a computer in that domain, "
+                "prepare it:");
+    sd_step_cmd(c->r, x, "%s /PrepareDomain", SETUP);
+  }
+  sd_step_alt(c->r, x, SD_STEP_CHANGE, "Or, as an Enterprise Admin, prepare "
+              "every domain of the forest at once (use one way, not both):");
+  sd_step_cmd(c->r, x, "%s /PrepareAllDomains", SETUP);
+  prep_recheck(c, x, "the container's objectVersion", SP2_MESO);
   return x;
 }
 
@@ -270,13 +279,19 @@ void sd_exch_report_duplicates(sd_exch_ctx *c, const char *what,
   sd_ev_int(c->r, x, "count", (int64_t)n);
   sd_fix_summary(c->r, x, "Find out which object is the real one and remove "
                  "the duplicate with ADSI Edit, after a backup.");
-  sd_fix_step(c->r, x, "Take a system state backup of a domain controller.");
-  sd_fix_step(c->r, x, "Open ADSI Edit and look at the objects listed "
-              "above; the one whose name contains \"CNF:\" is normally the "
-              "conflict copy.");
-  sd_fix_step(c->r, x, "If you are not certain which one Exchange uses, "
-              "stop and open a case with Microsoft support; otherwise "
-              "delete the conflict copy and let it replicate.");
-  sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Open ADSI Edit and look at the "
+              "objects listed above without changing anything; the one "
+              "whose name contains \"CNF:\" is normally the conflict "
+              "copy.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If you are not certain which one "
+              "Exchange uses, stop here and hand this finding to the Active "
+              "Directory administrator (or open a case with Microsoft "
+              "support).");
+  sd_step_add(c->r, x, SD_STEP_CHANGE, "Take a system state backup of a "
+              "domain controller, then delete the conflict copy in ADSI "
+              "Edit and let it replicate.");
+  sd_step_when(c->r, x, "Only if step 1 showed exactly one object with "
+               "\"CNF:\" in its name and step 2 left no doubt");
+  sd_exch_step_recheck(c, x);
   sd_buf_free(&list);
 }

@@ -52,12 +52,27 @@ void sd_exch_report_prereq_unknown(sd_exch_ctx *c)
   sd_ev_int(c->r, x, "count", c->nunknown);
   sd_fix_summary(c->r, x, "Run srvdoctor again elevated, or check these "
                  "items by hand before SP2 setup.");
-  sd_fix_step(c->r, x, "Run srvdoctor again from an elevated Command Prompt "
-              "(right-click, Run as administrator).");
-  sd_fix_step(c->r, x, "For anything still unchecked, compare by hand: x64 "
-              "Windows Server 2003 SP2 or Windows Server 2008, Windows "
-              "Installer 4.5 or later (file version of "
-              "C:\\Windows\\System32\\msi.dll), no restart pending.");
+  sd_exch_step_elevated(c, x);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "For anything still unchecked, compare "
+              "by hand: x64 Windows Server 2003 SP2 or Windows Server 2008, "
+              "Windows Installer 4.5 or later (right-click "
+              "C:\\Windows\\System32\\msi.dll > Properties > Details: "
+              "File version), no restart pending.");
+}
+
+void sd_exch_step_elevated(sd_exch_ctx *c, sd_finding *x)
+{
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Open an elevated Command Prompt "
+              "(right-click Command Prompt, Run as administrator) and run "
+              "srvdoctor again from it:");
+  sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+}
+
+void sd_exch_step_recheck(sd_exch_ctx *c, sd_finding *x)
+{
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Run srvdoctor again to confirm:");
+  sd_step_cmd(c->r, x, "srvdoctor check --only exchange-sp2");
+  sd_step_expect(c->r, x, "%s is no longer listed", x->code);
 }
 
 /* ---- versions ---- */

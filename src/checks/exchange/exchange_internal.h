@@ -50,6 +50,10 @@ void sd_exch_note_unknown(sd_exch_ctx *c, const char *what,
 const char *sd_exch_why_of(const sd_fstate *st);
 /* EXCH-PREREQ-UNKNOWN for what sd_exch_note_unknown collected. */
 void sd_exch_report_prereq_unknown(sd_exch_ctx *c);
+/* Common look steps: "run srvdoctor again (elevated)" and "run srvdoctor
+ * again; this finding must be gone" (with what the reader then sees). */
+void sd_exch_step_elevated(sd_exch_ctx *c, sd_finding *x);
+void sd_exch_step_recheck(sd_exch_ctx *c, sd_finding *x);
 
 /* ---- versions ---- */
 

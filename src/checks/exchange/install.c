@@ -80,9 +80,9 @@ void sd_exch_report_unknown_install(sd_exch_ctx *c, const char *why)
               : sd_exch_why_of(&x->msi_product_st));
   sd_fix_summary(c->r, fd, "Run srvdoctor again elevated, or read the "
                  "Exchange build by hand.");
-  sd_fix_step(c->r, fd, "Run srvdoctor again from an elevated Command "
-              "Prompt (right-click, Run as administrator).");
-  sd_fix_step(c->r, fd, "If this finding stays, check the file version of "
+  sd_exch_step_elevated(c, fd);
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "If this finding stays, check the file "
+              "version of "
               "ExSetup.exe in the Exchange bin folder (right-click > "
               "Properties > Details): 8.0.x is RTM and 8.1.x is SP1 (both "
               "can be upgraded in place), 8.2.x or later is already SP2 or "
@@ -141,9 +141,9 @@ sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
     sd_ev_str(c->r, fd, "v8_key", "absent");
     sd_fix_summary(c->r, fd, "Nothing to do unless you plan to install "
                    "Exchange 2007 SP2 on this machine.");
-    sd_fix_step(c->r, fd, "To check the fresh-install prerequisites, run: "
-                "srvdoctor check --only exchange-sp2");
-    sd_fix_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "To check the fresh-install "
+                "prerequisites, run:");
+    sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
     return SD_EXCH_INSTALL_DONE;
   }
   if(x->installed_st.state == SD_ST_ABSENT) {
@@ -158,12 +158,14 @@ sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
     sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
     sd_fix_summary(c->r, fd, "Install from the SP2 media once the other "
                    "findings of this module are clear.");
-    sd_fix_step(c->r, fd, "Clear every warning and critical finding "
-                "srvdoctor reports for this module.");
-    sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder of "
-                "the Exchange 2007 SP2 media that holds Setup.com and run "
-                "setup for the roles you need, for example: Setup.com "
-                "/mode:Install /roles:Mailbox,ClientAccess,HubTransport");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every warning and critical "
+                "finding srvdoctor reports for this module first.");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "Which roles to install is the "
+                "Exchange administrator's decision: srvdoctor prints no "
+                "install command. Setup.com /mode:Install with /roles: and "
+                "the chosen roles, run in an elevated Command Prompt in the "
+                "folder of the SP2 media that holds Setup.com, installs "
+                "them.");
     return SD_EXCH_INSTALL_FRESH;
   }
   if(x->installed_st.state != SD_ST_READ) {
@@ -210,12 +212,15 @@ sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
     sd_ev_str(c->r, fd, "first_release_build", "8.0.685.25");
     sd_fix_summary(c->r, fd, "Move mailboxes off this server, uninstall the "
                    "pre-release build and install SP2 fresh.");
-    sd_fix_step(c->r, fd, "Move all mailboxes and roles this server holds to "
-                "another server.");
-    sd_fix_step(c->r, fd, "Uninstall Exchange from Programs and Features (or "
-                "Setup.com /mode:Uninstall from the media it came from).");
-    sd_fix_step(c->r, fd, "Install Exchange 2007 SP2 fresh from the SP2 "
-                "media (Setup.com /mode:Install /roles:...).");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "Confirm the build: right-click "
+                "ExSetup.exe in the Exchange bin folder > Properties > "
+                "Details; the file version below 8.0.685.25 is a "
+                "pre-release build.");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not try to upgrade it. Hand it "
+                "to the Exchange administrator: the mailboxes and roles "
+                "must be moved to another server, this build uninstalled "
+                "and Exchange 2007 SP2 installed fresh from the SP2 media; "
+                "srvdoctor prints no commands for that.");
     return SD_EXCH_INSTALL_FRESH;
   }
   return SD_EXCH_INSTALL_UPGRADE;
@@ -245,22 +250,6 @@ static const sbs_marker sbs_markers[] = {
   {"ProductName", "Small Business Server"},
 };
 
-static const char *const sbs2008_sp2_steps[] = {
-  "Do not run " SETUP " /mode:upgrade directly on Windows SBS 2008: SP2 "
-  "setup has an SBS 2008 prerequisite check that stops it, and a plain "
-  "upgrade breaks some of the SBS web services.",
-  "Copy the Exchange 2007 SP2 media (x64) to a local folder on this "
-  "server.",
-  "Download the Windows SBS 2008 team's Exchange 2007 SP2 installation "
-  "tool into that folder and start SP2 setup from it: the tool stops the "
-  "Forefront Security for Exchange services, runs setup and does the SBS "
-  "clean-up afterwards.",
-  "Without the tool, follow the manual steps of Microsoft Knowledge Base "
-  "article 973862 exactly instead.",
-  "Restart if setup asks, then run srvdoctor again: it should report "
-  "EXCH-ALREADY-SP2.",
-};
-
 /* The marker that says this is SBS 2008, or NULL (also when that could
  * not be read: *unknown is then set). */
 static const sbs_marker *sbs2008_of(sd_exch_ctx *c, int *unknown)
@@ -284,27 +273,325 @@ static const sbs_marker *sbs2008_of(sd_exch_ctx *c, int *unknown)
   return NULL;
 }
 
-/* Upgrading a clustered mailbox server (CCR or SCC) to SP2, in order.
- * Source: Exchange 2007 SP2 CCR walkthrough (enowconsulting.com, "Interested
- * in Exchange SP 2", 2009; facts §1.4 [ENOW]) and the Exchange 2007 help on
- * the Manage Clustered Mailbox Server tasks (Move-ClusteredMailboxServer,
- * Stop-ClusteredMailboxServer; "How to Move a Clustered Mailbox Server").
- * /UpgradeCMS runs on the already upgraded node that owns the stopped
- * clustered mailbox server; the former active node is upgraded last. */
-static const char *const cms_upgrade_steps[] = {
-  "on the passive node (the one that does not own the clustered mailbox "
-  "server), run " SETUP " /mode:upgrade and restart it if setup asks.",
-  "move the clustered mailbox server to that upgraded node: "
-  "Move-ClusteredMailboxServer -Identity <CMS name> -TargetMachine "
-  "<upgraded node> -MoveComment \"SP2 upgrade\" (or the Manage Clustered "
-  "Mailbox Server wizard).",
-  "stop the clustered mailbox server: Stop-ClusteredMailboxServer "
-  "-Identity <CMS name> -StopReason \"SP2 upgrade\".",
-  "on the upgraded node that now owns it, run " SETUP " /UpgradeCMS (this "
-  "upgrades the clustered mailbox server and brings it online).",
-  "then upgrade the former active node: " SETUP " /mode:upgrade on it, and "
-  "restart it if setup asks.",
+/* Windows SBS 2008's SP2 steps (sources above). */
+static void sbs_steps(sd_exch_ctx *c, sd_finding *fd)
+{
+  unsigned setup;
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every critical and warning "
+              "finding srvdoctor reports for this module first (interim "
+              "updates, pending restart, Active Directory preparation).");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not run " SETUP " /mode:upgrade "
+              "directly on Windows SBS 2008: SP2 setup has an SBS 2008 "
+              "prerequisite check that stops it, and a plain upgrade breaks "
+              "some of the SBS web services.");
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "Copy the Exchange 2007 SP2 media "
+              "(x64) to a local folder on this server.");
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "In a maintenance window, download "
+              "the Windows SBS 2008 team's Exchange 2007 SP2 installation "
+              "tool into that folder and start SP2 setup from it: the tool "
+              "stops the Forefront Security for Exchange services, runs "
+              "setup and does the SBS clean-up afterwards.");
+  setup = sd_step_number(fd);
+  sd_step_alt(c->r, fd, SD_STEP_CHANGE, "Without the tool, follow the "
+              "manual steps of Microsoft Knowledge Base article 973862 "
+              "exactly instead (one way, not both).");
+  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart the server (Start > "
+              "Shut Down > Restart) in the maintenance window.");
+  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
+               setup);
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Run srvdoctor again to confirm:");
+  sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
+  sd_step_expect(c->r, fd, "EXCH-ALREADY-SP2");
+}
+
+/* ---- clustered mailbox servers ----
+ *
+ * Whether this computer is a node of a clustered mailbox server (CMS), and
+ * which kind:
+ *   - a CMS runs on a failover cluster: cluster continuous replication
+ *     (CCR) "combines ... log shipping ... with the failover and management
+ *     features provided by the Cluster service" (Exchange 2007 help
+ *     "Cluster Continuous Replication", technet bb124521(v=exchg.80)), and
+ *     a single copy cluster (SCC) is a Cluster service (MSCS) cluster with
+ *     shared storage ("Single Copy Clusters", same help).  A computer whose
+ *     GetNodeClusterState (Microsoft docs, clusapi.h) says the Cluster
+ *     service is not installed or not configured is no node of one.
+ *   - CCR or SCC: msExchClusterStorageType of the CMS's Exchange server
+ *     object, 1 = CCR, 2 = SCC, not set = stand-alone (Exchange Server
+ *     Analyzer article on the cluster quorum, Exchange 2007 help mirror
+ *     unifiedpeople.ru/extra.en 0a70037d; facts §1.4).
+ *   - the read-only command that names the CMS, its state and its nodes:
+ *     Get-ClusteredMailboxServerStatus (Exchange 2007 help aa998632).
+ *
+ * The CCR order (cms_ccr_order): on the passive node Setup.com
+ * /mode:upgrade; Stop-ClusteredMailboxServer; Move-ClusteredMailboxServer
+ * to the upgraded node; Setup.com /UpgradeCMS on it; then the former active
+ * node (Exchange 2007 SP2 CCR walkthrough, enowconsulting.com "Interested
+ * in Exchange SP 2", 2009, steps 4-9, facts §1.4 [ENOW]; the cmdlets'
+ * -StopReason, -TargetMachine and -MoveComment parameters from the Exchange
+ * 2007 help "How to Move a Clustered Mailbox Server" and the Manage
+ * Clustered Mailbox Server wizard).  Issue 12 had asked for move before
+ * stop; the cited walkthrough stops first (issue 16).
+ * SCC: upgrading has its own documented order (all passive nodes first);
+ * srvdoctor could not verify its steps and prints none (the module page
+ * says so). */
+typedef enum cms_kind {
+  CMS_STANDALONE,       /* not a node of a clustered mailbox server */
+  CMS_CCR,
+  CMS_SCC,
+  CMS_NODE_UNKNOWN,     /* a cluster node, CMS or kind not read */
+  CMS_UNKNOWN           /* whether it is a cluster node was not read */
+} cms_kind;
+
+typedef struct cms_type_name {
+  const char *type;     /* sd_exch_facts.cms_type */
+  cms_kind kind;
+  const char *name;
+} cms_type_name;
+
+static const cms_type_name cms_types[] = {
+  {"ccr", CMS_CCR, "cluster continuous replication (CCR)"},
+  {"scc", CMS_SCC, "single copy cluster (SCC)"},
 };
+
+/* GetNodeClusterState results that say: no node of any cluster. */
+static const char *const cluster_not_node[] = {"not-installed",
+                                               "not-configured"};
+
+static cms_kind cms_kind_of(const sd_exch_facts *x)
+{
+  size_t i;
+  if(x->cms_st.state == SD_ST_READ) {
+    for(i = 0; x->cms_type && i < SD_COUNTOF(cms_types); i++)
+      if(sd_strieq(cms_types[i].type, x->cms_type))
+        return cms_types[i].kind;
+    return CMS_NODE_UNKNOWN;
+  }
+  if(x->cluster_st.state != SD_ST_READ || !x->cluster_state)
+    return CMS_UNKNOWN;
+  for(i = 0; i < SD_COUNTOF(cluster_not_node); i++)
+    if(sd_strieq(cluster_not_node[i], x->cluster_state))
+      return CMS_STANDALONE;
+  return x->cms_st.state == SD_ST_ABSENT ? CMS_STANDALONE
+                                          : CMS_NODE_UNKNOWN;
+}
+
+static const char *cms_kind_name(cms_kind k)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(cms_types); i++)
+    if(cms_types[i].kind == k)
+      return cms_types[i].name;
+  return k == CMS_STANDALONE ? "stand-alone (no clustered mailbox server)"
+                             : "unknown";
+}
+
+/* The node that does not own the CMS, when the facts name exactly two
+ * nodes and the owner; else NULL. */
+static const char *cms_passive_node(sd_exch_ctx *c)
+{
+  const sd_exch_facts *x = c->x;
+  const char *comma, *a, *b;
+  if(!x->cms_nodes || !x->cms_owner || !*x->cms_owner)
+    return NULL;
+  comma = strchr(x->cms_nodes, ',');
+  if(!comma || strchr(comma + 1, ','))
+    return NULL;
+  a = sd_arena_printf(c->r->arena, "%.*s", (int)(comma - x->cms_nodes),
+                      x->cms_nodes);
+  b = comma + 1;
+  while(*b == ' ')
+    b++;
+  if(sd_strieq(a, x->cms_owner) && *b)
+    return sd_arena_strdup(c->r->arena, b);
+  if(sd_strieq(b, x->cms_owner) && *a)
+    return a;
+  return NULL;
+}
+
+/* The read-only status look: Get-ClusteredMailboxServerStatus. */
+static unsigned cms_status_step(sd_exch_ctx *c, sd_finding *fd)
+{
+  const char *name = c->x->cms_st.state == SD_ST_READ ? c->x->cms_name
+                                                       : NULL;
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "In the Exchange Management Shell, "
+              "show the clustered mailbox server and its nodes "
+              "(read-only):");
+  if(name && *name)
+    sd_step_cmd(c->r, fd, "Get-ClusteredMailboxServerStatus -Identity %s",
+                name);
+  else
+    sd_step_cmd(c->r, fd, "Get-ClusteredMailboxServerStatus");
+  sd_step_expect(c->r, fd, "a line that starts with OperationalMachines "
+                 "listing the nodes; the node marked Active owns the "
+                 "clustered mailbox server now, the other one is passive");
+  return sd_step_number(fd);
+}
+
+/* Setup.com /mode:upgrade on one node and its restart only if asked. */
+static void node_upgrade_steps(sd_exch_ctx *c, sd_finding *fd,
+                               const char *where)
+{
+  unsigned setup;
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "%s, open an elevated Command "
+              "Prompt in the folder with the SP2 media and run:", where);
+  sd_step_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
+  setup = sd_step_number(fd);
+  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart that node (Start > "
+              "Shut Down > Restart).");
+  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
+               setup);
+}
+
+/* CCR, in the order of cms_ccr_order above. */
+static void ccr_steps(sd_exch_ctx *c, sd_finding *fd)
+{
+  const sd_exch_facts *x = c->x;
+  const char *cms = x->cms_name;
+  const char *passive = cms_passive_node(c);
+  unsigned status = cms_status_step(c, fd);
+  sd_ev_str(c->r, fd, "upgrade_path", "clustered mailbox server (CCR)");
+  node_upgrade_steps(c, fd, passive
+                     ? sd_arena_printf(c->r->arena, "On the passive node %s",
+                                       passive)
+                     : sd_arena_printf(c->r->arena, "On the passive node "
+                                       "(the one step %u did not mark "
+                                       "Active)", status));
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "In the Exchange Management Shell, "
+              "stop the clustered mailbox server %s (mail is offline from "
+              "here until step %u):", cms, sd_step_number(fd) + 3);
+  sd_step_cmd(c->r, fd, "Stop-ClusteredMailboxServer -Identity %s "
+              "-StopReason \"SP2 upgrade\"", cms);
+  if(passive) {
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "Move it to the upgraded node "
+                "%s:", passive);
+    sd_step_cmd(c->r, fd, "Move-ClusteredMailboxServer -Identity %s "
+                "-TargetMachine %s -MoveComment \"SP2 upgrade\"", cms,
+                passive);
+  }
+  else {
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "Move it to the node you upgraded "
+                "first: Move-ClusteredMailboxServer -Identity %s with "
+                "-TargetMachine followed by that node's name (step %u shows "
+                "it; srvdoctor could not read which node is passive) and "
+                "-MoveComment \"SP2 upgrade\".", cms, status);
+  }
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "On %s%s, in the SP2 media folder, "
+              "upgrade the clustered mailbox server (this brings it online "
+              "again):", passive ? "the upgraded node " : "the upgraded "
+              "node that now owns it", passive ? passive : "");
+  sd_step_cmd(c->r, fd, "%s /UpgradeCMS", SETUP);
+  node_upgrade_steps(c, fd, x->cms_owner && passive
+                     ? sd_arena_printf(c->r->arena, "Then, on the former "
+                                       "active node %s", x->cms_owner)
+                     : "Then, on the former active node");
+}
+
+/* A cluster node whose clustered mailbox server or its kind is not known,
+ * or an SCC node: look steps only (sources above). */
+static void cms_hand_off_steps(sd_exch_ctx *c, sd_finding *fd, cms_kind k)
+{
+  const sd_exch_facts *x = c->x;
+  unsigned status;
+  if(k == CMS_SCC) {
+    sd_ev_str(c->r, fd, "upgrade_path", "clustered mailbox server (SCC)");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "This computer is a node of the "
+                "single copy cluster %s. The CCR steps do not apply to it: "
+                "a single copy cluster has its own upgrade order (all "
+                "passive nodes first), which srvdoctor could not verify and "
+                "does not print.", sd_str_or(x->cms_name, ""));
+  }
+  else {
+    sd_ev_str(c->r, fd, "upgrade_path", "clustered mailbox server (kind "
+              "not known)");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "This computer is a failover "
+                "cluster node (cluster service %s), but srvdoctor could not "
+                "read which clustered mailbox server it belongs to, or "
+                "whether that is CCR or SCC (%s). It prints no setup "
+                "commands for it.", sd_str_or(x->cluster_state, "state "
+                "unknown"), sd_exch_why_of(&x->cms_st));
+  }
+  status = cms_status_step(c, fd);
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not run setup on this node. Hand "
+              "this finding and the output of step %u to the Exchange "
+              "administrator, who upgrades the cluster with Microsoft's "
+              "procedure for %s clustered mailbox servers.", status,
+              k == CMS_SCC ? "single copy cluster" : "its kind of");
+}
+
+/* A stand-alone server (or one whose cluster membership is unknown: then
+ * a look first, and setup only if it shows no clustered mailbox server). */
+static void standalone_steps(sd_exch_ctx *c, sd_finding *fd, cms_kind k)
+{
+  unsigned check = 0, setup;
+  if(k == CMS_UNKNOWN) {
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "srvdoctor could not tell whether "
+                "this server is a node of a clustered mailbox server (%s). "
+                "Check it in the Exchange Management Shell (read-only):",
+                sd_exch_why_of(&c->x->cluster_st));
+    sd_step_cmd(c->r, fd, "Get-ClusteredMailboxServerStatus");
+    sd_step_expect(c->r, fd, "no clustered mailbox server listed for a "
+                   "stand-alone server; if one is listed with this computer "
+                   "in its OperationalMachines line, stop and hand this "
+                   "finding to the Exchange administrator");
+    check = sd_step_number(fd);
+  }
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "Copy the Exchange 2007 SP2 media "
+              "to a local folder on this server.");
+  sd_step_add(c->r, fd, SD_STEP_CHANGE, "In a maintenance window, open an "
+              "elevated Command Prompt in that folder and run:");
+  sd_step_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
+  if(check)
+    sd_step_when(c->r, fd, "Only if step %u showed no clustered mailbox "
+                 "server with this computer as a node", check);
+  setup = sd_step_number(fd);
+  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart the server (Start > "
+              "Shut Down > Restart) in the maintenance window.");
+  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
+               setup);
+}
+
+/* EXCH-UPGRADE-PATH's steps for what this server is. */
+static void upgrade_steps(sd_exch_ctx *c, sd_finding *fd)
+{
+  const sd_exch_facts *x = c->x;
+  cms_kind k = cms_kind_of(x);
+  sd_ev_str(c->r, fd, "cluster_node", x->cluster_st.state == SD_ST_READ
+                                        ? sd_str_or(x->cluster_state, "")
+                                        : sd_exch_why_of(&x->cluster_st));
+  sd_ev_str(c->r, fd, "clustered_mailbox_server", cms_kind_name(k));
+  if(x->cms_st.state == SD_ST_READ && x->cms_name)
+    sd_ev_str(c->r, fd, "cms_name", x->cms_name);
+  if(x->cms_st.state == SD_ST_READ && x->cms_nodes)
+    sd_ev_str(c->r, fd, "cms_nodes", x->cms_nodes);
+  if(k == CMS_STANDALONE || k == CMS_UNKNOWN)
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
+                   "Setup.com /mode:upgrade from the SP2 media.");
+  else if(k == CMS_CCR && x->cms_name && *x->cms_name)
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then "
+                   "upgrade the CCR clustered mailbox server %s node by "
+                   "node in the order below.", x->cms_name);
+  else
+    sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then "
+                   "hand the upgrade of this clustered mailbox server node "
+                   "to the Exchange administrator.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every critical and warning "
+              "finding srvdoctor reports for this module first (interim "
+              "updates, pending restart, Active Directory preparation).");
+  if(k == CMS_CCR && x->cms_name && *x->cms_name)
+    ccr_steps(c, fd);
+  else if(k == CMS_SCC || k == CMS_NODE_UNKNOWN || k == CMS_CCR) {
+    cms_hand_off_steps(c, fd, k == CMS_CCR ? CMS_NODE_UNKNOWN : k);
+    return;
+  }
+  else {
+    sd_ev_str(c->r, fd, "upgrade_path", "Setup.com /mode:upgrade");
+    standalone_steps(c, fd, k);
+  }
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Run srvdoctor again to confirm:");
+  sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
+  sd_step_expect(c->r, fd, "EXCH-ALREADY-SP2");
+}
 
 void sd_exch_report_upgrade_path(sd_exch_ctx *c, const sd_exch_build *b,
                                         const sd_exch_patch_summary *ps)
@@ -373,31 +660,10 @@ void sd_exch_report_upgrade_path(sd_exch_ctx *c, const sd_exch_build *b,
                    "clear the blockers srvdoctor reports, then install SP2 "
                    "with the SBS 2008 installation tool (or the steps of "
                    "KB 973862), not with Setup.com /mode:upgrade.");
-    sd_fix_step(c->r, fd, "Clear every critical and warning finding "
-                "srvdoctor reports for this module (interim updates, "
-                "pending restart, Active Directory preparation).");
-    for(i = 0; i < SD_COUNTOF(sbs2008_sp2_steps); i++)
-      sd_fix_step(c->r, fd, "%s", sbs2008_sp2_steps[i]);
+    sbs_steps(c, fd);
     sd_buf_free(&roles);
     return;
   }
-  sd_ev_str(c->r, fd, "upgrade_path", "Setup.com /mode:upgrade");
-  sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then run "
-                 "Setup.com /mode:upgrade from the SP2 media.");
-  sd_fix_step(c->r, fd, "Clear every critical and warning finding srvdoctor "
-              "reports for this module (interim updates, pending restart, "
-              "Active Directory preparation).");
-  sd_fix_step(c->r, fd, "Copy the Exchange 2007 SP2 media to a local "
-              "folder on this server.");
-  sd_fix_step(c->r, fd, "Open an elevated Command Prompt in that folder and "
-              "run: Setup.com /mode:upgrade");
-  sd_fix_step(c->r, fd, "Restart if setup asks, then run srvdoctor again: "
-              "it should report EXCH-ALREADY-SP2.");
-  for(i = 0; i < SD_COUNTOF(cms_upgrade_steps); i++)
-    sd_fix_step(c->r, fd, "Clustered mailbox server (CCR or SCC), step %u "
-                "of %u: %s", (unsigned)(i + 1),
-                (unsigned)SD_COUNTOF(cms_upgrade_steps),
-                cms_upgrade_steps[i]);
-  sd_fix_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
+  upgrade_steps(c, fd);
   sd_buf_free(&roles);
 }

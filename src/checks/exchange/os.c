@@ -85,11 +85,12 @@ void sd_exch_check_os(sd_exch_ctx *c)
     sd_ev_str(c->r, fd, "needed", "x64");
     sd_fix_summary(c->r, fd, "Use this server for tests only, or move "
                    "Exchange to an x64 server.");
-    sd_fix_step(c->r, fd, "If this is a production server, plan a move of "
-                "its roles to a new x64 server with Exchange 2007 SP2 "
-                "installed fresh, instead of upgrading this one.");
-    sd_fix_step(c->r, fd, "If it is a test server, the 32-bit SP2 build can "
-                "be used; continue with the other findings.");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "If it is a test server, the 32-bit "
+                "SP2 build can be used; continue with the other findings.");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "If this is a production server, do "
+                "not upgrade it: hand it to the Exchange administrator to "
+                "plan a move of its roles to a new x64 server with Exchange "
+                "2007 SP2 installed fresh.");
   }
   if(!bad_os && !bad_msi) {
     sd_buf_free(&why);
@@ -112,25 +113,33 @@ void sd_exch_check_os(sd_exch_ctx *c)
   sd_ev_str(c->r, fd, "problems", why.data);
   sd_fix_summary(c->r, fd, "Bring the server to a supported Windows and "
                  "Windows Installer 4.5 before SP2 setup.");
-  if(bad_msi) {
-    sd_fix_step(c->r, fd, "Download the Windows Installer 4.5 "
-                "redistributable from Microsoft for this Windows version "
-                "and processor type (Windows Server 2008 SP2 already "
-                "includes it).");
-    sd_fix_step(c->r, fd, "Install it and restart the server.");
-  }
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Confirm what this server runs: "
+              "Windows version and service pack in System Properties "
+              "(right-click Computer > Properties), Windows Installer in "
+              "the file version of C:\\Windows\\System32\\msi.dll "
+              "(right-click > Properties > Details).");
   if(bad_os && have_os && os->major == 5 && os->minor == 2 &&
      os->sp_major < 2 && os->is_server) {
-    sd_fix_step(c->r, fd, "Install Windows Server 2003 Service Pack 2, "
-                "restart, then install Windows Installer 4.5.");
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "In a maintenance window, install "
+                "Windows Server 2003 Service Pack 2 and restart when its "
+                "setup asks.");
   }
-  else if(bad_os) {
-    sd_fix_step(c->r, fd, "This Windows version cannot run Exchange 2007 "
-                "SP2. Install SP2 on a new x64 server running Windows "
-                "Server 2003 SP2 or Windows Server 2008 and move the "
-                "mailboxes and roles there (for Windows Server 2008 R2, "
-                "Exchange 2007 SP3 is the first supported level).");
+  if(bad_msi) {
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "In a maintenance window, install "
+                "the Windows Installer 4.5 redistributable from Microsoft "
+                "for this Windows version and processor type (Windows Server "
+                "2008 SP2 already includes it), and restart when its setup "
+                "asks.");
   }
-  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+  if(bad_os && !(have_os && os->major == 5 && os->minor == 2 &&
+                 os->sp_major < 2 && os->is_server)) {
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "This Windows version cannot run "
+                "Exchange 2007 SP2: do not upgrade here. Hand it to the "
+                "Exchange administrator to plan SP2 on a new x64 server "
+                "running Windows Server 2003 SP2 or Windows Server 2008 and "
+                "a move of the mailboxes and roles there (for Windows Server "
+                "2008 R2, Exchange 2007 SP3 is the first supported level).");
+  }
+  sd_exch_step_recheck(c, fd);
   sd_buf_free(&why);
 }

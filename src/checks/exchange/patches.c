@@ -35,7 +35,8 @@ static int msi_remove_action(sd_module_result *r, sd_action *a,
 }
 
 /* The command that removes patch_code, rendered from the finding's action
- * when it has one (what srvdoctor fix runs), else from the same builder. */
+ * when it has one (what srvdoctor fix runs), else from the same builder;
+ * NULL when the patch code is not a GUID (nothing pasteable to print). */
 static const char *msi_remove_cmd(sd_module_result *r, const sd_finding *x,
                                   const char *patch_code)
 {
@@ -46,8 +47,7 @@ static const char *msi_remove_cmd(sd_module_result *r, const sd_finding *x,
   if(a->kind != SD_ACT_RUN_PROGRAM) {
     memset(&tmp, 0, sizeof(tmp));
     if(msi_remove_action(r, &tmp, patch_code))
-      return sd_arena_printf(r->arena, "msiexec /i " SD_EXCH2007_PRODUCT_CODE
-                             " MSIPATCHREMOVE=<patch code> /qb /norestart");
+      return NULL;
     a = &tmp;
   }
   sd_buf_init(&b);
@@ -58,6 +58,16 @@ static const char *msi_remove_cmd(sd_module_result *r, const sd_finding *x,
 }
 
 /* ---- patches ---- */
+
+/* Where Windows Installer registers each patch of a per-machine product:
+ * HKLM\<this>\<packed product code>\Patches\<packed patch code>, with the
+ * values DisplayName, MoreInfoURL, Installed, State, Uninstallable (facts
+ * §2.2: the MsiGetPatchInfoEx properties [MSI-PROP], read there by
+ * Get-ExchangeVersion [MDR] and public rollup-inventory scripts; the packed
+ * form is facts §2.3, src/core/msiguid.c).  EXCH-PATCH-UNCLASSIFIED's
+ * read-only "reg query" of that key shows the patch's name and KB. */
+#define SD_EXCH_MSI_PRODUCTS_KEY "SOFTWARE\\Microsoft\\Windows\\" \
+  "CurrentVersion\\Installer\\UserData\\S-1-5-18\\Products"
 
 typedef enum pclass { P_IU, P_UR, P_SECURITY, P_UNKNOWN } pclass;
 
@@ -154,6 +164,53 @@ static int is_exch_patch(const sd_msi_patch *p)
          p->patch_code && *p->patch_code;
 }
 
+/* The steps of EXCH-INTERIM-UPDATE for a removable patch: look that it is
+ * listed, remove it (the command fix runs, or Control Panel), restart only
+ * if asked, look again. */
+static void iu_steps(sd_exch_ctx *c, sd_finding *x, const char *name,
+                     const char *cmd, const char *patch_code)
+{
+  sd_module_result *r = c->r;
+  unsigned remove;
+  sd_step_add(r, x, SD_STEP_LOOK, "Confirm that the update is listed: open "
+              "Control Panel > Programs and Features > View installed "
+              "updates (Windows Server 2003: Add or Remove Programs with "
+              "\"Show updates\" ticked) and find \"%s\" under Microsoft "
+              "Exchange Server 2007. Do not click anything yet.", name);
+  sd_step_expect(r, x, "an entry named \"%s\"", name);
+  sd_step_add(r, x, SD_STEP_LOOK, "Plan a short outage (removing the update "
+              "restarts the Exchange services), log on to this server as a "
+              "local administrator and open an elevated Command Prompt "
+              "(right-click Command Prompt, Run as administrator).");
+  if(cmd) {
+    sd_step_add(r, x, SD_STEP_CHANGE, "Remove the interim update: type this "
+                "command exactly, press Enter and wait until the progress "
+                "window closes.");
+    sd_step_cmd(r, x, "%s", cmd);
+    remove = sd_step_number(x);
+    sd_step_alt(r, x, SD_STEP_CHANGE, "Instead of the command: in the list "
+                "of step 1, select \"%s\" and click Uninstall (use one way, "
+                "not both).", name);
+  }
+  else {
+    sd_step_add(r, x, SD_STEP_CHANGE, "Remove the interim update: in the "
+                "list of step 1, select \"%s\" and click Uninstall (its "
+                "patch code %s is not a GUID, so srvdoctor prints no "
+                "command for it).", name, patch_code);
+    remove = sd_step_number(x);
+  }
+  if(x->fixable)
+    sd_fix_steps(r, x, remove, remove, sd_arena_printf(r->arena,
+                 "This removes %s (patch %s) from Exchange 2007; the "
+                 "Exchange services restart while it runs.", name,
+                 patch_code));
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "Restart the server (Start > Shut "
+              "Down > Restart) in the planned outage.");
+  sd_step_when(r, x, "Only if the removal in step %u asked for a restart",
+               remove);
+  sd_exch_step_recheck(c, x);
+}
+
 static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
 {
   sd_module_result *r = c->r;
@@ -170,13 +227,18 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
                    "removable, so it cannot be uninstalled with the usual "
                    "command; get a removal procedure from whoever supplied "
                    "it (normally Microsoft support) before SP2 setup.");
-    sd_fix_step(r, x, "Write down the patch code %s and the name \"%s\".",
-                p->patch_code, name);
-    sd_fix_step(r, x, "Open a case with Microsoft support (interim updates "
-                "are issued through support cases) and ask how to remove "
-                "this interim update before installing Exchange 2007 SP2.");
-    sd_fix_step(r, x, "After it has been removed, run srvdoctor again; this "
-                "finding must be gone.");
+    sd_step_add(r, x, SD_STEP_LOOK, "Write down the patch code %s and the "
+                "name \"%s\".", p->patch_code, name);
+    sd_step_add(r, x, SD_STEP_LOOK, "Do not try to remove it yourself. Give "
+                "both to the Exchange administrator, who opens a case with "
+                "Microsoft support (interim updates are issued through "
+                "support cases) and asks how to remove this interim update "
+                "before installing Exchange 2007 SP2.");
+    sd_step_add(r, x, SD_STEP_LOOK, "After it has been removed, run "
+                "srvdoctor again to confirm:");
+    sd_step_cmd(r, x, "srvdoctor check --only exchange-sp2");
+    sd_step_expect(r, x, "no EXCH-INTERIM-UPDATE for patch %s",
+                   p->patch_code);
     return;
   }
   {
@@ -190,25 +252,13 @@ static void report_iu(sd_exch_ctx *c, const sd_msi_patch *p)
   cmd = msi_remove_cmd(r, x, p->patch_code);
   sd_fix_summary(r, x, "Uninstall %s before running SP2 setup.",
                  kb ? kb : "this interim update");
-  sd_fix_step(r, x, "Plan a short outage (removing the update restarts "
-              "the Exchange services) and log on to this server as a local "
-              "administrator.");
-  sd_fix_step(r, x, "Open an elevated Command Prompt (right-click Command "
-              "Prompt, Run as administrator).");
-  sd_fix_step(r, x, "Type this command exactly and press Enter: %s", cmd);
-  sd_fix_step(r, x, "Wait until the progress window closes. If it asks for "
-              "a restart, restart the server.");
-  sd_fix_step(r, x, "Alternatively: Control Panel > Programs and Features > "
-              "View installed updates (Windows Server 2003: Add or Remove "
-              "Programs with \"Show updates\" ticked), select \"%s\" and "
-              "click Uninstall.", name);
-  sd_fix_step(r, x, "Run srvdoctor again; this finding must be gone.");
-  sd_fix_cmd(r, x, "%s", cmd);
+  iu_steps(c, x, name, cmd, p->patch_code);
 }
 
 static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
 {
   sd_module_result *r = c->r;
+  char pprod[33], ppatch[33];
   sd_finding *x = sd_exch_add(c, "EXCH-PATCH-UNCLASSIFIED");
   sd_finding_msg(r, x, "Windows Installer lists patch %s for Exchange 2007 "
                  "with the name \"%s\", which is neither an update rollup "
@@ -216,18 +266,39 @@ static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
                  "update, SP2 setup will refuse to run.", p->patch_code,
                  sd_str_or(p->display_name, ""));
   patch_evidence(c, x, p);
-  sd_fix_summary(r, x, "Find out what this patch is; if it is an interim "
-                 "update, uninstall it before SP2 setup.");
-  sd_fix_step(r, x, "Open Control Panel > Programs and Features > View "
-              "installed updates (Windows Server 2003: Add or Remove "
-              "Programs with \"Show updates\" ticked) and find the Exchange "
-              "2007 entries.");
-  sd_fix_step(r, x, "If an entry there is called \"Interim Update\" or has "
-              "no name, it must be removed: from an elevated Command Prompt "
-              "run %s", msi_remove_cmd(r, x, p->patch_code));
-  sd_fix_step(r, x, "If it is an update rollup or a security update, "
-              "nothing needs to be done for SP2.");
-  sd_fix_cmd(r, x, "%s", msi_remove_cmd(r, x, p->patch_code));
+  sd_fix_summary(r, x, "Identify this patch (read-only) and hand it to the "
+                 "Exchange administrator; never remove an unidentified patch "
+                 "from a production Exchange server.");
+  if(!sd_msi_guid_pack(SD_EXCH2007_PRODUCT_CODE, pprod) &&
+     !sd_msi_guid_pack(p->patch_code, ppatch)) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Read what Windows Installer records "
+                "about this patch (read-only): open a Command Prompt and "
+                "run:");
+    sd_step_cmd(r, x, "reg query \"HKLM\\" SD_EXCH_MSI_PRODUCTS_KEY
+                "\\%s\\Patches\\%s\"", pprod, ppatch);
+    sd_step_expect(r, x, "lines starting with DisplayName and MoreInfoURL "
+                   "(either may be empty): the patch's name, usually with "
+                   "its KB number, and its Microsoft web page");
+  }
+  else {
+    sd_step_add(r, x, SD_STEP_LOOK, "The patch code \"%s\" is not a GUID, "
+                "so srvdoctor cannot name its registry key; look at the "
+                "Exchange 2007 entries in the list below instead.",
+                p->patch_code);
+  }
+  sd_step_alt(r, x, SD_STEP_LOOK, "Or open Control Panel > Programs and "
+              "Features > View installed updates (Windows Server 2003: Add "
+              "or Remove Programs with \"Show updates\" ticked) and read the "
+              "name and KB number of the Exchange 2007 entries. Do not click "
+              "Uninstall.");
+  sd_step_add(r, x, SD_STEP_LOOK, "If the name or the KB article says "
+              "update rollup or security update, it does not block SP2: "
+              "note it and go on with the other findings.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Otherwise (an interim update, or no name "
+              "at all), do not remove it yourself: give the patch code %s, "
+              "its name and what step 1 showed to the Exchange "
+              "administrator, who decides with Microsoft support whether "
+              "and how it is removed before SP2 setup.", p->patch_code);
 }
 
 /* The monitoring figure of this part: how many interim updates block SP2,
@@ -257,14 +328,16 @@ void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
     sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
     sd_fix_summary(c->r, x, "Check for interim updates by hand, or run "
                    "srvdoctor again elevated so it can read them.");
-    sd_fix_step(c->r, x, "Run srvdoctor again from an elevated Command "
-                "Prompt (right-click, Run as administrator).");
-    sd_fix_step(c->r, x, "If this finding stays, open Control Panel > "
-                "Programs and Features > View installed updates (Windows "
-                "Server 2003: Add or Remove Programs with \"Show updates\" "
-                "ticked) and look for entries named \"Interim Update\" under "
-                "Microsoft Exchange Server 2007.");
-    sd_fix_step(c->r, x, "Uninstall every such entry before SP2 setup.");
+    sd_exch_step_elevated(c, x);
+    sd_step_add(c->r, x, SD_STEP_LOOK, "If this finding stays, open Control "
+                "Panel > Programs and Features > View installed updates "
+                "(Windows Server 2003: Add or Remove Programs with \"Show "
+                "updates\" ticked) and look for entries named \"Interim "
+                "Update\" under Microsoft Exchange Server 2007.");
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall each such entry (select "
+                "it, Uninstall) in a planned outage before SP2 setup.");
+    sd_step_when(c->r, x, "Only if step %u showed an entry named \"Interim "
+                 "Update\"", sd_step_number(x) - 1);
     sd_result_measure(c->r, &iu_measure, 0, 0);
     return;
   }
@@ -306,14 +379,18 @@ void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
     sd_ev_int(c->r, x, "msi_interim_updates", 0);
     sd_fix_summary(c->r, x, "Confirm in Programs and Features that no "
                    "interim update is installed before SP2 setup.");
-    sd_fix_step(c->r, x, "Open Control Panel > Programs and Features > View "
-                "installed updates (Windows Server 2003: Add or Remove "
-                "Programs with \"Show updates\" ticked).");
-    sd_fix_step(c->r, x, "Look for an entry named \"Interim Update\" under "
-                "Microsoft Exchange Server 2007 (the value above names it: "
-                "%s).", c->x->iu_marker);
-    sd_fix_step(c->r, x, "If it is there, uninstall it; if it is not, the "
-                "value is a leftover and SP2 setup's own check decides.");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Open Control Panel > Programs and "
+                "Features > View installed updates (Windows Server 2003: Add "
+                "or Remove Programs with \"Show updates\" ticked) and look "
+                "for an entry named \"Interim Update\" under Microsoft "
+                "Exchange Server 2007 (the value above names it: %s).",
+                c->x->iu_marker);
+    sd_step_add(c->r, x, SD_STEP_LOOK, "If there is none, the value is a "
+                "leftover: nothing to remove, SP2 setup's own check "
+                "decides.");
+    sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall it (select it, "
+                "Uninstall) in a planned outage before SP2 setup.");
+    sd_step_when(c->r, x, "Only if step 1 showed such an entry");
   }
 }
 
@@ -356,7 +433,7 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
   const sd_exch_facts *x = c->x;
   sd_buf missing;
   size_t i;
-  int n = 0, nvalue = 0;
+  int n = 0, nvalue = 0, ncopy = 0;
   sd_finding *fd;
   if(x->msi_cache_st.state == SD_ST_ABSENT) {
     sd_exch_note_unknown(c, "the Windows Installer cache of Exchange (Windows "
@@ -419,21 +496,25 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
                  "back into %%windir%%\\Installer under the exact file name "
                  "Windows Installer expects, before SP2 setup or any patch "
                  "removal.");
-  sd_fix_step(c->r, fd, "Do not start SP2 setup or remove an update until "
-              "this finding is gone: setup stops half-way and can leave "
-              "Exchange unusable.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not start SP2 setup or remove an "
+              "update until this finding is gone: setup stops half-way and "
+              "can leave Exchange unusable. The files it lists are missing "
+              "from %%windir%%\\Installer (a hidden system folder: type "
+              "the path into the Explorer address bar to look).");
   for(i = 0; i < x->nmsi_cache; i++) {
     const sd_exch_cached_pkg *p = &x->msi_cache[i];
     if(p->file_st.state != SD_ST_ABSENT || p->value_st.state != SD_ST_READ)
       continue;
-    sd_fix_step(c->r, fd, "For %s %s%s%s%s: get it from %s, and copy it to "
-                "%s (rename the copy to exactly that name).",
+    ncopy++;
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "For %s %s%s%s%s: get it from %s, "
+                "and copy it to %s (rename the copy to exactly that name).",
                 sd_str_or(p->kind, "?"), sd_str_or(p->code, "?"),
                 p->name ? " (" : "", p->name ? p->name : "",
                 p->name ? ")" : "", cache_origin_of(p->kind),
                 sd_str_or(p->local_package, "?"));
   }
-  sd_fix_step(c->r, fd, "Alternatively, copy the files from another "
+  if(ncopy)
+    sd_step_alt(c->r, fd, SD_STEP_CHANGE, "Or copy the files from another "
               "Exchange 2007 server with the same build and the same "
               "updates: on that server, read the LocalPackage value for "
               "the same product or patch code (under "
@@ -441,10 +522,12 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
               "\\UserData\\S-1-5-18), copy that file and rename it to the "
               "name this server expects.");
   if(nvalue)
-    sd_fix_step(c->r, fd, "Where the report says \"no LocalPackage value\", "
-                "Windows Installer's own registration is damaged and no file "
-                "name is known: restore the registry key from a backup or "
-                "open a case with Microsoft support before SP2 setup.");
-  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+    sd_step_add(c->r, fd, SD_STEP_LOOK, "Where the report says \"no "
+                "LocalPackage value\", Windows Installer's own registration "
+                "is damaged and no file name is known: do not edit the "
+                "registry; hand it to the Exchange administrator (restore "
+                "from a backup or a case with Microsoft support) before SP2 "
+                "setup.");
+  sd_exch_step_recheck(c, fd);
   sd_buf_free(&missing);
 }

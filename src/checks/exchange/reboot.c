@@ -22,27 +22,30 @@ static const reboot_rule reboot_rules[] = {
   {"pending-file-rename", 1,
    "PendingFileRenameOperations: if it is back right after the restart, a "
    "program (often antivirus or a backup agent) keeps registering file "
-   "moves; find it from the file names in the value and update or pause "
-   "it."},
+   "moves; find it from the file names in the value and hand it to the "
+   "Windows administrator."},
   {"update-exe-volatile", 1,
    "UpdateExeVolatile: if the value stays non-zero after a restart, it is "
-   "an orphan left by an old update; Microsoft's guidance is to delete the "
-   "orphaned value and restart once more."},
+   "an orphan left by an old update; do not edit the registry yourself, "
+   "hand it to the Windows administrator (the ExBPA article \"A Restart "
+   "from a Previous Installation is Pending\" describes it)."},
   {"pending-file-rename-2", 0,
    "PendingFileRenameOperations2: if it is back right after the restart, a "
    "program keeps registering file moves; find it from the file names in "
-   "the value."},
+   "the value and hand it to the Windows administrator."},
+  /* Never advice to delete servicing state (issue 16): deleting CBS keys
+   * can corrupt Windows servicing, and this flag does not block setup. */
   {"cbs-reboot-pending", 0,
-   "Component Based Servicing: if RebootPending is still there after two "
-   "restarts, let Windows Update finish installing; delete the "
-   "PackagesPending key before RebootPending only as a last resort, with a "
-   "system state backup."},
+   "Component Based Servicing (RebootPending): Windows is finishing the "
+   "installation of an update. Let Windows Update complete, and hand it to "
+   "the Windows administrator if it stays after another restart. This flag "
+   "does not block SP2 setup; never delete servicing registry keys."},
   {"wu-reboot-required", 0,
-   "Windows Update RebootRequired: install any remaining updates, then "
-   "restart again."},
+   "Windows Update RebootRequired: Windows Update has more to install; "
+   "hand it to the Windows administrator."},
   {"sccm-client", 0,
-   "Configuration Manager client: let the client complete its pending "
-   "deployment, then restart from Software Center."},
+   "Configuration Manager client: the client has a deployment to "
+   "complete; hand it to the Configuration Manager administrator."},
 };
 
 static const reboot_rule *reboot_rule_of(const char *source)
@@ -75,6 +78,47 @@ static int reboot_list(const sd_reboot_list *l, int blocking, sd_buf *out)
     sd_buf_puts(out, sd_str_or(rf->source, "?"));
   }
   return n;
+}
+
+/* The steps of both restart findings: look at what is pending and who is
+ * using the server, restart in the window (the last resort: it stops
+ * Exchange), look again; the advice per source if it stays. */
+static void reboot_steps(sd_exch_ctx *c, sd_finding *x,
+                         const sd_reboot_list *l, int blocking)
+{
+  size_t i;
+  unsigned plan, recheck;
+  sd_step_add(c->r, x, SD_STEP_LOOK, "%s", blocking
+              ? "SP2 setup will not start before this restart. Plan a "
+                "maintenance window: the restart stops Exchange on this "
+                "server for several minutes."
+              : "These flags do not stop SP2 setup; restarting first is "
+                "only recommended. Plan the restart for a maintenance "
+                "window or another convenient time: it stops Exchange on "
+                "this server for several minutes.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "In the window, check who is logged on "
+              "to this server (a clustered mailbox server node: hand this to "
+              "the Exchange administrator, who moves the clustered mailbox "
+              "server to the other node first):");
+  sd_step_cmd(c->r, x, "query user");
+  plan = sd_step_number(x);
+  sd_step_add(c->r, x, SD_STEP_LAST_RESORT, "Restart the server (Start > "
+              "Shut Down > Restart).");
+  sd_step_when(c->r, x, "Only in the maintenance window of step %u, and "
+               "only if step %u showed no one else logged on", plan - 1,
+               plan);
+  sd_exch_step_recheck(c, x);
+  recheck = sd_step_number(x);
+  for(i = 0; i < l->count; i++) {
+    const sd_reboot_flag *rf = &l->items[i];
+    const reboot_rule *rr;
+    if(rf->st.state != SD_ST_READ || !rf->pending)
+      continue;
+    rr = reboot_rule_of(rf->source);
+    if(rr)
+      sd_step_add(c->r, x, SD_STEP_LOOK, "If step %u still reports it - %s",
+                  recheck, rr->advice);
+  }
 }
 
 void sd_exch_check_reboot(sd_exch_ctx *c)
@@ -143,29 +187,12 @@ void sd_exch_check_reboot(sd_exch_ctx *c)
                 sd_exch_why_of(&rf->st));
   }
   if(nblock)
-    sd_fix_summary(c->r, x, "Restart the server, then run srvdoctor again "
-                   "before starting SP2 setup.");
+    sd_fix_summary(c->r, x, "Restart the server in a maintenance window, "
+                   "then run srvdoctor again before starting SP2 setup.");
   else
-    sd_fix_summary(c->r, x, "Restart the server before SP2 setup "
-                   "(recommended; setup itself does not require it).");
-  sd_fix_step(c->r, x, "Plan a maintenance window: the restart stops "
-              "Exchange on this server (on a clustered mailbox server, move "
-              "the clustered mailbox server to the other node first).");
-  sd_fix_step(c->r, x, "Restart the server (Start > Shut Down > Restart, or "
-              "the command below).");
-  sd_fix_step(c->r, x, "Log on again and run srvdoctor again; this finding "
-              "must be gone.");
-  for(i = 0; i < l->count; i++) {
-    const sd_reboot_flag *rf = &l->items[i];
-    const reboot_rule *rr;
-    if(rf->st.state != SD_ST_READ || !rf->pending)
-      continue;
-    rr = reboot_rule_of(rf->source);
-    if(rr)
-      sd_fix_step(c->r, x, "If it is still reported after the restart - %s",
-                  rr->advice);
-  }
-  sd_fix_cmd(c->r, x, "shutdown /r /t 0");
+    sd_fix_summary(c->r, x, "Restart the server when convenient, before SP2 "
+                   "setup (recommended; these flags do not block setup).");
+  reboot_steps(c, x, l, nblock);
   sd_buf_free(&blocking);
   sd_buf_free(&other);
 }

@@ -168,8 +168,15 @@ void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
     sd_exch_ad_evidence(c, x);
     sd_fix_summary(c->r, x, "Have a member of %s run the preparation, or "
                    "get the missing memberships and log on again.", all);
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Check the groups of your logon "
+                "(read-only; Windows Server 2003: whoami comes with the "
+                "Support Tools):");
+    sd_step_cmd(c->r, x, "whoami /groups");
+    sd_step_expect(c->r, x, "the group names listed in the evidence above, "
+                   "each on a line of its own");
     if(nreal)
-      sd_fix_step(c->r, x, "Ask a member of the Enterprise Admins group to "
+      sd_step_add(c->r, x, SD_STEP_LOOK, "Ask a member of the Enterprise "
+                  "Admins group to "
                   "add the account that will run SP2 setup to %s (Active "
                   "Directory Users and Computers > the group > Members > "
                   "Add), or ask a member of %s to run the preparation "
@@ -177,18 +184,21 @@ void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
                   all);
     for(i = 0; i < 3; i++) {
       if(g[i].needed && g[i].filtered)
-        sd_fix_step(c->r, x, "%s is in your logon token but switched off by "
+        sd_step_add(c->r, x, SD_STEP_LOOK, "%s is in your logon token but "
+                    "switched off by "
                     "User Account Control: open the Command Prompt with "
                     "\"Run as administrator\".", g[i].name);
       if(g[i].needed && g[i].stale)
-        sd_fix_step(c->r, x, "Active Directory already lists you in %s, but "
+        sd_step_add(c->r, x, SD_STEP_LOOK, "Active Directory already lists "
+                    "you in %s, but "
                     "this logon started before that: log off and log on "
                     "again.", g[i].name);
     }
-    sd_fix_step(c->r, x, "Log off and log on again so the new memberships "
-                "are in your logon token (wait for AD replication if the "
-                "change was made on another domain controller).");
-    sd_fix_step(c->r, x, "Run srvdoctor again; this finding must be gone.");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Log off and log on again so the new "
+                "memberships are in your logon token (wait for AD "
+                "replication if the change was made on another domain "
+                "controller).");
+    sd_exch_step_recheck(c, x);
   }
   else if(nunknown) {
     x = sd_exch_add(c, "AD-RIGHTS-UNKNOWN");
@@ -208,13 +218,15 @@ void sd_exch_check_rights(sd_exch_ctx *c, const sd_exch_need *nd)
               sd_state_name(c->ad->domain_sid_st.state));
     sd_fix_summary(c->r, x, "Check the memberships by hand before running "
                    "the preparation.");
-    sd_fix_step(c->r, x, "On the computer that will run setup, open a "
-                "Command Prompt and run: whoami /groups (Windows Server "
-                "2003: gpresult /r or the Support Tools' whoami).");
-    sd_fix_step(c->r, x, "Check that %s appear in the list; if not, ask an "
-                "Enterprise Admin to add the account, then log off and on.",
-                needed.data);
-    sd_fix_cmd(c->r, x, "whoami /groups");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "On the computer that will run "
+                "setup, open a Command Prompt and list the groups of your "
+                "logon (read-only; Windows Server 2003: whoami comes with "
+                "the Support Tools):");
+    sd_step_cmd(c->r, x, "whoami /groups");
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Check that %s appear in the list of "
+                "step %u; if not, ask an Enterprise Admin to add the "
+                "account, then log off and on.", needed.data,
+                sd_step_number(x));
   }
   sd_buf_free(&missing);
   sd_buf_free(&unknown);

@@ -173,43 +173,45 @@ void sd_exch_check_setup_state(sd_exch_ctx *c)
   sd_fix_summary(c->r, fd, "Run the interrupted Exchange setup again in the "
                  "same mode so it resumes from its watermark; do not delete "
                  "the values by hand.");
-  sd_fix_step(c->r, fd, "Do not delete the Watermark or Action values: "
-              "setup uses them to resume where it stopped.");
-  sd_fix_step(c->r, fd, "Find the media of the setup that was interrupted "
-              "(for an upgrade, the service pack media; for an install or "
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not delete the Watermark or "
+              "Action values: setup uses them to resume where it stopped. "
+              "Find the media of the setup that was interrupted (for an "
+              "upgrade, the service pack media; for an install or "
               "uninstall, the media of the build that is installed).");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Open an elevated Command Prompt "
+              "(right-click Command Prompt, Run as administrator) in the "
+              "folder of that media that holds Setup.com.");
   for(k = 0; k < nmodes; k++) {
     const char *unknown_key = NULL;
     const char *cmd = resume_command(c, modes[k], &unknown_key);
     if(cmd) {
-      sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder "
-                  "that holds Setup.com and run: %s", cmd);
-      sd_fix_cmd(c->r, fd, "%s", cmd);
+      sd_step_add(c->r, fd, SD_STEP_CHANGE, "Resume the interrupted setup: "
+                  "run this command and let it finish.");
+      sd_step_cmd(c->r, fd, "%s", cmd);
       sd_ev_str(c->r, fd, k ? sd_arena_printf(c->r->arena,
                                               "resume_command.%u",
                                               (unsigned)k)
                             : "resume_command", cmd);
     }
     else {
-      sd_fix_step(c->r, fd, "Open an elevated Command Prompt in the folder "
-                  "that holds Setup.com and run: %s /mode:%s "
-                  "/roles:<the roles of the keys listed above>%s%s%s",
-                  SETUP, modes[k]->mode,
+      sd_step_add(c->r, fd, SD_STEP_CHANGE, "Resume the interrupted setup "
+                  "with %s /mode:%s and /roles: followed by the roles of the "
+                  "keys listed above%s%s%s; srvdoctor cannot print the "
+                  "whole command.", SETUP, modes[k]->mode,
                   unknown_key ? " (srvdoctor does not know the /roles name "
                                 "of the key " : "",
                   unknown_key ? unknown_key : "", unknown_key ? ")" : "");
     }
   }
   if(unknown_action || !nmodes)
-    sd_fix_step(c->r, fd, "For a role key whose Action is missing or not "
-                "one setup names (Install, Upgrade/BuildToBuildUpgrade, "
-                "Uninstall, DisasterRecovery), start Setup.exe from the media "
-                "of the interrupted run: its wizard reads the watermark and "
-                "offers to resume.");
-  sd_fix_step(c->r, fd, "Let setup finish; it resumes from the watermark. "
-              "If it fails again, read "
+    sd_step_add(c->r, fd, SD_STEP_CHANGE, "For a role key whose Action is "
+                "missing or not one setup names (Install, "
+                "Upgrade/BuildToBuildUpgrade, Uninstall, DisasterRecovery), "
+                "start Setup.exe from the media of the interrupted run: its "
+                "wizard reads the watermark and offers to resume.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "If setup fails again, read "
               "C:\\ExchangeSetupLogs\\ExchangeSetup.log for the first "
-              "error.");
-  sd_fix_step(c->r, fd, "Run srvdoctor again; this finding must be gone.");
+              "error and hand it to the Exchange administrator.");
+  sd_exch_step_recheck(c, fd);
   sd_buf_free(&roles);
 }

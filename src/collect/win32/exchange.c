@@ -425,6 +425,86 @@ static void collect_msi_version(sd_facts *f)
   file_version(f, path, &x->msi_version, &x->msi_version_st, "msi.dll");
 }
 
+/* This computer as a failover cluster node: GetNodeClusterState of
+ * clusapi.dll (Microsoft docs "GetNodeClusterState function", clusapi.h:
+ * ClusterStateNotInstalled 0, ClusterStateNotConfigured 1,
+ * ClusterStateNotRunning 3, ClusterStateRunning 19).  Looked up at run
+ * time from the system folder (sd_proc): a Windows without the cluster
+ * software has no clusapi.dll, which is read as "not-installed".  The
+ * clustered mailbox server a node belongs to is not read yet: cms_state
+ * says so (docs/modules/exchange-sp2.md). */
+typedef DWORD (WINAPI *get_node_cluster_state_fn)(LPCWSTR, DWORD *);
+
+static const struct {
+  DWORD value;
+  const char *name;
+} cluster_states[] = {
+  {0, "not-installed"}, {1, "not-configured"}, {3, "not-running"},
+  {19, "running"},
+};
+
+static void cluster_unknown(sd_facts *f)
+{
+  sd_fstate_set(f, &f->exchange.cms_st, SD_ST_UNREADABLE, 0, "whether this "
+                "computer is a cluster node could not be read");
+}
+
+static void collect_cluster(sd_facts *f)
+{
+  sd_exch_facts *x = &f->exchange;
+  wchar_t path[MAX_PATH + 32];
+  const wchar_t *dir = sd_system_dir();
+  get_node_cluster_state_fn fn;
+  DWORD state = 0, rc, attr;
+  size_t i;
+  if(wcslen(dir) + 16 >= SD_COUNTOF(path)) {
+    sd_fstate_set(f, &x->cluster_st, SD_ST_UNREADABLE, 0, "the system "
+                  "folder path is too long");
+    cluster_unknown(f);
+    return;
+  }
+  wcscpy(path, dir);
+  wcscat(path, L"\\clusapi.dll");
+  attr = GetFileAttributesW(path);
+  if(attr == INVALID_FILE_ATTRIBUTES) {
+    DWORD err = GetLastError();
+    if(err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND) {
+      sd_fstate_os_error(f, &x->cluster_st, err, "clusapi.dll");
+      cluster_unknown(f);
+      return;
+    }
+    x->cluster_state = "not-installed";
+    sd_fstate_set(f, &x->cluster_st, SD_ST_READ, 0, NULL);
+    sd_fstate_set(f, &x->cms_st, SD_ST_ABSENT, 0, "this computer has no "
+                  "cluster software (no clusapi.dll)");
+    return;
+  }
+  fn = (get_node_cluster_state_fn)(void (*)(void))sd_proc(
+    "clusapi.dll", "GetNodeClusterState");
+  rc = fn ? fn(NULL, &state) : ERROR_PROC_NOT_FOUND;
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &x->cluster_st, rc, "GetNodeClusterState");
+    cluster_unknown(f);
+    return;
+  }
+  for(i = 0; i < SD_COUNTOF(cluster_states); i++)
+    if(cluster_states[i].value == state)
+      x->cluster_state = cluster_states[i].name;
+  if(!x->cluster_state) {
+    sd_fstate_set(f, &x->cluster_st, SD_ST_UNREADABLE, 0,
+                  "GetNodeClusterState returned %lu", (unsigned long)state);
+    cluster_unknown(f);
+    return;
+  }
+  sd_fstate_set(f, &x->cluster_st, SD_ST_READ, 0, NULL);
+  if(state <= 1)
+    sd_fstate_set(f, &x->cms_st, SD_ST_ABSENT, 0, "this computer is not a "
+                  "cluster node");
+  else
+    sd_fstate_set(f, &x->cms_st, SD_ST_UNREADABLE, 0, "srvdoctor does not "
+                  "read the clustered mailbox server of a cluster node yet");
+}
+
 /* Every group SID of this process's token with its attributes. */
 static void collect_token(sd_facts *f)
 {
@@ -481,6 +561,7 @@ void sd_cw_exchange(sd_facts *f)
   collect_product_suite(f);
   collect_others(f);
   collect_msi_version(f);
+  collect_cluster(f);
   collect_token(f);
   sd_fstate_set(f, &x->st, SD_ST_READ, 0, NULL);
 }
