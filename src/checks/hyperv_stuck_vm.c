@@ -827,9 +827,10 @@ static unsigned space_step(sd_module_result *r, sd_finding *x,
               "virtual hard disks: in Hyper-V Manager select \"%s\", "
               "choose Settings, and note the drive letter in the path of each "
               "hard drive%s; then open Computer (This PC) in Windows Explorer "
-              "and read the free space of that drive. Less than 2 GB free is "
-              "too little.%s", sd_str_or(name, guid ? guid : "the VM"),
-              version == 2 && guid ? " (or run this command)" : "", why);
+              "and read the free space of that drive.%s",
+              sd_str_or(name, guid ? guid : "the VM"),
+              version == 2 && guid ? " (or run this command)" : "",
+              *why ? why : " Less than 2 GB free is too little.");
   if(version == 2 && guid)
     sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VMHardDiskDrive "
                 "-VM (Get-VM -Id %s) | Format-List Path\"", guid);
