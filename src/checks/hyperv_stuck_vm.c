@@ -1156,6 +1156,45 @@ typedef struct vm_verdict {
   size_t nevents;
 } vm_verdict;
 
+/* The action (when fixable) and the steps of a STUCK or SUSPECT VM. */
+static void vm_remediate(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                         const hv_worker *w, const char *guid,
+                         int health_only)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *resource;
+  clustered cl = vm_clustered(&c->f->hyperv, v->has_guid ? v->guid : NULL,
+                              &resource);
+  cluster_evidence(r, x, &c->f->hyperv, cl, resource);
+  /* Not fixable when the VM is a cluster role (the cluster applies its own
+   * failure policy) or when srvdoctor could not read whether it is one; a
+   * snapshot without the fact stays fixable because fix reads it live and
+   * refuses unless it is known. */
+  if(guid && !health_only && opstatus_known(vm) && cl != CL_YES &&
+     cl != CL_UNKNOWN)
+    worker_action(r, x, guid, w);
+  if(health_only) {
+    health_steps(c, x, vm, guid, vm->ns_version ? vm->ns_version
+                                                : c->version);
+  }
+  else {
+    rem m;
+    memset(&m, 0, sizeof(m));
+    m.x = x;
+    m.name = vm->name;
+    m.guid = guid;
+    m.w = w;
+    m.wmi = vm;
+    m.state = v->si ? v->si->name : NULL;
+    m.version = vm->ns_version ? vm->ns_version : c->version;
+    m.cl = cl;
+    m.resource = resource;
+    m.fixable = x->action.kind == SD_ACT_END_WORKER;
+    remediate(c, &m);
+  }
+}
+
 static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
 {
   sd_module_result *r = c->r;
@@ -1273,33 +1312,7 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   if(!opstatus_known(vm))
     sd_ev_strf(r, x, "operational_status_unread", "%s",
                fstate_why(&vm->op_status_st, "not collected"));
-  cluster_evidence(r, x, &c->f->hyperv, cl, resource);
-  /* Not fixable when the VM is a cluster role (the cluster applies its own
-   * failure policy) or when srvdoctor could not read whether it is one; a
-   * snapshot without the fact stays fixable because fix reads it live and
-   * refuses unless it is known. */
-  if(guid && !health_only && opstatus_known(vm) && cl != CL_YES &&
-     cl != CL_UNKNOWN)
-    worker_action(r, x, guid, w);
-  if(health_only) {
-    health_steps(c, x, vm, guid, vm->ns_version ? vm->ns_version
-                                                : c->version);
-  }
-  else {
-    rem m;
-    memset(&m, 0, sizeof(m));
-    m.x = x;
-    m.name = vm->name;
-    m.guid = guid;
-    m.w = w;
-    m.wmi = vm;
-    m.state = v->si ? v->si->name : NULL;
-    m.version = vm->ns_version ? vm->ns_version : c->version;
-    m.cl = cl;
-    m.resource = resource;
-    m.fixable = x->action.kind == SD_ACT_END_WORKER;
-    remediate(c, &m);
-  }
+  vm_remediate(c, x, v, w, guid, health_only);
   sd_buf_free(&msg);
   sd_buf_free(&sig);
 }
