@@ -49,6 +49,14 @@ typedef struct sd_hv_vm {
   size_t ndisks, cap_disks;
 } sd_hv_vm;
 
+/* One failover-cluster resource whose private properties name a VM (the
+ * VmId value under HKLM\Cluster\Resources\<resource id>\Parameters: the
+ * "Virtual Machine" and "Virtual Machine Configuration" resources). */
+typedef struct sd_hv_cluster_vm {
+  const char *resource;        /* the resource's Name value, NULL unknown */
+  const char *vm_guid;         /* VmId: the VM id, upper case, no braces */
+} sd_hv_cluster_vm;
+
 typedef struct sd_hv_facts {
   sd_fstate st;                /* was this section collected at all */
 
@@ -68,11 +76,23 @@ typedef struct sd_hv_facts {
   unsigned wmi_version;        /* 2, 1, or 0 when not read */
   sd_hv_vm *vms;
   size_t nvms, cap_vms;
+
+  /* Is this host a failover-cluster node, and which VMs are cluster
+   * resources?  read = the cluster database (HKLM\Cluster\Resources) was
+   * read: cluster_vms lists every resource that names a VM (possibly none);
+   * absent = the Cluster service (ClusSvc) does not exist here, so no VM is
+   * clustered; unreadable = the service exists but its database could not
+   * be read (not loaded because the service is stopped, access denied...),
+   * so whether a VM is clustered is not known. */
+  sd_fstate cluster_st;
+  sd_hv_cluster_vm *cluster_vms;
+  size_t ncluster_vms, cap_cluster_vms;
 } sd_hv_facts;
 
 sd_hv_vm *sd_hv_vm_add(sd_hv_facts *h);
 sd_hv_opstatus *sd_hv_opstatus_add(sd_hv_vm *vm);
 sd_hv_disk *sd_hv_disk_add(sd_hv_vm *vm);
+sd_hv_cluster_vm *sd_hv_cluster_vm_add(sd_hv_facts *h);
 
 /* Value helpers shared by the collector and the check. */
 

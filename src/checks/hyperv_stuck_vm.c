@@ -94,7 +94,8 @@ static const state_info v1_states[] = {
 
 /* EnabledState of root\virtualization\v2 (Windows Server 2012 and
  * later).  Sources: Microsoft's Msvm_ComputerSystem page (hyperv_v2/
- * msvm-computersystem: 2, 3, 4, 6, 9, 10) and its RequestStateChange page
+ * msvm-computersystem: 2, 3, 4, 6, 9, 10, 32768, 32769) and its
+ * RequestStateChange page
  * (hyperv_v2/requeststatechange-msvm-computersystem: 32773-32780 and the
  * critical states 32781-32792, in the order RunningCritical, OffCritical,
  * StoppingCritical, SavedCritical, PausedCritical, StartingCritical,
@@ -112,6 +113,12 @@ static const state_info v2_states[] = {
   /* The HealthState remark of the same page names 32768 (Paused) as the
    * state of a VM paused for lack of disk space. */
   {32768, "Paused", 0, 1, 0},
+  /* The OperationalStatus remark of the same page (value 15 Dormant): a
+   * suspended or paused VM has EnabledState 32769 (Suspended) or 32768
+   * (Paused).  Suspended is the saved state (RequestStateChange 32769
+   * "Suspended" saves the state of the VM, previous-versions/windows/
+   * desktop/virtual/requeststatechange-msvm-computersystem). */
+  {32769, "Saved", 0, 0, 0},
   {32773, "Saving", 1, 1, 0},
   {32776, "Pausing", 1, 1, 0},
   {32777, "Resuming", 1, 1, 0},
@@ -608,6 +615,50 @@ static void worker_sentence(const hv_ctx *c, const hv_worker *w, sd_buf *b)
     sd_buf_puts(b, " (one sample only: growth and CPU use not measured)");
 }
 
+/* Free space on the volume of a VM's virtual hard disk below which it is
+ * "low": Hyper-V's own thresholds as its program manager described them
+ * (Ben Armstrong, "Why is my virtual machine Paused-Critical? [Hyper-V]",
+ * blogs.msdn.microsoft.com/virtual_pc_guy, 2009-04-22): under 2 GB Hyper-V
+ * logs warnings, under 200 MB it pauses the VM.  srvdoctor calls a volume
+ * low under the warning figure (read as 2 GiB, the larger reading): a VM on
+ * such a volume is HV-VM-STORAGE, never HV-VM-STUCK, and never fixable,
+ * because HealthState 25 and a VM that does not finish Saving or Starting
+ * are documented symptoms of low space too (Msvm_ComputerSystem
+ * HealthState).  docs/modules/hyperv-stuck-vm.md states the rationale. */
+static const struct space_floor {
+  const char *what;
+  uint64_t bytes;
+} space_floors[] = {
+  {"Hyper-V logs low-space warnings", 2048ull * 1024u * 1024u},
+  {"Hyper-V pauses the VM", 200ull * 1024u * 1024u},
+};
+#define LOW_SPACE_BYTES (space_floors[0].bytes)
+
+/* Is a volume of the VM's virtual hard disks known to be low on space? */
+static int space_low(const sd_hv_vm *vm)
+{
+  size_t i;
+  for(i = 0; vm && vm->disks_st.state == SD_ST_READ && i < vm->ndisks; i++)
+    if(vm->disks[i].space_st.state == SD_ST_READ &&
+       vm->disks[i].free_bytes < LOW_SPACE_BYTES)
+      return 1;
+  return 0;
+}
+
+/* Was the free space of every volume of the VM's disks read, and none low
+ * (so there is no need to ask the reader to look)? */
+static int space_known_ok(const sd_hv_vm *vm)
+{
+  size_t i;
+  if(!vm || vm->disks_st.state != SD_ST_READ || vm->ndisks == 0)
+    return 0;
+  for(i = 0; i < vm->ndisks; i++)
+    if(vm->disks[i].space_st.state != SD_ST_READ ||
+       vm->disks[i].free_bytes < LOW_SPACE_BYTES)
+      return 0;
+  return 1;
+}
+
 /* What srvdoctor fix does for a fixable hung VM: end exactly its worker
  * (vmwp.exe in the system folder, the image fix verifies on the live
  * handle), PID and VM ID as this check saw them.  pid 0 when no worker was
@@ -625,109 +676,468 @@ static void worker_action(sd_module_result *r, sd_finding *x,
   sd_fix_target(r, x, guid);
 }
 
-/* The common remediation for a VM that should be turned off and, failing
- * that, have its worker ended.  The taskkill command is rendered from the
- * finding's action when it has one, so what it prints is what fix ends. */
-static void remediate(hv_ctx *c, sd_finding *x, const char *name,
-                      const char *guid, const hv_worker *w,
-                      const char *state, unsigned version)
+/* ---- is the VM a failover-cluster role? ---- */
+
+typedef enum clustered {
+  CL_NO = 0,          /* no Cluster service, or not one of its resources */
+  CL_YES,             /* a cluster resource names the VM */
+  CL_UNKNOWN,         /* the cluster database could not be read */
+  CL_NOT_COLLECTED    /* a snapshot from before srvdoctor looked */
+} clustered;
+
+static clustered vm_clustered(const sd_hv_facts *hv, const char *guid,
+                              const char **resource)
+{
+  size_t i;
+  char g[37];
+  *resource = NULL;
+  switch(hv->cluster_st.state) {
+  case SD_ST_ABSENT:
+    return CL_NO;
+  case SD_ST_UNREADABLE:
+    return CL_UNKNOWN;
+  case SD_ST_NOT_COLLECTED:
+    return CL_NOT_COLLECTED;
+  default:
+    break;
+  }
+  for(i = 0; guid && i < hv->ncluster_vms; i++)
+    if(sd_hv_guid_parse(hv->cluster_vms[i].vm_guid, g) && !strcmp(g, guid)) {
+      *resource = hv->cluster_vms[i].resource;
+      return CL_YES;
+    }
+  return CL_NO;
+}
+
+static void cluster_evidence(sd_module_result *r, sd_finding *x,
+                             const sd_hv_facts *hv, clustered cl,
+                             const char *resource)
+{
+  switch(cl) {
+  case CL_YES:
+    sd_ev_strf(r, x, "clustered", "yes: the failover-cluster resource "
+               "\"%s\" names this VM", sd_str_or(resource, "(no name)"));
+    break;
+  case CL_NO:
+    sd_ev_str(r, x, "clustered", hv->cluster_st.state == SD_ST_ABSENT
+              ? "no: the Cluster service (ClusSvc) does not exist here"
+              : "no: no resource of this node's cluster names this VM");
+    break;
+  case CL_UNKNOWN:
+    sd_ev_strf(r, x, "clustered", "not known: %s",
+               sd_str_or(hv->cluster_st.why, "the cluster database could "
+                         "not be read"));
+    break;
+  default:
+    sd_ev_str(r, x, "clustered", "not known: not collected (a snapshot "
+              "from an older srvdoctor)");
+    break;
+  }
+}
+
+/* ---- the steps of a hung VM ---- */
+
+/* The gentler step before ending a worker: restarting the Hyper-V Virtual
+ * Machine Management service.  Microsoft documents that VMs that are
+ * running continue to run while that service is not running (Best
+ * Practices Analyzer rule "The Hyper-V Virtual Machine Management service
+ * should be configured to start automatically", MicrosoftDocs
+ * windowsserverdocs virtualization/hyper-v/best-practices-analyzer; applies
+ * to Windows Server 2016, 2019 and 2022).  Not found documented for 2008 to
+ * 2012 R2, so the step is printed only from Windows 10 / Server 2016
+ * (version 10) on; docs/modules/hyperv-stuck-vm.md says so. */
+static const struct vmms_restart_fact {
+  unsigned min_os_major;
+  const char *service;
+} vmms_restart = {10, "vmms"};
+
+typedef struct rem {
+  hv_ctx *c;
+  sd_finding *x;
+  const char *vm;         /* "the virtual machine "SQL01" (ID ...)" */
+  const char *name;       /* display name or NULL */
+  const char *guid;       /* normalised id or NULL */
+  const hv_worker *w;
+  const sd_hv_vm *wmi;    /* the VM as WMI reported it, or NULL */
+  const char *state;      /* "Starting", or NULL when not known */
+  unsigned version;
+  clustered cl;
+  const char *resource;
+  int fixable;            /* the finding carries the worker action */
+} rem;
+
+/* The condition phrase "still shows the VM Starting". */
+static const char *still(sd_module_result *r, const rem *m)
+{
+  if(m->state)
+    return sd_arena_printf(r->arena, "still shows the VM %s", m->state);
+  return "showed that the VM is not Running or that its console does not "
+         "answer";
+}
+
+static const char *vm_phrase(sd_module_result *r, const char *name,
+                             const char *guid)
+{
+  if(name)
+    return sd_arena_printf(r->arena, "the virtual machine \"%s\" (ID %s)",
+                           name, sd_str_or(guid, "unknown"));
+  if(guid)
+    return sd_arena_printf(r->arena, "the virtual machine with ID %s", guid);
+  return "the virtual machine";
+}
+
+/* A look step for the free space of the volumes that hold the VM's
+ * virtual hard disks: one fsutil command per known volume, else how to
+ * find the volume.  Returns its number. */
+static unsigned space_step(sd_module_result *r, sd_finding *x,
+                           const sd_hv_vm *vm, const char *name,
+                           const char *guid, unsigned version,
+                           const char *why)
+{
+  size_t i, k, n = 0;
+  for(i = 0; vm && vm->disks_st.state == SD_ST_READ && i < vm->ndisks; i++)
+    n += vm->disks[i].volume != NULL;
+  if(n) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Check the free space of the volume%s "
+                "that hold%s the VM's virtual hard disks: run %s.%s",
+                n > 1 ? "s" : "", n > 1 ? "" : "s",
+                n > 1 ? "these commands" : "this command", why);
+    for(i = 0; i < vm->ndisks; i++) {
+      const char *v = vm->disks[i].volume;
+      size_t m;
+      int dup = 0;
+      if(!v)
+        continue;
+      for(k = 0; k < i; k++)
+        dup |= vm->disks[k].volume && sd_streq(vm->disks[k].volume, v);
+      if(dup)
+        continue;
+      m = strlen(v);
+      if(m && v[m - 1] == '\\')
+        m--; /* "D:\" -> "D:" for fsutil */
+      sd_step_cmd(r, x, "fsutil volume diskfree \"%.*s\"", (int)m, v);
+    }
+    sd_step_expect(r, x, "a line that starts with \"Total # of free bytes\" "
+                   "(\"Total free bytes\" on newer Windows) showing %s bytes "
+                   "or more on each volume; less is too little",
+                   "2,147,483,648");
+    return sd_step_number(x);
+  }
+  sd_step_add(r, x, SD_STEP_LOOK, "Find the volume that holds the VM's "
+              "virtual hard disks: in Hyper-V Manager select \"%s\", "
+              "choose Settings, and note the drive letter in the path of each "
+              "hard drive%s; then open Computer (This PC) in Windows Explorer "
+              "and read the free space of that drive.%s",
+              sd_str_or(name, guid ? guid : "the VM"),
+              version == 2 && guid ? " (or run this command)" : "",
+              *why ? why : " Less than 2 GB free is too little.");
+  if(version == 2 && guid)
+    sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VMHardDiskDrive "
+                "-VM (Get-VM -Id %s) | Format-List Path\"", guid);
+  return sd_step_number(x);
+}
+
+/* Steps for a VM that is a failover-cluster role: the cluster manages it,
+ * so nothing here ends a process or uses Hyper-V Manager. */
+static void cluster_steps(sd_module_result *r, const rem *m)
+{
+  sd_finding *x = m->x;
+  unsigned look, off;
+  sd_fix_summary(r, x, "This VM is a role of a failover cluster: turn it off "
+                 "and start it in Failover Cluster Manager; never end a "
+                 "process on this host for it.");
+  sd_step_add(r, x, SD_STEP_LOOK, "%s is a role of a failover cluster (its "
+              "cluster resource is \"%s\"). Open Failover Cluster Manager, "
+              "select Roles (on Windows Server 2008 and 2008 R2: Services and "
+              "applications) and find the role of this VM. Read its status.",
+              m->vm, sd_str_or(m->resource, "(no name)"));
+  look = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_CHANGE, "Right-click the role and choose More "
+              "Actions > Turn Off. Wait two minutes.");
+  sd_step_when(r, x, "Only if step %u shows a status other than Running "
+               "(Online on Windows Server 2008 and 2008 R2)", look);
+  off = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_CHANGE, "Right-click the role and choose Start "
+              "Role (on Windows Server 2008 and 2008 R2: Bring this service "
+              "or application online).");
+  sd_step_when(r, x, "Only after step %u shows the role as Off (Offline)",
+               off);
+  sd_step_add(r, x, SD_STEP_LOOK, "If the role does not come back, do not "
+              "end vmwp.exe, vmms.exe or any other process on this host and "
+              "do not use Hyper-V Manager for this VM: the cluster applies its "
+              "own failure policy to the role (it may restart it or move it "
+              "to another node). Call the cluster administrator.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run this command to see whether srvdoctor "
+              "still reports the VM:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
+  sd_step_expect(r, x, "no HV-VM-STUCK or HV-VM-SUSPECT line that names "
+                 "this VM");
+}
+
+/* Look: which state Hyper-V shows; returns the step number. */
+static unsigned state_step(sd_module_result *r, const rem *m)
+{
+  sd_finding *x = m->x;
+  if(m->state) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Open Hyper-V Manager, find %s and read "
+                "its State column. If it no longer shows %s, stop here and "
+                "run srvdoctor check --only hyperv-stuck-vm again.", m->vm,
+                m->state);
+    sd_step_expect(r, x, "the State column shows %s", m->state);
+  }
+  else {
+    sd_step_add(r, x, SD_STEP_LOOK, "Open Hyper-V Manager, find %s (on "
+                "Windows Server 2008 and 2008 R2 its files are named after "
+                "this ID) and connect to it. If it is Running and its console "
+                "answers, stop here: nothing more is needed.", m->vm);
+  }
+  if(m->guid && (m->version == 2 || !m->state)) {
+    sd_step_alt(r, x, SD_STEP_LOOK, m->version == 2 ? "Or run this command:"
+                : "Or, on Windows Server 2012 and later, run this command:");
+    sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+                "Format-List Name,State,Status\"", m->guid);
+    if(m->state)
+      sd_step_expect(r, x, "a line that starts with State and ends with %s",
+                     m->state);
+  }
+  return sd_step_number(x);
+}
+
+/* Look: the PID is still vmwp.exe and serves this VM; returns the number
+ * of the second of the two steps. */
+static unsigned worker_steps(sd_module_result *r, const rem *m)
+{
+  sd_finding *x = m->x;
+  unsigned pid = (unsigned)m->w->p->pid;
+  sd_step_add(r, x, SD_STEP_LOOK, "Check that process %u is still a "
+              "virtual machine's worker process: run this command. If it "
+              "prints a line that starts with INFO: or names another "
+              "program, the worker has ended: stop here and run srvdoctor "
+              "again.", pid);
+  sd_step_cmd(r, x, "tasklist /FI \"PID eq %u\" /V", pid);
+  sd_step_expect(r, x, "a line that starts with vmwp.exe and holds %u", pid);
+  sd_step_add(r, x, SD_STEP_LOOK, "Check that this worker serves this VM: "
+              "run this command. If it shows another VM ID, or \"No "
+              "Instance(s) Available.\", stop here and run srvdoctor again.");
+  sd_step_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
+              "ProcessId,Name,CommandLine", pid);
+  sd_step_expect(r, x, "a line that holds vmwp.exe, %u and %s (in upper or "
+                 "lower case)", pid, m->guid);
+  return sd_step_number(x);
+}
+
+/* Change: restart the management service, where Microsoft documents that
+ * running VMs keep running; 0 when not printed. */
+static unsigned vmms_step(sd_module_result *r, const rem *m, unsigned look)
+{
+  const sd_os *os = &m->c->f->os;
+  sd_finding *x = m->x;
+  if(os->st.state != SD_ST_READ || os->major < vmms_restart.min_os_major)
+    return 0;
+  sd_step_add(r, x, SD_STEP_CHANGE, "Restart the Hyper-V Virtual Machine "
+              "Management service (%s): run these two commands, one after "
+              "the other. Virtual machines that run keep running while it "
+              "restarts; only managing them waits. Do not do this while "
+              "another VM on this host is being moved, exported or backed "
+              "up. If the first command says the service could not be "
+              "stopped, do not end vmms.exe: go on with the next step.",
+              vmms_restart.service);
+  sd_step_when(r, x, "Only if step %u %s", look, still(r, m));
+  sd_step_cmd(r, x, "net stop %s", vmms_restart.service);
+  sd_step_cmd(r, x, "net start %s", vmms_restart.service);
+  sd_step_expect(r, x, "after the second command, a line that ends with "
+                 "\"service was started successfully.\"");
+  sd_step_add(r, x, SD_STEP_LOOK, "Wait two minutes and look at the VM's "
+              "State column in Hyper-V Manager again (press F5). If it now "
+              "shows Running, or Off, stop here.");
+  return sd_step_number(x);
+}
+
+/* What else a power cut loses in this state (what is known, no more):
+ * Saving loses the state being saved; Starting may be the restore of a
+ * saved state, so the guest may have run and that state may be lost. */
+static const char *state_risk(const rem *m)
+{
+  if(m->state && sd_stristr(m->state, "Saving"))
+    return " Because the VM is Saving, the state it was saving is lost too.";
+  if(m->state && sd_stristr(m->state, "Starting"))
+    return " A VM that is Starting may be restoring a saved state: that "
+           "state may be lost too.";
+  return "";
+}
+
+/* Change: Turn Off in Hyper-V Manager; returns its number. */
+static unsigned turn_off_step(sd_module_result *r, const rem *m,
+                              unsigned look)
+{
+  sd_finding *x = m->x;
+  sd_step_add(r, x, SD_STEP_CHANGE, "In Hyper-V Manager select %s and choose "
+              "Action > Turn Off, then wait two minutes. Turn Off is like "
+              "pulling the power cord of this one VM: the guest loses what "
+              "it had not written to disk.%s", m->vm, state_risk(m));
+  sd_step_when(r, x, "Only if step %u %s", look, still(r, m));
+  sd_step_expect(r, x, "the State column shows Off");
+  if(m->version == 2 && m->guid) {
+    sd_step_alt(r, x, SD_STEP_CHANGE, "Or run this command:");
+    sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+                "Stop-VM -TurnOff\"", m->guid);
+  }
+  return sd_step_number(x);
+}
+
+/* The warning srvdoctor fix repeats, and the last-resort step's own. */
+static const char *end_worker_warning(sd_module_result *r, const rem *m)
+{
+  return sd_arena_printf(r->arena, "This ends the VM's worker process: the "
+                         "VM is turned off as if its power were cut; unsaved "
+                         "work inside the guest is lost.%s", state_risk(m));
+}
+
+/* Last resort: end exactly that worker, rendered from the finding's action
+ * so that what it prints is what fix ends. */
+static void end_worker_step(sd_module_result *r, const rem *m,
+                            unsigned off, unsigned proof, unsigned cl_look)
+{
+  sd_finding *x = m->x;
+  unsigned pid = (unsigned)m->w->p->pid;
+  const char *warning = end_worker_warning(r, m);
+  sd_action tmp;
+  const sd_action *a = &x->action;
+  sd_buf cmd;
+  sd_step_add(r, x, SD_STEP_LAST_RESORT, "End exactly that worker process: "
+              "run this command. %s Never end vmms.exe: it manages every "
+              "virtual machine on this host.", warning);
+  sd_step_when(r, x, "Only if step %u did not turn the VM off within two "
+               "minutes (Hyper-V Manager still shows it %s) and steps %u and "
+               "%u showed vmwp.exe with PID %u and the VM ID %s%s", off,
+               sd_str_or(m->state, "not Off"), proof - 1, proof, pid,
+               m->guid, cl_look ? sd_arena_printf(r->arena, ", and step %u "
+               "showed that the VM is not a role of a failover cluster",
+               cl_look) : "");
+  if(a->kind != SD_ACT_END_WORKER) {
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.kind = SD_ACT_END_WORKER;
+    tmp.pid = m->w->p->pid;
+    a = &tmp;
+  }
+  sd_buf_init(&cmd);
+  sd_action_command(a, &cmd);
+  sd_step_cmd(r, x, "%s", cmd.data);
+  sd_buf_free(&cmd);
+  sd_step_expect(r, x, "SUCCESS: The process with PID %u has been "
+                 "terminated.", pid);
+  if(m->fixable)
+    sd_fix_steps(r, x, sd_step_number(x), sd_step_number(x), warning);
+}
+
+/* After the VM is off: start it, and look again. */
+static void restart_steps(sd_module_result *r, const rem *m, unsigned off,
+                          unsigned kill)
+{
+  sd_finding *x = m->x;
+  sd_step_add(r, x, SD_STEP_CHANGE, "Within a minute Hyper-V Manager shows "
+              "the VM as Off (Hyper-V may also start it again by itself). If "
+              "it shows Off, select it and choose Action > Start.");
+  if(kill)
+    sd_step_when(r, x, "Only after step %u or step %u turned the VM off",
+                 off, kill);
+  else
+    sd_step_when(r, x, "Only after step %u turned the VM off", off);
+  sd_step_expect(r, x, "the State column shows Running");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run this command to confirm that "
+              "srvdoctor no longer reports the VM:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
+  sd_step_expect(r, x, "no HV-VM-STUCK or HV-VM-SUSPECT line that names "
+                 "this VM");
+}
+
+/* Look first when srvdoctor could not tell whether the VM is clustered;
+ * returns the step number. */
+static unsigned cluster_look_step(sd_module_result *r, const rem *m)
+{
+  const sd_hv_facts *hv = &m->c->f->hyperv;
+  sd_step_add(r, m->x, SD_STEP_LOOK, "srvdoctor could not tell whether this "
+              "VM is a role of a failover cluster (%s). If this host has "
+              "Failover Cluster Manager, open it and look for the VM under "
+              "Roles (on Windows Server 2008 and 2008 R2: Services and "
+              "applications). If the VM is listed there, do not go on with "
+              "these steps and do not end any process: in Failover Cluster "
+              "Manager right-click the role, choose More Actions > Turn Off, "
+              "then Start Role.", m->cl == CL_UNKNOWN
+              ? sd_str_or(hv->cluster_st.why, "the cluster database could not "
+                          "be read")
+              : "this snapshot does not say");
+  return sd_step_number(m->x);
+}
+
+/* The common remediation of a hung VM: look first (state, worker, space),
+ * then the gentler changes, then, as the last resort and only under its
+ * condition, end exactly its worker. */
+static void remediate(hv_ctx *c, rem *m)
 {
   sd_module_result *r = c->r;
-  int saving = state && sd_stristr(state, "Saving") != NULL;
-  /* "the virtual machine "SQL01" (ID ...)", or by its id alone. */
-  const char *vm = name ? sd_arena_printf(r->arena, "the virtual machine "
-                                          "\"%s\" (ID %s)", name,
-                                          sd_str_or(guid, "unknown")) :
-                   guid ? sd_arena_printf(r->arena, "the virtual machine "
-                                          "with ID %s", guid) :
-                   "the virtual machine";
-  sd_fix_summary(r, x, "Turn the virtual machine off in Hyper-V Manager; if "
-                 "it stays %s, end exactly its worker process%s after "
-                 "checking that it still belongs to this VM.",
-                 state ? state : "hung",
-                 w ? "" : " (once it has been identified)");
-  sd_fix_step(r, x, "If %s is clustered (it is listed as a role in Failover "
-              "Cluster Manager), do not use Hyper-V Manager or end any "
-              "process: in Failover Cluster Manager right-click the role, "
-              "choose More Actions > Turn Off, then Start Role. The cluster "
-              "may restart or move the role by itself.", vm);
-  sd_fix_step(r, x, "Open Hyper-V Manager, select %s and choose Action > "
-              "Turn Off%s. Wait two minutes. If its state becomes Off, choose "
-              "Action > Start and stop here.", vm,
-              version == 2 && guid && w ? " (or run the last command below)" :
-              "");
-  if(!w || !guid) {
-    sd_fix_step(r, x, "If Turn Off has no effect, look in Event Viewer under "
-                "Applications and Services Logs > Microsoft > Windows > "
-                "Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin for errors "
-                "about this VM, then run srvdoctor again to find its worker "
-                "process.");
+  sd_finding *x = m->x;
+  unsigned look, off, proof = 0, cl_look = 0, later, kill = 0;
+  m->c = c;
+  m->vm = vm_phrase(r, m->name, m->guid);
+  if(m->cl == CL_YES) {
+    cluster_steps(r, m);
     return;
   }
-  sd_fix_step(r, x, "If Turn Off has no effect, check that process %u still "
-              "belongs to this VM: run the first command below. Go on only "
-              "if it shows vmwp.exe with %s in its command line (or, from "
-              "the second command, the user name NT VIRTUAL MACHINE\\%s). "
-              "If it shows anything else, the process has ended: run "
-              "srvdoctor again.", (unsigned)w->p->pid, guid, guid);
-  sd_fix_step(r, x, "End exactly that worker process: run taskkill /PID %u /F "
-              "(in PowerShell: Stop-Process -Id %u -Force). This is like "
-              "pulling the power cord of this one VM: the guest loses what "
-              "it had not written to disk.%s Never end vmms.exe: it manages "
-              "every virtual machine on this host.", (unsigned)w->p->pid,
-              (unsigned)w->p->pid, saving ? " Because the VM is Saving, its "
-              "saved state will be lost and it will start fresh." : "");
-  sd_fix_step(r, x, "Within a minute Hyper-V Manager shows the VM as Off. "
-              "Select it and choose Action > Start.");
-  sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again to "
-              "confirm that nothing is reported.");
-  sd_fix_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
-             "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
-  sd_fix_cmd(r, x, "tasklist /V /FO LIST /FI \"PID eq %u\"",
-             (unsigned)w->p->pid);
-  {
-    sd_action tmp;
-    const sd_action *a = &x->action;
-    sd_buf cmd;
-    if(a->kind != SD_ACT_END_WORKER) {
-      memset(&tmp, 0, sizeof(tmp));
-      tmp.kind = SD_ACT_END_WORKER;
-      tmp.pid = w->p->pid;
-      a = &tmp;
-    }
-    sd_buf_init(&cmd);
-    sd_action_command(a, &cmd);
-    sd_fix_cmd(r, x, "%s", cmd.data);
-    sd_buf_free(&cmd);
+  sd_fix_summary(r, x, "Confirm what srvdoctor saw, then turn the virtual "
+                 "machine off in Hyper-V Manager; only if it stays %s, end "
+                 "exactly its worker process%s.", sd_str_or(m->state, "hung"),
+                 m->w && m->guid ? "" : " (once it has been identified)");
+  if(m->cl != CL_NO)
+    cl_look = cluster_look_step(r, m);
+  look = state_step(r, m);
+  if(m->w && m->guid)
+    proof = worker_steps(r, m);
+  if(!space_known_ok(m->wmi))
+    space_step(r, x, m->wmi, m->name, m->guid, m->version,
+               " If it has less than 2 GB free, stop here, make space and "
+               "run srvdoctor again: a VM that cannot write its disks or its "
+               "saved state looks hung, and ending its worker would not "
+               "help.");
+  later = vmms_step(r, m, look);
+  off = turn_off_step(r, m, later ? later : look);
+  if(m->w && m->guid) {
+    end_worker_step(r, m, off, proof, cl_look);
+    kill = sd_step_number(x);
   }
-  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Stop-Process -Id %u "
-             "-Force\"", (unsigned)w->p->pid);
-  if(version == 2 && guid)
-    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
-               "Stop-VM -TurnOff\"", guid);
+  else {
+    sd_step_add(r, x, SD_STEP_LOOK, "If Turn Off has no effect, look in "
+                "Event Viewer under Applications and Services Logs > "
+                "Microsoft > Windows > Hyper-V-VMMS > Admin and "
+                "Hyper-V-Worker > Admin for errors about this VM, then run "
+                "srvdoctor again to find its worker process. Do not end any "
+                "process without it.");
+  }
+  restart_steps(r, m, off, kill);
 }
 
 /* HealthState 25 with nothing else: look before touching anything. */
-static void health_steps(hv_ctx *c, sd_finding *x, const char *name,
-                         const char *guid)
+static void health_steps(hv_ctx *c, sd_finding *x, const sd_hv_vm *vm,
+                         const char *guid, unsigned version)
 {
   sd_module_result *r = c->r;
   sd_fix_summary(r, x, "Find out why Hyper-V reports a critical failure "
                  "before acting: it can be a worker that does not answer or "
                  "a disk low on space.");
-  sd_fix_step(r, x, "Open Hyper-V Manager, select the virtual machine "
-              "\"%s\" (ID %s) and connect to it: if its console answers, "
-              "the VM runs.", sd_str_or(name, "(no name)"),
-              sd_str_or(guid, "?"));
-  sd_fix_step(r, x, "Check the free space of the volume that holds its "
-              "virtual hard disks (fsutil volume diskfree <drive>:): "
-              "Hyper-V reports the same HealthState 25 when that volume "
-              "runs low, and then the answer is space, not ending a "
-              "process.");
-  sd_fix_step(r, x, "Read the Hyper-V-VMMS > Admin and Hyper-V-Worker > "
-              "Admin logs in Event Viewer for errors about this VM, and run "
-              "srvdoctor check --only hyperv-stuck-vm again in a few "
-              "minutes.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Open Hyper-V Manager, select the virtual "
+              "machine \"%s\" (ID %s) and connect to it: if its console "
+              "answers, the VM runs.", sd_str_or(vm->name, "(no name)"),
+              sd_str_or(guid, "unknown"));
+  space_step(r, x, vm, vm->name, guid, version, " Hyper-V reports the same "
+             "HealthState 25 when that volume runs low, and then the answer "
+             "is space, not ending a process.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Read the Hyper-V-VMMS > Admin and "
+              "Hyper-V-Worker > Admin logs in Event Viewer (Applications and "
+              "Services Logs > Microsoft > Windows) for errors about this "
+              "VM.");
+  sd_step_add(r, x, SD_STEP_LOOK, "In a few minutes, run this command "
+              "again:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
 }
 
 typedef struct vm_verdict {
@@ -746,6 +1156,45 @@ typedef struct vm_verdict {
   size_t nevents;
 } vm_verdict;
 
+/* The action (when fixable) and the steps of a STUCK or SUSPECT VM. */
+static void vm_remediate(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                         const hv_worker *w, const char *guid,
+                         int health_only)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *resource;
+  clustered cl = vm_clustered(&c->f->hyperv, v->has_guid ? v->guid : NULL,
+                              &resource);
+  cluster_evidence(r, x, &c->f->hyperv, cl, resource);
+  /* Not fixable when the VM is a cluster role (the cluster applies its own
+   * failure policy) or when srvdoctor could not read whether it is one; a
+   * snapshot without the fact stays fixable because fix reads it live and
+   * refuses unless it is known. */
+  if(guid && !health_only && opstatus_known(vm) && cl != CL_YES &&
+     cl != CL_UNKNOWN)
+    worker_action(r, x, guid, w);
+  if(health_only) {
+    health_steps(c, x, vm, guid, vm->ns_version ? vm->ns_version
+                                                : c->version);
+  }
+  else {
+    rem m;
+    memset(&m, 0, sizeof(m));
+    m.x = x;
+    m.name = vm->name;
+    m.guid = guid;
+    m.w = w;
+    m.wmi = vm;
+    m.state = v->si ? v->si->name : NULL;
+    m.version = vm->ns_version ? vm->ns_version : c->version;
+    m.cl = cl;
+    m.resource = resource;
+    m.fixable = x->action.kind == SD_ACT_END_WORKER;
+    remediate(c, &m);
+  }
+}
+
 static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
 {
   sd_module_result *r = c->r;
@@ -756,6 +1205,9 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   sd_finding *x;
   sd_buf msg, sig;
   int health_only;
+  const char *resource;
+  clustered cl = vm_clustered(&c->f->hyperv, v->has_guid ? v->guid : NULL,
+                              &resource);
   sd_buf_init(&msg);
   sd_buf_init(&sig);
   if(stuck)
@@ -777,7 +1229,8 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
     sd_buf_puts(&sig, "state-duration");
   if(v->sig_health) {
     sd_buf_puts(&msg, "; Hyper-V reports HealthState 25 (critical failure: "
-                "its worker process does not answer)");
+                "its worker process does not answer, or a disk that holds "
+                "its virtual hard disks is low on space)");
     sd_buf_printf(&sig, "%shealth", sig.len ? "," : "");
   }
   if(w) {
@@ -801,6 +1254,16 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
                   "so a storage problem or an operation in progress cannot "
                   "be ruled out", fstate_why(&vm->op_status_st,
                                              "not collected"));
+  if(cl == CL_YES)
+    sd_buf_printf(&msg, "; it is a role of a failover cluster (resource "
+                  "\"%s\"), so it is handled in Failover Cluster Manager and "
+                  "srvdoctor does not end its worker",
+                  sd_str_or(resource, "(no name)"));
+  else if(cl == CL_UNKNOWN)
+    sd_buf_printf(&msg, "; whether it is a role of a failover cluster could "
+                  "not be read (%s), so srvdoctor does not offer to end its "
+                  "worker", sd_str_or(c->f->hyperv.cluster_st.why,
+                                      "unreadable"));
   sd_buf_puts(&msg, stuck ? ". These signals agree: the VM is hung." :
               ". Only one signal points to a hang, so this is a suspicion.");
   /* HealthState 25 alone never justifies ending a worker: Microsoft
@@ -849,14 +1312,7 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   if(!opstatus_known(vm))
     sd_ev_strf(r, x, "operational_status_unread", "%s",
                fstate_why(&vm->op_status_st, "not collected"));
-  if(guid && !health_only && opstatus_known(vm))
-    worker_action(r, x, guid, w);
-  if(health_only) {
-    health_steps(c, x, vm->name, guid);
-  }
-  else
-    remediate(c, x, vm->name, guid, w, v->si ? v->si->name : NULL,
-              vm->ns_version ? vm->ns_version : c->version);
+  vm_remediate(c, x, v, w, guid, health_only);
   sd_buf_free(&msg);
   sd_buf_free(&sig);
 }
@@ -868,7 +1324,9 @@ typedef enum storage_kind {
   STORAGE_CRITICAL_STATE,     /* a v2 "-Critical" EnabledState */
   STORAGE_CONFIG_UNREACHABLE, /* OperationalStatus[0] 3 Degraded */
   STORAGE_LOW_SPACE_PAUSED,   /* paused with HealthState 25 (or 20) */
-  STORAGE_LOW_SPACE_SOON      /* OperationalStatus[0] 5 Predictive Failure */
+  STORAGE_LOW_SPACE_SOON,     /* OperationalStatus[0] 5 Predictive Failure */
+  STORAGE_LOW_SPACE_VOLUME    /* a volume of its disks has less than
+                                 LOW_SPACE_BYTES free (read by srvdoctor) */
 } storage_kind;
 
 static storage_kind storage_problem(const vm_verdict *v)
@@ -885,6 +1343,8 @@ static storage_kind storage_problem(const vm_verdict *v)
     return STORAGE_LOW_SPACE_PAUSED;
   if(op0 == OPSTATUS_PREDICTIVE_FAILURE)
     return STORAGE_LOW_SPACE_SOON;
+  if(space_low(vm))
+    return STORAGE_LOW_SPACE_VOLUME;
   return STORAGE_NONE;
 }
 
@@ -938,6 +1398,100 @@ static void disks_text(sd_module_result *r, const sd_hv_vm *vm, sd_buf *ev,
   }
 }
 
+/* The steps of a low-space HV-VM-STORAGE: look, make space, resume. */
+static void low_space_steps(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                            storage_kind k, const char *guid,
+                            unsigned version)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  unsigned look;
+  sd_fix_summary(r, x, "Free space on the volume that holds the VM's "
+                 "virtual hard disks, then %s; never end its worker "
+                 "process.", k == STORAGE_LOW_SPACE_PAUSED
+                 ? "resume the VM" : "check again");
+  look = space_step(r, x, vm, vm->name, guid, version, "");
+  sd_step_add(r, x, SD_STEP_CHANGE, "Make at least 2 GB free on that volume: "
+              "move or delete files that do not belong to any VM, delete or "
+              "merge old checkpoints (snapshots) of VMs on it in Hyper-V "
+              "Manager, or move the VM's storage to a volume with room. "
+              "Dynamically expanding disks need room to grow.");
+  sd_step_when(r, x, "Only if step %u showed less than 2 GB free", look);
+  if(k == STORAGE_LOW_SPACE_PAUSED) {
+    sd_step_add(r, x, SD_STEP_CHANGE, "Resume the VM: in Hyper-V Manager "
+                "select \"%s\" and choose Action > Resume. It continues "
+                "where it stopped.", name);
+    sd_step_when(r, x, "Only when step %u, run again, shows 2 GB or more "
+                 "free", look);
+    sd_step_expect(r, x, "the State column shows Running");
+    if(version == 2 && guid) {
+      sd_step_alt(r, x, SD_STEP_CHANGE, "Or run this command:");
+      sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+                  "Resume-VM\"", guid);
+    }
+  }
+  else if(k == STORAGE_LOW_SPACE_VOLUME && v->si && v->si->transitional) {
+    sd_step_add(r, x, SD_STEP_LOOK, "Watch the VM in Hyper-V Manager: a "
+                "%s that waited for space may finish now that there is "
+                "room.", sd_stristr(v->si->name, "Sav") ? "save" :
+                sd_stristr(v->si->name, "Start") ? "start" : "change");
+  }
+  sd_step_add(r, x, SD_STEP_LOOK, "Do not end its vmwp.exe worker process or "
+              "vmms.exe: that makes no space and loses what the guest (or "
+              "its saved state) had not written to disk.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run this command to confirm that "
+              "srvdoctor no longer reports the VM:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
+}
+
+/* The steps of an HV-VM-STORAGE whose storage failed or cannot be
+ * reached. */
+static void unreachable_steps(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                              storage_kind k, const char *guid,
+                              unsigned version)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *name = sd_str_or(vm->name, "(no name)");
+  unsigned where, check;
+  sd_fix_summary(r, x, "Make the VM's %s reachable again, then start or "
+                 "resume the VM; never end its worker process.",
+                 k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage"
+                                                 : "storage");
+  sd_step_add(r, x, SD_STEP_LOOK, "Find where the VM's files are: in Hyper-V "
+              "Manager select \"%s\", choose Settings, and note the path of "
+              "each hard drive and the configuration folder%s.", name,
+              version == 2 && guid ? " (or run this command)" : "");
+  if(version == 2 && guid)
+    sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
+                "Format-List Name,State,Status,Path,ConfigurationLocation; "
+                "Get-VMHardDiskDrive -VM (Get-VM -Id %s) | Format-List "
+                "Path\"", guid, guid);
+  where = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "Check each volume of step %u: it must be "
+              "online and reachable (a Cluster Shared Volume online in "
+              "Failover Cluster Manager, the SAN, iSCSI or SMB share "
+              "connected) and have free space.", where);
+  check = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "Read the errors about this VM in Event "
+              "Viewer under Applications and Services Logs > Microsoft > "
+              "Windows > Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin: "
+              "they name the file that could not be reached.");
+  if(k == STORAGE_CONFIG_UNREACHABLE)
+    sd_step_add(r, x, SD_STEP_LOOK, "Do not delete the VM: its configuration "
+                "comes back with the storage.");
+  sd_step_add(r, x, SD_STEP_CHANGE, "Once the storage is back: if the VM is "
+              "paused, select it in Hyper-V Manager and choose Action > "
+              "Resume; if it is off or saved, choose Action > Start. For a "
+              "clustered VM do this in Failover Cluster Manager.");
+  sd_step_when(r, x, "Only when step %u, done again, shows every volume "
+               "online and reachable", check);
+  sd_step_add(r, x, SD_STEP_LOOK, "Do not end its vmwp.exe worker process or "
+              "vmms.exe: that does not bring the storage back and loses what "
+              "the guest had not written to disk.");
+}
+
 /* HV-VM-STORAGE: never fixable, and its steps never end a process. */
 static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
 {
@@ -947,14 +1501,17 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
   const char *name = sd_str_or(vm->name, "(no name)");
   const char *state = v->si ? v->si->name : "in an unknown state";
   unsigned version = vm->ns_version ? vm->ns_version : c->version;
-  int low_space = k == STORAGE_LOW_SPACE_PAUSED || k == STORAGE_LOW_SPACE_SOON;
+  int low_space = k == STORAGE_LOW_SPACE_PAUSED ||
+                  k == STORAGE_LOW_SPACE_SOON || k == STORAGE_LOW_SPACE_VOLUME;
+  int calm = k == STORAGE_LOW_SPACE_SOON ||
+             (k == STORAGE_LOW_SPACE_VOLUME &&
+              !(v->si && v->si->transitional) &&
+              vm->health_state != HEALTH_CRITICAL_FAILURE);
   sd_finding *x = sd_result_add(r, "HV-VM-STORAGE",
-                                k == STORAGE_LOW_SPACE_SOON ? SD_SEV_WARNING
-                                                            : SD_SEV_CRITICAL,
+                                calm ? SD_SEV_WARNING : SD_SEV_CRITICAL,
                                 "A virtual machine is paused or failing "
                                 "because of its storage");
   sd_buf ops, dev, vols, where;
-  size_t i;
   sd_buf_init(&ops);
   sd_buf_init(&dev);
   sd_buf_init(&vols);
@@ -987,6 +1544,19 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    where.len ? "Its virtual hard disks are on " : "",
                    where.len ? where.data : "", where.len ? "." : "");
     break;
+  case STORAGE_LOW_SPACE_VOLUME:
+    sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s%s, and a volume "
+                   "that holds its virtual hard disks has less than 2 GB "
+                   "free: %s. Hyper-V warns below 2 GB and pauses a VM below "
+                   "200 MB, and a full volume can also give HealthState 25 "
+                   "or a save or start that does not finish. This is a "
+                   "storage problem, not a hung worker process: ending the "
+                   "worker would make no space and lose the VM's state.",
+                   name, sd_str_or(guid, "no ID"), state,
+                   vm->health_state == HEALTH_CRITICAL_FAILURE
+                   ? " with HealthState 25" : "",
+                   where.len ? where.data : "?");
+    break;
   case STORAGE_CONFIG_UNREACHABLE:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
                    "reports OperationalStatus %u (Degraded): the storage "
@@ -1014,6 +1584,7 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
   sd_ev_str(r, x, "storage_problem",
             k == STORAGE_LOW_SPACE_PAUSED ? "paused: low disk space" :
             k == STORAGE_LOW_SPACE_SOON ? "low disk space: will be paused" :
+            k == STORAGE_LOW_SPACE_VOLUME ? "low disk space on its volume" :
             k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage not "
             "reachable" : "critical state");
   sd_ev_str(r, x, "disks", dev.data ? dev.data : "");
@@ -1021,86 +1592,10 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
     sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
   sd_ev_str(r, x, "wmi_namespace",
             sd_str_or(c->f->hyperv.wmi_namespace, ""));
-  if(low_space) {
-    sd_fix_summary(r, x, "Free space on the volume that holds the VM's "
-                   "virtual hard disks, then %s; never end its worker "
-                   "process.", k == STORAGE_LOW_SPACE_PAUSED
-                   ? "resume the VM" : "check again");
-    if(where.len)
-      sd_fix_step(r, x, "The VM's virtual hard disks are on %s. Check the "
-                  "free space now: fsutil volume diskfree <drive>: (the "
-                  "commands below).", where.data);
-    else
-      sd_fix_step(r, x, "Find which volume holds the VM's virtual hard "
-                  "disks: in Hyper-V Manager select \"%s\", Settings, "
-                  "and note the path of each hard drive%s; then check its "
-                  "free space: fsutil volume diskfree <drive>:.", name,
-                  version == 2 ? " (or run the first command below)" : "");
-    sd_fix_step(r, x, "Make space on that volume: move or delete files "
-                "that do not belong to the VM, delete or merge old "
-                "checkpoints (snapshots) of VMs on it in Hyper-V Manager, or "
-                "move the VM's storage to a volume with room. Dynamically "
-                "expanding disks need room to grow.");
-    if(k == STORAGE_LOW_SPACE_PAUSED)
-      sd_fix_step(r, x, "Then resume the VM: in Hyper-V Manager select "
-                  "\"%s\" and choose Action > Resume%s. It continues "
-                  "where it stopped.", name,
-                  version == 2 && guid ? " (or run the last command below)"
-                                       : "");
-    sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again to "
-                "confirm that nothing is reported.");
-  }
-  else {
-    sd_fix_summary(r, x, "Make the VM's %s reachable again, then start or "
-                   "resume the VM; never end its worker process.",
-                   k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage"
-                                                   : "storage");
-    sd_fix_step(r, x, "Find where the VM's files are: in Hyper-V Manager "
-                "select \"%s\", Settings, and note the path of each hard "
-                "drive and the configuration folder%s.", name,
-                version == 2 ? " (or run the first command below)" : "");
-    sd_fix_step(r, x, "Check each of those volumes: it must be online and "
-                "reachable (a Cluster Shared Volume online in Failover "
-                "Cluster Manager, the SAN, iSCSI or SMB share connected) "
-                "and have free space (fsutil volume diskfree <drive>:).");
-    sd_fix_step(r, x, "Read the errors about this VM in Event Viewer under "
-                "Applications and Services Logs > Microsoft > Windows > "
-                "Hyper-V-VMMS > Admin and Hyper-V-Worker > Admin: they name "
-                "the file that could not be reached.");
-    if(k == STORAGE_CONFIG_UNREACHABLE)
-      sd_fix_step(r, x, "Do not delete the VM: its configuration comes back "
-                  "with the storage.");
-    sd_fix_step(r, x, "Once the storage is back: if the VM is paused, "
-                "select it and choose Action > Resume; if it is off or "
-                "saved, choose Action > Start. For a clustered VM use "
-                "Failover Cluster Manager.");
-  }
-  sd_fix_step(r, x, "Do not end its vmwp.exe worker process or vmms.exe: "
-              "that does not bring the storage back and loses what the "
-              "guest had not written to disk.");
-  if(version == 2 && guid)
-    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
-               "Format-List Name,State,Status,Path,ConfigurationLocation; "
-               "Get-VMHardDiskDrive -VM (Get-VM -Id %s) | Format-List "
-               "Path\"", guid, guid);
-  if(vols.len) {
-    const char *p = vols.data;
-    for(i = 0; *p; i++) {
-      const char *e = strchr(p, '|');
-      size_t n = e ? (size_t)(e - p) : strlen(p);
-      /* "D:\" -> "D:" for fsutil */
-      size_t m = n && (p[n - 1] == '\\') ? n - 1 : n;
-      sd_fix_cmd(r, x, "fsutil volume diskfree \"%.*s\"", (int)m, p);
-      p += n;
-      if(*p == '|')
-        p++;
-    }
-  }
+  if(low_space)
+    low_space_steps(c, x, v, k, guid, version);
   else
-    sd_fix_cmd(r, x, "fsutil volume diskfree C:");
-  if(k == STORAGE_LOW_SPACE_PAUSED && version == 2 && guid)
-    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
-               "Resume-VM\"", guid);
+    unreachable_steps(c, x, v, k, guid, version);
   sd_buf_free(&ops);
   sd_buf_free(&dev);
   sd_buf_free(&vols);
@@ -1155,20 +1650,24 @@ static void busy_finding(hv_ctx *c, const vm_verdict *v)
     sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
   sd_fix_summary(r, x, "Let the operation finish, then run srvdoctor "
                  "again; do not end the VM's worker process meanwhile.");
-  sd_fix_step(r, x, "Watch the operation in Hyper-V Manager: select \"%s\" "
-              "and read the Status column (it shows the operation and its "
-              "progress in per cent). Merging large disks or exporting can "
-              "take hours.", name);
-  sd_fix_step(r, x, "If the progress does not move for a long time, read "
-              "Event Viewer > Applications and Services Logs > Microsoft > "
-              "Windows > Hyper-V-VMMS > Admin for errors about this VM, and "
-              "check the free space of the volume that holds its files "
-              "(fsutil volume diskfree <drive>:).");
-  sd_fix_step(r, x, "Do not turn the VM off or end its vmwp.exe worker "
-              "while the operation runs: a merge, export or migration cut "
-              "halfway leaves its files to be repaired by hand.");
-  sd_fix_step(r, x, "When the operation has ended, run srvdoctor check "
-              "--only hyperv-stuck-vm again.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Watch the operation in Hyper-V Manager: "
+              "select \"%s\" and read the Status column (it shows the "
+              "operation and its progress in per cent). Merging large disks "
+              "or exporting can take hours.", name);
+  sd_step_add(r, x, SD_STEP_LOOK, "If the progress does not move for a long "
+              "time, read Event Viewer > Applications and Services Logs > "
+              "Microsoft > Windows > Hyper-V-VMMS > Admin for errors about "
+              "this VM.");
+  space_step(r, x, vm, vm->name, guid, vm->ns_version ? vm->ns_version
+                                                     : c->version,
+             " An operation that waits for space does not move.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Do not turn the VM off or end its "
+              "vmwp.exe worker while the operation runs: a merge, export or "
+              "migration cut halfway leaves its files to be repaired by "
+              "hand.");
+  sd_step_add(r, x, SD_STEP_LOOK, "When the operation has ended, run this "
+              "command again:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
   sd_buf_free(&ops);
 }
 
@@ -1177,6 +1676,10 @@ static void worker_missing(hv_ctx *c, const vm_verdict *v)
   sd_module_result *r = c->r;
   const sd_hv_vm *vm = v->vm;
   int sure = !c->guids_unknown && c->f->processes.inaccessible == 0;
+  unsigned look;
+  const char *resource;
+  clustered cl = vm_clustered(&c->f->hyperv, v->has_guid ? v->guid : NULL,
+                              &resource);
   sd_finding *x = sd_result_add(r, "HV-WORKER-MISSING",
                                 sure ? SD_SEV_WARNING : SD_SEV_UNKNOWN,
                                 "A running virtual machine has no worker "
@@ -1201,21 +1704,35 @@ static void worker_missing(hv_ctx *c, const vm_verdict *v)
   sd_ev_int(r, x, "inaccessible_processes", c->f->processes.inaccessible);
   sd_fix_summary(r, x, "Check the VM in Hyper-V Manager; if it does not "
                  "respond, turn it off and start it again.");
+  cluster_evidence(r, x, &c->f->hyperv, cl, resource);
   if(!sure)
-    sd_fix_step(r, x, "Run srvdoctor again from an elevated prompt (Run as "
-                "administrator) so that it can read every worker process.");
-  sd_fix_step(r, x, "Open Hyper-V Manager and select the virtual machine "
-              "\"%s\" (ID %s). Connect to it: if its console answers, the "
-              "VM runs and nothing more is needed.",
+    sd_step_add(r, x, SD_STEP_LOOK, "Run srvdoctor again from an elevated "
+                "prompt (Run as administrator) so that it can read every "
+                "worker process.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Open Hyper-V Manager and select the "
+              "virtual machine \"%s\" (ID %s). Connect to it: if its console "
+              "answers, the VM runs and nothing more is needed.",
               sd_str_or(vm->name, "(no name)"), sd_str_or(vm->guid, "?"));
-  sd_fix_step(r, x, "If it does not answer, choose Action > Turn Off, wait "
-              "two minutes, then Action > Start. For a clustered VM, do this "
-              "in Failover Cluster Manager instead.");
-  sd_fix_step(r, x, "If Turn Off has no effect, look in Event Viewer under "
-              "Applications and Services Logs > Microsoft > Windows > "
-              "Hyper-V-VMMS > Admin for errors about this VM. Do not end "
-              "vmms.exe: it manages every VM on this host.");
-  sd_fix_cmd(r, x, "tasklist /V /FI \"IMAGENAME eq vmwp.exe\"");
+  look = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_LOOK, "See which worker processes run: run this "
+              "command.");
+  sd_step_cmd(r, x, "tasklist /V /FI \"IMAGENAME eq vmwp.exe\"");
+  if(cl == CL_YES)
+    sd_step_add(r, x, SD_STEP_CHANGE, "This VM is a role of a failover "
+                "cluster: in Failover Cluster Manager right-click its role, "
+                "choose More Actions > Turn Off, wait two minutes, then "
+                "choose Start Role. Do not use Hyper-V Manager for it.");
+  else
+    sd_step_add(r, x, SD_STEP_CHANGE, "Choose Action > Turn Off in Hyper-V "
+                "Manager, wait two minutes, then Action > Start.%s",
+                cl == CL_NO ? "" : " If the VM is listed as a role in "
+                "Failover Cluster Manager, do this there instead (More "
+                "Actions > Turn Off, then Start Role).");
+  sd_step_when(r, x, "Only if the console in step %u does not answer", look);
+  sd_step_add(r, x, SD_STEP_LOOK, "If Turn Off has no effect, look in Event "
+              "Viewer under Applications and Services Logs > Microsoft > "
+              "Windows > Hyper-V-VMMS > Admin for errors about this VM. Do "
+              "not end vmms.exe: it manages every VM on this host.");
 }
 
 static void orphan(hv_ctx *c, const hv_worker *w)
@@ -1243,22 +1760,24 @@ static void orphan(hv_ctx *c, const hv_worker *w)
     sd_ev_str(r, x, "command_line", w->p->cmdline);
   sd_fix_summary(r, x, "Find out what this worker belongs to before doing "
                  "anything with it.");
-  sd_fix_step(r, x, "Run the first command below and note the VM ID in the "
-              "worker's command line.");
-  sd_fix_step(r, x, "In Hyper-V Manager (or with the second command on "
-              "Windows Server 2012 and later) look for a virtual machine with "
-              "that ID. If one exists, run srvdoctor again: the VM list "
-              "changed while it was looking.");
-  sd_fix_step(r, x, "If no VM has that ID and the process stays for more "
-              "than 10 minutes, it is left over from a VM that was deleted "
-              "or moved. Ask the Hyper-V administrator before ending it with "
-              "taskkill /PID %u /F; never end vmms.exe.",
-              (unsigned)w->p->pid);
-  sd_fix_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
-             "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
+  sd_step_add(r, x, SD_STEP_LOOK, "Note the VM ID in the worker's command "
+              "line: run this command.");
+  sd_step_cmd(r, x, "wmic process where \"ProcessId=%u\" get "
+              "ProcessId,Name,CommandLine", (unsigned)w->p->pid);
+  sd_step_add(r, x, SD_STEP_LOOK, "In Hyper-V Manager look for a virtual "
+              "machine with that ID%s. If one exists, run srvdoctor again: "
+              "the VM list changed while it was looking.", w->guid[0]
+              ? " (or, on Windows Server 2012 and later, run this command)"
+              : "");
   if(w->guid[0])
-    sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s\"",
-               w->guid);
+    sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s\"",
+                w->guid);
+  sd_step_add(r, x, SD_STEP_LOOK, "If no VM has that ID and the process "
+              "stays for more than 10 minutes, it may be left over from a VM "
+              "that was deleted or moved%s. Do not end it yourself: give its "
+              "PID (%u) to the Hyper-V administrator. Never end vmms.exe.",
+              modern ? ", or belong to a container, WSL 2 or Windows Sandbox"
+              : "", (unsigned)w->p->pid);
   sd_buf_free(&b);
 }
 
@@ -1284,16 +1803,23 @@ static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
     sd_ev_int(r, x, "worker_age_minutes", age_min);
   worker_evidence(c, x, w);
   sd_ev_str(r, x, "signals", "worker-small-flat");
-  sd_fix_step(r, x, "First see what Hyper-V says: on Windows Server 2012 and "
-              "later run powershell -NoProfile -Command \"Get-VM -Id %s | "
-              "Format-List Name,State,Status,Uptime\"; on "
-              "Windows Server 2008 and 2008 R2 open Hyper-V Manager and find "
-              "the VM whose files are named after this ID. If it is Running "
-              "and its console answers, nothing more is needed.",
-              w->guid[0] ? w->guid : "<the ID from the command line>");
-  if(w->guid[0])
-    worker_action(r, x, w->guid, w);
-  remediate(c, x, NULL, w->guid[0] ? w->guid : NULL, w, NULL, 0);
+  {
+    const char *resource;
+    rem m;
+    clustered cl = vm_clustered(&c->f->hyperv, w->guid[0] ? w->guid : NULL,
+                                &resource);
+    cluster_evidence(r, x, &c->f->hyperv, cl, resource);
+    if(w->guid[0] && cl != CL_YES && cl != CL_UNKNOWN)
+      worker_action(r, x, w->guid, w);
+    memset(&m, 0, sizeof(m));
+    m.x = x;
+    m.guid = w->guid[0] ? w->guid : NULL;
+    m.w = w;
+    m.cl = cl;
+    m.resource = resource;
+    m.fixable = x->action.kind == SD_ACT_END_WORKER;
+    remediate(c, &m);
+  }
   sd_buf_free(&b);
 }
 
@@ -1425,6 +1951,7 @@ static void degraded(hv_ctx *c)
                                 "Hyper-V's WMI provider could not be read; "
                                 "verdicts rest on worker processes alone");
   size_t i, unconfirmed = 0, young = 0;
+  unsigned look;
   sd_buf list, ylist;
   sd_buf_init(&list);
   sd_buf_init(&ylist);
@@ -1464,22 +1991,34 @@ static void degraded(hv_ctx *c)
     sd_ev_str(r, x, "small_workers_too_young", ylist.data);
   sd_fix_summary(r, x, "Run srvdoctor elevated on the Hyper-V host so that "
                  "it can read Hyper-V's WMI provider.");
-  sd_fix_step(r, x, "Open an elevated Command Prompt (right-click, Run as "
-              "administrator) and run the same srvdoctor command again.");
-  sd_fix_step(r, x, "If this finding stays, check that the Hyper-V Virtual "
-              "Machine Management service runs (first command: STATE must "
-              "be RUNNING; start it with net start vmms).");
-  sd_fix_step(r, x, "Check that Hyper-V's WMI answers (second command on "
-              "Windows Server 2012 and later, third on 2008 and 2008 R2). An "
-              "error there is a WMI problem to solve before trusting "
-              "worker-only verdicts.");
-  sd_fix_cmd(r, x, "sc query vmms");
-  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
-             "-Namespace root\\virtualization\\v2 -Class Msvm_ComputerSystem "
-             "| Format-Table ElementName,EnabledState,HealthState\"");
-  sd_fix_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
-             "-Namespace root\\virtualization -Class Msvm_ComputerSystem "
-             "| Format-Table ElementName,EnabledState,HealthState\"");
+  sd_step_add(r, x, SD_STEP_LOOK, "Open an elevated Command Prompt "
+              "(right-click, Run as administrator) and run the same srvdoctor "
+              "command again.");
+  sd_step_add(r, x, SD_STEP_LOOK, "If this finding stays, check that the "
+              "Hyper-V Virtual Machine Management service runs: run this "
+              "command.");
+  sd_step_cmd(r, x, "sc query vmms");
+  sd_step_expect(r, x, "a line that starts with STATE and ends with RUNNING");
+  look = sd_step_number(x);
+  sd_step_add(r, x, SD_STEP_CHANGE, "Start the service: run this command.");
+  sd_step_when(r, x, "Only if step %u did not show RUNNING", look);
+  sd_step_cmd(r, x, "net start vmms");
+  sd_step_expect(r, x, "a line that ends with \"service was started "
+                 "successfully.\"");
+  sd_step_add(r, x, SD_STEP_LOOK, "Check that Hyper-V's WMI answers: on "
+              "Windows Server 2012 and later run this command. An error here "
+              "is a WMI problem to solve before trusting worker-only "
+              "verdicts.");
+  sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
+              "-Namespace root\\virtualization\\v2 -Class Msvm_ComputerSystem "
+              "| Format-Table ElementName,EnabledState,HealthState\"");
+  sd_step_expect(r, x, "a table with a line for the host and one for each "
+                 "VM, and no error");
+  sd_step_alt(r, x, SD_STEP_LOOK, "On Windows Server 2008 and 2008 R2 run "
+              "this command instead:");
+  sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
+              "-Namespace root\\virtualization -Class Msvm_ComputerSystem "
+              "| Format-Table ElementName,EnabledState,HealthState\"");
   sd_buf_free(&list);
   sd_buf_free(&ylist);
 }
@@ -1504,23 +2043,26 @@ static void unknown(const sd_facts *f, sd_module_result *r, const char *msg,
   if(sd_streq(f->source, "snapshot")) {
     sd_fix_summary(r, x, "Collect a new snapshot on the Hyper-V host, "
                    "elevated, and analyse that one.");
-    sd_fix_step(r, x, "On the Hyper-V host, right-click Command Prompt and "
-                "choose \"Run as administrator\".");
-    sd_fix_step(r, x, "Run srvdoctor collect -o server.json there, then "
-                "srvdoctor check --from server.json.");
+    sd_step_add(r, x, SD_STEP_LOOK, "On the Hyper-V host, right-click "
+                "Command Prompt and choose \"Run as administrator\".");
+    sd_step_add(r, x, SD_STEP_LOOK, "Run these commands there:");
+    sd_step_cmd(r, x, "srvdoctor collect -o server.json");
+    sd_step_cmd(r, x, "srvdoctor check --from server.json");
     return;
   }
   sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt on the "
                  "Hyper-V host.");
-  sd_fix_step(r, x, "Right-click Command Prompt and choose \"Run as "
-              "administrator\".");
-  sd_fix_step(r, x, "Run srvdoctor check --only hyperv-stuck-vm again in "
-              "that window.");
-  sd_fix_step(r, x, "If it stays, check that the Windows Management "
-              "Instrumentation and Hyper-V Virtual Machine Management "
-              "services run (the commands below must show RUNNING).");
-  sd_fix_cmd(r, x, "sc query winmgmt");
-  sd_fix_cmd(r, x, "sc query vmms");
+  sd_step_add(r, x, SD_STEP_LOOK, "Right-click Command Prompt and choose "
+              "\"Run as administrator\".");
+  sd_step_add(r, x, SD_STEP_LOOK, "Run this command in that window:");
+  sd_step_cmd(r, x, "srvdoctor check --only hyperv-stuck-vm");
+  sd_step_add(r, x, SD_STEP_LOOK, "If this finding stays, check that the "
+              "Windows Management Instrumentation and Hyper-V Virtual Machine "
+              "Management services run: run these commands.");
+  sd_step_cmd(r, x, "sc query winmgmt");
+  sd_step_cmd(r, x, "sc query vmms");
+  sd_step_expect(r, x, "for each, a line that starts with STATE and ends "
+                 "with RUNNING");
 }
 
 /* ---- the figures every format shows (Nagios perfdata, Prometheus, the
@@ -1704,8 +2246,9 @@ static void hv_check(const sd_facts *f, const sd_options *o,
                    fstate_why(&f->processes.st, "it was not collected"));
     sd_ev_str(r, x, "processes_state", sd_state_name(f->processes.st.state));
     sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
-    sd_fix_step(r, x, "Right-click Command Prompt, choose \"Run as "
-                "administrator\" and run the same srvdoctor command again.");
+    sd_step_add(r, x, SD_STEP_LOOK, "Right-click Command Prompt, choose "
+                "\"Run as administrator\" and run the same srvdoctor command "
+                "again.");
   }
 done:
   if(r->applicable)

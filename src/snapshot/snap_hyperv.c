@@ -42,6 +42,14 @@ static const sd_field vm_fields[] = {
 static const sd_schema vm_schema =
   SD_SCHEMA(sd_hv_vm, "a virtual machine", vm_fields);
 
+static const sd_field cluster_vm_fields[] = {
+  SD_FIELD(sd_hv_cluster_vm, "resource", SD_F_STR, resource),
+  SD_FIELD(sd_hv_cluster_vm, "vm_guid", SD_F_STR, vm_guid),
+};
+static const sd_schema cluster_vm_schema =
+  SD_SCHEMA(sd_hv_cluster_vm, "a cluster resource of a virtual machine",
+            cluster_vm_fields);
+
 static const sd_field hv_fields[] = {
   SD_FIELD(sd_hv_facts, "state", SD_F_FSTATE, st),
   SD_FIELD(sd_hv_facts, "vmms_state", SD_F_FSTATE, vmms_st),
@@ -51,6 +59,9 @@ static const sd_field hv_fields[] = {
   SD_FIELD(sd_hv_facts, "wmi_namespace", SD_F_STR, wmi_namespace),
   SD_FIELD(sd_hv_facts, "wmi_version", SD_F_UINT, wmi_version),
   SD_FIELD_LIST(sd_hv_facts, "vms", vms, nvms, cap_vms, &vm_schema),
+  SD_FIELD(sd_hv_facts, "cluster_state", SD_F_FSTATE, cluster_st),
+  SD_FIELD_LIST(sd_hv_facts, "cluster_vms", cluster_vms, ncluster_vms,
+                cap_cluster_vms, &cluster_vm_schema),
 };
 const sd_schema sd_schema_hyperv = SD_SCHEMA(sd_hv_facts, "hyperv", hv_fields);
 
@@ -81,4 +92,14 @@ sd_hv_disk *sd_hv_disk_add(sd_hv_vm *vm)
   d = &vm->disks[vm->ndisks++];
   memset(d, 0, sizeof(*d));
   return d;
+}
+
+sd_hv_cluster_vm *sd_hv_cluster_vm_add(sd_hv_facts *h)
+{
+  sd_hv_cluster_vm *c;
+  h->cluster_vms = sd_grow(h->cluster_vms, &h->cap_cluster_vms,
+                           h->ncluster_vms, sizeof(*c));
+  c = &h->cluster_vms[h->ncluster_vms++];
+  memset(c, 0, sizeof(*c));
+  return c;
 }

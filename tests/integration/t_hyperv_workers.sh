@@ -143,9 +143,22 @@ if run small; then
   [ "$(suspect small .remediation.target)" = "$small" ] &&
     [ "$(suspect small .remediation.fixable)" = true ] &&
     ok "fixable, target = the VM GUID" || bad "fixable/target"
-  suspect small '.remediation.commands[]' |
+  # The taskkill command sits in exactly the last-resort step that fix
+  # carries out, under its condition, after a look step.
+  suspect small '.remediation.steps[] | select(.kind == "last_resort") |
+                 .commands[]' |
     grep -qx "taskkill /PID $small_pid /F" && ok "taskkill command" ||
-    bad "no 'taskkill /PID $small_pid /F' command"
+    bad "no 'taskkill /PID $small_pid /F' command in the last-resort step"
+  [ "$(suspect small '[.remediation.steps[] | select(.commands |
+        index("taskkill /PID '"$small_pid"' /F"))] | length')" = 1 ] &&
+    ok "taskkill in one step only" || bad "taskkill in more than one step"
+  [ "$(suspect small '.remediation.fix.first_step')" = \
+    "$(suspect small '[.remediation.steps[] | select(.kind == "last_resort")][0].number')" ] &&
+    [ "$(suspect small '[.remediation.steps[] | select(.kind == "last_resort")][0].condition' |
+         grep -c '^Only if step ')" = 1 ] &&
+    [ "$(suspect small '.remediation.steps[0].kind')" = look ] &&
+    ok "fix does the conditioned last-resort step" ||
+    bad "the fix step, its condition or the first look step"
   [ "$(jq '[.modules[] | select(.id == "hyperv-stuck-vm") | .findings[] |
           select(.code == "HV-DEGRADED")][0].evidence.workers' \
        "$tmp/small.json")" = 4 ] && ok "four workers seen" ||

@@ -351,6 +351,113 @@ static void test_plan_worker_refusals(void **state)
   run_free(&t);
 }
 
+
+/* Issue 16, correction 10: a command line that names two VM ids, or a PID
+ * the process list holds twice, is refused whatever the order.  Before,
+ * only the first id was looked at and the last entry of a PID won. */
+static void test_plan_worker_ambiguous_process(void **state)
+{
+  run t;
+  sd_fix_plan p;
+  sd_err why;
+  const sd_finding *x;
+  sd_process *w, *dup;
+  int order;
+  (void)state;
+  load_run(&t, HV "stuck_starting.json", "hyperv-stuck-vm");
+  x = only(&t, "HV-VM-STUCK");
+  w = proc(&t.f, 5120);
+  /* Its own id first, then another VM's. */
+  w->cmdline = "\"C:\\Windows\\System32\\vmwp.exe\" " STUCK
+               " 5F1B2C3D-0001-4A5B-9C6D-0000A0000001";
+  w->sid = NULL;
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  assert_non_null(strstr(why.msg, "5F1B2C3D-0001-4A5B-9C6D-0000A0000001"));
+  /* The same id twice is one VM: accepted. */
+  w->cmdline = "\"C:\\Windows\\System32\\vmwp.exe\" " STUCK " " STUCK;
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), 0);
+  /* The same PID twice (a second entry, before or after the worker). */
+  for(order = 0; order < 2; order++) {
+    sd_process *items = t.f.processes.items;
+    size_t n = t.f.processes.count, wi;
+    for(wi = 0; wi < n && items[wi].pid != 5120; wi++)
+      ;
+    dup = order ? &items[(wi + 1) % n] : &items[wi ? wi - 1 : n - 1];
+    dup->pid = 5120;
+    sd_err_clear(&why);
+    assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+    assert_non_null(strstr(why.msg, "listed 2 times"));
+    dup->pid = 77777;
+  }
+  run_free(&t);
+}
+
+/* Issue 16, correction 4: a VM that is a failover-cluster role, or a host
+ * whose cluster database could not be read, is refused with one sentence,
+ * from the facts fix re-collects. */
+static void test_plan_worker_clustered(void **state)
+{
+  run t;
+  sd_fix_plan p;
+  sd_err why;
+  const sd_finding *x;
+  sd_hv_cluster_vm *c;
+  (void)state;
+  load_run(&t, HV "stuck_starting.json", "hyperv-stuck-vm");
+  x = only(&t, "HV-VM-STUCK");
+  /* The report saw a standalone host; the live facts say cluster. */
+  t.f.hyperv.cluster_st.state = SD_ST_READ;
+  c = sd_hv_cluster_vm_add(&t.f.hyperv);
+  c->resource = "Virtual Machine SQL01";
+  c->vm_guid = STUCK;
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  assert_non_null(strstr(why.msg, "role of a failover cluster"));
+  assert_non_null(strstr(why.msg, "Failover Cluster Manager"));
+  assert_null(strchr(why.msg, '\n'));
+  /* Another VM's resource: this one is not clustered. */
+  c->vm_guid = "5F1B2C3D-0001-4A5B-9C6D-0000A0000001";
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), 0);
+  /* Could not look, or nobody looked: refused too. */
+  t.f.hyperv.cluster_st.state = SD_ST_UNREADABLE;
+  t.f.hyperv.cluster_st.why = "test: access denied";
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  assert_non_null(strstr(why.msg, "test: access denied"));
+  t.f.hyperv.cluster_st.state = SD_ST_NOT_COLLECTED;
+  t.f.hyperv.cluster_st.why = NULL;
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  /* The finding of a clustered VM is not fixable in the first place. */
+  run_free(&t);
+  load_run(&t, HV "stuck_clustered.json", "hyperv-stuck-vm");
+  x = only(&t, "HV-VM-STUCK");
+  assert_false(x->fixable);
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, x, &paths, &t.a, &p, &why), -1);
+  run_free(&t);
+}
+
+/* The worker plan's "afterwards" text no longer sends a clustered VM to
+ * Failover Cluster Manager: fix never acts on one. */
+static void test_plan_worker_after_text(void **state)
+{
+  run t;
+  sd_fix_plan p;
+  sd_err why;
+  (void)state;
+  load_run(&t, HV "stuck_starting.json", "hyperv-stuck-vm");
+  sd_err_clear(&why);
+  assert_int_equal(sd_fix_plan_make(&t.f, only(&t, "HV-VM-STUCK"), &paths,
+                                    &t.a, &p, &why), 0);
+  assert_null(strstr(p.after, "Failover Cluster"));
+  assert_non_null(strstr(p.after, "Action > Start"));
+  run_free(&t);
+}
+
 static void test_plan_interim_update(void **state)
 {
   run t;
@@ -1252,6 +1359,9 @@ int main(void)
     cmocka_unit_test(test_pick_duplicate_vm_names),
     cmocka_unit_test(test_plan_worker),
     cmocka_unit_test(test_plan_worker_refusals),
+    cmocka_unit_test(test_plan_worker_ambiguous_process),
+    cmocka_unit_test(test_plan_worker_clustered),
+    cmocka_unit_test(test_plan_worker_after_text),
     cmocka_unit_test(test_plan_interim_update),
     cmocka_unit_test(test_plan_interim_update_refusals),
     cmocka_unit_test(test_plan_kb974571),

@@ -93,6 +93,90 @@ static int has_step(const sd_finding *x, const char *needle)
   return 0;
 }
 
+/* The numbered step (not an alternative) that holds this command. */
+static const sd_step *step_with_command(const sd_finding *x,
+                                        const char *needle)
+{
+  size_t i, k;
+  for(i = 0; i < x->nsteps; i++)
+    for(k = 0; k < x->steps[i].ncommands; k++)
+      if(strstr(x->steps[i].commands[k], needle))
+        return &x->steps[i];
+  return NULL;
+}
+
+/* The step numbered n. */
+static const sd_step *step_no(const sd_finding *x, unsigned n)
+{
+  size_t i;
+  for(i = 0; i < x->nsteps; i++)
+    if(!x->steps[i].alternative && x->steps[i].number == n)
+      return &x->steps[i];
+  return NULL;
+}
+
+/* The rules every finding's steps obey (issue 16): typed; look before the
+ * first change; a change before the first last resort; every last resort
+ * under a condition that names an earlier step; no <placeholder> in a
+ * command; the commands fix runs in exactly the steps it names. */
+static void assert_literal(const sd_finding *x)
+{
+  size_t i, k;
+  int looked = 0, changed = 0;
+  for(i = 0; i < x->nsteps; i++) {
+    const sd_step *st = &x->steps[i];
+    assert_int_not_equal(st->kind, SD_STEP_UNSET);
+    if(st->kind == SD_STEP_LOOK)
+      looked = 1;
+    if(st->kind == SD_STEP_CHANGE) {
+      assert_true(looked);
+      changed = 1;
+    }
+    if(st->kind == SD_STEP_LAST_RESORT) {
+      char n[16];
+      const char *p;
+      assert_true(looked);
+      assert_true(changed);
+      assert_non_null(st->condition);
+      p = strstr(st->condition, "step ");
+      assert_non_null(p);
+      snprintf(n, sizeof(n), "%u", (unsigned)strtoul(p + 5, NULL, 10));
+      assert_true(strtoul(n, NULL, 10) < st->number);
+    }
+    for(k = 0; k < st->ncommands; k++) {
+      const char *lt = strchr(st->commands[k], '<');
+      assert_false(lt && strchr(lt, '>'));
+    }
+    assert_false(strstr(st->text, "commands below") != NULL);
+    assert_false(strstr(st->text, "command below") != NULL);
+  }
+  if(x->fixable) {
+    sd_buf cmd;
+    assert_true(x->fix_first > 0);
+    sd_buf_init(&cmd);
+    sd_action_command(&x->action, &cmd);
+    for(i = 0; i < x->nsteps; i++) {
+      const sd_step *st = &x->steps[i];
+      int in = st->number >= x->fix_first && st->number <= x->fix_last;
+      int has = 0;
+      for(k = 0; k < st->ncommands; k++)
+        has |= sd_streq(st->commands[k], cmd.data);
+      assert_int_equal(has, in && !st->alternative);
+    }
+    assert_non_null(x->fix_warning);
+    sd_buf_free(&cmd);
+  }
+}
+
+/* Every finding of a report obeys those rules. */
+static void assert_report_literal(const run *t)
+{
+  const sd_module_result *m = mod(t);
+  size_t i;
+  for(i = 0; i < m->nfindings; i++)
+    assert_literal(&m->findings[i]);
+}
+
 /* Make every worker's samples flat and idle (or keep them), to prove
  * which guard keeps a finding away. */
 static void make_flat(sd_process *p)
@@ -284,6 +368,9 @@ static void test_healthy_sizes_without_wmi(void **state)
 
 static void test_stuck_starting(void **state)
 {
+  const sd_step *st;
+  unsigned look, off;
+  char when[96];
   run t;
   const sd_finding *x;
   (void)state;
@@ -308,19 +395,46 @@ static void test_stuck_starting(void **state)
   assert_non_null(strstr(x->message, "PID 5120"));
   assert_non_null(strstr(x->message, "4,000 K"));
   assert_non_null(strstr(x->message, "10,240 K"));
-  /* Remediation: Turn Off first, re-check the PID, end exactly it. */
+  /* Remediation: look (state, PID, command line), Turn Off, and only as
+   * the last resort, under its condition, end exactly that worker. */
   assert_non_null(x->summary);
   assert_true(x->fixable);
   assert_string_equal(x->target, STUCK);
+  assert_string_equal(sdt_ev(x, "clustered"), "no: the Cluster service "
+                      "(ClusSvc) does not exist here");
+  assert_report_literal(&t);
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
   assert_true(has_step(x, "Turn Off"));
-  assert_true(has_step(x, "Failover Cluster Manager"));
+  /* A standalone host: no cluster steps at all. */
+  assert_false(has_step(x, "Failover Cluster Manager"));
   assert_true(has_step(x, "Never end vmms.exe"));
   assert_true(has_step(x, "power cord"));
-  assert_false(has_step(x, "saved state will be lost"));
-  assert_true(sdt_has_command(x, "wmic process where \"ProcessId=5120\""));
-  assert_true(sdt_has_command(x, "taskkill /PID 5120 /F"));
-  assert_true(sdt_has_command(x, "Stop-Process -Id 5120 -Force"));
-  assert_true(sdt_has_command(x, "Get-VM -Id " STUCK " | Stop-VM -TurnOff"));
+  assert_false(has_step(x, "the state it was saving is lost"));
+  st = step_with_command(x, "tasklist /FI \"PID eq 5120\" /V");
+  assert_non_null(st);
+  assert_int_equal(st->kind, SD_STEP_LOOK);
+  assert_string_equal(st->expect, "a line that starts with vmwp.exe and "
+                      "holds 5120");
+  look = st->number;
+  assert_int_equal(step_with_command(x, "wmic process where \"ProcessId=5120"
+                                     "\"")->kind, SD_STEP_LOOK);
+  st = step_with_command(x, "Get-VM -Id " STUCK " | Stop-VM -TurnOff");
+  assert_non_null(st);
+  assert_true(st->alternative);
+  assert_int_equal(st->kind, SD_STEP_CHANGE);
+  off = st->number;
+  st = step_with_command(x, "taskkill /PID 5120 /F");
+  assert_non_null(st);
+  assert_int_equal(st->kind, SD_STEP_LAST_RESORT);
+  assert_true(st->number > off && off > look);
+  assert_int_equal(x->fix_first, st->number);
+  assert_int_equal(x->fix_last, st->number);
+  snprintf(when, sizeof(when), "Only if step %u did not turn the VM off", off);
+  assert_non_null(strstr(st->condition, when));
+  assert_non_null(strstr(x->fix_warning, "This ends the VM's worker process: "
+                         "the VM is turned off as if its power were cut; "
+                         "unsaved work inside the guest is lost."));
+  assert_false(sdt_has_command(x, "Stop-Process"));
   done(&t);
 }
 
@@ -379,7 +493,9 @@ static void test_stuck_saving(void **state)
   x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
   assert_non_null(x);
   assert_string_equal(sdt_ev(x, "state"), "Saving");
-  assert_true(has_step(x, "saved state will be lost"));
+  assert_true(has_step(x, "the state it was saving is lost too"));
+  assert_non_null(strstr(x->fix_warning, "the state it was saving is lost"));
+  assert_report_literal(&t);
   done(&t);
 }
 
@@ -946,9 +1062,10 @@ static void test_storage(void **state)
   assert_string_equal(sdt_ev(x, "state"), "Paused");
   assert_non_null(strstr(x->message, "HealthState 25"));
   assert_non_null(strstr(x->message, "D:\\ (200 MB free of 500.0 GB)"));
-  assert_true(has_step(x, "D:\\ (200 MB free of 500.0 GB)"));
   assert_true(has_step(x, "Action > Resume"));
-  assert_true(sdt_has_command(x, "fsutil volume diskfree \"D:\""));
+  assert_int_equal(step_with_command(x, "fsutil volume diskfree \"D:\"")
+                   ->kind, SD_STEP_LOOK);
+  assert_report_literal(&t);
   assert_true(sdt_has_command(x, "Resume-VM"));
   assert_non_null(strstr(sdt_ev(x, "disks"),
                          "D:\\Hyper-V\\SQL01\\SQL01.vhdx on D:\\: 200 MB "
@@ -1069,6 +1186,208 @@ static void test_busy(void **state)
   done(&t);
 }
 
+
+/* Issue 16, correction 3: HealthState 25 on a VM that is Saving, on
+ * Windows Server 2008 RTM (no OperationalStatus), with 100 MB free on the
+ * volume of its disk.  Microsoft documents 25 for low disk space as well
+ * as for a worker that does not answer; the old check made this a
+ * critical, fixable HV-VM-STUCK (ending the worker loses the saved state). */
+static void test_saving_full_volume(void **state)
+{
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  load(&t, "saving_full_volume.json");
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_non_null(x);
+  assert_false(x->fixable);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "storage_problem"),
+                      "low disk space on its volume");
+  assert_non_null(strstr(x->message, "E:\\ (100 MB free of 279.4 GB)"));
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_int_equal(step_with_command(x, "fsutil volume diskfree \"E:\"")->kind,
+                   SD_STEP_LOOK);
+  assert_report_literal(&t);
+  /* 2 GB free is enough: the same VM is hung again (state + health). */
+  v = vm_by_guid(&t.f, V1STUCK);
+  v->disks[0].free_bytes = 2048ull * 1024 * 1024;
+  recheck(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STORAGE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 1);
+  /* Just under it, on a running VM with no other sign: a warning. */
+  v->disks[0].free_bytes = 2048ull * 1024 * 1024 - 1;
+  v->enabled_state = 2;
+  v->health_state = 5;
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-STORAGE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  /* Free space not read: no storage verdict from it, but the steps ask the
+   * reader to look before anything changes. */
+  v->enabled_state = 32773;
+  v->health_state = 25;
+  v->disks[0].space_st.state = SD_ST_UNREADABLE;
+  v->disks[0].space_st.why = "test: access denied";
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_non_null(x);
+  assert_int_equal(step_with_command(x, "fsutil volume diskfree \"E:\"")->kind,
+                   SD_STEP_LOOK);
+  assert_true(step_with_command(x, "fsutil")->number <
+              step_with_command(x, "taskkill")->number);
+  assert_report_literal(&t);
+  done(&t);
+}
+
+/* Issue 16, correction 4: a VM that is a failover-cluster role is handled
+ * in Failover Cluster Manager: no Hyper-V Manager, no process ended, not
+ * fixable; the old check offered srvdoctor fix --yes, which ended the
+ * worker under the cluster's feet. */
+static void test_clustered(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  load(&t, "stuck_clustered.json");
+  check(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_non_null(x);
+  assert_false(x->fixable);
+  assert_int_equal(x->action.kind, SD_ACT_NONE);
+  assert_string_equal(sdt_ev(x, "clustered"), "yes: the failover-cluster "
+                      "resource \"Virtual Machine SQL01\" names this VM");
+  assert_non_null(strstr(x->message, "role of a failover cluster"));
+  assert_true(has_step(x, "Failover Cluster Manager"));
+  assert_false(has_step(x, "Hyper-V Manager select"));
+  assert_false(sdt_has_command(x, "taskkill"));
+  assert_false(sdt_has_command(x, "Stop-VM"));
+  assert_false(sdt_has_command(x, "net stop"));
+  assert_report_literal(&t);
+  /* The cluster database could not be read: not fixable, and the first
+   * step asks the reader to look in Failover Cluster Manager. */
+  t.f.hyperv.cluster_st.state = SD_ST_UNREADABLE;
+  t.f.hyperv.cluster_st.why = "test: not loaded";
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_false(x->fixable);
+  assert_non_null(strstr(sdt_ev(x, "clustered"), "test: not loaded"));
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_non_null(strstr(x->steps[0].text, "Failover Cluster Manager"));
+  assert_report_literal(&t);
+  /* Another VM's resource only: an ordinary, fixable VM. */
+  t.f.hyperv.cluster_st.state = SD_ST_READ;
+  t.f.hyperv.cluster_vms[0].vm_guid = "5F1B2C3D-0001-4A5B-9C6D-0000A0000001";
+  t.f.hyperv.cluster_vms[1].vm_guid = "5F1B2C3D-0001-4A5B-9C6D-0000A0000001";
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_true(x->fixable);
+  assert_string_equal(sdt_ev(x, "clustered"), "no: no resource of this "
+                      "node's cluster names this VM");
+  assert_report_literal(&t);
+  done(&t);
+}
+
+/* Issue 16, correction 5: restarting vmms is the gentler step, printed
+ * before the last resort only where Microsoft documents that running VMs
+ * keep running while it is stopped (Windows Server 2016 and later). */
+static void test_vmms_restart(void **state)
+{
+  run t;
+  const sd_finding *x;
+  const sd_step *st, *kill;
+  (void)state;
+  load(&t, "stuck_starting.json");
+  check(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_false(sdt_has_command(x, "net stop vmms")); /* 2012 R2 */
+  t.f.os.major = 10;
+  t.f.os.minor = 0;
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  st = step_with_command(x, "net stop vmms");
+  kill = step_with_command(x, "taskkill");
+  assert_non_null(st);
+  assert_int_equal(st->kind, SD_STEP_CHANGE);
+  assert_string_equal(st->commands[1], "net start vmms");
+  assert_non_null(strstr(st->expect, "service was started successfully."));
+  assert_true(st->number < kill->number);
+  assert_non_null(step_no(x, st->number + 1));
+  assert_int_equal(step_no(x, st->number + 1)->kind, SD_STEP_LOOK);
+  assert_report_literal(&t);
+  done(&t);
+}
+
+/* Issue 16, correction 6: Starting may be the restore of a saved state; no
+ * step says the guest never ran. */
+static void test_starting_risk(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i;
+  (void)state;
+  load(&t, "stuck_starting.json");
+  check(&t);
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_true(has_step(x, "may be restoring a saved state"));
+  assert_non_null(strstr(x->fix_warning, "may be restoring a saved state"));
+  for(i = 0; i < x->nsteps; i++)
+    assert_null(strstr(x->steps[i].text, "never ran"));
+  done(&t);
+}
+
+/* Issue 16, correction 8: v2 EnabledState 32769 (Suspended: saved) is in
+ * the table; before, such a VM had no state name and no verdict rule. */
+static void test_v2_suspended(void **state)
+{
+  run t;
+  const sd_finding *x;
+  sd_hv_vm *v;
+  (void)state;
+  load(&t, "stuck_starting.json");
+  v = vm_by_guid(&t.f, STUCK);
+  v->enabled_state = 32769;
+  v->worker_pid = 0;
+  proc_by_pid(&t.f, 5120)->image = "notepad.exe";
+  check(&t);
+  /* Saved: not transitional, no worker expected. */
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-VM-SUSPECT"), 0);
+  assert_int_equal(sdt_count(&t.rep, "HV-WORKER-MISSING"), 0);
+  v->health_state = 25;
+  recheck(&t);
+  x = sdt_find(&t.rep, "HV-VM-SUSPECT", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "state"), "Saved");
+  assert_false(x->fixable);
+  done(&t);
+}
+
+/* Every finding of every fixture obeys the literal-reader rules. */
+static void test_fixtures_literal(void **state)
+{
+  static const char *const names[] = {
+    "busy_merging.json", "duplicate_names.json", "healthy_sizes.json",
+    "healthy_sizes_nowmi.json", "hostile_names.json", "no_hyperv.json",
+    "nowmi_one_small.json", "paused_low_space.json", "small_running.json",
+    "start_events.json", "starting_2min.json", "starting_critical.json",
+    "stuck_starting.json", "v1_2008r2.json", "worker_missing.json",
+    "worker_orphan.json", "stuck_clustered.json", "saving_full_volume.json"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    run t;
+    load(&t, names[i]);
+    check(&t);
+    assert_report_literal(&t);
+    done(&t);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1102,6 +1421,12 @@ int main(void)
     cmocka_unit_test(test_hostile_names),
     cmocka_unit_test(test_roundtrip),
     cmocka_unit_test(test_docs),
+    cmocka_unit_test(test_saving_full_volume),
+    cmocka_unit_test(test_clustered),
+    cmocka_unit_test(test_vmms_restart),
+    cmocka_unit_test(test_starting_risk),
+    cmocka_unit_test(test_v2_suspended),
+    cmocka_unit_test(test_fixtures_literal),
   };
   return cmocka_run_group_tests_name("hyperv-stuck-vm", tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "collect_win32.h"
 
 #include <objbase.h>
+#include <stdio.h>
 #include <oleauto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,121 @@ static void vmms_presence(sd_facts *f)
   sd_fstate_set(f, &hv->vmms_st, SD_ST_READ, 0, NULL);
   CloseServiceHandle(svc);
   CloseServiceHandle(scm);
+}
+
+/* ---- failover cluster: which VMs are cluster resources (read-only) ----
+ *
+ * The Cluster service (ClusSvc) keeps the cluster database in the
+ * HKLM\Cluster hive, loaded while it runs; each resource is a key under
+ * Cluster\Resources named by its id, with its Name and its private
+ * properties under Parameters (Microsoft: "Private Properties of a Cluster
+ * Object", HKEY_LOCAL_MACHINE\Cluster\Object\ObjectID\Parameters).  The
+ * Virtual Machine resource's private property VmId holds the VM's GUID
+ * (Microsoft: mscs/virtual-machines-vmid, Windows Server 2008 on). */
+
+/* Does the Cluster service exist: 1 yes, 0 no, -1 could not tell (why in
+ * st). */
+static int clussvc_exists(sd_facts *f, sd_fstate *st)
+{
+  SC_HANDLE scm, svc;
+  DWORD err;
+  if(f->services.st.state == SD_ST_READ)
+    return sd_facts_service(f, "ClusSvc") != NULL;
+  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if(!scm) {
+    sd_fstate_os_error(f, st, GetLastError(), "OpenSCManager");
+    return -1;
+  }
+  svc = OpenServiceW(scm, L"ClusSvc", SERVICE_QUERY_STATUS);
+  err = svc ? ERROR_SUCCESS : GetLastError();
+  if(svc)
+    CloseServiceHandle(svc);
+  CloseServiceHandle(scm);
+  if(err == ERROR_SUCCESS)
+    return 1;
+  if(err == ERROR_SERVICE_DOES_NOT_EXIST)
+    return 0;
+  sd_fstate_os_error(f, st, err, "OpenService(ClusSvc)");
+  return -1;
+}
+
+/* One resource key: when its Parameters hold a VmId, list it. 0, or -1
+ * when a value that exists could not be read. */
+static int cluster_resource(sd_facts *f, const wchar_t *id, sd_fstate *st)
+{
+  char *id8 = sd_wide_to_utf8(id);
+  char key[600], guid[37];
+  const char *vmid = NULL, *name = NULL;
+  sd_fstate vst, nst;
+  sd_hv_cluster_vm *c;
+  memset(&vst, 0, sizeof(vst));
+  memset(&nst, 0, sizeof(nst));
+  if(!id8)
+    return -1;
+  snprintf(key, sizeof(key), "Cluster\\Resources\\%s\\Parameters", id8);
+  sd_reg_str(f, HKEY_LOCAL_MACHINE, key, "VmId", &vmid, &vst);
+  snprintf(key, sizeof(key), "Cluster\\Resources\\%s", id8);
+  free(id8);
+  if(vst.state == SD_ST_ABSENT)
+    return 0; /* not a VM's resource */
+  if(vst.state != SD_ST_READ) {
+    *st = vst;
+    return -1;
+  }
+  if(!sd_hv_guid_parse(vmid, guid))
+    return 0;
+  sd_reg_str(f, HKEY_LOCAL_MACHINE, key, "Name", &name, &nst);
+  c = sd_hv_cluster_vm_add(&f->hyperv);
+  c->vm_guid = sd_facts_str(f, guid);
+  c->resource = nst.state == SD_ST_READ ? name : NULL;
+  return 0;
+}
+
+static void cluster_vms(sd_facts *f)
+{
+  sd_hv_facts *hv = &f->hyperv;
+  HKEY k;
+  LONG rc;
+  DWORD i;
+  int svc = clussvc_exists(f, &hv->cluster_st);
+  if(svc == 0) {
+    sd_fstate_set(f, &hv->cluster_st, SD_ST_ABSENT, 0, NULL);
+    return;
+  }
+  rc = sd_reg_open(HKEY_LOCAL_MACHINE, "Cluster\\Resources", &k);
+  if(rc == ERROR_FILE_NOT_FOUND) {
+    sd_fstate_set(f, &hv->cluster_st, SD_ST_UNREADABLE, (uint32_t)rc,
+                  "the Cluster service (ClusSvc) %s, but the cluster "
+                  "database HKLM\\Cluster\\Resources is not loaded (the "
+                  "service is not running?)", svc == 1 ? "is installed" :
+                  "may be installed");
+    return;
+  }
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &hv->cluster_st, (DWORD)rc,
+                       "RegOpenKeyEx(HKLM\\Cluster\\Resources)");
+    return;
+  }
+  for(i = 0;; i++) {
+    wchar_t id[256];
+    DWORD n = (DWORD)SD_COUNTOF(id);
+    rc = RegEnumKeyExW(k, i, id, &n, NULL, NULL, NULL, NULL);
+    if(rc == ERROR_NO_MORE_ITEMS)
+      break;
+    if(rc != ERROR_SUCCESS) {
+      sd_fstate_os_error(f, &hv->cluster_st, (DWORD)rc,
+                         "RegEnumKeyEx(HKLM\\Cluster\\Resources)");
+      RegCloseKey(k);
+      return;
+    }
+    if(cluster_resource(f, id, &hv->cluster_st)) {
+      RegCloseKey(k);
+      hv->cluster_st.state = SD_ST_UNREADABLE;
+      return;
+    }
+  }
+  RegCloseKey(k);
+  sd_fstate_set(f, &hv->cluster_st, SD_ST_READ, 0, NULL);
 }
 
 /* ---- VARIANT helpers ---- */
@@ -470,5 +586,6 @@ void sd_cw_hyperv(sd_facts *f, const sd_options *o)
 {
   vmms_presence(f);
   wmi_vms(f, o);
+  cluster_vms(f);
   sd_fstate_set(f, &f->hyperv.st, SD_ST_READ, 0, NULL);
 }

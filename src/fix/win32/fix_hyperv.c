@@ -3,7 +3,8 @@
  * The process is opened once.  On that one handle srvdoctor checks that it
  * is still running, that its image is vmwp.exe from the system folder, and
  * that its command line or its account (NT VIRTUAL MACHINE\<VM ID>) names
- * the VM of the finding, and none of them names another VM; only then is
+ * the VM of the finding, and none of them names another VM (every VM id in
+ * the command line is looked at, not only the first); only then is
  * it terminated through the same handle.  A handle keeps its process: if
  * the worker ended after the check and its ID went to another program,
  * the handle is that other program's and the checks refuse it, so there is
@@ -65,9 +66,14 @@ static int expected_image(int device, const char *image_path, wchar_t *want,
 }
 
 /* The VM ID in the command line: 1 found, 0 none, -1 not readable.  The
- * command line is read as the collector reads it (win32proc.c). */
-static int cmdline_guid(HANDLE h, int limited, char out[37], char **line)
+ * command line is read as the collector reads it (win32proc.c).  Every id
+ * in the line counts, not only the first: out receives the first one that
+ * is not want, else the first. */
+static int cmdline_guid(HANDLE h, int limited, const char *want,
+                        char out[37], char **line)
 {
+  const char *p;
+  char g[37];
   wchar_t *w = NULL;
   size_t n = 0;
   sd_wproc_err e;
@@ -80,7 +86,12 @@ static int cmdline_guid(HANDLE h, int limited, char out[37], char **line)
   if(!u)
     return -1;
   *line = u;
-  return sd_hv_guid_find(u, out) ? 1 : 0;
+  p = sd_hv_guid_find(u, out);
+  if(!p)
+    return 0;
+  while((p = sd_hv_guid_find(p, g)) != NULL && !strcmp(out, want))
+    memcpy(out, g, sizeof(g));
+  return 1;
 }
 
 /* The VM ID in the token's account (S-1-5-83-1-...): 1, 0 or -1. */
@@ -131,7 +142,7 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
                     sd_str_or(p->image_path, "?"));
     return -1;
   }
-  rc_cmd = cmdline_guid(h, limited, g_cmd, &line);
+  rc_cmd = cmdline_guid(h, limited, p->vm_guid, g_cmd, &line);
   rc_sid = account_guid(h, g_sid, &sid);
   if((rc_cmd == 1 && strcmp(g_cmd, p->vm_guid)) ||
      (rc_sid == 1 && strcmp(g_sid, p->vm_guid))) {
