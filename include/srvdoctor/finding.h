@@ -132,7 +132,8 @@ typedef enum sd_step_kind {
   SD_STEP_CHANGE,       /* changes the system, reversibly or as intended */
   SD_STEP_LAST_RESORT,  /* removes protection, ends a process, restarts a
                            server: always under a condition */
-  SD_STEP_UNSET         /* transitional: a step not yet classified (the
+  SD_STEP_UNSET         /* no kind: only the steps of a version 1 report
+                           read by fleet (a check never writes one; the
                            literal-reader test refuses it) */
 } sd_step_kind;
 
@@ -220,10 +221,6 @@ void sd_fix_steps(sd_module_result *r, sd_finding *f, unsigned first,
 /* The gravest kind among the numbered steps fix carries out (CHANGE when
  * none is named). */
 sd_step_kind sd_fix_gravest(const sd_finding *f);
-/* Transitional (being replaced by sd_step_add/sd_step_cmd): a step of kind
- * SD_STEP_UNSET, and a command added to the step added last. */
-void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
-void sd_fix_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
 /* Every command of every step, in order (for tests and fix checks). */
 size_t sd_finding_ncommands(const sd_finding *f);
 const char *sd_finding_command(const sd_finding *f, size_t i);

@@ -218,7 +218,8 @@ sd_step *sd_step_alt(sd_module_result *r, sd_finding *f, sd_step_kind kind,
 }
 
 /* The step the other builders fill in: the last one (a command given
- * before any step gets an unclassified step of its own). */
+ * before any step is a programming error; it gets an unclassified step of
+ * its own, which the literal-reader test refuses). */
 static sd_step *step_last(sd_module_result *r, sd_finding *f)
 {
   if(!f->nsteps)
@@ -274,25 +275,6 @@ sd_step_kind sd_fix_gravest(const sd_finding *f)
       kind = SD_STEP_LAST_RESORT;
   }
   return kind;
-}
-
-void sd_fix_step(sd_module_result *r, sd_finding *f, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  step_push(r, f, SD_STEP_UNSET, 0, fmt, ap);
-  va_end(ap);
-}
-
-void sd_fix_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...)
-{
-  va_list ap;
-  const char *s;
-  sd_step *st = step_last(r, f);
-  va_start(ap, fmt);
-  s = sd_arena_vprintf(r->arena, fmt, ap);
-  va_end(ap);
-  st->commands = str_push(st->commands, &st->ncommands, &st->cap_commands, s);
 }
 
 void sd_finding_free_steps(sd_finding *f)

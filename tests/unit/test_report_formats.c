@@ -102,11 +102,15 @@ static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
   sd_ev_bool(m, x, "uninstallable", 1);
   sd_fix_summary(m, x, "Uninstall the interim update before running SP2 "
                  "setup.");
-  sd_fix_step(m, x, "Open Programs and Features.");
-  sd_fix_step(m, x, "Run the command below.");
-  sd_fix_cmd(m, x, "msiexec /i {24B2C164-DE66-44FE-B468-A46D9D5E6B31} "
-             "MSIPATCHREMOVE={0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5E6F7} /qb");
+  sd_step_add(m, x, SD_STEP_LOOK, "Open Programs and Features.");
+  sd_step_expect(m, x, "the update is listed");
+  sd_step_add(m, x, SD_STEP_CHANGE, "Run this command:");
+  sd_step_cmd(m, x, "msiexec /i {24B2C164-DE66-44FE-B468-A46D9D5E6B31} "
+              "MSIPATCHREMOVE={0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5E6F7} /qb");
+  sd_step_alt(m, x, SD_STEP_CHANGE, "Or uninstall it in Programs and "
+              "Features.");
   sd_fix_target(m, x, "{0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5E6F7}");
+  sd_fix_steps(m, x, 2, 2, NULL);
   x->fixable = 1;
   x = sd_result_add(m, "AD-SCHEMA-PREP-NEEDED", SD_SEV_WARNING,
                     "The schema must be prepared for SP2");
@@ -135,7 +139,10 @@ static void make_report(sd_report *rep, const sd_facts *f, const char *vm)
   sd_ev_int(m, x, "peer_median_bytes", 10223616);
   sd_fix_summary(m, x, "Turn the VM off; end its worker if it stays "
                  "Starting.");
-  sd_fix_cmd(m, x, "taskkill /PID 2044 /F");
+  sd_step_add(m, x, SD_STEP_LOOK, "Check that PID 2044 is its worker.");
+  sd_step_add(m, x, SD_STEP_LAST_RESORT, "End the worker:");
+  sd_step_when(m, x, "Only if step 1 showed vmwp.exe with the VM's ID");
+  sd_step_cmd(m, x, "taskkill /PID 2044 /F");
   sd_result_measure(m, &hv_stuck, 1, 1);
   sd_result_measure(m, &hv_suspect, 1, 0);
   {

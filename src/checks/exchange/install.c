@@ -273,13 +273,17 @@ static const sbs_marker *sbs2008_of(sd_exch_ctx *c, int *unknown)
   return NULL;
 }
 
+/* The first step of every upgrade procedure: the others wait for it. */
+#define CLEAR_FIRST \
+  "Check this report first: every critical and warning finding of this " \
+  "module (interim updates, pending restart, Active Directory " \
+  "preparation) must be cleared by its own steps before going on."
+
 /* Windows SBS 2008's SP2 steps (sources above). */
 static void sbs_steps(sd_exch_ctx *c, sd_finding *fd)
 {
   unsigned setup;
-  sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every critical and warning "
-              "finding srvdoctor reports for this module first (interim "
-              "updates, pending restart, Active Directory preparation).");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, CLEAR_FIRST);
   sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not run " SETUP " /mode:upgrade "
               "directly on Windows SBS 2008: SP2 setup has an SBS 2008 "
               "prerequisite check that stops it, and a plain upgrade breaks "
@@ -575,9 +579,7 @@ static void upgrade_steps(sd_exch_ctx *c, sd_finding *fd)
     sd_fix_summary(c->r, fd, "Clear the blockers srvdoctor reports, then "
                    "hand the upgrade of this clustered mailbox server node "
                    "to the Exchange administrator.");
-  sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every critical and warning "
-              "finding srvdoctor reports for this module first (interim "
-              "updates, pending restart, Active Directory preparation).");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, CLEAR_FIRST);
   if(k == CMS_CCR && x->cms_name && *x->cms_name)
     ccr_steps(c, fd);
   else if(k == CMS_SCC || k == CMS_NODE_UNKNOWN || k == CMS_CCR) {
