@@ -5,28 +5,16 @@
 
 #include "tool.h"
 
-/* What fix prints carries names from the server (VM names, update
- * titles): it reaches the console the way the text report shows them, so
- * that escape sequences cannot drive the console and a newline in a name
- * cannot split the one-line refusal. */
 static void fix_print(void *ctx, const char *text)
 {
-  sd_buf b;
   (void)ctx;
-  sd_buf_init(&b);
-  sd_buf_put_safe(&b, text, 1);
-  sd_outs(b.data ? b.data : "");
-  sd_buf_free(&b);
+  sd_outs(text);
 }
 
 static void fix_error(void *ctx, const char *text)
 {
-  sd_buf b;
   (void)ctx;
-  sd_buf_init(&b);
-  sd_buf_put_safe(&b, text, 0);
-  sd_fail("%s", b.data ? b.data : "");
-  sd_buf_free(&b);
+  sd_fail("%s", text);
 }
 
 int sd_fix_prepare(const sd_cmdline *cl, sd_fix_request *rq,

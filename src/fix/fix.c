@@ -23,29 +23,54 @@ typedef struct fix_ctx {
   const sd_fix_ops *ops;
   sd_options opt;            /* rq->opt, with the module named */
   sd_buf out;
+  sd_arena safe;             /* escaped copies of the server's text */
 } fix_ctx;
 
+/* Text from the server (a VM name inside a message), escaped for one
+ * line of the console: what say() prints of it cannot start a new line. */
+static const char *S(fix_ctx *c, const char *s)
+{
+  sd_buf b;
+  const char *r;
+  sd_buf_init(&b);
+  sd_buf_put_safe(&b, s, 0);
+  r = sd_arena_strdup(&c->safe, b.data ? b.data : "");
+  sd_buf_free(&b);
+  return r;
+}
+
 static void say(fix_ctx *c, const char *fmt, ...) SD_PRINTF(2, 3);
+/* What fix prints carries names from the server (VM names, update
+ * titles): they reach the console the way the text report shows them, so
+ * that escape sequences cannot drive the console and a newline in a name
+ * cannot split the one-line refusal. */
 static void say(fix_ctx *c, const char *fmt, ...)
 {
   va_list ap;
-  sd_buf_reset(&c->out);
+  sd_buf raw;
+  sd_buf_init(&raw);
   va_start(ap, fmt);
-  sd_buf_vprintf(&c->out, fmt, ap);
+  sd_buf_vprintf(&raw, fmt, ap);
   va_end(ap);
+  sd_buf_reset(&c->out);
+  sd_buf_put_safe(&c->out, raw.data, 1);
   c->ops->print(c->ops->ctx, c->out.data ? c->out.data : "");
+  sd_buf_free(&raw);
 }
 
 static int refuse(fix_ctx *c, const char *fmt, ...) SD_PRINTF(2, 3);
 static int refuse(fix_ctx *c, const char *fmt, ...)
 {
   va_list ap;
-  sd_buf b;
+  sd_buf b, safe;
   sd_buf_init(&b);
   va_start(ap, fmt);
   sd_buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  c->ops->error(c->ops->ctx, b.data ? b.data : "");
+  sd_buf_init(&safe);
+  sd_buf_put_safe(&safe, b.data, 0);
+  c->ops->error(c->ops->ctx, safe.data ? safe.data : "");
+  sd_buf_free(&safe);
   sd_buf_free(&b);
   return SD_FIX_EXIT_REFUSED;
 }
@@ -120,11 +145,12 @@ static void print_fix_steps(fix_ctx *c, const sd_finding *x)
     if(sp->alternative || sp->number < x->fix_first ||
        sp->number > x->fix_last)
       continue;
-    say(c, "  %u. %s%s%s\n", sp->number, sp->condition ? sp->condition : "",
-        sp->condition ? ": " : "", sp->text);
+    say(c, "  %u. %s%s%s\n", sp->number,
+        S(c, sp->condition ? sp->condition : ""), sp->condition ? ": " : "",
+        S(c, sp->text));
   }
   if(x->fix_warning)
-    say(c, "Warning: %s\n", x->fix_warning);
+    say(c, "Warning: %s\n", S(c, x->fix_warning));
   if(x->fix_first > 1)
     say(c, "Do steps 1-%u of the finding first (srvdoctor check --only "
         "shows them with this server's values); go on only where their "
@@ -141,19 +167,19 @@ static void print_plan(fix_ctx *c, const sd_fix_plan *p, int dry)
       dry ? " - dry run: nothing has been changed" : "");
   say(c, "The check srvdoctor just ran on this machine reports:\n"
       "  %s (%s): %s\n  %s\n", x->code, sd_severity_name(x->severity),
-      x->title ? x->title : "", x->message ? x->message : "");
-  say(c, "Target: %s\n\n", p->target);
+      S(c, x->title ? x->title : ""), S(c, x->message ? x->message : ""));
+  say(c, "Target: %s\n\n", S(c, p->target));
   print_fix_steps(c, x);
   say(c, "%s\n  %s\n", dry ? "What srvdoctor would do:" :
-      "What srvdoctor does now:", p->what);
+      "What srvdoctor does now:", S(c, p->what));
   if(p->program) {
     sd_fix_command_line(p, &b);
-    say(c, "  Command: %s\n", b.data);
+    say(c, "  Command: %s\n", S(c, b.data));
   }
   if(x->summary)
-    say(c, "Why: %s\n", x->summary);
+    say(c, "Why: %s\n", S(c, x->summary));
   if(p->after)
-    say(c, "Afterwards: %s\n", p->after);
+    say(c, "Afterwards: %s\n", S(c, p->after));
   sd_buf_free(&b);
 }
 
@@ -228,11 +254,11 @@ static int carry_out(fix_ctx *c, const sd_module *m, const sd_facts *f,
   }
   ok = o.done;
   if(ok)
-    say(c, "Done: %s\n", o.msg);
+    say(c, "Done: %s\n", S(c, o.msg));
   else
     refuse(c, "%s", o.msg);
   if(ok && p->after)
-    say(c, "Next: %s\n", p->after);
+    say(c, "Next: %s\n", S(c, p->after));
   sd_buf_init(&b);
   event_text(f, p, &o, &b);
   sd_err_clear(&err);
@@ -373,13 +399,13 @@ static int run(fix_ctx *c)
     do_it_command(c, x, &b);
     if(!rq->target) {
       say(c, "\nNothing was changed. To do it, name the target and confirm:"
-          "\n  %s\n", b.data);
+          "\n  %s\n", S(c, b.data));
       rc = SD_FIX_EXIT_OK;
       goto done;
     }
     if(!c->ops->stdin_console(c->ops->ctx)) {
       say(c, "\nNothing was changed (dry run). To do it, run:\n  %s\n",
-          b.data);
+          S(c, b.data));
       rc = SD_FIX_EXIT_OK;
       goto done;
     }
@@ -420,7 +446,9 @@ int sd_fix_run(const sd_fix_request *rq, const sd_fix_ops *ops)
    * when it does not apply speaks up when it is asked for. */
   c.opt.only_given = 1;
   sd_buf_init(&c.out);
+  sd_arena_init(&c.safe);
   rc = run(&c);
   sd_buf_free(&c.out);
+  sd_arena_free(&c.safe);
   return rc;
 }

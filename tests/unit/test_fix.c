@@ -879,6 +879,53 @@ static const char *txt(const sd_buf *b)
   return b->data ? b->data : "";
 }
 
+/* The dry run names the steps it carries out, their kind, and repeats
+ * their warning before anything is done (issue 16). */
+static void test_dry_run_names_its_steps(void **state)
+{
+  fake k;
+  (void)state;
+  fake_init(&k, OC "down_service_code_2003.json");
+  assert_int_equal(fix(&k, "OCS-KB974571-FE-DOWN", "KB974571", 0, 0), 0);
+  assert_int_equal(k.acts, 0);
+  assert_non_null(strstr(txt(&k.out), "This carries out step "));
+  assert_non_null(strstr(txt(&k.out), "of the finding, the last resort:"));
+  assert_non_null(strstr(txt(&k.out), "Only if step "));
+  assert_non_null(strstr(txt(&k.out), "Warning: This removes security "
+                         "update KB974571"));
+  assert_non_null(strstr(txt(&k.out), "MS09-056"));
+  assert_non_null(strstr(txt(&k.out), "Do steps 1-"));
+  fake_free(&k);
+}
+
+/* Names from the server reach the console escaped, in the plan and in a
+ * refusal: no escape sequence, no line split by a name. */
+static void test_names_escaped(void **state)
+{
+  fake k;
+  (void)state;
+  fake_init(&k, HV "hostile_names.json");
+  fix(&k, "HV-VM-STUCK", "F00DF00D-0000-4000-8000-0000000000AA", 0, 0);
+  fix(&k, "HV-VM-STUCK", "nosuchvm", 0, 0);
+  assert_null(strchr(txt(&k.out), '\x1b'));
+  assert_null(strchr(txt(&k.err), '\x1b'));
+  assert_null(strstr(txt(&k.out), "\xE2\x80\xAE"));
+  assert_null(strstr(txt(&k.err), "\xE2\x80\xAE"));
+  /* every refusal is one line */
+  {
+    const char *e = txt(&k.err), *nl;
+    size_t lines = 0;
+    for(nl = strchr(e, '\n'); nl; nl = strchr(nl + 1, '\n'))
+      lines++;
+    assert_int_equal(lines, 1); /* the wrong-target refusal */
+    assert_non_null(strstr(e, "\\x1B[31mred\\x1B[0m\\x0A\\x09"));
+  }
+  /* the plan shows the name escaped, on its own line */
+  assert_non_null(strstr(txt(&k.out), "\\x1B[31mred\\x1B[0m\\x0A\\x09"));
+  assert_non_null(strstr(txt(&k.out), "\\u202E"));
+  fake_free(&k);
+}
+
 static void test_flow_not_elevated(void **state)
 {
   fake k;
@@ -1367,6 +1414,8 @@ int main(void)
     cmocka_unit_test(test_plan_kb974571),
     cmocka_unit_test(test_quote_round_trip),
     cmocka_unit_test(test_fix_runs_what_is_printed),
+    cmocka_unit_test(test_dry_run_names_its_steps),
+    cmocka_unit_test(test_names_escaped),
     cmocka_unit_test(test_flow_not_elevated),
     cmocka_unit_test(test_flow_dry_run_no_console),
     cmocka_unit_test(test_flow_prompt_at_console),
