@@ -180,6 +180,9 @@ unsigned sd_step_number(const sd_finding *f)
 
 static sd_step *step_push(sd_module_result *r, sd_finding *f,
                           sd_step_kind kind, int alternative,
+                          const char *fmt, va_list ap) SD_VPRINTF(5);
+static sd_step *step_push(sd_module_result *r, sd_finding *f,
+                          sd_step_kind kind, int alternative,
                           const char *fmt, va_list ap)
 {
   sd_step *st;
