@@ -64,6 +64,127 @@ static void write_fix(sd_jwriter *w, const sd_finding *f)
   sd_jw_obj_end(w);
 }
 
+static const char *unit_name(sd_unit u)
+{
+  switch(u) {
+  case SD_UNIT_BYTES: return "bytes";
+  case SD_UNIT_NUMBER: return "number";
+  case SD_UNIT_COUNT: break;
+  }
+  return "count";
+}
+
+/* "measures": the module's numbers for monitoring, as the check gave
+ * them ("value" null when it could not be decided). */
+static void write_measures(sd_jwriter *w, const sd_module_result *m)
+{
+  size_t i;
+  sd_jw_key(w, "measures");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < m->nmeasures; i++) {
+    const sd_measure *x = &m->measures[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "name");
+    sd_jw_str(w, x->name);
+    sd_jw_key(w, "label");
+    sd_jw_str(w, x->label);
+    sd_jw_key(w, "unit");
+    sd_jw_str(w, unit_name(x->unit));
+    sd_jw_key(w, "value");
+    if(x->known)
+      sd_jw_int(w, x->value);
+    else
+      sd_jw_null(w);
+    sd_jw_key(w, "warning");
+    sd_jw_str(w, x->warn);
+    sd_jw_key(w, "critical");
+    sd_jw_str(w, x->crit);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+}
+
+static void write_series_one(sd_jwriter *w, const sd_series *s)
+{
+  size_t k;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "name");
+  sd_jw_str(w, s->name);
+  sd_jw_key(w, "title");
+  sd_jw_str(w, s->title);
+  sd_jw_key(w, "unit");
+  sd_jw_str(w, unit_name(s->unit));
+  sd_jw_key(w, "points");
+  sd_jw_arr_begin(w);
+  for(k = 0; k < s->npoints; k++) {
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "label");
+    sd_jw_str(w, s->points[k].label);
+    sd_jw_key(w, "value");
+    sd_jw_int(w, (int64_t)s->points[k].value);
+    sd_jw_key(w, "mark");
+    sd_jw_str(w, sd_severity_name(s->points[k].mark));
+    sd_jw_key(w, "pid");
+    sd_jw_int(w, s->points[k].pid);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+  sd_jw_key(w, "references");
+  sd_jw_arr_begin(w);
+  for(k = 0; k < s->nrefs; k++) {
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "label");
+    sd_jw_str(w, s->refs[k].label);
+    sd_jw_key(w, "value");
+    sd_jw_int(w, (int64_t)s->refs[k].value);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+  sd_jw_obj_end(w);
+}
+
+/* "rows": actual against needed, with why a value was not read. */
+static void write_rows(sd_jwriter *w, const sd_module_result *m)
+{
+  size_t i;
+  sd_jw_key(w, "rows");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < m->nrows; i++) {
+    const sd_row *x = &m->rows[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "what");
+    sd_jw_str(w, x->what);
+    sd_jw_key(w, "where");
+    sd_jw_str(w, x->where);
+    sd_jw_key(w, "actual");
+    if(x->known)
+      sd_jw_int(w, x->actual);
+    else
+      sd_jw_null(w);
+    sd_jw_key(w, "why");
+    sd_jw_str(w, x->known ? NULL : x->why);
+    sd_jw_key(w, "needed");
+    sd_jw_int(w, x->needed);
+    sd_jw_key(w, "remedy");
+    sd_jw_str(w, x->remedy);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+}
+
+/* The module's typed figures, the same the other formats show. */
+static void write_figures(sd_jwriter *w, const sd_module_result *m)
+{
+  size_t i;
+  write_measures(w, m);
+  sd_jw_key(w, "series");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < m->nseries; i++)
+    write_series_one(w, &m->series[i]);
+  sd_jw_arr_end(w);
+  write_rows(w, m);
+}
+
 static void write_finding(sd_jwriter *w, const sd_finding *f)
 {
   size_t i;
@@ -169,6 +290,7 @@ void sd_report_json(const sd_report *r, sd_buf *out)
     for(k = 0; k < m->nfindings; k++)
       write_finding(&w, &m->findings[k]);
     sd_jw_arr_end(&w);
+    write_figures(&w, m);
     sd_jw_obj_end(&w);
   }
   sd_jw_arr_end(&w);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "sdtest.h"
+#include "srvdoctor/json.h"
 #include "srvdoctor/platform.h"
 
 static size_t count_code(const sd_module_result *m, const char *code)
@@ -42,6 +43,67 @@ static int ev_of(const sd_module_result *m, const char *const *codes,
 
 static size_t checked_measures, checked_points, checked_rows, checked_refs;
 static size_t checked_evidence; /* figures compared with a finding's evidence */
+
+static size_t checked_json;     /* figures found again in the JSON report */
+
+/* In the JSON report, "key": "text" (JSON-escaped) followed, within the
+ * same object, by "field": value. */
+static void json_has(const char *fx, const char *json, const char *key,
+                     const char *text, const char *field, const char *value)
+{
+  sd_buf name, want;
+  sd_jwriter w;
+  const char *p, *end;
+  sd_buf_init(&name);
+  sd_jw_init(&w, &name);
+  sd_jw_str(&w, text);
+  sd_buf_init(&want);
+  sd_buf_printf(&want, "\"%s\": %s", key, name.data);
+  for(p = strstr(json, want.data); p; p = strstr(p + 1, want.data)) {
+    char v[96];
+    const char *hit;
+    end = strchr(p, '}');
+    snprintf(v, sizeof(v), "\"%s\": %s", field, value);
+    hit = strstr(p, v);
+    if(hit && (!end || hit < end))
+      break;
+  }
+  if(!p)
+    fail_msg("%s: the JSON report lacks %s with %s %s", fx, want.data, field,
+             value);
+  checked_json++;
+  sd_buf_free(&want);
+  sd_buf_free(&name);
+}
+
+/* Every measure, chart point and row of a module in the JSON report. */
+static void check_json(const char *fx, const sd_module_result *m,
+                       const char *json)
+{
+  size_t j, k;
+  char v[32];
+  for(j = 0; j < m->nmeasures; j++) {
+    const sd_measure *x = &m->measures[j];
+    if(x->known)
+      snprintf(v, sizeof(v), "%lld", (long long)x->value);
+    else
+      snprintf(v, sizeof(v), "null");
+    json_has(fx, json, "name", x->name, "value", v);
+  }
+  for(j = 0; j < m->nseries; j++)
+    for(k = 0; k < m->series[j].npoints; k++) {
+      snprintf(v, sizeof(v), "%llu",
+               (unsigned long long)m->series[j].points[k].value);
+      json_has(fx, json, "label", m->series[j].points[k].label, "value", v);
+    }
+  for(j = 0; j < m->nrows; j++) {
+    if(m->rows[j].known)
+      snprintf(v, sizeof(v), "%lld", (long long)m->rows[j].actual);
+    else
+      snprintf(v, sizeof(v), "null");
+    json_has(fx, json, "what", m->rows[j].what, "actual", v);
+  }
+}
 
 static void check_measure(const char *fx, const sd_module_result *m,
                           const sd_measure *x, const char *nagios,
@@ -179,7 +241,7 @@ static void test_one_figure_everywhere(void **state)
   for(i = 0; i < n; i++) {
     sd_facts f;
     sd_report rep;
-    sd_buf nag, prom, html;
+    sd_buf nag, prom, html, json;
     sdt_load(names[i], &f);
     sdt_run(&f, NULL, NULL, &rep);
     sd_report_finish(&rep);
@@ -189,6 +251,8 @@ static void test_one_figure_everywhere(void **state)
     sd_report_render(&rep, SD_FMT_NAGIOS, NULL, &nag);
     sd_report_render(&rep, SD_FMT_PROM, NULL, &prom);
     sd_report_render(&rep, SD_FMT_HTML, NULL, &html);
+    sd_buf_init(&json);
+    sd_report_render(&rep, SD_FMT_JSON, NULL, &json);
     for(k = 0; k < rep.nmodules; k++) {
       const sd_module_result *m = &rep.modules[k];
       for(j = 0; j < m->nmeasures; j++)
@@ -197,7 +261,9 @@ static void test_one_figure_everywhere(void **state)
         check_series(names[i], m, &m->series[j], nag.data, html.data);
       for(j = 0; j < m->nrows; j++)
         check_row(names[i], m, &m->rows[j], html.data);
+      check_json(names[i], m, json.data);
     }
+    sd_buf_free(&json);
     sd_buf_free(&nag);
     sd_buf_free(&prom);
     sd_buf_free(&html);
@@ -208,16 +274,17 @@ static void test_one_figure_everywhere(void **state)
   free(names);
   printf("figures: %lu snapshots, %lu measures, %lu chart points, %lu "
          "reference lines, %lu table rows in the outputs; %lu compared with "
-         "findings\n", (unsigned long)n,
+         "findings; %lu found in the JSON report\n", (unsigned long)n,
          (unsigned long)checked_measures, (unsigned long)checked_points,
          (unsigned long)checked_refs, (unsigned long)checked_rows,
-         (unsigned long)checked_evidence);
+         (unsigned long)checked_evidence, (unsigned long)checked_json);
   /* The comparisons happened: every kind of figure was met. */
   assert_true(checked_measures > 0);
   assert_true(checked_points > 0);
   assert_true(checked_refs > 0);
   assert_true(checked_rows > 0);
   assert_true(checked_evidence > 0);
+  assert_true(checked_json > 0);
 }
 
 int main(void)
