@@ -240,6 +240,11 @@ typedef struct hv_worker {
   long span_ms;
   size_t nsamples;
   int vm;                 /* index of its VM, -1 */
+  /* what the check said of it (written with its findings, read by the
+   * figures): the gravest severity of a finding about this worker, and
+   * whether one of them quoted the peer median */
+  sd_severity mark;
+  int median_quoted;
 } hv_worker;
 
 typedef struct hv_event {
@@ -571,6 +576,9 @@ static void put_opstatus(sd_buf *b, const sd_hv_vm *vm)
 static void worker_evidence(hv_ctx *c, sd_finding *x, const hv_worker *w)
 {
   sd_module_result *r = c->r;
+  hv_worker *own = &c->w[w - c->w]; /* the check's own record of it */
+  own->mark = sd_severity_worst(own->mark, x->severity);
+  own->median_quoted |= w->has_median;
   sd_ev_int(r, x, "worker_pid", w->p->pid);
   if(w->guid_conflict)
     sd_ev_strf(r, x, "worker_id_conflict", "the account SID names %s but "
@@ -2078,20 +2086,84 @@ static const sd_measure hv_measures[] = {
    "hung signal (HV-VM-SUSPECT).", SD_UNIT_COUNT, 0, 0, "0", NULL},
 };
 
-/* The finding of code that names worker pid, or NULL. */
-static const sd_finding *finding_for_pid(const sd_module_result *r,
-                                         const char *code, uint32_t pid)
+/* The label of worker i in the chart and in perfdata: its VM's name,
+ * with the PID when another worker shows the same name (two VMs may share
+ * a name; labels must stay unique), or "pid N". */
+static void worker_label(const hv_ctx *c, size_t i, char *out, size_t n)
 {
-  size_t i;
-  for(i = 0; i < r->nfindings; i++) {
-    const sd_evidence *e;
-    if(!sd_streq(r->findings[i].code, code))
-      continue;
-    e = sd_finding_evidence(&r->findings[i], "worker_pid");
-    if(e && e->type == SD_EV_INT && e->num == (int64_t)pid)
-      return &r->findings[i];
+  const char *name = c->w[i].vm >= 0 ? c->f->hyperv.vms[c->w[i].vm].name
+                                     : NULL;
+  size_t k;
+  int shared = 0;
+  if(!name || !*name) {
+    snprintf(out, n, "pid %lu", (unsigned long)c->w[i].p->pid);
+    return;
   }
-  return NULL;
+  for(k = 0; k < c->nw && !shared; k++) {
+    const char *other = c->w[k].vm >= 0 ? c->f->hyperv.vms[c->w[k].vm].name
+                                        : NULL;
+    shared = k != i && other && !strcmp(other, name);
+  }
+  if(shared)
+    snprintf(out, n, "%s (pid %lu)", name, (unsigned long)c->w[i].p->pid);
+  else
+    snprintf(out, n, "%s", name);
+}
+
+/* Worker i repeats an earlier worker's process (a PID listed twice). */
+static int worker_repeated(const hv_ctx *c, size_t i)
+{
+  size_t k;
+  for(k = 0; k < i; k++)
+    if(c->w[k].p->pid == c->w[i].p->pid)
+      return 1;
+  return 0;
+}
+
+static uint64_t median_of_all(const hv_ctx *c)
+{
+  uint64_t *v = sd_xmalloc(c->nw * sizeof(*v)), m;
+  size_t i;
+  for(i = 0; i < c->nw; i++)
+    v[i] = c->w[i].ws;
+  qsort(v, c->nw, sizeof(*v), cmp_u64);
+  m = c->nw % 2 ? v[c->nw / 2] : v[c->nw / 2 - 1] / 2 + v[c->nw / 2] / 2 +
+      (v[c->nw / 2 - 1] % 2 + v[c->nw / 2] % 2) / 2;
+  free(v);
+  return m;
+}
+
+/* The working set of every worker with the check's mark on it, and the
+ * medians the check compared with: the peer median each finding quoted,
+ * or with none quoted the median of all the workers. */
+static void emit_series(hv_ctx *c)
+{
+  sd_module_result *r = c->r;
+  sd_series *s = sd_result_series(r, "vmwp", "Working set of each vmwp.exe "
+                                  "worker process", SD_UNIT_BYTES);
+  size_t i, k;
+  int quoted = 0;
+  s->note = "Every running VM has one vmwp.exe worker. A hung VM's worker "
+            "has a much smaller working set than its peers; the dashed "
+            "line is the median srvdoctor compared it with (the other "
+            "workers' median).";
+  for(i = 0; i < c->nw; i++) {
+    const hv_worker *w = &c->w[i];
+    char label[300];
+    if(worker_repeated(c, i))
+      continue;
+    worker_label(c, i, label, sizeof(label));
+    sd_series_point(r, s, label, w->ws, w->mark, w->p->pid);
+    if(!w->median_quoted)
+      continue;
+    quoted = 1;
+    for(k = 0; k < s->nrefs && s->refs[k].value != w->median; k++)
+      ;
+    if(k == s->nrefs)
+      sd_series_ref(r, s, "peer median", w->median);
+  }
+  if(!quoted)
+    sd_series_ref(r, s, "median", median_of_all(c));
 }
 
 static void emit_figures(hv_ctx *c)
@@ -2099,7 +2171,7 @@ static void emit_figures(hv_ctx *c)
   sd_module_result *r = c->r;
   sd_severity worst = SD_SEV_OK;
   int64_t stuck = 0, suspect = 0;
-  size_t i, k;
+  size_t i;
   int known;
   for(i = 0; i < r->nfindings; i++) {
     worst = sd_severity_worst(worst, r->findings[i].severity);
@@ -2111,54 +2183,8 @@ static void emit_figures(hv_ctx *c)
   known = !(worst == SD_SEV_UNKNOWN && !stuck && !suspect);
   sd_result_measure(r, &hv_measures[0], known, stuck);
   sd_result_measure(r, &hv_measures[1], known, suspect);
-  if(c->nw) {
-    sd_series *s = sd_result_series(r, "vmwp", "Working set of each vmwp.exe "
-                                    "worker process", SD_UNIT_BYTES);
-    s->note = "Every running VM has one vmwp.exe worker. A hung VM's worker "
-              "has a much smaller working set than its peers; the dashed "
-              "line is the median srvdoctor compared it with (the other "
-              "workers' median).";
-    int flagged = 0;
-    for(i = 0; i < c->nw; i++) {
-      const hv_worker *w = &c->w[i];
-      const sd_finding *x = finding_for_pid(r, "HV-VM-STUCK", w->p->pid);
-      sd_severity mark = SD_SEV_OK;
-      const char *name = NULL;
-      char label[32];
-      if(x)
-        mark = SD_SEV_CRITICAL;
-      else if((x = finding_for_pid(r, "HV-VM-SUSPECT", w->p->pid)) != NULL)
-        mark = SD_SEV_WARNING;
-      if(w->vm >= 0 && c->f->hyperv.vms[w->vm].name &&
-         *c->f->hyperv.vms[w->vm].name)
-        name = c->f->hyperv.vms[w->vm].name;
-      else if(x && sd_finding_evidence(x, "vm_name") &&
-              sd_finding_evidence(x, "vm_name")->str &&
-              *sd_finding_evidence(x, "vm_name")->str)
-        name = sd_finding_evidence(x, "vm_name")->str;
-      snprintf(label, sizeof(label), "pid %lu", (unsigned long)w->p->pid);
-      sd_series_point(r, s, name ? name : label, w->ws, mark, w->p->pid);
-      /* The median the check compared a flagged worker with. */
-      if(mark != SD_SEV_OK && w->has_median) {
-        for(k = 0; k < s->nrefs && s->refs[k].value != w->median; k++)
-          ;
-        if(k == s->nrefs)
-          sd_series_ref(r, s, "peer median", w->median);
-        flagged = 1;
-      }
-    }
-    if(!flagged) {
-      /* Nothing flagged: the median of all the workers. */
-      uint64_t *v = sd_xmalloc(c->nw * sizeof(*v));
-      for(i = 0; i < c->nw; i++)
-        v[i] = c->w[i].ws;
-      qsort(v, c->nw, sizeof(*v), cmp_u64);
-      sd_series_ref(r, s, "median", c->nw % 2 ? v[c->nw / 2] :
-                    v[c->nw / 2 - 1] / 2 + v[c->nw / 2] / 2 +
-                    (v[c->nw / 2 - 1] % 2 + v[c->nw / 2] % 2) / 2);
-      free(v);
-    }
-  }
+  if(c->nw)
+    emit_series(c);
 }
 
 static void hv_check(const sd_facts *f, const sd_options *o,

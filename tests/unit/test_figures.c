@@ -201,6 +201,49 @@ static void check_series(const char *fx, const sd_module_result *m,
              (unsigned long long)s->refs[i].value);
     checked_refs++;
   }
+  /* And the other way round: a median a finding quotes is a line of the
+   * chart (the orphan worker's finding said 10,240 K while the chart drew
+   * the median of all, 10,370 K). */
+  for(k = 0; k < m->nfindings; k++) {
+    const sd_evidence *e = sd_finding_evidence(&m->findings[k],
+                                               "peer_median_bytes");
+    int drawn = 0;
+    for(i = 0; e && i < s->nrefs; i++)
+      drawn |= (int64_t)s->refs[i].value == e->num;
+    if(e && !drawn)
+      fail_msg("%s: %s quotes a peer median of %lld that the chart does not "
+               "draw", fx, m->findings[k].code, (long long)e->num);
+  }
+}
+
+/* Nagios perfdata labels are unique (two VMs of one name stay two). */
+static void check_unique_labels(const char *fx, const char *nagios)
+{
+  const char *bar = strchr(nagios, '|'), *nl = strchr(nagios, '\n');
+  const char *p;
+  char seen[64][160];
+  size_t n = 0, i;
+  if(!bar || (nl && nl < bar))
+    return;
+  for(p = strchr(bar, '\''); p && (!nl || p < nl); ) {
+    const char *q = p + 1;
+    char label[160];
+    size_t len;
+    while(*q && !(q[0] == '\'' && q[1] != '\''))
+      q += q[0] == '\'' ? 2 : 1;
+    len = (size_t)(q - p - 1) < sizeof(label) - 1 ? (size_t)(q - p - 1)
+                                                    : sizeof(label) - 1;
+    memcpy(label, p + 1, len);
+    label[len] = '\0';
+    for(i = 0; i < n; i++)
+      if(!strcmp(seen[i], label))
+        fail_msg("%s: perfdata label '%s' appears twice", fx, label);
+    if(n < SD_COUNTOF(seen))
+      memcpy(seen[n++], label, len + 1);
+    p = strchr(q + 1, '\'');
+    if(p) /* the next label starts after a space */
+      p = strstr(q + 1, " '") ? strstr(q + 1, " '") + 1 : NULL;
+  }
 }
 
 static void check_row(const char *fx, const sd_module_result *m,
@@ -263,6 +306,7 @@ static void test_one_figure_everywhere(void **state)
         check_row(names[i], m, &m->rows[j], html.data);
       check_json(names[i], m, json.data);
     }
+    check_unique_labels(names[i], nag.data);
     sd_buf_free(&json);
     sd_buf_free(&nag);
     sd_buf_free(&prom);
