@@ -172,6 +172,8 @@ typedef struct sd_finding {
    * step, e.g. what protection it removes). */
   unsigned fix_first, fix_last;
   const char *fix_warning;
+  int fix_force;        /* fix acts only with --force (one signal): the
+                           printed offer carries it */
 } sd_finding;
 
 /* The result of one module. */

@@ -667,6 +667,17 @@ static int space_known_ok(const sd_hv_vm *vm)
   return 1;
 }
 
+/* The code table says fix acts on this code only with --force (it rests
+ * on one signal): the printed offer then carries --force. */
+static int code_needs_force(const char *code)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(hv_codes); i++)
+    if(sd_streq(hv_codes[i].code, code))
+      return (hv_codes[i].fixable & SD_FIX_FORCE) != 0;
+  return 0;
+}
+
 /* What srvdoctor fix does for a fixable hung VM: end exactly its worker
  * (vmwp.exe in the system folder, the image fix verifies on the live
  * handle), PID and VM ID as this check saw them.  pid 0 when no worker was
@@ -682,6 +693,7 @@ static void worker_action(sd_module_result *r, sd_finding *x,
                                   : NULL;
   a->vm_guid = sd_arena_strdup(r->arena, guid);
   sd_fix_target(r, x, guid);
+  x->fix_force = code_needs_force(x->code);
 }
 
 /* ---- is the VM a failover-cluster role? ---- */

@@ -125,6 +125,8 @@ static void html_fix_offer(sd_buf *b, const sd_finding *f)
     sd_buf_puts(b, " --target ");
     put_html(b, f->target);
   }
+  if(f->fix_force)
+    sd_buf_puts(b, " --force");
   sd_buf_puts(b, "</code></pre>\n");
 }
 

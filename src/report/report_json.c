@@ -61,6 +61,8 @@ static void write_fix(sd_jwriter *w, const sd_finding *f)
   sd_jw_str(w, sd_step_kind_name(sd_fix_gravest(f)));
   sd_jw_key(w, "warning");
   sd_jw_str(w, f->fix_warning);
+  sd_jw_key(w, "needs_force");
+  sd_jw_bool(w, f->fix_force);
   sd_jw_obj_end(w);
 }
 

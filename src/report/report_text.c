@@ -171,6 +171,8 @@ static void fix_command(const sd_finding *f, sd_buf *out)
     sd_buf_puts(out, " --target ");
     sd_quote_arg(out, f->target);
   }
+  if(f->fix_force)
+    sd_buf_puts(out, " --force");
 }
 
 /* The fix offer, shown inside the last step it carries out (never ahead

@@ -143,6 +143,12 @@ static void check_fix_steps(const char *fx, const sd_finding *x)
              "%lu times elsewhere", fx, x->code, cmd.data,
              (unsigned long)inside, x->fix_first, x->fix_last,
              (unsigned long)outside);
+  /* The printed offer works as pasted: --force where fix wants it. */
+  if(!sd_code_find(x->code) ||
+     !(sd_code_find(x->code)->fixable & SD_FIX_FORCE) != !x->fix_force)
+    fail_msg("%s: %s: the fix offer %s --force but fix %s it", fx, x->code,
+             x->fix_force ? "has" : "lacks",
+             x->fix_force ? "does not want" : "wants");
   if(sd_fix_gravest(x) == SD_STEP_LAST_RESORT && !x->fix_warning)
     fail_msg("%s: %s: fix does a last resort with no warning", fx, x->code);
   sd_buf_free(&cmd);
