@@ -195,6 +195,130 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
   return 0;
 }
 
+/* The option an argument names ("--name", "--name=value" or "-x"), its
+ * printable name and its inline value; -1 with err set when unknown. */
+static int find_option(const char *a, const opt_def **d, char *name,
+                       size_t namesz, const char **val, sd_err *err)
+{
+  size_t k;
+  *d = NULL;
+  *val = NULL;
+  if(a[0] == '-' && a[1] == '-' && a[2]) {
+    const char *eq = strchr(a + 2, '=');
+    size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+    for(k = 0; k < SD_COUNTOF(opts) && !*d; k++)
+      if(strlen(opts[k].lng) == n && !strncmp(opts[k].lng, a + 2, n))
+        *d = &opts[k];
+    snprintf(name, namesz, "--%.*s", (int)(n > 40 ? 40 : n), a + 2);
+    if(*d && eq && (*d)->kind == O_FLAG) {
+      sd_err_set(err, SD_EINVAL, "%s takes no value", name);
+      return -1;
+    }
+    if(eq)
+      *val = eq + 1;
+  }
+  else if(a[1] && !a[2]) {
+    for(k = 0; k < SD_COUNTOF(opts) && !*d; k++)
+      if(opts[k].shrt == a[1])
+        *d = &opts[k];
+    snprintf(name, namesz, "-%c", a[1]);
+  }
+  else {
+    sd_err_set(err, SD_EINVAL, "unknown option %.40s", a);
+    return -1;
+  }
+  if(!*d) {
+    sd_err_set(err, SD_EINVAL, "unknown option %s", name);
+    return -1;
+  }
+  return 0;
+}
+
+/* A word: the command first, then the command's argument. */
+static int take_word(sd_cmdline *cl, const char *a, int argc, int *have_cmd,
+                     sd_err *err)
+{
+  if(!*have_cmd) {
+    if(find_command(a, &cl->cmd)) {
+      sd_err_set(err, SD_EINVAL, "unknown command \"%.40s\"", a);
+      return -1;
+    }
+    *have_cmd = 1;
+  }
+  else if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code)
+    cl->code = a;
+  else if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
+    if(strcmp(a, "install") && strcmp(a, "uninstall")) {
+      sd_err_set(err, SD_EINVAL, "eventlog takes install or uninstall, "
+                 "not \"%.40s\"", a);
+      return -1;
+    }
+    cl->action = a;
+  }
+  else if(cl->cmd == SD_CMD_FLEET) {
+    if(!cl->paths)
+      cl->paths = sd_xcalloc((size_t)argc, sizeof(char *));
+    cl->paths[cl->npaths++] = a;
+  }
+  else {
+    sd_err_set(err, SD_EINVAL, "unexpected argument \"%.40s\"", a);
+    return -1;
+  }
+  return 0;
+}
+
+/* The fleet command's arguments fit together. */
+static int check_fleet(const sd_cmdline *cl, sd_err *err)
+{
+  if(!cl->npaths) {
+    sd_err_set(err, SD_EINVAL, "fleet needs at least one report, snapshot "
+               "or folder");
+    return -1;
+  }
+  if(cl->format != SD_FMT_TEXT && cl->format != SD_FMT_JSON &&
+     cl->format != SD_FMT_HTML) {
+    sd_err_set(err, SD_EINVAL, "fleet writes text, json or html, not %s",
+               sd_format_name(cl->format));
+    return -1;
+  }
+  if(cl->only || cl->from || cl->report_dir_set || cl->eventlog) {
+    sd_err_set(err, SD_EINVAL, "fleet takes no --only, --from, "
+               "--report-dir or --eventlog");
+    return -1;
+  }
+  return 0;
+}
+
+/* The command and its options fit together (after every argument). */
+static int check_combination(const sd_cmdline *cl, sd_err *err)
+{
+  const char *why = NULL;
+  if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
+    sd_err_set(err, SD_EINVAL, "%s needs a finding code (srvdoctor list "
+               "shows them)", cl->cmd == SD_CMD_FIX ? "fix" : "explain");
+    return -1;
+  }
+  if(cl->cmd == SD_CMD_EVENTLOG && !cl->action)
+    why = "eventlog needs install or uninstall";
+  else if(cl->cmd == SD_CMD_FLEET && check_fleet(cl, err))
+    return -1;
+  else if(cl->cmd != SD_CMD_FLEET && (cl->max_age_h || cl->as_of_set))
+    why = "--max-age and --as-of apply to fleet";
+  else if(cl->keep && !cl->report_dir_set)
+    why = "--keep applies to --report-dir";
+  else if(cl->cmd != SD_CMD_CHECK && (cl->report_dir_set || cl->eventlog))
+    why = "--report-dir and --eventlog apply to check";
+  else if(cl->cmd == SD_CMD_COLLECT && (cl->from || cl->only))
+    why = "collect reads this machine and takes no --from or --only";
+  else if(cl->from && (cl->opt.dc || cl->opt.ldap_user))
+    why = "--dc and --ldap-user apply to live checks, not to --from";
+  if(why) {
+    sd_err_set(err, SD_EINVAL, "%s", why);
+    return -1;
+  }
+  return 0;
+}
+
 int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
 {
   int i, have_cmd = 0, help = 0, version = 0;
@@ -203,93 +327,24 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
   cl->cmd = SD_CMD_CHECK;
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
-    const opt_def *d = NULL;
-    const char *val = NULL;
+    const opt_def *d;
+    const char *val;
     char name[64];
-    size_t k;
     if(!strcmp(a, "-?") || !strcmp(a, "/?")) {
       help = 1;
       continue;
     }
-    if(a[0] == '-' && a[1] == '-' && a[2]) {
-      const char *eq = strchr(a + 2, '=');
-      size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-      for(k = 0; k < SD_COUNTOF(opts); k++) {
-        if(strlen(opts[k].lng) == n && !strncmp(opts[k].lng, a + 2, n)) {
-          d = &opts[k];
-          break;
-        }
-      }
-      snprintf(name, sizeof(name), "--%.*s", (int)(n > 40 ? 40 : n), a + 2);
-      if(!d) {
-        sd_err_set(err, SD_EINVAL, "unknown option %s", name);
+    if(a[0] != '-' || !a[1]) {
+      if(take_word(cl, a, argc, &have_cmd, err))
         return -1;
-      }
-      if(eq) {
-        if(d->kind == O_FLAG) {
-          sd_err_set(err, SD_EINVAL, "%s takes no value", name);
-          return -1;
-        }
-        val = eq + 1;
-      }
-    }
-    else if(a[0] == '-' && a[1] && !a[2]) {
-      for(k = 0; k < SD_COUNTOF(opts); k++) {
-        if(opts[k].shrt == a[1]) {
-          d = &opts[k];
-          break;
-        }
-      }
-      snprintf(name, sizeof(name), "-%c", a[1]);
-      if(!d) {
-        sd_err_set(err, SD_EINVAL, "unknown option %s", name);
-        return -1;
-      }
-    }
-    else if(a[0] == '-' && a[1]) {
-      sd_err_set(err, SD_EINVAL, "unknown option %.40s", a);
-      return -1;
-    }
-    else {
-      /* A word: the command first, then the command's argument. */
-      if(!have_cmd) {
-        if(find_command(a, &cl->cmd)) {
-          sd_err_set(err, SD_EINVAL, "unknown command \"%.40s\"", a);
-          return -1;
-        }
-        have_cmd = 1;
-        continue;
-      }
-      if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
-        cl->code = a;
-        continue;
-      }
-      if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
-        if(strcmp(a, "install") && strcmp(a, "uninstall")) {
-          sd_err_set(err, SD_EINVAL, "eventlog takes install or uninstall, "
-                     "not \"%.40s\"", a);
-          return -1;
-        }
-        cl->action = a;
-        continue;
-      }
-      if(cl->cmd == SD_CMD_FLEET) {
-        if(!cl->paths)
-          cl->paths = sd_xcalloc((size_t)argc, sizeof(char *));
-        cl->paths[cl->npaths++] = a;
-        continue;
-      }
-      sd_err_set(err, SD_EINVAL, "unexpected argument \"%.40s\"", a);
-      return -1;
-    }
-    if(d->id == OPT_HELP) {
-      help = 1;
       continue;
     }
-    if(d->id == OPT_VERSION) {
-      version = 1;
+    if(find_option(a, &d, name, sizeof(name), &val, err))
+      return -1;
+    help |= d->id == OPT_HELP;
+    version |= d->id == OPT_VERSION;
+    if(d->id == OPT_HELP || d->id == OPT_VERSION)
       continue;
-    }
     if(d->kind == O_OPTSTR && !val) {
       if(optional_value(argc, argv, i, have_cmd))
         val = argv[++i];
@@ -304,62 +359,6 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
     if(apply(cl, d, name, val, err))
       return -1;
   }
-  if(help) {
-    cl->cmd = SD_CMD_HELP;
-    return 0;
-  }
-  if(version) {
-    cl->cmd = SD_CMD_VERSION;
-    return 0;
-  }
-  if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code) {
-    sd_err_set(err, SD_EINVAL, "%s needs a finding code (srvdoctor list "
-               "shows them)", cl->cmd == SD_CMD_FIX ? "fix" : "explain");
-    return -1;
-  }
-  if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
-    sd_err_set(err, SD_EINVAL, "eventlog needs install or uninstall");
-    return -1;
-  }
-  if(cl->cmd == SD_CMD_FLEET) {
-    if(!cl->npaths) {
-      sd_err_set(err, SD_EINVAL, "fleet needs at least one report, snapshot "
-                 "or folder");
-      return -1;
-    }
-    if(cl->format != SD_FMT_TEXT && cl->format != SD_FMT_JSON &&
-       cl->format != SD_FMT_HTML) {
-      sd_err_set(err, SD_EINVAL, "fleet writes text, json or html, not %s",
-                 sd_format_name(cl->format));
-      return -1;
-    }
-    if(cl->only || cl->from || cl->report_dir_set || cl->eventlog) {
-      sd_err_set(err, SD_EINVAL, "fleet takes no --only, --from, "
-                 "--report-dir or --eventlog");
-      return -1;
-    }
-  }
-  else if(cl->max_age_h || cl->as_of_set) {
-    sd_err_set(err, SD_EINVAL, "--max-age and --as-of apply to fleet");
-    return -1;
-  }
-  if(cl->keep && !cl->report_dir_set) {
-    sd_err_set(err, SD_EINVAL, "--keep applies to --report-dir");
-    return -1;
-  }
-  if(cl->cmd != SD_CMD_CHECK && (cl->report_dir_set || cl->eventlog)) {
-    sd_err_set(err, SD_EINVAL, "--report-dir and --eventlog apply to check");
-    return -1;
-  }
-  if(cl->cmd == SD_CMD_COLLECT && (cl->from || cl->only)) {
-    sd_err_set(err, SD_EINVAL, "collect reads this machine and takes no "
-               "--from or --only");
-    return -1;
-  }
-  if(cl->from && (cl->opt.dc || cl->opt.ldap_user)) {
-    sd_err_set(err, SD_EINVAL, "--dc and --ldap-user apply to live checks, "
-               "not to --from");
-    return -1;
-  }
-  return 0;
+  cl->cmd = help ? SD_CMD_HELP : version ? SD_CMD_VERSION : cl->cmd;
+  return help || version ? 0 : check_combination(cl, err);
 }
