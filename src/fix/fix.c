@@ -299,44 +299,126 @@ static int elevated_or_refuse(fix_ctx *c, const sd_facts *f)
   return 0;
 }
 
-static int run(fix_ctx *c)
+/* The request can be acted on at all (before looking at the machine):
+ * the action of its code and its module; NULL after a refusal. */
+static const sd_module *request_ok(fix_ctx *c, const sd_fix_action **act)
 {
   const sd_fix_request *rq = c->rq;
-  const sd_fix_action *act = sd_fix_action_find(rq->code);
   const sd_module *m;
+  *act = sd_fix_action_find(rq->code);
+  if(!*act) {
+    if(sd_code_find(rq->code))
+      refuse(c, "%s has no srvdoctor fix action: follow the steps that "
+             "srvdoctor explain %s prints.", rq->code, rq->code);
+    else
+      refuse(c, "unknown finding code \"%.60s\" (srvdoctor list shows the "
+             "codes; those marked [fix] have an action).", rq->code);
+    return NULL;
+  }
+  if((*act)->needs_force && !rq->force) {
+    refuse(c, "%s rests on one signal only, so srvdoctor acts on it only "
+           "with --force. First check it as the finding's steps say "
+           "(srvdoctor explain %s); if the problem is real, run the same "
+           "command with --force.", (*act)->code, (*act)->code);
+    return NULL;
+  }
+  if(rq->target && !*rq->target) {
+    refuse(c, "--target is empty; give the VM ID, VM name, patch code or "
+           "KB number the finding names.");
+    return NULL;
+  }
+  m = sd_module_find((*act)->module);
+  if(!m)
+    refuse(c, "the module %s is not part of this srvdoctor, so %s cannot "
+           "be checked.", (*act)->module, (*act)->code);
+  return m;
+}
+
+/* Why the fresh check gives no finding to act on, as a refusal; 0 when
+ * the pick found exactly one. */
+static int pick_refused(fix_ctx *c, sd_fix_pick pick,
+                        const sd_fix_action *act, const sd_module *m,
+                        const sd_report *rep, size_t ncand)
+{
+  sd_buf b;
+  if(pick == SD_FIX_PICK_OK)
+    return 0;
+  sd_buf_init(&b);
+  if(pick != SD_FIX_PICK_NONE && pick != SD_FIX_PICK_NOT_FIXABLE)
+    list_candidates(rep, act->code, &b);
+  if(pick == SD_FIX_PICK_NONE)
+    refuse(c, "the check srvdoctor just ran does not report %s on this "
+           "machine, so there is nothing to fix; srvdoctor check --only %s "
+           "shows what it reports.", act->code, m->id);
+  else if(pick == SD_FIX_PICK_NO_MATCH)
+    refuse(c, "the check srvdoctor just ran reports %s, but not for \"%s\": "
+           "it reports it for %s. Nothing was changed.", act->code,
+           c->rq->target, b.data);
+  else if(pick == SD_FIX_PICK_AMBIGUOUS)
+    refuse(c, "\"%s\" names more than one %s (findings: %s); give the "
+           "exact %s instead. Nothing was changed.", c->rq->target,
+           act->kind == SD_FIX_END_WORKER ? "virtual machine" : "item",
+           b.data, act->kind == SD_FIX_END_WORKER ? "VM ID" : "target");
+  else if(pick == SD_FIX_PICK_NEED_TARGET)
+    refuse(c, "the check reports %s %u times (%s); say which one with "
+           "--target. Nothing was changed.", act->code, (unsigned)ncand,
+           b.data);
+  else
+    refuse(c, "the check says this %s finding cannot be carried out by "
+           "srvdoctor fix; follow its steps (srvdoctor explain %s).",
+           act->code, act->code);
+  sd_buf_free(&b);
+  return 1;
+}
+
+/* Show the plan and, where asked and confirmed, carry it out. */
+static int show_and_act(fix_ctx *c, const sd_module *m, const sd_facts *f,
+                        const sd_finding *x, const sd_fix_plan *plan)
+{
+  sd_buf b;
+  int rc = SD_FIX_EXIT_OK, act = 0;
+  sd_buf_init(&b);
+  do_it_command(c, x, &b);
+  if(c->rq->yes && !c->rq->target)
+    rc = refuse(c, "--yes acts only on a target named with --target; run "
+                "without --yes to see what would be done, then: %s", b.data);
+  else if(c->rq->yes) {
+    print_plan(c, plan, 0);
+    act = 1;
+  }
+  else {
+    print_plan(c, plan, 1);
+    if(!c->rq->target)
+      say(c, "\nNothing was changed. To do it, name the target and confirm:"
+          "\n  %s\n", S(c, b.data));
+    else if(!c->ops->stdin_console(c->ops->ctx))
+      say(c, "\nNothing was changed (dry run). To do it, run:\n  %s\n",
+          S(c, b.data));
+    else if(!c->ops->confirm(c->ops->ctx, "\nDo it now? Type y and press "
+                             "Enter to go ahead, anything else to stop: "))
+      say(c, "Nothing was changed.\n");
+    else
+      act = 1;
+  }
+  sd_buf_free(&b);
+  return act ? carry_out(c, m, f, plan) : rc;
+}
+
+static int run(fix_ctx *c)
+{
+  const sd_fix_action *act;
+  const sd_module *m = request_ok(c, &act);
   const sd_finding *x = NULL;
   sd_facts f;
   sd_report rep;
   sd_arena arena;
   sd_fix_plan plan;
   sd_err err;
-  sd_buf b;
   size_t ncand = 0;
   int rc = SD_FIX_EXIT_REFUSED;
   sd_fix_pick pick;
-
-  if(!act) {
-    if(sd_code_find(rq->code))
-      return refuse(c, "%s has no srvdoctor fix action: follow the steps "
-                    "that srvdoctor explain %s prints.", rq->code,
-                    rq->code);
-    return refuse(c, "unknown finding code \"%.60s\" (srvdoctor list shows "
-                  "the codes; those marked [fix] have an action).",
-                  rq->code);
-  }
-  if(act->needs_force && !rq->force)
-    return refuse(c, "%s rests on one signal only, so srvdoctor acts on it "
-                  "only with --force. First check it as the finding's steps "
-                  "say (srvdoctor explain %s); if the problem is real, run "
-                  "the same command with --force.", act->code, act->code);
-  if(rq->target && !*rq->target)
-    return refuse(c, "--target is empty; give the VM ID, VM name, patch "
-                  "code or KB number the finding names.");
-  m = sd_module_find(act->module);
   if(!m)
-    return refuse(c, "the module %s is not part of this srvdoctor, so %s "
-                  "cannot be checked.", act->module, act->code);
-
+    return SD_FIX_EXIT_REFUSED;
   sd_facts_init(&f);
   sd_err_clear(&err);
   if(c->ops->collect(c->ops->ctx, &f, m->needs | SD_NEED_HOST, &c->opt,
@@ -351,84 +433,17 @@ static int run(fix_ctx *c)
   }
   sd_report_init(&rep, &f);
   sd_run_checks(&f, &c->opt, &m, 1, &rep);
-  sd_buf_init(&b);
   sd_arena_init(&arena);
-  pick = sd_fix_pick_finding(&rep, &f, act->code, rq->target, &x, &ncand);
-  switch(pick) {
-  case SD_FIX_PICK_NONE:
-    refuse(c, "the check srvdoctor just ran does not report %s on this "
-           "machine, so there is nothing to fix; srvdoctor check --only %s "
-           "shows what it reports.", act->code, m->id);
-    goto done;
-  case SD_FIX_PICK_NO_MATCH:
-    list_candidates(&rep, act->code, &b);
-    refuse(c, "the check srvdoctor just ran reports %s, but not for \"%s\": "
-           "it reports it for %s. Nothing was changed.", act->code,
-           rq->target, b.data);
-    goto done;
-  case SD_FIX_PICK_AMBIGUOUS:
-    list_candidates(&rep, act->code, &b);
-    refuse(c, "\"%s\" names more than one %s (findings: %s); give the "
-           "exact %s instead. Nothing was changed.", rq->target,
-           act->kind == SD_FIX_END_WORKER ? "virtual machine" : "item",
-           b.data, act->kind == SD_FIX_END_WORKER ? "VM ID" : "target");
-    goto done;
-  case SD_FIX_PICK_NEED_TARGET:
-    list_candidates(&rep, act->code, &b);
-    refuse(c, "the check reports %s %u times (%s); say which one with "
-           "--target. Nothing was changed.", act->code, (unsigned)ncand,
-           b.data);
-    goto done;
-  case SD_FIX_PICK_NOT_FIXABLE:
-    refuse(c, "the check says this %s finding cannot be carried out by "
-           "srvdoctor fix; follow its steps (srvdoctor explain %s).",
-           act->code, act->code);
-    goto done;
-  case SD_FIX_PICK_OK:
-    break;
-  }
   sd_err_clear(&err);
-  if(sd_fix_plan_make(&f, x, &c->ops->paths, &arena, &plan, &err)) {
-    refuse(c, "srvdoctor will not act on %s %s: %s. Nothing was changed.",
-           act->code, x->target, err.msg);
-    goto done;
+  pick = sd_fix_pick_finding(&rep, &f, act->code, c->rq->target, &x, &ncand);
+  if(!pick_refused(c, pick, act, m, &rep, ncand)) {
+    if(sd_fix_plan_make(&f, x, &c->ops->paths, &arena, &plan, &err))
+      refuse(c, "srvdoctor will not act on %s %s: %s. Nothing was changed.",
+             act->code, x->target, err.msg);
+    else
+      rc = show_and_act(c, m, &f, x, &plan);
   }
-  if(!rq->yes) {
-    print_plan(c, &plan, 1);
-    sd_buf_reset(&b);
-    do_it_command(c, x, &b);
-    if(!rq->target) {
-      say(c, "\nNothing was changed. To do it, name the target and confirm:"
-          "\n  %s\n", S(c, b.data));
-      rc = SD_FIX_EXIT_OK;
-      goto done;
-    }
-    if(!c->ops->stdin_console(c->ops->ctx)) {
-      say(c, "\nNothing was changed (dry run). To do it, run:\n  %s\n",
-          S(c, b.data));
-      rc = SD_FIX_EXIT_OK;
-      goto done;
-    }
-    if(!c->ops->confirm(c->ops->ctx, "\nDo it now? Type y and press Enter "
-                        "to go ahead, anything else to stop: ")) {
-      say(c, "Nothing was changed.\n");
-      rc = SD_FIX_EXIT_OK;
-      goto done;
-    }
-  }
-  else {
-    if(!rq->target) {
-      do_it_command(c, x, &b);
-      refuse(c, "--yes acts only on a target named with --target; run "
-             "without --yes to see what would be done, then: %s", b.data);
-      goto done;
-    }
-    print_plan(c, &plan, 0);
-  }
-  rc = carry_out(c, m, &f, &plan);
-done:
   sd_arena_free(&arena);
-  sd_buf_free(&b);
   sd_report_free(&rep);
   sd_facts_free(&f);
   return rc;
