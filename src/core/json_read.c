@@ -535,22 +535,19 @@ static double jr_strtod(sd_jreader *r)
   return v;
 }
 
-/* The number at r->p; its text goes to r->s. */
-static int jr_number(sd_jreader *r, sd_jtoken *tok)
-{
-  static const double jr_pow10[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-  };
-  uint64_t at = jr_off(r, r->p);
-  uint64_t mant = 0;
-  unsigned ndig = 0;  /* significant digits in mant */
-  long exp10 = 0;     /* value = mant * 10^exp10, while exact */
-  long e = 0;
-  int neg = 0, is_int = 1, inexact = 0, eneg = 0;
-  const char *s;
-  size_t i = 0;
+/* A number's digits as they are scanned: value = mant * 10^exp10 while
+ * exact (inexact: a nonzero digit was dropped). */
+typedef struct jr_num {
+  uint64_t mant;
+  unsigned ndig;      /* significant digits in mant */
+  long exp10;
+  long e;             /* the exponent's digits */
+  int neg, is_int, inexact, eneg;
+} jr_num;
 
+/* Copy the characters that can make up a number from r->p into r->s. */
+static void jr_number_text(sd_jreader *r)
+{
   r->slen = 0;
   for(;;) {
     const unsigned char *p = r->p;
@@ -565,100 +562,111 @@ static int jr_number(sd_jreader *r, sd_jtoken *tok)
       break;
   }
   jr_sterm(r);
-  s = r->s;
+}
 
-  if(s[i] == '-') {
-    neg = 1;
-    i++;
-  }
-  if(s[i] == '0') {
-    i++;
-    if(jr_isdigit(s[i]))
-      return jr_err_at(r, at + i - 1,
+/* The integer part at s[*i]: "0" or digits not starting with 0. */
+static int jr_int_part(sd_jreader *r, uint64_t at, const char *s, size_t *i,
+                       jr_num *n)
+{
+  if(s[*i] == '0') {
+    (*i)++;
+    if(jr_isdigit(s[*i]))
+      return jr_err_at(r, at + *i - 1,
                        "invalid number: leading zeros are not allowed");
+    return 0;
   }
-  else if(jr_isdigit(s[i])) {
-    for(; jr_isdigit(s[i]); i++) {
-      unsigned d = (unsigned)(s[i] - '0');
-      if(ndig < 19) {
-        mant = mant * 10 + d;
-        ndig++;
-      }
-      else {
-        /* dropped: the value is mant * 10^exp10 while they are zeros */
-        if(exp10 < 1000000)
-          exp10++;
-        else
-          inexact = 1;
-        inexact |= d != 0;
-        ndig = 20; /* too many for int64 in any case */
-      }
+  if(!jr_isdigit(s[*i]))
+    return jr_num_err(r, at, *i, n->neg ? "expected a digit after '-'" :
+                      "expected a digit");
+  for(; jr_isdigit(s[*i]); (*i)++) {
+    unsigned d = (unsigned)(s[*i] - '0');
+    if(n->ndig < 19) {
+      n->mant = n->mant * 10 + d;
+      n->ndig++;
+    }
+    else {
+      /* dropped: the value is mant * 10^exp10 while they are zeros */
+      if(n->exp10 < 1000000)
+        n->exp10++;
+      else
+        n->inexact = 1;
+      n->inexact |= d != 0;
+      n->ndig = 20; /* too many for int64 in any case */
     }
   }
-  else
-    return jr_num_err(r, at, i, neg ? "expected a digit after '-'" :
-                      "expected a digit");
-  if(s[i] == '.') {
-    is_int = 0;
-    i++;
-    if(!jr_isdigit(s[i]))
-      return jr_num_err(r, at, i, "expected a digit after the decimal point");
-    for(; jr_isdigit(s[i]); i++) {
-      unsigned d = (unsigned)(s[i] - '0');
-      if(ndig < 19) {
-        mant = mant * 10 + d;
-        if(mant)
-          ndig++;
-        if(exp10 > -1000000)
-          exp10--;
+  return 0;
+}
+
+/* The fraction and the exponent, each optional. */
+static int jr_frac_exp(sd_jreader *r, uint64_t at, const char *s, size_t *i,
+                       jr_num *n)
+{
+  if(s[*i] == '.') {
+    n->is_int = 0;
+    (*i)++;
+    if(!jr_isdigit(s[*i]))
+      return jr_num_err(r, at, *i, "expected a digit after the decimal "
+                        "point");
+    for(; jr_isdigit(s[*i]); (*i)++) {
+      unsigned d = (unsigned)(s[*i] - '0');
+      if(n->ndig < 19) {
+        n->mant = n->mant * 10 + d;
+        if(n->mant)
+          n->ndig++;
+        if(n->exp10 > -1000000)
+          n->exp10--;
         else
-          inexact = 1;
+          n->inexact = 1;
       }
       else
-        inexact |= d != 0;
+        n->inexact |= d != 0;
     }
   }
-  if(s[i] == 'e' || s[i] == 'E') {
-    is_int = 0;
-    i++;
-    if(s[i] == '+' || s[i] == '-')
-      eneg = s[i++] == '-';
-    if(!jr_isdigit(s[i]))
-      return jr_num_err(r, at, i, "expected a digit in the exponent");
-    for(; jr_isdigit(s[i]); i++) {
-      if(e < 1000000)
-        e = e * 10 + (s[i] - '0');
-    }
+  if(s[*i] == 'e' || s[*i] == 'E') {
+    n->is_int = 0;
+    (*i)++;
+    if(s[*i] == '+' || s[*i] == '-')
+      n->eneg = s[(*i)++] == '-';
+    if(!jr_isdigit(s[*i]))
+      return jr_num_err(r, at, *i, "expected a digit in the exponent");
+    for(; jr_isdigit(s[*i]); (*i)++)
+      if(n->e < 1000000)
+        n->e = n->e * 10 + (s[*i] - '0');
   }
-  if(i != r->slen)
-    return jr_num_err(r, at, i, "expected the end of the number");
+  return 0;
+}
 
-  tok->type = SD_JT_NUMBER;
-  tok->str = r->s;
-  tok->len = r->slen;
-  if(is_int) {
-    if(ndig > 19 || mant > (uint64_t)INT64_MAX + (uint64_t)neg)
+/* The token's value from the scanned digits. */
+static int jr_number_value(sd_jreader *r, uint64_t at, jr_num *n,
+                           sd_jtoken *tok)
+{
+  static const double jr_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+  if(n->is_int) {
+    if(n->ndig > 19 || n->mant > (uint64_t)INT64_MAX + (uint64_t)n->neg)
       return jr_err_at(r, at, "number out of range (integers must fit in"
                        " 64 bits)");
     tok->is_int = 1;
-    if(!neg)
-      tok->i64 = (int64_t)mant;
-    else if(mant == (uint64_t)INT64_MAX + 1)
+    if(!n->neg)
+      tok->i64 = (int64_t)n->mant;
+    else if(n->mant == (uint64_t)INT64_MAX + 1)
       tok->i64 = INT64_MIN;
     else
-      tok->i64 = -(int64_t)mant;
-    tok->dbl = (neg && !mant) ? -0.0 : (double)tok->i64;
+      tok->i64 = -(int64_t)n->mant;
+    tok->dbl = (n->neg && !n->mant) ? -0.0 : (double)tok->i64;
     return 0;
   }
-  exp10 += eneg ? -e : e;
+  n->exp10 += n->eneg ? -n->e : n->e;
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
   /* Exact: mant and 10^|exp10| are both representable, so one correctly
    * rounded operation gives the correctly rounded result. */
-  if(!inexact && mant <= ((uint64_t)1 << 53) && exp10 >= -22 &&
-     exp10 <= 22) {
-    double v = (double)mant;
-    v = exp10 < 0 ? v / jr_pow10[-exp10] : v * jr_pow10[exp10];
-    tok->dbl = neg ? -v : v;
+  if(!n->inexact && n->mant <= ((uint64_t)1 << 53) && n->exp10 >= -22 &&
+     n->exp10 <= 22) {
+    double v = (double)n->mant;
+    v = n->exp10 < 0 ? v / jr_pow10[-n->exp10] : v * jr_pow10[n->exp10];
+    tok->dbl = n->neg ? -v : v;
     return 0;
   }
 #else
@@ -668,6 +676,29 @@ static int jr_number(sd_jreader *r, sd_jtoken *tok)
   if(tok->dbl > DBL_MAX || tok->dbl < -DBL_MAX)
     return jr_err_at(r, at, "number out of range (too large for a double)");
   return 0;
+}
+
+/* The number at r->p; its text goes to r->s. */
+static int jr_number(sd_jreader *r, sd_jtoken *tok)
+{
+  uint64_t at = jr_off(r, r->p);
+  jr_num n;
+  size_t i = 0;
+  memset(&n, 0, sizeof(n));
+  n.is_int = 1;
+  jr_number_text(r);
+  if(r->s[i] == '-') {
+    n.neg = 1;
+    i++;
+  }
+  if(jr_int_part(r, at, r->s, &i, &n) || jr_frac_exp(r, at, r->s, &i, &n))
+    return -1;
+  if(i != r->slen)
+    return jr_num_err(r, at, i, "expected the end of the number");
+  tok->type = SD_JT_NUMBER;
+  tok->str = r->s;
+  tok->len = r->slen;
+  return jr_number_value(r, at, &n, tok);
 }
 
 /* ---- duplicate keys ---- */
