@@ -287,27 +287,12 @@ static int read_fstate(sd_snapctx *c, const sd_jtoken *first,
   return 0;
 }
 
-static int read_value(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
-                      const sd_field *fd, char *p)
+/* An integer field of any width, within its type's range. */
+static int read_int_field(sd_snapctx *c, const sd_jtoken *t,
+                          const sd_schema *s, const sd_field *fd, char *p)
 {
   int64_t v;
   switch(fd->type) {
-  case SD_F_STR:
-    if(t->type == SD_JT_NULL)
-      *(const char **)p = NULL;
-    else if(t->type == SD_JT_STRING)
-      *(const char **)p = sd_arena_strndup(c->arena, t->str, t->len);
-    else
-      return wrong(c, t, s, fd->key, "a string or null");
-    return 0;
-  case SD_F_BOOL:
-    if(t->type == SD_JT_TRUE)
-      *(int *)p = 1;
-    else if(t->type == SD_JT_FALSE)
-      *(int *)p = 0;
-    else
-      return wrong(c, t, s, fd->key, "true or false");
-    return 0;
   case SD_F_INT:
     if(read_int(c, t, s, fd->key, INT_MIN, INT_MAX, &v))
       return -1;
@@ -328,12 +313,74 @@ static int read_value(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
       return -1;
     *(uint64_t *)p = (uint64_t)v;
     return 0;
-  case SD_F_I64:
+  default:
     if(read_int(c, t, s, fd->key, INT64_MIN, INT64_MAX, &v))
       return -1;
     *(int64_t *)p = v;
     return 0;
-  case SD_F_TIME:
+  }
+}
+
+/* A list of objects, each read by the field's sub-schema. */
+static int read_list(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
+                     const sd_field *fd, char *p)
+{
+  char **items = (char **)p;
+  size_t *count = (size_t *)(p + sizeof(void *));
+  size_t *cap = count + 1;
+  sd_jtoken it;
+  if(t->type != SD_JT_ARR_BEGIN)
+    return wrong(c, t, s, fd->key, "an array");
+  if(*count)
+    return sd_jr_fail(c->r, t, "\"%s\" appears twice", fd->key);
+  for(;;) {
+    char *item;
+    if(next(c, &it))
+      return -1;
+    if(it.type == SD_JT_ARR_END)
+      return 0;
+    if(it.type != SD_JT_OBJ_BEGIN)
+      return sd_jr_fail(c->r, &it, "items of \"%s\" must be objects",
+                        fd->key);
+    *items = sd_grow(*items, cap, *count, fd->sub->size);
+    item = *items + *count * fd->sub->size;
+    (*count)++;
+    memset(item, 0, fd->sub->size);
+    sd_schema_defaults(fd->sub, item);
+    if(sd_schema_read_object(c, fd->sub, item))
+      return -1;
+  }
+}
+
+/* A list of strings. */
+static int read_strlist(sd_snapctx *c, const sd_jtoken *t,
+                        const sd_schema *s, const sd_field *fd, char *p)
+{
+  const char ***items = (const char ***)p;
+  size_t *count = (size_t *)(p + sizeof(void *));
+  size_t *cap = count + 1;
+  sd_jtoken it;
+  if(t->type != SD_JT_ARR_BEGIN)
+    return wrong(c, t, s, fd->key, "an array of strings");
+  for(;;) {
+    if(next(c, &it))
+      return -1;
+    if(it.type == SD_JT_ARR_END)
+      return 0;
+    if(it.type != SD_JT_STRING)
+      return sd_jr_fail(c->r, &it, "items of \"%s\" must be strings",
+                        fd->key);
+    *items = sd_grow(*items, cap, *count, sizeof(char *));
+    (*items)[(*count)++] = sd_arena_strndup(c->arena, it.str, it.len);
+  }
+}
+
+/* A time ("2026-11-26T08:00:00Z" or null) or an enum name. */
+static int read_time_or_enum(sd_snapctx *c, const sd_jtoken *t,
+                             const sd_schema *s, const sd_field *fd, char *p)
+{
+  size_t i;
+  if(fd->type == SD_F_TIME) {
     if(t->type == SD_JT_NULL) {
       *(sd_time *)p = SD_TIME_NONE;
       return 0;
@@ -342,71 +389,56 @@ static int read_value(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
       return sd_jr_fail(c->r, t, "\"%s\" of %s must be a UTC time like "
                         "\"2026-11-26T08:00:00Z\" or null", fd->key, s->what);
     return 0;
+  }
+  for(i = 0; t->type == SD_JT_STRING && i < fd->nnames; i++) {
+    if(!strcmp(t->str, fd->names[i])) {
+      *(int *)p = (int)i;
+      return 0;
+    }
+  }
+  return sd_jr_fail(c->r, t, "\"%s\" of %s must be one of the names "
+                    "listed in docs/snapshot.md", fd->key, s->what);
+}
+
+static int read_value(sd_snapctx *c, const sd_jtoken *t, const sd_schema *s,
+                      const sd_field *fd, char *p)
+{
+  switch(fd->type) {
+  case SD_F_STR:
+    if(t->type == SD_JT_NULL)
+      *(const char **)p = NULL;
+    else if(t->type == SD_JT_STRING)
+      *(const char **)p = sd_arena_strndup(c->arena, t->str, t->len);
+    else
+      return wrong(c, t, s, fd->key, "a string or null");
+    return 0;
+  case SD_F_BOOL:
+    if(t->type == SD_JT_TRUE)
+      *(int *)p = 1;
+    else if(t->type == SD_JT_FALSE)
+      *(int *)p = 0;
+    else
+      return wrong(c, t, s, fd->key, "true or false");
+    return 0;
+  case SD_F_INT:
+  case SD_F_UINT:
+  case SD_F_U32:
+  case SD_F_U64:
+  case SD_F_I64:
+    return read_int_field(c, t, s, fd, p);
+  case SD_F_TIME:
+  case SD_F_ENUM:
+    return read_time_or_enum(c, t, s, fd, p);
   case SD_F_FSTATE:
     return read_fstate(c, t, s, fd->key, (sd_fstate *)p);
-  case SD_F_ENUM: {
-    size_t i;
-    if(t->type == SD_JT_STRING) {
-      for(i = 0; i < fd->nnames; i++) {
-        if(!strcmp(t->str, fd->names[i])) {
-          *(int *)p = (int)i;
-          return 0;
-        }
-      }
-    }
-    return sd_jr_fail(c->r, t, "\"%s\" of %s must be one of the names "
-                      "listed in docs/snapshot.md", fd->key, s->what);
-  }
   case SD_F_OBJ:
     if(t->type != SD_JT_OBJ_BEGIN)
       return wrong(c, t, s, fd->key, "an object");
     return sd_schema_read_object(c, fd->sub, p);
-  case SD_F_LIST: {
-    char **items = (char **)p;
-    size_t *count = (size_t *)(p + sizeof(void *));
-    size_t *cap = count + 1;
-    sd_jtoken it;
-    if(t->type != SD_JT_ARR_BEGIN)
-      return wrong(c, t, s, fd->key, "an array");
-    if(*count)
-      return sd_jr_fail(c->r, t, "\"%s\" appears twice", fd->key);
-    for(;;) {
-      char *item;
-      if(next(c, &it))
-        return -1;
-      if(it.type == SD_JT_ARR_END)
-        return 0;
-      if(it.type != SD_JT_OBJ_BEGIN)
-        return sd_jr_fail(c->r, &it, "items of \"%s\" must be objects",
-                          fd->key);
-      *items = sd_grow(*items, cap, *count, fd->sub->size);
-      item = *items + *count * fd->sub->size;
-      (*count)++;
-      memset(item, 0, fd->sub->size);
-      sd_schema_defaults(fd->sub, item);
-      if(sd_schema_read_object(c, fd->sub, item))
-        return -1;
-    }
-  }
-  case SD_F_STRLIST: {
-    const char ***items = (const char ***)p;
-    size_t *count = (size_t *)(p + sizeof(void *));
-    size_t *cap = count + 1;
-    sd_jtoken it;
-    if(t->type != SD_JT_ARR_BEGIN)
-      return wrong(c, t, s, fd->key, "an array of strings");
-    for(;;) {
-      if(next(c, &it))
-        return -1;
-      if(it.type == SD_JT_ARR_END)
-        return 0;
-      if(it.type != SD_JT_STRING)
-        return sd_jr_fail(c->r, &it, "items of \"%s\" must be strings",
-                          fd->key);
-      *items = sd_grow(*items, cap, *count, sizeof(char *));
-      (*items)[(*count)++] = sd_arena_strndup(c->arena, it.str, it.len);
-    }
-  }
+  case SD_F_LIST:
+    return read_list(c, t, s, fd, p);
+  case SD_F_STRLIST:
+    return read_strlist(c, t, s, fd, p);
   }
   return -1;
 }
