@@ -149,17 +149,11 @@ static void put_grid(sd_buf *b, const sd_fleet *fl)
   sd_buf_puts(b, "</tbody></table>\n");
 }
 
-static void put_plan(sd_buf *b, const sd_fleet *fl)
+/* One row per Exchange server, in upgrade order. */
+static void put_plan_rows(sd_buf *b, const sd_fleet *fl)
 {
   const sd_exch_plan *p = &fl->exch;
   size_t i, k;
-  sd_buf_puts(b, "<h2>Exchange 2007 SP2 upgrade plan</h2>\n<p>Client Access "
-              "servers first (internet-facing ones first: the reports do "
-              "not say which they are), then Hub Transport, Unified "
-              "Messaging and Mailbox; Edge Transport on its own.</p>\n"
-              "<table id=\"plan\"><thead><tr><th>#</th><th>Server</th>"
-              "<th>Role</th><th>Build</th><th>State</th><th>Blocked by"
-              "</th></tr></thead><tbody>\n");
   for(i = 0; i < p->nservers; i++) {
     const sd_exch_server *s = &p->servers[i];
     sd_severity sv = s->state == SD_XS_BLOCKED ? SD_SEV_CRITICAL :
@@ -183,6 +177,13 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     }
     sd_buf_puts(b, "</td></tr>\n");
   }
+}
+
+/* Where and whether to run /PrepareSchema, /PrepareAD, /PrepareDomain. */
+static void put_plan_prep(sd_buf *b, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i;
   sd_buf_puts(b, "</tbody></table>\n<p id=\"prep\">AD preparation: ");
   if(p->prepare_schema < 0 || p->prepare_ad < 0)
     sd_buf_puts(b, "the reports disagree about the AD values, so whether "
@@ -224,6 +225,13 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     H(b, p->prepare_domains[i]);
     sd_buf_puts(b, ".</p>\n");
   }
+}
+
+/* The AD values the reports disagree on, with who read what. */
+static void put_plan_disagreements(sd_buf *b, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i, k;
   for(i = 0; i < p->ndisagree; i++) {
     const sd_ad_disagreement *d = &p->disagree[i];
     sd_buf_puts(b, "<p class=\"sev-warning disagree\">Reports disagree on ");
@@ -244,6 +252,20 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     }
     sd_buf_puts(b, ". " SD_FLEET_DISAGREE_ADVICE "</p>\n");
   }
+}
+
+static void put_plan(sd_buf *b, const sd_fleet *fl)
+{
+  sd_buf_puts(b, "<h2>Exchange 2007 SP2 upgrade plan</h2>\n<p>Client Access "
+              "servers first (internet-facing ones first: the reports do "
+              "not say which they are), then Hub Transport, Unified "
+              "Messaging and Mailbox; Edge Transport on its own.</p>\n"
+              "<table id=\"plan\"><thead><tr><th>#</th><th>Server</th>"
+              "<th>Role</th><th>Build</th><th>State</th><th>Blocked by"
+              "</th></tr></thead><tbody>\n");
+  put_plan_rows(b, fl);
+  put_plan_prep(b, fl);
+  put_plan_disagreements(b, fl);
 }
 
 static void put_pools(sd_buf *b, const sd_fleet *fl)

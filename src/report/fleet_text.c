@@ -101,24 +101,10 @@ static void put_names(sd_buf *b, const sd_fleet *fl, const size_t *idx,
   }
 }
 
-static void put_plan(sd_buf *b, const sd_fleet *fl)
+/* Whether /PrepareSchema and /PrepareAD are needed, and where. */
+static void put_plan_prep(sd_buf *b, const sd_fleet *fl)
 {
   const sd_exch_plan *p = &fl->exch;
-  size_t i, k;
-  int cas = 0;
-  sd_buf_printf(b, "\nExchange 2007 SP2 upgrade plan (%lu server%s): Client "
-                "Access first, then Hub Transport, Unified Messaging, "
-                "Mailbox; Edge Transport on its own.\n", (unsigned long)p->nservers,
-                p->nservers == 1 ? "" : "s");
-  for(i = 0; i < p->nservers; i++) {
-    cas |= p->servers[i].phase == SD_PHASE_CAS &&
-           p->servers[i].state != SD_XS_DONE;
-    put_server(b, fl, i);
-  }
-  if(cas)
-    sd_buf_puts(b, "  Among the Client Access servers, upgrade the "
-                "internet-facing ones first (the reports do not say which "
-                "they are).\n");
   sd_buf_puts(b, "  AD preparation: ");
   if(p->prepare_schema < 0 || p->prepare_ad < 0)
     sd_buf_puts(b, "the reports disagree about the AD values (see below), "
@@ -158,6 +144,14 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
   else if(p->schema_master_site)
     sd_buf_puts(b, "; none of these servers is known to be there");
   sd_buf_puts(b, ".\n");
+}
+
+/* Each domain that needs /PrepareDomain, and the AD values the reports
+ * disagree on. */
+static void put_plan_domains(sd_buf *b, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i, k;
   for(i = 0; i < p->nprepare_domains; i++) {
     sd_buf_puts(b, "  /PrepareDomain is needed in domain ");
     sd_text_put_safe(b, p->prepare_domains[i]);
@@ -184,6 +178,28 @@ static void put_plan(sd_buf *b, const sd_fleet *fl)
     }
     sd_buf_puts(b, ". " SD_FLEET_DISAGREE_ADVICE "\n");
   }
+}
+
+static void put_plan(sd_buf *b, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i;
+  int cas = 0;
+  sd_buf_printf(b, "\nExchange 2007 SP2 upgrade plan (%lu server%s): Client "
+                "Access first, then Hub Transport, Unified Messaging, "
+                "Mailbox; Edge Transport on its own.\n", (unsigned long)p->nservers,
+                p->nservers == 1 ? "" : "s");
+  for(i = 0; i < p->nservers; i++) {
+    cas |= p->servers[i].phase == SD_PHASE_CAS &&
+           p->servers[i].state != SD_XS_DONE;
+    put_server(b, fl, i);
+  }
+  if(cas)
+    sd_buf_puts(b, "  Among the Client Access servers, upgrade the "
+                "internet-facing ones first (the reports do not say which "
+                "they are).\n");
+  put_plan_prep(b, fl);
+  put_plan_domains(b, fl);
 }
 
 static void put_pools(sd_buf *b, const sd_fleet *fl)
