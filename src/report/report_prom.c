@@ -87,14 +87,85 @@ static void measure(sd_buf *b, const sd_measure *m)
   sd_buf_free(&name);
 }
 
-void sd_report_prom(const sd_report *r, sd_buf *b)
+/* Findings per module and severity. */
+static void put_findings(sd_buf *b, const sd_report *r)
 {
   static const sd_severity sevs[] = {SD_SEV_CRITICAL, SD_SEV_WARNING,
                                      SD_SEV_UNKNOWN, SD_SEV_INFO, SD_SEV_OK};
-  char num[64];
   size_t i, k, s;
-  const sd_facts *f = r->facts;
+  head(b, "srvdoctor_findings", "Number of findings of one module at one "
+       "severity.");
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *mr = &r->modules[i];
+    for(s = 0; s < SD_COUNTOF(sevs); s++) {
+      long long n = 0;
+      for(k = 0; k < mr->nfindings; k++)
+        n += mr->findings[k].severity == sevs[s];
+      sample_int(b, "srvdoctor_findings", "module", mr->id, "severity",
+                 sd_severity_name(sevs[s]), n);
+    }
+  }
 
+}
+
+/* One series per problem code present in this run. */
+static void put_problem_codes(sd_buf *b, const sd_report *r)
+{
+  size_t i, k;
+  int any = 0;
+  for(i = 0; i < r->nmodules; i++) {
+    const sd_module_result *mr = &r->modules[i];
+    for(k = 0; k < mr->nfindings; k++) {
+      const sd_finding *x = &mr->findings[k];
+      size_t j;
+      long long n = 0;
+      int first = 1;
+      if(sd_severity_rank(x->severity) == 0)
+        continue;
+      for(j = 0; j < k; j++)
+        if(sd_streq(mr->findings[j].code, x->code))
+          first = 0;
+      if(!first)
+        continue;
+      for(j = k; j < mr->nfindings; j++)
+        n += sd_streq(mr->findings[j].code, x->code);
+      if(!any) {
+        head(b, "srvdoctor_problem_findings", "Number of findings with "
+             "one problem code (only codes found in this run).");
+        any = 1;
+      }
+      sample_int(b, "srvdoctor_problem_findings", "module", mr->id, "code",
+                 x->code, n);
+    }
+  }
+}
+
+/* When the facts were collected and how long the run took. */
+static void put_times(sd_buf *b, const sd_report *r)
+{
+  char num[64];
+  const sd_facts *f = r->facts;
+  if(f && f->collected_at != SD_TIME_NONE) {
+    head(b, "srvdoctor_last_run_timestamp_seconds", "When the facts of the "
+         "last run were collected, in seconds since 1970 (UTC).");
+    sample_int(b, "srvdoctor_last_run_timestamp_seconds", NULL, NULL, NULL,
+               NULL, (long long)f->collected_at);
+  }
+  head(b, "srvdoctor_run_duration_seconds", "Time the last run spent, by "
+       "phase.");
+  snprintf(num, sizeof(num), "%.3f",
+           (double)(r->collect_ms < 0 ? 0 : r->collect_ms) / 1000.0);
+  sample(b, "srvdoctor_run_duration_seconds", "phase", "collect", NULL, NULL,
+         num);
+  snprintf(num, sizeof(num), "%.3f",
+           (double)(r->analyze_ms < 0 ? 0 : r->analyze_ms) / 1000.0);
+  sample(b, "srvdoctor_run_duration_seconds", "phase", "analyze", NULL, NULL,
+         num);
+}
+
+void sd_report_prom(const sd_report *r, sd_buf *b)
+{
+  size_t i, k;
   head(b, "srvdoctor_build_info", "The srvdoctor version that wrote this "
        "file (always 1).");
   sample(b, "srvdoctor_build_info", "version", SD_VERSION, NULL, NULL, "1");
@@ -115,67 +186,11 @@ void sd_report_prom(const sd_report *r, sd_buf *b)
     sample_int(b, "srvdoctor_module_applicable", "module", r->modules[i].id,
                NULL, NULL, r->modules[i].applicable ? 1 : 0);
 
-  head(b, "srvdoctor_findings", "Number of findings of one module at one "
-       "severity.");
-  for(i = 0; i < r->nmodules; i++) {
-    const sd_module_result *mr = &r->modules[i];
-    for(s = 0; s < SD_COUNTOF(sevs); s++) {
-      long long n = 0;
-      for(k = 0; k < mr->nfindings; k++)
-        n += mr->findings[k].severity == sevs[s];
-      sample_int(b, "srvdoctor_findings", "module", mr->id, "severity",
-                 sd_severity_name(sevs[s]), n);
-    }
-  }
-
-  /* One series per problem code present in this run. */
-  {
-    int any = 0;
-    for(i = 0; i < r->nmodules; i++) {
-      const sd_module_result *mr = &r->modules[i];
-      for(k = 0; k < mr->nfindings; k++) {
-        const sd_finding *x = &mr->findings[k];
-        size_t j;
-        long long n = 0;
-        int first = 1;
-        if(sd_severity_rank(x->severity) == 0)
-          continue;
-        for(j = 0; j < k; j++)
-          if(sd_streq(mr->findings[j].code, x->code))
-            first = 0;
-        if(!first)
-          continue;
-        for(j = k; j < mr->nfindings; j++)
-          n += sd_streq(mr->findings[j].code, x->code);
-        if(!any) {
-          head(b, "srvdoctor_problem_findings", "Number of findings with "
-               "one problem code (only codes found in this run).");
-          any = 1;
-        }
-        sample_int(b, "srvdoctor_problem_findings", "module", mr->id, "code",
-                   x->code, n);
-      }
-    }
-  }
-
+  put_findings(b, r);
+  put_problem_codes(b, r);
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       measure(b, &r->modules[i].measures[k]);
 
-  if(f && f->collected_at != SD_TIME_NONE) {
-    head(b, "srvdoctor_last_run_timestamp_seconds", "When the facts of the "
-         "last run were collected, in seconds since 1970 (UTC).");
-    sample_int(b, "srvdoctor_last_run_timestamp_seconds", NULL, NULL, NULL,
-               NULL, (long long)f->collected_at);
-  }
-  head(b, "srvdoctor_run_duration_seconds", "Time the last run spent, by "
-       "phase.");
-  snprintf(num, sizeof(num), "%.3f",
-           (double)(r->collect_ms < 0 ? 0 : r->collect_ms) / 1000.0);
-  sample(b, "srvdoctor_run_duration_seconds", "phase", "collect", NULL, NULL,
-         num);
-  snprintf(num, sizeof(num), "%.3f",
-           (double)(r->analyze_ms < 0 ? 0 : r->analyze_ms) / 1000.0);
-  sample(b, "srvdoctor_run_duration_seconds", "phase", "analyze", NULL, NULL,
-         num);
+  put_times(b, r);
 }
