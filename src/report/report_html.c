@@ -310,11 +310,65 @@ static const char *bar_color(sd_severity s)
          : s == SD_SEV_WARNING ? "#ef6c00" : "#4f7fb0";
 }
 
+/* One bar of the chart: the worker's label, its bar and its size. */
+static void put_bar(sd_buf *b, const sd_point *pt, size_t i, uint64_t max)
+{
+  unsigned area = CH_W - CH_LABEL - CH_VALUE;
+  unsigned y = CH_TOP + (unsigned)i * CH_ROW;
+  unsigned w = (unsigned)((double)pt->value / (double)max * area);
+  const char *kind = pt->mark == SD_SEV_CRITICAL ? "stuck"
+                     : pt->mark == SD_SEV_WARNING ? "suspect" : "ok";
+  if(w == 0 && pt->value)
+    w = 1;
+  sd_buf_printf(b, "<g class=\"bar %s\" data-pid=\"%lu\">", kind,
+                (unsigned long)pt->pid);
+  sd_buf_puts(b, "<title>");
+  put_html(b, pt->label);
+  if(pt->pid && strncmp(pt->label, "pid ", 4))
+    sd_buf_printf(b, " (PID %lu)", (unsigned long)pt->pid);
+  sd_buf_puts(b, ": ");
+  put_kib(b, pt->value);
+  sd_buf_printf(b, "%s</title>",
+                pt->mark == SD_SEV_CRITICAL ? ", hung"
+                : pt->mark == SD_SEV_WARNING ? ", suspect" : "");
+  sd_buf_printf(b, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+                CH_LABEL - 8, y + 14);
+  put_html_n(b, pt->label, 26);
+  sd_buf_puts(b, "</text>");
+  sd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                "fill=\"%s\"/>", CH_LABEL, y + 2, w, CH_BAR,
+                bar_color(pt->mark));
+  sd_buf_printf(b, "<text x=\"%u\" y=\"%u\">", CH_LABEL + w + 6, y + 15);
+  put_kib(b, pt->value);
+  sd_buf_puts(b, "</text></g>\n");
+}
+
+/* The dashed reference lines (the medians the check compared with). */
+static void put_refs(sd_buf *b, const sd_series *c, uint64_t max)
+{
+  unsigned area = CH_W - CH_LABEL - CH_VALUE;
+  size_t i;
+  for(i = 0; i < c->nrefs; i++) {
+    unsigned x = CH_LABEL +
+                 (unsigned)((double)c->refs[i].value / (double)max * area);
+    unsigned y2 = CH_TOP + (unsigned)c->npoints * CH_ROW;
+    sd_buf_printf(b, "<g class=\"median\"><line x1=\"%u\" y1=\"%u\" "
+                  "x2=\"%u\" y2=\"%u\" stroke=\"#222\" stroke-width=\"2\" "
+                  "stroke-dasharray=\"6 4\"/><text x=\"%u\" y=\"%u\" "
+                  "text-anchor=\"middle\">", x, CH_TOP - 4, x, y2 + 2, x,
+                  y2 + 18 + 16 * (unsigned)i);
+    put_html(b, c->refs[i].label);
+    sd_buf_putc(b, ' ');
+    put_kib(b, c->refs[i].value);
+    sd_buf_puts(b, "</text></g>\n");
+  }
+}
+
 static void put_chart(sd_buf *b, const sd_series *c)
 {
   uint64_t max = 1;
   size_t i;
-  unsigned area = CH_W - CH_LABEL - CH_VALUE, height;
+  unsigned height;
   if(!c->npoints)
     return;
   for(i = 0; i < c->npoints; i++)
@@ -345,49 +399,9 @@ static void put_chart(sd_buf *b, const sd_series *c)
                 CH_LABEL + 250, CH_LABEL + 266, CH_LABEL + 320, CH_LABEL + 336,
                 CH_LABEL + 410, CH_LABEL + 426);
   for(i = 0; i < c->npoints; i++) {
-    const sd_point *pt = &c->points[i];
-    unsigned y = CH_TOP + (unsigned)i * CH_ROW;
-    unsigned w = (unsigned)((double)pt->value / (double)max * area);
-    const char *kind = pt->mark == SD_SEV_CRITICAL ? "stuck"
-                       : pt->mark == SD_SEV_WARNING ? "suspect" : "ok";
-    if(w == 0 && pt->value)
-      w = 1;
-    sd_buf_printf(b, "<g class=\"bar %s\" data-pid=\"%lu\">", kind,
-                  (unsigned long)pt->pid);
-    sd_buf_puts(b, "<title>");
-    put_html(b, pt->label);
-    if(pt->pid && strncmp(pt->label, "pid ", 4))
-      sd_buf_printf(b, " (PID %lu)", (unsigned long)pt->pid);
-    sd_buf_puts(b, ": ");
-    put_kib(b, pt->value);
-    sd_buf_printf(b, "%s</title>",
-                  pt->mark == SD_SEV_CRITICAL ? ", hung"
-                  : pt->mark == SD_SEV_WARNING ? ", suspect" : "");
-    sd_buf_printf(b, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
-                  CH_LABEL - 8, y + 14);
-    put_html_n(b, pt->label, 26);
-    sd_buf_puts(b, "</text>");
-    sd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
-                  "fill=\"%s\"/>", CH_LABEL, y + 2, w, CH_BAR,
-                  bar_color(pt->mark));
-    sd_buf_printf(b, "<text x=\"%u\" y=\"%u\">", CH_LABEL + w + 6, y + 15);
-    put_kib(b, pt->value);
-    sd_buf_puts(b, "</text></g>\n");
+    put_bar(b, &c->points[i], i, max);
   }
-  for(i = 0; i < c->nrefs; i++) {
-    unsigned x = CH_LABEL +
-                 (unsigned)((double)c->refs[i].value / (double)max * area);
-    unsigned y2 = CH_TOP + (unsigned)c->npoints * CH_ROW;
-    sd_buf_printf(b, "<g class=\"median\"><line x1=\"%u\" y1=\"%u\" "
-                  "x2=\"%u\" y2=\"%u\" stroke=\"#222\" stroke-width=\"2\" "
-                  "stroke-dasharray=\"6 4\"/><text x=\"%u\" y=\"%u\" "
-                  "text-anchor=\"middle\">", x, CH_TOP - 4, x, y2 + 2, x,
-                  y2 + 18 + 16 * (unsigned)i);
-    put_html(b, c->refs[i].label);
-    sd_buf_putc(b, ' ');
-    put_kib(b, c->refs[i].value);
-    sd_buf_puts(b, "</text></g>\n");
-  }
+  put_refs(b, c, max);
   sd_buf_puts(b, "</svg>\n");
   if(c->note) {
     sd_buf_puts(b, "<figcaption class=\"hint\">");
