@@ -65,44 +65,45 @@ static void put_tristate(sd_jwriter *w, int v)
     sd_jw_bool(w, v);
 }
 
-static void put_exchange(sd_jwriter *w, const sd_fleet *fl)
+/* One server of the upgrade plan. */
+static void put_server(sd_jwriter *w, const sd_fleet *fl,
+                       const sd_exch_server *s, size_t i)
+{
+  size_t k;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "order");
+  sd_jw_uint(w, i + 1);
+  sd_jw_key(w, "host");
+  sd_jw_str(w, fl->hosts[s->host].name);
+  sd_jw_key(w, "phase");
+  sd_jw_str(w, sd_exch_phase_name(s->phase));
+  sd_jw_key(w, "roles");
+  sd_jw_str(w, s->roles_text);
+  sd_jw_key(w, "build");
+  sd_jw_str(w, s->build);
+  sd_jw_key(w, "state");
+  sd_jw_str(w, sd_exch_state_name(s->state));
+  sd_jw_key(w, "blocked_by");
+  sd_jw_arr_begin(w);
+  for(k = 0; k < s->nblockers; k++)
+    sd_jw_str(w, s->blockers[k]);
+  sd_jw_arr_end(w);
+  if(s->why) {
+    sd_jw_key(w, "why");
+    sd_jw_str(w, s->why);
+  }
+  sd_jw_key(w, "site");
+  sd_jw_str(w, s->site);
+  sd_jw_key(w, "domain");
+  sd_jw_str(w, s->domain);
+  sd_jw_obj_end(w);
+}
+
+/* Whether and where /PrepareSchema, /PrepareAD, /PrepareDomain run. */
+static void put_prep(sd_jwriter *w, const sd_fleet *fl)
 {
   const sd_exch_plan *p = &fl->exch;
-  size_t i, k;
-  sd_jw_obj_begin(w);
-  sd_jw_key(w, "servers");
-  sd_jw_arr_begin(w);
-  for(i = 0; i < p->nservers; i++) {
-    const sd_exch_server *s = &p->servers[i];
-    sd_jw_obj_begin(w);
-    sd_jw_key(w, "order");
-    sd_jw_uint(w, i + 1);
-    sd_jw_key(w, "host");
-    sd_jw_str(w, fl->hosts[s->host].name);
-    sd_jw_key(w, "phase");
-    sd_jw_str(w, sd_exch_phase_name(s->phase));
-    sd_jw_key(w, "roles");
-    sd_jw_str(w, s->roles_text);
-    sd_jw_key(w, "build");
-    sd_jw_str(w, s->build);
-    sd_jw_key(w, "state");
-    sd_jw_str(w, sd_exch_state_name(s->state));
-    sd_jw_key(w, "blocked_by");
-    sd_jw_arr_begin(w);
-    for(k = 0; k < s->nblockers; k++)
-      sd_jw_str(w, s->blockers[k]);
-    sd_jw_arr_end(w);
-    if(s->why) {
-      sd_jw_key(w, "why");
-      sd_jw_str(w, s->why);
-    }
-    sd_jw_key(w, "site");
-    sd_jw_str(w, s->site);
-    sd_jw_key(w, "domain");
-    sd_jw_str(w, s->domain);
-    sd_jw_obj_end(w);
-  }
-  sd_jw_arr_end(w);
+  size_t i;
   sd_jw_key(w, "ad_preparation");
   sd_jw_obj_begin(w);
   sd_jw_key(w, "prepare_schema");
@@ -128,6 +129,13 @@ static void put_exchange(sd_jwriter *w, const sd_fleet *fl)
     sd_jw_str(w, fl->hosts[p->run_on[i]].name);
   sd_jw_arr_end(w);
   sd_jw_obj_end(w);
+}
+
+/* The AD values the reports disagree on. */
+static void put_disagreements(sd_jwriter *w, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i, k;
   sd_jw_key(w, "disagreements");
   sd_jw_arr_begin(w);
   for(i = 0; i < p->ndisagree; i++) {
@@ -149,6 +157,20 @@ static void put_exchange(sd_jwriter *w, const sd_fleet *fl)
     sd_jw_obj_end(w);
   }
   sd_jw_arr_end(w);
+}
+
+static void put_exchange(sd_jwriter *w, const sd_fleet *fl)
+{
+  const sd_exch_plan *p = &fl->exch;
+  size_t i;
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "servers");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < p->nservers; i++)
+    put_server(w, fl, &p->servers[i], i);
+  sd_jw_arr_end(w);
+  put_prep(w, fl);
+  put_disagreements(w, fl);
   sd_jw_obj_end(w);
 }
 
