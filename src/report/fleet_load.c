@@ -666,6 +666,56 @@ static void json_reason(sd_err *err, const char *msg)
                msg ? msg : "unreadable");
 }
 
+/* The document read is a whole srvdoctor report of a version this
+ * srvdoctor reads; -1 with err set when not. */
+static int report_usable(const rd *d, sd_err *err)
+{
+  if(!d->have_version || !d->have_tool || !d->tool_ok) {
+    sd_err_set(err, SD_EINVAL, "not a srvdoctor report (no schema_version "
+               "or tool name \"srvdoctor\")");
+    return -1;
+  }
+  if(d->version != 1 && d->version != SD_REPORT_SCHEMA_VERSION) {
+    sd_err_set(err, SD_EINVAL, "a srvdoctor report of schema_version %lld, "
+               "which this srvdoctor does not read (it reads 1 and 2)",
+               (long long)d->version);
+    return -1;
+  }
+  if(!d->have_status || !d->have_modules) {
+    sd_err_set(err, SD_EINVAL, "not a complete srvdoctor report (no status "
+               "or no modules)");
+    return -1;
+  }
+  return 0;
+}
+
+/* Strings read into the scratch arena move to the fleet's (when the
+ * fleet keeps no detail, the reader used a scratch arena). */
+static void keep_strings(sd_fleet *fl, sd_fleet_host *h)
+{
+  size_t i, k;
+  for(i = 0; i < h->nmodules; i++) {
+    sd_fleet_module *m = &h->modules[i];
+    m->id = sd_arena_strdup(&fl->arena, m->id);
+    for(k = 0; k < m->ncodes; k++)
+      m->codes[k] = sd_arena_strdup(&fl->arena, m->codes[k]);
+    if(m->ncodes) {
+      const char **c = sd_arena_alloc(&fl->arena, m->ncodes * sizeof(char *));
+      sd_severity *s = sd_arena_alloc(&fl->arena,
+                                      m->ncodes * sizeof(sd_severity));
+      memcpy((void *)c, m->codes, m->ncodes * sizeof(char *));
+      memcpy(s, m->code_sev, m->ncodes * sizeof(sd_severity));
+      m->codes = c;
+      m->code_sev = s;
+    }
+  }
+  for(i = 0; i < h->nev; i++) {
+    h->ev[i].code = sd_arena_strdup(&fl->arena, h->ev[i].code);
+    h->ev[i].key = sd_arena_strdup(&fl->arena, h->ev[i].key);
+    h->ev[i].val = sd_arena_strdup(&fl->arena, h->ev[i].val);
+  }
+}
+
 int sd_fleet_add_report_mem(sd_fleet *fl, const char *source,
                             const char *data, size_t len, sd_err *err)
 {
@@ -682,69 +732,23 @@ int sd_fleet_add_report_mem(sd_fleet *fl, const char *source,
   d.collected_at = SD_TIME_NONE;
   d.r = sd_jr_new_mem(data, len);
   rc = read_doc(&d);
-  if(rc < 0) {
+  if(rc < 0)
     json_reason(err, sd_jr_error(d.r));
-    goto out;
+  else if(rc == 0 && (rc = report_usable(&d, err)) == 0) {
+    h = new_host(fl);
+    h->name = sd_arena_strdup(&fl->arena, d.name ? d.name : "(no name)");
+    h->source = sd_arena_strdup(&fl->arena, source);
+    h->kind = "report";
+    h->collected_at = d.collected_at;
+    h->report_status = d.status;
+    h->status = d.status;
+    h->nmodules = d.modules.n;
+    h->modules = pv_commit(&fl->arena, &d.modules, sizeof(sd_fleet_module));
+    h->nev = h->cap_ev = d.ev.n;
+    h->ev = pv_commit(&fl->arena, &d.ev, sizeof(sd_fleet_ev));
+    if(!fl->keep_detail)
+      keep_strings(fl, h);
   }
-  if(rc == 1)
-    goto out;
-  rc = -1;
-  if(!d.have_version || !d.have_tool || !d.tool_ok) {
-    sd_err_set(err, SD_EINVAL, "not a srvdoctor report (no schema_version "
-               "or tool name \"srvdoctor\")");
-    goto out;
-  }
-  if(d.version != 1 && d.version != SD_REPORT_SCHEMA_VERSION) {
-    sd_err_set(err, SD_EINVAL, "a srvdoctor report of schema_version %lld, "
-               "which this srvdoctor does not read (it reads 1 and 2)",
-               (long long)d.version);
-    goto out;
-  }
-  if(!d.have_status || !d.have_modules) {
-    sd_err_set(err, SD_EINVAL, "not a complete srvdoctor report (no status "
-               "or no modules)");
-    goto out;
-  }
-  rc = 0;
-  h = new_host(fl);
-  h->name = sd_arena_strdup(&fl->arena, d.name ? d.name : "(no name)");
-  h->source = sd_arena_strdup(&fl->arena, source);
-  h->kind = "report";
-  h->collected_at = d.collected_at;
-  h->report_status = d.status;
-  h->status = d.status;
-  h->nmodules = d.modules.n;
-  h->modules = pv_commit(&fl->arena, &d.modules, sizeof(sd_fleet_module));
-  if(!fl->keep_detail) {
-    size_t i, k;
-    for(i = 0; i < h->nmodules; i++) {
-      sd_fleet_module *m = &h->modules[i];
-      m->id = sd_arena_strdup(&fl->arena, m->id);
-      for(k = 0; k < m->ncodes; k++)
-        m->codes[k] = sd_arena_strdup(&fl->arena, m->codes[k]);
-      if(m->ncodes) {
-        const char **c = sd_arena_alloc(&fl->arena,
-                                        m->ncodes * sizeof(char *));
-        sd_severity *s = sd_arena_alloc(&fl->arena,
-                                        m->ncodes * sizeof(sd_severity));
-        memcpy((void *)c, m->codes, m->ncodes * sizeof(char *));
-        memcpy(s, m->code_sev, m->ncodes * sizeof(sd_severity));
-        m->codes = c;
-        m->code_sev = s;
-      }
-    }
-  }
-  h->nev = h->cap_ev = d.ev.n;
-  h->ev = pv_commit(&fl->arena, &d.ev, sizeof(sd_fleet_ev));
-  if(!fl->keep_detail) {
-    size_t i;
-    for(i = 0; i < h->nev; i++) {
-      h->ev[i].code = sd_arena_strdup(&fl->arena, h->ev[i].code);
-      h->ev[i].key = sd_arena_strdup(&fl->arena, h->ev[i].key);
-      h->ev[i].val = sd_arena_strdup(&fl->arena, h->ev[i].val);
-    }
-  }
-out:
   sd_jr_free(d.r);
   rd_free(&d);
   sd_arena_free(&tmp);
