@@ -1215,6 +1215,111 @@ static void vm_remediate(hv_ctx *c, sd_finding *x, const vm_verdict *v,
   }
 }
 
+/* The signals of a STUCK or SUSPECT VM as message clauses, and their names
+ * in *sig. */
+static void vm_signals_text(hv_ctx *c, const vm_verdict *v,
+                            const hv_worker *w, const sd_buf *ids,
+                            sd_buf *msg, sd_buf *sig)
+{
+  if(v->longheld)
+    sd_buf_puts(sig, "state-duration");
+  if(v->sig_health) {
+    sd_buf_puts(msg, "; Hyper-V reports HealthState 25 (critical failure: "
+                "its worker process does not answer, or a disk that holds "
+                "its virtual hard disks is low on space)");
+    sd_buf_printf(sig, "%shealth", sig->len ? "," : "");
+  }
+  if(w) {
+    sd_buf_puts(msg, "; ");
+    worker_sentence(c, w, msg);
+    if(v->sig_worker)
+      sd_buf_printf(sig, "%sworker-small-flat", sig->len ? "," : "");
+  }
+  else if(v->si && v->si->has_worker) {
+    sd_buf_puts(msg, "; no vmwp.exe worker process was found for it");
+  }
+  if(v->sig_events) {
+    sd_buf_printf(msg, "; the event log holds %lu start-failure event(s) "
+                  "for it since the state change (%s)",
+                  (unsigned long)v->nevents,
+                  ids->data ? ids->data : "");
+    sd_buf_printf(sig, "%sevents", sig->len ? "," : "");
+  }
+}
+
+/* The clauses that say why a STUCK or SUSPECT VM may not be ended, and the
+ * message's last sentence. */
+static void vm_limits_text(hv_ctx *c, const sd_hv_vm *vm, clustered cl,
+                           const char *resource, int stuck, sd_buf *msg)
+{
+  if(!opstatus_known(vm))
+    sd_buf_printf(msg, "; its OperationalStatus could not be read (%s), "
+                  "so a storage problem or an operation in progress cannot "
+                  "be ruled out", fstate_why(&vm->op_status_st,
+                                             "not collected"));
+  if(cl == CL_YES)
+    sd_buf_printf(msg, "; it is a role of a failover cluster (resource "
+                  "\"%s\"), so it is handled in Failover Cluster Manager and "
+                  "srvdoctor does not end its worker",
+                  sd_str_or(resource, "(no name)"));
+  else if(cl == CL_UNKNOWN)
+    sd_buf_printf(msg, "; whether it is a role of a failover cluster could "
+                  "not be read (%s), so srvdoctor does not offer to end its "
+                  "worker", sd_str_or(c->f->hyperv.cluster_st.why,
+                                      "unreadable"));
+  sd_buf_puts(msg, stuck ? ". These signals agree: the VM is hung." :
+              ". Only one signal points to a hang, so this is a suspicion.");
+}
+
+/* The evidence of a STUCK or SUSPECT VM. */
+static void vm_evidence(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                        const hv_worker *w, const char *guid,
+                        const sd_buf *ids, const sd_buf *sig)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  sd_buf ops;
+  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
+  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
+  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
+  sd_ev_int(r, x, "state_code", vm->enabled_state);
+  if(v->dur_known)
+    sd_ev_int(r, x, "minutes_in_state", v->minutes);
+  if(vm->state_changed != SD_TIME_NONE) {
+    char when[32];
+    sd_time_format(vm->state_changed, when);
+    sd_ev_str(r, x, "state_since", when);
+  }
+  sd_ev_int(r, x, "stuck_after_minutes", c->stuck_after);
+  sd_ev_int(r, x, "health_state", vm->health_state);
+  sd_buf_init(&ops);
+  put_opstatus(&ops, vm);
+  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  sd_buf_free(&ops);
+  sd_ev_int(r, x, "requested_state", vm->requested_state);
+  if(w) {
+    worker_evidence(c, x, w);
+    sd_ev_str(r, x, "worker_mapped_by", v->mapped_by);
+  }
+  else {
+    sd_ev_str(r, x, "worker", "none found");
+  }
+  if(v->sig_events)
+    sd_ev_str(r, x, "events", ids->data ? ids->data : "");
+  else if(c->events_known)
+    sd_ev_str(r, x, "events", "none since the state change");
+  else
+    sd_ev_strf(r, x, "events", "not checked: %s", c->events_why);
+  sd_ev_str(r, x, "signals", sig->data ? sig->data : "");
+  sd_ev_str(r, x, "wmi_namespace",
+            sd_str_or(c->f->hyperv.wmi_namespace, ""));
+  if(!opstatus_known(vm))
+    sd_ev_strf(r, x, "operational_status_unread", "%s",
+               fstate_why(&vm->op_status_st, "not collected"));
+}
+
+/* HV-VM-STUCK (stuck) or HV-VM-SUSPECT: message, evidence, action and
+ * steps. */
 static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
 {
   sd_module_result *r = c->r;
@@ -1245,93 +1350,15 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
     sd_buf_printf(&msg, "is %s (since when is not known)", state);
   else
     sd_buf_printf(&msg, "is %s", state);
-  if(v->longheld)
-    sd_buf_puts(&sig, "state-duration");
-  if(v->sig_health) {
-    sd_buf_puts(&msg, "; Hyper-V reports HealthState 25 (critical failure: "
-                "its worker process does not answer, or a disk that holds "
-                "its virtual hard disks is low on space)");
-    sd_buf_printf(&sig, "%shealth", sig.len ? "," : "");
-  }
-  if(w) {
-    sd_buf_puts(&msg, "; ");
-    worker_sentence(c, w, &msg);
-    if(v->sig_worker)
-      sd_buf_printf(&sig, "%sworker-small-flat", sig.len ? "," : "");
-  }
-  else if(v->si && v->si->has_worker) {
-    sd_buf_puts(&msg, "; no vmwp.exe worker process was found for it");
-  }
-  if(v->sig_events) {
-    sd_buf_printf(&msg, "; the event log holds %lu start-failure event(s) "
-                  "for it since the state change (%s)",
-                  (unsigned long)v->nevents,
-                  ids->data ? ids->data : "");
-    sd_buf_printf(&sig, "%sevents", sig.len ? "," : "");
-  }
-  if(!opstatus_known(vm))
-    sd_buf_printf(&msg, "; its OperationalStatus could not be read (%s), "
-                  "so a storage problem or an operation in progress cannot "
-                  "be ruled out", fstate_why(&vm->op_status_st,
-                                             "not collected"));
-  if(cl == CL_YES)
-    sd_buf_printf(&msg, "; it is a role of a failover cluster (resource "
-                  "\"%s\"), so it is handled in Failover Cluster Manager and "
-                  "srvdoctor does not end its worker",
-                  sd_str_or(resource, "(no name)"));
-  else if(cl == CL_UNKNOWN)
-    sd_buf_printf(&msg, "; whether it is a role of a failover cluster could "
-                  "not be read (%s), so srvdoctor does not offer to end its "
-                  "worker", sd_str_or(c->f->hyperv.cluster_st.why,
-                                      "unreadable"));
-  sd_buf_puts(&msg, stuck ? ". These signals agree: the VM is hung." :
-              ". Only one signal points to a hang, so this is a suspicion.");
+  vm_signals_text(c, v, w, ids, &msg, &sig);
+  vm_limits_text(c, vm, cl, resource, stuck, &msg);
   /* HealthState 25 alone never justifies ending a worker: Microsoft
    * documents it for low disk space too.  Nor does a verdict that could not
    * look at OperationalStatus. */
   health_only = v->sig_health && !v->longheld && !v->sig_worker &&
                 !v->sig_events;
   sd_finding_msg(r, x, "%s", msg.data);
-  sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
-  sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
-  sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
-  sd_ev_int(r, x, "state_code", vm->enabled_state);
-  if(v->dur_known)
-    sd_ev_int(r, x, "minutes_in_state", v->minutes);
-  if(vm->state_changed != SD_TIME_NONE) {
-    char when[32];
-    sd_time_format(vm->state_changed, when);
-    sd_ev_str(r, x, "state_since", when);
-  }
-  sd_ev_int(r, x, "stuck_after_minutes", c->stuck_after);
-  sd_ev_int(r, x, "health_state", vm->health_state);
-  {
-    sd_buf ops;
-    sd_buf_init(&ops);
-    put_opstatus(&ops, vm);
-    sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
-    sd_buf_free(&ops);
-  }
-  sd_ev_int(r, x, "requested_state", vm->requested_state);
-  if(w) {
-    worker_evidence(c, x, w);
-    sd_ev_str(r, x, "worker_mapped_by", v->mapped_by);
-  }
-  else {
-    sd_ev_str(r, x, "worker", "none found");
-  }
-  if(v->sig_events)
-    sd_ev_str(r, x, "events", ids->data ? ids->data : "");
-  else if(c->events_known)
-    sd_ev_str(r, x, "events", "none since the state change");
-  else
-    sd_ev_strf(r, x, "events", "not checked: %s", c->events_why);
-  sd_ev_str(r, x, "signals", sig.data ? sig.data : "");
-  sd_ev_str(r, x, "wmi_namespace",
-            sd_str_or(c->f->hyperv.wmi_namespace, ""));
-  if(!opstatus_known(vm))
-    sd_ev_strf(r, x, "operational_status_unread", "%s",
-               fstate_why(&vm->op_status_st, "not collected"));
+  vm_evidence(c, x, v, w, guid, ids, &sig);
   vm_remediate(c, x, v, w, guid, health_only);
   sd_buf_free(&msg);
   sd_buf_free(&sig);
@@ -1512,32 +1539,24 @@ static void unreachable_steps(hv_ctx *c, sd_finding *x, const vm_verdict *v,
               "the guest had not written to disk.");
 }
 
-/* HV-VM-STORAGE: never fixable, and its steps never end a process. */
-static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
+/* Is a storage problem only a warning (low space that has not yet stopped
+ * the VM or touched its health)? */
+static int storage_calm(const vm_verdict *v, storage_kind k)
 {
-  sd_module_result *r = c->r;
+  return k == STORAGE_LOW_SPACE_SOON ||
+         (k == STORAGE_LOW_SPACE_VOLUME &&
+          !(v->si && v->si->transitional) &&
+          v->vm->health_state != HEALTH_CRITICAL_FAILURE);
+}
+
+/* The message of an HV-VM-STORAGE, by kind; where names the volumes. */
+static void storage_message(sd_module_result *r, sd_finding *x,
+                            const vm_verdict *v, storage_kind k,
+                            const char *guid, const sd_buf *where)
+{
   const sd_hv_vm *vm = v->vm;
-  const char *guid = v->has_guid ? v->guid : vm->guid;
   const char *name = sd_str_or(vm->name, "(no name)");
   const char *state = v->si ? v->si->name : "in an unknown state";
-  unsigned version = vm->ns_version ? vm->ns_version : c->version;
-  int low_space = k == STORAGE_LOW_SPACE_PAUSED ||
-                  k == STORAGE_LOW_SPACE_SOON || k == STORAGE_LOW_SPACE_VOLUME;
-  int calm = k == STORAGE_LOW_SPACE_SOON ||
-             (k == STORAGE_LOW_SPACE_VOLUME &&
-              !(v->si && v->si->transitional) &&
-              vm->health_state != HEALTH_CRITICAL_FAILURE);
-  sd_finding *x = sd_result_add(r, "HV-VM-STORAGE",
-                                calm ? SD_SEV_WARNING : SD_SEV_CRITICAL,
-                                "A virtual machine is paused or failing "
-                                "because of its storage");
-  sd_buf ops, dev, vols, where;
-  sd_buf_init(&ops);
-  sd_buf_init(&dev);
-  sd_buf_init(&vols);
-  sd_buf_init(&where);
-  put_opstatus(&ops, vm);
-  disks_text(r, vm, &dev, &vols, &where);
   switch(k) {
   case STORAGE_LOW_SPACE_PAUSED:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s with "
@@ -1551,8 +1570,8 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    ? sd_arena_printf(r->arena, " and OperationalStatus %u "
                                      "(Predictive Failure)",
                                      OPSTATUS_PREDICTIVE_FAILURE) : "",
-                   where.len ? "Its virtual hard disks are on " : "",
-                   where.len ? where.data : "", where.len ? ". " : "");
+                   where->len ? "Its virtual hard disks are on " : "",
+                   where->len ? where->data : "", where->len ? ". " : "");
     break;
   case STORAGE_LOW_SPACE_SOON:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
@@ -1561,8 +1580,8 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    "space, and Hyper-V will pause the VM if no space is "
                    "made. %s%s%s", name, sd_str_or(guid, "no ID"), state,
                    OPSTATUS_PREDICTIVE_FAILURE,
-                   where.len ? "Its virtual hard disks are on " : "",
-                   where.len ? where.data : "", where.len ? "." : "");
+                   where->len ? "Its virtual hard disks are on " : "",
+                   where->len ? where->data : "", where->len ? "." : "");
     break;
   case STORAGE_LOW_SPACE_VOLUME:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s%s, and a volume "
@@ -1575,7 +1594,7 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    name, sd_str_or(guid, "no ID"), state,
                    vm->health_state == HEALTH_CRITICAL_FAILURE
                    ? " with HealthState 25" : "",
-                   where.len ? where.data : "?");
+                   where->len ? where->data : "?");
     break;
   case STORAGE_CONFIG_UNREACHABLE:
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s and Hyper-V "
@@ -1595,23 +1614,57 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
                    sd_str_or(guid, "no ID"), state);
     break;
   }
+}
+
+/* The evidence of an HV-VM-STORAGE. */
+static void storage_evidence(hv_ctx *c, sd_finding *x, const vm_verdict *v,
+                             storage_kind k, const char *guid,
+                             const sd_buf *ops, const sd_buf *dev)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
   sd_ev_str(r, x, "vm_name", sd_str_or(vm->name, ""));
   sd_ev_str(r, x, "vm_guid", sd_str_or(guid, ""));
   sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
   sd_ev_int(r, x, "state_code", vm->enabled_state);
   sd_ev_int(r, x, "health_state", vm->health_state);
-  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  sd_ev_str(r, x, "operational_status", ops->data ? ops->data : "");
   sd_ev_str(r, x, "storage_problem",
             k == STORAGE_LOW_SPACE_PAUSED ? "paused: low disk space" :
             k == STORAGE_LOW_SPACE_SOON ? "low disk space: will be paused" :
             k == STORAGE_LOW_SPACE_VOLUME ? "low disk space on its volume" :
             k == STORAGE_CONFIG_UNREACHABLE ? "configuration storage not "
             "reachable" : "critical state");
-  sd_ev_str(r, x, "disks", dev.data ? dev.data : "");
+  sd_ev_str(r, x, "disks", dev->data ? dev->data : "");
   if(v->worker >= 0)
     sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
   sd_ev_str(r, x, "wmi_namespace",
             sd_str_or(c->f->hyperv.wmi_namespace, ""));
+}
+
+/* HV-VM-STORAGE: never fixable, and its steps never end a process. */
+static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
+{
+  sd_module_result *r = c->r;
+  const sd_hv_vm *vm = v->vm;
+  const char *guid = v->has_guid ? v->guid : vm->guid;
+  unsigned version = vm->ns_version ? vm->ns_version : c->version;
+  int low_space = k == STORAGE_LOW_SPACE_PAUSED ||
+                  k == STORAGE_LOW_SPACE_SOON || k == STORAGE_LOW_SPACE_VOLUME;
+  sd_finding *x = sd_result_add(r, "HV-VM-STORAGE",
+                                storage_calm(v, k) ? SD_SEV_WARNING
+                                                   : SD_SEV_CRITICAL,
+                                "A virtual machine is paused or failing "
+                                "because of its storage");
+  sd_buf ops, dev, vols, where;
+  sd_buf_init(&ops);
+  sd_buf_init(&dev);
+  sd_buf_init(&vols);
+  sd_buf_init(&where);
+  put_opstatus(&ops, vm);
+  disks_text(r, vm, &dev, &vols, &where);
+  storage_message(r, x, v, k, guid, &where);
+  storage_evidence(c, x, v, k, guid, &ops, &dev);
   if(low_space)
     low_space_steps(c, x, v, k, guid, version);
   else
@@ -1845,6 +1898,95 @@ static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
 
 /* ---- the check ---- */
 
+/* Map VM i to its worker: WMI's ProcessID when that process does not name
+ * another VM, else the account SID, else the command line. */
+static void map_worker(hv_ctx *c, vm_verdict *v, size_t i)
+{
+  const sd_hv_vm *vm = v->vm;
+  if(vm->worker_pid) {
+    int wi = worker_by_pid(c, vm->worker_pid);
+    if(wi >= 0 && (!c->w[wi].guid[0] || !v->has_guid ||
+                   !strcmp(c->w[wi].guid, v->guid))) {
+      v->worker = wi;
+      v->mapped_by = "WMI ProcessID";
+    }
+  }
+  if(v->worker < 0 && v->has_guid) {
+    v->worker = worker_by_guid(c, v->guid);
+    if(v->worker >= 0)
+      v->mapped_by = c->w[v->worker].guid_from;
+  }
+  if(v->worker >= 0)
+    c->w[v->worker].vm = (int)i;
+}
+
+/* How long VM i has been in its state, what it is doing, and its hang
+ * signals; the ids of its start-failure events go to *ids. */
+static void read_signals(hv_ctx *c, vm_verdict *v, size_t i, sd_buf *ids)
+{
+  const sd_hv_vm *vm = v->vm;
+  v->dur_known = vm->state_changed != SD_TIME_NONE &&
+                 c->f->collected_at != SD_TIME_NONE;
+  if(v->dur_known) {
+    v->minutes = (c->f->collected_at - vm->state_changed) / 60;
+    if(v->minutes < 0)
+      v->minutes = 0;
+  }
+  v->longheld = v->si && v->si->transitional && v->dur_known &&
+                v->minutes >= c->stuck_after;
+  v->waiting = opstatus_at(vm, 1) == OPSTATUS_WAITING_TO_START;
+  v->op = operation_of(opstatus_at(vm, 1));
+  if(v->op && v->op->code == OPSTATUS_WAITING_TO_START)
+    v->op = NULL;
+  if(!v->op && (vm->ns_version ? vm->ns_version : c->version) == 1 &&
+     vm->enabled_state == v1_snapshotting.code)
+    v->op = &v1_snapshotting;
+  v->sig_health = vm->health_state == 25;
+  /* A small, idle worker only means something while the VM is in a
+   * transition: a running VM that idles has a small, flat worker too. */
+  v->sig_worker = v->si && v->si->transitional && v->worker >= 0 &&
+                  c->w[v->worker].small && c->w[v->worker].flat_known &&
+                  c->w[v->worker].flat;
+  if(v->si && v->si->transitional) {
+    sd_time since = vm->state_changed;
+    if(since == SD_TIME_NONE && v->worker >= 0)
+      since = c->w[v->worker].p->create_time;
+    if(v->has_guid)
+      v->nevents = vm_events(c, i, v->guid, since, ids);
+    v->sig_events = v->nevents > 0;
+  }
+}
+
+/* The one finding a VM gets, if any: storage, busy, stuck or suspect, or
+ * a missing worker. */
+static void judge_vm(hv_ctx *c, vm_verdict *v, sd_buf *ids, int procs_ok)
+{
+  if(storage_problem(v) != STORAGE_NONE) {
+    storage_finding(c, v, storage_problem(v));
+  }
+  else if(v->op) {
+    busy_finding(c, v);
+    c->nbusy++;
+  }
+  else if(v->si && v->si->transitional) {
+    int other = v->sig_health || v->sig_worker || v->sig_events;
+    if(v->waiting && !v->sig_health && !v->sig_events)
+      ; /* held back by its automatic start delay: expected */
+    else if(v->longheld && other)
+      vm_finding(c, v, 1, ids);
+    else if(v->longheld || v->sig_health || v->sig_events ||
+            (!v->dur_known && v->sig_worker))
+      vm_finding(c, v, 0, ids);
+  }
+  else if(v->sig_health) {
+    vm_finding(c, v, 0, ids);
+  }
+  else if(procs_ok && v->worker < 0 && v->si && v->si->has_worker) {
+    worker_missing(c, v);
+  }
+}
+
+/* Every VM Hyper-V lists: its worker, its signals, its finding. */
 static void evaluate_vms(hv_ctx *c, int procs_ok)
 {
   const sd_hv_facts *hv = &c->f->hyperv;
@@ -1859,79 +2001,10 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
     v.worker = -1;
     v.si = state_lookup(vm->ns_version ? vm->ns_version : c->version,
                         vm->enabled_state);
-    /* Map the VM to its worker: WMI's ProcessID when that process does not
-     * name another VM, else the account SID, else the command line. */
-    if(vm->worker_pid) {
-      int wi = worker_by_pid(c, vm->worker_pid);
-      if(wi >= 0 && (!c->w[wi].guid[0] || !v.has_guid ||
-                     !strcmp(c->w[wi].guid, v.guid))) {
-        v.worker = wi;
-        v.mapped_by = "WMI ProcessID";
-      }
-    }
-    if(v.worker < 0 && v.has_guid) {
-      v.worker = worker_by_guid(c, v.guid);
-      if(v.worker >= 0)
-        v.mapped_by = c->w[v.worker].guid_from;
-    }
-    if(v.worker >= 0)
-      c->w[v.worker].vm = (int)i;
-
-    v.dur_known = vm->state_changed != SD_TIME_NONE &&
-                  c->f->collected_at != SD_TIME_NONE;
-    if(v.dur_known) {
-      v.minutes = (c->f->collected_at - vm->state_changed) / 60;
-      if(v.minutes < 0)
-        v.minutes = 0;
-    }
-    v.longheld = v.si && v.si->transitional && v.dur_known &&
-                 v.minutes >= c->stuck_after;
-    v.waiting = opstatus_at(vm, 1) == OPSTATUS_WAITING_TO_START;
-    v.op = operation_of(opstatus_at(vm, 1));
-    if(v.op && v.op->code == OPSTATUS_WAITING_TO_START)
-      v.op = NULL;
-    if(!v.op && (vm->ns_version ? vm->ns_version : c->version) == 1 &&
-       vm->enabled_state == v1_snapshotting.code)
-      v.op = &v1_snapshotting;
-    v.sig_health = vm->health_state == 25;
-    /* A small, idle worker only means something while the VM is in a
-     * transition: a running VM that idles has a small, flat worker too. */
-    v.sig_worker = v.si && v.si->transitional && v.worker >= 0 &&
-                   c->w[v.worker].small && c->w[v.worker].flat_known &&
-                   c->w[v.worker].flat;
+    map_worker(c, &v, i);
     sd_buf_init(&ids);
-    if(v.si && v.si->transitional) {
-      sd_time since = vm->state_changed;
-      if(since == SD_TIME_NONE && v.worker >= 0)
-        since = c->w[v.worker].p->create_time;
-      if(v.has_guid)
-        v.nevents = vm_events(c, i, v.guid, since, &ids);
-      v.sig_events = v.nevents > 0;
-    }
-
-    if(storage_problem(&v) != STORAGE_NONE) {
-      storage_finding(c, &v, storage_problem(&v));
-    }
-    else if(v.op) {
-      busy_finding(c, &v);
-      c->nbusy++;
-    }
-    else if(v.si && v.si->transitional) {
-      int other = v.sig_health || v.sig_worker || v.sig_events;
-      if(v.waiting && !v.sig_health && !v.sig_events)
-        ; /* held back by its automatic start delay: expected */
-      else if(v.longheld && other)
-        vm_finding(c, &v, 1, &ids);
-      else if(v.longheld || v.sig_health || v.sig_events ||
-              (!v.dur_known && v.sig_worker))
-        vm_finding(c, &v, 0, &ids);
-    }
-    else if(v.sig_health) {
-      vm_finding(c, &v, 0, &ids);
-    }
-    else if(procs_ok && v.worker < 0 && v.si && v.si->has_worker) {
-      worker_missing(c, &v);
-    }
+    read_signals(c, &v, i, &ids);
+    judge_vm(c, &v, &ids, procs_ok);
     sd_buf_free(&ids);
   }
 }
@@ -2199,37 +2272,43 @@ static void emit_figures(hv_ctx *c)
     emit_series(c);
 }
 
-static void hv_check(const sd_facts *f, const sd_options *o,
-                     sd_module_result *r)
+/* The context of one run, with the options' defaults applied. */
+static void hv_ctx_init(hv_ctx *c, const sd_facts *f, const sd_options *o,
+                        sd_module_result *r)
 {
   const sd_hv_facts *hv = &f->hyperv;
-  hv_ctx c;
-  int procs_ok = f->processes.st.state == SD_ST_READ;
-  int wmi_ok = hv->wmi_st.state == SD_ST_READ;
-  int vmms = -1; /* 1 present, 0 absent, -1 unknown */
-  size_t i, before;
-  memset(&c, 0, sizeof(c));
-  c.f = f;
-  c.o = o;
-  c.r = r;
-  c.ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio : 0.5;
-  c.floor = o->ws_floor_bytes ? o->ws_floor_bytes : 64u * 1024u * 1024u;
-  c.stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min : 10;
-  c.version = hv->wmi_version ? hv->wmi_version : 2;
-  r->applicable = 1;
+  memset(c, 0, sizeof(*c));
+  c->f = f;
+  c->o = o;
+  c->r = r;
+  c->ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio : 0.5;
+  c->floor = o->ws_floor_bytes ? o->ws_floor_bytes : 64u * 1024u * 1024u;
+  c->stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min : 10;
+  c->version = hv->wmi_version ? hv->wmi_version : 2;
+}
 
+/* Does the vmms service exist: 1 present, 0 absent, -1 unknown. */
+static int vmms_present(const sd_facts *f)
+{
+  const sd_hv_facts *hv = &f->hyperv;
   if(f->services.st.state == SD_ST_READ)
-    vmms = sd_facts_service(f, "vmms") != NULL;
-  else if(hv->vmms_st.state == SD_ST_READ)
-    vmms = 1;
-  else if(hv->vmms_st.state == SD_ST_ABSENT)
-    vmms = 0;
-  if(procs_ok)
-    collect_workers(&c);
-  collect_events(&c);
+    return sd_facts_service(f, "vmms") != NULL;
+  if(hv->vmms_st.state == SD_ST_READ)
+    return 1;
+  if(hv->vmms_st.state == SD_ST_ABSENT)
+    return 0;
+  return -1;
+}
 
+/* Writes HV-NOT-INSTALLED or HV-UNKNOWN and returns 1 when there is
+ * nothing to judge: no Hyper-V, or neither WMI nor processes readable. */
+static int nothing_to_judge(hv_ctx *c, int vmms, int procs_ok, int wmi_ok)
+{
+  const sd_facts *f = c->f;
+  const sd_hv_facts *hv = &f->hyperv;
+  sd_module_result *r = c->r;
   /* Is Hyper-V here at all? */
-  if(vmms != 1 && c.nw == 0 && !wmi_ok) {
+  if(vmms != 1 && c->nw == 0 && !wmi_ok) {
     if(procs_ok && (vmms == 0 || hv->wmi_st.state == SD_ST_ABSENT)) {
       not_installed(r, vmms == 0 ? "the Hyper-V Virtual Machine Management "
                     "service (vmms) does not exist and no vmwp.exe worker "
@@ -2243,52 +2322,84 @@ static void hv_check(const sd_facts *f, const sd_options *o,
               fstate_why(&hv->wmi_st, "Hyper-V's WMI data was not "
                          "collected"));
     }
-    goto done;
+    return 1;
   }
   if(!wmi_ok && !procs_ok) {
     unknown(f, r, "Hyper-V is installed, but neither its WMI provider nor "
             "the process list could be read",
             fstate_why(&hv->wmi_st, "Hyper-V's WMI data was not collected"));
-    goto done;
+    return 1;
   }
+  return 0;
+}
 
-  before = r->nfindings;
-  if(wmi_ok) {
-    evaluate_vms(&c, procs_ok);
-    for(i = 0; i < c.nw; i++)
-      if(c.w[i].vm < 0)
-        orphan(&c, &c.w[i]);
+/* Without WMI: HV-VM-SUSPECT for each small, flat worker old enough to
+ * call hung. */
+static void judge_workers(hv_ctx *c)
+{
+  size_t i;
+  for(i = 0; i < c->nw; i++) {
+    const hv_worker *w = &c->w[i];
+    int64_t age = worker_age(c, w);
+    if(!(w->small && w->flat_known && w->flat))
+      continue;
+    if(age >= 0 && age < c->stuck_after)
+      continue; /* too young to call hung */
+    worker_suspect(c, w, age);
   }
-  else {
-    degraded(&c);
+}
+
+/* HV-UNKNOWN when the process list could not be read. */
+static void procs_unknown(const sd_facts *f, sd_module_result *r)
+{
+  sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
+                                "The Hyper-V virtual machines could not "
+                                "be checked");
+  sd_finding_msg(r, x, "The process list could not be read (%s), so the "
+                 "VMs' worker processes were not checked; verdicts rest "
+                 "on Hyper-V's WMI data alone.",
+                 fstate_why(&f->processes.st, "it was not collected"));
+  sd_ev_str(r, x, "processes_state", sd_state_name(f->processes.st.state));
+  sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Right-click Command Prompt, choose "
+              "\"Run as administrator\" and run the same srvdoctor command "
+              "again.");
+}
+
+/* The module: every VM and worker judged, then the figures. */
+static void hv_check(const sd_facts *f, const sd_options *o,
+                     sd_module_result *r)
+{
+  const sd_hv_facts *hv = &f->hyperv;
+  hv_ctx c;
+  int procs_ok = f->processes.st.state == SD_ST_READ;
+  int wmi_ok = hv->wmi_st.state == SD_ST_READ;
+  int vmms; /* 1 present, 0 absent, -1 unknown */
+  size_t i, before;
+  hv_ctx_init(&c, f, o, r);
+  r->applicable = 1;
+  vmms = vmms_present(f);
+  if(procs_ok)
+    collect_workers(&c);
+  collect_events(&c);
+  if(!nothing_to_judge(&c, vmms, procs_ok, wmi_ok)) {
     before = r->nfindings;
-    for(i = 0; i < c.nw; i++) {
-      const hv_worker *w = &c.w[i];
-      int64_t age = worker_age(&c, w);
-      if(!(w->small && w->flat_known && w->flat))
-        continue;
-      if(age >= 0 && age < c.stuck_after)
-        continue; /* too young to call hung */
-      worker_suspect(&c, w, age);
+    if(wmi_ok) {
+      evaluate_vms(&c, procs_ok);
+      for(i = 0; i < c.nw; i++)
+        if(c.w[i].vm < 0)
+          orphan(&c, &c.w[i]);
     }
+    else {
+      degraded(&c);
+      before = r->nfindings;
+      judge_workers(&c);
+    }
+    if(r->nfindings - c.nbusy == before && procs_ok)
+      hv_ok(&c, wmi_ok);
+    if(!procs_ok)
+      procs_unknown(f, r);
   }
-  if(r->nfindings - c.nbusy == before && procs_ok)
-    hv_ok(&c, wmi_ok);
-  if(!procs_ok) {
-    sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
-                                  "The Hyper-V virtual machines could not "
-                                  "be checked");
-    sd_finding_msg(r, x, "The process list could not be read (%s), so the "
-                   "VMs' worker processes were not checked; verdicts rest "
-                   "on Hyper-V's WMI data alone.",
-                   fstate_why(&f->processes.st, "it was not collected"));
-    sd_ev_str(r, x, "processes_state", sd_state_name(f->processes.st.state));
-    sd_fix_summary(r, x, "Run srvdoctor again from an elevated prompt.");
-    sd_step_add(r, x, SD_STEP_LOOK, "Right-click Command Prompt, choose "
-                "\"Run as administrator\" and run the same srvdoctor command "
-                "again.");
-  }
-done:
   if(r->applicable)
     emit_figures(&c);
   free(c.w);

@@ -311,109 +311,126 @@ static const struct time_source *time_source_of(const sd_hotfix *h)
   return NULL;
 }
 
-/* One route's word on KB974571: what it says about the update now and
- * after the next restart.  CBS packages are classified by the state table
- * (srvdoctor/cbs.h); the update.exe routes of Windows Server 2003 record
- * only installed updates. */
-static void look_at_kb(const sd_facts *f, view *v)
+/* What one route says about KB974571: in effect now, after the next
+ * restart, and whether it can be removed. */
+typedef struct kb_word {
+  int now, later, removable;
+} kb_word;
+
+/* A CBS package of KB974571: its state's word (0 when the state table does
+ * not know the state, which is then recorded as unread). */
+static int cbs_word(view *v, const sd_hotfix *h, kb_word *w,
+                    int *uninstall_pending)
 {
-  const sd_hotfix_list *hl = &f->hotfixes;
-  size_t i;
-  int probes = 0, unread = 0, uninstall_pending = 0;
-  for(i = 0; i < hl->count; i++) {
-    const sd_hotfix *h = &hl->items[i];
-    int now = 1, later = 1, removable = 1;
-    if(!sd_strieq(h->id, KB))
-      continue;
-    if(sd_streq(h->source, "cbs")) {
-      const sd_cbs_state *cs = sd_cbs_state_find(h->state);
-      char label[48];
-      sd_cbs_state_label(h->state, label);
-      if(v->cbs_states.len)
-        sd_buf_puts(&v->cbs_states, "; ");
-      sd_buf_printf(&v->cbs_states, "%s: %s", sd_str_or(h->detail, "?"),
-                    label);
-      if(!cs) {
-        /* A state the table does not know: neither "installed" nor "not
-         * installed" can be said from it. */
-        unread++;
-        if(v->kb_unread.len)
-          sd_buf_puts(&v->kb_unread, "; ");
-        sd_buf_printf(&v->kb_unread, "cbs: %s has CurrentState %s, a "
-                      "state srvdoctor does not know",
-                      sd_str_or(h->detail, "?"), label);
-        continue;
-      }
-      now = cs->active_now;
-      later = cs->active_after_restart;
-      removable = cs->removable;
-      switch(cs->cls) {
-      case SD_CBS_UNINSTALL_PENDING: uninstall_pending = 1; break;
-      case SD_CBS_SUPERSEDED: v->kb_superseded = 1; break;
-      case SD_CBS_INSTALL_PENDING: v->kb_pending_install = 1; break;
-      case SD_CBS_PARTIAL: v->kb_partial = 1; break;
-      case SD_CBS_PERMANENT: v->kb_permanent = 1; break;
-      default: break;
-      }
-      if(cs->cls == SD_CBS_INSTALL_PENDING && !v->pending_identity)
-        v->pending_identity = h->detail;
-      if(removable && now) {
-        if(!v->cbs_identity)
-          v->cbs_identity = h->detail;
-        v->cbs_removable++;
-      }
-    }
-    if(!now && !later)
-      continue;
-    v->kb = TRI_YES;
-    v->kb_after_restart |= later;
-    v->kb_removable += removable && now;
-    if(v->kb_routes.len)
-      sd_buf_puts(&v->kb_routes, "; ");
-    sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
-                  sd_str_or(h->detail, "?"));
-    if(sd_streq(h->source, "hotfix-key") &&
-       h->date_st.state != SD_ST_READ &&
-       h->date_st.state != SD_ST_NOT_COLLECTED) {
-      if(v->kb_date_unused.len)
-        sd_buf_puts(&v->kb_date_unused, "; ");
-      sd_buf_printf(&v->kb_date_unused, "InstalledDate of %s: %s",
-                    sd_str_or(h->detail, "?"),
-                    h->date_st.state == SD_ST_ABSENT ? "absent"
-                    : sd_str_or(h->date_st.why, "unreadable"));
-    }
-    if(h->installed_at != SD_TIME_NONE) {
-      const struct time_source *ts = time_source_of(h);
-      int rank = ts ? ts->rank : 0;
-      /* The best source wins; among equals, the latest time. */
-      if(v->kb_time == SD_TIME_NONE || rank > v->kb_time_rank ||
-         (rank == v->kb_time_rank && h->installed_at > v->kb_time)) {
-        v->kb_time = h->installed_at;
-        v->kb_time_rank = rank;
-        v->kb_time_from = ts ? ts->words : "an unknown source:";
-        v->kb_time_where = h->detail;
-        v->kb_date_only = h->date_only;
-        v->kb_date_text = h->date_only ? h->installed_date : NULL;
-      }
-    }
+  const sd_cbs_state *cs = sd_cbs_state_find(h->state);
+  char label[48];
+  sd_cbs_state_label(h->state, label);
+  if(v->cbs_states.len)
+    sd_buf_puts(&v->cbs_states, "; ");
+  sd_buf_printf(&v->cbs_states, "%s: %s", sd_str_or(h->detail, "?"),
+                label);
+  if(!cs) {
+    /* A state the table does not know: neither "installed" nor "not
+     * installed" can be said from it. */
+    if(v->kb_unread.len)
+      sd_buf_puts(&v->kb_unread, "; ");
+    sd_buf_printf(&v->kb_unread, "cbs: %s has CurrentState %s, a "
+                  "state srvdoctor does not know",
+                  sd_str_or(h->detail, "?"), label);
+    return 0;
   }
-  /* The removal waits for a restart, and nothing else keeps the update. */
-  v->kb_pending_removal = uninstall_pending && !v->kb_after_restart;
+  w->now = cs->active_now;
+  w->later = cs->active_after_restart;
+  w->removable = cs->removable;
+  switch(cs->cls) {
+  case SD_CBS_UNINSTALL_PENDING: *uninstall_pending = 1; break;
+  case SD_CBS_SUPERSEDED: v->kb_superseded = 1; break;
+  case SD_CBS_INSTALL_PENDING: v->kb_pending_install = 1; break;
+  case SD_CBS_PARTIAL: v->kb_partial = 1; break;
+  case SD_CBS_PERMANENT: v->kb_permanent = 1; break;
+  default: break;
+  }
+  if(cs->cls == SD_CBS_INSTALL_PENDING && !v->pending_identity)
+    v->pending_identity = h->detail;
+  if(w->removable && w->now) {
+    if(!v->cbs_identity)
+      v->cbs_identity = h->detail;
+    v->cbs_removable++;
+  }
+  return 1;
+}
+
+/* The install time of a route in effect, when it beats the one kept: the
+ * best source wins; among equals, the latest time. */
+static void note_install_time(view *v, const sd_hotfix *h)
+{
+  const struct time_source *ts;
+  int rank;
+  if(h->installed_at == SD_TIME_NONE)
+    return;
+  ts = time_source_of(h);
+  rank = ts ? ts->rank : 0;
+  if(v->kb_time == SD_TIME_NONE || rank > v->kb_time_rank ||
+     (rank == v->kb_time_rank && h->installed_at > v->kb_time)) {
+    v->kb_time = h->installed_at;
+    v->kb_time_rank = rank;
+    v->kb_time_from = ts ? ts->words : "an unknown source:";
+    v->kb_time_where = h->detail;
+    v->kb_date_only = h->date_only;
+    v->kb_date_text = h->date_only ? h->installed_date : NULL;
+  }
+}
+
+/* A route that has KB974571 in effect now or after the next restart. */
+static void note_route(view *v, const sd_hotfix *h, const kb_word *w)
+{
+  v->kb = TRI_YES;
+  v->kb_after_restart |= w->later;
+  v->kb_removable += w->removable && w->now;
+  if(v->kb_routes.len)
+    sd_buf_puts(&v->kb_routes, "; ");
+  sd_buf_printf(&v->kb_routes, "%s: %s", sd_str_or(h->source, "?"),
+                sd_str_or(h->detail, "?"));
+  if(sd_streq(h->source, "hotfix-key") &&
+     h->date_st.state != SD_ST_READ &&
+     h->date_st.state != SD_ST_NOT_COLLECTED) {
+    if(v->kb_date_unused.len)
+      sd_buf_puts(&v->kb_date_unused, "; ");
+    sd_buf_printf(&v->kb_date_unused, "InstalledDate of %s: %s",
+                  sd_str_or(h->detail, "?"),
+                  h->date_st.state == SD_ST_ABSENT ? "absent"
+                  : sd_str_or(h->date_st.why, "unreadable"));
+  }
+  note_install_time(v, h);
+}
+
+/* The probes that looked for KB974571: how many, and the unread ones
+ * (counted in *unread and recorded). */
+static int look_at_probes(const sd_hotfix_list *hl, view *v, int *unread)
+{
+  size_t i;
+  int probes = 0;
   for(i = 0; i < hl->nprobes; i++) {
     const sd_hotfix_probe *p = &hl->probes[i];
     if(!sd_strieq(p->id, KB))
       continue;
     probes++;
     if(!sd_fstate_known(&p->st)) {
-      unread++;
+      (*unread)++;
       if(v->kb_unread.len)
         sd_buf_puts(&v->kb_unread, "; ");
       sd_buf_printf(&v->kb_unread, "%s: %s", sd_str_or(p->source, "?"),
                     sd_str_or(p->st.why, sd_state_name(p->st.state)));
     }
   }
-  if(v->kb == TRI_YES)
-    return;
+  return probes;
+}
+
+/* No route has KB974571 in effect: not installed, or not known when the
+ * list or a probe could not be read or nothing looked for it. */
+static void decide_kb_not_seen(const sd_hotfix_list *hl, view *v,
+                               int probes, int unread)
+{
   if(hl->st.state != SD_ST_READ) {
     v->kb = TRI_UNKNOWN;
     if(!v->kb_unread.len)
@@ -430,6 +447,36 @@ static void look_at_kb(const sd_facts *f, view *v)
     return;
   }
   v->kb = unread ? TRI_UNKNOWN : TRI_NO;
+}
+
+/* One route's word on KB974571: what it says about the update now and
+ * after the next restart.  CBS packages are classified by the state table
+ * (srvdoctor/cbs.h); the update.exe routes of Windows Server 2003 record
+ * only installed updates. */
+static void look_at_kb(const sd_facts *f, view *v)
+{
+  const sd_hotfix_list *hl = &f->hotfixes;
+  size_t i;
+  int probes, unread = 0, uninstall_pending = 0;
+  for(i = 0; i < hl->count; i++) {
+    const sd_hotfix *h = &hl->items[i];
+    kb_word w;
+    if(!sd_strieq(h->id, KB))
+      continue;
+    w.now = w.later = w.removable = 1;
+    if(sd_streq(h->source, "cbs") &&
+       !cbs_word(v, h, &w, &uninstall_pending)) {
+      unread++;
+      continue;
+    }
+    if(w.now || w.later)
+      note_route(v, h, &w);
+  }
+  /* The removal waits for a restart, and nothing else keeps the update. */
+  v->kb_pending_removal = uninstall_pending && !v->kb_after_restart;
+  probes = look_at_probes(hl, v, &unread);
+  if(v->kb != TRI_YES)
+    decide_kb_not_seen(hl, v, probes, unread);
 }
 
 static void note_source(const sd_facts *f, view *v, const char *log,
@@ -1648,108 +1695,94 @@ static int is_down(sd_svc_state s)
   return s == SD_SVC_STOPPED || s == SD_SVC_STOP_PENDING;
 }
 
-static void ocs_check(const sd_facts *f, const sd_options *o,
-                      sd_module_result *r)
+/* Everything the verdict looks at, read from the facts. */
+static void view_open(const sd_facts *f, view *v)
 {
-  view v;
-  const sd_service *s;
-  int roles;
-  (void)o;
-  memset(&v, 0, sizeof(v));
-  sd_buf_init(&v.kb_routes);
-  sd_buf_init(&v.kb_unread);
-  sd_buf_init(&v.cbs_states);
-  sd_buf_init(&v.kb_date_unused);
-  sd_buf_init(&v.events_why);
-  v.kb_time = SD_TIME_NONE;
-  v.boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
-                                               : SD_TIME_NONE;
-  look_at_presence(f, &v);
-  look_at_product(f, &v);
-  look_at_kb(f, &v);
-  look_at_events(f, &v);
-  look_at_roles(f, &v);
-  /* Other roles stopped by KB974571 (or an activation it broke) are their
-   * own finding, unless the Front End's finding already names them. */
-  roles = (v.nroles_down > 0 && v.kb != TRI_NO) ||
-          (v.activation && v.kb == TRI_YES);
-  r->applicable = v.present != TRI_NO || roles;
-  s = v.fe;
-  if(v.present == TRI_NO) {
-    if(roles)
-      add_roles_down(r, f, &v);
-    else
-      add_not_installed(r, f, &v);
-    roles = 0;
-  }
-  else if(v.present == TRI_UNKNOWN) {
-    add_unknown(r, f, &v, sd_arena_printf(
+  memset(v, 0, sizeof(*v));
+  sd_buf_init(&v->kb_routes);
+  sd_buf_init(&v->kb_unread);
+  sd_buf_init(&v->cbs_states);
+  sd_buf_init(&v->kb_date_unused);
+  sd_buf_init(&v->events_why);
+  v->kb_time = SD_TIME_NONE;
+  v->boot = f->host.boot_st.state == SD_ST_READ ? f->host.boot_time
+                                                : SD_TIME_NONE;
+  look_at_presence(f, v);
+  look_at_product(f, v);
+  look_at_kb(f, v);
+  look_at_events(f, v);
+  look_at_roles(f, v);
+}
+
+/* Frees what view_open built. */
+static void view_close(view *v)
+{
+  sd_buf_free(&v->kb_routes);
+  sd_buf_free(&v->kb_unread);
+  sd_buf_free(&v->cbs_states);
+  sd_buf_free(&v->kb_date_unused);
+  sd_buf_free(&v->events_why);
+}
+
+/* OCS-UNKNOWN when the Front End's presence, or its service, could not be
+ * read. */
+static void add_fe_unreadable(sd_module_result *r, const sd_facts *f,
+                              const view *v)
+{
+  if(v->present == TRI_UNKNOWN) {
+    add_unknown(r, f, v, sd_arena_printf(
                   r->arena, "Whether an LCS/OCS Front End is installed could "
-                  "not be determined: %s.", v.presence_why));
+                  "not be determined: %s.", v->presence_why));
   }
-  else if(!s && f->services.st.state == SD_ST_READ) {
-    add_unknown(r, f, &v, sd_arena_printf(
+  else if(f->services.st.state == SD_ST_READ) {
+    add_unknown(r, f, v, sd_arena_printf(
                   r->arena, "The %s Front End's service key (%s) exists in "
                   "the registry, but the Service Control Manager does not "
                   "list the service (it may be marked for deletion, or its "
                   "installation is damaged), so its state is unknown.",
-                  product_label(&v), FE_NAME));
+                  product_label(v), FE_NAME));
   }
-  else if(!s) {
-    add_unknown(r, f, &v, sd_arena_printf(
+  else {
+    add_unknown(r, f, v, sd_arena_printf(
                   r->arena, "The %s Front End (%s) is registered, but its "
-                  "state could not be read: %s.", product_label(&v), FE_NAME,
+                  "state could not be read: %s.", product_label(v), FE_NAME,
                   f->services.st.state == SD_ST_NOT_COLLECTED
                   ? "the services were not collected"
                   : sd_str_or(f->services.st.why, "the services could not "
                               "be listed")));
   }
-  else if(is_down(s->state)) {
-    int by_service = s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
-                     s->service_exit_code == OCS_ERR;
-    if((by_service || v.code_event) && v.kb != TRI_NO) {
-      add_fe_down_kb(r, f, &v, by_service);
-      roles = 0; /* named in it */
-    }
-    else
-      add_fe_down_other(r, f, &v, by_service || v.code_event);
+}
+
+/* A stopped Front End: the KB974571 failure or another cause.  Returns
+ * whether the finding names the other stopped roles. */
+static int add_fe_stopped(sd_module_result *r, const sd_facts *f,
+                          const view *v)
+{
+  const sd_service *s = v->fe;
+  int by_service = s->win32_exit_code == ERR_SERVICE_SPECIFIC &&
+                   s->service_exit_code == OCS_ERR;
+  if((by_service || v->code_event) && v->kb != TRI_NO) {
+    add_fe_down_kb(r, f, v, by_service);
+    return 1;
   }
-  else if(s->state == SD_SVC_UNKNOWN) {
-    add_unknown(r, f, &v, sd_arena_printf(
-                  r->arena, "The %s Front End (%s) reports a state "
-                  "srvdoctor does not know.", product_label(&v),
-                  sd_str_or(s->name, FE_NAME)));
+  add_fe_down_other(r, f, v, by_service || v->code_event);
+  return 0;
+}
+
+/* A running Front End with KB974571 installed: its install time against
+ * the last restart decides. */
+static void add_by_install_time(sd_module_result *r, const sd_facts *f,
+                                const view *v)
+{
+  const sd_service *s = v->fe;
+  if(v->kb_pending_install || v->kb_partial ||
+     kb_vs_boot(v) == KB_AFTER_BOOT) {
+    add_at_risk(r, f, v);
   }
-  else if(roles) {
-    /* The Front End runs, other roles do not: that is the verdict, not
-     * "OK". */
-  }
-  else if(v.kb == TRI_NO) {
-    add_ok(r, f, &v, "KB974571 is not installed.");
-  }
-  else if(v.kb == TRI_UNKNOWN) {
-    add_unknown(r, f, &v, sd_arena_printf(
-                  r->arena, "The %s Front End (%s) is %s, but whether "
-                  "KB974571 is installed could not be read, so srvdoctor "
-                  "cannot tell whether the next restart will stop it.",
-                  product_label(&v), sd_str_or(s->name, FE_NAME),
-                  state_word(s->state)));
-  }
-  else if(v.kb_pending_removal) {
-    add_ok(r, f, &v, sd_arena_printf(
-             r->arena, "KB974571 is being removed: the removal finishes at "
-             "the next restart (CBS state %s), after which the update can "
-             "no longer stop the Front End.",
-             cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING)));
-  }
-  else if(v.kb_pending_install || v.kb_partial ||
-          kb_vs_boot(&v) == KB_AFTER_BOOT) {
-    add_at_risk(r, f, &v);
-  }
-  else if(kb_vs_boot(&v) == KB_SAME_DAY) {
+  else if(kb_vs_boot(v) == KB_SAME_DAY) {
     char bt[32];
-    sd_time_format(v.boot, bt);
-    add_unknown(r, f, &v, sd_arena_printf(
+    sd_time_format(v->boot, bt);
+    add_unknown(r, f, v, sd_arena_printf(
                   r->arena, "KB974571 is installed and the %s Front End (%s) "
                   "is %s, but the update's install date (%s, from its "
                   "InstalledDate value, which has no time) is the day of "
@@ -1757,33 +1790,101 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
                   "it went in before or after that restart. The verdict is "
                   "uncertain: if the update came after the restart, the "
                   "next restart will stop the Front End.",
-                  product_label(&v), sd_str_or(s->name, FE_NAME),
-                  state_word(s->state), sd_str_or(v.kb_date_text, "?"),
+                  product_label(v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state), sd_str_or(v->kb_date_text, "?"),
                   bt));
   }
-  else if(kb_vs_boot(&v) == KB_BEFORE_BOOT) {
-    add_ok(r, f, &v, "KB974571 was installed before the last restart and "
+  else if(kb_vs_boot(v) == KB_BEFORE_BOOT) {
+    add_ok(r, f, v, "KB974571 was installed before the last restart and "
            "the Front End survived it, so the OCSASNFix correction (or an "
            "equivalent) is in place.");
   }
   else {
-    add_unknown(r, f, &v, sd_arena_printf(
+    add_unknown(r, f, v, sd_arena_printf(
                   r->arena, "KB974571 is installed and the %s Front End (%s) "
                   "is %s, but %s could not be read, so srvdoctor cannot tell "
                   "whether the update went in after the last restart (then "
                   "the next restart would stop the Front End).",
-                  product_label(&v), sd_str_or(s->name, FE_NAME),
+                  product_label(v), sd_str_or(s->name, FE_NAME),
                   state_word(s->state),
-                  v.boot == SD_TIME_NONE ? "the last boot time"
-                                         : "the update's install time"));
+                  v->boot == SD_TIME_NONE ? "the last boot time"
+                                          : "the update's install time"));
+  }
+}
+
+/* A Front End that is not stopped: what KB974571 means for it (nothing is
+ * written when other roles are down: that is the verdict). */
+static void add_fe_not_stopped(sd_module_result *r, const sd_facts *f,
+                               const view *v, int roles)
+{
+  const sd_service *s = v->fe;
+  if(s->state == SD_SVC_UNKNOWN) {
+    add_unknown(r, f, v, sd_arena_printf(
+                  r->arena, "The %s Front End (%s) reports a state "
+                  "srvdoctor does not know.", product_label(v),
+                  sd_str_or(s->name, FE_NAME)));
+  }
+  else if(roles) {
+    /* The Front End runs, other roles do not: that is the verdict, not
+     * "OK". */
+  }
+  else if(v->kb == TRI_NO) {
+    add_ok(r, f, v, "KB974571 is not installed.");
+  }
+  else if(v->kb == TRI_UNKNOWN) {
+    add_unknown(r, f, v, sd_arena_printf(
+                  r->arena, "The %s Front End (%s) is %s, but whether "
+                  "KB974571 is installed could not be read, so srvdoctor "
+                  "cannot tell whether the next restart will stop it.",
+                  product_label(v), sd_str_or(s->name, FE_NAME),
+                  state_word(s->state)));
+  }
+  else if(v->kb_pending_removal) {
+    add_ok(r, f, v, sd_arena_printf(
+             r->arena, "KB974571 is being removed: the removal finishes at "
+             "the next restart (CBS state %s), after which the update can "
+             "no longer stop the Front End.",
+             cbs_label(r->arena, SD_CBS_UNINSTALL_PENDING)));
+  }
+  else {
+    add_by_install_time(r, f, v);
+  }
+}
+
+/* The module: the Front End's verdict, then the other roles KB974571
+ * stopped when no finding named them. */
+static void ocs_check(const sd_facts *f, const sd_options *o,
+                      sd_module_result *r)
+{
+  view v;
+  int roles;
+  (void)o;
+  view_open(f, &v);
+  /* Other roles stopped by KB974571 (or an activation it broke) are their
+   * own finding, unless the Front End's finding already names them. */
+  roles = (v.nroles_down > 0 && v.kb != TRI_NO) ||
+          (v.activation && v.kb == TRI_YES);
+  r->applicable = v.present != TRI_NO || roles;
+  if(v.present == TRI_NO) {
+    if(roles)
+      add_roles_down(r, f, &v);
+    else
+      add_not_installed(r, f, &v);
+    roles = 0;
+  }
+  else if(v.present == TRI_UNKNOWN || !v.fe) {
+    add_fe_unreadable(r, f, &v);
+  }
+  else if(is_down(v.fe->state)) {
+    if(add_fe_stopped(r, f, &v))
+      roles = 0; /* named in it */
+  }
+  else {
+    add_fe_not_stopped(r, f, &v, roles);
   }
   if(roles)
     add_roles_down(r, f, &v);
-  sd_buf_free(&v.kb_routes);
-  sd_buf_free(&v.kb_unread);
-  sd_buf_free(&v.cbs_states);
-  sd_buf_free(&v.kb_date_unused);
-  sd_buf_free(&v.events_why);
+  view_close(&v);
 }
 
 const sd_module sd_module_ocs_kb974571 = {
