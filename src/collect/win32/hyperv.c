@@ -19,6 +19,7 @@
 #include <wchar.h>
 
 #include "srvdoctor/platform.h"
+#include "wmi.h"
 
 #define NEXT_STEP_MS 1000
 
@@ -519,37 +520,19 @@ static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
 static void wmi_vms(sd_facts *f, const sd_options *o)
 {
   sd_hv_facts *hv = &f->hyperv;
-  IWbemLocator *loc = NULL;
+  sd_wmi w;
   IWbemServices *svc = NULL;
   HRESULT hr, last = S_OK;
   size_t i;
-  int uninit, missing = 0;
-  hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-  if(FAILED(hr) && hr != RPC_E_CHANGED_MODE) {
-    wmi_fail(f, hr, "CoInitializeEx");
+  int missing = 0;
+  if(sd_wmi_open(&w)) {
+    wmi_fail(f, w.hr, w.step);
+    sd_wmi_close(&w);
     return;
   }
-  uninit = SUCCEEDED(hr);
-  /* Process-wide; fails harmlessly when someone already set it. */
-  CoInitializeSecurity(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_DEFAULT,
-                       RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE, NULL);
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
-  if(FAILED(hr) || !loc) {
-    wmi_fail(f, hr, "CoCreateInstance(WbemLocator)");
-    goto out;
-  }
   for(i = 0; i < SD_COUNTOF(namespaces); i++) {
-    BSTR ns = SysAllocString(namespaces[i].path);
-    if(!ns) {
-      last = E_OUTOFMEMORY;
-      break;
-    }
-    hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL,
-                                    WBEM_FLAG_CONNECT_USE_MAX_WAIT, NULL,
-                                    NULL, &svc);
-    SysFreeString(ns);
-    if(SUCCEEDED(hr) && svc) {
+    hr = sd_wmi_connect(&w, namespaces[i].path, &svc);
+    if(SUCCEEDED(hr)) {
       hv->wmi_namespace = namespaces[i].name;
       break;
     }
@@ -566,20 +549,14 @@ static void wmi_vms(sd_facts *f, const sd_options *o)
                     (unsigned long)last);
     else
       wmi_fail(f, last, "connecting to Hyper-V's WMI namespace");
-    goto out;
+    sd_wmi_close(&w);
+    return;
   }
-  CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
-                    NULL, EOAC_NONE);
   query_vms(f, svc, namespaces[i].version, o);
   if(hv->wmi_st.state == SD_ST_READ && hv->nvms)
     query_disks(f, svc, namespaces[i].version);
   IWbemServices_Release(svc);
-out:
-  if(loc)
-    IWbemLocator_Release(loc);
-  if(uninit)
-    CoUninitialize();
+  sd_wmi_close(&w);
 }
 
 void sd_cw_hyperv(sd_facts *f, const sd_options *o)

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <wbemidl.h>
 
+#include "wmi.h"
+
 #define SESSION_MGR "SYSTEM\\CurrentControlSet\\Control\\Session Manager"
 #define UEV_KEY "SOFTWARE\\Microsoft\\Updates\\UpdateExeVolatile"
 #define CBS_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\" \
@@ -124,91 +126,74 @@ static int variant_true(const VARIANT *v)
   return 0;
 }
 
-static DWORD WINAPI ccm_main(LPVOID arg)
+/* The two answers of DetermineIfRebootPending's output object. */
+static void ccm_answers(ccm_job *j, IWbemClassObject *out)
 {
-  ccm_job *j = arg;
-  IWbemLocator *loc = NULL;
+  VARIANT v;
+  VariantInit(&v);
+  if(SUCCEEDED(IWbemClassObject_Get(out, L"RebootPending", 0, &v, NULL,
+                                    NULL)))
+    j->pending = variant_true(&v);
+  VariantClear(&v);
+  VariantInit(&v);
+  if(SUCCEEDED(IWbemClassObject_Get(out, L"IsHardRebootPending", 0, &v,
+                                    NULL, NULL)))
+    j->hard = variant_true(&v);
+  VariantClear(&v);
+}
+
+/* Ask the client: absent (no client, or no such method), or the answers,
+ * or the step that failed. */
+static void ccm_ask(ccm_job *j, sd_wmi *w)
+{
   IWbemServices *svc = NULL;
   IWbemClassObject *out = NULL;
-  BSTR ns = NULL, cls = NULL, method = NULL;
-  HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-  int uninit = SUCCEEDED(hr);
-  if(FAILED(hr) && hr != RPC_E_CHANGED_MODE) {
-    j->hr = hr;
-    j->step = "CoInitializeEx";
-    goto out;
-  }
-  /* Process-wide; fails harmlessly when someone already set it. */
-  CoInitializeSecurity(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_DEFAULT,
-                       RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE, NULL);
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
-  if(FAILED(hr) || !loc) {
-    j->hr = hr;
-    j->step = "CoCreateInstance(WbemLocator)";
-    goto out;
-  }
-  ns = SysAllocString(L"ROOT\\ccm\\ClientSDK");
-  cls = SysAllocString(L"CCM_ClientUtilities");
-  method = SysAllocString(L"DetermineIfRebootPending");
-  if(!ns || !cls || !method) {
-    j->hr = E_OUTOFMEMORY;
-    j->step = "SysAllocString";
-    goto out;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL,
-                                  WBEM_FLAG_CONNECT_USE_MAX_WAIT, NULL, NULL,
-                                  &svc);
-  if(hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
+  BSTR cls = SysAllocString(L"CCM_ClientUtilities");
+  BSTR method = SysAllocString(L"DetermineIfRebootPending");
+  HRESULT hr = cls && method ? sd_wmi_connect(w, L"ROOT\\ccm\\ClientSDK",
+                                              &svc) : E_OUTOFMEMORY;
+  if(hr == (HRESULT)WBEM_E_INVALID_NAMESPACE)
     j->absent = 1;
-    goto out;
-  }
-  if(FAILED(hr) || !svc) {
+  else if(FAILED(hr)) {
     j->hr = hr;
-    j->step = "ConnectServer(ROOT\\ccm\\ClientSDK)";
-    goto out;
+    j->step = cls && method ? "ConnectServer(ROOT\\ccm\\ClientSDK)"
+                            : "SysAllocString";
   }
-  CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                    NULL, RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE,
-                    NULL, EOAC_NONE);
-  hr = IWbemServices_ExecMethod(svc, cls, method, 0, NULL, NULL, &out, NULL);
-  if(hr == (HRESULT)WBEM_E_INVALID_CLASS ||
-     hr == (HRESULT)WBEM_E_NOT_FOUND ||
-     hr == (HRESULT)WBEM_E_INVALID_METHOD) {
-    j->absent = 1;
-    goto out;
+  else {
+    hr = IWbemServices_ExecMethod(svc, cls, method, 0, NULL, NULL, &out,
+                                  NULL);
+    if(hr == (HRESULT)WBEM_E_INVALID_CLASS ||
+       hr == (HRESULT)WBEM_E_NOT_FOUND ||
+       hr == (HRESULT)WBEM_E_INVALID_METHOD)
+      j->absent = 1;
+    else if(FAILED(hr) || !out) {
+      j->hr = FAILED(hr) ? hr : E_FAIL;
+      j->step = "CCM_ClientUtilities.DetermineIfRebootPending";
+    }
+    else {
+      ccm_answers(j, out);
+      j->hr = S_OK;
+    }
   }
-  if(FAILED(hr) || !out) {
-    j->hr = FAILED(hr) ? hr : E_FAIL;
-    j->step = "CCM_ClientUtilities.DetermineIfRebootPending";
-    goto out;
-  }
-  {
-    VARIANT v;
-    VariantInit(&v);
-    if(SUCCEEDED(IWbemClassObject_Get(out, L"RebootPending", 0, &v, NULL,
-                                      NULL)))
-      j->pending = variant_true(&v);
-    VariantClear(&v);
-    VariantInit(&v);
-    if(SUCCEEDED(IWbemClassObject_Get(out, L"IsHardRebootPending", 0, &v,
-                                      NULL, NULL)))
-      j->hard = variant_true(&v);
-    VariantClear(&v);
-  }
-  j->hr = S_OK;
-out:
   if(out)
     IWbemClassObject_Release(out);
   if(svc)
     IWbemServices_Release(svc);
-  if(loc)
-    IWbemLocator_Release(loc);
-  SysFreeString(ns);
   SysFreeString(cls);
   SysFreeString(method);
-  if(uninit)
-    CoUninitialize();
+}
+
+static DWORD WINAPI ccm_main(LPVOID arg)
+{
+  ccm_job *j = arg;
+  sd_wmi w;
+  if(sd_wmi_open(&w)) {
+    j->hr = w.hr;
+    j->step = w.step;
+  }
+  else
+    ccm_ask(j, &w);
+  sd_wmi_close(&w);
   ccm_release(j);
   return 0;
 }
