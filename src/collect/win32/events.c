@@ -351,17 +351,16 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
   free(prov);
 }
 
-static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
-                    const ev_row *const *rows, size_t nrows)
+/* Open the query on one log; NULL with the log's state set (absent: the
+ * channel does not exist on this Windows). */
+static evt_handle evt_open(sd_facts *f, const evt_api *a,
+                           sd_event_source *src, const ev_row *const *rows,
+                           size_t nrows)
 {
   wchar_t *wlog = sd_utf8_to_wide(src->log);
   wchar_t *xpath = build_xpath(rows, nrows);
-  evt_handle q, sysctx = NULL, userctx = NULL;
-  evt_handle evs[16];
-  DWORD got = 0, size = 4096, err = 0, i;
-  BYTE *buf = NULL;
-  DWORD t0 = GetTickCount();
-  int done = 0;
+  evt_handle q;
+  DWORD err;
   SetLastError(0);
   q = (wlog && xpath) ? a->query(NULL, wlog, xpath,
                                  EVT_QUERY_CHANNEL | EVT_QUERY_REVERSE)
@@ -369,42 +368,57 @@ static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
   err = GetLastError();
   free(wlog);
   free(xpath);
-  if(!q) {
-    if(err == (DWORD)ERROR_EVT_CHANNEL_NOT_FOUND)
-      sd_fstate_set(f, &src->st, SD_ST_ABSENT, 0, NULL);
-    else if(err == 0)
-      sd_fstate_set(f, &src->st, SD_ST_UNREADABLE, 0,
-                    "EvtQuery on the %s log returned no result and no "
-                    "error code (the event log service did not answer)",
-                    src->log);
-    else
-      sd_fstate_os_error(f, &src->st, err, "EvtQuery");
-    return;
+  if(q)
+    return q;
+  if(err == (DWORD)ERROR_EVT_CHANNEL_NOT_FOUND)
+    sd_fstate_set(f, &src->st, SD_ST_ABSENT, 0, NULL);
+  else if(err == 0)
+    sd_fstate_set(f, &src->st, SD_ST_UNREADABLE, 0,
+                  "EvtQuery on the %s log returned no result and no error "
+                  "code (the event log service did not answer)", src->log);
+  else
+    sd_fstate_os_error(f, &src->st, err, "EvtQuery");
+  return NULL;
+}
+
+/* EvtNext stopped: the end of the log, a log that does not answer in
+ * time (what was read counts), or an error. */
+static void evt_next_stopped(sd_facts *f, sd_event_source *src, DWORD err)
+{
+  if(err == ERROR_NO_MORE_ITEMS)
+    sd_fstate_set(f, &src->st, SD_ST_READ, 0, NULL);
+  else if(err == ERROR_TIMEOUT) {
+    src->truncated = 1;
+    sd_fstate_set(f, &src->st, SD_ST_READ, 0, "the log did not answer "
+                  "within %u ms; only the newest %lu matching events were "
+                  "read", EV_NEXT_TIMEOUT_MS, (unsigned long)src->scanned);
   }
+  else
+    sd_fstate_os_error(f, &src->st, err, "EvtNext");
+}
+
+static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
+                    const ev_row *const *rows, size_t nrows)
+{
+  evt_handle q, sysctx = NULL, userctx = NULL;
+  evt_handle evs[16];
+  DWORD got = 0, size = 4096, i;
+  BYTE *buf = NULL;
+  DWORD t0 = GetTickCount();
+  int done = 0;
+  q = evt_open(f, a, src, rows, nrows);
+  if(!q)
+    return;
   sysctx = a->ctx(0, NULL, EVT_CTX_SYSTEM);
   userctx = a->ctx(0, NULL, EVT_CTX_USER);
-  if(!sysctx || !userctx) {
+  if(!sysctx || !userctx)
     sd_fstate_os_error(f, &src->st, GetLastError(), "EvtCreateRenderContext");
-    goto out;
-  }
-  buf = sd_xmalloc(size);
-  while(!done) {
+  else
+    buf = sd_xmalloc(size);
+  while(buf && !done) {
     if(!a->next(q, (DWORD)SD_COUNTOF(evs), evs, EV_NEXT_TIMEOUT_MS, 0,
                 &got)) {
-      err = GetLastError();
-      if(err == ERROR_NO_MORE_ITEMS) {
-        sd_fstate_set(f, &src->st, SD_ST_READ, 0, NULL);
-      }
-      else if(err == ERROR_TIMEOUT) {
-        src->truncated = 1;
-        sd_fstate_set(f, &src->st, SD_ST_READ, 0, "the log did not answer "
-                      "within %u ms; only the newest %lu matching events "
-                      "were read", EV_NEXT_TIMEOUT_MS,
-                      (unsigned long)src->scanned);
-      }
-      else {
-        sd_fstate_os_error(f, &src->st, err, "EvtNext");
-      }
+      evt_next_stopped(f, src, GetLastError());
       break;
     }
     for(i = 0; i < got; i++) {
@@ -424,7 +438,6 @@ static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
       a->close(evs[i]);
     }
   }
-out:
   free(buf);
   if(sysctx)
     a->close(sysctx);

@@ -1238,29 +1238,24 @@ static int parse_dc(const char *dc, wchar_t **host, ULONG *port)
   return 0;
 }
 
-void sd_cw_ad(sd_facts *f, const sd_options *o)
+/* The time the AD reader may take: half the run's --timeout, within the
+ * floor and ceiling. */
+static DWORD ad_deadline(const sd_options *o)
 {
-  sd_ad_facts *ad = &f->exchange.ad;
-  ad_job *j;
-  HANDLE t;
-  DWORD w, deadline;
-  long t0 = sd_monotonic_ms();
   long budget = (long)(o->timeout_s > 0 ? o->timeout_s : 60) * 1000 / 2;
   if(budget < DEADLINE_MIN_MS)
     budget = DEADLINE_MIN_MS;
   if(budget > DEADLINE_MAX_MS)
     budget = DEADLINE_MAX_MS;
-  deadline = (DWORD)budget;
-  if(!o->dc && f->host.domain_st.state == SD_ST_READ &&
-     !f->host.domain_joined) {
-    sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, 0, "this computer is not "
-                  "joined to a domain (workgroup %s), so there is no domain "
-                  "controller to locate; name one with --dc",
-                  sd_str_or(f->host.domain, "unknown"));
-    ad->dc_source = "located";
-    return;
-  }
-  j = sd_xcalloc(1, sizeof(*j));
+  return (DWORD)budget;
+}
+
+/* The reader's job: who to bind as, where, and its timeouts; NULL (the
+ * state set) when --dc is not HOST or HOST:PORT. */
+static ad_job *ad_job_new(sd_facts *f, const sd_options *o, DWORD deadline,
+                          long t0)
+{
+  ad_job *j = sd_xcalloc(1, sizeof(*j));
   sd_facts_init(&j->out);
   j->refs = 2;
   j->step = "starting";
@@ -1277,13 +1272,14 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   if(o->dc) {
     j->out.exchange.ad.dc_source = "option";
     if(parse_dc(o->dc, &j->host, &j->port)) {
+      sd_ad_facts *ad = &f->exchange.ad;
       sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, 0, "--dc \"%s\" is not "
                     "HOST or HOST:PORT", o->dc);
       ad->dc = sd_facts_str(f, o->dc);
       ad->dc_source = "option";
       job_release(j);
       job_release(j);
-      return;
+      return NULL;
     }
   }
   if(o->ldap_user) {
@@ -1293,6 +1289,47 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
       j->password = sd_utf8_to_wide("");
     j->password_len = wcslen(j->password);
   }
+  return j;
+}
+
+/* The reader did not finish in time: what it published, and why. */
+static void ad_timed_out(sd_facts *f, const sd_options *o, ad_job *j,
+                         DWORD deadline)
+{
+  sd_ad_facts *ad = &f->exchange.ad;
+  /* Read only what the worker publishes for this case. */
+  const char *step = j->step;
+  ad->dc_source = o->dc ? "option" : "located";
+  if(InterlockedCompareExchange(&j->have_dc, 1, 1))
+    ad->dc = sd_facts_str(f, j->dc_text);
+  else if(o->dc)
+    ad->dc = sd_facts_str(f, o->dc);
+  ad->bind_user = o->ldap_user ? sd_facts_str(f, o->ldap_user) : NULL;
+  sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, ERROR_TIMEOUT, "no answer "
+                "from %s within %lu seconds (timed out while %s)",
+                ad->dc ? ad->dc : "the domain controller",
+                (unsigned long)(deadline / 1000), step ? step : "waiting");
+}
+
+void sd_cw_ad(sd_facts *f, const sd_options *o)
+{
+  sd_ad_facts *ad = &f->exchange.ad;
+  ad_job *j;
+  HANDLE t;
+  DWORD w, deadline = ad_deadline(o);
+  long t0 = sd_monotonic_ms();
+  if(!o->dc && f->host.domain_st.state == SD_ST_READ &&
+     !f->host.domain_joined) {
+    sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, 0, "this computer is not "
+                  "joined to a domain (workgroup %s), so there is no domain "
+                  "controller to locate; name one with --dc",
+                  sd_str_or(f->host.domain, "unknown"));
+    ad->dc_source = "located";
+    return;
+  }
+  j = ad_job_new(f, o, deadline, t0);
+  if(!j)
+    return;
   t = CreateThread(NULL, 256 * 1024, ad_main, j, 0, NULL);
   if(!t) {
     sd_fstate_os_error(f, &ad->st, GetLastError(), "CreateThread");
@@ -1302,23 +1339,10 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   }
   w = WaitForSingleObject(t, deadline);
   CloseHandle(t);
-  if(w == WAIT_OBJECT_0) {
+  if(w == WAIT_OBJECT_0)
     sd_exch_ad_copy(f, ad, &j->out.exchange.ad);
-  }
-  else {
-    /* Read only what the worker publishes for this case. */
-    const char *step = j->step;
-    ad->dc_source = o->dc ? "option" : "located";
-    if(InterlockedCompareExchange(&j->have_dc, 1, 1))
-      ad->dc = sd_facts_str(f, j->dc_text);
-    else if(o->dc)
-      ad->dc = sd_facts_str(f, o->dc);
-    ad->bind_user = o->ldap_user ? sd_facts_str(f, o->ldap_user) : NULL;
-    sd_fstate_set(f, &ad->st, SD_ST_UNREADABLE, ERROR_TIMEOUT, "no answer "
-                  "from %s within %lu seconds (timed out while %s)",
-                  ad->dc ? ad->dc : "the domain controller",
-                  (unsigned long)(deadline / 1000), step ? step : "waiting");
-  }
+  else
+    ad_timed_out(f, o, j, deadline);
   ad->elapsed_ms = sd_monotonic_ms() - t0;
   job_release(j);
 }
