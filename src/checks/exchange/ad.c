@@ -123,122 +123,158 @@ static void ad_unreachable_steps(sd_exch_ctx *c, sd_finding *x)
               "SRVDOCTOR_LDAP_PASSWORD.");
 }
 
-void sd_exch_check_ad(sd_exch_ctx *c)
+/* AD-UNREACHABLE: Active Directory could not be queried at all; the
+ * figures say why. */
+static void report_unreachable(sd_exch_ctx *c)
 {
   const sd_ad_facts *ad = c->ad;
-  sd_exch_adval s, o, m;
-  sd_exch_need nd;
+  sd_exch_adval none;
+  sd_finding *x = sd_exch_add(c, "AD-UNREACHABLE");
+  sd_finding_msg(c->r, x, "Active Directory could not be queried (%s), so "
+                 "the schema, organization and domain preparation SP2 "
+                 "needs, and the rights to do it, were not checked. The "
+                 "other findings about this server still apply.",
+                 sd_exch_why_of(&ad->st));
+  sd_ev_str(c->r, x, "ad_state", sd_state_name(ad->st.state));
+  sd_ev_str(c->r, x, "why", sd_exch_why_of(&ad->st));
+  if(ad->st.error)
+    sd_ev_int(c->r, x, "error", ad->st.error);
+  if(ad->dc)
+    sd_ev_str(c->r, x, "dc", ad->dc);
+  if(ad->bind_method)
+    sd_ev_str(c->r, x, "bind", ad->bind_method);
+  if(ad->elapsed_ms > 0)
+    sd_ev_int(c->r, x, "elapsed_ms", ad->elapsed_ms);
+  sd_fix_summary(c->r, x, "Run srvdoctor where it can reach a domain "
+                 "controller, or name one with --dc.");
+  ad_unreachable_steps(c, x);
+  memset(&none, 0, sizeof(none));
+  none.why = "Active Directory could not be queried";
+  ad_figures(c, &none, &none, &none);
+}
+
+/* The schema, organization and domain (Microsoft Exchange System Objects
+ * of this domain preferred) version values read from AD. */
+static void read_versions(sd_exch_ctx *c, sd_exch_adval *s, sd_exch_adval *o,
+                          sd_exch_adval *m)
+{
+  const sd_ad_facts *ad = c->ad;
   const char *meso_dn = NULL;
-  sd_buf partial, newer;
-  int npartial = 0, blockers = 0, other_domains = 0;
-  sd_finding *x;
-  if(ad->st.state != SD_ST_READ) {
-    x = sd_exch_add(c, "AD-UNREACHABLE");
-    sd_finding_msg(c->r, x, "Active Directory could not be queried (%s), so "
-                   "the schema, organization and domain preparation SP2 "
-                   "needs, and the rights to do it, were not checked. The "
-                   "other findings about this server still apply.",
-                   sd_exch_why_of(&ad->st));
-    sd_ev_str(c->r, x, "ad_state", sd_state_name(ad->st.state));
-    sd_ev_str(c->r, x, "why", sd_exch_why_of(&ad->st));
-    if(ad->st.error)
-      sd_ev_int(c->r, x, "error", ad->st.error);
-    if(ad->dc)
-      sd_ev_str(c->r, x, "dc", ad->dc);
-    if(ad->bind_method)
-      sd_ev_str(c->r, x, "bind", ad->bind_method);
-    if(ad->elapsed_ms > 0)
-      sd_ev_int(c->r, x, "elapsed_ms", ad->elapsed_ms);
-    sd_fix_summary(c->r, x, "Run srvdoctor where it can reach a domain "
-                   "controller, or name one with --dc.");
-    ad_unreachable_steps(c, x);
-    memset(&s, 0, sizeof(s));
-    s.why = "Active Directory could not be queried";
-    ad_figures(c, &s, &s, &s);
-    return;
-  }
-  sd_buf_init(&partial);
-  sd_buf_init(&newer);
-  memset(&s, 0, sizeof(s));
+  memset(s, 0, sizeof(*s));
   if(ad->schema_st.state == SD_ST_READ) {
-    s.state = SD_EXCH_AD_VALUE;
-    s.v = ad->schema_version;
+    s->state = SD_EXCH_AD_VALUE;
+    s->v = ad->schema_version;
   }
   else if(ad->schema_st.state == SD_ST_ABSENT) {
-    s.state = SD_EXCH_AD_NONE;
+    s->state = SD_EXCH_AD_NONE;
   }
   else {
-    s.why = sd_exch_why_of(&ad->schema_st);
+    s->why = sd_exch_why_of(&ad->schema_st);
   }
-  pick_version(&ad->org_st, ad->orgs, ad->norgs, NULL, &o);
+  pick_version(&ad->org_st, ad->orgs, ad->norgs, NULL, o);
   if(ad->default_nc)
     meso_dn = sd_arena_printf(c->r->arena, "CN=Microsoft Exchange System "
                               "Objects,%s", ad->default_nc);
-  pick_version(&ad->meso_st, ad->mesos, ad->nmesos, meso_dn, &m);
-  ad_figures(c, &s, &o, &m);
-  if(s.state == SD_EXCH_AD_UNREAD) {
-    sd_buf_printf(&partial, "%sschema version (%s)", npartial++ ? "; " : "",
-                  s.why);
-  }
-  if(o.state == SD_EXCH_AD_UNREAD) {
-    sd_buf_printf(&partial, "%sorganization objectVersion (%s)",
-                  npartial++ ? "; " : "", o.why);
-  }
-  if(m.state == SD_EXCH_AD_UNREAD) {
-    sd_buf_printf(&partial, "%sMicrosoft Exchange System Objects "
-                  "objectVersion (%s)", npartial++ ? "; " : "", m.why);
-  }
-  nd.schema = s.state == SD_EXCH_AD_NONE ||
-              (s.state == SD_EXCH_AD_VALUE && s.v < SP2_SCHEMA);
-  nd.org = o.state == SD_EXCH_AD_NONE ||
-           (o.state == SD_EXCH_AD_VALUE && o.v < SP2_ORG);
-  nd.domain = m.state == SD_EXCH_AD_NONE ||
-              (m.state == SD_EXCH_AD_VALUE && m.v < SP2_MESO);
-  if(nd.schema)
-    sd_exch_report_schema_prep(c, &s);
-  if(nd.org)
-    sd_exch_report_org_prep(c, &o);
-  if(nd.domain)
-    sd_exch_report_domain_prep(c, &m, sd_str_or(ad->domain_dns,
-                                                sd_str_or(ad->default_nc,
-                                                          "this domain")),
+  pick_version(&ad->meso_st, ad->mesos, ad->nmesos, meso_dn, m);
+}
+
+/* Add "what (why)" to the values AD-PARTIAL names. */
+static void note_partial(sd_buf *partial, int *npartial, const char *what,
+                         const char *why)
+{
+  sd_buf_printf(partial, "%s%s (%s)", (*npartial)++ ? "; " : "", what, why);
+}
+
+/* The version values that could not be read, for AD-PARTIAL. */
+static void note_unread_versions(sd_buf *partial, int *npartial,
+                                 const sd_exch_adval *s,
+                                 const sd_exch_adval *o,
+                                 const sd_exch_adval *m)
+{
+  if(s->state == SD_EXCH_AD_UNREAD)
+    note_partial(partial, npartial, "schema version", s->why);
+  if(o->state == SD_EXCH_AD_UNREAD)
+    note_partial(partial, npartial, "organization objectVersion", o->why);
+  if(m->state == SD_EXCH_AD_UNREAD)
+    note_partial(partial, npartial, "Microsoft Exchange System Objects "
+                 "objectVersion", m->why);
+}
+
+/* The domain mode and the schema master (when the schema or organization
+ * needs preparing) that could not be read, for AD-PARTIAL. */
+static void note_unread_dcs(sd_exch_ctx *c, const sd_exch_need *nd,
+                            sd_buf *partial, int *npartial)
+{
+  const sd_ad_facts *ad = c->ad;
+  if(ad->domain_mode_st.state != SD_ST_READ &&
+     ad->domain_mode_st.state != SD_ST_ABSENT)
+    note_partial(partial, npartial, "domain mode",
+                 sd_exch_why_of(&ad->domain_mode_st));
+  if(sd_exch_fsmo_os_below(ad) == SD_EXCH_OS_UNKNOWN &&
+     ad->fsmo_st.state != SD_ST_READ &&
+     (nd->schema || nd->org))
+    note_partial(partial, npartial, "schema master",
+                 sd_exch_why_of(&ad->fsmo_st));
+}
+
+/* An absent value needs its preparation like one below SP2's. */
+static int needs_prep(const sd_exch_adval *v, int64_t needed)
+{
+  return v->state == SD_EXCH_AD_NONE ||
+         (v->state == SD_EXCH_AD_VALUE && v->v < needed);
+}
+
+/* The preparation findings for the values below SP2's. */
+static void report_preps(sd_exch_ctx *c, const sd_exch_need *nd,
+                         const sd_exch_adval *s, const sd_exch_adval *o,
+                         const sd_exch_adval *m)
+{
+  const sd_ad_facts *ad = c->ad;
+  if(nd->schema)
+    sd_exch_report_schema_prep(c, s);
+  if(nd->org)
+    sd_exch_report_org_prep(c, o);
+  if(nd->domain)
+    sd_exch_report_domain_prep(c, m, sd_str_or(ad->domain_dns,
+                                               sd_str_or(ad->default_nc,
+                                                         "this domain")),
                                ad->domain_dns, 1);
-  other_domains = sd_exch_check_forest_domains(c, &partial, &npartial);
+}
+
+/* More than one organization or Microsoft Exchange System Objects
+ * container. */
+static void report_duplicate_containers(sd_exch_ctx *c)
+{
+  const sd_ad_facts *ad = c->ad;
   if(ad->org_st.state == SD_ST_READ && ad->norgs > 1)
     sd_exch_report_duplicates(c, "Exchange organization containers", "orgs",
                               ad->orgs, ad->norgs);
   if(ad->meso_st.state == SD_ST_READ && ad->nmesos > 1)
     sd_exch_report_duplicates(c, "Microsoft Exchange System Objects containers",
                               "mesos", ad->mesos, ad->nmesos);
-  if(nd.schema || nd.org || nd.domain)
-    sd_exch_check_rights(c, &nd);
-  blockers += sd_exch_check_schema_master(c, nd.schema || nd.org);
-  blockers += sd_exch_check_domain_mode(c);
-  if(c->fresh)
-    blockers += sd_exch_check_fresh_ad(c, &partial, &npartial);
-  sd_exch_check_dc_health(c);
-  if(ad->domain_mode_st.state != SD_ST_READ &&
-     ad->domain_mode_st.state != SD_ST_ABSENT)
-    sd_buf_printf(&partial, "%sdomain mode (%s)", npartial++ ? "; " : "",
-                  sd_exch_why_of(&ad->domain_mode_st));
-  if(sd_exch_fsmo_os_below(ad) == SD_EXCH_OS_UNKNOWN &&
-     ad->fsmo_st.state != SD_ST_READ &&
-     (nd.schema || nd.org))
-    sd_buf_printf(&partial, "%sschema master (%s)", npartial++ ? "; " : "",
-                  sd_exch_why_of(&ad->fsmo_st));
-  /* Values above the newest release srvdoctor knows. */
-  if(s.state == SD_EXCH_AD_VALUE &&
-     s.v > sd_exch_known_newest(&sd_exch_schema_versions))
-    sd_buf_printf(&newer, "%sschema %lld", newer.len ? "; " : "",
-                  (long long)s.v);
-  if(o.state == SD_EXCH_AD_VALUE &&
-     o.v > sd_exch_known_newest(&sd_exch_org_versions))
-    sd_buf_printf(&newer, "%sorganization %lld", newer.len ? "; " : "",
-                  (long long)o.v);
-  if(m.state == SD_EXCH_AD_VALUE &&
-     m.v > sd_exch_known_newest(&sd_exch_meso_versions))
-    sd_buf_printf(&newer, "%sMicrosoft Exchange System Objects %lld",
-                  newer.len ? "; " : "", (long long)m.v);
+}
+
+/* Add "what value" to newer when the value is above the newest release
+ * the table knows. */
+static void note_newer(sd_buf *newer, const char *what,
+                       const sd_exch_adval *v, const sd_exch_known_list *t)
+{
+  if(v->state == SD_EXCH_AD_VALUE && v->v > sd_exch_known_newest(t))
+    sd_buf_printf(newer, "%s%s %lld", newer->len ? "; " : "", what,
+                  (long long)v->v);
+}
+
+/* AD-VERSION-NEWER: values above the newest release srvdoctor knows. */
+static void report_newer(sd_exch_ctx *c, const sd_exch_adval *s,
+                         const sd_exch_adval *o, const sd_exch_adval *m)
+{
+  sd_buf newer;
+  sd_finding *x;
+  sd_buf_init(&newer);
+  note_newer(&newer, "schema", s, &sd_exch_schema_versions);
+  note_newer(&newer, "organization", o, &sd_exch_org_versions);
+  note_newer(&newer, "Microsoft Exchange System Objects", m,
+             &sd_exch_meso_versions);
   if(newer.len) {
     x = sd_exch_add(c, "AD-VERSION-NEWER");
     sd_finding_msg(c->r, x, "Active Directory holds Exchange version values "
@@ -263,76 +299,131 @@ void sd_exch_check_ad(sd_exch_ctx *c)
                 "\"Active Directory schema changes\" pages to see which "
                 "release prepared the forest.");
   }
-  if(npartial) {
-    x = sd_exch_add(c, "AD-PARTIAL");
-    sd_finding_msg(c->r, x, "Domain controller %s answered, but these "
-                   "values could not be read: %s. SP2's needs for them "
-                   "were not checked.", sd_str_or(ad->dns_host_name, ad->dc),
-                   partial.data);
-    sd_ev_str(c->r, x, "unread", partial.data);
-    sd_exch_ad_evidence(c, x);
-    sd_fix_summary(c->r, x, "Run srvdoctor as a domain user who can read the "
-                   "configuration and schema partitions, or check the values "
-                   "with ADSI Edit.");
-    sd_step_add(c->r, x, SD_STEP_LOOK, "Run srvdoctor again logged on with a "
-                "domain account (or with --ldap-user and "
-                "SRVDOCTOR_LDAP_PASSWORD).");
-    sd_step_add(c->r, x, SD_STEP_LOOK, "If the values stay unreadable, open "
-                "ADSI Edit (read only: do not change anything) and "
-                "read rangeUpper of CN=ms-Exch-Schema-Version-Pt in the "
-                "Schema partition, objectVersion of the organization under "
-                "CN=Microsoft Exchange,CN=Services in the Configuration "
-                "partition, and objectVersion of CN=Microsoft Exchange "
-                "System Objects in the domain partition. SP2 needs %d, %d "
-                "and %d.", SP2_SCHEMA, SP2_ORG, SP2_MESO);
+  sd_buf_free(&newer);
+}
+
+/* AD-PARTIAL: the domain controller answered, but not every value the
+ * check needs could be read. */
+static void report_partial(sd_exch_ctx *c, const char *partial)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_finding *x = sd_exch_add(c, "AD-PARTIAL");
+  sd_finding_msg(c->r, x, "Domain controller %s answered, but these "
+                 "values could not be read: %s. SP2's needs for them "
+                 "were not checked.", sd_str_or(ad->dns_host_name, ad->dc),
+                 partial);
+  sd_ev_str(c->r, x, "unread", partial);
+  sd_exch_ad_evidence(c, x);
+  sd_fix_summary(c->r, x, "Run srvdoctor as a domain user who can read the "
+                 "configuration and schema partitions, or check the values "
+                 "with ADSI Edit.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Run srvdoctor again logged on with a "
+              "domain account (or with --ldap-user and "
+              "SRVDOCTOR_LDAP_PASSWORD).");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If the values stay unreadable, open "
+              "ADSI Edit (read only: do not change anything) and "
+              "read rangeUpper of CN=ms-Exch-Schema-Version-Pt in the "
+              "Schema partition, objectVersion of the organization under "
+              "CN=Microsoft Exchange,CN=Services in the Configuration "
+              "partition, and objectVersion of CN=Microsoft Exchange "
+              "System Objects in the domain partition. SP2 needs %d, %d "
+              "and %d.", SP2_SCHEMA, SP2_ORG, SP2_MESO);
+}
+
+/* What AD-READY adds about values at or above SP2's: a shared schema
+ * value, a schema SP2's media must not touch, SP3 and a later
+ * organization. */
+static void ready_notes(sd_exch_ctx *c, const sd_exch_adval *s,
+                        const sd_exch_adval *o, sd_buf *trap)
+{
+  if(s->v == 14622)
+    sd_buf_puts(trap, "Schema 14622 is shared by Exchange 2007 SP2 and "
+                "Exchange 2010 RTM. ");
+  if(s->v > SP2_SCHEMA)
+    sd_buf_printf(trap, "The schema is already at %lld (%s), above SP2's "
+                  "%d: SP2 needs no schema work here - do not run "
+                  "/PrepareSchema or /PrepareAD from the SP2 media in "
+                  "this forest (older setup media can refuse a schema "
+                  "newer than its own). ", (long long)s->v,
+                  sd_exch_known_name(c->r, &sd_exch_schema_versions,
+                                     s->v), SP2_SCHEMA);
+  if(s->v == 14625)
+    sd_buf_puts(trap, "As the forest already carries Exchange 2007 SP3's "
+                "schema, consider taking this server straight to SP3. ");
+  if(o->v >= 12640)
+    sd_buf_printf(trap, "The organization was prepared by %s. ",
+                  sd_exch_known_name(c->r, &sd_exch_org_versions, o->v));
+}
+
+/* AD-READY: every value read and at or above SP2's, nothing blocking. */
+static void report_ready(sd_exch_ctx *c, const sd_exch_adval *s,
+                         const sd_exch_adval *o, const sd_exch_adval *m)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_finding *x;
+  sd_buf trap;
+  sd_buf_init(&trap);
+  ready_notes(c, s, o, &trap);
+  x = sd_exch_add(c, "AD-READY");
+  sd_finding_msg(c->r, x, "Schema %lld, organization %lld and Microsoft "
+                 "Exchange System Objects %lld are at or above SP2's "
+                 "%d, %d and %d. %s", (long long)s->v, (long long)o->v,
+                 (long long)m->v, SP2_SCHEMA, SP2_ORG, SP2_MESO,
+                 trap.len ? trap.data : "");
+  sd_ev_int(c->r, x, "schema_version", s->v);
+  sd_ev_str(c->r, x, "schema_release",
+            sd_exch_known_name(c->r, &sd_exch_schema_versions, s->v));
+  sd_ev_int(c->r, x, "schema_version_needed", SP2_SCHEMA);
+  sd_ev_int(c->r, x, "org_version", o->v);
+  sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
+  sd_ev_int(c->r, x, "meso_version", m->v);
+  sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
+  if(c->gc_summary)
+    sd_ev_str(c->r, x, "site_global_catalogs", c->gc_summary);
+  if(c->mode_summary)
+    sd_ev_str(c->r, x, "org_mixed_mode", c->mode_summary);
+  sd_exch_ad_evidence(c, x);
+  if(sd_exch_fsmo_os_below(ad) == SD_EXCH_OS_UNKNOWN && ad->fsmo_os)
+    sd_ev_strf(c->r, x, "schema_master_os_unchecked", "%s %s", ad->fsmo_os,
+               sd_str_or(ad->fsmo_os_version, ""));
+  sd_buf_free(&trap);
+}
+
+void sd_exch_check_ad(sd_exch_ctx *c)
+{
+  sd_exch_adval s, o, m;
+  sd_exch_need nd;
+  sd_buf partial;
+  int npartial = 0, blockers = 0, other_domains = 0;
+  if(c->ad->st.state != SD_ST_READ) {
+    report_unreachable(c);
+    return;
   }
+  sd_buf_init(&partial);
+  read_versions(c, &s, &o, &m);
+  ad_figures(c, &s, &o, &m);
+  note_unread_versions(&partial, &npartial, &s, &o, &m);
+  nd.schema = needs_prep(&s, SP2_SCHEMA);
+  nd.org = needs_prep(&o, SP2_ORG);
+  nd.domain = needs_prep(&m, SP2_MESO);
+  report_preps(c, &nd, &s, &o, &m);
+  other_domains = sd_exch_check_forest_domains(c, &partial, &npartial);
+  report_duplicate_containers(c);
+  if(nd.schema || nd.org || nd.domain)
+    sd_exch_check_rights(c, &nd);
+  blockers += sd_exch_check_schema_master(c, nd.schema || nd.org);
+  blockers += sd_exch_check_domain_mode(c);
+  if(c->fresh)
+    blockers += sd_exch_check_fresh_ad(c, &partial, &npartial);
+  sd_exch_check_dc_health(c);
+  note_unread_dcs(c, &nd, &partial, &npartial);
+  report_newer(c, &s, &o, &m);
+  if(npartial)
+    report_partial(c, partial.data);
   if(!nd.schema && !nd.org && !nd.domain && !other_domains && !npartial &&
      !blockers &&
      s.state == SD_EXCH_AD_VALUE && o.state == SD_EXCH_AD_VALUE &&
-     m.state == SD_EXCH_AD_VALUE) {
-    sd_buf trap;
-    sd_buf_init(&trap);
-    if(s.v == 14622)
-      sd_buf_puts(&trap, "Schema 14622 is shared by Exchange 2007 SP2 and "
-                  "Exchange 2010 RTM. ");
-    if(s.v > SP2_SCHEMA)
-      sd_buf_printf(&trap, "The schema is already at %lld (%s), above SP2's "
-                    "%d: SP2 needs no schema work here - do not run "
-                    "/PrepareSchema or /PrepareAD from the SP2 media in "
-                    "this forest (older setup media can refuse a schema "
-                    "newer than its own). ", (long long)s.v,
-                    sd_exch_known_name(c->r, &sd_exch_schema_versions,
-                                       s.v), SP2_SCHEMA);
-    if(s.v == 14625)
-      sd_buf_puts(&trap, "As the forest already carries Exchange 2007 SP3's "
-                  "schema, consider taking this server straight to SP3. ");
-    if(o.v >= 12640)
-      sd_buf_printf(&trap, "The organization was prepared by %s. ",
-                    sd_exch_known_name(c->r, &sd_exch_org_versions, o.v));
-    x = sd_exch_add(c, "AD-READY");
-    sd_finding_msg(c->r, x, "Schema %lld, organization %lld and Microsoft "
-                   "Exchange System Objects %lld are at or above SP2's "
-                   "%d, %d and %d. %s", (long long)s.v, (long long)o.v,
-                   (long long)m.v, SP2_SCHEMA, SP2_ORG, SP2_MESO,
-                   trap.len ? trap.data : "");
-    sd_ev_int(c->r, x, "schema_version", s.v);
-    sd_ev_str(c->r, x, "schema_release",
-              sd_exch_known_name(c->r, &sd_exch_schema_versions, s.v));
-    sd_ev_int(c->r, x, "schema_version_needed", SP2_SCHEMA);
-    sd_ev_int(c->r, x, "org_version", o.v);
-    sd_ev_int(c->r, x, "org_version_needed", SP2_ORG);
-    sd_ev_int(c->r, x, "meso_version", m.v);
-    sd_ev_int(c->r, x, "meso_version_needed", SP2_MESO);
-    if(c->gc_summary)
-      sd_ev_str(c->r, x, "site_global_catalogs", c->gc_summary);
-    if(c->mode_summary)
-      sd_ev_str(c->r, x, "org_mixed_mode", c->mode_summary);
-    sd_exch_ad_evidence(c, x);
-    if(sd_exch_fsmo_os_below(ad) == SD_EXCH_OS_UNKNOWN && ad->fsmo_os)
-      sd_ev_strf(c->r, x, "schema_master_os_unchecked", "%s %s", ad->fsmo_os,
-                 sd_str_or(ad->fsmo_os_version, ""));
-    sd_buf_free(&trap);
-  }
+     m.state == SD_EXCH_AD_VALUE)
+    report_ready(c, &s, &o, &m);
   sd_buf_free(&partial);
-  sd_buf_free(&newer);
 }

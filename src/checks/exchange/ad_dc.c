@@ -60,20 +60,12 @@ sd_exch_os_fit sd_exch_fsmo_os_below(const sd_ad_facts *ad)
                              ad->fsmo_os_version, ad->fsmo_os_sp);
 }
 
-int sd_exch_check_schema_master(sd_exch_ctx *c, int prep_needed)
+/* AD-SCHEMA-MASTER's message: a deleted holder, a Windows too old, or no
+ * answer. */
+static void schema_master_msg(sd_exch_ctx *c, sd_finding *x, int deleted,
+                              sd_exch_os_fit below)
 {
   const sd_ad_facts *ad = c->ad;
-  sd_exch_os_fit below = sd_exch_fsmo_os_below(ad);
-  /* A deleted object's DN carries "\0ADEL:<guid>" (an escaped line
-   * feed), or a raw line feed when the escape was decoded. */
-  int deleted = ad->fsmo_st.state == SD_ST_READ && ad->fsmo_owner &&
-                (sd_stristr(ad->fsmo_owner, "\\0ADEL:") != NULL ||
-                 strstr(ad->fsmo_owner, "\nDEL:") != NULL);
-  int unreachable = ad->fsmo_reach_st.state == SD_ST_UNREADABLE;
-  sd_finding *x;
-  if(below != SD_EXCH_OS_BELOW && !deleted && !(unreachable && prep_needed))
-    return 0;
-  x = sd_exch_add(c, "AD-SCHEMA-MASTER");
   if(deleted)
     sd_finding_msg(c->r, x, "The schema master role points to a domain "
                    "controller that has been deleted (%s). Exchange setup "
@@ -93,6 +85,67 @@ int sd_exch_check_schema_master(sd_exch_ctx *c, int prep_needed)
                    "/PrepareSchema and /PrepareAD write to it and will fail.",
                    sd_str_or(ad->fsmo_dns_host, "(name unknown)"),
                    sd_exch_why_of(&ad->fsmo_reach_st));
+}
+
+/* AD-SCHEMA-MASTER for a deleted or too old holder: move (or seize) the
+ * role. */
+static void move_role_steps(sd_exch_ctx *c, sd_finding *x)
+{
+  sd_fix_summary(c->r, x, "Move (or, if the old holder is gone, seize) "
+                 "the schema master role to a domain controller running "
+                 "Windows Server 2003 SP1 or later.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
+              "holds the schema master role now (read-only):");
+  sd_step_cmd(c->r, x, "netdom query fsmo");
+  sd_step_expect(c->r, x, "a line that starts with Schema master followed "
+                 "by a domain controller name");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Moving (or seizing) the schema "
+              "master is a forest-wide change for a member of Schema "
+              "Admins: hand this finding to the Active Directory "
+              "administrator. srvdoctor prints no ntdsutil commands for "
+              "it; seizing is only for a holder that is gone for good.");
+  sd_exch_step_recheck(c, x);
+}
+
+/* AD-SCHEMA-MASTER for a holder that did not answer: make it reachable. */
+static void reach_steps(sd_exch_ctx *c, sd_finding *x)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_fix_summary(c->r, x, "Make the schema master reachable (or move the "
+                 "role) before running the AD preparation.");
+  if(ad->fsmo_dns_host) {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "From this computer, check that "
+                "the schema master answers:");
+    sd_step_cmd(c->r, x, "ping %s", ad->fsmo_dns_host);
+    sd_step_expect(c->r, x, "lines starting with \"Reply from\"");
+  }
+  else {
+    sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
+                "holds the schema master role (read-only):");
+    sd_step_cmd(c->r, x, "netdom query fsmo");
+  }
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If it does not answer, hand this "
+              "finding to the Active Directory administrator: the domain "
+              "controller must be running with its LDAP port (389) open "
+              "through any firewall, or the role moved.");
+  sd_exch_step_recheck(c, x);
+}
+
+int sd_exch_check_schema_master(sd_exch_ctx *c, int prep_needed)
+{
+  const sd_ad_facts *ad = c->ad;
+  sd_exch_os_fit below = sd_exch_fsmo_os_below(ad);
+  /* A deleted object's DN carries "\0ADEL:<guid>" (an escaped line
+   * feed), or a raw line feed when the escape was decoded. */
+  int deleted = ad->fsmo_st.state == SD_ST_READ && ad->fsmo_owner &&
+                (sd_stristr(ad->fsmo_owner, "\\0ADEL:") != NULL ||
+                 strstr(ad->fsmo_owner, "\nDEL:") != NULL);
+  int unreachable = ad->fsmo_reach_st.state == SD_ST_UNREADABLE;
+  sd_finding *x;
+  if(below != SD_EXCH_OS_BELOW && !deleted && !(unreachable && prep_needed))
+    return 0;
+  x = sd_exch_add(c, "AD-SCHEMA-MASTER");
+  schema_master_msg(c, x, deleted, below);
   sd_exch_ad_evidence(c, x);
   if(ad->fsmo_owner)
     sd_ev_str(c->r, x, "schema_master_ntds_settings", ad->fsmo_owner);
@@ -104,42 +157,10 @@ int sd_exch_check_schema_master(sd_exch_ctx *c, int prep_needed)
             "2003 SP1 or later");
   if(unreachable)
     sd_ev_str(c->r, x, "reach", sd_exch_why_of(&ad->fsmo_reach_st));
-  if(deleted || below == SD_EXCH_OS_BELOW) {
-    sd_fix_summary(c->r, x, "Move (or, if the old holder is gone, seize) "
-                   "the schema master role to a domain controller running "
-                   "Windows Server 2003 SP1 or later.");
-    sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
-                "holds the schema master role now (read-only):");
-    sd_step_cmd(c->r, x, "netdom query fsmo");
-    sd_step_expect(c->r, x, "a line that starts with Schema master followed "
-                   "by a domain controller name");
-    sd_step_add(c->r, x, SD_STEP_LOOK, "Moving (or seizing) the schema "
-                "master is a forest-wide change for a member of Schema "
-                "Admins: hand this finding to the Active Directory "
-                "administrator. srvdoctor prints no ntdsutil commands for "
-                "it; seizing is only for a holder that is gone for good.");
-    sd_exch_step_recheck(c, x);
-  }
-  else {
-    sd_fix_summary(c->r, x, "Make the schema master reachable (or move the "
-                   "role) before running the AD preparation.");
-    if(ad->fsmo_dns_host) {
-      sd_step_add(c->r, x, SD_STEP_LOOK, "From this computer, check that "
-                  "the schema master answers:");
-      sd_step_cmd(c->r, x, "ping %s", ad->fsmo_dns_host);
-      sd_step_expect(c->r, x, "lines starting with \"Reply from\"");
-    }
-    else {
-      sd_step_add(c->r, x, SD_STEP_LOOK, "Check which domain controller "
-                  "holds the schema master role (read-only):");
-      sd_step_cmd(c->r, x, "netdom query fsmo");
-    }
-    sd_step_add(c->r, x, SD_STEP_LOOK, "If it does not answer, hand this "
-                "finding to the Active Directory administrator: the domain "
-                "controller must be running with its LDAP port (389) open "
-                "through any firewall, or the role moved.");
-    sd_exch_step_recheck(c, x);
-  }
+  if(deleted || below == SD_EXCH_OS_BELOW)
+    move_role_steps(c, x);
+  else
+    reach_steps(c, x);
   return 1;
 }
 

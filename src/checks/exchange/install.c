@@ -89,93 +89,132 @@ void sd_exch_report_unknown_install(sd_exch_ctx *c, const char *why)
               "later.");
 }
 
-/* What the rest of the check looks at (sd_exch_install), by what is
- * installed. */
-sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
-                                      sd_exch_build *b)
+/* EXCH-OTHER-VERSION when another Exchange version is installed instead
+ * (the module then does not apply): 1 when reported. */
+static int report_other_version(sd_exch_ctx *c)
 {
   const sd_exch_facts *x = c->x;
+  const sd_fstate *others[3];
+  const char *names[3];
+  const char *versions[3];
+  size_t i;
   sd_finding *fd;
-  if(x->installed_st.state != SD_ST_READ) {
-    const sd_fstate *others[3];
-    const char *names[3];
-    const char *versions[3];
-    size_t i;
-    others[0] = &x->e2010_st;
-    names[0] = "Exchange Server 2010";
-    versions[0] = x->e2010_version;
-    others[1] = &x->e2013_st;
-    names[1] = "Exchange Server 2013 or later";
-    versions[1] = x->e2013_version;
-    others[2] = &x->e2003_st;
-    names[2] = "Exchange Server 2003 or earlier";
-    versions[2] = x->e2003_version;
-    for(i = 0; i < 3; i++) {
-      if(others[i]->state != SD_ST_READ)
-        continue;
-      c->r->applicable = 0;
-      fd = sd_exch_add(c, "EXCH-OTHER-VERSION");
-      sd_finding_msg(c->r, fd, "%s%s%s is installed on this machine, not "
-                     "Exchange Server 2007. Exchange 2007 SP2 cannot be "
-                     "applied to it, so this module has nothing to check.",
-                     names[i], versions[i] ? " " : "",
-                     versions[i] ? versions[i] : "");
-      sd_ev_str(c->r, fd, "product", names[i]);
-      if(versions[i])
-        sd_ev_str(c->r, fd, "version", versions[i]);
-      return SD_EXCH_INSTALL_DONE;
-    }
-  }
-  if(x->installed_st.state == SD_ST_ABSENT && !o->only_given) {
-    /* Run with every other module: on a machine without Exchange 2007 this
-     * module does not apply, and must not raise the alarm about Windows
-     * versions or AD preparation nobody asked about. */
+  others[0] = &x->e2010_st;
+  names[0] = "Exchange Server 2010";
+  versions[0] = x->e2010_version;
+  others[1] = &x->e2013_st;
+  names[1] = "Exchange Server 2013 or later";
+  versions[1] = x->e2013_version;
+  others[2] = &x->e2003_st;
+  names[2] = "Exchange Server 2003 or earlier";
+  versions[2] = x->e2003_version;
+  for(i = 0; i < 3; i++) {
+    if(others[i]->state != SD_ST_READ)
+      continue;
     c->r->applicable = 0;
-    fd = sd_exch_add(c, "EXCH-NOT-INSTALLED");
-    sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
-                   "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
-                   "not exist), so there is nothing to upgrade. To check "
-                   "whether Exchange 2007 SP2 could be installed here fresh "
-                   "(Windows, restart, Active Directory preparation and "
-                   "rights), run: srvdoctor check --only exchange-sp2");
-    sd_ev_str(c->r, fd, "v8_key", "absent");
-    sd_fix_summary(c->r, fd, "Nothing to do unless you plan to install "
-                   "Exchange 2007 SP2 on this machine.");
-    sd_step_add(c->r, fd, SD_STEP_LOOK, "To check the fresh-install "
-                "prerequisites, run:");
-    sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
-    return SD_EXCH_INSTALL_DONE;
+    fd = sd_exch_add(c, "EXCH-OTHER-VERSION");
+    sd_finding_msg(c->r, fd, "%s%s%s is installed on this machine, not "
+                   "Exchange Server 2007. Exchange 2007 SP2 cannot be "
+                   "applied to it, so this module has nothing to check.",
+                   names[i], versions[i] ? " " : "",
+                   versions[i] ? versions[i] : "");
+    sd_ev_str(c->r, fd, "product", names[i]);
+    if(versions[i])
+      sd_ev_str(c->r, fd, "version", versions[i]);
+    return 1;
   }
-  if(x->installed_st.state == SD_ST_ABSENT) {
-    fd = sd_exch_add(c, "EXCH-NOT-INSTALLED");
-    sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
-                   "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
-                   "not exist). The SP2 media is a complete build and "
-                   "installs Exchange 2007 SP2 directly; the Active "
-                   "Directory and prerequisite findings below apply to that "
-                   "installation.");
-    sd_ev_str(c->r, fd, "v8_key", "absent");
-    sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
-    sd_fix_summary(c->r, fd, "Install from the SP2 media once the other "
-                   "findings of this module are clear.");
-    sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every warning and critical "
-                "finding srvdoctor reports for this module first.");
-    sd_step_add(c->r, fd, SD_STEP_LOOK, "Which roles to install is the "
-                "Exchange administrator's decision: srvdoctor prints no "
-                "install command. Setup.com /mode:Install with /roles: and "
-                "the chosen roles, run in an elevated Command Prompt in the "
-                "folder of the SP2 media that holds Setup.com, installs "
-                "them.");
-    return SD_EXCH_INSTALL_FRESH;
-  }
-  if(x->installed_st.state != SD_ST_READ) {
-    sd_exch_report_unknown_install(c, sd_arena_printf(c->r->arena,
-                                   "Whether Exchange 2007 is installed could "
-                                   "not be read (%s).",
-                                   sd_exch_why_of(&x->installed_st)));
-    return SD_EXCH_INSTALL_UNKNOWN;
-  }
-  find_build(x, b);
+  return 0;
+}
+
+/* EXCH-NOT-INSTALLED when the module runs with every other one: it does
+ * not apply here. */
+static void report_not_applicable(sd_exch_ctx *c)
+{
+  sd_finding *fd;
+  /* Run with every other module: on a machine without Exchange 2007 this
+   * module does not apply, and must not raise the alarm about Windows
+   * versions or AD preparation nobody asked about. */
+  c->r->applicable = 0;
+  fd = sd_exch_add(c, "EXCH-NOT-INSTALLED");
+  sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
+                 "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
+                 "not exist), so there is nothing to upgrade. To check "
+                 "whether Exchange 2007 SP2 could be installed here fresh "
+                 "(Windows, restart, Active Directory preparation and "
+                 "rights), run: srvdoctor check --only exchange-sp2");
+  sd_ev_str(c->r, fd, "v8_key", "absent");
+  sd_fix_summary(c->r, fd, "Nothing to do unless you plan to install "
+                 "Exchange 2007 SP2 on this machine.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "To check the fresh-install "
+              "prerequisites, run:");
+  sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
+}
+
+/* EXCH-NOT-INSTALLED when the module was asked for: SP2 installs fresh. */
+static void report_fresh_install(sd_exch_ctx *c)
+{
+  sd_finding *fd = sd_exch_add(c, "EXCH-NOT-INSTALLED");
+  sd_finding_msg(c->r, fd, "No Exchange Server 2007 is installed on this "
+                 "machine (HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0 does "
+                 "not exist). The SP2 media is a complete build and "
+                 "installs Exchange 2007 SP2 directly; the Active "
+                 "Directory and prerequisite findings below apply to that "
+                 "installation.");
+  sd_ev_str(c->r, fd, "v8_key", "absent");
+  sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+  sd_fix_summary(c->r, fd, "Install from the SP2 media once the other "
+                 "findings of this module are clear.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Clear every warning and critical "
+              "finding srvdoctor reports for this module first.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Which roles to install is the "
+              "Exchange administrator's decision: srvdoctor prints no "
+              "install command. Setup.com /mode:Install with /roles: and "
+              "the chosen roles, run in an elevated Command Prompt in the "
+              "folder of the SP2 media that holds Setup.com, installs "
+              "them.");
+}
+
+/* EXCH-ALREADY-SP2: the build is at or above SP2. */
+static void report_already_sp2(sd_exch_ctx *c, const sd_exch_build *b)
+{
+  sd_finding *fd = sd_exch_add(c, "EXCH-ALREADY-SP2");
+  sd_finding_msg(c->r, fd, "%s (build %s) is installed: it is already at "
+                 "or above SP2 (%s), so there is nothing to upgrade to "
+                 "SP2.", release_2007(b->v.part[1]), b->text, SP2_BUILD);
+  sd_ev_str(c->r, fd, "installed_build", b->text);
+  sd_ev_str(c->r, fd, "build_source", b->source);
+  sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
+  sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+}
+
+/* EXCH-PRERELEASE: a build older than RTM, not upgradable in place. */
+static void report_prerelease(sd_exch_ctx *c, const sd_exch_build *b)
+{
+  sd_finding *fd = sd_exch_add(c, "EXCH-PRERELEASE");
+  sd_finding_msg(c->r, fd, "Build %s is older than Exchange 2007 RTM "
+                 "(8.0.685.25): it is a beta or pre-release build, which "
+                 "cannot be upgraded in place.", b->text);
+  sd_ev_str(c->r, fd, "installed_build", b->text);
+  sd_ev_str(c->r, fd, "build_source", b->source);
+  sd_ev_str(c->r, fd, "first_release_build", "8.0.685.25");
+  sd_fix_summary(c->r, fd, "Move mailboxes off this server, uninstall the "
+                 "pre-release build and install SP2 fresh.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Confirm the build: right-click "
+              "ExSetup.exe in the Exchange bin folder > Properties > "
+              "Details; the file version below 8.0.685.25 is a "
+              "pre-release build.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not try to upgrade it. Hand it "
+              "to the Exchange administrator: the mailboxes and roles "
+              "must be moved to another server, this build uninstalled "
+              "and Exchange 2007 SP2 installed fresh from the SP2 media; "
+              "srvdoctor prints no commands for that.");
+}
+
+/* What the installed Exchange 2007's build (into b) leaves to check:
+ * unknown, not 8.x, already SP2, pre-release, or an upgrade. */
+static sd_exch_install judge_build(sd_exch_ctx *c, sd_exch_build *b)
+{
+  find_build(c->x, b);
   if(!b->known) {
     sd_exch_report_unknown_install(c, "Exchange Server 2007 is installed, "
                                    "but its build could not be read from "
@@ -192,38 +231,40 @@ sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
     return SD_EXCH_INSTALL_UNKNOWN;
   }
   if(b->v.part[1] >= 2) {
-    fd = sd_exch_add(c, "EXCH-ALREADY-SP2");
-    sd_finding_msg(c->r, fd, "%s (build %s) is installed: it is already at "
-                   "or above SP2 (%s), so there is nothing to upgrade to "
-                   "SP2.", release_2007(b->v.part[1]), b->text, SP2_BUILD);
-    sd_ev_str(c->r, fd, "installed_build", b->text);
-    sd_ev_str(c->r, fd, "build_source", b->source);
-    sd_ev_str(c->r, fd, "release", release_2007(b->v.part[1]));
-    sd_ev_str(c->r, fd, "target_build", SP2_BUILD);
+    report_already_sp2(c, b);
     return SD_EXCH_INSTALL_DONE;
   }
   if(b->v.part[1] == 0 && b->v.n >= 3 && b->v.part[2] < RTM_FIRST_BUILD) {
-    fd = sd_exch_add(c, "EXCH-PRERELEASE");
-    sd_finding_msg(c->r, fd, "Build %s is older than Exchange 2007 RTM "
-                   "(8.0.685.25): it is a beta or pre-release build, which "
-                   "cannot be upgraded in place.", b->text);
-    sd_ev_str(c->r, fd, "installed_build", b->text);
-    sd_ev_str(c->r, fd, "build_source", b->source);
-    sd_ev_str(c->r, fd, "first_release_build", "8.0.685.25");
-    sd_fix_summary(c->r, fd, "Move mailboxes off this server, uninstall the "
-                   "pre-release build and install SP2 fresh.");
-    sd_step_add(c->r, fd, SD_STEP_LOOK, "Confirm the build: right-click "
-                "ExSetup.exe in the Exchange bin folder > Properties > "
-                "Details; the file version below 8.0.685.25 is a "
-                "pre-release build.");
-    sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not try to upgrade it. Hand it "
-                "to the Exchange administrator: the mailboxes and roles "
-                "must be moved to another server, this build uninstalled "
-                "and Exchange 2007 SP2 installed fresh from the SP2 media; "
-                "srvdoctor prints no commands for that.");
+    report_prerelease(c, b);
     return SD_EXCH_INSTALL_FRESH;
   }
   return SD_EXCH_INSTALL_UPGRADE;
+}
+
+/* What the rest of the check looks at (sd_exch_install), by what is
+ * installed. */
+sd_exch_install sd_exch_check_install(sd_exch_ctx *c, const sd_options *o,
+                                      sd_exch_build *b)
+{
+  const sd_exch_facts *x = c->x;
+  if(x->installed_st.state != SD_ST_READ && report_other_version(c))
+    return SD_EXCH_INSTALL_DONE;
+  if(x->installed_st.state == SD_ST_ABSENT && !o->only_given) {
+    report_not_applicable(c);
+    return SD_EXCH_INSTALL_DONE;
+  }
+  if(x->installed_st.state == SD_ST_ABSENT) {
+    report_fresh_install(c);
+    return SD_EXCH_INSTALL_FRESH;
+  }
+  if(x->installed_st.state != SD_ST_READ) {
+    sd_exch_report_unknown_install(c, sd_arena_printf(c->r->arena,
+                                   "Whether Exchange 2007 is installed could "
+                                   "not be read (%s).",
+                                   sd_exch_why_of(&x->installed_st)));
+    return SD_EXCH_INSTALL_UNKNOWN;
+  }
+  return judge_build(c, b);
 }
 
 /* Windows Small Business Server 2008 and its own SP2 path.

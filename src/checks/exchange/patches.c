@@ -308,40 +308,43 @@ static const sd_measure iu_measure = {
   "updates installed (EXCH-INTERIM-UPDATE).", SD_UNIT_COUNT, 0, 0, NULL,
   "0"};
 
-void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
+/* EXCH-PATCHES-UNREADABLE: the patch list could not be read, so the
+ * interim updates are unknown (and so is the figure). */
+static void report_patches_unreadable(sd_exch_ctx *c,
+                                      const sd_msi_patch_list *l)
 {
-  const sd_msi_patch_list *l = &c->f->msi_patches;
+  sd_finding *x = sd_exch_add(c, "EXCH-PATCHES-UNREADABLE");
+  sd_finding_msg(c->r, x, "The list of Windows Installer patches could not "
+                 "be read (%s), so srvdoctor cannot tell whether an "
+                 "interim update is installed. This is not the same as "
+                 "\"no interim updates\": SP2 setup will still stop if "
+                 "one is there.", sd_exch_why_of(&l->st));
+  sd_ev_str(c->r, x, "patch_list_state", sd_state_name(l->st.state));
+  sd_ev_str(c->r, x, "why", sd_exch_why_of(&l->st));
+  if(l->method)
+    sd_ev_str(c->r, x, "method", l->method);
+  sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
+  sd_fix_summary(c->r, x, "Check for interim updates by hand, or run "
+                 "srvdoctor again elevated so it can read them.");
+  sd_exch_step_elevated(c, x);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If this finding stays, open Control "
+              "Panel > Programs and Features > View installed updates "
+              "(Windows Server 2003: Add or Remove Programs with \"Show "
+              "updates\" ticked) and look for entries named \"Interim "
+              "Update\" under Microsoft Exchange Server 2007.");
+  sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall each such entry (select "
+              "it, Uninstall) in a planned outage before SP2 setup.");
+  sd_step_when(c->r, x, "Only if step %u showed an entry named \"Interim "
+               "Update\"", sd_step_number(x) - 1);
+  sd_result_measure(c->r, &iu_measure, 0, 0);
+}
+
+/* Count Exchange's patches by class into ps, reporting each interim
+ * update and each patch whose class is not known. */
+static void sort_patches(sd_exch_ctx *c, const sd_msi_patch_list *l,
+                         sd_exch_patch_summary *ps)
+{
   size_t i;
-  memset(ps, 0, sizeof(*ps));
-  ps->rollup = -1;
-  if(l->st.state != SD_ST_READ) {
-    sd_finding *x = sd_exch_add(c, "EXCH-PATCHES-UNREADABLE");
-    sd_finding_msg(c->r, x, "The list of Windows Installer patches could not "
-                   "be read (%s), so srvdoctor cannot tell whether an "
-                   "interim update is installed. This is not the same as "
-                   "\"no interim updates\": SP2 setup will still stop if "
-                   "one is there.", sd_exch_why_of(&l->st));
-    sd_ev_str(c->r, x, "patch_list_state", sd_state_name(l->st.state));
-    sd_ev_str(c->r, x, "why", sd_exch_why_of(&l->st));
-    if(l->method)
-      sd_ev_str(c->r, x, "method", l->method);
-    sd_ev_str(c->r, x, "product_code", SD_EXCH2007_PRODUCT_CODE);
-    sd_fix_summary(c->r, x, "Check for interim updates by hand, or run "
-                   "srvdoctor again elevated so it can read them.");
-    sd_exch_step_elevated(c, x);
-    sd_step_add(c->r, x, SD_STEP_LOOK, "If this finding stays, open Control "
-                "Panel > Programs and Features > View installed updates "
-                "(Windows Server 2003: Add or Remove Programs with \"Show "
-                "updates\" ticked) and look for entries named \"Interim "
-                "Update\" under Microsoft Exchange Server 2007.");
-    sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall each such entry (select "
-                "it, Uninstall) in a planned outage before SP2 setup.");
-    sd_step_when(c->r, x, "Only if step %u showed an entry named \"Interim "
-                 "Update\"", sd_step_number(x) - 1);
-    sd_result_measure(c->r, &iu_measure, 0, 0);
-    return;
-  }
-  ps->read = 1;
   for(i = 0; i < l->count; i++) {
     const sd_msi_patch *p = &l->items[i];
     pclass k;
@@ -365,33 +368,52 @@ void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
       report_unclassified(c, p);
     }
   }
+}
+
+/* EXCH-IU-MARKER: setup's InterimUpdate value names an update Windows
+ * Installer does not list. */
+static void report_iu_marker(sd_exch_ctx *c)
+{
+  sd_finding *x = sd_exch_add(c, "EXCH-IU-MARKER");
+  sd_finding_msg(c->r, x, "The value InterimUpdate under "
+                 "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup reads \"%s\", "
+                 "but Windows Installer lists no interim update for "
+                 "Exchange 2007. Either the update was removed and the "
+                 "value was left behind, or the update is registered in a "
+                 "way srvdoctor cannot see.", c->x->iu_marker);
+  sd_ev_str(c->r, x, "interim_update_value", c->x->iu_marker);
+  sd_ev_int(c->r, x, "msi_interim_updates", 0);
+  sd_fix_summary(c->r, x, "Confirm in Programs and Features that no "
+                 "interim update is installed before SP2 setup.");
+  sd_step_add(c->r, x, SD_STEP_LOOK, "Open Control Panel > Programs and "
+              "Features > View installed updates (Windows Server 2003: Add "
+              "or Remove Programs with \"Show updates\" ticked) and look "
+              "for an entry named \"Interim Update\" under Microsoft "
+              "Exchange Server 2007 (the value above names it: %s).",
+              c->x->iu_marker);
+  sd_step_add(c->r, x, SD_STEP_LOOK, "If there is none, the value is a "
+              "leftover: nothing to remove, SP2 setup's own check "
+              "decides.");
+  sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall it (select it, "
+              "Uninstall) in a planned outage before SP2 setup.");
+  sd_step_when(c->r, x, "Only if step 1 showed such an entry");
+}
+
+void sd_exch_check_patches(sd_exch_ctx *c, sd_exch_patch_summary *ps)
+{
+  const sd_msi_patch_list *l = &c->f->msi_patches;
+  memset(ps, 0, sizeof(*ps));
+  ps->rollup = -1;
+  if(l->st.state != SD_ST_READ) {
+    report_patches_unreadable(c, l);
+    return;
+  }
+  ps->read = 1;
+  sort_patches(c, l, ps);
   sd_result_measure(c->r, &iu_measure, 1, (int64_t)ps->ius);
   if(!ps->ius && c->x->iu_marker_st.state == SD_ST_READ && c->x->iu_marker &&
-     *c->x->iu_marker && !sd_strieq(c->x->iu_marker, "None")) {
-    sd_finding *x = sd_exch_add(c, "EXCH-IU-MARKER");
-    sd_finding_msg(c->r, x, "The value InterimUpdate under "
-                   "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup reads \"%s\", "
-                   "but Windows Installer lists no interim update for "
-                   "Exchange 2007. Either the update was removed and the "
-                   "value was left behind, or the update is registered in a "
-                   "way srvdoctor cannot see.", c->x->iu_marker);
-    sd_ev_str(c->r, x, "interim_update_value", c->x->iu_marker);
-    sd_ev_int(c->r, x, "msi_interim_updates", 0);
-    sd_fix_summary(c->r, x, "Confirm in Programs and Features that no "
-                   "interim update is installed before SP2 setup.");
-    sd_step_add(c->r, x, SD_STEP_LOOK, "Open Control Panel > Programs and "
-                "Features > View installed updates (Windows Server 2003: Add "
-                "or Remove Programs with \"Show updates\" ticked) and look "
-                "for an entry named \"Interim Update\" under Microsoft "
-                "Exchange Server 2007 (the value above names it: %s).",
-                c->x->iu_marker);
-    sd_step_add(c->r, x, SD_STEP_LOOK, "If there is none, the value is a "
-                "leftover: nothing to remove, SP2 setup's own check "
-                "decides.");
-    sd_step_add(c->r, x, SD_STEP_CHANGE, "Uninstall it (select it, "
-                "Uninstall) in a planned outage before SP2 setup.");
-    sd_step_when(c->r, x, "Only if step 1 showed such an entry");
-  }
+     *c->x->iu_marker && !sd_strieq(c->x->iu_marker, "None"))
+    report_iu_marker(c);
 }
 
 /* ---- the Windows Installer cache ----
@@ -428,23 +450,14 @@ static const char *cache_origin_of(const char *kind)
   return "the original installation package";
 }
 
-void sd_exch_check_msi_cache(sd_exch_ctx *c)
+/* List the cached packages that are missing ("kind code (name): file")
+ * into missing; *nvalue counts those without a LocalPackage value.
+ * Unreadable ones are noted as unchecked.  Returns how many are missing. */
+static int find_missing(sd_exch_ctx *c, sd_buf *missing, int *nvalue)
 {
   const sd_exch_facts *x = c->x;
-  sd_buf missing;
   size_t i;
-  int n = 0, nvalue = 0, ncopy = 0;
-  sd_finding *fd;
-  if(x->msi_cache_st.state == SD_ST_ABSENT) {
-    sd_exch_note_unknown(c, "the Windows Installer cache of Exchange (Windows "
-                         "Installer has no per-machine registration of product "
-                         SD_EXCH2007_PRODUCT_CODE ")", NULL);
-    return;
-  }
-  if(x->msi_cache_st.state != SD_ST_READ)
-    sd_exch_note_unknown(c, "the Windows Installer cache of Exchange "
-                         "(cached .msi and .msp files)", &x->msi_cache_st);
-  sd_buf_init(&missing);
+  int n = 0;
   for(i = 0; i < x->nmsi_cache; i++) {
     const sd_exch_cached_pkg *p = &x->msi_cache[i];
     if(p->file_st.state == SD_ST_UNREADABLE) {
@@ -458,29 +471,24 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
     if(p->file_st.state != SD_ST_ABSENT)
       continue;
     if(n++)
-      sd_buf_puts(&missing, "; ");
-    sd_buf_printf(&missing, "%s %s%s%s%s: %s", sd_str_or(p->kind, "?"),
+      sd_buf_puts(missing, "; ");
+    sd_buf_printf(missing, "%s %s%s%s%s: %s", sd_str_or(p->kind, "?"),
                   sd_str_or(p->code, "?"), p->name ? " (" : "",
                   p->name ? p->name : "", p->name ? ")" : "",
                   p->value_st.state == SD_ST_READ
                     ? sd_str_or(p->local_package, "")
                     : "no LocalPackage value");
     if(p->value_st.state != SD_ST_READ)
-      nvalue++;
+      (*nvalue)++;
   }
-  if(!n) {
-    sd_buf_free(&missing);
-    return;
-  }
-  fd = sd_exch_add(c, "EXCH-MSI-CACHE-MISSING");
-  sd_finding_msg(c->r, fd, "Windows Installer's cached copy of %d Exchange "
-                 "package%s is missing from %%windir%%\\Installer (%s). "
-                 "Exchange 2007 SP2 setup and the removal of an interim "
-                 "update open these files and fail without them.", n,
-                 n == 1 ? "" : "s", missing.data);
-  sd_ev_str(c->r, fd, "missing", missing.data);
-  sd_ev_int(c->r, fd, "missing_count", n);
-  sd_ev_int(c->r, fd, "packages_checked", (int64_t)x->nmsi_cache);
+  return n;
+}
+
+/* The file name each missing package is expected under, as evidence. */
+static void missing_package_evidence(sd_exch_ctx *c, sd_finding *fd)
+{
+  const sd_exch_facts *x = c->x;
+  size_t i;
   for(i = 0; i < x->nmsi_cache; i++) {
     const sd_exch_cached_pkg *p = &x->msi_cache[i];
     if(p->file_st.state != SD_ST_ABSENT)
@@ -492,15 +500,15 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
                 : sd_arena_printf(c->r->arena, "no LocalPackage value in %s",
                                   sd_str_or(p->key, "?")));
   }
-  sd_fix_summary(c->r, fd, "Put an identical copy of each missing package "
-                 "back into %%windir%%\\Installer under the exact file name "
-                 "Windows Installer expects, before SP2 setup or any patch "
-                 "removal.");
-  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not start SP2 setup or remove an "
-              "update until this finding is gone: setup stops half-way and "
-              "can leave Exchange unusable. The files it lists are missing "
-              "from %%windir%%\\Installer (a hidden system folder: type "
-              "the path into the Explorer address bar to look).");
+}
+
+/* A copy step for each missing package whose file name is known, and
+ * the alternative of copying from a twin server. */
+static void copy_steps(sd_exch_ctx *c, sd_finding *fd)
+{
+  const sd_exch_facts *x = c->x;
+  size_t i;
+  int ncopy = 0;
   for(i = 0; i < x->nmsi_cache; i++) {
     const sd_exch_cached_pkg *p = &x->msi_cache[i];
     if(p->file_st.state != SD_ST_ABSENT || p->value_st.state != SD_ST_READ)
@@ -521,6 +529,33 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
               "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer"
               "\\UserData\\S-1-5-18), copy that file and rename it to the "
               "name this server expects.");
+}
+
+/* EXCH-MSI-CACHE-MISSING: n cached packages are gone (nvalue of them
+ * without a LocalPackage value). */
+static void report_cache_missing(sd_exch_ctx *c, const char *missing, int n,
+                                 int nvalue)
+{
+  sd_finding *fd = sd_exch_add(c, "EXCH-MSI-CACHE-MISSING");
+  sd_finding_msg(c->r, fd, "Windows Installer's cached copy of %d Exchange "
+                 "package%s is missing from %%windir%%\\Installer (%s). "
+                 "Exchange 2007 SP2 setup and the removal of an interim "
+                 "update open these files and fail without them.", n,
+                 n == 1 ? "" : "s", missing);
+  sd_ev_str(c->r, fd, "missing", missing);
+  sd_ev_int(c->r, fd, "missing_count", n);
+  sd_ev_int(c->r, fd, "packages_checked", (int64_t)c->x->nmsi_cache);
+  missing_package_evidence(c, fd);
+  sd_fix_summary(c->r, fd, "Put an identical copy of each missing package "
+                 "back into %%windir%%\\Installer under the exact file name "
+                 "Windows Installer expects, before SP2 setup or any patch "
+                 "removal.");
+  sd_step_add(c->r, fd, SD_STEP_LOOK, "Do not start SP2 setup or remove an "
+              "update until this finding is gone: setup stops half-way and "
+              "can leave Exchange unusable. The files it lists are missing "
+              "from %%windir%%\\Installer (a hidden system folder: type "
+              "the path into the Explorer address bar to look).");
+  copy_steps(c, fd);
   if(nvalue)
     sd_step_add(c->r, fd, SD_STEP_LOOK, "Where the report says \"no "
                 "LocalPackage value\", Windows Installer's own registration "
@@ -529,5 +564,25 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c)
                 "from a backup or a case with Microsoft support) before SP2 "
                 "setup.");
   sd_exch_step_recheck(c, fd);
+}
+
+void sd_exch_check_msi_cache(sd_exch_ctx *c)
+{
+  const sd_exch_facts *x = c->x;
+  sd_buf missing;
+  int n, nvalue = 0;
+  if(x->msi_cache_st.state == SD_ST_ABSENT) {
+    sd_exch_note_unknown(c, "the Windows Installer cache of Exchange (Windows "
+                         "Installer has no per-machine registration of product "
+                         SD_EXCH2007_PRODUCT_CODE ")", NULL);
+    return;
+  }
+  if(x->msi_cache_st.state != SD_ST_READ)
+    sd_exch_note_unknown(c, "the Windows Installer cache of Exchange "
+                         "(cached .msi and .msp files)", &x->msi_cache_st);
+  sd_buf_init(&missing);
+  n = find_missing(c, &missing, &nvalue);
+  if(n)
+    report_cache_missing(c, missing.data, n, nvalue);
   sd_buf_free(&missing);
 }
