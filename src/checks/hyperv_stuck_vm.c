@@ -2277,13 +2277,17 @@ static void hv_ctx_init(hv_ctx *c, const sd_facts *f, const sd_options *o,
                         sd_module_result *r)
 {
   const sd_hv_facts *hv = &f->hyperv;
+  sd_options d; /* the documented defaults, for a value out of range */
+  sd_options_defaults(&d);
   memset(c, 0, sizeof(*c));
   c->f = f;
   c->o = o;
   c->r = r;
-  c->ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio : 0.5;
-  c->floor = o->ws_floor_bytes ? o->ws_floor_bytes : 64u * 1024u * 1024u;
-  c->stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min : 10;
+  c->ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio
+                                                    : d.ws_ratio;
+  c->floor = o->ws_floor_bytes ? o->ws_floor_bytes : d.ws_floor_bytes;
+  c->stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min
+                                          : d.stuck_after_min;
   c->version = hv->wmi_version ? hv->wmi_version : 2;
 }
 
