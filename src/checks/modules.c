@@ -1,4 +1,4 @@
-/* modules.c - the one table of modules, and the option defaults. */
+/* modules.c - the one table of modules. */
 #include "srvdoctor/module.h"
 
 #include <string.h>
@@ -39,15 +39,4 @@ const sd_code_info *sd_code_find(const char *code)
       if(sd_strieq(all_modules[i]->codes[k].code, code))
         return &all_modules[i]->codes[k];
   return NULL;
-}
-
-void sd_options_defaults(sd_options *o)
-{
-  memset(o, 0, sizeof(*o));
-  o->stuck_after_min = 10;
-  o->ws_ratio = 0.5;
-  o->ws_floor_bytes = 64u * 1024u * 1024u;
-  o->samples = 3;
-  o->interval_ms = 1000;
-  o->timeout_s = 60;
 }
