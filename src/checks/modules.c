@@ -1,7 +1,6 @@
 /* modules.c - the one table of modules. */
 #include "srvdoctor/module.h"
 
-#include <string.h>
 
 /* Each product module defines its descriptor in src/checks/<module>.c. */
 extern const sd_module sd_module_exchange_sp2;
