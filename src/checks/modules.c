@@ -1,7 +1,6 @@
 /* modules.c - the one table of modules. */
 #include "srvdoctor/module.h"
 
-
 /* Each product module defines its descriptor in src/checks/<module>.c. */
 extern const sd_module sd_module_exchange_sp2;
 extern const sd_module sd_module_ocs_kb974571;
