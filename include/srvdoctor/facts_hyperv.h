@@ -110,6 +110,15 @@ int sd_hv_guid_parse(const char *s, char out[37]);
  * running VM, started by vmms.exe from the system folder (facts: hyperv.md).
  * The one place this name is written; wide code uses L"" SD_HV_WORKER_IMAGE. */
 #define SD_HV_WORKER_IMAGE "vmwp.exe"
+
+/* The Hyper-V logs the collector reads and the check matches VM start
+ * failures in, and their event IDs (Msvm_Error message ids used as event
+ * ids: 3040, 3050, 3080, 3122, 3326, 12030; 12010 a device failed to
+ * power on; sources in docs/modules/hyperv-stuck-vm.md).  The one place
+ * they are written. */
+#define SD_HV_LOG_WORKER "Microsoft-Windows-Hyper-V-Worker-Admin"
+#define SD_HV_LOG_VMMS "Microsoft-Windows-Hyper-V-VMMS-Admin"
+#define SD_HV_START_FAIL_IDS 3040, 3050, 3080, 3122, 3326, 12010, 12030
 /* Is a process image name (no folder) the worker's, in any case? */
 int sd_hv_is_worker_image(const char *image);
 /* The VM id packed into a per-VM account SID "S-1-5-83-1-A-B-C-D" (the

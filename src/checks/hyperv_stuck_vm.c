@@ -47,14 +47,9 @@ static const sd_code_info hv_codes[] = {
    0},
 };
 
-/* Start-failure events (Msvm_Error message ids used as event ids, and the
- * worker's device power-on failure). */
-static const uint32_t start_fail_ids[] = {3040, 3050, 3080, 3122, 3326,
-                                          12010, 12030};
-static const char *const hv_logs[] = {
-  "Microsoft-Windows-Hyper-V-Worker-Admin",
-  "Microsoft-Windows-Hyper-V-VMMS-Admin",
-};
+/* Start-failure events and the logs they are in (facts_hyperv.h). */
+static const uint32_t start_fail_ids[] = {SD_HV_START_FAIL_IDS};
+static const char *const hv_logs[] = {SD_HV_LOG_WORKER, SD_HV_LOG_VMMS};
 
 /* A working set that does not grow by more than this is "flat". */
 #define GROWTH_TOLERANCE (256u * 1024u)

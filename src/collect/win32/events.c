@@ -52,12 +52,9 @@ static const ev_row ev_rows[] = {
   {SD_NEED_OCS, "Office Communications Server", "OCS Server", {12290, 0}},
   /* ocs-kb974571: LCS 2005's log name and source are unverified. */
   {SD_NEED_OCS, "Live Communications Server", NULL, {12290, 0}},
-  /* hyperv-stuck-vm: VM start failures (Msvm_Error message ids 3040,
-   * 3050, 3080, 3122, 3326, 12030; 12010 a device failed to power on). */
-  {SD_NEED_HYPERV, "Microsoft-Windows-Hyper-V-Worker-Admin", NULL,
-   {3040, 3050, 3080, 3122, 3326, 12010, 12030, 0}},
-  {SD_NEED_HYPERV, "Microsoft-Windows-Hyper-V-VMMS-Admin", NULL,
-   {3040, 3050, 3080, 3122, 3326, 12010, 12030, 0}},
+  /* hyperv-stuck-vm: VM start failures (facts_hyperv.h) */
+  {SD_NEED_HYPERV, SD_HV_LOG_WORKER, NULL, {SD_HV_START_FAIL_IDS, 0}},
+  {SD_NEED_HYPERV, SD_HV_LOG_VMMS, NULL, {SD_HV_START_FAIL_IDS, 0}},
 };
 
 /* ---- the wevtapi subset, declared here: winevt.h needs 0x0600 ---- */
