@@ -154,6 +154,8 @@ const char *sd_step_kind_name(sd_step_kind k); /* "look", "change",
                                                   "last_resort" */
 int sd_step_kind_parse(const char *s, sd_step_kind *out);
 
+typedef struct sd_code_info sd_code_info;
+
 typedef struct sd_finding {
   const char *code;     /* "EXCH-INTERIM-UPDATE" */
   sd_severity severity;
@@ -258,6 +260,12 @@ void sd_action_command(const sd_action *a, sd_buf *out);
  * C runtime split command lines: unquoted when it has no space, tab or
  * quote, else in quotes with backslashes before quotes doubled. */
 void sd_quote_arg(sd_buf *b, const char *arg);
+/* A finding of `code` with the title and the usual severity its module's
+ * code table gives (the one place they are written; a check that decides
+ * another severity for this case sets it on the finding).  A code missing
+ * from the table is a programming error: abort(). */
+sd_finding *sd_result_code(sd_module_result *r, const sd_code_info *codes,
+                           size_t ncodes, const char *code);
 /* Sort findings most severe first (stable) and set r->status. */
 void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);
@@ -274,12 +282,12 @@ enum {
   SD_FIX_FORCE = 4       /* only with --force: it rests on one signal */
 };
 
-typedef struct sd_code_info {
+struct sd_code_info {
   const char *code;
   const char *module;   /* module id, or "host" */
   sd_severity severity; /* the usual severity */
   const char *title;
   int fixable;          /* 0, or SD_FIX_YES with SD_FIX_WORKER/SD_FIX_FORCE */
-} sd_code_info;
+};
 
 #endif

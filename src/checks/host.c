@@ -10,6 +10,12 @@ static const sd_code_info host_codes[] = {
    "Whether srvdoctor runs elevated could not be determined", 0},
 };
 
+/* A finding of one of this module's codes, as its table says. */
+static sd_finding *host_add(sd_module_result *r, const char *code)
+{
+  return sd_result_code(r, host_codes, SD_COUNTOF(host_codes), code);
+}
+
 /* HOST-NOT-ELEVATED: every step only looks or logs on; nothing on the
  * server changes.  "net localgroup Administrators" lists the group's
  * members below a line of dashes (Microsoft, "Net localgroup"). */
@@ -43,9 +49,7 @@ static void host_check(const sd_facts *f, const sd_options *o,
   (void)o;
   r->applicable = 1;
   if(h->elevation_st.state != SD_ST_READ) {
-    x = sd_result_add(r, "HOST-UNKNOWN", SD_SEV_UNKNOWN,
-                      "Whether srvdoctor runs elevated could not be "
-                      "determined");
+    x = host_add(r, "HOST-UNKNOWN");
     sd_finding_msg(r, x, "The privileges of the account that ran srvdoctor "
                    "were not recorded (%s), so facts that need administrator "
                    "rights may be missing.",
@@ -61,9 +65,7 @@ static void host_check(const sd_facts *f, const sd_options *o,
     return;
   }
   if(!h->elevated || !h->admin_member) {
-    x = sd_result_add(r, "HOST-NOT-ELEVATED", SD_SEV_WARNING,
-                      "srvdoctor is not running elevated, so some facts "
-                      "could not be read");
+    x = host_add(r, "HOST-NOT-ELEVATED");
     sd_finding_msg(r, x, "srvdoctor ran as %s without administrator rights; "
                    "processes of other accounts, services' details, the "
                    "event log and Hyper-V data may be incomplete.",
@@ -77,8 +79,7 @@ static void host_check(const sd_facts *f, const sd_options *o,
     host_elevate_steps(r, x);
     return;
   }
-  x = sd_result_add(r, "HOST-OK", SD_SEV_OK,
-                    "srvdoctor runs with the rights it needs");
+  x = host_add(r, "HOST-OK");
   sd_finding_msg(r, x, "srvdoctor ran elevated as %s.",
                  sd_str_or(h->user, "an administrator"));
   sd_ev_bool(r, x, "elevated", 1);

@@ -47,6 +47,12 @@ static const sd_code_info hv_codes[] = {
    0},
 };
 
+/* A finding of one of this module's codes, as its table says. */
+static sd_finding *hv_add(sd_module_result *r, const char *code)
+{
+  return sd_result_code(r, hv_codes, SD_COUNTOF(hv_codes), code);
+}
+
 /* Start-failure events and the logs they are in (facts_hyperv.h). */
 static const uint32_t start_fail_ids[] = {SD_HV_START_FAIL_IDS};
 static const char *const hv_logs[] = {SD_HV_LOG_WORKER, SD_HV_LOG_VMMS};
@@ -1331,11 +1337,9 @@ static void vm_finding(hv_ctx *c, vm_verdict *v, int stuck, sd_buf *ids)
   sd_buf_init(&msg);
   sd_buf_init(&sig);
   if(stuck)
-    x = sd_result_add(r, "HV-VM-STUCK", SD_SEV_CRITICAL,
-                      "A virtual machine is hung in a transitional state");
+    x = hv_add(r, "HV-VM-STUCK");
   else
-    x = sd_result_add(r, "HV-VM-SUSPECT", SD_SEV_WARNING,
-                      "A virtual machine may be hung (one signal only)");
+    x = hv_add(r, "HV-VM-SUSPECT");
   sd_buf_printf(&msg, "Virtual machine \"%s\" (%s) ",
                 sd_str_or(vm->name, "(no name)"), sd_str_or(guid, "no ID"));
   if(v->si && v->si->transitional && v->dur_known)
@@ -1646,12 +1650,10 @@ static void storage_finding(hv_ctx *c, const vm_verdict *v, storage_kind k)
   unsigned version = vm->ns_version ? vm->ns_version : c->version;
   int low_space = k == STORAGE_LOW_SPACE_PAUSED ||
                   k == STORAGE_LOW_SPACE_SOON || k == STORAGE_LOW_SPACE_VOLUME;
-  sd_finding *x = sd_result_add(r, "HV-VM-STORAGE",
-                                storage_calm(v, k) ? SD_SEV_WARNING
-                                                   : SD_SEV_CRITICAL,
-                                "A virtual machine is paused or failing "
-                                "because of its storage");
+  sd_finding *x = hv_add(r, "HV-VM-STORAGE");
   sd_buf ops, dev, vols, where;
+  if(storage_calm(v, k)) /* nothing stopped yet */
+    x->severity = SD_SEV_WARNING;
   sd_buf_init(&ops);
   sd_buf_init(&dev);
   sd_buf_init(&vols);
@@ -1678,9 +1680,7 @@ static void busy_finding(hv_ctx *c, const vm_verdict *v)
   const sd_hv_vm *vm = v->vm;
   const char *guid = v->has_guid ? v->guid : vm->guid;
   const char *name = sd_str_or(vm->name, "(no name)");
-  sd_finding *x = sd_result_add(r, "HV-VM-BUSY", SD_SEV_INFO,
-                                "A virtual machine is busy with an "
-                                "operation; its verdict is held back");
+  sd_finding *x = hv_add(r, "HV-VM-BUSY");
   sd_buf ops;
   sd_buf_init(&ops);
   put_opstatus(&ops, vm);
@@ -1748,10 +1748,9 @@ static void worker_missing(hv_ctx *c, const vm_verdict *v)
   const char *resource;
   clustered cl = vm_clustered(&c->f->hyperv, v->has_guid ? v->guid : NULL,
                               &resource);
-  sd_finding *x = sd_result_add(r, "HV-WORKER-MISSING",
-                                sure ? SD_SEV_WARNING : SD_SEV_UNKNOWN,
-                                "A running virtual machine has no worker "
-                                "process");
+  sd_finding *x = hv_add(r, "HV-WORKER-MISSING");
+  if(!sure) /* the processes could not all be read */
+    x->severity = SD_SEV_UNKNOWN;
   if(sure)
     sd_finding_msg(r, x, "Virtual machine \"%s\" (%s) is %s, but no "
                    "vmwp.exe worker process serves it: Hyper-V cannot be "
@@ -1807,11 +1806,10 @@ static void orphan(hv_ctx *c, const hv_worker *w)
 {
   sd_module_result *r = c->r;
   int modern = c->f->os.st.state == SD_ST_READ && c->f->os.major >= 10;
-  sd_finding *x = sd_result_add(r, "HV-WORKER-ORPHAN",
-                                modern ? SD_SEV_INFO : SD_SEV_WARNING,
-                                "A worker process belongs to no virtual "
-                                "machine Hyper-V reports");
+  sd_finding *x = hv_add(r, "HV-WORKER-ORPHAN");
   sd_buf b;
+  if(modern) /* containers, WSL 2 and Sandbox run such workers too */
+    x->severity = SD_SEV_INFO;
   sd_buf_init(&b);
   worker_sentence(c, w, &b);
   sd_finding_msg(r, x, "A vmwp.exe worker process (PID %u%s%s) serves no "
@@ -1853,9 +1851,7 @@ static void orphan(hv_ctx *c, const hv_worker *w)
 static void worker_suspect(hv_ctx *c, const hv_worker *w, int64_t age_min)
 {
   sd_module_result *r = c->r;
-  sd_finding *x = sd_result_add(r, "HV-VM-SUSPECT", SD_SEV_WARNING,
-                                "A virtual machine may be hung (one signal "
-                                "only)");
+  sd_finding *x = hv_add(r, "HV-VM-SUSPECT");
   sd_buf b;
   sd_buf_init(&b);
   worker_sentence(c, w, &b);
@@ -2008,9 +2004,7 @@ static void hv_ok(hv_ctx *c, int wmi)
 {
   sd_module_result *r = c->r;
   const sd_hv_facts *hv = &c->f->hyperv;
-  sd_finding *x = sd_result_add(r, "HV-OK", SD_SEV_OK,
-                                "Every virtual machine's worker looks "
-                                "healthy");
+  sd_finding *x = hv_add(r, "HV-OK");
   if(wmi)
     sd_finding_msg(r, x, "Hyper-V lists %lu virtual machine(s) and %lu "
                    "worker process(es) run; none is hung in a transitional "
@@ -2035,9 +2029,7 @@ static void degraded(hv_ctx *c)
 {
   sd_module_result *r = c->r;
   const sd_hv_facts *hv = &c->f->hyperv;
-  sd_finding *x = sd_result_add(r, "HV-DEGRADED", SD_SEV_INFO,
-                                "Hyper-V's WMI provider could not be read; "
-                                "verdicts rest on worker processes alone");
+  sd_finding *x = hv_add(r, "HV-DEGRADED");
   size_t i, unconfirmed = 0, young = 0;
   unsigned look;
   sd_buf list, ylist;
@@ -2113,8 +2105,7 @@ static void degraded(hv_ctx *c)
 
 static void not_installed(sd_module_result *r, const char *why)
 {
-  sd_finding *x = sd_result_add(r, "HV-NOT-INSTALLED", SD_SEV_INFO,
-                                "No Hyper-V on this machine");
+  sd_finding *x = hv_add(r, "HV-NOT-INSTALLED");
   r->applicable = 0;
   sd_finding_msg(r, x, "Hyper-V is not installed here: %s.", why);
   sd_ev_str(r, x, "reason", why);
@@ -2123,9 +2114,7 @@ static void not_installed(sd_module_result *r, const char *why)
 static void unknown(const sd_facts *f, sd_module_result *r, const char *msg,
                     const char *why)
 {
-  sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
-                                "The Hyper-V virtual machines could not be "
-                                "checked");
+  sd_finding *x = hv_add(r, "HV-UNKNOWN");
   sd_finding_msg(r, x, "%s: %s.", msg, why);
   sd_ev_str(r, x, "why", why);
   if(sd_streq(f->source, "snapshot")) {
@@ -2351,9 +2340,7 @@ static void judge_workers(hv_ctx *c)
 /* HV-UNKNOWN when the process list could not be read. */
 static void procs_unknown(const sd_facts *f, sd_module_result *r)
 {
-  sd_finding *x = sd_result_add(r, "HV-UNKNOWN", SD_SEV_UNKNOWN,
-                                "The Hyper-V virtual machines could not "
-                                "be checked");
+  sd_finding *x = hv_add(r, "HV-UNKNOWN");
   sd_finding_msg(r, x, "The process list could not be read (%s), so the "
                  "VMs' worker processes were not checked; verdicts rest "
                  "on Hyper-V's WMI data alone.",

@@ -72,6 +72,12 @@ static const sd_code_info ocs_codes[] = {
    "Whether KB974571 affects the OCS Front End could not be decided", 0},
 };
 
+/* A finding of one of this module's codes, as its table says. */
+static sd_finding *ocs_add(sd_module_result *r, const char *code)
+{
+  return sd_result_code(r, ocs_codes, SD_COUNTOF(ocs_codes), code);
+}
+
 typedef enum tri { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
 
 /* What the facts say, digested once. */
@@ -1373,9 +1379,7 @@ static void add_roles_down(sd_module_result *r, const sd_facts *f,
                            const view *v)
 {
   osv os = os_of(f);
-  sd_finding *x = sd_result_add(r, "OCS-KB974571-ROLE-DOWN",
-                                SD_SEV_CRITICAL, "Security update KB974571 "
-                                "has stopped other LCS/OCS server roles");
+  sd_finding *x = ocs_add(r, "OCS-KB974571-ROLE-DOWN");
   if(v->nroles_down) {
     sd_buf names;
     size_t i;
@@ -1460,9 +1464,7 @@ static void add_fe_down_kb(sd_module_result *r, const sd_facts *f,
                            const view *v, int by_service)
 {
   osv os = os_of(f);
-  sd_finding *x = sd_result_add(r, "OCS-KB974571-FE-DOWN", SD_SEV_CRITICAL,
-                                "Security update KB974571 has stopped the "
-                                "OCS Front End");
+  sd_finding *x = ocs_add(r, "OCS-KB974571-FE-DOWN");
   const char *how = by_service
     ? "the service ended with error 0xC3E93C23"
     : "the event log shows error 0xC3E93C23 (the evaluation-expired "
@@ -1508,9 +1510,7 @@ static void add_at_risk(sd_module_result *r, const sd_facts *f,
 {
   osv os = os_of(f);
   char kbt[32], bt[32];
-  sd_finding *x = sd_result_add(r, "OCS-KB974571-AT-RISK", SD_SEV_WARNING,
-                                "KB974571 will stop the OCS Front End at "
-                                "the next restart");
+  sd_finding *x = ocs_add(r, "OCS-KB974571-AT-RISK");
   sd_time_format(v->kb_time, kbt);
   sd_time_format(v->boot, bt);
   if(v->kb_pending_install || v->kb_partial)
@@ -1551,9 +1551,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
 {
   const sd_service *s = v->fe;
   int disabled = s->start_type == 4 && s->config_st.state == SD_ST_READ;
-  sd_finding *x = sd_result_add(r, "OCS-FE-DOWN", SD_SEV_CRITICAL,
-                                "The OCS Front End is not running (not the "
-                                "KB974571 problem)");
+  sd_finding *x = ocs_add(r, "OCS-FE-DOWN");
   const char *reason;
   char hex[16];
   snprintf(hex, sizeof(hex), "0x%08lX", (unsigned long)s->service_exit_code);
@@ -1608,9 +1606,7 @@ static void add_fe_down_other(sd_module_result *r, const sd_facts *f,
 static void add_unknown(sd_module_result *r, const sd_facts *f,
                         const view *v, const char *what)
 {
-  sd_finding *x = sd_result_add(r, "OCS-UNKNOWN", SD_SEV_UNKNOWN,
-                                "Whether KB974571 affects the OCS Front End "
-                                "could not be decided");
+  sd_finding *x = ocs_add(r, "OCS-UNKNOWN");
   osv os = os_of(f);
   sd_finding_msg(r, x, "%s%s", what, partial_sentence(r, v, 1, 1));
   if(v->present == TRI_YES)
@@ -1628,9 +1624,7 @@ static void add_unknown(sd_module_result *r, const sd_facts *f,
 static void add_ok(sd_module_result *r, const sd_facts *f, const view *v,
                    const char *why)
 {
-  sd_finding *x = sd_result_add(r, "OCS-OK", SD_SEV_OK,
-                                "The OCS Front End is not affected by "
-                                "KB974571");
+  sd_finding *x = ocs_add(r, "OCS-OK");
   sd_finding_msg(r, x, "The %s Front End (%s) is %s; %s", product_label(v),
                  sd_str_or(v->fe->name, FE_NAME), state_word(v->fe->state),
                  why);
@@ -1644,8 +1638,7 @@ static void add_ok(sd_module_result *r, const sd_facts *f, const view *v,
 static void add_not_installed(sd_module_result *r, const sd_facts *f,
                               const view *v)
 {
-  sd_finding *x = sd_result_add(r, "OCS-NOT-INSTALLED", SD_SEV_INFO,
-                                "No LCS/OCS Front End on this machine");
+  sd_finding *x = ocs_add(r, "OCS-NOT-INSTALLED");
   const char *kbnote = v->kb == TRI_YES
     ? " KB974571 is installed, which is harmless without an LCS/OCS server."
     : "";

@@ -73,6 +73,16 @@ sd_finding *sd_result_add(sd_module_result *r, const char *code,
   return f;
 }
 
+sd_finding *sd_result_code(sd_module_result *r, const sd_code_info *codes,
+                           size_t ncodes, const char *code)
+{
+  size_t i;
+  for(i = 0; i < ncodes; i++)
+    if(!strcmp(codes[i].code, code))
+      return sd_result_add(r, code, codes[i].severity, codes[i].title);
+  abort(); /* a programming error: every code a check uses is in its table */
+}
+
 void sd_finding_msg(sd_module_result *r, sd_finding *f, const char *fmt, ...)
 {
   va_list ap;

@@ -8,12 +8,7 @@
 
 sd_finding *sd_exch_add(sd_exch_ctx *c, const char *code)
 {
-  size_t i;
-  for(i = 0; i < c->ncodes; i++)
-    if(!strcmp(c->codes[i].code, code))
-      return sd_result_add(c->r, code, c->codes[i].severity,
-                           c->codes[i].title);
-  abort(); /* a programming error: every code used here is in the table */
+  return sd_result_code(c->r, c->codes, c->ncodes, code);
 }
 
 void sd_exch_note_unknown(sd_exch_ctx *c, const char *what,
