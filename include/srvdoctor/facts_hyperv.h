@@ -101,10 +101,10 @@ sd_hv_cluster_vm *sd_hv_cluster_vm_add(sd_hv_facts *h);
  * bytes) and returns a pointer just past it in s, or NULL when s holds
  * none. */
 const char *sd_hv_guid_find(const char *s, char out[37]);
-/* Is s exactly a VM id (braces allowed)?  Normalised into out when so.
- * Any GUID has that form: srvdoctor fix also reads patch and product codes
- * with it. */
-int sd_hv_guid_parse(const char *s, char out[37]);
+/* Is s exactly a GUID (braces allowed): a VM id, or a Windows Installer
+ * patch or product code?  Normalised (upper case, no braces) into out
+ * when so. */
+int sd_guid_parse(const char *s, char out[37]);
 
 /* The image name of a Hyper-V virtual machine's worker process: one per
  * running VM, started by vmms.exe from the system folder (facts: hyperv.md).

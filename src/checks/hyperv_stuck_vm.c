@@ -543,7 +543,7 @@ static const char *fstate_why(const sd_fstate *st, const char *what)
   return sd_state_name(st->state);
 }
 
-static unsigned long long kb(uint64_t bytes)
+static unsigned long long kib(uint64_t bytes)
 {
   return (unsigned long long)((bytes + 512) / 1024);
 }
@@ -552,7 +552,7 @@ static unsigned long long kb(uint64_t bytes)
 static const char *kbs(uint64_t bytes, char out[32])
 {
   char digits[24];
-  unsigned long long v = kb(bytes);
+  unsigned long long v = kib(bytes);
   size_t n = 0, i, k = 0;
   do {
     digits[n++] = (char)('0' + v % 10);
@@ -592,7 +592,7 @@ static void worker_evidence(hv_ctx *c, sd_finding *x, const hv_worker *w)
   }
   sd_ev_int(r, x, "peer_workers", (int64_t)(c->nw ? c->nw - 1 : 0));
   sd_ev_strf(r, x, "thresholds", "below %.2f x the peer median and below "
-             "%llu K", c->ratio, kb(c->floor));
+             "%llu K", c->ratio, kib(c->floor));
   sd_ev_int(r, x, "samples", (int64_t)w->nsamples);
   if(w->nsamples >= 2) {
     sd_ev_int(r, x, "sample_span_ms", w->span_ms);
@@ -723,7 +723,7 @@ static clustered vm_clustered(const sd_hv_facts *hv, const char *guid,
     break;
   }
   for(i = 0; guid && i < hv->ncluster_vms; i++)
-    if(sd_hv_guid_parse(hv->cluster_vms[i].vm_guid, g) && !strcmp(g, guid)) {
+    if(sd_guid_parse(hv->cluster_vms[i].vm_guid, g) && !strcmp(g, guid)) {
       *resource = hv->cluster_vms[i].resource;
       return CL_YES;
     }
@@ -1988,7 +1988,7 @@ static void evaluate_vms(hv_ctx *c, int procs_ok)
     sd_buf ids;
     memset(&v, 0, sizeof(v));
     v.vm = vm;
-    v.has_guid = vm->guid && sd_hv_guid_parse(vm->guid, v.guid);
+    v.has_guid = vm->guid && sd_guid_parse(vm->guid, v.guid);
     v.worker = -1;
     v.si = state_lookup(vm->ns_version ? vm->ns_version : c->version,
                         vm->enabled_state);

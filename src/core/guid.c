@@ -71,7 +71,7 @@ const char *sd_hv_guid_find(const char *s, char out[37])
   return NULL;
 }
 
-int sd_hv_guid_parse(const char *s, char out[37])
+int sd_guid_parse(const char *s, char out[37])
 {
   size_t n;
   char tmp[37];

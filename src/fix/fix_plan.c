@@ -88,8 +88,8 @@ static int same_id(const char *a, const char *b)
   int guid_a, guid_b;
   if(!a || !b || !*a || !*b)
     return 0;
-  guid_a = sd_hv_guid_parse(a, ga);
-  guid_b = sd_hv_guid_parse(b, gb);
+  guid_a = sd_guid_parse(a, ga);
+  guid_b = sd_guid_parse(b, gb);
   if(guid_a || guid_b)
     return guid_a && guid_b && !strcmp(ga, gb);
   if(kb_norm(a, ka) && kb_norm(b, kb))
@@ -132,7 +132,7 @@ int sd_fix_target_matches(const sd_finding *x, const char *target,
     const char *name = ev_str(x, "vm_name");
     /* A GUID names a VM by its ID only, never by a name that looks like
      * one. */
-    if(sd_hv_guid_parse(target, g) || !name || !sd_strieq(name, target))
+    if(sd_guid_parse(target, g) || !name || !sd_strieq(name, target))
       return 0;
     if(by_name)
       *by_name = 1;
@@ -317,7 +317,7 @@ static int worker_not_clustered(const sd_facts *f, const char *guid,
     return -1;
   }
   for(i = 0; i < hv->ncluster_vms; i++)
-    if(sd_hv_guid_parse(hv->cluster_vms[i].vm_guid, g) && !strcmp(g, guid)) {
+    if(sd_guid_parse(hv->cluster_vms[i].vm_guid, g) && !strcmp(g, guid)) {
       sd_err_set(why, SD_EINVAL, "virtual machine %s is a role of a "
                  "failover cluster (resource \"%.80s\"): srvdoctor does not "
                  "end its worker, turn the role off and start it in Failover "
@@ -373,12 +373,12 @@ static int plan_worker(const sd_facts *f, const sd_finding *x,
   const sd_action *act = &x->action;
   const sd_service *vmms = sd_facts_service(f, "vmms");
   char tg[37];
-  if(!sd_hv_guid_parse(x->target, tg) || !act->vm_guid ||
-     !sd_hv_guid_parse(act->vm_guid, p->vm_guid)) {
+  if(!sd_guid_parse(x->target, tg) || !act->vm_guid ||
+     !sd_guid_parse(act->vm_guid, p->vm_guid)) {
     sd_err_set(why, SD_EINVAL, "the finding names the virtual machine by "
                "\"%.60s\", which is not a VM ID, so srvdoctor cannot check "
                "a worker process against it",
-               sd_hv_guid_parse(x->target, tg) ? sd_str_or(act->vm_guid, "")
+               sd_guid_parse(x->target, tg) ? sd_str_or(act->vm_guid, "")
                                                : x->target);
     return -1;
   }
@@ -456,11 +456,11 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   const char *name, *kb;
   const sd_msi_patch *mp = NULL;
   size_t i;
-  if(!sd_hv_guid_parse(x->target, tg) || !act->patch_code ||
-     !sd_hv_guid_parse(act->patch_code, patch)) {
+  if(!sd_guid_parse(x->target, tg) || !act->patch_code ||
+     !sd_guid_parse(act->patch_code, patch)) {
     sd_err_set(why, SD_EINVAL, "the finding's patch code \"%.60s\" is not "
                "a GUID, so srvdoctor will not pass it to Windows Installer",
-               sd_hv_guid_parse(x->target, tg) ? sd_str_or(act->patch_code,
+               sd_guid_parse(x->target, tg) ? sd_str_or(act->patch_code,
                                                             "") : x->target);
     return -1;
   }
@@ -470,7 +470,7 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
                tg, patch);
     return -1;
   }
-  if(!act->product_code || !sd_hv_guid_parse(act->product_code, product)) {
+  if(!act->product_code || !sd_guid_parse(act->product_code, product)) {
     sd_err_set(why, SD_EINVAL, "the finding's product code \"%.60s\" is not "
                "a GUID", sd_str_or(act->product_code, ""));
     return -1;
@@ -478,9 +478,9 @@ static int plan_interim_update(const sd_facts *f, const sd_finding *x,
   for(i = 0; i < f->msi_patches.count; i++) {
     const sd_msi_patch *m = &f->msi_patches.items[i];
     char g1[37], g2[37];
-    if(sd_hv_guid_parse(m->patch_code, g1) && !strcmp(g1, patch) &&
+    if(sd_guid_parse(m->patch_code, g1) && !strcmp(g1, patch) &&
        (!m->product_code ||
-        (sd_hv_guid_parse(m->product_code, g2) && !strcmp(g2, product))))
+        (sd_guid_parse(m->product_code, g2) && !strcmp(g2, product))))
       mp = m;
   }
   if(!mp) {

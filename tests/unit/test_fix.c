@@ -1291,7 +1291,7 @@ static void compare_worker(const char *fixture, const sd_finding *x,
     fail_msg("%s: %s: fix would end process %u, the finding does not print "
              "%s", fixture, x->code, (unsigned)p->pid, cmd);
   assert_int_equal(p->pid, x->action.pid);
-  assert_true(sd_hv_guid_parse(x->target, g));
+  assert_true(sd_guid_parse(x->target, g));
   assert_string_equal(p->vm_guid, g);
   assert_string_equal(p->image_path, "C:\\Windows\\System32\\vmwp.exe");
 }

@@ -242,11 +242,11 @@ static void test_guid_find(void **state)
   assert_non_null(sd_hv_guid_find("a 11111111-2222-3333-4444-555555555555 "
                                   "66666666-2222-3333-4444-555555555555", g));
   assert_string_equal(g, "11111111-2222-3333-4444-555555555555");
-  assert_int_equal(sd_hv_guid_parse("{abcdef00-1111-2222-3333-444444444444}",
+  assert_int_equal(sd_guid_parse("{abcdef00-1111-2222-3333-444444444444}",
                                     g), 1);
   assert_string_equal(g, "ABCDEF00-1111-2222-3333-444444444444");
-  assert_int_equal(sd_hv_guid_parse("HV01", g), 0);
-  assert_int_equal(sd_hv_guid_parse("{abcdef00-1111-2222-3333-44444444444}",
+  assert_int_equal(sd_guid_parse("HV01", g), 0);
+  assert_int_equal(sd_guid_parse("{abcdef00-1111-2222-3333-44444444444}",
                                     g), 0);
 }
 

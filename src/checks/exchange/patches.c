@@ -18,7 +18,7 @@ static int msi_remove_action(sd_module_result *r, sd_action *a,
 {
   char g[37];
   size_t i;
-  if(!patch_code || !sd_hv_guid_parse(patch_code, g))
+  if(!patch_code || !sd_guid_parse(patch_code, g))
     return -1;
   a->kind = SD_ACT_RUN_PROGRAM;
   a->base = SD_BASE_SYSTEM;

@@ -135,7 +135,7 @@ static int cluster_resource(sd_facts *f, const wchar_t *id, sd_fstate *st)
     *st = vst;
     return -1;
   }
-  if(!sd_hv_guid_parse(vmid, guid))
+  if(!sd_guid_parse(vmid, guid))
     return 0;
   sd_reg_str(f, HKEY_LOCAL_MACHINE, key, "Name", &name, &nst);
   c = sd_hv_cluster_vm_add(&f->hyperv);
@@ -297,7 +297,7 @@ static void read_vm(sd_facts *f, IWbemClassObject *o, unsigned version)
   sd_hv_vm *vm;
   /* The host itself is an Msvm_ComputerSystem too ("Hosting Computer
    * System", named after the computer); VMs are named by their id. */
-  if(!sd_hv_guid_parse(name, guid) ||
+  if(!sd_guid_parse(name, guid) ||
      (caption && sd_stristr(caption, "Hosting")))
     return;
   vm = sd_hv_vm_add(&f->hyperv);
