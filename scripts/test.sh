@@ -114,8 +114,9 @@ run_fuzzers() {
 }
 
 # The Windows exes in the configuration that ships (Release: -O2, stripped),
-# their imports and manifest checked, and the release zip CPack makes of
-# each, checked as an administrator would get it (scripts/check-package.sh).
+# their imports, environment variable names and manifest checked, and the
+# release zip CPack makes of each, checked as an administrator would get it
+# (scripts/check-package.sh).
 # The integration tests run these same exes.
 build_windows() {
   local arch rc=0 dir
@@ -125,6 +126,7 @@ build_windows() {
          -DCMAKE_TOOLCHAIN_FILE="cmake/toolchain-mingw$arch.cmake" -DSD_TESTS=OFF >/dev/null &&
        cmake --build "$dir" -j"$JOBS" &&
        bash scripts/check-imports.sh "$dir/srvdoctor.exe" &&
+       bash scripts/check-env-names.sh "$dir/srvdoctor.exe" &&
        python3 scripts/check-manifest.py "$dir/srvdoctor.exe" &&
        NM=$( [ "$arch" = 64 ] && echo x86_64 || echo i686 )-w64-mingw32-nm \
          python3 scripts/check-cycles.py "$dir" &&

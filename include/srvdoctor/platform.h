@@ -17,6 +17,18 @@ FILE *sd_fopen(const char *path, const char *mode);
  * is untouched, no temporary file is left, and err says why. */
 int sd_write_file_atomic(const char *path, const char *data, size_t len,
                          sd_err *err);
+/* The same write with a point between its two halves: when pace is not
+ * NULL, the temporary file gets the first half of data, then
+ * pace->between(pace->ctx) runs, then the rest is written.  The program
+ * always passes NULL (sd_write_file_atomic); the test program
+ * tests/tools/sd_seams.c routes every write here to pause in the middle
+ * of one ("sd_seams stall-write MS ARGS..."). */
+typedef struct sd_write_pace {
+  void (*between)(void *ctx);
+  void *ctx;
+} sd_write_pace;
+int sd_write_file_atomic_paced(const char *path, const char *data, size_t len,
+                               const sd_write_pace *pace, sd_err *err);
 
 enum { SD_STDOUT = 1, SD_STDERR = 2 };
 /* Is the stream an interactive console/terminal? */
@@ -47,13 +59,6 @@ void sd_watchdog_start(int seconds);
 
 /* ---- files and folders for unattended runs (report folders) ----
  * Implemented in src/platform/<os>/fleet_<os>.c. */
-
-/* Test seam, 0 in production: when non-zero, sd_write_file_atomic pauses
- * this many milliseconds after writing the first half of the temporary
- * file, so a test can kill the writer in the middle of a write.  The
- * program never sets it; only the test program tests/tools/sd_seams.c
- * does ("sd_seams stall-write MS ARGS..."). */
-extern unsigned sd_atomic_write_stall_ms;
 
 /* dir + separator + name, malloc'd ("C:\dir\name" or "/dir/name"). */
 char *sd_path_join(const char *dir, const char *name);

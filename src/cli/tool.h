@@ -100,7 +100,7 @@ int sd_event_type(sd_severity status);
  * problem finding's code and message, and the report file when there is
  * one (report_path may be NULL).  Lines end with "\r\n". */
 void sd_event_text(const sd_report *r, const char *report_path, sd_buf *out);
-/* Write one event (and the SRVDOCTOR_EVENTLOG_TRACE test record). */
+/* Write one event to the Application log (source srvdoctor). */
 int sd_event_write(sd_severity status, const char *text, sd_err *err);
 int sd_cmd_eventlog(sd_cmdline *cl);
 

@@ -3,9 +3,8 @@
  * source "srvdoctor" with this executable as its message file (the message
  * table is res/srvdoctor.mc, built into srvdoctor.exe).
  *
- * Test seam: when the environment variable SRVDOCTOR_EVENTLOG_TRACE names a
- * file, each event is also written there (source, type, ID and text), since
- * Wine only stubs the event log.  Production runs never set it. */
+ * No test variable: the Wine tests read the event from Wine's own trace of
+ * ReportEventW (WINEDEBUG, tests/integration/tools/wine_events.py). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +34,6 @@ int sd_event_type(sd_severity status)
   case SD_SEV_OK: return SD_EVT_INFORMATION;
   }
   return SD_EVT_WARNING;
-}
-
-static const char *type_name(int type)
-{
-  return type == SD_EVT_ERROR ? "error"
-         : type == SD_EVT_WARNING ? "warning" : "information";
 }
 
 static const char *verdict(sd_severity s)
@@ -131,28 +124,8 @@ void sd_event_text(const sd_report *r, const char *report_path, sd_buf *b)
   sd_buf_puts(b, "Details: run srvdoctor explain CODE for any code above.");
 }
 
-/* The test seam (see the top of this file). */
-static int trace(sd_severity status, const char *text, sd_err *err)
-{
-  const char *path = sd_getenv("SRVDOCTOR_EVENTLOG_TRACE");
-  sd_buf b;
-  int rc;
-  if(!path || !*path)
-    return 0;
-  sd_buf_init(&b);
-  sd_buf_printf(&b, "source: %s\nlog: Application\ntype: %s\nevent_id: %lu"
-                "\ntext:\n%s\n", SD_EVENT_SOURCE,
-                type_name(sd_event_type(status)),
-                (unsigned long)sd_event_id(status), text);
-  rc = sd_write_file_atomic(path, b.data, b.len, err);
-  sd_buf_free(&b);
-  return rc;
-}
-
 int sd_event_write(sd_severity status, const char *text, sd_err *err)
 {
-  if(trace(status, text, err))
-    return -1;
   return sd_eventlog_report(SD_EVENT_SOURCE, sd_event_type(status),
                             sd_event_id(status), text, err);
 }

@@ -3,8 +3,15 @@
 # registration is tested through the registry (srvdoctor eventlog install /
 # uninstall, wine reg query), the message table by rendering each event ID
 # from the registered EventMessageFile the way Event Viewer does
-# (tools/evtmsg.c), and the events themselves through the documented seam
-# SRVDOCTOR_EVENTLOG_TRACE (a file that receives each event as well).
+# (tools/evtmsg.c), and the events themselves through Wine's own debug
+# output: RegisterEventSourceW and ReportEventW print the source, type,
+# event ID and insertion strings they are given (WINEDEBUG=-all,fixme+advapi,
+# +eventlog; tools/wine_events.py turns that into records).  The shipped exe
+# reads no test variable.  Wine cannot show the log an event goes to (that
+# is the source's registry key, under Application: part 1) nor text past
+# about 290 printed characters (Wine's debugstr_w cuts it with "..."; the
+# record says "truncated: yes"): the runs below keep the text they assert
+# short, and tests/unit/test_report_formats.c checks the whole text.
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe), SD_SRC, WINEPREFIX (optional).
 set -u
 : "${SRVDOCTOR_EXE:?}" "${SD_SRC:?}"
@@ -21,6 +28,7 @@ fi
 key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\srvdoctor'
 cleanup() {
   sd_wine reg delete "$key" /f >/dev/null 2>&1
+  rm -rf "${WINEPREFIX:?}/drive_c/srvdoctor-ev-reports"
   if [ "$own_prefix" = 1 ]; then sd_wine_teardown "$WINEPREFIX"; fi
   rm -rf "$tmp"
 }
@@ -33,7 +41,29 @@ win() { sd_wine "$SRVDOCTOR_EXE" "$@" >"$tmp/out" 2>"$tmp/err"; }
 x86_64-w64-mingw32-gcc -municode -O1 -o "$tmp/evtmsg.exe" \
   "$SD_SRC/tests/integration/tools/evtmsg.c" || exit 1
 exe_win=$(sd_wine_path "$(readlink -f "$SRVDOCTOR_EXE")")
-trace_win=$(sd_wine_path "$tmp")'\trace.txt'
+cp "$SD_SRC/tests/fixtures/reports/hv_stuck.json" "$tmp/hv_stuck.json"
+fixture_win=$(sd_wine_path "$tmp/hv_stuck.json")
+# A short folder for the reports, so the event's Report: line stays within
+# what Wine prints.
+reports_win='C:\srvdoctor-ev-reports'
+# ev NAME ARGS...: srvdoctor.exe ARGS with Wine's event-log output on.  The
+# events go to $tmp/NAME.ev (records of tools/wine_events.py), the program's
+# own stderr to $tmp/NAME.err, stdout to $tmp/NAME.out, the exit code to
+# $tmp/NAME.rc.
+ev() {
+  local name=$1
+  shift
+  WINEDEBUG=-all,fixme+advapi,+eventlog sd_wine "$SRVDOCTOR_EXE" "$@" \
+    >"$tmp/$name.out" 2>"$tmp/$name.raw"
+  echo $? >"$tmp/$name.rc"
+  python3 "$SD_SRC/tests/integration/tools/wine_events.py" "$tmp/$name.raw" \
+    "$tmp/$name.err" >"$tmp/$name.ev" || echo "wine_events.py failed" >"$tmp/$name.ev"
+}
+# field NAME KEY: the value of KEY in NAME's (first) event.
+field() { sed -n "s/^$2: //p" "$tmp/$1.ev" | head -n 1; }
+# text NAME: the text of NAME's (first) event.
+text() { sed -n '/^text:$/,/^end$/p' "$tmp/$1.ev" | sed '1d;$d'; }
+events() { grep -c '^event_id: ' "$tmp/$1.ev"; }
 
 # 1. install: the source key with EventMessageFile (REG_EXPAND_SZ, this exe)
 #    and TypesSupported 7.
@@ -61,39 +91,67 @@ for want in '1000: srvdoctor: OK' '1001: srvdoctor: WARNING' '1002: srvdoctor: C
   grep -q "^$want.*INSERTED TEXT" "$tmp/msgs" && ok || bad "no rendered \"$want ... %1\": $(cat "$tmp/msgs")"
 done
 
-# 3. check --eventlog: one event whose ID matches the verdict, with every
-#    problem code of the report in its text.  The exit code is unchanged.
-SRVDOCTOR_EVENTLOG_TRACE="$trace_win" sd_wine "$SRVDOCTOR_EXE" check --eventlog \
-  --format json >"$tmp/r.json" 2>"$tmp/err"
-rc=$?
+# 3. check --eventlog: one event from the source srvdoctor, one insertion
+#    string, whose ID and type match the verdict, with every problem code of
+#    the report in its text (as far as Wine prints it).  The exit code is
+#    unchanged.
+ev live check --eventlog --format json
+rc=$(cat "$tmp/live.rc")
+cp "$tmp/live.out" "$tmp/r.json"
 want_rc=$(jq -r .exit_code "$tmp/r.json")
-[ "$rc" = "$want_rc" ] && ok || bad "check --eventlog exit $rc, report says $want_rc ($(cat "$tmp/err"))"
-id=$(sed -n 's/^event_id: //p' "$tmp/trace.txt")
-case "$rc:$id" in 0:1000|1:1001|2:1002|3:1003) ok ;; *) bad "exit $rc but event ID \"$id\"" ;; esac
-grep -q '^source: srvdoctor$' "$tmp/trace.txt" && grep -q '^log: Application$' "$tmp/trace.txt" &&
-  ok || bad "trace header: $(head -5 "$tmp/trace.txt")"
+[ "$rc" = "$want_rc" ] && ok || bad "check --eventlog exit $rc, report says $want_rc ($(cat "$tmp/live.err"))"
+[ "$(events live)" = 1 ] && ok || bad "expected one event: $(cat "$tmp/live.raw")"
+id=$(field live event_id)
+type=$(field live type)
+case "$rc:$id:$type" in
+  0:1000:information|1:1001:warning|2:1002:error|3:1003:warning) ok ;;
+  *) bad "exit $rc but event ID \"$id\", type \"$type\"" ;;
+esac
+[ "$(field live source)" = srvdoctor ] && [ "$(field live strings)" = 1 ] &&
+  [ "$(field live category)" = 0 ] && ok || bad "event header: $(head -6 "$tmp/live.ev")"
+# The codes in report order; once Wine cut the text, the rest cannot show,
+# but a code never appears after one that is missing.
+text live >"$tmp/live.txt"
 missing=""
+gap=""
 for code in $(jq -r '.modules[].findings[] | select(.severity != "ok" and .severity != "info") | .code' "$tmp/r.json"); do
-  grep -q " $code: " "$tmp/trace.txt" || missing="$missing $code"
+  if grep -qF " $code: " "$tmp/live.txt"; then
+    [ -z "$gap" ] || missing="$missing $code(after the cut at $gap)"
+  elif [ "$(field live truncated)" = yes ]; then
+    gap=${gap:-$code}
+  else
+    missing="$missing $code"
+  fi
 done
 [ -z "$missing" ] && ok || bad "codes missing from the event text:$missing"
-grep -q "verdict: $(jq -r '.status | ascii_upcase' "$tmp/r.json" | sed 's/INFO/OK/') (exit code $rc)" "$tmp/trace.txt" &&
-  ok || bad "event text has no verdict line: $(head -3 "$tmp/trace.txt")"
+grep -q "verdict: $(jq -r '.status | ascii_upcase' "$tmp/r.json" | sed 's/INFO/OK/') (exit code $rc)" "$tmp/live.txt" &&
+  ok || bad "event text has no verdict line: $(head -3 "$tmp/live.txt")"
 
-# 4. With --report-dir the event names the report file.
-rm -f "$tmp/trace.txt"
-SRVDOCTOR_EVENTLOG_TRACE="$trace_win" sd_wine "$SRVDOCTOR_EXE" check --eventlog \
-  --report-dir "$(sd_wine_path "$tmp")\\reports" >"$tmp/out" 2>"$tmp/err"
-grep -q '^Report: .*\\reports\\srvdoctor-.*\.json' "$tmp/trace.txt" && ok ||
-  bad "no report path in the event: $(cat "$tmp/trace.txt")"
+# 3b. A known critical report (the stuck-VM fixture, its Hyper-V module
+#     only): event 1002, an error, naming the code.
+ev crit check --eventlog --from "$fixture_win" --only hyperv-stuck-vm
+[ "$(cat "$tmp/crit.rc")" = 2 ] && [ "$(field crit event_id)" = 1002 ] &&
+  [ "$(field crit type)" = error ] && ok ||
+  bad "critical run: exit $(cat "$tmp/crit.rc"), event $(cat "$tmp/crit.ev")"
+text crit | grep -q '^CRITICAL HV-VM-STUCK: Virtual machine' && ok ||
+  bad "no HV-VM-STUCK line in the event: $(text crit)"
 
-# 5. A run that cannot decide still leaves its event (1003).
-rm -f "$tmp/trace.txt"
-SRVDOCTOR_EVENTLOG_TRACE="$trace_win" sd_wine "$SRVDOCTOR_EXE" check --eventlog \
-  --from 'C:\no\such\snapshot.json' >"$tmp/out" 2>"$tmp/err"
-rc=$?
-[ "$rc" = 3 ] && grep -q '^event_id: 1003$' "$tmp/trace.txt" && grep -q 'snapshot' "$tmp/trace.txt" &&
-  ok || bad "unreadable snapshot: exit $rc, trace $(cat "$tmp/trace.txt" 2>&1)"
+# 4. With --report-dir the event names the report file (a report with no
+#    problem, so that the whole text is printed).
+ev rdir check --eventlog --from "$fixture_win" --only ocs-kb974571 \
+  --report-dir "$reports_win"
+[ "$(field rdir truncated)" = no ] && ok || bad "event text cut by Wine: $(text rdir)"
+text rdir | grep -q '^Report: C:\\srvdoctor-ev-reports\\srvdoctor-HV01-.*\.json$' && ok ||
+  bad "no report path in the event: $(cat "$tmp/rdir.ev")"
+grep -q "report written to C:.srvdoctor-ev-reports.srvdoctor-HV01-" "$tmp/rdir.err" && ok ||
+  bad "the program's own stderr lost its line: $(cat "$tmp/rdir.err")"
+
+# 5. A run that cannot decide still leaves its event (1003, a warning).
+ev nosnap check --eventlog --from 'C:\no\such\snapshot.json'
+rc=$(cat "$tmp/nosnap.rc")
+[ "$rc" = 3 ] && [ "$(field nosnap event_id)" = 1003 ] &&
+  [ "$(field nosnap type)" = warning ] && text nosnap | grep -q 'snapshot' &&
+  ok || bad "unreadable snapshot: exit $rc, events $(cat "$tmp/nosnap.ev")"
 
 # 6. uninstall removes the key; a second uninstall is fine.
 win eventlog uninstall

@@ -116,13 +116,24 @@ done
 all_alive "$G1 40" "$G2 40" "$G3 40" "$GS 4" 'idle.exe --idle' >/dev/null ||
   sd_fail "the fake workers did not start"
 
-# fx NAME ARGS...: srvdoctor.exe ARGS without a console; stdout, stderr and
-# exit code in $tmp/NAME.{out,err,rc}.
+# Once the event source is installed (below), the runs print Wine's own
+# output of RegisterEventSourceW and ReportEventW (WINEDEBUG_EVENTS):
+# tools/wine_events.py takes it out of stderr and writes the events to
+# $tmp/NAME.ev (source, type, event_id, text); the shipped exe reads no
+# test variable.
+WINEDEBUG_EVENTS=-all
+split_events() {
+  python3 "$SD_SRC/tests/integration/tools/wine_events.py" "$tmp/$1.raw" \
+    "$tmp/$1.err" >"$tmp/$1.ev" || echo "wine_events.py failed" >"$tmp/$1.ev"
+}
+# fx NAME ARGS...: srvdoctor.exe ARGS without a console; stdout, stderr,
+# exit code and events in $tmp/NAME.{out,err,rc,ev}.
 fx() {
   local name=$1
   shift
-  sd_wine "$exe" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  WINEDEBUG=$WINEDEBUG_EVENTS sd_wine "$exe" "$@" >"$tmp/$name.out" 2>"$tmp/$name.raw"
   echo $? >"$tmp/$name.rc"
+  split_events "$name"
 }
 # The test program beside srvdoctor.exe (tests/tools/sd_seams.c, built with
 # -DSD_TEST_TOOLS=ON), since the shipped exe reads no test variable.
@@ -132,12 +143,15 @@ seams=${SD_SEAMS_EXE:-$(dirname "$exe")/sd_seams.exe}
 fx_facts() {
   local name=$1 snap=$2
   shift 2
-  sd_wine "$seams" fix-facts "$snap" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  WINEDEBUG=$WINEDEBUG_EVENTS sd_wine "$seams" fix-facts "$snap" "$@" \
+    >"$tmp/$name.out" 2>"$tmp/$name.raw"
   echo $? >"$tmp/$name.rc"
+  split_events "$name"
 }
 rc() { cat "$tmp/$1.rc"; }
 out() { cat "$tmp/$1.out"; }
 err() { cat "$tmp/$1.err"; }
+ev() { cat "$tmp/$1.ev"; }
 lines() { wc -l <"$tmp/$1.$2" | tr -d ' '; }
 # has NAME STRING: does NAME's standard output hold STRING (as is)?
 has() { grep -qF -- "$2" "$tmp/$1.out"; }
@@ -314,12 +328,11 @@ fx h_big fix HV-VM-SUSPECT --target "$G1" --force --yes "${T[@]}"
 sd_assert_eq "a healthy worker's VM: exit code" 3 "$(rc h_big)"
 sd_check "a healthy worker's VM: nothing ended" all_alive "${everyone[@]}"
 
-# The event source, so that outcomes are logged (trace seam: Wine only
-# stubs the event log).
+# The event source, so that outcomes are logged; from here on the runs
+# show what they hand ReportEventW (Wine only stubs the event log).
 fx h_evinst eventlog install
 sd_assert_eq "eventlog install: exit code" 0 "$(rc h_evinst)"
-export SRVDOCTOR_EVENTLOG_TRACE='C:\fix-event.txt'
-trace=$drive_c/fix-event.txt
+WINEDEBUG_EVENTS=-all,fixme+advapi,+eventlog
 
 # Stale plans (test seam): the facts say the small worker has a PID that now
 # belongs to something else.  stale NAME NEWPID: the snapshot with the
@@ -328,7 +341,6 @@ stale() {
   jq --argjson old "$small_pid" --argjson new "$2" \
     '.processes.items |= (map(select(.pid != $new)) | map(if .pid == $old then .pid = $new else . end))' \
     "$snap" >"$drive_c/$1.json"
-  rm -f "$trace"
   fx_facts "$1" "C:\\$1.json" fix HV-VM-SUSPECT \
     --target "$GS" --force --yes "${T[@]}"
 }
@@ -337,8 +349,10 @@ sd_assert_eq "PID now another program: exit code" 3 "$(rc h_other)"
 sd_assert_match "PID now another program: refused on the handle" \
   "Process $idle_pid is C:.fixtools.idle.exe, not vmwp.exe from the system folder" "$(err h_other)"
 sd_check "PID now another program: nothing ended" all_alive "${everyone[@]}"
-sd_assert_match "PID now another program: event 1011" \
-  'event_id: 1011' "$(cat "$trace" 2>/dev/null)"
+sd_assert_match "PID now another program: event 1011, an error" \
+  $'source: srvdoctor\ntype: error\nevent_id: 1011\n' "$(ev h_other)"
+sd_assert_match "PID now another program: the event says refused" \
+  'fix HV-VM-SUSPECT on .*: refused\.' "$(ev h_other)"
 
 stale h_othervm "$p1"
 sd_assert_eq "PID now another VM's worker: exit code" 3 "$(rc h_othervm)"
@@ -361,7 +375,6 @@ pkill -f 'fixtools.vmwp.exe'
 for _ in $(seq 1 50); do alive 'fixtools.vmwp.exe' || break; sleep 0.1; done
 
 # Do it: exactly the small worker ends.
-rm -f "$trace"
 fx h_yes fix HV-VM-SUSPECT --target "$GS" --force --yes "${T[@]}"
 sd_assert_eq "--yes --force: exit code" 0 "$(rc h_yes)"
 sd_assert_match "--yes --force: says what it did" \
@@ -370,9 +383,11 @@ for _ in $(seq 1 50); do alive "system32.vmwp.exe $GS 4" || break; sleep 0.1; do
 sd_check "--yes --force: the small worker ended" ended "system32.vmwp.exe $GS 4"
 sd_check "--yes --force: every other process runs" \
   all_alive "$G1 40" "$G2 40" "$G3 40" 'idle.exe --idle'
-t=$(cat "$trace" 2>/dev/null)
-sd_assert_match "--yes --force: event 1010" 'event_id: 1010' "$t"
+t=$(ev h_yes)
+sd_assert_match "--yes --force: event 1010, information" \
+  $'source: srvdoctor\ntype: information\nevent_id: 1010\n' "$t"
 sd_assert_match "--yes --force: event names the process" "Process: $small_pid " "$t"
+sd_assert_eq "--yes --force: one event" 1 "$(grep -c '^event_id: ' "$tmp/h_yes.ev")"
 
 # A stale target: the worker is gone and another program runs; fixing the
 # same VM again is refused and ends nothing.

@@ -4,8 +4,13 @@
  *
  *   sd_seams stall-write MS ARGS...
  *       srvdoctor ARGS..., with every atomic file write pausing MS
- *       milliseconds halfway (sd_atomic_write_stall_ms), so a test can kill
- *       the writer in the middle of a write or make two runs overlap.
+ *       milliseconds halfway, so a test can kill the writer in the middle
+ *       of a write or make two runs overlap.  This program is linked with
+ *       --wrap=sd_write_file_atomic (CMakeLists.txt): each call srvdoctor's
+ *       code makes reaches __wrap_sd_write_file_atomic below, which writes
+ *       through sd_write_file_atomic_paced with a pause between the two
+ *       halves.  The shipped program has no such switch: it always writes
+ *       without a pause.
  *   sd_seams fix-facts SNAPSHOT fix ARGS...  (acts on Windows only)
  *       srvdoctor fix ARGS..., planning from SNAPSHOT instead of the live
  *       facts: the injected sd_fix_ops collect is replaced, every other
@@ -22,6 +27,28 @@
 #include "tool.h"
 
 #include "srvdoctor/snapshot.h"
+
+/* stall-write: the pause, in milliseconds (0: none, as in srvdoctor). */
+static unsigned stall_ms;
+
+static void stall(void *ctx)
+{
+  (void)ctx;
+  sd_sleep_ms(stall_ms);
+}
+
+/* The linker sends every call of sd_write_file_atomic here. */
+int __wrap_sd_write_file_atomic(const char *path, const char *data,
+                                size_t len, sd_err *err);
+int __wrap_sd_write_file_atomic(const char *path, const char *data,
+                                size_t len, sd_err *err)
+{
+  sd_write_pace pace;
+  pace.between = stall;
+  pace.ctx = NULL;
+  return sd_write_file_atomic_paced(path, data, len,
+                                    stall_ms ? &pace : NULL, err);
+}
 
 static int snapshot_collect(void *ctx, sd_facts *f, unsigned needs,
                             const sd_options *o, sd_err *err)
@@ -77,7 +104,7 @@ int main(int argc, char **argv)
     ms = strtol(argv[2], &end, 10);
     if(*end || ms <= 0 || ms > 600000)
       return usage();
-    sd_atomic_write_stall_ms = (unsigned)ms;
+    stall_ms = (unsigned)ms;
     /* argv[2] stands in for the program name. */
     return sd_tool_main(argc - 2, argv + 2);
   }

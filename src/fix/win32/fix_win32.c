@@ -6,10 +6,8 @@
  * demand) builds its own program on sd_fix_prepare (src/cli/tool_fix.c)
  * and replaces ops.collect (tests/tools/sd_seams.c); every other
  * operation, the checks on the process handle included, stays the real
- * one.
- *   SRVDOCTOR_EVENTLOG_TRACE=FILE  also write the event to FILE (source,
- *       type, ID, text), as "check --eventlog" does, because Wine only
- *       stubs the event log. */
+ * one.  The event the fix writes is read from Wine's own trace of
+ * ReportEventW (tests/integration/t_fix_actions.sh). */
 #include <windows.h>
 
 #include <stdio.h>
@@ -81,24 +79,11 @@ static int source_installed(void)
 
 static int w_event(void *ctx, int ok, const char *text, sd_err *err)
 {
-  const char *trace = sd_getenv("SRVDOCTOR_EVENTLOG_TRACE");
   uint32_t id = ok ? SD_EVENT_ID_FIX_DONE : SD_EVENT_ID_FIX_FAILED;
   int type = ok ? SD_EVT_INFORMATION : SD_EVT_ERROR;
   (void)ctx;
   if(!source_installed())
     return 0;
-  if(trace && *trace) {
-    sd_buf b;
-    int rc;
-    sd_buf_init(&b);
-    sd_buf_printf(&b, "source: %s\nlog: Application\ntype: %s\nevent_id: "
-                  "%lu\ntext:\n%s\n", SD_EVENT_SOURCE,
-                  ok ? "information" : "error", (unsigned long)id, text);
-    rc = sd_write_file_atomic(trace, b.data, b.len, err);
-    sd_buf_free(&b);
-    if(rc)
-      return -1;
-  }
   if(sd_eventlog_report(SD_EVENT_SOURCE, type, id, text, err))
     return -1;
   return 1;

@@ -25,12 +25,13 @@ static void set_errno_err(sd_err *err, const char *what, const char *path)
     err->os_error = (uint32_t)e;
 }
 
-/* Write all of data to fd.  stall: the test seam of platform.h (write half,
- * pause, write the rest).  0, or -1 with err set. */
-static int write_all(int fd, const char *data, size_t len, int stall,
-                     const char *name, sd_err *err)
+/* Write all of data to fd.  pace (may be NULL): write the first half, call
+ * pace->between, write the rest (platform.h).  0, or -1 with err set. */
+static int write_all(int fd, const char *data, size_t len,
+                     const sd_write_pace *pace, const char *name, sd_err *err)
 {
   size_t off = 0, half = len / 2;
+  int stall = pace && pace->between;
   while(off < len) {
     ssize_t n = write(fd, data + off, stall && off < half ? half - off
                                                            : len - off);
@@ -42,13 +43,19 @@ static int write_all(int fd, const char *data, size_t len, int stall,
     }
     off += (size_t)n;
     if(stall && off == half)
-      sd_sleep_ms(sd_atomic_write_stall_ms);
+      pace->between(pace->ctx);
   }
   return 0;
 }
 
 int sd_write_file_atomic(const char *path, const char *data, size_t len,
                          sd_err *err)
+{
+  return sd_write_file_atomic_paced(path, data, len, NULL, err);
+}
+
+int sd_write_file_atomic_paced(const char *path, const char *data, size_t len,
+                               const sd_write_pace *pace, sd_err *err)
 {
   size_t plen = strlen(path);
   char *tmp;
@@ -67,7 +74,7 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
       set_errno_err(err, "open", path);
       return -1;
     }
-    rc = write_all(fd, data, len, 0, path, err);
+    rc = write_all(fd, data, len, NULL, path, err);
     close(fd);
     return rc;
   }
@@ -84,7 +91,7 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     free(tmp);
     return -1;
   }
-  rc = write_all(fd, data, len, sd_atomic_write_stall_ms != 0, tmp, err);
+  rc = write_all(fd, data, len, pace, tmp, err);
   if(rc == 0 && fsync(fd) != 0 && errno != EINVAL) {
     set_errno_err(err, "flush", tmp);
     rc = -1;
@@ -207,9 +214,6 @@ void sd_os_error_text(uint32_t code, char *out, size_t outsz)
 }
 
 #include <signal.h>
-
-/* Test seam of sd_write_file_atomic (platform.h); 0 in the program. */
-unsigned sd_atomic_write_stall_ms;
 
 static void on_alarm(int sig)
 {

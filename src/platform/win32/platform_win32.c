@@ -8,9 +8,6 @@
 #include "srvdoctor/platform.h"
 #include "srvdoctor/win32util.h"
 
-/* Test seam of sd_write_file_atomic (platform.h); 0 in the program. */
-unsigned sd_atomic_write_stall_ms;
-
 FILE *sd_fopen(const char *path, const char *mode)
 {
   wchar_t *wp = sd_utf8_to_wide(path);
@@ -23,11 +20,13 @@ FILE *sd_fopen(const char *path, const char *mode)
   return fp;
 }
 
-/* Write all of data to h; 0 or the Win32 error.  stall: the test seam of
- * platform.h (write half, pause, write the rest). */
-static DWORD write_all(HANDLE h, const char *data, size_t len, int stall)
+/* Write all of data to h; 0 or the Win32 error.  pace (may be NULL): write
+ * the first half, call pace->between, write the rest (platform.h). */
+static DWORD write_all(HANDLE h, const char *data, size_t len,
+                       const sd_write_pace *pace)
 {
   size_t off = 0, half = len / 2;
+  int stall = pace && pace->between;
   DWORD written;
   while(off < len) {
     size_t want = stall && off < half ? half - off : len - off;
@@ -38,7 +37,7 @@ static DWORD write_all(HANDLE h, const char *data, size_t len, int stall)
     }
     off += written;
     if(stall && off == half)
-      Sleep(sd_atomic_write_stall_ms);
+      pace->between(pace->ctx);
   }
   return 0;
 }
@@ -60,7 +59,7 @@ static int write_in_place(const wchar_t *wpath, const char *path,
     CloseHandle(h);
     return 0;
   }
-  code = write_all(h, data, len, 0);
+  code = write_all(h, data, len, NULL);
   CloseHandle(h);
   *rc = 0;
   if(code) {
@@ -72,6 +71,12 @@ static int write_in_place(const wchar_t *wpath, const char *path,
 
 int sd_write_file_atomic(const char *path, const char *data, size_t len,
                          sd_err *err)
+{
+  return sd_write_file_atomic_paced(path, data, len, NULL, err);
+}
+
+int sd_write_file_atomic_paced(const char *path, const char *data, size_t len,
+                               const sd_write_pace *pace, sd_err *err)
 {
   wchar_t *wpath = sd_utf8_to_wide(path);
   wchar_t *wtmp = NULL;
@@ -118,7 +123,7 @@ int sd_write_file_atomic(const char *path, const char *data, size_t len,
     free(wtmp);
     return -1;
   }
-  code = write_all(h, data, len, sd_atomic_write_stall_ms != 0);
+  code = write_all(h, data, len, pace);
   if(code)
     sd_err_set_win(err, code, "write", path);
   else if(!FlushFileBuffers(h)) {
