@@ -1,4 +1,4 @@
-/* fleet_win32.c - folders, locks and the Application event log for
+/* unattended_win32.c - folders, locks and the Application event log for
  * unattended runs on Windows (Server 2003 SP2 and later). */
 #include <windows.h>
 #include <shlobj.h>

@@ -1,5 +1,5 @@
-/* fleet_posix.c - folders, locks and the (absent) event log for unattended
- * runs on Linux and other POSIX systems. */
+/* unattended_posix.c - folders, locks and the (absent) event log for
+ * unattended runs on Linux and other POSIX systems. */
 #define _POSIX_C_SOURCE 200809L
 #include "srvdoctor/platform.h"
 
