@@ -28,7 +28,7 @@ for zip in "$@"; do
   unzip -q "$zip" -d "$tmp" || fail "cannot unzip"
   top=$tmp/$name
   [ -d "$top" ] || fail "no top folder $name/"
-  for f in srvdoctor.exe README.md LICENSE docs/usage.md docs/report-format.md; do
+  for f in srvdoctor.exe README.md LICENSE docs/usage.md docs/report-json.md; do
     [ -s "$top/$f" ] || fail "$f is missing"
   done
   for page in "$src"/docs/findings/*.md; do

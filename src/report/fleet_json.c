@@ -1,5 +1,5 @@
 /* fleet_json.c - the fleet as JSON: schema_version 1, kind "fleet" (see
- * docs/report-format.md). */
+ * docs/report-json.md). */
 #include "srvdoctor/fleet.h"
 #include "srvdoctor/json.h"
 #include "report_internal.h"

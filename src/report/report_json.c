@@ -1,4 +1,4 @@
-/* report_json.c - the JSON report, schema_version 2 (see docs/report-format.md). */
+/* report_json.c - the JSON report, schema_version 2 (see docs/report-json.md). */
 #include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 
