@@ -320,6 +320,18 @@ static const sbs_marker *sbs2008_of(sd_exch_ctx *c, int *unknown)
   "module (interim updates, pending restart, Active Directory " \
   "preparation) must be cleared by its own steps before going on."
 
+/* The restart after setup: a last resort, only when setup (step `setup`)
+ * asked for it. */
+static void restart_if_asked(sd_exch_ctx *c, sd_finding *fd,
+                             const char *what, const char *when,
+                             unsigned setup)
+{
+  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart %s (Start > Shut "
+              "Down > Restart)%s.", what, when);
+  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
+               setup);
+}
+
 /* Windows SBS 2008's SP2 steps (sources above). */
 static void sbs_steps(sd_exch_ctx *c, sd_finding *fd)
 {
@@ -340,10 +352,8 @@ static void sbs_steps(sd_exch_ctx *c, sd_finding *fd)
   sd_step_alt(c->r, fd, SD_STEP_CHANGE, "Without the tool, follow the "
               "manual steps of Microsoft Knowledge Base article 973862 "
               "exactly instead (one way, not both).");
-  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart the server (Start > "
-              "Shut Down > Restart) in the maintenance window.");
-  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
-               setup);
+  restart_if_asked(c, fd, "the server", " in the maintenance window",
+                   setup);
   sd_step_add(c->r, fd, SD_STEP_LOOK, "Run srvdoctor again to confirm:");
   sd_step_cmd(c->r, fd, "srvdoctor check --only exchange-sp2");
   sd_step_expect(c->r, fd, "EXCH-ALREADY-SP2");
@@ -482,10 +492,7 @@ static void node_upgrade_steps(sd_exch_ctx *c, sd_finding *fd,
               "Prompt in the folder with the SP2 media and run:", where);
   sd_step_cmd(c->r, fd, "%s /mode:upgrade", SETUP);
   setup = sd_step_number(fd);
-  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart that node (Start > "
-              "Shut Down > Restart).");
-  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
-               setup);
+  restart_if_asked(c, fd, "that node", "", setup);
 }
 
 /* CCR, in the order of cms_ccr_order above. */
@@ -590,10 +597,8 @@ static void standalone_steps(sd_exch_ctx *c, sd_finding *fd, cms_kind k)
     sd_step_when(c->r, fd, "Only if step %u showed no clustered mailbox "
                  "server with this computer as a node", check);
   setup = sd_step_number(fd);
-  sd_step_add(c->r, fd, SD_STEP_LAST_RESORT, "Restart the server (Start > "
-              "Shut Down > Restart) in the maintenance window.");
-  sd_step_when(c->r, fd, "Only if setup in step %u asked for a restart",
-               setup);
+  restart_if_asked(c, fd, "the server", " in the maintenance window",
+                   setup);
 }
 
 /* EXCH-UPGRADE-PATH's steps for what this server is. */
