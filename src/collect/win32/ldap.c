@@ -86,6 +86,30 @@ static void ldap_fail(sd_facts *f, sd_fstate *st, ULONG rc, const char *what)
                 ldap_text(f, rc));
 }
 
+/* An LDAP v3 session to host:port, referrals off, the job's server time
+ * limit, connected within the job's connect timeout; arec_exclusive: host
+ * is one computer's name, not a domain to locate a DC of.  *ld is NULL
+ * when ldap_init failed (host NULL counts as that), else the session, also
+ * when the connect failed (the caller unbinds it); returns the connect's
+ * LDAP code, or LdapGetLastError() after a failed ldap_init. */
+static ULONG session_open(ad_job *j, wchar_t *host, ULONG port,
+                       int arec_exclusive, LDAP **ld)
+{
+  struct l_timeval tv;
+  ULONG v3 = LDAP_VERSION3;
+  *ld = host ? ldap_initW(host, port) : NULL;
+  if(!*ld)
+    return LdapGetLastError();
+  ldap_set_optionW(*ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+  ldap_set_optionW(*ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  ldap_set_optionW(*ld, LDAP_OPT_TIMELIMIT, &j->search_s);
+  if(arec_exclusive)
+    ldap_set_optionW(*ld, LDAP_OPT_AREC_EXCLUSIVE, LDAP_OPT_ON);
+  tv.tv_sec = (LONG)j->connect_s;
+  tv.tv_usec = 0;
+  return ldap_connect(*ld, &tv);
+}
+
 /* The first string value of attr in entry, UTF-8 in the arena. */
 static const char *first_value(ad_job *j, LDAPMessage *e, const wchar_t *attr)
 {
@@ -436,7 +460,7 @@ static void probe_schema_master(ad_job *j)
   wchar_t *host;
   LDAP *ld;
   struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   LDAPMessage *res = NULL;
   if(ad->dns_host_name && sd_strieq(ad->dns_host_name, ad->fsmo_dns_host)) {
     sd_fstate_set(&j->out, &ad->fsmo_reach_st, SD_ST_READ, 0, "it is the "
@@ -445,18 +469,12 @@ static void probe_schema_master(ad_job *j)
   }
   j->step = "probing the schema master";
   host = sd_utf8_to_wide(ad->fsmo_dns_host);
-  ld = host ? ldap_initW(host, LDAP_PORT) : NULL;
+  rc = session_open(j, host, LDAP_PORT, 0, &ld);
   free(host);
   if(!ld) {
-    ldap_fail(&j->out, &ad->fsmo_reach_st, LdapGetLastError(), "ldap_init");
+    ldap_fail(&j->out, &ad->fsmo_reach_st, rc, "ldap_init");
     return;
   }
-  ldap_set_optionW(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(ld, &tv);
   if(rc == LDAP_SUCCESS) {
     tv.tv_sec = (LONG)j->search_s;
     rc = ldap_search_ext_sW(ld, (PWCHAR)L"", LDAP_SCOPE_BASE,
@@ -806,8 +824,7 @@ static ULONG bind_as(ad_job *j, LDAP *ld, const char **method)
 static int connect_and_bind(ad_job *j)
 {
   sd_ad_facts *ad = &j->out.exchange.ad;
-  struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   const char *host8 = sd_wide_to_arena(&j->out, j->host, -1);
   ad->dc = j->port == LDAP_PORT
              ? host8
@@ -816,20 +833,13 @@ static int connect_and_bind(ad_job *j)
   snprintf(j->dc_text, sizeof(j->dc_text), "%s", ad->dc);
   InterlockedExchange(&j->have_dc, 1);
   j->step = "connecting";
-  j->ld = ldap_initW(j->host, j->port);
+  rc = session_open(j, j->host, j->port,
+                 ad->dc_source && !strcmp(ad->dc_source, "option"), &j->ld);
   if(!j->ld) {
-    ldap_fail(&j->out, &ad->st, LdapGetLastError(), sd_arena_printf(
+    ldap_fail(&j->out, &ad->st, rc, sd_arena_printf(
               &j->out.arena, "ldap_init(%s)", ad->dc));
     return -1;
   }
-  ldap_set_optionW(j->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(j->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(j->ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  if(ad->dc_source && !strcmp(ad->dc_source, "option"))
-    ldap_set_optionW(j->ld, LDAP_OPT_AREC_EXCLUSIVE, LDAP_OPT_ON);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(j->ld, &tv);
   if(rc != LDAP_SUCCESS) {
     ldap_fail(&j->out, &ad->st, rc, sd_arena_printf(&j->out.arena,
               "connecting to %s", ad->dc));
@@ -1041,8 +1051,7 @@ static ULONG read_meso_on(ad_job *j, LDAP *ld, sd_ad_domain *d)
  * credentials and limits, unless the time the caller waits is too short. */
 static void read_meso_elsewhere(ad_job *j, sd_ad_domain *d, ULONG first_rc)
 {
-  struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   const char *method = "";
   wchar_t *host;
   LDAP *ld;
@@ -1064,19 +1073,13 @@ static void read_meso_elsewhere(ad_job *j, sd_ad_domain *d, ULONG first_rc)
     return;
   }
   host = sd_utf8_to_wide(d->dns);
-  ld = host ? ldap_initW(host, LDAP_PORT) : NULL;
+  rc = session_open(j, host, LDAP_PORT, 0, &ld);
   free(host);
   if(!ld) {
-    ldap_fail(&j->out, &d->meso_st, LdapGetLastError(), sd_arena_printf(
+    ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(
               &j->out.arena, "ldap_init(%s)", d->dns));
     return;
   }
-  ldap_set_optionW(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(ld, &tv);
   if(rc != LDAP_SUCCESS) {
     ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
               "connecting to a DC of %s", d->dns));
