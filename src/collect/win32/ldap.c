@@ -23,6 +23,7 @@
 #include <string.h>
 #include <winldap.h>
 
+#include "job.h"
 #include "srvdoctor/platform.h"
 
 #define CONNECT_TIMEOUT_S 5
@@ -37,7 +38,7 @@
 #endif
 
 typedef struct ad_job {
-  volatile LONG refs;
+  sd_job job;               /* first */
   /* inputs, owned */
   wchar_t *host;            /* NULL: locate a DC */
   ULONG port;
@@ -56,10 +57,9 @@ typedef struct ad_job {
   LDAP *ld;
 } ad_job;
 
-static void job_release(ad_job *j)
+static void ad_destroy(sd_job *job)
 {
-  if(InterlockedDecrement(&j->refs) != 0)
-    return;
+  ad_job *j = (ad_job *)job;
   if(j->password) {
     SecureZeroMemory(j->password, j->password_len * sizeof(wchar_t));
     free(j->password);
@@ -68,6 +68,11 @@ static void job_release(ad_job *j)
   free(j->user);
   sd_facts_free(&j->out);
   free(j);
+}
+
+static void job_release(ad_job *j)
+{
+  sd_job_release(&j->job);
 }
 
 /* ---- small helpers ---- */
@@ -1189,16 +1194,14 @@ static void run_job(ad_job *j)
   j->step = "finished";
 }
 
-static DWORD WINAPI ad_main(LPVOID arg)
+static void ad_work(sd_job *job)
 {
-  ad_job *j = arg;
+  ad_job *j = (ad_job *)job;
   run_job(j);
   if(j->ld) {
     ldap_unbind(j->ld);
     j->ld = NULL;
   }
-  job_release(j);
-  return 0;
 }
 
 /* "host", "host:port", "[v6]:port" -> host and port; -1 when malformed. */
@@ -1260,7 +1263,7 @@ static ad_job *ad_job_new(sd_facts *f, const sd_options *o, DWORD deadline,
 {
   ad_job *j = sd_xcalloc(1, sizeof(*j));
   sd_facts_init(&j->out);
-  j->refs = 2;
+  sd_job_init(&j->job, ad_work, ad_destroy);
   j->step = "starting";
   /* The host collector has read it from this process's token. */
   j->user_sid = sd_facts_str(&j->out, f->host.user_sid);
@@ -1280,7 +1283,6 @@ static ad_job *ad_job_new(sd_facts *f, const sd_options *o, DWORD deadline,
                     "HOST or HOST:PORT", o->dc);
       ad->dc = sd_facts_str(f, o->dc);
       ad->dc_source = "option";
-      job_release(j);
       job_release(j);
       return NULL;
     }
@@ -1318,8 +1320,8 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
 {
   sd_ad_facts *ad = &f->exchange.ad;
   ad_job *j;
-  HANDLE t;
-  DWORD w, deadline = ad_deadline(o);
+  int run;
+  DWORD err = 0, deadline = ad_deadline(o);
   long t0 = sd_monotonic_ms();
   if(!o->dc && f->host.domain_st.state == SD_ST_READ &&
      !f->host.domain_joined) {
@@ -1333,16 +1335,13 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   j = ad_job_new(f, o, deadline, t0);
   if(!j)
     return;
-  t = CreateThread(NULL, 256 * 1024, ad_main, j, 0, NULL);
-  if(!t) {
-    sd_fstate_os_error(f, &ad->st, GetLastError(), "CreateThread");
-    job_release(j);
+  run = sd_job_run(&j->job, deadline, &err);
+  if(run < 0) {
+    sd_fstate_os_error(f, &ad->st, err, "CreateThread");
     job_release(j);
     return;
   }
-  w = WaitForSingleObject(t, deadline);
-  CloseHandle(t);
-  if(w == WAIT_OBJECT_0)
+  if(run == 0)
     sd_exch_ad_copy(f, ad, &j->out.exchange.ad);
   else
     ad_timed_out(f, o, j, deadline);
