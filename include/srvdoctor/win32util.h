@@ -55,6 +55,26 @@ int sd_reg_multi(sd_facts *f, HKEY root, const char *subkey, const char *value,
 int sd_reg_key_exists(sd_facts *f, HKEY root, const char *subkey,
                       sd_fstate *st);
 
+/* The subkeys of an open key, in index order, as sd_reg_subkeys_list
+ * read them. */
+typedef struct sd_reg_subkey {
+  wchar_t *name; /* malloc'd, NUL-terminated */
+  DWORD len;     /* in wchar_t, without the NUL */
+} sd_reg_subkey;
+typedef struct sd_reg_subkeys {
+  sd_reg_subkey *items;
+  size_t count;
+  /* ERROR_SUCCESS when the walk reached the last subkey or the limit;
+   * else the RegEnumKeyExW error that stopped it after count names. */
+  LONG rc;
+} sd_reg_subkeys;
+#define SD_REG_NO_LIMIT ((size_t)-1)
+/* The names of k's first max subkeys (RegEnumKeyExW index 0, 1, ...),
+ * whatever their length; always fills out, which sd_reg_subkeys_free
+ * frees. */
+void sd_reg_subkeys_list(HKEY k, size_t max, sd_reg_subkeys *out);
+void sd_reg_subkeys_free(sd_reg_subkeys *s);
+
 /* GetProcAddress from a system DLL already loaded or loaded from
  * the system folder only. */
 FARPROC sd_proc(const char *dll, const char *name);

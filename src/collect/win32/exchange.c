@@ -224,6 +224,30 @@ static sd_exch_cached_pkg *cached_add(sd_exch_facts *x)
   return p;
 }
 
+/* The cached .msp of the patch whose Patches subkey of the Exchange
+ * product (patches_key) is sk, when sk is a packed patch code. */
+static void cached_patch(sd_facts *f, const char *patches_key,
+                         const sd_reg_subkey *sk)
+{
+  sd_exch_cached_pkg *p;
+  sd_fstate st;
+  char code[39];
+  const char *sub, *uname = sd_wide_to_arena(f, sk->name, (int)sk->len);
+  if(!uname || sd_msi_guid_unpack(uname, code))
+    return; /* not a packed patch code */
+  p = cached_add(&f->exchange);
+  p->kind = "patch";
+  p->code = sd_facts_str(f, code);
+  sub = sd_arena_printf(&f->arena, "%s\\%s", patches_key, uname);
+  if(sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "DisplayName", &p->name, &st))
+    p->name = NULL;
+  sub = sd_arena_printf(&f->arena, MSI_PATCHES "%s", uname);
+  p->key = sd_arena_printf(&f->arena, "HKLM\\%s", sub);
+  sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "LocalPackage", &p->local_package,
+             &p->value_st);
+  cached_file(f, p);
+}
+
 /* The cached .msi of the Exchange 2007 product and the cached .msp of each
  * of its patches. */
 static void collect_msi_cache(sd_facts *f)
@@ -235,7 +259,8 @@ static void collect_msi_cache(sd_facts *f)
   sd_fstate st;
   HKEY k;
   LONG rc;
-  DWORD i;
+  size_t i;
+  sd_reg_subkeys subs;
   if(sd_msi_guid_pack(SD_EXCH2007_PRODUCT_CODE, packed))
     return;
   product_key = sd_arena_printf(&f->arena, MSI_PRODUCTS "%s", packed);
@@ -266,38 +291,17 @@ static void collect_msi_cache(sd_facts *f)
                        "the Exchange product");
     return;
   }
-  for(i = 0; i < MAX_CACHED_PATCHES; i++) {
-    wchar_t name[64];
-    DWORD n = (DWORD)SD_COUNTOF(name);
-    char code[39];
-    const char *uname, *sub;
-    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
-    if(rc == ERROR_NO_MORE_ITEMS)
-      break;
-    if(rc == ERROR_MORE_DATA)
-      continue;
-    if(rc != ERROR_SUCCESS) {
-      sd_fstate_os_error(f, &x->msi_cache_st, (DWORD)rc, "RegEnumKeyExW on "
-                         "the Patches key of the Exchange product");
-      RegCloseKey(k);
-      return;
-    }
-    uname = sd_wide_to_arena(f, name, (int)n);
-    if(!uname || sd_msi_guid_unpack(uname, code))
-      continue; /* not a packed patch code */
-    p = cached_add(x);
-    p->kind = "patch";
-    p->code = sd_facts_str(f, code);
-    sub = sd_arena_printf(&f->arena, "%s\\%s", patches_key, uname);
-    if(sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "DisplayName", &p->name, &st))
-      p->name = NULL;
-    sub = sd_arena_printf(&f->arena, MSI_PATCHES "%s", uname);
-    p->key = sd_arena_printf(&f->arena, "HKLM\\%s", sub);
-    sd_reg_str(f, HKEY_LOCAL_MACHINE, sub, "LocalPackage", &p->local_package,
-               &p->value_st);
-    cached_file(f, p);
-  }
+  sd_reg_subkeys_list(k, MAX_CACHED_PATCHES, &subs);
   RegCloseKey(k);
+  for(i = 0; i < subs.count; i++)
+    cached_patch(f, patches_key, &subs.items[i]);
+  rc = subs.rc;
+  sd_reg_subkeys_free(&subs);
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &x->msi_cache_st, (DWORD)rc, "RegEnumKeyExW on "
+                       "the Patches key of the Exchange product");
+    return;
+  }
   sd_fstate_set(f, &x->msi_cache_st, SD_ST_READ, 0, NULL);
 }
 
@@ -313,7 +317,8 @@ static void collect_roles(sd_facts *f)
   sd_exch_facts *x = &f->exchange;
   HKEY k;
   LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, V8_KEY, &k);
-  DWORD i;
+  size_t i;
+  sd_reg_subkeys subs;
   if(rc != ERROR_SUCCESS) {
     if(rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND)
       sd_fstate_set(f, &x->roles_st, SD_ST_ABSENT, 0, NULL);
@@ -321,23 +326,12 @@ static void collect_roles(sd_facts *f)
       sd_fstate_os_error(f, &x->roles_st, (DWORD)rc, "HKLM\\" V8_KEY);
     return;
   }
-  for(i = 0; i < MAX_ROLE_KEYS; i++) {
-    wchar_t name[256];
-    DWORD n = (DWORD)SD_COUNTOF(name);
+  sd_reg_subkeys_list(k, MAX_ROLE_KEYS, &subs);
+  RegCloseKey(k);
+  for(i = 0; i < subs.count; i++) {
     const char *uname, *sub;
     sd_exch_role role;
-    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
-    if(rc == ERROR_NO_MORE_ITEMS)
-      break;
-    if(rc == ERROR_MORE_DATA)
-      continue;
-    if(rc != ERROR_SUCCESS) {
-      sd_fstate_os_error(f, &x->roles_st, (DWORD)rc, "RegEnumKeyExW on "
-                         "HKLM\\" V8_KEY);
-      RegCloseKey(k);
-      return;
-    }
-    uname = sd_wide_to_arena(f, name, (int)n);
+    uname = sd_wide_to_arena(f, subs.items[i].name, (int)subs.items[i].len);
     sub = sd_arena_printf(&f->arena, V8_KEY "\\%s", uname);
     memset(&role, 0, sizeof(role));
     role.name = uname;
@@ -360,7 +354,13 @@ static void collect_roles(sd_facts *f)
     x->roles = sd_grow(x->roles, &x->cap_roles, x->nroles, sizeof(role));
     x->roles[x->nroles++] = role;
   }
-  RegCloseKey(k);
+  rc = subs.rc;
+  sd_reg_subkeys_free(&subs);
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &x->roles_st, (DWORD)rc, "RegEnumKeyExW on "
+                       "HKLM\\" V8_KEY);
+    return;
+  }
   sd_fstate_set(f, &x->roles_st, SD_ST_READ, 0, NULL);
 }
 

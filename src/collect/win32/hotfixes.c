@@ -86,13 +86,6 @@ static LONG open_sub(HKEY parent, const wchar_t *name, HKEY *out)
   return RegOpenKeyExW(parent, name, 0, SD_KEY_READ, out);
 }
 
-/* The name of subkey i, or an error (ERROR_NO_MORE_ITEMS at the end). */
-static LONG enum_sub(HKEY k, DWORD i, wchar_t name[256])
-{
-  DWORD n = 256;
-  return RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
-}
-
 /* The update's own install date: the InstalledDate value (REG_SZ
  * "M/D/YYYY", a local date) of its Updates key, written by update.exe.
  * Used first; the key's last-write time stays the fallback, because any
@@ -173,15 +166,18 @@ static void route_hotfix_key(sd_facts *f, const char *kb, const wchar_t *wkb)
                                          UPDATES_KEY, kb));
   HKEY updates;
   LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, UPDATES_KEY, &updates), first = 0;
-  DWORD i, j;
+  size_t i, j;
   int found = 0;
-  wchar_t prod[256], branch[256];
+  sd_reg_subkeys prods, branches;
   if(rc != ERROR_SUCCESS) {
     probe_fail(f, p, rc, "HKLM\\" UPDATES_KEY);
     return;
   }
-  for(i = 0; i < 4096 && enum_sub(updates, i, prod) == ERROR_SUCCESS; i++) {
+  /* An error that ends a listing ends the search of that key silently. */
+  sd_reg_subkeys_list(updates, 4096, &prods);
+  for(i = 0; i < prods.count; i++) {
     HKEY pk;
+    const wchar_t *prod = prods.items[i].name;
     const char *prod8 = sd_wide_to_arena(f, prod, -1);
     const char *ppath = sd_arena_printf(&f->arena, "%s\\%s", UPDATES_KEY,
                                         prod8);
@@ -194,8 +190,10 @@ static void route_hotfix_key(sd_facts *f, const char *kb, const wchar_t *wkb)
     /* Updates\<product>\<KB> (some packages) and
      * Updates\<product>\<branch>\<KB> (Windows: "SP3", "SP4", ...). */
     found |= hotfix_key_at(f, kb, wkb, pk, ppath, &first);
-    for(j = 0; j < 4096 && enum_sub(pk, j, branch) == ERROR_SUCCESS; j++) {
+    sd_reg_subkeys_list(pk, 4096, &branches);
+    for(j = 0; j < branches.count; j++) {
       HKEY bk;
+      const wchar_t *branch = branches.items[j].name;
       if(_wcsicmp(branch, wkb) == 0)
         continue;
       rc = open_sub(pk, branch, &bk);
@@ -210,8 +208,10 @@ static void route_hotfix_key(sd_facts *f, const char *kb, const wchar_t *wkb)
                              &first);
       RegCloseKey(bk);
     }
+    sd_reg_subkeys_free(&branches);
     RegCloseKey(pk);
   }
+  sd_reg_subkeys_free(&prods);
   RegCloseKey(updates);
   if(found)
     sd_fstate_set(f, &p->st, SD_ST_READ, 0, NULL);
@@ -318,29 +318,22 @@ static void route_cbs(sd_facts *f, const char *kb, const wchar_t *wkb)
     f, kb, "cbs", sd_arena_printf(&f->arena, "HKLM\\%s\\Package*_for_%s~*",
                                   CBS_KEY, kb));
   HKEY pk;
-  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, CBS_KEY, &pk), err;
-  DWORD i;
+  LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, CBS_KEY, &pk);
+  size_t i;
   int found = 0, bad = 0;
-  wchar_t name[256];
+  sd_reg_subkeys names;
   if(rc != ERROR_SUCCESS) {
     /* No CBS key: Windows Server 2003 and older. */
     probe_fail(f, p, rc, "HKLM\\" CBS_KEY);
     return;
   }
-  for(i = 0;; i++) {
+  sd_reg_subkeys_list(pk, SD_REG_NO_LIMIT, &names);
+  for(i = 0; i < names.count; i++) {
+    const wchar_t *name = names.items[i].name;
     const char *name8;
     HKEY k;
     DWORD state = 0, hi = 0, lo = 0;
     sd_hotfix *h;
-    err = enum_sub(pk, i, name);
-    if(err == ERROR_NO_MORE_ITEMS)
-      break;
-    if(err != ERROR_SUCCESS) {
-      sd_fstate_os_error(f, &p->st, (DWORD)err,
-                         "enumerating HKLM\\" CBS_KEY);
-      RegCloseKey(pk);
-      return;
-    }
     if(!cbs_name_matches(name, wkb))
       continue;
     name8 = sd_wide_to_arena(f, name, -1);
@@ -368,6 +361,12 @@ static void route_cbs(sd_facts *f, const char *kb, const wchar_t *wkb)
     RegCloseKey(k);
   }
   RegCloseKey(pk);
+  rc = names.rc;
+  sd_reg_subkeys_free(&names);
+  if(rc != ERROR_SUCCESS) {
+    sd_fstate_os_error(f, &p->st, (DWORD)rc, "enumerating HKLM\\" CBS_KEY);
+    return;
+  }
   if(bad)
     return; /* the probe already says what could not be read */
   sd_fstate_set(f, &p->st, found ? SD_ST_READ : SD_ST_ABSENT, 0, NULL);

@@ -149,7 +149,8 @@ static void cluster_vms(sd_facts *f)
   sd_hv_facts *hv = &f->hyperv;
   HKEY k;
   LONG rc;
-  DWORD i;
+  size_t i;
+  sd_reg_subkeys ids;
   int svc = clussvc_exists(f, &hv->cluster_st);
   if(svc == 0) {
     sd_fstate_set(f, &hv->cluster_st, SD_ST_ABSENT, 0, NULL);
@@ -169,26 +170,21 @@ static void cluster_vms(sd_facts *f)
                        "RegOpenKeyEx(HKLM\\Cluster\\Resources)");
     return;
   }
-  for(i = 0;; i++) {
-    wchar_t id[256];
-    DWORD n = (DWORD)SD_COUNTOF(id);
-    rc = RegEnumKeyExW(k, i, id, &n, NULL, NULL, NULL, NULL);
-    if(rc == ERROR_NO_MORE_ITEMS)
-      break;
-    if(rc != ERROR_SUCCESS) {
-      sd_fstate_os_error(f, &hv->cluster_st, (DWORD)rc,
-                         "RegEnumKeyEx(HKLM\\Cluster\\Resources)");
-      RegCloseKey(k);
-      return;
-    }
-    if(cluster_resource(f, id, &hv->cluster_st)) {
-      RegCloseKey(k);
+  sd_reg_subkeys_list(k, SD_REG_NO_LIMIT, &ids);
+  RegCloseKey(k);
+  for(i = 0; i < ids.count; i++)
+    if(cluster_resource(f, ids.items[i].name, &hv->cluster_st)) {
+      sd_reg_subkeys_free(&ids);
       hv->cluster_st.state = SD_ST_UNREADABLE;
       return;
     }
-  }
-  RegCloseKey(k);
-  sd_fstate_set(f, &hv->cluster_st, SD_ST_READ, 0, NULL);
+  rc = ids.rc;
+  sd_reg_subkeys_free(&ids);
+  if(rc != ERROR_SUCCESS)
+    sd_fstate_os_error(f, &hv->cluster_st, (DWORD)rc,
+                       "RegEnumKeyEx(HKLM\\Cluster\\Resources)");
+  else
+    sd_fstate_set(f, &hv->cluster_st, SD_ST_READ, 0, NULL);
 }
 
 /* ---- VARIANT helpers ---- */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <winldap.h>
 
+#include "job.h"
 #include "srvdoctor/platform.h"
 
 #define CONNECT_TIMEOUT_S 5
@@ -37,7 +38,7 @@
 #endif
 
 typedef struct ad_job {
-  volatile LONG refs;
+  sd_job job;               /* first */
   /* inputs, owned */
   wchar_t *host;            /* NULL: locate a DC */
   ULONG port;
@@ -56,10 +57,9 @@ typedef struct ad_job {
   LDAP *ld;
 } ad_job;
 
-static void job_release(ad_job *j)
+static void ad_destroy(sd_job *job)
 {
-  if(InterlockedDecrement(&j->refs) != 0)
-    return;
+  ad_job *j = (ad_job *)job;
   if(j->password) {
     SecureZeroMemory(j->password, j->password_len * sizeof(wchar_t));
     free(j->password);
@@ -68,6 +68,11 @@ static void job_release(ad_job *j)
   free(j->user);
   sd_facts_free(&j->out);
   free(j);
+}
+
+static void job_release(ad_job *j)
+{
+  sd_job_release(&j->job);
 }
 
 /* ---- small helpers ---- */
@@ -84,6 +89,30 @@ static void ldap_fail(sd_facts *f, sd_fstate *st, ULONG rc, const char *what)
 {
   sd_fstate_set(f, st, SD_ST_UNREADABLE, (uint32_t)rc, "%s: %s", what,
                 ldap_text(f, rc));
+}
+
+/* An LDAP v3 session to host:port, referrals off, the job's server time
+ * limit, connected within the job's connect timeout; arec_exclusive: host
+ * is one computer's name, not a domain to locate a DC of.  *ld is NULL
+ * when ldap_init failed (host NULL counts as that), else the session, also
+ * when the connect failed (the caller unbinds it); returns the connect's
+ * LDAP code, or LdapGetLastError() after a failed ldap_init. */
+static ULONG session_open(ad_job *j, wchar_t *host, ULONG port,
+                       int arec_exclusive, LDAP **ld)
+{
+  struct l_timeval tv;
+  ULONG v3 = LDAP_VERSION3;
+  *ld = host ? ldap_initW(host, port) : NULL;
+  if(!*ld)
+    return LdapGetLastError();
+  ldap_set_optionW(*ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+  ldap_set_optionW(*ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  ldap_set_optionW(*ld, LDAP_OPT_TIMELIMIT, &j->search_s);
+  if(arec_exclusive)
+    ldap_set_optionW(*ld, LDAP_OPT_AREC_EXCLUSIVE, LDAP_OPT_ON);
+  tv.tv_sec = (LONG)j->connect_s;
+  tv.tv_usec = 0;
+  return ldap_connect(*ld, &tv);
 }
 
 /* The first string value of attr in entry, UTF-8 in the arena. */
@@ -436,7 +465,7 @@ static void probe_schema_master(ad_job *j)
   wchar_t *host;
   LDAP *ld;
   struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   LDAPMessage *res = NULL;
   if(ad->dns_host_name && sd_strieq(ad->dns_host_name, ad->fsmo_dns_host)) {
     sd_fstate_set(&j->out, &ad->fsmo_reach_st, SD_ST_READ, 0, "it is the "
@@ -445,18 +474,12 @@ static void probe_schema_master(ad_job *j)
   }
   j->step = "probing the schema master";
   host = sd_utf8_to_wide(ad->fsmo_dns_host);
-  ld = host ? ldap_initW(host, LDAP_PORT) : NULL;
+  rc = session_open(j, host, LDAP_PORT, 0, &ld);
   free(host);
   if(!ld) {
-    ldap_fail(&j->out, &ad->fsmo_reach_st, LdapGetLastError(), "ldap_init");
+    ldap_fail(&j->out, &ad->fsmo_reach_st, rc, "ldap_init");
     return;
   }
-  ldap_set_optionW(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(ld, &tv);
   if(rc == LDAP_SUCCESS) {
     tv.tv_sec = (LONG)j->search_s;
     rc = ldap_search_ext_sW(ld, (PWCHAR)L"", LDAP_SCOPE_BASE,
@@ -806,8 +829,7 @@ static ULONG bind_as(ad_job *j, LDAP *ld, const char **method)
 static int connect_and_bind(ad_job *j)
 {
   sd_ad_facts *ad = &j->out.exchange.ad;
-  struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   const char *host8 = sd_wide_to_arena(&j->out, j->host, -1);
   ad->dc = j->port == LDAP_PORT
              ? host8
@@ -816,20 +838,13 @@ static int connect_and_bind(ad_job *j)
   snprintf(j->dc_text, sizeof(j->dc_text), "%s", ad->dc);
   InterlockedExchange(&j->have_dc, 1);
   j->step = "connecting";
-  j->ld = ldap_initW(j->host, j->port);
+  rc = session_open(j, j->host, j->port,
+                 ad->dc_source && !strcmp(ad->dc_source, "option"), &j->ld);
   if(!j->ld) {
-    ldap_fail(&j->out, &ad->st, LdapGetLastError(), sd_arena_printf(
+    ldap_fail(&j->out, &ad->st, rc, sd_arena_printf(
               &j->out.arena, "ldap_init(%s)", ad->dc));
     return -1;
   }
-  ldap_set_optionW(j->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(j->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(j->ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  if(ad->dc_source && !strcmp(ad->dc_source, "option"))
-    ldap_set_optionW(j->ld, LDAP_OPT_AREC_EXCLUSIVE, LDAP_OPT_ON);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(j->ld, &tv);
   if(rc != LDAP_SUCCESS) {
     ldap_fail(&j->out, &ad->st, rc, sd_arena_printf(&j->out.arena,
               "connecting to %s", ad->dc));
@@ -1041,8 +1056,7 @@ static ULONG read_meso_on(ad_job *j, LDAP *ld, sd_ad_domain *d)
  * credentials and limits, unless the time the caller waits is too short. */
 static void read_meso_elsewhere(ad_job *j, sd_ad_domain *d, ULONG first_rc)
 {
-  struct l_timeval tv;
-  ULONG rc, v3 = LDAP_VERSION3;
+  ULONG rc;
   const char *method = "";
   wchar_t *host;
   LDAP *ld;
@@ -1064,19 +1078,13 @@ static void read_meso_elsewhere(ad_job *j, sd_ad_domain *d, ULONG first_rc)
     return;
   }
   host = sd_utf8_to_wide(d->dns);
-  ld = host ? ldap_initW(host, LDAP_PORT) : NULL;
+  rc = session_open(j, host, LDAP_PORT, 0, &ld);
   free(host);
   if(!ld) {
-    ldap_fail(&j->out, &d->meso_st, LdapGetLastError(), sd_arena_printf(
+    ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(
               &j->out.arena, "ldap_init(%s)", d->dns));
     return;
   }
-  ldap_set_optionW(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-  ldap_set_optionW(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-  ldap_set_optionW(ld, LDAP_OPT_TIMELIMIT, &j->search_s);
-  tv.tv_sec = (LONG)j->connect_s;
-  tv.tv_usec = 0;
-  rc = ldap_connect(ld, &tv);
   if(rc != LDAP_SUCCESS) {
     ldap_fail(&j->out, &d->meso_st, rc, sd_arena_printf(&j->out.arena,
               "connecting to a DC of %s", d->dns));
@@ -1186,16 +1194,14 @@ static void run_job(ad_job *j)
   j->step = "finished";
 }
 
-static DWORD WINAPI ad_main(LPVOID arg)
+static void ad_work(sd_job *job)
 {
-  ad_job *j = arg;
+  ad_job *j = (ad_job *)job;
   run_job(j);
   if(j->ld) {
     ldap_unbind(j->ld);
     j->ld = NULL;
   }
-  job_release(j);
-  return 0;
 }
 
 /* "host", "host:port", "[v6]:port" -> host and port; -1 when malformed. */
@@ -1257,7 +1263,7 @@ static ad_job *ad_job_new(sd_facts *f, const sd_options *o, DWORD deadline,
 {
   ad_job *j = sd_xcalloc(1, sizeof(*j));
   sd_facts_init(&j->out);
-  j->refs = 2;
+  sd_job_init(&j->job, ad_work, ad_destroy);
   j->step = "starting";
   /* The host collector has read it from this process's token. */
   j->user_sid = sd_facts_str(&j->out, f->host.user_sid);
@@ -1277,7 +1283,6 @@ static ad_job *ad_job_new(sd_facts *f, const sd_options *o, DWORD deadline,
                     "HOST or HOST:PORT", o->dc);
       ad->dc = sd_facts_str(f, o->dc);
       ad->dc_source = "option";
-      job_release(j);
       job_release(j);
       return NULL;
     }
@@ -1315,8 +1320,8 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
 {
   sd_ad_facts *ad = &f->exchange.ad;
   ad_job *j;
-  HANDLE t;
-  DWORD w, deadline = ad_deadline(o);
+  int run;
+  DWORD err = 0, deadline = ad_deadline(o);
   long t0 = sd_monotonic_ms();
   if(!o->dc && f->host.domain_st.state == SD_ST_READ &&
      !f->host.domain_joined) {
@@ -1330,16 +1335,13 @@ void sd_cw_ad(sd_facts *f, const sd_options *o)
   j = ad_job_new(f, o, deadline, t0);
   if(!j)
     return;
-  t = CreateThread(NULL, 256 * 1024, ad_main, j, 0, NULL);
-  if(!t) {
-    sd_fstate_os_error(f, &ad->st, GetLastError(), "CreateThread");
-    job_release(j);
+  run = sd_job_run(&j->job, deadline, &err);
+  if(run < 0) {
+    sd_fstate_os_error(f, &ad->st, err, "CreateThread");
     job_release(j);
     return;
   }
-  w = WaitForSingleObject(t, deadline);
-  CloseHandle(t);
-  if(w == WAIT_OBJECT_0)
+  if(run == 0)
     sd_exch_ad_copy(f, ad, &j->out.exchange.ad);
   else
     ad_timed_out(f, o, j, deadline);

@@ -124,7 +124,8 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
   char *key;
   HKEY k;
   LONG rc;
-  DWORD i;
+  size_t i;
+  sd_reg_subkeys subs;
   if(sd_msi_guid_pack(code, packed))
     return ERROR_INVALID_PARAMETER;
   key = sd_arena_printf(&f->arena, USERDATA_PRODUCTS "\\%s\\Patches", packed);
@@ -133,24 +134,15 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
     return ERROR_SUCCESS;
   if(rc != ERROR_SUCCESS)
     return rc;
-  for(i = 0; i < MAX_PATCHES; i++) {
-    wchar_t name[64];
-    DWORD n = (DWORD)SD_COUNTOF(name);
+  sd_reg_subkeys_list(k, MAX_PATCHES, &subs);
+  RegCloseKey(k);
+  for(i = 0; i < subs.count; i++) {
     char pc[39];
     const char *sub, *uname;
     sd_msi_patch *p;
     sd_fstate st;
     DWORD d;
-    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
-    if(rc == ERROR_NO_MORE_ITEMS) {
-      rc = ERROR_SUCCESS;
-      break;
-    }
-    if(rc == ERROR_MORE_DATA)
-      continue;
-    if(rc != ERROR_SUCCESS)
-      break;
-    uname = sd_wide_to_arena(f, name, (int)n);
+    uname = sd_wide_to_arena(f, subs.items[i].name, (int)subs.items[i].len);
     if(sd_msi_guid_unpack(uname, pc))
       continue; /* not a packed patch code */
     sub = sd_arena_printf(&f->arena, "%s\\%s", key, uname);
@@ -169,7 +161,8 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
                &st);
     p->source = "registry";
   }
-  RegCloseKey(k);
+  rc = subs.rc;
+  sd_reg_subkeys_free(&subs);
   return rc;
 }
 
@@ -179,30 +172,21 @@ static LONG enum_with_registry(sd_facts *f, const char *code)
 static size_t list_products(sd_facts *f, const char ***out, LONG *walk_rc)
 {
   const char **codes = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap = 0, i;
   HKEY k;
-  DWORD i;
-  LONG rc;
+  sd_reg_subkeys subs;
   codes = sd_grow(codes, &cap, n, sizeof(char *));
   codes[n++] = SD_EXCH2007_PRODUCT_CODE;
   *walk_rc = sd_reg_open(HKEY_LOCAL_MACHINE, USERDATA_PRODUCTS, &k);
   if(*walk_rc == ERROR_SUCCESS) {
-    for(i = 0; i < MAX_PRODUCTS; i++) {
-      wchar_t name[64];
-      DWORD nn = (DWORD)SD_COUNTOF(name);
+    sd_reg_subkeys_list(k, MAX_PRODUCTS, &subs);
+    RegCloseKey(k);
+    for(i = 0; i < subs.count; i++) {
       char pc[39];
       const char *uname, *sub;
       HKEY pk;
-      rc = RegEnumKeyExW(k, i, name, &nn, NULL, NULL, NULL, NULL);
-      if(rc == ERROR_NO_MORE_ITEMS)
-        break;
-      if(rc == ERROR_MORE_DATA)
-        continue;
-      if(rc != ERROR_SUCCESS) {
-        *walk_rc = rc;
-        break;
-      }
-      uname = sd_wide_to_arena(f, name, (int)nn);
+      uname = sd_wide_to_arena(f, subs.items[i].name,
+                               (int)subs.items[i].len);
       if(sd_msi_guid_unpack(uname, pc) ||
          sd_strieq(pc, SD_EXCH2007_PRODUCT_CODE))
         continue;
@@ -214,7 +198,8 @@ static size_t list_products(sd_facts *f, const char ***out, LONG *walk_rc)
       codes = sd_grow(codes, &cap, n, sizeof(char *));
       codes[n++] = sd_facts_str(f, pc);
     }
-    RegCloseKey(k);
+    *walk_rc = subs.rc;
+    sd_reg_subkeys_free(&subs);
   }
   *out = codes;
   return n;

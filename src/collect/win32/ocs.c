@@ -208,25 +208,20 @@ static LONG scan_uninstall(sd_facts *f, const char *root, int *exists)
 {
   HKEY k;
   LONG rc = sd_reg_open(HKEY_LOCAL_MACHINE, root, &k);
-  DWORD i;
-  wchar_t name[256];
+  size_t i;
+  sd_reg_subkeys subs;
   *exists = 0;
   if(rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND)
     return ERROR_SUCCESS;
   if(rc != ERROR_SUCCESS)
     return rc;
   *exists = 1;
-  for(i = 0; i < 100000; i++) {
-    DWORD n = SD_COUNTOF(name);
+  sd_reg_subkeys_list(k, 100000, &subs);
+  for(i = 0; i < subs.count; i++) {
+    const wchar_t *name = subs.items[i].name;
+    DWORD n = subs.items[i].len;
     HKEY sub;
     char *disp;
-    rc = RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL);
-    if(rc == ERROR_NO_MORE_ITEMS)
-      break;
-    if(rc != ERROR_SUCCESS) {
-      RegCloseKey(k);
-      return rc;
-    }
     if(RegOpenKeyExW(k, name, 0, SD_KEY_READ, &sub) !=
        ERROR_SUCCESS)
       continue;
@@ -248,8 +243,10 @@ static LONG scan_uninstall(sd_facts *f, const char *root, int *exists)
     free(disp);
     RegCloseKey(sub);
   }
+  rc = subs.rc;
+  sd_reg_subkeys_free(&subs);
   RegCloseKey(k);
-  return ERROR_SUCCESS;
+  return rc;
 }
 
 static void read_products(sd_facts *f)

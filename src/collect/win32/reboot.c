@@ -21,6 +21,7 @@
 #include <string.h>
 #include <wbemidl.h>
 
+#include "job.h"
 #include "wmi.h"
 
 #define SESSION_MGR "SYSTEM\\CurrentControlSet\\Control\\Session Manager"
@@ -103,7 +104,7 @@ static void key_flag(sd_facts *f, const char *source, const char *key)
 /* ---- Configuration Manager client, in a thread with a deadline ---- */
 
 typedef struct ccm_job {
-  volatile LONG refs;
+  sd_job job;        /* first */
   HRESULT hr;        /* failure, or S_OK */
   const char *step;  /* which call failed */
   int absent;        /* no such namespace / class: no client */
@@ -111,10 +112,9 @@ typedef struct ccm_job {
   int hard;
 } ccm_job;
 
-static void ccm_release(ccm_job *j)
+static void ccm_destroy(sd_job *j)
 {
-  if(InterlockedDecrement(&j->refs) == 0)
-    free(j);
+  free(j);
 }
 
 static int variant_true(const VARIANT *v)
@@ -183,9 +183,9 @@ static void ccm_ask(ccm_job *j, sd_wmi *w)
   SysFreeString(method);
 }
 
-static DWORD WINAPI ccm_main(LPVOID arg)
+static void ccm_work(sd_job *job)
 {
-  ccm_job *j = arg;
+  ccm_job *j = (ccm_job *)job;
   sd_wmi w;
   if(sd_wmi_open(&w)) {
     j->hr = w.hr;
@@ -194,8 +194,6 @@ static DWORD WINAPI ccm_main(LPVOID arg)
   else
     ccm_ask(j, &w);
   sd_wmi_close(&w);
-  ccm_release(j);
-  return 0;
 }
 
 static void sccm(sd_facts *f)
@@ -203,23 +201,21 @@ static void sccm(sd_facts *f)
   sd_reboot_flag *r = add(f, "sccm-client", "WMI ROOT\\ccm\\ClientSDK "
                           "CCM_ClientUtilities.DetermineIfRebootPending");
   ccm_job *j = sd_xcalloc(1, sizeof(*j));
-  HANDLE t;
-  DWORD w;
-  j->refs = 2;
+  DWORD err = 0;
+  int run;
+  sd_job_init(&j->job, ccm_work, ccm_destroy);
   j->hr = E_FAIL;
   j->step = "the query";
-  t = CreateThread(NULL, 256 * 1024, ccm_main, j, 0, NULL);
-  if(!t) {
-    sd_fstate_os_error(f, &r->st, GetLastError(), "CreateThread");
-    free(j);
+  run = sd_job_run(&j->job, WMI_DEADLINE_MS, &err);
+  if(run < 0) {
+    sd_fstate_os_error(f, &r->st, err, "CreateThread");
+    sd_job_release(&j->job);
     return;
   }
-  w = WaitForSingleObject(t, WMI_DEADLINE_MS);
-  CloseHandle(t);
-  if(w != WAIT_OBJECT_0) {
+  if(run > 0) {
     sd_fstate_set(f, &r->st, SD_ST_UNREADABLE, ERROR_TIMEOUT, "WMI did not "
                   "answer within %d seconds", WMI_DEADLINE_MS / 1000);
-    ccm_release(j); /* the thread frees it when it finally returns */
+    sd_job_release(&j->job); /* the thread frees it when it returns */
     return;
   }
   if(j->absent) {
@@ -238,7 +234,7 @@ static void sccm(sd_facts *f)
                                   j->pending, j->hard);
     sd_fstate_set(f, &r->st, SD_ST_READ, 0, NULL);
   }
-  ccm_release(j);
+  sd_job_release(&j->job);
 }
 
 void sd_cw_reboot(sd_facts *f)

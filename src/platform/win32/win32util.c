@@ -273,6 +273,56 @@ int sd_reg_key_exists(sd_facts *f, HKEY root, const char *subkey,
   return 0;
 }
 
+/* Subkey i of k into *buf (grown when a name does not fit); the
+ * RegEnumKeyExW result. */
+static LONG subkey_at(HKEY k, DWORD i, wchar_t **buf, DWORD *cap, DWORD *len)
+{
+  for(;;) {
+    LONG rc;
+    *len = *cap;
+    rc = RegEnumKeyExW(k, i, *buf, len, NULL, NULL, NULL, NULL);
+    /* Names are at most 255 characters; 32767 is the limit of any. */
+    if(rc != ERROR_MORE_DATA || *cap >= 32768)
+      return rc;
+    *cap *= 2;
+    free(*buf);
+    *buf = sd_xmalloc(*cap * sizeof(wchar_t));
+  }
+}
+
+void sd_reg_subkeys_list(HKEY k, size_t max, sd_reg_subkeys *out)
+{
+  DWORD cap = 256, len = 0;
+  wchar_t *buf = sd_xmalloc(cap * sizeof(wchar_t));
+  size_t have = 0;
+  memset(out, 0, sizeof(*out));
+  while(out->count < max && out->count < 0xFFFFFFFFu) {
+    sd_reg_subkey *it;
+    LONG rc = subkey_at(k, (DWORD)out->count, &buf, &cap, &len);
+    if(rc != ERROR_SUCCESS) {
+      if(rc != ERROR_NO_MORE_ITEMS)
+        out->rc = rc;
+      break;
+    }
+    out->items = sd_grow(out->items, &have, out->count, sizeof(*it));
+    it = &out->items[out->count++];
+    it->name = sd_xmalloc(((size_t)len + 1) * sizeof(wchar_t));
+    memcpy(it->name, buf, (size_t)len * sizeof(wchar_t));
+    it->name[len] = L'\0';
+    it->len = len;
+  }
+  free(buf);
+}
+
+void sd_reg_subkeys_free(sd_reg_subkeys *s)
+{
+  size_t i;
+  for(i = 0; i < s->count; i++)
+    free(s->items[i].name);
+  free(s->items);
+  memset(s, 0, sizeof(*s));
+}
+
 const wchar_t *sd_system_dir(void)
 {
   static wchar_t dir[MAX_PATH + 1];
