@@ -11,6 +11,13 @@
 
 /* fopen with a UTF-8 path. */
 FILE *sd_fopen(const char *path, const char *mode);
+/* Open a file for reading ("rb") only if it is a regular file, without ever
+ * blocking: a FIFO or named pipe, a device, a socket or a folder is refused
+ * before anything is read from it.  On failure err says why in a few words
+ * that do not repeat the path ("there is no such file", "access is denied",
+ * "it is a folder, not a file", "it is a FIFO (named pipe), not a file"),
+ * with SD_ENOENT for a missing file. */
+FILE *sd_fopen_regular(const char *path, sd_err *err);
 /* Replace path with data atomically: write a temporary file in the same
  * folder, flush it to disk, then rename it over path (with a short bounded
  * retry while another process holds the target).  On failure the old file

@@ -144,7 +144,20 @@ has "$tmp/out" "(0 stale)"
 
 # ---- files and arguments ----
 expect 3 fleet "$d/corrupt.json"; has "$tmp/out" "corrupt.json: not a valid srvdoctor report"
-expect 3 fleet "$tmp/no-such-file.json"; has "$tmp/out" "cannot open the file"
+# A PATH that names nothing is an argument error: stderr, not a row.
+expect 3 fleet "$tmp/no-such-file.json"; one_line_err
+has "$tmp/err" "$tmp/no-such-file.json: there is no such file or folder."
+[ ! -s "$tmp/out" ] && ok || bad "missing path printed on stdout: $(cat "$tmp/out")"
+expect 3 fleet "$tmp/no-such-dir"; one_line_err
+expect 2 fleet "$d/HUB01.json" "$tmp/no-such-dir"; one_line_err
+has "$tmp/out" "HUB01"
+# A FIFO or a device given as a PATH is listed as unreadable at once.
+mkfifo "$tmp/fifo.json"
+timeout 10 "$BIN" fleet --as-of "$ASOF" "$tmp/fifo.json" "$d/HUB01.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ "$rc" = 2 ] && ok || bad "fleet FIFO exited $rc, expected 2"
+has "$tmp/out" "fifo.json: it is a FIFO (named pipe), not a file."
+has "$tmp/out" "1 file could not be read"
+expect 3 fleet /dev/null; has "$tmp/out" "/dev/null: it is a device, not a file."
 expect 2 fleet "$d/HUB01.json" "$d/UM01.json"
 mkdir "$tmp/empty"
 expect 3 fleet "$tmp/empty"; one_line_err
