@@ -31,7 +31,7 @@ stdout_lacks() { if grep -q -- "$1" "$tmp/out"; then bad "stdout has '$1'"; else
 
 FIX="$SRC/tests/fixtures/host/healthy-wine.json"
 
-for h in --help -h -? /? help; do
+for h in --help -h -? /? help /help /HELP --HELP --Help /Help; do
   expect 0 $h; stdout_has "Usage:"
 done
 expect 0 --version; stdout_has "srvdoctor [0-9]"
@@ -61,6 +61,23 @@ expect 3 frobnicate; one_line_err
 expect 3 check; one_line_err; grep -q -- '--from' "$tmp/err" && ok || bad "no --from hint"
 expect 3 collect; one_line_err
 expect 3; one_line_err
+
+# Windows style: long option names in any case, "/name", "/name:VALUE";
+# a "/" word that is not an option's name (a Linux path) stays a word.
+for form in "--FORMAT json" "--Format=JSON" "/format json" "/FORMAT:json" "/format=json"; do
+  # shellcheck disable=SC2086
+  expect 0 check $form --from "$FIX"; stdout_has '"schema_version": 2'
+done
+expect 0 check /from "$FIX" /Quiet; stdout_has "Verdict: INFO"
+expect 0 /VERSION; stdout_has "srvdoctor [0-9]"
+expect 3 check /bogus; one_line_err; grep -q 'unexpected argument "/bogus"' "$tmp/err" && ok || bad "/bogus: $(cat "$tmp/err")"
+expect 3 /quiet:yes --from "$FIX"; one_line_err; grep -q '/quiet takes no value' "$tmp/err" && ok || bad "/quiet:yes: $(cat "$tmp/err")"
+expect 3 -H; one_line_err
+mkdir -p "$tmp/help"; cp "$FIX" "$tmp/help/from.json"
+expect 0 check --from "$tmp/help/from.json"; stdout_has "Verdict: INFO"
+expect 0 check --report-dir "$tmp/help" --from "$FIX"; stdout_has "Verdict: INFO"
+ls "$tmp/help"/srvdoctor-*.json >/dev/null 2>&1 && ok || bad "--report-dir /path not taken as a folder"
+"$BIN" --help >"$tmp/out"; stdout_has "Windows style /name VALUE"
 
 # Snapshot analysis.
 expect 0 check --from "$FIX"; stdout_has "Verdict: INFO"

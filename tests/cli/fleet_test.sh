@@ -159,6 +159,9 @@ has "$tmp/out" "fifo.json: it is a FIFO (named pipe), not a file."
 has "$tmp/out" "1 file could not be read"
 expect 3 fleet /dev/null; has "$tmp/out" "/dev/null: it is a device, not a file."
 expect 2 fleet "$d/HUB01.json" "$d/UM01.json"
+# Paths that start with "/" are paths; "/format" is the option.
+expect 2 fleet /FORMAT json "$d/HUB01.json" /Max-Age:48 "$d/UM01.json"
+jq -e '.hosts | length == 2' "$tmp/out" >/dev/null && ok || bad "fleet /format json: $(head -c 200 "$tmp/out")"
 mkdir "$tmp/empty"
 expect 3 fleet "$tmp/empty"; one_line_err
 expect 3 fleet; one_line_err

@@ -4,6 +4,7 @@
 # a Unix FIFO (a named pipe to Windows programs) to check --from, and a
 # missing PATH and a FIFO to fleet.  Each is one sentence that names the
 # input once and says why, and nothing blocks (every run has a timeout).
+# And options typed the Windows way: /help, /HELP, --HELP, /FORMAT:json.
 # Env: SRVDOCTOR_EXE, SRVDOCTOR_NATIVE, SD_SRC, WINEPREFIX (optional).
 set -u
 : "${SRVDOCTOR_EXE:?}" "${SRVDOCTOR_NATIVE:?}" "${SD_SRC:?}"
@@ -68,6 +69,13 @@ err_is "srvdoctor: $(w "$tmp")\\nosuch: there is no such file or folder."
 run 3 fleet "$(w "$tmp/fifo.json")"
 grep -qF "fifo.json: it is a named pipe, not a file." "$tmp/out" && ok || bad "fifo row: $(cat "$tmp/out")"
 grep -qF "1 file could not be read" "$tmp/out" && ok || bad "fifo not counted: $(cat "$tmp/out")"
+
+# Options as a Windows administrator types them.
+for h in /help /HELP --HELP /?; do
+  run 0 $h; grep -q '^Usage:' "$tmp/out" && ok || bad "$h: no usage"
+done
+run 0 check /FORMAT:json /from "$(w "$FIX")"
+grep -q '"schema_version": 2' "$tmp/out" && ok || bad "/FORMAT:json: $(head -c 200 "$tmp/out")"
 
 echo "t_inputs_wine: $pass passed, $fail failed"
 [ "$fail" = 0 ]
