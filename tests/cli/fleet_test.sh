@@ -63,6 +63,9 @@ has "$tmp/fleet.txt" "2. CAS02  Client Access  build 8.1.240.6  BLOCKED by EXCH-
 has "$tmp/fleet.txt" "3. HUB01  Hub Transport  build 8.1.240.6  BLOCKED by EXCH-INTERIM-UPDATE"
 has "$tmp/fleet.txt" "4. HUB02  Hub Transport  build 8.1.240.6  BLOCKED by AD-SCHEMA-PREP-NEEDED"
 has "$tmp/fleet.txt" "8. MBX02  roles not known  build 8.2.176.2  done"
+# A code given twice (two interim updates) is shown once with its count.
+has "$tmp/fleet.txt" "exchange-sp2 CRITICAL (EXCH-INTERIM-UPDATE ×2)"
+grep -q 'EXCH-INTERIM-UPDATE, EXCH-INTERIM-UPDATE' "$tmp/fleet.txt" && bad "code repeated" || ok
 has "$tmp/fleet.txt" "Reports DISAGREE on schema_version: 14622 read by CAS01, CAS02, HUB01, UM01, MBX01; 11116 read by HUB02."
 has "$tmp/fleet.txt" "site Default-First-Site-Name (domain contoso.com), the schema master's (dc1.contoso.com), logged on with an account in Schema Admins and Enterprise Admins; from these reports: CAS01, HUB01, HUB02, UM01."
 has "$tmp/fleet.txt" "Run OCSASNFix.exe on each of these Front Ends: FE01, FE02."
