@@ -74,6 +74,14 @@ int sd_mkdir_p(const char *path, sd_err *err);
 /* The names (not paths) of a folder's files, malloc'd; free with
  * sd_names_free.  "." and ".." and sub-folders are left out. */
 int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err);
+/* The names of the entries of a folder that a reader of its files should
+ * try: not folders nor links to folders, but regular files, links to
+ * files, and what sd_fopen_regular refuses with a reason (a FIFO, a
+ * device, a link to nothing or a link loop), so that the caller can say
+ * why instead of dropping them silently.  Same memory rules as
+ * sd_list_files.  On Windows the same as sd_list_files. */
+int sd_list_entries(const char *dir, char ***names, size_t *count,
+                    sd_err *err);
 void sd_names_free(char **names, size_t count);
 int sd_file_exists(const char *path);
 int sd_remove_file(const char *path, sd_err *err);

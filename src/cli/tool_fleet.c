@@ -110,7 +110,7 @@ static int load_path(sd_fleet *fl, const char *path)
   size_t n = 0, i;
   sd_err err;
   sd_err_clear(&err);
-  if(sd_list_files(path, &names, &n, &err)) {
+  if(sd_list_entries(path, &names, &n, &err)) {
     if(load_file(fl, path, 1) == 0)
       return 0;
     sd_fail("%s: there is no such file or folder.", path);

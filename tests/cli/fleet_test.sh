@@ -161,6 +161,26 @@ rc=$?; [ "$rc" = 2 ] && ok || bad "fleet FIFO exited $rc, expected 2"
 has "$tmp/out" "fifo.json: it is a FIFO (named pipe), not a file."
 has "$tmp/out" "1 file could not be read"
 expect 3 fleet /dev/null; has "$tmp/out" "/dev/null: it is a device, not a file."
+# Inside a folder: a link to a report is followed; a FIFO, a link loop and
+# a link to nothing are rows that say what they are, and are counted; a
+# link to a folder is left out like a folder.
+l=$tmp/links
+mkdir "$l" "$l/sub"
+cp "$d/HUB01.json" "$l/real.json"
+ln -s "$d/latest.json" "$l/link.json"
+ln -s loop2.json "$l/loop1.json"; ln -s loop1.json "$l/loop2.json"
+ln -s nowhere.json "$l/dangling.json"
+mkfifo "$l/fifo.json"
+ln -s sub "$l/sub.json"
+timeout 10 "$BIN" fleet --as-of "$ASOF" "$l" >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ "$rc" = 2 ] && ok || bad "fleet links exited $rc, expected 2"
+has "$tmp/out" "CRITICAL: 2 hosts: 1 critical, 0 warning, 0 unknown (0 stale), 1 ok; 4 files could not be read."
+has "$tmp/out" "OK        CAS01"
+has "$tmp/out" "loop1.json: it is a symbolic link that loops"
+has "$tmp/out" "loop2.json: it is a symbolic link that loops"
+has "$tmp/out" "dangling.json: it is a symbolic link to nothing: what it names does not exist."
+has "$tmp/out" "$l/fifo.json: it is a FIFO (named pipe), not a file."
+grep -q "sub.json" "$tmp/out" && bad "link to a folder listed" || ok
 expect 2 fleet "$d/HUB01.json" "$d/UM01.json"
 # Paths that start with "/" are paths; "/format" is the option.
 expect 2 fleet /FORMAT json "$d/HUB01.json" /Max-Age:48 "$d/UM01.json"

@@ -30,9 +30,16 @@ static const char *kind_name(mode_t m)
   return NULL;
 }
 
-static void open_errno_err(sd_err *err, int e)
+static void open_errno_err(sd_err *err, int e, const char *path)
 {
-  if(e == ENOENT || e == ENOTDIR)
+  struct stat st;
+  if(e == ELOOP)
+    sd_err_set(err, SD_EINVAL, "it is a symbolic link that loops (or a "
+               "chain of too many links)");
+  else if(e == ENOENT && path && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+    sd_err_set(err, SD_EINVAL, "it is a symbolic link to nothing: what it "
+               "names does not exist");
+  else if(e == ENOENT || e == ENOTDIR)
     sd_err_set(err, SD_ENOENT, "there is no such file");
   else if(e == EACCES || e == EPERM)
     sd_err_set(err, SD_EACCES, "access is denied");
@@ -49,11 +56,11 @@ FILE *sd_fopen_regular(const char *path, sd_err *err)
   FILE *fp;
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   if(fd < 0) {
-    open_errno_err(err, errno);
+    open_errno_err(err, errno, path);
     return NULL;
   }
   if(fstat(fd, &st) != 0) {
-    open_errno_err(err, errno);
+    open_errno_err(err, errno, NULL);
     close(fd);
     return NULL;
   }
@@ -68,7 +75,7 @@ FILE *sd_fopen_regular(const char *path, sd_err *err)
   }
   if(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
      (fp = fdopen(fd, "rb")) == NULL) {
-    open_errno_err(err, errno);
+    open_errno_err(err, errno, NULL);
     close(fd);
     return NULL;
   }
