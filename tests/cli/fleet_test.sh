@@ -181,6 +181,21 @@ has "$tmp/out" "loop2.json: it is a symbolic link that loops"
 has "$tmp/out" "dangling.json: it is a symbolic link to nothing: what it names does not exist."
 has "$tmp/out" "$l/fifo.json: it is a FIFO (named pipe), not a file."
 grep -q "sub.json" "$tmp/out" && bad "link to a folder listed" || ok
+# A file name that is not UTF-8 keeps a faithful form in JSON: its bad
+# bytes as the text \xNN, backslashes doubled, flagged source_escaped; a
+# UTF-8 name is written as it is.
+u=$tmp/names
+mkdir "$u"
+cp "$d/HUB01.json" "$u/$(printf 'caf\xe9\\1.json')"
+cp "$d/latest.json" "$u/Zürich.json"
+printf 'x' >"$u/$(printf 'bad\xff.json')"
+expect 2 fleet --format json "$u"
+src=$(jq -r '.hosts[] | select(.name == "HUB01") | .source' "$tmp/out")
+[ "$src" = "$u/caf\\xE9\\\\1.json" ] && ok || bad "escaped source: $src"
+jq -e '.hosts[] | select(.name == "HUB01") | .source_escaped == true' "$tmp/out" >/dev/null && ok || bad "no source_escaped"
+src=$(jq -r '.problems[0].source' "$tmp/out")
+[ "$src" = "$u/bad\\xFF.json" ] && ok || bad "escaped problem source: $src"
+jq -e --arg s "$u/Zürich.json" '.hosts[] | select(.source == $s) | has("source_escaped") | not' "$tmp/out" >/dev/null && ok || bad "UTF-8 name changed"
 expect 2 fleet "$d/HUB01.json" "$d/UM01.json"
 # Paths that start with "/" are paths; "/format" is the option.
 expect 2 fleet /FORMAT json "$d/HUB01.json" /Max-Age:48 "$d/UM01.json"
