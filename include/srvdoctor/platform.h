@@ -11,6 +11,13 @@
 
 /* fopen with a UTF-8 path. */
 FILE *sd_fopen(const char *path, const char *mode);
+/* Open a file for reading ("rb") only if it is a regular file, without ever
+ * blocking: a FIFO or named pipe, a device, a socket or a folder is refused
+ * before anything is read from it.  On failure err says why in a few words
+ * that do not repeat the path ("there is no such file", "access is denied",
+ * "it is a folder, not a file", "it is a FIFO (named pipe), not a file"),
+ * with SD_ENOENT for a missing file. */
+FILE *sd_fopen_regular(const char *path, sd_err *err);
 /* Replace path with data atomically: write a temporary file in the same
  * folder, flush it to disk, then rename it over path (with a short bounded
  * retry while another process holds the target).  On failure the old file
@@ -67,6 +74,14 @@ int sd_mkdir_p(const char *path, sd_err *err);
 /* The names (not paths) of a folder's files, malloc'd; free with
  * sd_names_free.  "." and ".." and sub-folders are left out. */
 int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err);
+/* The names of the entries of a folder that a reader of its files should
+ * try: not folders nor links to folders, but regular files, links to
+ * files, and what sd_fopen_regular refuses with a reason (a FIFO, a
+ * device, a link to nothing or a link loop), so that the caller can say
+ * why instead of dropping them silently.  Same memory rules as
+ * sd_list_files.  On Windows the same as sd_list_files. */
+int sd_list_entries(const char *dir, char ***names, size_t *count,
+                    sd_err *err);
 void sd_names_free(char **names, size_t count);
 int sd_file_exists(const char *path);
 int sd_remove_file(const char *path, sd_err *err);

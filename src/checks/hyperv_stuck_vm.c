@@ -574,6 +574,20 @@ static void put_opstatus(sd_buf *b, const sd_hv_vm *vm)
     sd_buf_printf(b, "%s%u", i ? ", " : "", (unsigned)vm->op_status[i].code);
 }
 
+/* OperationalStatus is a list of codes (CIM uint16[]): the first, the
+ * VM's main status, is the integer "operational_status"; when there are
+ * more, "operational_status_codes" lists them all as text ("2, 32775").
+ * Neither when no code was read (see "operational_status_unread"). */
+static void ev_opstatus(sd_module_result *r, sd_finding *x,
+                        const sd_hv_vm *vm, const sd_buf *ops)
+{
+  if(vm->nop_status == 0)
+    return;
+  sd_ev_int(r, x, "operational_status", vm->op_status[0].code);
+  if(vm->nop_status > 1)
+    sd_ev_str(r, x, "operational_status_codes", ops->data);
+}
+
 static void worker_evidence(hv_ctx *c, sd_finding *x, const hv_worker *w)
 {
   sd_module_result *r = c->r;
@@ -1295,7 +1309,7 @@ static void vm_evidence(hv_ctx *c, sd_finding *x, const vm_verdict *v,
   sd_ev_int(r, x, "health_state", vm->health_state);
   sd_buf_init(&ops);
   put_opstatus(&ops, vm);
-  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  ev_opstatus(r, x, vm, &ops);
   sd_buf_free(&ops);
   sd_ev_int(r, x, "requested_state", vm->requested_state);
   if(w) {
@@ -1627,7 +1641,7 @@ static void storage_evidence(hv_ctx *c, sd_finding *x, const vm_verdict *v,
   sd_ev_str(r, x, "state", v->si ? v->si->name : "unknown");
   sd_ev_int(r, x, "state_code", vm->enabled_state);
   sd_ev_int(r, x, "health_state", vm->health_state);
-  sd_ev_str(r, x, "operational_status", ops->data ? ops->data : "");
+  ev_opstatus(r, x, vm, ops);
   sd_ev_str(r, x, "storage_problem",
             k == STORAGE_LOW_SPACE_PAUSED ? "paused: low disk space" :
             k == STORAGE_LOW_SPACE_SOON ? "low disk space: will be paused" :
@@ -1713,7 +1727,7 @@ static void busy_finding(hv_ctx *c, const vm_verdict *v)
   if(v->dur_known)
     sd_ev_int(r, x, "minutes_in_state", v->minutes);
   sd_ev_int(r, x, "health_state", vm->health_state);
-  sd_ev_str(r, x, "operational_status", ops.data ? ops.data : "");
+  ev_opstatus(r, x, vm, &ops);
   if(v->worker >= 0)
     sd_ev_int(r, x, "worker_pid", c->w[v->worker].p->pid);
   sd_fix_summary(r, x, "Let the operation finish, then run srvdoctor "

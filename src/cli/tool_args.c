@@ -1,6 +1,9 @@
 /* tool_args.c - command-line parsing.  GNU-style long options with short
  * aliases ("--output FILE", "--output=FILE", "-o FILE"), plus the Windows
- * help switches "-?" and "/?".  One option takes an optional value:
+ * help switches "-?" and "/?" and Windows-style long options ("/output
+ * FILE", "/output:FILE"; only where the word after "/" is an option's
+ * name, so paths that start with "/" stay paths).  Long option names
+ * compare without case (--HELP, /Format).  One option takes an optional value:
  * "--report-dir" alone means the default folder, "--report-dir DIR" and
  * "--report-dir=DIR" name one (see optional_value). */
 #include <errno.h>
@@ -86,6 +89,24 @@ static int find_command(const char *a, sd_command *out)
   return -1;
 }
 
+/* The long option a name of n bytes names, compared without case. */
+static const opt_def *long_option(const char *name, size_t n)
+{
+  size_t k;
+  for(k = 0; k < SD_COUNTOF(opts); k++)
+    if(strlen(opts[k].lng) == n && sd_strnieq(opts[k].lng, name, n))
+      return &opts[k];
+  return NULL;
+}
+
+/* Windows style: "/name", "/name:value" or "/name=value" is an option only
+ * when name is a long option's name, so a path such as /srv/reports or
+ * /tmp/x.json stays a word. */
+static int is_slash_option(const char *a)
+{
+  return a[0] == '/' && long_option(a + 1, strcspn(a + 1, ":=")) != NULL;
+}
+
 /* May argv[i + 1] be the value of an option whose value is optional?  Not
  * when it looks like an option, nor when it is the command word and no
  * command was given yet ("srvdoctor --report-dir check").  "=" always
@@ -97,7 +118,7 @@ static int optional_value(int argc, char **argv, int i, int have_cmd)
   if(i + 1 >= argc)
     return 0;
   a = argv[i + 1];
-  if(a[0] == '-' || !strcmp(a, "/?"))
+  if(a[0] == '-' || !strcmp(a, "/?") || is_slash_option(a))
     return 0;
   if(!have_cmd && find_command(a, &named) == 0)
     return 0;
@@ -195,29 +216,43 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
   return 0;
 }
 
-/* The option an argument names ("--name", "--name=value" or "-x"), its
- * printable name and its inline value; -1 with err set when unknown. */
+/* A long option after its prefix (2 for "--", 1 for "/"); seps end the
+ * name and start an inline value ("=" or, after "/", also ":"). */
+static int find_long(const char *a, size_t skip, const char *seps,
+                     const opt_def **d, char *name, size_t namesz,
+                     const char **val, sd_err *err)
+{
+  size_t n = strcspn(a + skip, seps);
+  *d = long_option(a + skip, n);
+  snprintf(name, namesz, "%.*s", (int)(n + skip > 42 ? 42 : n + skip), a);
+  if(!*d) {
+    sd_err_set(err, SD_EINVAL, "unknown option %s", name);
+    return -1;
+  }
+  if(a[skip + n]) {
+    if((*d)->kind == O_FLAG) {
+      sd_err_set(err, SD_EINVAL, "%s takes no value", name);
+      return -1;
+    }
+    *val = a + skip + n + 1;
+  }
+  return 0;
+}
+
+/* The option an argument names ("--name", "--name=value", "/name",
+ * "/name:value" or "-x"), its printable name and its inline value; -1 with
+ * err set when unknown.  Long names compare without case; "-x" with. */
 static int find_option(const char *a, const opt_def **d, char *name,
                        size_t namesz, const char **val, sd_err *err)
 {
   size_t k;
   *d = NULL;
   *val = NULL;
-  if(a[0] == '-' && a[1] == '-' && a[2]) {
-    const char *eq = strchr(a + 2, '=');
-    size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-    for(k = 0; k < SD_COUNTOF(opts) && !*d; k++)
-      if(strlen(opts[k].lng) == n && !strncmp(opts[k].lng, a + 2, n))
-        *d = &opts[k];
-    snprintf(name, namesz, "--%.*s", (int)(n > 40 ? 40 : n), a + 2);
-    if(*d && eq && (*d)->kind == O_FLAG) {
-      sd_err_set(err, SD_EINVAL, "%s takes no value", name);
-      return -1;
-    }
-    if(eq)
-      *val = eq + 1;
-  }
-  else if(a[1] && !a[2]) {
+  if(a[0] == '-' && a[1] == '-' && a[2])
+    return find_long(a, 2, "=", d, name, namesz, val, err);
+  if(a[0] == '/')
+    return find_long(a, 1, ":=", d, name, namesz, val, err);
+  if(a[1] && !a[2]) {
     for(k = 0; k < SD_COUNTOF(opts) && !*d; k++)
       if(opts[k].shrt == a[1])
         *d = &opts[k];
@@ -334,7 +369,7 @@ int sd_parse_args(int argc, char **argv, sd_cmdline *cl, sd_err *err)
       help = 1;
       continue;
     }
-    if(a[0] != '-' || !a[1]) {
+    if((a[0] != '-' || !a[1]) && !is_slash_option(a)) {
       if(take_word(cl, a, argc, &have_cmd, err))
         return -1;
       continue;

@@ -21,13 +21,11 @@
 
 static int read_all(const char *path, sd_buf *out, sd_err *err)
 {
-  FILE *fp = sd_fopen(path, "rb");
+  FILE *fp = sd_fopen_regular(path, err);
   char chunk[65536];
   size_t n;
-  if(!fp) {
-    sd_err_set(err, SD_EIO, "cannot open the file (%s)", strerror(errno));
+  if(!fp)
     return -1;
-  }
   while((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
     if(out->len + n > FLEET_MAX_FILE) {
       fclose(fp);
@@ -70,7 +68,8 @@ static void analyse_snapshot(sd_fleet *fl, const char *path, const sd_buf *b)
   sd_facts_free(&facts);
 }
 
-static void load_file(sd_fleet *fl, const char *path)
+/* -1 when arg (a PATH argument) names nothing: the caller says so. */
+static int load_file(sd_fleet *fl, const char *path, int arg)
 {
   sd_buf b;
   sd_err err;
@@ -78,9 +77,10 @@ static void load_file(sd_fleet *fl, const char *path)
   sd_buf_init(&b);
   sd_err_clear(&err);
   if(read_all(path, &b, &err)) {
-    sd_fleet_add_problem(fl, path, err.msg);
+    if(!arg || err.code != SD_ENOENT)
+      sd_fleet_add_problem(fl, path, err.msg);
     sd_buf_free(&b);
-    return;
+    return arg && err.code == SD_ENOENT ? -1 : 0;
   }
   rc = sd_fleet_add_report_mem(fl, path, b.data ? b.data : "", b.len, &err);
   if(rc < 0)
@@ -88,6 +88,7 @@ static void load_file(sd_fleet *fl, const char *path)
   else if(rc == 1)
     analyse_snapshot(fl, path, &b);
   sd_buf_free(&b);
+  return 0;
 }
 
 static int is_json_name(const char *name)
@@ -101,15 +102,19 @@ static int cmp_names(const void *a, const void *b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_path(sd_fleet *fl, const char *path)
+/* One PATH argument; -1 (with its sentence on stderr) when it names
+ * nothing: that is an error in the arguments, not a row of the summary. */
+static int load_path(sd_fleet *fl, const char *path)
 {
   char **names = NULL;
   size_t n = 0, i;
   sd_err err;
   sd_err_clear(&err);
-  if(sd_list_files(path, &names, &n, &err)) {
-    load_file(fl, path);
-    return;
+  if(sd_list_entries(path, &names, &n, &err)) {
+    if(load_file(fl, path, 1) == 0)
+      return 0;
+    sd_fail("%s: there is no such file or folder.", path);
+    return -1;
   }
   if(n > 1)
     qsort(names, n, sizeof(*names), cmp_names);
@@ -118,26 +123,29 @@ static void load_path(sd_fleet *fl, const char *path)
     if(!is_json_name(names[i]))
       continue;
     p = sd_path_join(path, names[i]);
-    load_file(fl, p);
+    load_file(fl, p, 0);
     free(p);
   }
   sd_names_free(names, n);
+  return 0;
 }
 
 int sd_cmd_fleet(sd_cmdline *cl)
 {
   sd_fleet fl;
   sd_buf out;
-  size_t i;
+  size_t i, bad_args = 0;
   int rc;
   int64_t max_age = (int64_t)(cl->max_age_h ? cl->max_age_h :
                               SD_FLEET_MAX_AGE_DEFAULT_H) * 3600;
   sd_fleet_init(&fl, cl->as_of_set ? cl->as_of : sd_now(), max_age);
   fl.keep_detail = cl->format == SD_FMT_HTML;
   for(i = 0; i < cl->npaths; i++)
-    load_path(&fl, cl->paths[i]);
+    bad_args += load_path(&fl, cl->paths[i]) != 0;
   if(!fl.nhosts && !fl.nproblems) {
-    sd_fail("no report or snapshot (*.json) was found in the paths given.");
+    if(!bad_args)
+      sd_fail("no report or snapshot (*.json) was found in the paths "
+              "given.");
     sd_fleet_free(&fl);
     return 3;
   }
@@ -152,6 +160,8 @@ int sd_cmd_fleet(sd_cmdline *cl)
   if(cl->format != SD_FMT_JSON && sd_text_files_crlf())
     sd_buf_lf_to_crlf(&out, 0); /* Notepad before 2019 needs CR LF */
   rc = fl.exit_code;
+  if(bad_args) /* a PATH that names nothing leaves the verdict unknown */
+    rc = sd_severity_exit_code(sd_severity_worst(fl.status, SD_SEV_UNKNOWN));
   if(cl->output) {
     sd_err err;
     sd_err_clear(&err);

@@ -7,6 +7,8 @@
 #include "srvdoctor/platform.h"
 #include "tool.h"
 
+static void print_option_help(void);
+
 void sd_print_help(void)
 {
   sd_outs(
@@ -28,6 +30,18 @@ void sd_print_help(void)
     "(admin)\n"
     "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
     "\n"
+    "Options are --name VALUE or --name=VALUE, or Windows style /name VALUE\n"
+    "or /name:VALUE; long names in any case (--HELP, /Format json).  A word\n"
+    "that starts with / is an option only where an option may stand and\n"
+    "when the rest is an option's name, so /srv/reports stays a path.\n"
+    "\n");
+  print_option_help();
+}
+
+/* The options of each command, for sd_print_help. */
+static void print_option_help(void)
+{
+  sd_outs(
     "Check options:\n"
     "  --only LIST           modules to run, comma separated (see list)\n"
     "  --from FILE           analyse a snapshot instead of this machine\n"

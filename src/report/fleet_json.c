@@ -1,5 +1,7 @@
 /* fleet_json.c - the fleet as JSON: schema_version 1, kind "fleet" (see
  * docs/report-json.md). */
+#include <string.h>
+
 #include "srvdoctor/fleet.h"
 #include "srvdoctor/json.h"
 #include "report_internal.h"
@@ -12,6 +14,39 @@ static void put_time(sd_jwriter *w, sd_time t)
     sd_jw_str(w, s);
   else
     sd_jw_null(w);
+}
+
+/* A file name as "source": as it is when it is UTF-8.  A name with bytes
+ * that are not (a POSIX file system allows any) would otherwise get
+ * U+FFFD and no longer name the file: then each such byte is the text
+ * \xNN, a backslash is doubled so that the form reads back without
+ * doubt, and "source_escaped": true follows (docs/report-json.md). */
+static void put_source(sd_jwriter *w, const char *src)
+{
+  sd_buf t;
+  const char *p = src ? src : "";
+  if(sd_utf8_valid(p, strlen(p))) {
+    sd_jw_key(w, "source");
+    sd_jw_str(w, p);
+    return;
+  }
+  sd_buf_init(&t);
+  while(*p) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(p, &cp);
+    if(n == 0)
+      sd_buf_printf(&t, "\\x%02X", (unsigned)(unsigned char)*p);
+    else if(*p == '\\')
+      sd_buf_puts(&t, "\\\\");
+    else
+      sd_buf_put(&t, p, n);
+    p += n ? n : 1;
+  }
+  sd_jw_key(w, "source");
+  sd_jw_str(w, t.data ? t.data : "");
+  sd_jw_key(w, "source_escaped");
+  sd_jw_bool(w, 1);
+  sd_buf_free(&t);
 }
 
 static void put_host(sd_jwriter *w, const sd_fleet_host *h)
@@ -31,8 +66,7 @@ static void put_host(sd_jwriter *w, const sd_fleet_host *h)
     sd_jw_null(w);
   else
     sd_jw_int(w, h->age_s);
-  sd_jw_key(w, "source");
-  sd_jw_str(w, h->source);
+  put_source(w, h->source);
   sd_jw_key(w, "kind");
   sd_jw_str(w, h->kind);
   sd_jw_key(w, "stale");
@@ -255,8 +289,7 @@ void sd_fleet_json(const sd_fleet *fl, sd_buf *out)
   sd_jw_arr_begin(&w);
   for(i = 0; i < fl->nproblems; i++) {
     sd_jw_obj_begin(&w);
-    sd_jw_key(&w, "source");
-    sd_jw_str(&w, fl->problems[i].source);
+    put_source(&w, fl->problems[i].source);
     sd_jw_key(&w, "status");
     sd_jw_str(&w, "unknown");
     sd_jw_key(&w, "reason");

@@ -20,9 +20,41 @@ static void put_age(sd_buf *b, const sd_fleet_host *h)
     sd_buf_puts(b, " (STALE)");
 }
 
+static int is_problem(const sd_fleet_module *m, size_t k)
+{
+  return m->code_sev[k] != SD_SEV_OK && m->code_sev[k] != SD_SEV_INFO;
+}
+
+/* A module's problem codes in report order, each once: a code the module
+ * gave n times (one per VM, per patch) is "CODE ×n" (U+00D7). */
+static void put_codes(sd_buf *b, const sd_fleet_module *m)
+{
+  size_t k, j, n;
+  int first = 1;
+  sd_buf_puts(b, " (");
+  for(k = 0; k < m->ncodes; k++) {
+    if(!is_problem(m, k))
+      continue;
+    for(j = 0; j < k; j++)
+      if(is_problem(m, j) && !strcmp(m->codes[j], m->codes[k]))
+        break;
+    if(j < k)
+      continue; /* counted where it first appeared */
+    for(n = 0, j = k; j < m->ncodes; j++)
+      n += is_problem(m, j) && !strcmp(m->codes[j], m->codes[k]);
+    if(!first)
+      sd_buf_puts(b, ", ");
+    first = 0;
+    sd_text_put_safe(b, m->codes[k]);
+    if(n > 1)
+      sd_buf_printf(b, " \xC3\x97%u", (unsigned)n);
+  }
+  sd_buf_putc(b, ')');
+}
+
 static void put_host(sd_buf *b, const sd_fleet_host *h)
 {
-  size_t i, k;
+  size_t i;
   sd_buf_printf(b, "%-8s  ", sd_verdict_upper(h->status));
   sd_text_put_safe(b, h->name);
   sd_buf_puts(b, "  ");
@@ -35,19 +67,8 @@ static void put_host(sd_buf *b, const sd_fleet_host *h)
                   "n/a");
     if(m->ncodes && (m->status == SD_SEV_CRITICAL ||
                      m->status == SD_SEV_WARNING ||
-                     m->status == SD_SEV_UNKNOWN)) {
-      int first = 1;
-      sd_buf_puts(b, " (");
-      for(k = 0; k < m->ncodes; k++) {
-        if(m->code_sev[k] == SD_SEV_OK || m->code_sev[k] == SD_SEV_INFO)
-          continue;
-        if(!first)
-          sd_buf_puts(b, ", ");
-        first = 0;
-        sd_text_put_safe(b, m->codes[k]);
-      }
-      sd_buf_putc(b, ')');
-    }
+                     m->status == SD_SEV_UNKNOWN))
+      put_codes(b, m);
   }
   sd_buf_puts(b, "  ");
   put_age(b, h);

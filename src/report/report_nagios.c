@@ -58,52 +58,115 @@ static size_t put_plain(sd_buf *b, const char *s, size_t max)
   return added;
 }
 
-/* A perfdata label: always quoted, "'" doubled, "=" (which ends a label)
- * and anything that is not printable replaced. */
-static void put_label(sd_buf *b, const char *s)
+/* The labels one output has written: a label stays unique however long
+ * the names behind it are (graphs keep one series per label). */
+typedef struct nagios_labels {
+  char **v;
+  size_t n, cap;
+} nagios_labels;
+
+static int label_taken(const nagios_labels *L, const char *s)
 {
-  size_t used = 0;
-  sd_buf_putc(b, '\'');
+  size_t i;
+  for(i = 0; i < L->n; i++)
+    if(!strcmp(L->v[i], s))
+      return 1;
+  return 0;
+}
+
+/* A label's name made safe: "=" (which ends a label) and "|" become "_",
+ * anything not printable a space, bytes that are not UTF-8 "?". */
+static void label_clean(sd_buf *t, const char *s)
+{
   s = s ? s : "";
-  while(*s && used < SD_NAGIOS_LABEL) {
+  while(*s) {
     uint32_t cp;
     size_t n = sd_utf8_seq(s, &cp);
     if(n == 0) {
-      sd_buf_putc(b, '?');
-      used++;
+      sd_buf_putc(t, '?');
       s++;
       continue;
     }
-    if(used + n > SD_NAGIOS_LABEL)
-      break;
-    if(cp == '\'')
-      sd_buf_puts(b, "''");
-    else if(cp == '=' || cp == '|')
-      sd_buf_putc(b, '_');
+    if(cp == '=' || cp == '|')
+      sd_buf_putc(t, '_');
     else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
             sd_is_bidi_control(cp))
-      sd_buf_putc(b, ' ');
+      sd_buf_putc(t, ' ');
     else
-      sd_buf_put(b, s, n);
-    used += n;
+      sd_buf_put(t, s, n);
     s += n;
   }
-  sd_buf_putc(b, '\'');
 }
 
-static void perf_count(sd_buf *b, const char *label, int64_t value,
-                       const char *warn, const char *crit)
+/* Cut t to at most max bytes, never inside a UTF-8 character. */
+static void label_cut(sd_buf *t, size_t max)
+{
+  size_t n = t->len < max ? t->len : max;
+  while(n > 0 && n < t->len && ((unsigned char)t->data[n] & 0xC0) == 0x80)
+    n--;
+  t->len = n;
+  t->data[n] = '\0';
+}
+
+/* The name of a label: the text itself when it fits SD_NAGIOS_LABEL bytes;
+ * a longer one is cut and ends in "~" and 4 hex digits of a hash of the
+ * whole text (the same name gets the same label run after run); a label
+ * this output already has gets "~2", "~3"... */
+static void label_name(sd_buf *t, const char *s, const nagios_labels *L)
+{
+  uint32_t h = 2166136261u;
+  size_t i, base;
+  unsigned k;
+  label_clean(t, s);
+  if(t->len > SD_NAGIOS_LABEL) {
+    for(i = 0; i < t->len; i++)
+      h = (h ^ (unsigned char)t->data[i]) * 16777619u;
+    label_cut(t, SD_NAGIOS_LABEL - 5);
+    sd_buf_printf(t, "~%04x", (unsigned)((h ^ (h >> 16)) & 0xFFFFu));
+  }
+  base = t->len;
+  for(k = 2; label_taken(L, t->data ? t->data : "") && k < 100000u; k++) {
+    char suffix[16];
+    int sn = snprintf(suffix, sizeof(suffix), "~%u", k);
+    t->len = base;
+    t->data[base] = '\0';
+    label_cut(t, SD_NAGIOS_LABEL - (size_t)sn);
+    sd_buf_puts(t, suffix);
+  }
+}
+
+/* A perfdata label: always quoted, "'" doubled, unique in this output. */
+static void put_label(sd_buf *b, const char *s, nagios_labels *L)
+{
+  sd_buf t;
+  size_t i;
+  sd_buf_init(&t);
+  label_name(&t, s, L);
+  sd_buf_putc(b, '\'');
+  for(i = 0; i < t.len; i++) {
+    if(t.data[i] == '\'')
+      sd_buf_putc(b, '\'');
+    sd_buf_putc(b, t.data[i]);
+  }
+  sd_buf_putc(b, '\'');
+  L->v = sd_grow(L->v, &L->cap, L->n, sizeof(*L->v));
+  L->v[L->n++] = sd_xstrdup(t.data ? t.data : "");
+  sd_buf_free(&t);
+}
+
+static void perf_count(sd_buf *b, nagios_labels *L, const char *label,
+                       int64_t value, const char *warn, const char *crit)
 {
   sd_buf_putc(b, ' ');
-  put_label(b, label);
+  put_label(b, label, L);
   sd_buf_printf(b, "=%lld;%s;%s;0", (long long)value, warn, crit);
 }
 
 /* A check's measure: "U" when it could not be decided; bytes carry "B". */
-static void perf_measure(sd_buf *b, const sd_measure *m)
+static void perf_measure(sd_buf *b, nagios_labels *L, const sd_measure *m)
 {
   sd_buf_putc(b, ' ');
-  put_label(b, m->label);
+  put_label(b, m->label, L);
   if(!m->known)
     sd_buf_puts(b, "=U");
   else
@@ -194,15 +257,15 @@ static void put_summary(sd_buf *b, const sd_report *r)
 
 /* A series point or reference line, while the first line has room;
  * 0 when it did not fit (and nothing was added). */
-static int perf_bytes(sd_buf *line, const sd_series *s, const char *label,
-                      uint64_t value, size_t room)
+static int perf_bytes(sd_buf *line, nagios_labels *L, const sd_series *s,
+                      const char *label, uint64_t value, size_t room)
 {
   size_t mark = line->len;
   sd_buf l;
   sd_buf_init(&l);
   sd_buf_printf(&l, "%s %s", s->name, label);
   sd_buf_putc(line, ' ');
-  put_label(line, l.data);
+  put_label(line, l.data, L);
   sd_buf_printf(line, "=%llu%s;;;0", (unsigned long long)value,
                 s->unit == SD_UNIT_BYTES ? "B" : "");
   sd_buf_free(&l);
@@ -217,22 +280,22 @@ static int perf_bytes(sd_buf *line, const sd_series *s, const char *label,
 /* Perfdata: the finding counts, every module's measures, the run time,
  * then the series (flagged points first) while they fit.  Every figure is
  * the check's own (module results); nothing is worked out here. */
-static void perfdata(sd_buf *line, const sd_report *r)
+static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
 {
   size_t counts[5];
   double secs = (double)(r->collect_ms + r->analyze_ms) / 1000.0;
   size_t i, k, p;
   int pass;
   sd_report_counts(r, counts);
-  perf_count(line, "critical findings", (int64_t)counts[SD_SEV_CRITICAL],
+  perf_count(line, L, "critical findings", (int64_t)counts[SD_SEV_CRITICAL],
              "", "0");
-  perf_count(line, "warning findings", (int64_t)counts[SD_SEV_WARNING],
+  perf_count(line, L, "warning findings", (int64_t)counts[SD_SEV_WARNING],
              "0", "");
-  perf_count(line, "unknown findings", (int64_t)counts[SD_SEV_UNKNOWN],
+  perf_count(line, L, "unknown findings", (int64_t)counts[SD_SEV_UNKNOWN],
              "0", "");
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nmeasures; k++)
-      perf_measure(line, &r->modules[i].measures[k]);
+      perf_measure(line, L, &r->modules[i].measures[k]);
   sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
   for(i = 0; i < r->nmodules; i++) {
     for(k = 0; k < r->modules[i].nseries; k++) {
@@ -240,11 +303,11 @@ static void perfdata(sd_buf *line, const sd_report *r)
       for(pass = 0; pass < 2; pass++)
         for(p = 0; p < s->npoints; p++)
           if((pass == 0) == (s->points[p].mark != SD_SEV_OK) &&
-             !perf_bytes(line, s, s->points[p].label, s->points[p].value,
+             !perf_bytes(line, L, s, s->points[p].label, s->points[p].value,
                          SD_NAGIOS_LINE1))
             return;
       for(p = 0; p < s->nrefs; p++)
-        if(!perf_bytes(line, s, s->refs[p].label, s->refs[p].value,
+        if(!perf_bytes(line, L, s, s->refs[p].label, s->refs[p].value,
                        SD_NAGIOS_LINE1))
           return;
     }
@@ -270,11 +333,16 @@ void sd_report_nagios(const sd_report *r, sd_buf *out)
   size_t *order = sd_report_module_order(r);
   size_t i, k;
   sd_buf line;
+  nagios_labels labels;
   sd_buf_init(&line);
   sd_buf_printf(&line, "SRVDOCTOR %s - ", sd_verdict_upper(r->status));
   put_summary(&line, r);
   sd_buf_puts(&line, " |");
-  perfdata(&line, r);
+  memset(&labels, 0, sizeof(labels));
+  perfdata(&line, &labels, r);
+  for(i = 0; i < labels.n; i++)
+    free(labels.v[i]);
+  free(labels.v);
   sd_buf_put(out, line.data, line.len);
   sd_buf_putc(out, '\n');
   sd_buf_free(&line);

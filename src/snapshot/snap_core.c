@@ -256,22 +256,33 @@ static int header_key(sd_snapctx *c, const char *want, sd_jtoken *val)
   return sd_jr_next(c->r, val);
 }
 
-static int read_document(sd_snapctx *c, sd_facts *f)
+/* A JSON report (check --format json) has "tool" where a snapshot has
+ * "kind": *is_report is set and -1 returned without a reader error. */
+static int read_document(sd_snapctx *c, sd_facts *f, int *is_report)
 {
-  sd_jtoken t;
+  sd_jtoken t, ver;
   if(sd_jr_next(c->r, &t))
     return -1;
   if(t.type != SD_JT_OBJ_BEGIN)
     return sd_jr_fail(c->r, &t, "a snapshot must be a JSON object");
-  if(header_key(c, "schema_version", &t))
+  if(header_key(c, "schema_version", &ver))
     return -1;
-  if(t.type != SD_JT_NUMBER || !t.is_int)
-    return sd_jr_fail(c->r, &t, "\"schema_version\" must be an integer");
-  if(t.i64 != SD_SNAPSHOT_SCHEMA_VERSION)
-    return sd_jr_fail(c->r, &t, "unsupported snapshot schema_version %lld "
+  if(ver.type != SD_JT_NUMBER || !ver.is_int)
+    return sd_jr_fail(c->r, &ver, "\"schema_version\" must be an integer");
+  if(sd_jr_next(c->r, &t))
+    return -1;
+  if(t.type == SD_JT_KEY && !strcmp(t.str, "tool")) {
+    *is_report = 1;
+    return -1;
+  }
+  if(ver.i64 != SD_SNAPSHOT_SCHEMA_VERSION)
+    return sd_jr_fail(c->r, &ver, "unsupported snapshot schema_version %lld "
                       "(this srvdoctor reads version %d)",
-                      (long long)t.i64, SD_SNAPSHOT_SCHEMA_VERSION);
-  if(header_key(c, "kind", &t))
+                      (long long)ver.i64, SD_SNAPSHOT_SCHEMA_VERSION);
+  if(t.type != SD_JT_KEY || strcmp(t.str, "kind"))
+    return sd_jr_fail(c->r, &t, "a snapshot starts with \"schema_version\" "
+                      "and then \"kind\"; \"kind\" is missing here");
+  if(sd_jr_next(c->r, &t))
     return -1;
   if(t.type != SD_JT_STRING || strcmp(t.str, SNAPSHOT_KIND))
     return sd_jr_fail(c->r, &t, "\"kind\" must be \"" SNAPSHOT_KIND "\"");
@@ -287,11 +298,14 @@ static int read_document(sd_snapctx *c, sd_facts *f)
 static int read_with(sd_jreader *r, sd_facts *f, sd_err *err)
 {
   sd_snapctx c;
-  int rc;
+  int rc, is_report = 0;
   c.r = r;
   c.arena = &f->arena;
-  rc = read_document(&c, f);
-  if(rc)
+  rc = read_document(&c, f, &is_report);
+  if(is_report)
+    sd_err_set(err, SD_EINVAL, "this is a report; `srvdoctor fleet FILE` "
+               "reads reports");
+  else if(rc)
     sd_err_set(err, SD_EPARSE, "%s", sd_str_or(sd_jr_error(r), "unreadable"));
   f->source = "snapshot";
   return rc;
@@ -328,17 +342,15 @@ int sd_snapshot_read_file(const char *path, sd_facts *f, sd_err *err)
   file_src src;
   sd_jreader *r;
   int rc;
-  src.fp = sd_fopen(path, "rb");
+  src.fp = sd_fopen_regular(path, err);
   src.failed = 0;
-  if(!src.fp) {
-    sd_err_set(err, SD_EIO, "cannot open the snapshot %s", path);
+  if(!src.fp)
     return -1;
-  }
   r = sd_jr_new_stream(file_read, &src);
   rc = read_with(r, f, err);
   sd_jr_free(r);
   if(src.failed) {
-    sd_err_set(err, SD_EIO, "cannot read the snapshot %s", path);
+    sd_err_set(err, SD_EIO, "reading it failed part way");
     rc = -1;
   }
   fclose(src.fp);

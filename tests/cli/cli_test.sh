@@ -31,7 +31,7 @@ stdout_lacks() { if grep -q -- "$1" "$tmp/out"; then bad "stdout has '$1'"; else
 
 FIX="$SRC/tests/fixtures/host/healthy-wine.json"
 
-for h in --help -h -? /? help; do
+for h in --help -h -? /? help /help /HELP --HELP --Help /Help; do
   expect 0 $h; stdout_has "Usage:"
 done
 expect 0 --version; stdout_has "srvdoctor [0-9]"
@@ -62,11 +62,47 @@ expect 3 check; one_line_err; grep -q -- '--from' "$tmp/err" && ok || bad "no --
 expect 3 collect; one_line_err
 expect 3; one_line_err
 
+# Windows style: long option names in any case, "/name", "/name:VALUE";
+# a "/" word that is not an option's name (a Linux path) stays a word.
+for form in "--FORMAT json" "--Format=JSON" "/format json" "/FORMAT:json" "/format=json"; do
+  # shellcheck disable=SC2086
+  expect 0 check $form --from "$FIX"; stdout_has '"schema_version": 2'
+done
+expect 0 check /from "$FIX" /Quiet; stdout_has "Verdict: INFO"
+expect 0 /VERSION; stdout_has "srvdoctor [0-9]"
+expect 3 check /bogus; one_line_err; grep -q 'unexpected argument "/bogus"' "$tmp/err" && ok || bad "/bogus: $(cat "$tmp/err")"
+expect 3 /quiet:yes --from "$FIX"; one_line_err; grep -q '/quiet takes no value' "$tmp/err" && ok || bad "/quiet:yes: $(cat "$tmp/err")"
+expect 3 -H; one_line_err
+mkdir -p "$tmp/help"; cp "$FIX" "$tmp/help/from.json"
+expect 0 check --from "$tmp/help/from.json"; stdout_has "Verdict: INFO"
+expect 0 check --report-dir "$tmp/help" --from "$FIX"; stdout_has "Verdict: INFO"
+ls "$tmp/help"/srvdoctor-*.json >/dev/null 2>&1 && ok || bad "--report-dir /path not taken as a folder"
+"$BIN" --help >"$tmp/out"; stdout_has "Windows style /name VALUE"
+
 # Snapshot analysis.
 expect 0 check --from "$FIX"; stdout_has "Verdict: INFO"
 expect 0 --from "$FIX" --format json
 if jq -e '.schema_version == 2 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
 expect 3 --from /nonexistent.json; one_line_err
+# Why a snapshot cannot be opened, naming it once: missing, a folder, a
+# FIFO or a device (neither may block: timeout ends a hang with 124).
+err_is() { if [ "$(cat "$tmp/err")" = "$1" ]; then ok; else bad "stderr is '$(cat "$tmp/err")', expected '$1'"; fi; }
+expect 3 check --from "$tmp/missing.json"; err_is "srvdoctor: snapshot $tmp/missing.json: there is no such file."
+mkdir "$tmp/afolder"
+expect 3 check --from "$tmp/afolder"; err_is "srvdoctor: snapshot $tmp/afolder: it is a folder, not a file."
+mkfifo "$tmp/fifo"
+timeout 10 "$BIN" check --from "$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ "$rc" = 3 ] && ok || bad "--from FIFO exited $rc, expected 3"
+err_is "srvdoctor: snapshot $tmp/fifo: it is a FIFO (named pipe), not a file."
+expect 3 check --from /dev/null; err_is "srvdoctor: snapshot /dev/null: it is a device, not a file."
+if [ "$(id -u)" != 0 ]; then
+  cp "$FIX" "$tmp/locked.json"; chmod 000 "$tmp/locked.json"
+  expect 3 check --from "$tmp/locked.json"; err_is "srvdoctor: snapshot $tmp/locked.json: access is denied."
+fi
+# A JSON report given where a snapshot is expected points at fleet.
+"$BIN" check --from "$FIX" --format json >"$tmp/report.json" 2>/dev/null
+expect 3 check --from "$tmp/report.json"; one_line_err; stdout_empty
+err_is "srvdoctor: snapshot $tmp/report.json: this is a report; \`srvdoctor fleet FILE\` reads reports."
 printf '{"schema_version": 1, "kind": "srvdoctor-snapshot", "host": {"elevated": "yes"}}' >"$tmp/typed.json"
 expect 3 --from "$tmp/typed.json"; one_line_err; grep -q 'line 1, column' "$tmp/err" && ok || bad "no position"
 printf '\xff\xfe{}' >"$tmp/utf16.json"

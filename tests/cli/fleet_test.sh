@@ -63,6 +63,9 @@ has "$tmp/fleet.txt" "2. CAS02  Client Access  build 8.1.240.6  BLOCKED by EXCH-
 has "$tmp/fleet.txt" "3. HUB01  Hub Transport  build 8.1.240.6  BLOCKED by EXCH-INTERIM-UPDATE"
 has "$tmp/fleet.txt" "4. HUB02  Hub Transport  build 8.1.240.6  BLOCKED by AD-SCHEMA-PREP-NEEDED"
 has "$tmp/fleet.txt" "8. MBX02  roles not known  build 8.2.176.2  done"
+# A code given twice (two interim updates) is shown once with its count.
+has "$tmp/fleet.txt" "exchange-sp2 CRITICAL (EXCH-INTERIM-UPDATE ×2)"
+grep -q 'EXCH-INTERIM-UPDATE, EXCH-INTERIM-UPDATE' "$tmp/fleet.txt" && bad "code repeated" || ok
 has "$tmp/fleet.txt" "Reports DISAGREE on schema_version: 14622 read by CAS01, CAS02, HUB01, UM01, MBX01; 11116 read by HUB02."
 has "$tmp/fleet.txt" "site Default-First-Site-Name (domain contoso.com), the schema master's (dc1.contoso.com), logged on with an account in Schema Admins and Enterprise Admins; from these reports: CAS01, HUB01, HUB02, UM01."
 has "$tmp/fleet.txt" "Run OCSASNFix.exe on each of these Front Ends: FE01, FE02."
@@ -144,8 +147,59 @@ has "$tmp/out" "(0 stale)"
 
 # ---- files and arguments ----
 expect 3 fleet "$d/corrupt.json"; has "$tmp/out" "corrupt.json: not a valid srvdoctor report"
-expect 3 fleet "$tmp/no-such-file.json"; has "$tmp/out" "cannot open the file"
+# A PATH that names nothing is an argument error: stderr, not a row.
+expect 3 fleet "$tmp/no-such-file.json"; one_line_err
+has "$tmp/err" "$tmp/no-such-file.json: there is no such file or folder."
+[ ! -s "$tmp/out" ] && ok || bad "missing path printed on stdout: $(cat "$tmp/out")"
+expect 3 fleet "$tmp/no-such-dir"; one_line_err
+expect 2 fleet "$d/HUB01.json" "$tmp/no-such-dir"; one_line_err
+has "$tmp/out" "HUB01"
+# A FIFO or a device given as a PATH is listed as unreadable at once.
+mkfifo "$tmp/fifo.json"
+timeout 10 "$BIN" fleet --as-of "$ASOF" "$tmp/fifo.json" "$d/HUB01.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ "$rc" = 2 ] && ok || bad "fleet FIFO exited $rc, expected 2"
+has "$tmp/out" "fifo.json: it is a FIFO (named pipe), not a file."
+has "$tmp/out" "1 file could not be read"
+expect 3 fleet /dev/null; has "$tmp/out" "/dev/null: it is a device, not a file."
+# Inside a folder: a link to a report is followed; a FIFO, a link loop and
+# a link to nothing are rows that say what they are, and are counted; a
+# link to a folder is left out like a folder.
+l=$tmp/links
+mkdir "$l" "$l/sub"
+cp "$d/HUB01.json" "$l/real.json"
+ln -s "$d/latest.json" "$l/link.json"
+ln -s loop2.json "$l/loop1.json"; ln -s loop1.json "$l/loop2.json"
+ln -s nowhere.json "$l/dangling.json"
+mkfifo "$l/fifo.json"
+ln -s sub "$l/sub.json"
+timeout 10 "$BIN" fleet --as-of "$ASOF" "$l" >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ "$rc" = 2 ] && ok || bad "fleet links exited $rc, expected 2"
+has "$tmp/out" "CRITICAL: 2 hosts: 1 critical, 0 warning, 0 unknown (0 stale), 1 ok; 4 files could not be read."
+has "$tmp/out" "OK        CAS01"
+has "$tmp/out" "loop1.json: it is a symbolic link that loops"
+has "$tmp/out" "loop2.json: it is a symbolic link that loops"
+has "$tmp/out" "dangling.json: it is a symbolic link to nothing: what it names does not exist."
+has "$tmp/out" "$l/fifo.json: it is a FIFO (named pipe), not a file."
+grep -q "sub.json" "$tmp/out" && bad "link to a folder listed" || ok
+# A file name that is not UTF-8 keeps a faithful form in JSON: its bad
+# bytes as the text \xNN, backslashes doubled, flagged source_escaped; a
+# UTF-8 name is written as it is.
+u=$tmp/names
+mkdir "$u"
+cp "$d/HUB01.json" "$u/$(printf 'caf\xe9\\1.json')"
+cp "$d/latest.json" "$u/Zürich.json"
+printf 'x' >"$u/$(printf 'bad\xff.json')"
+expect 2 fleet --format json "$u"
+src=$(jq -r '.hosts[] | select(.name == "HUB01") | .source' "$tmp/out")
+[ "$src" = "$u/caf\\xE9\\\\1.json" ] && ok || bad "escaped source: $src"
+jq -e '.hosts[] | select(.name == "HUB01") | .source_escaped == true' "$tmp/out" >/dev/null && ok || bad "no source_escaped"
+src=$(jq -r '.problems[0].source' "$tmp/out")
+[ "$src" = "$u/bad\\xFF.json" ] && ok || bad "escaped problem source: $src"
+jq -e --arg s "$u/Zürich.json" '.hosts[] | select(.source == $s) | has("source_escaped") | not' "$tmp/out" >/dev/null && ok || bad "UTF-8 name changed"
 expect 2 fleet "$d/HUB01.json" "$d/UM01.json"
+# Paths that start with "/" are paths; "/format" is the option.
+expect 2 fleet /FORMAT json "$d/HUB01.json" /Max-Age:48 "$d/UM01.json"
+jq -e '.hosts | length == 2' "$tmp/out" >/dev/null && ok || bad "fleet /format json: $(head -c 200 "$tmp/out")"
 mkdir "$tmp/empty"
 expect 3 fleet "$tmp/empty"; one_line_err
 expect 3 fleet; one_line_err

@@ -115,6 +115,13 @@ for snap in reports/hv_stuck.json reports/hv_hostile.json host/elevated.json; do
 done
 grep -q "'vmwp Bob''s \"test\" VM & more'=" "$tmp/hv_hostile.txt" && ok || bad "quoted label with '' not found"
 grep -q "'stuck vms'=1;;0;0" "$tmp/hv_stuck.txt" && ok || bad "stuck vms perfdata"
+# Six VMs whose names differ only after 40 bytes keep six labels (cut,
+# with a short hash of the whole name), each at most 40 bytes.
+"$SRVDOCTOR_NATIVE" check --from "$fx/hyperv-stuck-vm/long_names.json" --format nagios >"$tmp/long.txt" 2>/dev/null
+check "$tmp/long.txt" $? "long_names"
+labels=$(head -n 1 "$tmp/long.txt" | grep -o "'vmwp Contoso[^']*'")
+[ "$(echo "$labels" | sort -u | wc -l)" = 6 ] && ok || bad "six VMs, labels: $labels"
+[ -z "$(echo "$labels" | tr -d "'" | awk 'length($0) > 40')" ] && ok || bad "label over 40 bytes: $labels"
 # An unreadable snapshot is UNKNOWN with exit 3 (stderr, nothing on stdout).
 "$SRVDOCTOR_NATIVE" check --from "$tmp/none.json" --format nagios >"$tmp/u.txt" 2>/dev/null
 [ $? = 3 ] && ok || bad "unreadable snapshot must exit 3"

@@ -447,6 +447,10 @@ static void test_org_formats(void **state)
   assert_non_null(b);
   assert_non_null(strstr(out.data, "3. HUB01  Hub Transport  build 8.1.240.6"
                          "  BLOCKED by EXCH-INTERIM-UPDATE"));
+  /* HUB01 has two interim updates: one code with its count (U+00D7). */
+  assert_non_null(strstr(out.data, "exchange-sp2 CRITICAL "
+                         "(EXCH-INTERIM-UPDATE \xC3\x97" "2)"));
+  assert_null(strstr(out.data, "EXCH-INTERIM-UPDATE, EXCH-INTERIM-UPDATE"));
   assert_non_null(strstr(out.data, "Reports DISAGREE on schema_version: 14622 "
                          "read by CAS01, CAS02, HUB01, UM01, MBX01; 11116 "
                          "read by HUB02."));

@@ -378,6 +378,11 @@ static void test_stuck_starting(void **state)
   check(&t);
   assert_int_equal(sdt_count(&t.rep, "HV-VM-STUCK"), 1);
   assert_int_equal(problems(&t), 1);
+  /* One OperationalStatus code: an integer, no list. */
+  x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
+  assert_int_equal(sd_finding_evidence(x, "operational_status")->type,
+                   SD_EV_INT);
+  assert_null(sd_finding_evidence(x, "operational_status_codes"));
   assert_int_equal(t.rep.exit_code, 2);
   x = sdt_find(&t.rep, "HV-VM-STUCK", 0);
   assert_int_equal(x->severity, SD_SEV_CRITICAL);
@@ -1133,6 +1138,7 @@ static void test_busy(void **state)
   run t;
   const sd_finding *x;
   sd_hv_vm *v;
+  const sd_evidence *e;
   size_t i;
   (void)state;
   /* Starting for 40 minutes with a small idle worker, but merging disks:
@@ -1148,6 +1154,13 @@ static void test_busy(void **state)
   assert_false(x->fixable);
   assert_false(sdt_has_command(x, "taskkill"));
   assert_string_equal(sdt_ev(x, "operation"), "Merging Disks");
+  /* OperationalStatus {2, 32772}: the first code as an integer, the list
+   * as text under its own key. */
+  e = sd_finding_evidence(x, "operational_status");
+  assert_non_null(e);
+  assert_int_equal(e->type, SD_EV_INT);
+  assert_int_equal(e->num, 2);
+  assert_string_equal(sdt_ev(x, "operational_status_codes"), "2, 32772");
   assert_non_null(strstr(x->message, "merging the virtual hard disks"));
   assert_non_null(strstr(x->message, "Starting for 40 minutes"));
   assert_true(has_step(x, "Status column"));

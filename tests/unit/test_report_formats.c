@@ -407,6 +407,32 @@ static void test_nagios_syntax(void **state)
   free(s);
 }
 
+/* Every perfdata label of the first line is at most 40 bytes (not
+ * counting the doubled "'") and none repeats: graphs keep their series. */
+static void assert_labels_unique(const char *s)
+{
+  const char *p = strstr(s, " |"), *end = strchr(s, '\n');
+  char seen[64][48];
+  size_t n = 0, i;
+  assert_non_null(p);
+  while(p && (p = strstr(p, " '")) != NULL && p < end) {
+    char lab[48];
+    size_t k = 0;
+    p += 2;
+    while(*p && !(p[0] == '\'' && p[1] != '\'')) {
+      assert_true(k < 40);
+      lab[k++] = *p;
+      p += p[0] == '\'' ? 2 : 1;
+    }
+    lab[k] = '\0';
+    for(i = 0; i < n; i++)
+      assert_string_not_equal(seen[i], lab);
+    if(n < 64)
+      memcpy(seen[n++], lab, k + 1);
+  }
+  assert_true(n > 3);
+}
+
 /* Many findings and many long VM names: the first line stays short. */
 static void test_nagios_budget(void **state)
 {
@@ -462,6 +488,7 @@ static void test_nagios_budget(void **state)
   assert_non_null(strstr(b.data, "'suspect vms'=30;0;;0"));
   assert_non_null(strstr(b.data, " more |"));
   assert_non_null(strstr(b.data, "HV-VM-STUCK x30"));
+  assert_labels_unique(b.data);
   sd_buf_free(&b);
   sd_report_free(&rep);
   sd_facts_free(&f);

@@ -282,7 +282,37 @@ static void missing_file_is_an_error(void **state)
   sd_facts_init(&f);
   sd_err_clear(&err);
   assert_int_equal(sd_snapshot_read_file("/nonexistent/x.json", &f, &err), -1);
-  assert_non_null(strstr(err.msg, "cannot open"));
+  assert_string_equal(err.msg, "there is no such file");
+  assert_int_equal(err.code, SD_ENOENT);
+  sd_facts_free(&f);
+}
+
+/* A report (check --format json) of either schema version is named as one,
+ * whatever its schema_version; a fleet summary is not a report. */
+static void report_is_named(void **state)
+{
+  static const char *const reports[] = {
+    "{\"schema_version\": 2, \"tool\": {\"name\": \"srvdoctor\"}}",
+    "{\"schema_version\": 1, \"tool\": {\"name\": \"srvdoctor\"}}",
+  };
+  static const char fleet[] = "{\"schema_version\": 1, \"kind\": \"fleet\"}";
+  size_t i;
+  sd_facts f;
+  sd_err err;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(reports); i++) {
+    sd_facts_init(&f);
+    sd_err_clear(&err);
+    assert_int_equal(sd_snapshot_read_mem(reports[i], strlen(reports[i]), &f,
+                                          &err), -1);
+    assert_string_equal(err.msg, "this is a report; `srvdoctor fleet FILE` "
+                        "reads reports");
+    sd_facts_free(&f);
+  }
+  sd_facts_init(&f);
+  sd_err_clear(&err);
+  assert_int_equal(sd_snapshot_read_mem(fleet, strlen(fleet), &f, &err), -1);
+  assert_non_null(strstr(err.msg, "\"kind\" must be"));
   sd_facts_free(&f);
 }
 
@@ -296,6 +326,7 @@ int main(void)
     cmocka_unit_test(refuses_deep_nesting),
     cmocka_unit_test(reads_file_with_bom),
     cmocka_unit_test(missing_file_is_an_error),
+    cmocka_unit_test(report_is_named),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,72 @@ FILE *sd_fopen(const char *path, const char *mode)
   return fopen(path, mode);
 }
 
+/* What a file that is not a regular file is, for a sentence. */
+static const char *kind_name(mode_t m)
+{
+  if(S_ISDIR(m))
+    return "a folder";
+  if(S_ISFIFO(m))
+    return "a FIFO (named pipe)";
+  if(S_ISSOCK(m))
+    return "a socket";
+  if(S_ISCHR(m) || S_ISBLK(m))
+    return "a device";
+  return NULL;
+}
+
+static void open_errno_err(sd_err *err, int e, const char *path)
+{
+  struct stat st;
+  if(e == ELOOP)
+    sd_err_set(err, SD_EINVAL, "it is a symbolic link that loops (or a "
+               "chain of too many links)");
+  else if(e == ENOENT && path && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+    sd_err_set(err, SD_EINVAL, "it is a symbolic link to nothing: what it "
+               "names does not exist");
+  else if(e == ENOENT || e == ENOTDIR)
+    sd_err_set(err, SD_ENOENT, "there is no such file");
+  else if(e == EACCES || e == EPERM)
+    sd_err_set(err, SD_EACCES, "access is denied");
+  else
+    sd_err_set(err, SD_EIO, "cannot open it: %s", strerror(e));
+  if(err)
+    err->os_error = (uint32_t)e;
+}
+
+/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+FILE *sd_fopen_regular(const char *path, sd_err *err)
+{
+  struct stat st;
+  FILE *fp;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  if(fd < 0) {
+    open_errno_err(err, errno, path);
+    return NULL;
+  }
+  if(fstat(fd, &st) != 0) {
+    open_errno_err(err, errno, NULL);
+    close(fd);
+    return NULL;
+  }
+  if(!S_ISREG(st.st_mode)) {
+    const char *kind = kind_name(st.st_mode);
+    if(kind)
+      sd_err_set(err, SD_EINVAL, "it is %s, not a file", kind);
+    else
+      sd_err_set(err, SD_EINVAL, "it is not a regular file");
+    close(fd);
+    return NULL;
+  }
+  if(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+     (fp = fdopen(fd, "rb")) == NULL) {
+    open_errno_err(err, errno, NULL);
+    close(fd);
+    return NULL;
+  }
+  return fp;
+}
+
 static void set_errno_err(sd_err *err, const char *what, const char *path)
 {
   int e = errno;

@@ -74,7 +74,29 @@ int sd_mkdir_p(const char *path, sd_err *err)
   return 0;
 }
 
-int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
+/* Is full a regular file itself (sd_list_files)? */
+static int regular_entry(const char *full)
+{
+  struct stat st;
+  return lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Should sd_list_entries list full?  Not a folder, nor a link to one. */
+static int entry_wanted(const char *full)
+{
+  struct stat st;
+  if(lstat(full, &st) != 0)
+    return 0; /* gone since readdir */
+  if(S_ISDIR(st.st_mode))
+    return 0;
+  if(S_ISLNK(st.st_mode) && stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+    return 0;
+  return 1;
+}
+
+/* The names of dir's entries whose full path passes want. */
+static int list_dir(const char *dir, int (*want)(const char *full),
+                    char ***names, size_t *count, sd_err *err)
 {
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -86,11 +108,10 @@ int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
   }
   while((e = readdir(d)) != NULL) {
     char *full;
-    struct stat st;
     if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
       continue;
     full = sd_path_join(dir, e->d_name);
-    if(lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+    if(want(full)) {
       v = sd_grow(v, &cap, n, sizeof(*v));
       v[n++] = sd_xstrdup(e->d_name);
     }
@@ -100,6 +121,17 @@ int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
   *names = v;
   *count = n;
   return 0;
+}
+
+int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
+{
+  return list_dir(dir, regular_entry, names, count, err);
+}
+
+int sd_list_entries(const char *dir, char ***names, size_t *count,
+                    sd_err *err)
+{
+  return list_dir(dir, entry_wanted, names, count, err);
 }
 
 int sd_file_exists(const char *path)

@@ -1,6 +1,8 @@
 /* platform_win32.c - platform layer for Windows (Server 2003 and later). */
 #include <windows.h>
 
+#include <fcntl.h>
+#include <io.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -17,6 +19,71 @@ FILE *sd_fopen(const char *path, const char *mode)
     fp = _wfopen(wp, wm);
   free(wp);
   free(wm);
+  return fp;
+}
+
+/* Why CreateFileW failed on a path, in a few words (platform.h). */
+static void open_fail(sd_err *err, DWORD code, const wchar_t *wp)
+{
+  DWORD attr = GetFileAttributesW(wp);
+  if(attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
+    sd_err_set(err, SD_EINVAL, "it is a folder, not a file");
+  else if(code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ||
+          code == ERROR_BAD_NETPATH || code == ERROR_INVALID_NAME)
+    sd_err_set(err, SD_ENOENT, "there is no such file");
+  else if(code == ERROR_ACCESS_DENIED)
+    sd_err_set(err, SD_EACCES, "access is denied");
+  else if(code == ERROR_PIPE_BUSY)
+    sd_err_set(err, SD_EINVAL, "it is a named pipe, not a file");
+  else
+    sd_err_set_win(err, code, "open", "it");
+  if(err)
+    err->os_error = code;
+}
+
+/* CreateFileW never waits on a pipe or a device; GetFileType then refuses
+ * what is not a disk file before anything is read from it. */
+FILE *sd_fopen_regular(const char *path, sd_err *err)
+{
+  wchar_t *wp = sd_utf8_to_wide(path);
+  HANDLE h;
+  DWORD type;
+  int fd;
+  FILE *fp;
+  if(!wp) {
+    sd_err_set(err, SD_EINVAL, "the name is not valid UTF-8");
+    return NULL;
+  }
+  h = CreateFileW(wp, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                  FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                  FILE_ATTRIBUTE_NORMAL, NULL);
+  if(h == INVALID_HANDLE_VALUE) {
+    open_fail(err, GetLastError(), wp);
+    free(wp);
+    return NULL;
+  }
+  free(wp);
+  type = GetFileType(h);
+  if(type != FILE_TYPE_DISK) {
+    if(type == FILE_TYPE_PIPE || type == FILE_TYPE_CHAR)
+      sd_err_set(err, SD_EINVAL, "it is %s, not a file",
+                 type == FILE_TYPE_PIPE ? "a named pipe" : "a device");
+    else
+      sd_err_set(err, SD_EINVAL, "it is not a disk file");
+    CloseHandle(h);
+    return NULL;
+  }
+  fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY);
+  if(fd < 0) {
+    CloseHandle(h);
+    sd_err_set(err, SD_EIO, "cannot open it");
+    return NULL;
+  }
+  fp = _fdopen(fd, "rb");
+  if(!fp) {
+    _close(fd);
+    sd_err_set(err, SD_EIO, "cannot open it");
+  }
   return fp;
 }
 

@@ -135,6 +135,14 @@ int sd_list_files(const char *dir, char ***names, size_t *count, sd_err *err)
   return 0;
 }
 
+/* FindFirstFileW already lists links to files (reparse points that are
+ * not folders); opening them then says what they are. */
+int sd_list_entries(const char *dir, char ***names, size_t *count,
+                    sd_err *err)
+{
+  return sd_list_files(dir, names, count, err);
+}
+
 int sd_file_exists(const char *path)
 {
   wchar_t *w = sd_utf8_to_wide(path);
