@@ -5,13 +5,13 @@
  * script is the filter's (page.html#TEXT opens it filtered), allowed by a
  * nonce in the Content-Security-Policy; without scripts the page shows every
  * host. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_internal.h"
 #include "srvdoctor/fleet.h"
 
 #define H(b, s) sd_html_put((b), (s))
-#define MAX_COLS 32
 
 static const char css[] =
   "body{font-family:Segoe UI,Tahoma,Arial,sans-serif;margin:0 1rem 2rem;"
@@ -26,9 +26,12 @@ static const char css[] =
   "th,td{border:1px solid #ccc;padding:.15rem .5rem;text-align:left;"
   "vertical-align:top}th{background:#eef0f3}\n"
   "details summary{cursor:pointer;font-weight:bold}\n"
-  ".finding{border-top:1px solid #ddd;margin-top:.3rem;max-width:40rem}\n"
+  ".finding{border-top:1px solid #ddd;margin-top:.3rem;max-width:48rem}\n"
+  /* An open cell widens its column to a readable panel. */
+  "#grid td details[open]{width:min(36rem,calc(100vw - 4rem))}\n"
   "pre{background:#1f2430;color:#f2f2f2;padding:.3rem .5rem;"
-  "white-space:pre-wrap;word-break:break-all}\n"
+  "white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere}\n"
+  "pre .t{display:inline-block;max-width:100%}\n"
   "input#filter{font-size:1rem;padding:.2rem .4rem;width:20rem}\n"
   ".na{color:#555;font-style:italic}\n";
 
@@ -44,6 +47,44 @@ static unsigned long long nonce_of(const sd_fleet *fl)
       h = (h ^ (unsigned char)*p) * 1099511628211ULL;
   h ^= (unsigned long long)fl->now;
   return h * 1099511628211ULL;
+}
+
+/* As report_html.c's: a token a browser could break inside (anything but
+ * letters, digits and . _ & " ' = < > * @ # $) goes in <span class="t">,
+ * an inline block, so the command wraps only at its spaces. */
+static int token_breakable(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || strchr("._&\"'=<>*@#$", c)))
+      return 1;
+  }
+  return 0;
+}
+
+static void put_command(sd_buf *b, const char *cmd)
+{
+  char *s = sd_xstrdup(cmd ? cmd : ""), *p = s;
+  while(*p) {
+    size_t n = strcspn(p, " ");
+    char save = p[n];
+    int span;
+    if(!n) {
+      sd_buf_putc(b, ' ');
+      p++;
+      continue;
+    }
+    span = token_breakable(p, n);
+    p[n] = '\0';
+    sd_buf_puts(b, span ? "<span class=\"t\">" : "");
+    H(b, p);
+    sd_buf_puts(b, span ? "</span>" : "");
+    p[n] = save;
+    p += n;
+  }
+  free(s);
 }
 
 static void put_finding(sd_buf *b, const sd_fleet_finding *f)
@@ -65,7 +106,7 @@ static void put_finding(sd_buf *b, const sd_fleet_finding *f)
   sd_html_steps(b, f->steps, f->nsteps, NULL);
   for(i = 0; i < f->ncommands; i++) {
     sd_buf_puts(b, "<pre>");
-    H(b, f->commands[i]);
+    put_command(b, f->commands[i]);
     sd_buf_puts(b, "</pre>");
   }
   sd_buf_puts(b, "</div>");
@@ -93,26 +134,51 @@ static void put_cell(sd_buf *b, const sd_fleet_module *m)
   sd_buf_puts(b, "</details></td>");
 }
 
-static size_t columns(const sd_fleet *fl, const char **cols)
+/* Every module any host ran, in the order first met: one column each
+ * (*cols is allocated; the caller frees it). */
+static size_t columns(const sd_fleet *fl, const char ***cols)
 {
-  size_t i, k, c, n = 0;
+  size_t i, k, c, n = 0, cap = 0;
+  const char **v = NULL;
   for(i = 0; i < fl->nhosts; i++)
     for(k = 0; k < fl->hosts[i].nmodules; k++) {
       const char *id = fl->hosts[i].modules[k].id;
       for(c = 0; c < n; c++)
-        if(!strcmp(cols[c], id))
+        if(!strcmp(v[c], id))
           break;
-      if(c == n && n < MAX_COLS)
-        cols[n++] = id;
+      if(c == n) {
+        v = sd_grow(v, &cap, n + 1, sizeof(*v));
+        v[n++] = id;
+      }
     }
+  *cols = v;
   return n;
+}
+
+static void put_grid_row(sd_buf *b, const sd_fleet_host *h,
+                         const char **cols, size_t n)
+{
+  char when[32];
+  size_t c;
+  sd_buf_puts(b, "<tr><th>");
+  H(b, h->name);
+  sd_buf_printf(b, "</th><td class=\"sev-%s\">%s%s</td><td>",
+                sd_severity_name(h->status), sd_verdict_upper(h->status),
+                h->stale ? " (stale report)" : "");
+  sd_time_format(h->collected_at, when);
+  sd_buf_puts(b, when[0] ? when : "unknown");
+  sd_buf_puts(b, "</td>");
+  for(c = 0; c < n; c++)
+    put_cell(b, sd_fleet_host_module(h, cols[c]));
+  sd_buf_puts(b, "<td>");
+  H(b, h->source);
+  sd_buf_puts(b, "</td></tr>\n");
 }
 
 static void put_grid(sd_buf *b, const sd_fleet *fl)
 {
-  const char *cols[MAX_COLS];
-  size_t n = columns(fl, cols), i, c;
-  char when[32];
+  const char **cols;
+  size_t n = columns(fl, &cols), i, c;
   sd_buf_puts(b, "<table id=\"grid\"><thead><tr><th>Host</th><th>Status"
               "</th><th>Collected</th>");
   for(c = 0; c < n; c++) {
@@ -121,22 +187,8 @@ static void put_grid(sd_buf *b, const sd_fleet *fl)
     sd_buf_puts(b, "</th>");
   }
   sd_buf_puts(b, "<th>Source</th></tr></thead><tbody>\n");
-  for(i = 0; i < fl->nhosts; i++) {
-    const sd_fleet_host *h = &fl->hosts[i];
-    sd_buf_puts(b, "<tr><th>");
-    H(b, h->name);
-    sd_buf_printf(b, "</th><td class=\"sev-%s\">%s%s</td><td>",
-                  sd_severity_name(h->status), sd_verdict_upper(h->status),
-                  h->stale ? " (stale report)" : "");
-    sd_time_format(h->collected_at, when);
-    sd_buf_puts(b, when[0] ? when : "unknown");
-    sd_buf_puts(b, "</td>");
-    for(c = 0; c < n; c++)
-      put_cell(b, sd_fleet_host_module(h, cols[c]));
-    sd_buf_puts(b, "<td>");
-    H(b, h->source);
-    sd_buf_puts(b, "</td></tr>\n");
-  }
+  for(i = 0; i < fl->nhosts; i++)
+    put_grid_row(b, &fl->hosts[i], cols, n);
   for(i = 0; i < fl->nproblems; i++) {
     sd_buf_puts(b, "<tr><th class=\"na\">unreadable file</th><td class=\""
                 "sev-unknown\">UNKNOWN</td><td colspan=\"");
@@ -147,6 +199,7 @@ static void put_grid(sd_buf *b, const sd_fleet *fl)
     sd_buf_puts(b, "</td></tr>\n");
   }
   sd_buf_puts(b, "</tbody></table>\n");
+  free(cols);
 }
 
 /* One row per Exchange server, in upgrade order. */

@@ -63,6 +63,48 @@ void sd_html_put(sd_buf *b, const char *s)
   put_html_n(b, s, 0);
 }
 
+/* A token (a run without spaces) a browser could break inside: anything
+ * but letters, digits and . _ & " ' = < > * @ # $ (a browser may break
+ * after '-', '/', '}', '?', '|', ... and around non-ASCII text). */
+static int token_breakable(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || strchr("._&\"'=<>*@#$", c)))
+      return 1;
+  }
+  return 0;
+}
+
+/* A command for a <pre>: it wraps only at its spaces.  A token that could
+ * break inside goes in <span class="t"> (an inline block that wraps inside
+ * only when it is wider than the whole block); the text is unchanged, so
+ * copying gives the command exactly. */
+static void put_command(sd_buf *b, const char *cmd)
+{
+  char *s = sd_xstrdup(cmd ? cmd : ""), *p = s;
+  while(*p) {
+    size_t n = strcspn(p, " ");
+    char save = p[n];
+    int span;
+    if(!n) {
+      sd_buf_putc(b, ' ');
+      p++;
+      continue;
+    }
+    span = token_breakable(p, n);
+    p[n] = '\0';
+    sd_buf_puts(b, span ? "<span class=\"t\">" : "");
+    put_html(b, p);
+    sd_buf_puts(b, span ? "</span>" : "");
+    p[n] = save;
+    p += n;
+  }
+  free(s);
+}
+
 static const char *step_tag(sd_step_kind k)
 {
   switch(k) {
@@ -91,7 +133,7 @@ static void html_step_body(sd_buf *b, const sd_step *sp)
   sd_buf_puts(b, "\n");
   for(i = 0; i < sp->ncommands; i++) {
     sd_buf_puts(b, "<pre class=\"cmd\"><code>");
-    put_html(b, sp->commands[i]);
+    put_command(b, sp->commands[i]);
     sd_buf_puts(b, "</code></pre>\n");
   }
   if(sp->expect) {
@@ -120,13 +162,13 @@ static void html_fix_offer(sd_buf *b, const sd_finding *f)
   sd_buf_puts(b, " It checks the server again first; without "
               "<code>--yes</code> it only shows what it would do:</p>\n"
               "<pre class=\"cmd\"><code>srvdoctor fix ");
-  put_html(b, f->code);
+  put_command(b, f->code);
   if(f->target) {
-    sd_buf_puts(b, " --target ");
-    put_html(b, f->target);
+    sd_buf_puts(b, " <span class=\"t\">--target</span> ");
+    put_command(b, f->target);
   }
   if(f->fix_force)
-    sd_buf_puts(b, " --force");
+    sd_buf_puts(b, " <span class=\"t\">--force</span>");
   sd_buf_puts(b, "</code></pre>\n");
 }
 
@@ -223,7 +265,9 @@ static const char css[] =
   "tr.bad td{background:#fdecea}tr.good td{background:#edf7ee}\n"
   "pre.cmd{background:#1f2430;color:#f2f2f2;padding:.5rem .7rem;"
   "border-radius:.25rem;overflow-x:auto;white-space:pre-wrap;"
-  "word-break:break-all;user-select:all;-webkit-user-select:all}\n"
+  "word-break:normal;overflow-wrap:anywhere;user-select:all;"
+  "-webkit-user-select:all}\n"
+  "pre.cmd .t{display:inline-block;max-width:100%}\n"
   "code{font-family:Consolas,Menlo,monospace}\n"
   ".kind{font-size:.8rem;padding:0 .3rem;border-radius:.2rem;"
   "border:1px solid #999}.k-last_resort .kind{background:#b71c1c;"
@@ -296,13 +340,14 @@ static void put_finding(sd_buf *b, const sd_finding *f, size_t mi, size_t fi)
 
 /* ---- the working-set chart ---- */
 
-#define CH_W 760
-#define CH_LABEL 230
+#define CH_W 800
+#define CH_LABEL 260
 #define CH_VALUE 96
 #define CH_ROW 28
 #define CH_BAR 18
 #define CH_TOP 34
 #define CH_BOTTOM 30
+#define CH_LABEL_CHARS 28 /* what fits left of the bars at 13 px */
 
 static const char *bar_color(sd_severity s)
 {
@@ -310,8 +355,96 @@ static const char *bar_color(sd_severity s)
          : s == SD_SEV_WARNING ? "#ef6c00" : "#4f7fb0";
 }
 
-/* One bar of the chart: the worker's label, its bar and its size. */
-static void put_bar(sd_buf *b, const sd_point *pt, size_t i, uint64_t max)
+/* How wide a character of a label shows, in average Latin letters: a
+ * bidi control is shown as \uXXXX, wide scripts and emoji take two. */
+static size_t char_width(uint32_t cp)
+{
+  if(sd_is_bidi_control(cp))
+    return 6;
+  return cp >= 0x1100 ? 2 : 1;
+}
+
+/* The width of s; in *head the end of its longest start no wider than
+ * `head`, in *tail the start of its longest end no wider than `tail`. */
+static size_t label_width(const char *s, size_t head, size_t tail,
+                          size_t *head_off, size_t *tail_off)
+{
+  size_t total = 0, pos = 0, sofar = 0, end;
+  while(s[pos]) {
+    uint32_t cp = 0xFFFD;
+    size_t n = sd_utf8_seq(s + pos, &cp);
+    total += char_width(n ? cp : 0xFFFD);
+    pos += n ? n : 1;
+  }
+  end = pos;
+  *head_off = 0;
+  *tail_off = end;
+  for(pos = 0; s[pos];) {
+    uint32_t cp = 0xFFFD;
+    size_t n = sd_utf8_seq(s + pos, &cp);
+    if(total - sofar <= tail && *tail_off == end)
+      *tail_off = pos;
+    sofar += char_width(n ? cp : 0xFFFD);
+    pos += n ? n : 1;
+    if(sofar <= head)
+      *head_off = pos;
+  }
+  return total;
+}
+
+/* Does the label end with the check's " (pid N)" for this point? */
+static size_t pid_suffix(const char *label, unsigned long pid)
+{
+  char want[40];
+  size_t n = (size_t)snprintf(want, sizeof(want), " (pid %lu)", pid),
+         len = strlen(label);
+  return pid && len > n && !strcmp(label + len - n, want) ? n : 0;
+}
+
+/* The label as the chart shows it: whole when it fits, else its start and
+ * its end around an ellipsis, the check's " (pid N)" always kept whole
+ * (two VMs with one name stay told apart).  Returns 1 when cut. */
+static int short_label(const sd_point *pt, sd_buf *out)
+{
+  size_t suffix = pid_suffix(pt->label, (unsigned long)pt->pid),
+         name_end = strlen(pt->label) - suffix, head_off, tail_off, room;
+  char *name = sd_xstrdup(pt->label);
+  name[name_end] = '\0';
+  room = CH_LABEL_CHARS - 1 - (suffix < 20 ? suffix : 20);
+  if(label_width(name, (room + 1) / 2, room / 2, &head_off, &tail_off) +
+     suffix <= CH_LABEL_CHARS) {
+    sd_buf_puts(out, pt->label);
+    free(name);
+    return 0;
+  }
+  sd_buf_put(out, name, head_off);
+  sd_buf_puts(out, "\xE2\x80\xA6"); /* U+2026 */
+  sd_buf_puts(out, name + tail_off);
+  sd_buf_puts(out, pt->label + name_end);
+  free(name);
+  return 1;
+}
+
+/* The tooltip: the whole label, the PID unless the label has it. */
+static void put_bar_title(sd_buf *b, const sd_point *pt)
+{
+  sd_buf_puts(b, "<title>");
+  put_html(b, pt->label);
+  if(pt->pid && strncmp(pt->label, "pid ", 4) &&
+     !pid_suffix(pt->label, (unsigned long)pt->pid))
+    sd_buf_printf(b, " (PID %lu)", (unsigned long)pt->pid);
+  sd_buf_puts(b, ": ");
+  put_kib(b, pt->value);
+  sd_buf_printf(b, "%s</title>",
+                pt->mark == SD_SEV_CRITICAL ? ", hung"
+                : pt->mark == SD_SEV_WARNING ? ", suspect" : "");
+}
+
+/* One bar of the chart: the worker's label (`shown`; squeezed into the
+ * label area when `squeeze`), a light track with its bar, and its size in
+ * the value column right of every bar and reference line. */
+static void put_bar(sd_buf *b, const sd_point *pt, size_t i, uint64_t max,
+                    const char *shown, int squeeze)
 {
   unsigned area = CH_W - CH_LABEL - CH_VALUE;
   unsigned y = CH_TOP + (unsigned)i * CH_ROW;
@@ -322,25 +455,50 @@ static void put_bar(sd_buf *b, const sd_point *pt, size_t i, uint64_t max)
     w = 1;
   sd_buf_printf(b, "<g class=\"bar %s\" data-pid=\"%lu\">", kind,
                 (unsigned long)pt->pid);
-  sd_buf_puts(b, "<title>");
-  put_html(b, pt->label);
-  if(pt->pid && strncmp(pt->label, "pid ", 4))
-    sd_buf_printf(b, " (PID %lu)", (unsigned long)pt->pid);
-  sd_buf_puts(b, ": ");
-  put_kib(b, pt->value);
-  sd_buf_printf(b, "%s</title>",
-                pt->mark == SD_SEV_CRITICAL ? ", hung"
-                : pt->mark == SD_SEV_WARNING ? ", suspect" : "");
-  sd_buf_printf(b, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
-                CH_LABEL - 8, y + 14);
-  put_html_n(b, pt->label, 26);
-  sd_buf_puts(b, "</text>");
+  put_bar_title(b, pt);
+  sd_buf_printf(b, "<text class=\"label\" x=\"%u\" y=\"%u\" "
+                "text-anchor=\"end\"", CH_LABEL - 8, y + 14);
+  if(squeeze)
+    sd_buf_printf(b, " textLength=\"%u\" lengthAdjust=\"spacingAndGlyphs\"",
+                  CH_LABEL - 12);
+  sd_buf_puts(b, ">");
+  put_html(b, shown);
+  sd_buf_printf(b, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" "
+                "height=\"%u\" fill=\"#eef0f3\"/>", CH_LABEL, y + 2, area,
+                CH_BAR);
   sd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
                 "fill=\"%s\"/>", CH_LABEL, y + 2, w, CH_BAR,
                 bar_color(pt->mark));
-  sd_buf_printf(b, "<text x=\"%u\" y=\"%u\">", CH_LABEL + w + 6, y + 15);
+  sd_buf_printf(b, "<text class=\"value\" x=\"%u\" y=\"%u\" "
+                "text-anchor=\"end\">", CH_W - 4, y + 15);
   put_kib(b, pt->value);
   sd_buf_puts(b, "</text></g>\n");
+}
+
+/* Every bar, each label cut to fit; a cut label that would read like
+ * another point's is shown whole (squeezed) instead. */
+static void put_bars(sd_buf *b, const sd_series *c, uint64_t max)
+{
+  sd_buf *shown = sd_xmalloc(c->npoints * sizeof(*shown));
+  int *cut = sd_xmalloc(c->npoints * sizeof(*cut));
+  size_t i, k;
+  for(i = 0; i < c->npoints; i++) {
+    sd_buf_init(&shown[i]);
+    cut[i] = short_label(&c->points[i], &shown[i]);
+    sd_buf_putc(&shown[i], '\0');
+  }
+  for(i = 0; i < c->npoints; i++) {
+    int clash = 0;
+    for(k = 0; k < c->npoints && cut[i] && !clash; k++)
+      clash = k != i && !strcmp(shown[i].data, shown[k].data) &&
+              strcmp(c->points[i].label, c->points[k].label);
+    put_bar(b, &c->points[i], i, max,
+            clash ? c->points[i].label : shown[i].data, clash);
+  }
+  for(i = 0; i < c->npoints; i++)
+    sd_buf_free(&shown[i]);
+  free(shown);
+  free(cut);
 }
 
 /* The dashed reference lines (the medians the check compared with). */
@@ -398,9 +556,7 @@ static void put_chart(sd_buf *b, const sd_series *c)
                 "fill=\"#4f7fb0\"/><text x=\"%u\" y=\"16\">healthy</text>\n",
                 CH_LABEL + 250, CH_LABEL + 266, CH_LABEL + 320, CH_LABEL + 336,
                 CH_LABEL + 410, CH_LABEL + 426);
-  for(i = 0; i < c->npoints; i++) {
-    put_bar(b, &c->points[i], i, max);
-  }
+  put_bars(b, c, max);
   put_refs(b, c, max);
   sd_buf_puts(b, "</svg>\n");
   if(c->note) {

@@ -607,12 +607,127 @@ static void test_html_escapes(void **state)
                          "14622</td><td>run /PrepareSchema"));
   assert_non_null(strstr(s, "could not be read: access denied"));
   /* Commands in copy-able blocks. */
-  assert_non_null(strstr(s, "<pre class=\"cmd\"><code>taskkill /PID 2044 /F"
-                         "</code></pre>"));
+  assert_non_null(strstr(s, "<pre class=\"cmd\"><code>taskkill <span "
+                         "class=\"t\">/PID</span> 2044 <span class=\"t\">"
+                         "/F</span></code></pre>"));
   /* Self-contained: nothing loaded from elsewhere. */
   assert_null(strstr(s, "src="));
   assert_null(strstr(s, "http://"));
   assert_null(strstr(s, "https://"));
+  free(s);
+}
+
+/* Commands wrap only at their spaces: a token a browser could break inside
+ * is an inline block, and the text between the tags is the command. */
+static void test_html_commands(void **state)
+{
+  char *s, *p, *q;
+  sd_buf text;
+  (void)state;
+  s = render("SRV01", "APP02", SD_FMT_HTML);
+  assert_null(strstr(s, "break-all"));
+  p = strstr(s, "<pre class=\"cmd\"><code>msiexec ");
+  assert_non_null(p);
+  assert_non_null(strstr(p, "msiexec <span class=\"t\">/i</span> "
+                         "<span class=\"t\">{24B2C164-DE66-44FE-"
+                         "B468-A46D9D5E6B31}</span> <span class=\"t\">"
+                         "MSIPATCHREMOVE={0E1F2A3B-4C5D-6E7F-8091-A2B3C4D5"
+                         "E6F7}</span> <span class=\"t\">/qb</span></code>"));
+  sd_buf_init(&text);
+  for(q = p + strlen("<pre class=\"cmd\"><code>"); strncmp(q, "</code>", 7);
+      q++) {
+    if(*q == '<')
+      q = strchr(q, '>');
+    else
+      sd_buf_putc(&text, *q);
+  }
+  assert_string_equal(text.data, "msiexec /i {24B2C164-DE66-44FE-B468-"
+                      "A46D9D5E6B31} MSIPATCHREMOVE={0E1F2A3B-4C5D-6E7F-"
+                      "8091-A2B3C4D5E6F7} /qb");
+  sd_buf_free(&text);
+  free(s);
+}
+
+/* A chart of `labels`, each point's PID 100 + its index. */
+static char *chart_of(const char *const *labels, size_t n, const char *note)
+{
+  sd_report rep;
+  sd_module_result *m;
+  sd_series *sr;
+  sd_buf b;
+  size_t i;
+  sd_report_init(&rep, NULL);
+  m = sd_report_add_module(&rep, "hyperv-stuck-vm", "Hyper-V");
+  m->applicable = 1;
+  sr = sd_result_series(m, "vmwp", "Working set", SD_UNIT_BYTES);
+  sr->note = note;
+  for(i = 0; i < n; i++)
+    sd_series_point(m, sr, labels[i], 1048576 * (i + 1),
+                    i ? SD_SEV_OK : SD_SEV_CRITICAL, (unsigned long)(100 + i));
+  sd_series_ref(m, sr, "peer median", 1048576);
+  sd_report_finish(&rep);
+  sd_buf_init(&b);
+  sd_report_render(&rep, SD_FMT_HTML, NULL, &b);
+  sd_report_free(&rep);
+  return sd_buf_take(&b);
+}
+
+/* The label text of the bar with this PID. */
+static void bar_label(const char *s, unsigned long pid, char *out, size_t n)
+{
+  char want[64];
+  const char *p, *e;
+  snprintf(want, sizeof(want), "data-pid=\"%lu\">", pid);
+  p = strstr(s, want);
+  assert_non_null(p);
+  p = strstr(p, "<text class=\"label\"");
+  assert_non_null(p);
+  p = strchr(p, '>') + 1;
+  e = strstr(p, "</text>");
+  assert_true((size_t)(e - p) < n);
+  memcpy(out, p, (size_t)(e - p));
+  out[e - p] = '\0';
+}
+
+/* Point labels are shown faithfully: a short one whole, a long one cut in
+ * its middle with the check's " (pid N)" kept, and cut labels never read
+ * alike; the caption is the check's note, word for word, or none. */
+static void test_html_chart_labels(void **state)
+{
+  static const char *const labels[] = {
+    "APP01", "Contoso-Production-SQL-Cluster-Node-00",
+    "Contoso-Production-SQL-Cluster-Node-01",
+    "Contoso-Production-SQL-Cluster-Node-02 (pid 103)",
+    "Contoso-Production-SQL-Cluster-Node-02 (pid 104)",
+    "Contoso-Production-SQL-A-Cluster-Node-01",
+    "Contoso-Production-SQL-B-Cluster-Node-01"};
+  char got[7][256];
+  char *s;
+  size_t i, k;
+  (void)state;
+  s = chart_of(labels, 7, "The note as the check wrote it.");
+  for(i = 0; i < 7; i++)
+    bar_label(s, 100 + i, got[i], sizeof(got[i]));
+  assert_string_equal(got[0], "APP01");
+  assert_string_equal(got[1], "Contoso-Produc\xE2\x80\xA6uster-Node-00");
+  assert_string_equal(got[3], "Contoso-P\xE2\x80\xA6-Node-02 (pid 103)");
+  assert_string_equal(got[4], "Contoso-P\xE2\x80\xA6-Node-02 (pid 104)");
+  for(i = 0; i < 7; i++)
+    for(k = i + 1; k < 7; k++)
+      assert_string_not_equal(got[i], got[k]);
+  /* The two that would read alike when cut are shown whole, squeezed. */
+  assert_string_equal(got[5], labels[5]);
+  assert_non_null(strstr(s, "textLength="));
+  /* The tooltip has the whole label, and the PID once. */
+  assert_non_null(strstr(s, "<title>Contoso-Production-SQL-Cluster-Node-02 "
+                         "(pid 103): 4,096 K</title>"));
+  assert_non_null(strstr(s, "<title>APP01 (PID 100): 1,024 K, hung"
+                         "</title>"));
+  assert_non_null(strstr(s, "<figcaption class=\"hint\">The note as the "
+                         "check wrote it.</figcaption>"));
+  free(s);
+  s = chart_of(labels, 2, NULL);
+  assert_null(strstr(s, "<figcaption"));
   free(s);
 }
 
@@ -1112,6 +1227,8 @@ int main(void)
     cmocka_unit_test(test_prom_escape),
     cmocka_unit_test(test_html_escapes),
     cmocka_unit_test(test_html_bad_utf8),
+    cmocka_unit_test(test_html_commands),
+    cmocka_unit_test(test_html_chart_labels),
     cmocka_unit_test(test_event_ids),
     cmocka_unit_test(test_event_text),
     cmocka_unit_test(test_reportdir_names),
