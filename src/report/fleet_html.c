@@ -49,44 +49,6 @@ static unsigned long long nonce_of(const sd_fleet *fl)
   return h * 1099511628211ULL;
 }
 
-/* As report_html.c's: a token a browser could break inside (anything but
- * letters, digits and . _ & " ' = < > * @ # $) goes in <span class="t">,
- * an inline block, so the command wraps only at its spaces. */
-static int token_breakable(const char *s, size_t n)
-{
-  size_t i;
-  for(i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || strchr("._&\"'=<>*@#$", c)))
-      return 1;
-  }
-  return 0;
-}
-
-static void put_command(sd_buf *b, const char *cmd)
-{
-  char *s = sd_xstrdup(cmd ? cmd : ""), *p = s;
-  while(*p) {
-    size_t n = strcspn(p, " ");
-    char save = p[n];
-    int span;
-    if(!n) {
-      sd_buf_putc(b, ' ');
-      p++;
-      continue;
-    }
-    span = token_breakable(p, n);
-    p[n] = '\0';
-    sd_buf_puts(b, span ? "<span class=\"t\">" : "");
-    H(b, p);
-    sd_buf_puts(b, span ? "</span>" : "");
-    p[n] = save;
-    p += n;
-  }
-  free(s);
-}
-
 static void put_finding(sd_buf *b, const sd_fleet_finding *f)
 {
   size_t i;
@@ -106,7 +68,7 @@ static void put_finding(sd_buf *b, const sd_fleet_finding *f)
   sd_html_steps(b, f->steps, f->nsteps, NULL);
   for(i = 0; i < f->ncommands; i++) {
     sd_buf_puts(b, "<pre>");
-    put_command(b, f->commands[i]);
+    sd_html_command(b, f->commands[i]);
     sd_buf_puts(b, "</pre>");
   }
   sd_buf_puts(b, "</div>");

@@ -82,7 +82,7 @@ static int token_breakable(const char *s, size_t n)
  * break inside goes in <span class="t"> (an inline block that wraps inside
  * only when it is wider than the whole block); the text is unchanged, so
  * copying gives the command exactly. */
-static void put_command(sd_buf *b, const char *cmd)
+void sd_html_command(sd_buf *b, const char *cmd)
 {
   char *s = sd_xstrdup(cmd ? cmd : ""), *p = s;
   while(*p) {
@@ -133,7 +133,7 @@ static void html_step_body(sd_buf *b, const sd_step *sp)
   sd_buf_puts(b, "\n");
   for(i = 0; i < sp->ncommands; i++) {
     sd_buf_puts(b, "<pre class=\"cmd\"><code>");
-    put_command(b, sp->commands[i]);
+    sd_html_command(b, sp->commands[i]);
     sd_buf_puts(b, "</code></pre>\n");
   }
   if(sp->expect) {
@@ -162,10 +162,10 @@ static void html_fix_offer(sd_buf *b, const sd_finding *f)
   sd_buf_puts(b, " It checks the server again first; without "
               "<code>--yes</code> it only shows what it would do:</p>\n"
               "<pre class=\"cmd\"><code>srvdoctor fix ");
-  put_command(b, f->code);
+  sd_html_command(b, f->code);
   if(f->target) {
     sd_buf_puts(b, " <span class=\"t\">--target</span> ");
-    put_command(b, f->target);
+    sd_html_command(b, f->target);
   }
   if(f->fix_force)
     sd_buf_puts(b, " <span class=\"t\">--force</span>");

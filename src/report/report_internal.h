@@ -18,6 +18,11 @@ void sd_text_put_safe(sd_buf *b, const char *s);
  * (report_html.c; the fleet page uses it too). */
 void sd_html_put(sd_buf *b, const char *s);
 
+/* A command for a <pre>, escaped: it wraps only at its spaces (a token
+ * that could break inside is an inline block); copying gives the command
+ * exactly. */
+void sd_html_command(sd_buf *b, const char *cmd);
+
 /* The steps as an ordered list: each with its kind, condition, commands
  * and what to see, alternatives under their step; fix (or NULL) adds the
  * fix offer inside the last step it carries out. */
