@@ -2216,6 +2216,42 @@ static uint64_t median_of_all(const hv_ctx *c)
   return m;
 }
 
+/* How to read the chart, from what the check found: what the dashed line
+ * is, and for each flagged worker whether its size is what flagged it. */
+static const char *series_note(const hv_ctx *c, int quoted)
+{
+  sd_buf b;
+  size_t i, told = 0;
+  const char *note;
+  sd_buf_init(&b);
+  sd_buf_printf(&b, "Every running VM has one vmwp.exe worker; the dashed "
+                "line is %s.", quoted ? "the median srvdoctor compared "
+                "each flagged worker with (the other workers' median)"
+                : "the median of all the workers");
+  for(i = 0; i < c->nw && told < 3; i++) {
+    const hv_worker *w = &c->w[i];
+    char label[300];
+    double ratio;
+    if(w->mark == SD_SEV_OK || !w->median_quoted || !w->median ||
+       worker_repeated(c, i))
+      continue;
+    worker_label(c, i, label, sizeof(label));
+    ratio = (double)w->ws / (double)w->median;
+    if(w->small)
+      sd_buf_printf(&b, " %s: its worker holds %.2f x that median (below "
+                    "%.2f x counts as a sign of a hung VM).", label, ratio,
+                    c->ratio);
+    else
+      sd_buf_printf(&b, " %s: its worker is at %.2f x the median, so its "
+                    "size is not what flagged it: see its finding.", label,
+                    ratio);
+    told++;
+  }
+  note = sd_arena_strdup(c->r->arena, b.data);
+  sd_buf_free(&b);
+  return note;
+}
+
 /* The working set of every worker with the check's mark on it, and the
  * medians the check compared with: the peer median each finding quoted,
  * or with none quoted the median of all the workers. */
@@ -2226,10 +2262,6 @@ static void emit_series(hv_ctx *c)
                                   "worker process", SD_UNIT_BYTES);
   size_t i, k;
   int quoted = 0;
-  s->note = "Every running VM has one vmwp.exe worker. A hung VM's worker "
-            "has a much smaller working set than its peers; the dashed "
-            "line is the median srvdoctor compared it with (the other "
-            "workers' median).";
   for(i = 0; i < c->nw; i++) {
     const hv_worker *w = &c->w[i];
     char label[300];
@@ -2247,6 +2279,7 @@ static void emit_series(hv_ctx *c)
   }
   if(!quoted)
     sd_series_ref(r, s, "median", median_of_all(c));
+  s->note = series_note(c, quoted);
 }
 
 static void emit_figures(hv_ctx *c)

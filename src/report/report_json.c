@@ -114,6 +114,8 @@ static void write_series_one(sd_jwriter *w, const sd_series *s)
   sd_jw_str(w, s->name);
   sd_jw_key(w, "title");
   sd_jw_str(w, s->title);
+  sd_jw_key(w, "note");
+  sd_jw_str(w, s->note);
   sd_jw_key(w, "unit");
   sd_jw_str(w, unit_name(s->unit));
   sd_jw_key(w, "points");

@@ -866,6 +866,36 @@ static void no_raw_controls(sd_format fmt, const char *s, size_t n)
   }
 }
 
+/* The chart's caption says what the check found: a flagged worker whose
+ * size is not what flagged it is not described as small (issue 20). */
+static const char *series_note(const run *t)
+{
+  const sd_module_result *m = sdt_module(&t->rep, "hyperv-stuck-vm");
+  const sd_series *s = m ? sd_result_find_series(m, "vmwp") : NULL;
+  return s && s->note ? s->note : "";
+}
+
+static void test_caption_from_findings(void **state)
+{
+  run t;
+  (void)state;
+  load(&t, "start_events.json");
+  check(&t);
+  assert_non_null(strstr(series_note(&t), "so its size is not what flagged "
+                         "it"));
+  assert_null(strstr(series_note(&t), "much smaller"));
+  done(&t);
+  load(&t, "stuck_starting.json");
+  check(&t);
+  assert_non_null(strstr(series_note(&t), "its worker holds 0."));
+  assert_non_null(strstr(series_note(&t), "counts as a sign of a hung VM"));
+  done(&t);
+  load(&t, "healthy_sizes.json");
+  check(&t);
+  assert_non_null(strstr(series_note(&t), "the median of all the workers"));
+  done(&t);
+}
+
 static void test_hostile_names(void **state)
 {
   run t;
@@ -1431,6 +1461,7 @@ int main(void)
     cmocka_unit_test(test_start_events),
     cmocka_unit_test(test_processes_unreadable),
     cmocka_unit_test(test_bad_input),
+    cmocka_unit_test(test_caption_from_findings),
     cmocka_unit_test(test_hostile_names),
     cmocka_unit_test(test_roundtrip),
     cmocka_unit_test(test_docs),
