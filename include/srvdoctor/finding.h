@@ -225,6 +225,13 @@ void sd_fix_steps(sd_module_result *r, sd_finding *f, unsigned first,
 /* The gravest kind among the numbered steps fix carries out (CHANGE when
  * none is named). */
 sd_step_kind sd_fix_gravest(const sd_finding *f);
+/* The fix offer, for every format and for fix's own "to do it, run": the
+ * command ("srvdoctor fix CODE --target ID", "--force" where fix wants
+ * it; the target quoted as sd_quote_arg does) and the sentence that says
+ * which steps it does, their kind and warning ("srvdoctor can do step 7
+ * for you, the last resort. This removes ..."). */
+void sd_fix_offer_command(const sd_finding *f, sd_buf *out);
+void sd_fix_offer_sentence(const sd_finding *f, sd_buf *out);
 /* Every command of every step, in order (for tests and fix checks). */
 size_t sd_finding_ncommands(const sd_finding *f);
 const char *sd_finding_command(const sd_finding *f, size_t i);

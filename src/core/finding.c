@@ -290,6 +290,36 @@ sd_step_kind sd_fix_gravest(const sd_finding *f)
   return kind;
 }
 
+void sd_fix_offer_command(const sd_finding *f, sd_buf *out)
+{
+  sd_buf_puts(out, "srvdoctor fix ");
+  sd_buf_puts(out, f->code);
+  if(f->target) {
+    sd_buf_puts(out, " --target ");
+    sd_quote_arg(out, f->target);
+  }
+  if(f->fix_force)
+    sd_buf_puts(out, " --force");
+}
+
+void sd_fix_offer_sentence(const sd_finding *f, sd_buf *out)
+{
+  if(f->fix_first && f->fix_last > f->fix_first)
+    sd_buf_printf(out, "srvdoctor can do steps %u-%u for you", f->fix_first,
+                  f->fix_last);
+  else if(f->fix_first)
+    sd_buf_printf(out, "srvdoctor can do step %u for you", f->fix_first);
+  else
+    sd_buf_puts(out, "srvdoctor can do this for you");
+  if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
+    sd_buf_puts(out, ", the last resort");
+  sd_buf_putc(out, '.');
+  if(f->fix_warning) {
+    sd_buf_putc(out, ' ');
+    sd_buf_puts(out, f->fix_warning);
+  }
+}
+
 void sd_finding_free_steps(sd_finding *f)
 {
   size_t i;

@@ -78,16 +78,9 @@ static int refuse(fix_ctx *c, const char *fmt, ...)
 /* The command that does it, for the person to copy. */
 static void do_it_command(const fix_ctx *c, const sd_finding *x, sd_buf *b)
 {
-  const sd_fix_action *act = sd_fix_action_find(x->code);
   const sd_options *o = &c->rq->opt;
   sd_options d;
-  sd_buf_printf(b, "srvdoctor fix %s --target ", x->code);
-  if(x->target && strpbrk(x->target, " \t\""))
-    sd_buf_printf(b, "\"%s\"", x->target);
-  else
-    sd_buf_puts(b, x->target ? x->target : "");
-  if(act && act->needs_force)
-    sd_buf_puts(b, " --force");
+  sd_fix_offer_command(x, b); /* the command the report offers */
   sd_buf_puts(b, " --yes");
   /* The tuning the check ran with, so that it sees the same again. */
   sd_options_defaults(&d);

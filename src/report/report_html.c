@@ -145,31 +145,19 @@ static void html_step_body(sd_buf *b, const sd_step *sp)
 
 static void html_fix_offer(sd_buf *b, const sd_finding *f)
 {
-  if(f->fix_first && f->fix_last > f->fix_first)
-    sd_buf_printf(b, "<p>srvdoctor can do steps %u-%u for you",
-                  f->fix_first, f->fix_last);
-  else if(f->fix_first)
-    sd_buf_printf(b, "<p>srvdoctor can do step %u for you", f->fix_first);
-  else
-    sd_buf_puts(b, "<p>srvdoctor can do this for you");
-  if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
-    sd_buf_puts(b, ", the last resort");
-  sd_buf_putc(b, '.');
-  if(f->fix_warning) {
-    sd_buf_putc(b, ' ');
-    put_html(b, f->fix_warning);
-  }
+  sd_buf t;
+  sd_buf_init(&t);
+  sd_fix_offer_sentence(f, &t);
+  sd_buf_puts(b, "<p>");
+  put_html(b, t.data);
   sd_buf_puts(b, " It checks the server again first; without "
               "<code>--yes</code> it only shows what it would do:</p>\n"
-              "<pre class=\"cmd\"><code>srvdoctor fix ");
-  sd_html_command(b, f->code);
-  if(f->target) {
-    sd_buf_puts(b, " <span class=\"t\">--target</span> ");
-    sd_html_command(b, f->target);
-  }
-  if(f->fix_force)
-    sd_buf_puts(b, " <span class=\"t\">--force</span>");
+              "<pre class=\"cmd\"><code>");
+  t.len = 0;
+  sd_fix_offer_command(f, &t);
+  sd_html_command(b, t.data);
   sd_buf_puts(b, "</code></pre>\n");
+  sd_buf_free(&t);
 }
 
 void sd_html_steps(sd_buf *b, const sd_step *steps, size_t n,

@@ -162,19 +162,6 @@ static const char *kind_tag(sd_step_kind k)
   return "";
 }
 
-/* "srvdoctor fix CODE --target ID", the command fix is offered with. */
-static void fix_command(const sd_finding *f, sd_buf *out)
-{
-  sd_buf_puts(out, "srvdoctor fix ");
-  sd_buf_puts(out, f->code);
-  if(f->target) {
-    sd_buf_puts(out, " --target ");
-    sd_quote_arg(out, f->target);
-  }
-  if(f->fix_force)
-    sd_buf_puts(out, " --force");
-}
-
 /* The fix offer, shown inside the last step it carries out (never ahead
  * of the gentler steps before it). */
 static void put_fix_offer(sd_buf *b, const sd_report_style *st,
@@ -183,25 +170,12 @@ static void put_fix_offer(sd_buf *b, const sd_report_style *st,
   sd_buf line, cmd;
   sd_buf_init(&line);
   sd_buf_init(&cmd);
-  if(f->fix_first && f->fix_last > f->fix_first)
-    sd_buf_printf(&line, "srvdoctor can do steps %u-%u for you",
-                  f->fix_first, f->fix_last);
-  else if(f->fix_first)
-    sd_buf_printf(&line, "srvdoctor can do step %u for you", f->fix_first);
-  else
-    sd_buf_puts(&line, "srvdoctor can do this for you");
-  if(f->fix_first && sd_fix_gravest(f) == SD_STEP_LAST_RESORT)
-    sd_buf_puts(&line, ", the last resort");
-  sd_buf_puts(&line, ".");
-  if(f->fix_warning) {
-    sd_buf_putc(&line, ' ');
-    sd_buf_puts(&line, f->fix_warning);
-  }
+  sd_fix_offer_sentence(f, &line);
   sd_buf_puts(&line, " It checks the server again first; without --yes it "
               "only shows what it would do:");
   sd_buf_printf(b, "%*s", (int)indent, "");
   put_wrapped(b, st, indent, indent, buf_str(&line));
-  fix_command(f, &cmd);
+  sd_fix_offer_command(f, &cmd);
   sd_buf_puts(b, CMD_INDENT);
   sd_text_put_safe(b, buf_str(&cmd));
   sd_buf_putc(b, '\n');
