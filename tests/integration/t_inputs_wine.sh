@@ -11,16 +11,9 @@ set -u
 [ -f "$SRVDOCTOR_EXE" ] || { echo "no srvdoctor.exe, skipped"; exit 77; }
 . "$SD_SRC/tests/integration/lib/wine.sh" || exit 1
 tmp=$(mktemp -d)
-own_prefix=0
-if [ -n "${WINEPREFIX:-}" ]; then
-  [ -f "$WINEPREFIX/system.reg" ] || { echo "WINEPREFIX=$WINEPREFIX is not a Wine prefix"; exit 1; }
-  sd_wine_use "$WINEPREFIX" || true
-else
-  sd_wine_prefix_create "$tmp/prefix" || exit 1
-  own_prefix=1
-fi
+sd_wine_test_prefix "$tmp/prefix" || exit 1
 cleanup() {
-  if [ "$own_prefix" = 1 ]; then sd_wine_teardown "$WINEPREFIX"; fi
+  if [ "$SD_OWN_PREFIX" = 1 ]; then sd_wine_teardown "$WINEPREFIX"; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -238,6 +238,23 @@ _sd_wine_server_dir() {
     printf '%s/%s/server-%x-%x' "$(_sd_wine_tmp)" "$name" "$dev" "$ino"
 }
 
+# sd_wine_test_prefix DIR: the prefix a test runs in: the run's shared one
+# when WINEPREFIX names a prefix, else a new one in DIR.  Sets
+# SD_OWN_PREFIX=1 when it made one (the test tears it down with
+# sd_wine_teardown "$WINEPREFIX"), 0 otherwise.  Fails when WINEPREFIX is
+# set but is no Wine prefix.
+sd_wine_test_prefix() {
+    SD_OWN_PREFIX=0
+    if [ -n "${WINEPREFIX:-}" ]; then
+        [ -f "$WINEPREFIX/system.reg" ] ||
+            { echo "WINEPREFIX=$WINEPREFIX is not a Wine prefix"; return 1; }
+        sd_wine_use "$WINEPREFIX" || true
+        return 0
+    fi
+    sd_wine_prefix_create "$1" || return 1
+    SD_OWN_PREFIX=1
+}
+
 sd_wine_teardown() {
     local dir=${1:-${WINEPREFIX:-}}
     [ -n "$dir" ] || return 0
