@@ -563,3 +563,12 @@ void sd_buf_lf_to_crlf(sd_buf *b, size_t start)
     b->data[start] = '\0';
   sd_buf_free(&t);
 }
+
+int sd_name_index(const char *const *names, size_t n, const char *s)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(sd_streq(s, names[i]))
+      return (int)i;
+  return -1;
+}

@@ -27,14 +27,11 @@ const char *sd_state_name(sd_state s)
 
 int sd_state_parse(const char *s, sd_state *out)
 {
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(state_names); i++) {
-    if(sd_streq(s, state_names[i])) {
-      *out = (sd_state)i;
-      return 0;
-    }
-  }
-  return -1;
+  int i = sd_name_index(state_names, SD_COUNTOF(state_names), s);
+  if(i < 0)
+    return -1;
+  *out = (sd_state)i;
+  return 0;
 }
 
 int sd_fstate_known(const sd_fstate *f)

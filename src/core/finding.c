@@ -16,14 +16,11 @@ const char *sd_severity_name(sd_severity s)
 
 int sd_severity_parse(const char *s, sd_severity *out)
 {
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(sev_names); i++) {
-    if(sd_streq(s, sev_names[i])) {
-      *out = (sd_severity)i;
-      return 0;
-    }
-  }
-  return -1;
+  int i = sd_name_index(sev_names, SD_COUNTOF(sev_names), s);
+  if(i < 0)
+    return -1;
+  *out = (sd_severity)i;
+  return 0;
 }
 
 int sd_severity_rank(sd_severity s)
@@ -173,14 +170,11 @@ const char *sd_step_kind_name(sd_step_kind k)
 
 int sd_step_kind_parse(const char *s, sd_step_kind *out)
 {
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(step_kind_names); i++) {
-    if(sd_streq(s, step_kind_names[i])) {
-      *out = (sd_step_kind)i;
-      return 0;
-    }
-  }
-  return -1;
+  int i = sd_name_index(step_kind_names, SD_COUNTOF(step_kind_names), s);
+  if(i < 0)
+    return -1;
+  *out = (sd_step_kind)i;
+  return 0;
 }
 
 unsigned sd_step_number(const sd_finding *f)
