@@ -927,8 +927,8 @@ static unsigned state_step(sd_module_result *r, const rem *m)
                 "answers, stop here: nothing more is needed.", m->vm);
   }
   if(m->guid && (m->version == 2 || !m->state)) {
-    sd_step_alt(r, x, SD_STEP_LOOK, m->version == 2 ? "Or run this command:"
-                : "Or, on Windows Server 2012 and later, run this command:");
+    sd_step_alt(r, x, SD_STEP_LOOK, m->version == 2 ? "Run this command:"
+                : "On Windows Server 2012 and later, run this command:");
     sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
                 "Format-List Name,State,Status\"", m->guid);
     if(m->state)
@@ -1013,7 +1013,7 @@ static unsigned turn_off_step(sd_module_result *r, const rem *m,
   sd_step_when(r, x, "Only if step %u %s", look, still(r, m));
   sd_step_expect(r, x, "the State column shows Off");
   if(m->version == 2 && m->guid) {
-    sd_step_alt(r, x, SD_STEP_CHANGE, "Or run this command:");
+    sd_step_alt(r, x, SD_STEP_CHANGE, "Run this command:");
     sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
                 "Stop-VM -TurnOff\"", m->guid);
   }
@@ -1486,7 +1486,7 @@ static void low_space_steps(hv_ctx *c, sd_finding *x, const vm_verdict *v,
                  "free", look);
     sd_step_expect(r, x, "the State column shows Running");
     if(version == 2 && guid) {
-      sd_step_alt(r, x, SD_STEP_CHANGE, "Or run this command:");
+      sd_step_alt(r, x, SD_STEP_CHANGE, "Run this command:");
       sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-VM -Id %s | "
                   "Resume-VM\"", guid);
     }

@@ -286,7 +286,7 @@ static void report_unclassified(sd_exch_ctx *c, const sd_msi_patch *p)
                 "Exchange 2007 entries in the list below instead.",
                 p->patch_code);
   }
-  sd_step_alt(r, x, SD_STEP_LOOK, "Or open Control Panel > Programs and "
+  sd_step_alt(r, x, SD_STEP_LOOK, "Open Control Panel > Programs and "
               "Features > View installed updates (Windows Server 2003: Add "
               "or Remove Programs with \"Show updates\" ticked) and read the "
               "name and KB number of the Exchange 2007 entries. Do not click "
@@ -522,7 +522,7 @@ static void copy_steps(sd_exch_ctx *c, sd_finding *fd)
                 sd_str_or(p->local_package, "?"));
   }
   if(ncopy)
-    sd_step_alt(c->r, fd, SD_STEP_CHANGE, "Or copy the files from another "
+    sd_step_alt(c->r, fd, SD_STEP_CHANGE, "Copy the files from another "
               "Exchange 2007 server with the same build and the same "
               "updates: on that server, read the LocalPackage value for "
               "the same product or patch code (under "
