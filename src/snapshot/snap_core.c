@@ -256,6 +256,30 @@ static int header_key(sd_snapctx *c, const char *want, sd_jtoken *val)
   return sd_jr_next(c->r, val);
 }
 
+/* After "tool" where "kind" should be: a report's "tool" object starts
+ * with "name": "srvdoctor" (*is_report set, no reader error); anything
+ * else is a snapshot whose "kind" is missing, with its position. */
+static int report_tool(sd_snapctx *c, int *is_report)
+{
+  sd_jtoken t;
+  if(sd_jr_next(c->r, &t))
+    return -1;
+  if(t.type == SD_JT_OBJ_BEGIN) {
+    if(sd_jr_next(c->r, &t))
+      return -1;
+    if(t.type == SD_JT_KEY && !strcmp(t.str, "name")) {
+      if(sd_jr_next(c->r, &t))
+        return -1;
+      if(t.type == SD_JT_STRING && !strcmp(t.str, "srvdoctor")) {
+        *is_report = 1;
+        return -1;
+      }
+    }
+  }
+  return sd_jr_fail(c->r, &t, "a snapshot starts with \"schema_version\" "
+                    "and then \"kind\"; \"kind\" is missing here");
+}
+
 /* A JSON report (check --format json) has "tool" where a snapshot has
  * "kind": *is_report is set and -1 returned without a reader error. */
 static int read_document(sd_snapctx *c, sd_facts *f, int *is_report)
@@ -271,10 +295,8 @@ static int read_document(sd_snapctx *c, sd_facts *f, int *is_report)
     return sd_jr_fail(c->r, &ver, "\"schema_version\" must be an integer");
   if(sd_jr_next(c->r, &t))
     return -1;
-  if(t.type == SD_JT_KEY && !strcmp(t.str, "tool")) {
-    *is_report = 1;
-    return -1;
-  }
+  if(t.type == SD_JT_KEY && !strcmp(t.str, "tool"))
+    return report_tool(c, is_report);
   if(ver.i64 != SD_SNAPSHOT_SCHEMA_VERSION)
     return sd_jr_fail(c->r, &ver, "unsupported snapshot schema_version %lld "
                       "(this srvdoctor reads version %d)",

@@ -11,6 +11,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The input holds "srvdoctor" after a "tool" key (a report's header). */
+static int memmem_tool(const uint8_t *data, size_t size)
+{
+  size_t i;
+  int tool = 0;
+  for(i = 0; i + 11 <= size; i++) {
+    if(!memcmp(data + i, "\"tool\"", 6))
+      tool = 1;
+    else if(tool && !memcmp(data + i, "\"srvdoctor\"", 11))
+      return 1;
+  }
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   sd_facts f, g;
@@ -21,7 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   sd_facts_init(&f);
   sd_err_clear(&err);
   if(sd_snapshot_read_mem((const char *)data, size, &f, &err)) {
-    if(!strstr(err.msg, "line ") || !strstr(err.msg, "column "))
+    /* Refused with a position, or recognised as a whole srvdoctor report
+     * (its "tool" object names srvdoctor: nothing to point at). */
+    int report = !strncmp(err.msg, "this is a report;", 17) &&
+                 memmem_tool(data, size);
+    if(!report && (!strstr(err.msg, "line ") || !strstr(err.msg, "column ")))
       abort();
     sd_facts_free(&f);
     return 0;

@@ -309,6 +309,18 @@ static void report_is_named(void **state)
                         "reads reports");
     sd_facts_free(&f);
   }
+  /* A "tool" that is no srvdoctor report's (a damaged snapshot, what the
+   * snapshot fuzzer found) is a positioned error, not "a report". */
+  {
+    static const char odd[] = "{\"schema_version\": 1, \"tool\": "
+                              "\"srvdoctor-snapshot\"}";
+    sd_facts_init(&f);
+    sd_err_clear(&err);
+    assert_int_equal(sd_snapshot_read_mem(odd, strlen(odd), &f, &err), -1);
+    assert_non_null(strstr(err.msg, "line 1, column "));
+    assert_non_null(strstr(err.msg, "\"kind\" is missing"));
+    sd_facts_free(&f);
+  }
   sd_facts_init(&f);
   sd_err_clear(&err);
   assert_int_equal(sd_snapshot_read_mem(fleet, strlen(fleet), &f, &err), -1);
