@@ -89,7 +89,7 @@ seed_snapshots() {
 run_fuzzers() {
   CC=clang cmake -S . -B build/test-fuzz -DCMAKE_BUILD_TYPE=Debug -DSD_FUZZ=ON -DSD_TESTS=OFF >/dev/null &&
     cmake --build build/test-fuzz -j"$JOBS" || return 1
-  local fz name corpus rc=0 work
+  local fz name corpus rc=0 work fz_rc
   for fz in build/test-fuzz/fuzz_*; do
     [ -x "$fz" ] || continue
     name=$(basename "$fz" | sed 's/^fuzz_//')
@@ -101,13 +101,23 @@ run_fuzzers() {
     # and reports, not into rediscovering the snapshot format.
     [ "$name" = snapshot ] && seed_snapshots "$work"
     echo "--- $fz for ${FUZZ_SECONDS}s"
-    if "$fz" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 \
-         -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>&1 | tail -n 12; then
+    # The fuzzer's own exit status counts (not the tail's); a crashing
+    # input is kept under build/test-fuzz/artifacts, never in the tree.
+    mkdir -p build/test-fuzz/artifacts
+    "$fz" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$ROOT/build/test-fuzz/artifacts/$name-" "$work" \
+      >"$work.log" 2>&1
+    fz_rc=$?
+    tail -n 12 "$work.log"
+    if [ "$fz_rc" -eq 0 ]; then
       total_pass=$((total_pass + 1))
     else
+      grep -E 'ERROR:|SUMMARY:|Test unit written' "$work.log" | head -n 5
       total_fail=$((total_fail + 1))
       rc=1
     fi
+    rm -f "$work.log"
     rm -rf "$work"
   done
   return $rc
