@@ -249,10 +249,10 @@ typedef struct sd_reboot_list {
   size_t count, cap;
 } sd_reboot_list;
 
-/* ---- module sections: each module owns its header ---- */
-#include "srvdoctor/facts_exchange.h"
-#include "srvdoctor/facts_ocs.h"
-#include "srvdoctor/facts_hyperv.h"
+/* ---- module sections: each module owns its header, src/modules/<id>/
+ * facts.h, included by this header that CMake generates from the module
+ * table (src/modules/modules.def) ---- */
+#include "srvdoctor_module_facts.h"
 
 typedef struct sd_facts {
   sd_arena arena;
@@ -267,9 +267,10 @@ typedef struct sd_facts {
   sd_msi_patch_list msi_patches;
   sd_event_list events;
   sd_reboot_list reboot;
-  sd_exch_facts exchange;
-  sd_ocs_facts ocs;
-  sd_hv_facts hyperv;
+  /* one section per module: sd_facts.exchange, .ocs, .hyperv, ... */
+#define SD_MODULE(cname, id, field, type) type field;
+#include "modules.def"
+#undef SD_MODULE
 } sd_facts;
 
 void sd_facts_init(sd_facts *f);

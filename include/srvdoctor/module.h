@@ -5,7 +5,8 @@
 #include "srvdoctor/facts.h"
 #include "srvdoctor/finding.h"
 
-/* Which collectors a module needs (live collection gathers the union). */
+/* Which collectors a module needs (live collection gathers the union):
+ * the shared sources, and each module's own collector. */
 enum {
   SD_NEED_HOST = 1u << 0,      /* host + OS: always collected */
   SD_NEED_PROCESSES = 1u << 1,
@@ -13,13 +14,22 @@ enum {
   SD_NEED_HOTFIXES = 1u << 3,
   SD_NEED_MSI = 1u << 4,
   SD_NEED_EVENTS = 1u << 5,
-  SD_NEED_REBOOT = 1u << 6,
-  SD_NEED_EXCHANGE = 1u << 7,
-  SD_NEED_AD = 1u << 8,
-  SD_NEED_OCS = 1u << 9,
-  SD_NEED_HYPERV = 1u << 10,
-  SD_NEED_ALL = 0xFFFFu
+  SD_NEED_REBOOT = 1u << 6
 };
+#define SD_NEED_ALL 0xFFFFFFFFu
+
+/* A module's place in the module table (src/modules/modules.def), and the
+ * bit that asks for its own collector: SD_NEED_MODULE(hyperv_stuck_vm). */
+enum {
+#define SD_MODULE(cname, id, field, type) SD_MODULE_INDEX_##cname,
+#include "modules.def"
+#undef SD_MODULE
+  SD_MODULE_COUNT
+};
+#define SD_NEED_MODULE_SHIFT 16
+#define SD_NEED_MODULE(cname) (1u << (SD_NEED_MODULE_SHIFT + \
+                                      SD_MODULE_INDEX_##cname))
+#define SD_NEED_MODULE_AT(index) (1u << (SD_NEED_MODULE_SHIFT + (index)))
 
 /* Options that tune checks and live collection. */
 typedef struct sd_options {

@@ -80,10 +80,10 @@ struct sd_schema {
 
 /* The whole document (src/snapshot/snap_core.c). */
 extern const sd_schema sd_schema_facts;
-/* Module sections (defined in src/snapshot/snap_<module>.c). */
-extern const sd_schema sd_schema_exchange;
-extern const sd_schema sd_schema_ocs;
-extern const sd_schema sd_schema_hyperv;
+/* Module sections (defined in src/modules/<id>/snapshot.c). */
+#define SD_MODULE(cname, id, field, type) extern const sd_schema sd_schema_##field;
+#include "modules.def"
+#undef SD_MODULE
 /* Shared enum names: sd_svc_state_names, sd_event_level_names (facts.h). */
 
 /* Serialize: deterministic bytes (collect, load, save again is identical).

@@ -1,17 +1,17 @@
 /* modules.c - the one table of modules. */
 #include "srvdoctor/module.h"
 
-/* Each product module defines its descriptor in src/checks/<module>.c. */
-extern const sd_module sd_module_exchange_sp2;
-extern const sd_module sd_module_ocs_kb974571;
-extern const sd_module sd_module_hyperv_stuck_vm;
+/* Each product module defines its descriptor in src/modules/<id>/module.c
+ * (or check.c); the table of them is src/modules/modules.def. */
+#define SD_MODULE(cname, id, field, type) extern const sd_module sd_module_##cname;
+#include "modules.def"
+#undef SD_MODULE
 
 static const sd_module *const all_modules[] = {
   &sd_module_host,
-  &sd_module_exchange_sp2,
-  /* MODULES: one line per product module, in the order they run. */
-  &sd_module_ocs_kb974571,
-  &sd_module_hyperv_stuck_vm,
+#define SD_MODULE(cname, id, field, type) &sd_module_##cname,
+#include "modules.def"
+#undef SD_MODULE
 };
 
 const sd_module *const *sd_modules(size_t *count)

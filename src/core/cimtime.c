@@ -1,5 +1,5 @@
 /* cimtime.c - CIM DATETIME values ("yyyymmddHHMMSS.mmmmmmsUUU", WMI's
- * time format) as UTC times.  Declared in facts_hyperv.h. */
+ * time format) as UTC times.  Declared in hyperv-stuck-vm/facts.h. */
 #include <string.h>
 
 #include "srvdoctor/facts.h"

@@ -1,6 +1,6 @@
 /* msiguid.c - Windows Installer's packed GUIDs, the form its registry keys
  * use for product and patch codes (../shared/facts/exchange.md §2.3):
- * groups reversed, then byte pairs swapped.  Declared in facts_exchange.h;
+ * groups reversed, then byte pairs swapped.  Declared in exchange-sp2/facts.h;
  * the collector packs codes to find keys, the check unpacks them. */
 #include <string.h>
 

@@ -221,9 +221,11 @@ static const sd_field facts_fields[] = {
   SD_FIELD_SUB(sd_facts, "events", SD_F_OBJ, events, &event_list_schema),
   SD_FIELD_SUB(sd_facts, "pending_reboot", SD_F_OBJ, reboot,
                &reboot_list_schema),
-  SD_FIELD_SUB(sd_facts, "exchange", SD_F_OBJ, exchange, &sd_schema_exchange),
-  SD_FIELD_SUB(sd_facts, "ocs", SD_F_OBJ, ocs, &sd_schema_ocs),
-  SD_FIELD_SUB(sd_facts, "hyperv", SD_F_OBJ, hyperv, &sd_schema_hyperv),
+  /* each module's section, in the module table's order */
+#define SD_MODULE(cname, id, field, type) \
+  SD_FIELD_SUB(sd_facts, #field, SD_F_OBJ, field, &sd_schema_##field),
+#include "modules.def"
+#undef SD_MODULE
 };
 const sd_schema sd_schema_facts = SD_SCHEMA(sd_facts, "the snapshot",
                                             facts_fields);

@@ -1643,8 +1643,8 @@ static void test_module_page_tables(void **state)
   n = fread(text, 1, sizeof(text) - 1, fp);
   fclose(fp);
   text[n] = 0;
-  assert_non_null(strstr(text, "`src/checks/exchange/`"));
-  assert_null(strstr(text, "named tables in\n`src/checks/exchange_sp2.c`"));
+  assert_non_null(strstr(text, "`src/modules/exchange-sp2/`"));
+  assert_null(strstr(text, "named tables in\n`module.c`"));
   assert_non_null(strstr(text, "cms_ccr_order"));
   assert_non_null(strstr(text, "msExchClusterStorageType"));
 }

@@ -997,7 +997,7 @@ static void test_docs(void **state)
   (void)state;
   assert_non_null(m);
   assert_non_null(src);
-  assert_true(m->needs & SD_NEED_HYPERV);
+  assert_true(m->needs & SD_NEED_MODULE(hyperv_stuck_vm));
   assert_true(m->needs & SD_NEED_PROCESSES);
   for(i = 0; i < m->ncodes; i++) {
     char want[128];

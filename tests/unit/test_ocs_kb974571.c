@@ -1035,7 +1035,7 @@ static void codes_and_docs(void **state)
   (void)state;
   assert_non_null(m);
   assert_int_equal(m->ncodes, SD_COUNTOF(ocs_codes));
-  assert_true(m->needs & SD_NEED_OCS);
+  assert_true(m->needs & SD_NEED_MODULE(ocs_kb974571));
   assert_true(m->needs & SD_NEED_SERVICES);
   assert_true(m->needs & SD_NEED_HOTFIXES);
   assert_true(m->needs & SD_NEED_EVENTS);

@@ -3,9 +3,28 @@
 
 #include "srvdoctor/platform.h"
 
+/* Each module's collector, from the module table. */
+#define SD_MODULE(cname, id, field, type) \
+  extern const sd_collector sd_collector_##cname;
+#include "modules.def"
+#undef SD_MODULE
+
+static const sd_collector *const collectors[] = {
+#define SD_MODULE(cname, id, field, type) &sd_collector_##cname,
+#include "modules.def"
+#undef SD_MODULE
+};
+
+const sd_collector *const *sd_cw_collectors(size_t *count)
+{
+  *count = SD_COUNTOF(collectors);
+  return collectors;
+}
+
 int sd_collect_live(sd_facts *f, unsigned needs, const sd_options *o,
                     sd_err *err)
 {
+  size_t i;
   (void)err;
   f->source = "live";
   f->tool_version = SD_VERSION;
@@ -24,13 +43,8 @@ int sd_collect_live(sd_facts *f, unsigned needs, const sd_options *o,
     sd_cw_reboot(f);
   if(needs & SD_NEED_EVENTS)
     sd_cw_events(f, needs, o);
-  if(needs & SD_NEED_EXCHANGE)
-    sd_cw_exchange(f);
-  if(needs & SD_NEED_AD)
-    sd_cw_ad(f, o);
-  if(needs & SD_NEED_OCS)
-    sd_cw_ocs(f);
-  if(needs & SD_NEED_HYPERV)
-    sd_cw_hyperv(f, o);
+  for(i = 0; i < SD_COUNTOF(collectors); i++)
+    if((needs & SD_NEED_MODULE_AT(i)) && collectors[i]->collect)
+      collectors[i]->collect(f, o);
   return 0;
 }

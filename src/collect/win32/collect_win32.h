@@ -13,9 +13,7 @@ void sd_cw_hotfixes(sd_facts *f);                     /* hotfixes.c */
 void sd_cw_msi(sd_facts *f);                          /* msi.c */
 void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o); /* events.c */
 void sd_cw_reboot(sd_facts *f);                       /* reboot.c */
-void sd_cw_exchange(sd_facts *f);                     /* exchange.c */
-void sd_cw_ad(sd_facts *f, const sd_options *o);      /* ldap.c */
-void sd_cw_ocs(sd_facts *f);                          /* ocs.c */
-void sd_cw_hyperv(sd_facts *f, const sd_options *o);  /* hyperv.c */
+/* The modules' collectors, in the module table's order (collect.c). */
+const sd_collector *const *sd_cw_collectors(size_t *count);
 
 #endif

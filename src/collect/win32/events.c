@@ -1,8 +1,8 @@
 /* events.c - recent events the modules look for, from a table of queries.
  *
- * Each row of ev_rows names a log, optionally a provider (event source),
- * and the event IDs wanted; a row is used when the run needs its module
- * (SD_NEED_* bit).  Rows of the same log are merged, so each log is read
+ * Each row (sd_event_query, declared by a module's collector) names a log,
+ * optionally a provider (event source), and the event IDs wanted; a row is
+ * used when the run needs its module (SD_NEED_MODULE bit).  Rows of the same log are merged, so each log is read
  * once.  Every log read adds an sd_event_source saying whether it could be
  * read, the window searched and whether the record limit was reached, so a
  * check can tell "no such event" from "could not look".
@@ -35,27 +35,10 @@
 #define EV_NEXT_TIMEOUT_MS 5000u
 #define EV_MSG_MAX 1024u
 
-typedef struct ev_row {
-  unsigned needs;          /* SD_NEED_* bit of the module that wants it */
-  const char *log;         /* channel or classic log name */
-  const char *provider;    /* event source, or NULL for any */
-  unsigned short ids[12];  /* wanted IDs, 0-terminated */
-} ev_row;
+/* The logs come from the modules' collectors (sd_collector.events): a
+ * module's rows are read when its SD_NEED_MODULE bit is asked for. */
+typedef sd_event_query ev_row;
 
-/* One line per (log, provider) a module needs.  IDs are the low 16 bits of
- * classic event IDs (7024, not 0xC0001B70). */
-static const ev_row ev_rows[] = {
-  /* ocs-kb974571: the Front End ended with a (service-specific) error:
-   * 7024 carries 3286842403 (0xC3E93C23) in its insertion strings. */
-  {SD_NEED_OCS, "System", "Service Control Manager", {7023, 7024, 0}},
-  /* ocs-kb974571: "the evaluation period ... has expired" (OCS 2007/R2). */
-  {SD_NEED_OCS, "Office Communications Server", "OCS Server", {12290, 0}},
-  /* ocs-kb974571: LCS 2005's log name and source are unverified. */
-  {SD_NEED_OCS, "Live Communications Server", NULL, {12290, 0}},
-  /* hyperv-stuck-vm: VM start failures (facts_hyperv.h) */
-  {SD_NEED_HYPERV, SD_HV_LOG_WORKER, NULL, {SD_HV_START_FAIL_IDS, 0}},
-  {SD_NEED_HYPERV, SD_HV_LOG_VMMS, NULL, {SD_HV_START_FAIL_IDS, 0}},
-};
 
 /* ---- the wevtapi subset, declared here: winevt.h needs 0x0600 ---- */
 typedef HANDLE evt_handle;
@@ -568,34 +551,44 @@ static void classic_log(sd_facts *f, sd_event_source *src,
 
 /* ---- driver ---- */
 
+/* The rows of the modules the run needs, in the module table's order. */
+static size_t wanted_rows(unsigned needs, const ev_row **rows, size_t cap)
+{
+  size_t nmods, m, i, n = 0;
+  const sd_collector *const *mods = sd_cw_collectors(&nmods);
+  for(m = 0; m < nmods; m++)
+    for(i = 0; (needs & SD_NEED_MODULE_AT(m)) && i < mods[m]->nevents; i++)
+      if(n < cap)
+        rows[n++] = &mods[m]->events[i];
+  return n;
+}
+
+#define EV_MAX_ROWS 64
+
 void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o)
 {
   evt_api api;
   int modern = evt_load(&api);
-  size_t i, k;
+  const ev_row *all[EV_MAX_ROWS];
+  size_t i, k, nall = wanted_rows(needs, all, EV_MAX_ROWS);
   sd_time now = f->collected_at != SD_TIME_NONE ? f->collected_at : sd_now();
   int known = 0, any = 0;
   (void)o;
   f->events.method = modern ? "EvtQuery" : "ReadEventLog";
-  for(i = 0; i < SD_COUNTOF(ev_rows); i++) {
-    const ev_row *rows[SD_COUNTOF(ev_rows)];
+  for(i = 0; i < nall; i++) {
+    const ev_row *rows[EV_MAX_ROWS];
     size_t n = 0;
     sd_event_source *src;
     int seen = 0;
-    if(!(ev_rows[i].needs & needs))
-      continue;
     for(k = 0; k < i; k++)
-      if((ev_rows[k].needs & needs) && sd_strieq(ev_rows[k].log,
-                                                 ev_rows[i].log))
-        seen = 1;
+      seen |= sd_strieq(all[k]->log, all[i]->log);
     if(seen)
       continue; /* this log was read with an earlier row */
-    for(k = i; k < SD_COUNTOF(ev_rows); k++)
-      if((ev_rows[k].needs & needs) && sd_strieq(ev_rows[k].log,
-                                                 ev_rows[i].log))
-        rows[n++] = &ev_rows[k];
+    for(k = i; k < nall; k++)
+      if(sd_strieq(all[k]->log, all[i]->log))
+        rows[n++] = all[k];
     src = sd_event_source_add(&f->events);
-    src->log = sd_facts_str(f, ev_rows[i].log);
+    src->log = sd_facts_str(f, all[i]->log);
     src->since = now - EV_WINDOW_S;
     src->max_records = EV_MAX_RECORDS;
     if(modern)

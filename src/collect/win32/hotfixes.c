@@ -11,8 +11,8 @@
  *
  * Each route that finds the update adds an item (with its install time and,
  * for CBS, its state); every route looked at adds a probe saying read,
- * absent or unreadable.  To look for another update, add its KB to
- * wanted_kbs.  WMI Win32_QuickFixEngineering and the Windows Update Agent
+ * absent or unreadable.  The updates looked for are the ones the modules
+ * name in their collectors (sd_collector.updates).  WMI Win32_QuickFixEngineering and the Windows Update Agent
  * are not asked: QFE repeats the hotfix key (2003) or CBS (2008+), and a
  * WUA search can take minutes and may go to the network. */
 #include "collect_win32.h"
@@ -21,10 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-
-static const char *const wanted_kbs[] = {
-  "KB974571", /* ocs-kb974571: MS09-056, takes down the OCS Front End */
-};
 
 #define UPDATES_KEY "SOFTWARE\\Microsoft\\Updates"
 #define UNINSTALL_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
@@ -374,17 +370,19 @@ static void route_cbs(sd_facts *f, const char *kb, const wchar_t *wkb)
 
 void sd_cw_hotfixes(sd_facts *f)
 {
-  size_t i, k;
+  size_t nmods, m, i, k;
+  const sd_collector *const *mods = sd_cw_collectors(&nmods);
   int known = 0;
-  for(i = 0; i < SD_COUNTOF(wanted_kbs); i++) {
-    const char *kb = wanted_kbs[i];
-    wchar_t *wkb = sd_utf8_to_wide(kb);
-    route_hotfix_key(f, kb, wkb);
-    route_ntuninstall_dir(f, kb, wkb);
-    route_uninstall_key(f, kb);
-    route_cbs(f, kb, wkb);
-    free(wkb);
-  }
+  for(m = 0; m < nmods; m++)
+    for(i = 0; i < mods[m]->nupdates; i++) {
+      const char *kb = mods[m]->updates[i];
+      wchar_t *wkb = sd_utf8_to_wide(kb);
+      route_hotfix_key(f, kb, wkb);
+      route_ntuninstall_dir(f, kb, wkb);
+      route_uninstall_key(f, kb);
+      route_cbs(f, kb, wkb);
+      free(wkb);
+    }
   for(k = 0; k < f->hotfixes.nprobes; k++)
     known |= sd_fstate_known(&f->hotfixes.probes[k].st);
   if(known)

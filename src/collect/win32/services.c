@@ -11,31 +11,24 @@
 #include <string.h>
 #include <wchar.h>
 
-/* Services whose configuration is read.  A trailing '*' matches a prefix
- * (ASCII, case-insensitive).  Add a line for a module that needs more. */
-static const char *const config_wanted[] = {
-  "RTC*",      /* ocs-kb974571: RTCSRV (Front End) and the other OCS roles */
-  "vmms",      /* hyperv-stuck-vm: Hyper-V Virtual Machine Management */
-  "vmcompute", /* hyperv-stuck-vm: Host Compute Service (2016 and later) */
-};
-
 /* EnumServicesStatusEx refuses buffers above 256 KB. */
 #define ENUM_BUF_MAX (256u * 1024u)
 
+/* Is the configuration of this service read?  The modules name theirs in
+ * their collectors (sd_collector.services); a trailing '*' matches a
+ * prefix (ASCII, case-insensitive). */
 static int wants_config(const char *name)
 {
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(config_wanted); i++) {
-    const char *w = config_wanted[i];
-    size_t n = strlen(w);
-    if(n && w[n - 1] == '*') {
-      if(sd_strnieq(name, w, n - 1))
+  size_t nmods, m, i;
+  const sd_collector *const *mods = sd_cw_collectors(&nmods);
+  for(m = 0; m < nmods; m++)
+    for(i = 0; i < mods[m]->nservices; i++) {
+      const char *w = mods[m]->services[i];
+      size_t n = strlen(w);
+      if(n && w[n - 1] == '*' ? sd_strnieq(name, w, n - 1)
+                              : sd_strieq(name, w))
         return 1;
     }
-    else if(sd_strieq(name, w)) {
-      return 1;
-    }
-  }
   return 0;
 }
 

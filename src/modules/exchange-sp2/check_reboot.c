@@ -1,6 +1,6 @@
 /* reboot.c - exchange-sp2: a pending restart, and whether it stops SP2
  * setup or is only recommended. */
-#include "exchange_internal.h"
+#include "check.h"
 
 /* ---- pending restart ----
  *

@@ -555,10 +555,24 @@ static void wmi_vms(sd_facts *f, const sd_options *o)
   sd_wmi_close(&w);
 }
 
-void sd_cw_hyperv(sd_facts *f, const sd_options *o)
+static void hv_collect(sd_facts *f, const sd_options *o)
 {
   vmms_presence(f);
   wmi_vms(f, o);
   cluster_vms(f);
   sd_fstate_set(f, &f->hyperv.st, SD_ST_READ, 0, NULL);
 }
+
+/* VM start failures (facts.h): the logs and IDs the check matches. */
+static const sd_event_query hv_events[] = {
+  {SD_HV_LOG_WORKER, NULL, {SD_HV_START_FAIL_IDS, 0}},
+  {SD_HV_LOG_VMMS, NULL, {SD_HV_START_FAIL_IDS, 0}},
+};
+
+/* Hyper-V Virtual Machine Management, and the Host Compute Service
+ * (2016 and later). */
+static const char *const hv_services[] = {"vmms", "vmcompute"};
+
+const sd_collector sd_collector_hyperv_stuck_vm = {
+  hv_events, SD_COUNTOF(hv_events), hv_services, SD_COUNTOF(hv_services),
+  NULL, 0, hv_collect};

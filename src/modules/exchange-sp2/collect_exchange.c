@@ -5,7 +5,7 @@
  *
  * Every registry read uses the 64-bit view (sd_reg_*), so a 32-bit
  * srvdoctor on 64-bit Windows sees the real Exchange keys. */
-#include "collect_win32.h"
+#include "collect.h"
 
 #include <sddl.h>
 #include <stdio.h>
@@ -565,3 +565,14 @@ void sd_cw_exchange(sd_facts *f)
   collect_token(f);
   sd_fstate_set(f, &x->st, SD_ST_READ, 0, NULL);
 }
+
+static void exch_collect(sd_facts *f, const sd_options *o)
+{
+  sd_cw_exchange(f);
+  sd_cw_ad(f, o);
+}
+
+/* The module's part of live collection: the shared lists need nothing
+ * module-specific (the MSI patch list always reads Exchange 2007's). */
+const sd_collector sd_collector_exchange_sp2 = {
+  NULL, 0, NULL, 0, NULL, 0, exch_collect};

@@ -4,7 +4,7 @@
  * mailbox servers). */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 static const char *release_2007(long minor)
 {

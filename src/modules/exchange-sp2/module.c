@@ -8,12 +8,12 @@
  * where the facts are silent are written down in docs/modules/exchange-sp2.md.
  *
  * This file holds the module's entry and its code table; the parts of the
- * check are in src/checks/exchange/ (one file per concern, see
- * exchange_internal.h).
+ * check are the check_*.c files beside it (one file per concern, see
+ * check.h).
  */
 #include <string.h>
 
-#include "exchange/exchange_internal.h"
+#include "check.h"
 
 static const sd_code_info exch_codes[] = {
   {"EXCH-NOT-INSTALLED", "exchange-sp2", SD_SEV_INFO,
@@ -140,5 +140,5 @@ static void exch_check(const sd_facts *f, const sd_options *o,
 
 const sd_module sd_module_exchange_sp2 = {
   "exchange-sp2", "Exchange Server 2007 SP2 upgrade readiness",
-  SD_NEED_EXCHANGE | SD_NEED_MSI | SD_NEED_REBOOT | SD_NEED_AD, exch_check,
+  SD_NEED_MODULE(exchange_sp2) | SD_NEED_MSI | SD_NEED_REBOOT, exch_check,
   exch_codes, SD_COUNTOF(exch_codes)};

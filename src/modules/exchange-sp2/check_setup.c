@@ -2,7 +2,7 @@
  * (Action/Watermark values) and the Setup.com command that resumes it. */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* ---- earlier setup that did not finish (facts §3.5) ----
  *

@@ -3,7 +3,7 @@
  * mode). */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* AD-EXCHANGE55: the organization is in mixed mode (Exchange 5.5). */
 static void report_exchange55(sd_exch_ctx *c)

@@ -14,7 +14,7 @@
  * Inside the worker every call that takes a timeout gets one too: the
  * connect, every search (client timeout and server time limit), and the
  * probe of the schema master. */
-#include "collect_win32.h"
+#include "collect.h"
 
 #include <dsgetdc.h>
 #include <sddl.h>

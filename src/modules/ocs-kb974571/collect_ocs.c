@@ -271,7 +271,7 @@ static void read_products(sd_facts *f)
                   any ? NULL : "no Uninstall key exists");
 }
 
-void sd_cw_ocs(sd_facts *f)
+static void ocs_collect(sd_facts *f, const sd_options *opt)
 {
   sd_ocs_facts *o = &f->ocs;
   sd_fstate st;
@@ -292,6 +292,30 @@ void sd_cw_ocs(sd_facts *f)
     sd_fstate_set(f, &o->fe_binary_st, SD_ST_UNREADABLE, 0,
                   "the Front End's service key could not be read");
   }
+  (void)opt;
   read_products(f);
   sd_fstate_set(f, &o->st, SD_ST_READ, 0, NULL);
 }
+
+/* Event logs the check reads (IDs: the low 16 bits of classic IDs). */
+static const sd_event_query ocs_events[] = {
+  /* the Front End ended with a (service-specific) error: 7024 carries
+   * 3286842403 (0xC3E93C23) in its insertion strings */
+  {"System", "Service Control Manager", {7023, 7024, 0}},
+  /* "the evaluation period ... has expired" (OCS 2007/R2) */
+  {"Office Communications Server", "OCS Server", {12290, 0}},
+  /* LCS 2005's log name and source are unverified */
+  {"Live Communications Server", NULL, {12290, 0}},
+};
+
+/* Services whose configuration is read: RTCSRV (Front End) and the other
+ * OCS roles. */
+static const char *const ocs_services[] = {"RTC*"};
+
+/* MS09-056, which takes down the OCS Front End. */
+static const char *const ocs_updates[] = {"KB974571"};
+
+const sd_collector sd_collector_ocs_kb974571 = {
+  ocs_events, SD_COUNTOF(ocs_events), ocs_services,
+  SD_COUNTOF(ocs_services), ocs_updates, SD_COUNTOF(ocs_updates),
+  ocs_collect};

@@ -1,11 +1,11 @@
-/* facts_exchange.h - facts of the exchange-sp2 module (owned by that module).
+/* facts.h - facts of the exchange-sp2 module (owned by that module).
  * Included by facts.h; may use the shared types declared there.
  *
  * Three groups of facts:
  *   - this machine's Exchange installation (registry, ExSetup.exe, Windows
- *     Installer), read by src/collect/win32/exchange.c;
+ *     Installer), read by collect_exchange.c;
  *   - the running user's token groups, read by the same collector;
- *   - Active Directory, read over LDAP by src/collect/win32/ldap.c.
+ *   - Active Directory, read over LDAP by collect_ldap.c.
  * The MSI patches and pending-reboot flags live in the shared lists of
  * sd_facts (msi_patches, reboot).
  *

@@ -1,4 +1,4 @@
-/* snap_ocs.c - the "ocs" section of the snapshot (owned by the
+/* snapshot.c - the "ocs" section of the snapshot (owned by the
  * ocs-kb974571 module; docs/modules/ocs-kb974571.md describes it). */
 #include "schema_internal.h"
 

@@ -1,6 +1,6 @@
 /* os.c - exchange-sp2: the operating system and Windows Installer
  * version SP2 needs. */
-#include "exchange_internal.h"
+#include "check.h"
 
 /* ---- operating system and Windows Installer (facts §3.2, §3.4) ---- */
 

@@ -53,7 +53,7 @@ static sd_finding *hv_add(sd_module_result *r, const char *code)
   return sd_result_code(r, hv_codes, SD_COUNTOF(hv_codes), code);
 }
 
-/* Start-failure events and the logs they are in (facts_hyperv.h). */
+/* Start-failure events and the logs they are in (facts.h). */
 static const uint32_t start_fail_ids[] = {SD_HV_START_FAIL_IDS};
 static const char *const hv_logs[] = {SD_HV_LOG_WORKER, SD_HV_LOG_VMMS};
 
@@ -2442,5 +2442,5 @@ static void hv_check(const sd_facts *f, const sd_options *o,
 
 const sd_module sd_module_hyperv_stuck_vm = {
   MOD, "Hyper-V virtual machines stuck in a transitional state",
-  SD_NEED_HYPERV | SD_NEED_PROCESSES | SD_NEED_SERVICES | SD_NEED_EVENTS,
+  SD_NEED_MODULE(hyperv_stuck_vm) | SD_NEED_PROCESSES | SD_NEED_SERVICES | SD_NEED_EVENTS,
   hv_check, hv_codes, SD_COUNTOF(hv_codes)};

@@ -1,4 +1,4 @@
-/* facts_ocs.h - facts of the ocs-kb974571 module (owned by that module).
+/* facts.h - facts of the ocs-kb974571 module (owned by that module).
  * Included by facts.h; may use the shared types declared there.
  *
  * What the module reads from the shared lists instead of from here:

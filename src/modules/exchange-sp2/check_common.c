@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 sd_finding *sd_exch_add(sd_exch_ctx *c, const char *code)
 {

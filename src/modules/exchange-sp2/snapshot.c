@@ -1,4 +1,4 @@
-/* snap_exchange.c - the "exchange" section of the snapshot (owned by the
+/* snapshot.c - the "exchange" section of the snapshot (owned by the
  * exchange-sp2 module): this machine's Exchange installation, the running
  * user's token groups and what the domain controller said. */
 #include <string.h>

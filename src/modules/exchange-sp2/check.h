@@ -1,13 +1,12 @@
-/* exchange_internal.h - shared by the parts of the "exchange-sp2" check
- * (src/checks/exchange_sp2.c and the files of src/checks/exchange/): the
- * working state, the helpers in common.c and the facts more than one part
- * uses.
+/* check.h - shared by the parts of the "exchange-sp2" check (module.c and
+ * the check_*.c files beside it): the working state, the helpers in
+ * check_common.c and the facts more than one part uses.
  * Not a public header: nothing outside the check includes it.
  *
  * Which part calls which (no part calls back into one that calls it):
- *   exchange_sp2.c  -> install, patches, setup, reboot, os, ad, common
- *   ad.c            -> ad_prep, ad_dc, ad_fresh, rights, common
- *   ad_fresh.c      -> ad_dc, common
+ *   module.c        -> install, patches, setup, reboot, os, ad, common
+ *   check_ad.c      -> ad_prep, ad_dc, ad_fresh, rights, common
+ *   check_ad_fresh.c -> ad_dc, common
  *   every part      -> common
  */
 #ifndef SD_CHECKS_EXCHANGE_INTERNAL_H
@@ -31,7 +30,7 @@ typedef struct sd_exch_ctx {
   const sd_exch_facts *x;
   const sd_ad_facts *ad;
   sd_module_result *r;
-  const sd_code_info *codes; /* the module's code table (exchange_sp2.c) */
+  const sd_code_info *codes; /* the module's code table (module.c) */
   size_t ncodes;
   sd_buf unknown;           /* prerequisites that could not be checked */
   int nunknown;

@@ -1,4 +1,4 @@
-/* snap_hyperv.c - the "hyperv" section of the snapshot (owned by the hyperv
+/* snapshot.c - the "hyperv" section of the snapshot (owned by the hyperv
  * module).  The value helpers for VM ids and CIM times are in
  * src/core/guid.c and src/core/cimtime.c. */
 #include <stdio.h>

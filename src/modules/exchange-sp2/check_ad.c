@@ -3,7 +3,7 @@
  * (unreachable, partial, newer than known, ready). */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* ---- Active Directory ---- */
 

@@ -2,7 +2,7 @@
  * updates block SP2 setup) and the Windows Installer cache of Exchange. */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* Removes an Exchange 2007 patch: msiexec /i {product} MSIPATCHREMOVE=
  * {patch} (Microsoft, "Uninstalling Patches", Windows Installer; the

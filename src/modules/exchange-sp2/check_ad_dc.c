@@ -2,7 +2,7 @@
  * schema master, the domain mode and the queried DC's health. */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* Parse "5.2 (3790)" into major/minor. */
 static int os_version_of(const char *s, unsigned *maj, unsigned *min)

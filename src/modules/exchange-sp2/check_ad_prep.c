@@ -3,7 +3,7 @@
  * forest) and duplicate Exchange containers. */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* Where /PrepareSchema and /PrepareAD must run, in words. */
 static const char *where_prep(sd_exch_ctx *c)

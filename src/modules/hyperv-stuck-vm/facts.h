@@ -1,4 +1,4 @@
-/* facts_hyperv.h - facts of the hyperv module (owned by that module).
+/* facts.h - facts of the hyperv module (owned by that module).
  * Included by facts.h; may use the shared types declared there.
  *
  * What Hyper-V's own management interface (WMI, Msvm_ComputerSystem) says

@@ -1,4 +1,4 @@
-/* fix_hyperv.c - end one virtual machine's worker process, safely.
+/* fix_win32.c - end one virtual machine's worker process, safely.
  *
  * The process is opened once.  On that one handle srvdoctor checks that it
  * is still running, that its image is vmwp.exe from the system folder, and

@@ -2,7 +2,7 @@
  * needs, read from the running user's logon token. */
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "check.h"
 
 /* Is the running user a member of a group? */
 typedef enum member {

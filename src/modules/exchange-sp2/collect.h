@@ -1,0 +1,12 @@
+/* collect.h - exchange-sp2's live collectors (Windows): this machine's
+ * Exchange installation and the running user's token (collect_exchange.c),
+ * and Active Directory over LDAP (collect_ldap.c). */
+#ifndef SD_EXCHANGE_COLLECT_H
+#define SD_EXCHANGE_COLLECT_H
+
+#include "collect_win32.h"
+
+void sd_cw_exchange(sd_facts *f);
+void sd_cw_ad(sd_facts *f, const sd_options *o);
+
+#endif
