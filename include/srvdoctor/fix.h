@@ -56,8 +56,11 @@ const sd_fix_action *sd_fix_action_find(const char *code);
  * them), its program resolved against this machine's folders, after the
  * refusals that look at the fresh facts.  Strings live in the arena given
  * to sd_fix_plan_make. */
+typedef struct sd_fix_hook sd_fix_hook;
+
 typedef struct sd_fix_plan {
   const sd_fix_action *action;
+  const sd_fix_hook *hook;   /* the module's fix hook that made it */
   const sd_finding *finding;
   const char *target;        /* the finding's target */
   /* SD_FIX_END_WORKER */
@@ -73,6 +76,8 @@ typedef struct sd_fix_plan {
   /* for the person reading */
   const char *what;          /* what will be done, in sentences */
   const char *after;         /* what to do afterwards, may be NULL */
+  const char *event_detail;  /* a line for the event log record naming
+                                what was acted on, or NULL */
 } sd_fix_plan;
 
 /* The folders the plans name, so that tests can give their own. */
@@ -80,6 +85,67 @@ typedef struct sd_fix_paths {
   const char *windows_dir;   /* "C:\\Windows" */
   const char *system_dir;    /* "C:\\Windows\\System32" */
 } sd_fix_paths;
+
+typedef struct sd_fix_outcome sd_fix_outcome;
+
+/* A module's part of srvdoctor fix, in its folder (src/modules/<id>/
+ * fix.c) as sd_fix_hook_<cname>: fix itself knows no finding code and no
+ * module's prose.  Every member may be NULL but plan. */
+struct sd_fix_hook {
+  /* Does target name finding x other than by its exact target (which fix
+   * compares itself: GUIDs, KB numbers, text)?  *by_name is set when the
+   * match was by a name that more than one thing may carry. */
+  int (*target_matches)(const sd_finding *x, const char *target,
+                        int *by_name);
+  /* How many things on this machine carry the name (two VMs of one name
+   * make the name ambiguous even when only one is reported). */
+  size_t (*named)(const sd_facts *f, const char *name);
+  /* " (VM \"web01\")": what a refusal lists beside a finding's target. */
+  void (*describe)(const sd_finding *x, sd_buf *out);
+  /* The refusals that look at the fresh facts, the program and target
+   * identity (from x->action, through sd_fix_take_program), and the
+   * sentences for the reader (what, after, event_detail). */
+  int (*plan)(const sd_facts *f, const sd_finding *x,
+              const sd_fix_paths *paths, sd_arena *a, sd_fix_plan *p,
+              sd_err *why);
+  /* Windows: carry out a plan that is not "run a program" (ending a
+   * worker process); SD_FIX_HOOK_ACT(fn) names it, NULL elsewhere. */
+  void (*act)(const sd_fix_plan *p, sd_fix_outcome *out);
+  /* What a refusal calls one target of an ambiguous name, and the exact
+   * form to give instead ("virtual machine", "VM ID"); NULL: "item",
+   * "target". */
+  const char *thing;
+  const char *exact;
+};
+
+#ifdef _WIN32
+#define SD_FIX_HOOK_ACT(fn) fn
+#else
+#define SD_FIX_HOOK_ACT(fn) NULL
+#endif
+
+/* The fix hook of the module that reports code; NULL when none. */
+const sd_fix_hook *sd_fix_hook_of(const char *code);
+
+/* Helpers for the modules' hooks.  "KB974571", "kb974571" or "974571":
+ * the digits into out (at most 15); 0 when s is no KB number. */
+int sd_fix_kb_number(const char *s, char out[16]);
+/* A string fit to pass on as one argument: letters, digits and _~.-
+ * only (a CBS package identity), under 200 characters. */
+int sd_fix_identity_safe(const char *s);
+/* The action's program resolved under this machine's folder into
+ * p->program and its arguments into p->args; -1 with why set when the
+ * action names a program srvdoctor will not start. */
+int sd_fix_take_program(const sd_finding *x, const sd_fix_paths *paths,
+                        sd_arena *a, sd_fix_plan *p, sd_err *why);
+const char *sd_fix_resolve_program(const sd_action *act,
+                                   const sd_fix_paths *paths, sd_arena *a,
+                                   sd_err *why);
+/* The evidence value of key when it has that type (and a non-empty
+ * string); NULL, dflt or 0 otherwise. */
+const char *sd_fix_ev_str(const sd_finding *x, const char *key);
+int64_t sd_fix_ev_int(const sd_finding *x, const char *key, int64_t dflt);
+int sd_fix_ev_bool(const sd_finding *x, const char *key);
 
 /* Make the plan for finding x (of a fresh check over f) from x->action;
  * fix builds no program or argument of its own.  Returns 0, or -1 with why
@@ -130,14 +196,14 @@ void sd_fix_command_line(const sd_fix_plan *p, sd_buf *b);
 /* ---- the flow ---- */
 
 /* What carrying out a plan came to. */
-typedef struct sd_fix_outcome {
+struct sd_fix_outcome {
   int done;                  /* the action was carried out */
   int refused;               /* not carried out on purpose (safety check) */
   int have_exit_code;
   uint32_t exit_code;        /* of the program that was run */
   int restart_needed;
   char msg[1024];            /* what happened, in sentences */
-} sd_fix_outcome;
+};
 
 /* Everything the flow needs from the machine. */
 typedef struct sd_fix_ops {

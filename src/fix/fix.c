@@ -98,21 +98,22 @@ static void do_it_command(const fix_ctx *c, const sd_finding *x, sd_buf *b)
     sd_buf_printf(b, " --ldap-user %s", o->ldap_user);
 }
 
-/* "ID (name)" of each finding with code, for refusals. */
+/* "ID (name)" of each finding with code, for refusals (the name as the
+ * module's fix hook describes it). */
 static void list_candidates(const sd_report *rep, const char *code,
                             sd_buf *b)
 {
+  const sd_fix_hook *hook = sd_fix_hook_of(code);
   size_t i, k, n = 0;
   for(i = 0; i < rep->nmodules; i++) {
     for(k = 0; k < rep->modules[i].nfindings; k++) {
       const sd_finding *x = &rep->modules[i].findings[k];
-      const sd_evidence *name = sd_finding_evidence(x, "vm_name");
       if(!sd_strieq(x->code, code))
         continue;
       sd_buf_printf(b, "%s%s", n++ ? ", " : "",
                     x->target ? x->target : "(no target)");
-      if(name && name->type == SD_EV_STR && name->str && *name->str)
-        sd_buf_printf(b, " (VM \"%s\")", name->str);
+      if(hook && hook->describe)
+        hook->describe(x, b);
     }
   }
 }
@@ -183,9 +184,8 @@ static void event_text(const sd_facts *f, const sd_fix_plan *p,
                 p->finding->code, sd_str_or(f->host.name, "this computer"),
                 o->done ? "carried out" : o->refused ? "refused" : "failed");
   sd_buf_printf(b, "Target: %s\r\n", p->target);
-  if(p->action->kind == SD_FIX_END_WORKER)
-    sd_buf_printf(b, "Process: %u (vmwp.exe of VM %s)\r\n",
-                  (unsigned)p->pid, p->vm_guid);
+  if(p->event_detail)
+    sd_buf_printf(b, "%s\r\n", p->event_detail);
   if(p->program) {
     sd_buf_puts(b, "Command: ");
     sd_fix_command_line(p, b);
@@ -316,8 +316,9 @@ static const sd_module *request_ok(fix_ctx *c, const sd_fix_action **act)
     return NULL;
   }
   if(rq->target && !*rq->target) {
-    refuse(c, "--target is empty; give the VM ID, VM name, patch code or "
-           "KB number the finding names.");
+    refuse(c, "--target is empty; give the target the finding names (the "
+           "--target of the fix command the report offers), or leave "
+           "--target out.");
     return NULL;
   }
   m = sd_module_find((*act)->module);
@@ -333,6 +334,7 @@ static int pick_refused(fix_ctx *c, sd_fix_pick pick,
                         const sd_fix_action *act, const sd_module *m,
                         const sd_report *rep, size_t ncand)
 {
+  const sd_fix_hook *hook = sd_fix_hook_of(act->code);
   sd_buf b;
   if(pick == SD_FIX_PICK_OK)
     return 0;
@@ -350,8 +352,8 @@ static int pick_refused(fix_ctx *c, sd_fix_pick pick,
   else if(pick == SD_FIX_PICK_AMBIGUOUS)
     refuse(c, "\"%s\" names more than one %s (findings: %s); give the "
            "exact %s instead. Nothing was changed.", c->rq->target,
-           act->kind == SD_FIX_END_WORKER ? "virtual machine" : "item",
-           b.data, act->kind == SD_FIX_END_WORKER ? "VM ID" : "target");
+           hook && hook->thing ? hook->thing : "item", b.data,
+           hook && hook->exact ? hook->exact : "target");
   else if(pick == SD_FIX_PICK_NEED_TARGET)
     refuse(c, "the check reports %s %u times (%s); say which one with "
            "--target. Nothing was changed.", act->code, (unsigned)ncand,

@@ -3,28 +3,11 @@
 
 #include "srvdoctor/platform.h"
 
-/* Each module's collector, from the module table. */
-#define SD_MODULE(cname, id, field, type) \
-  extern const sd_collector sd_collector_##cname;
-#include "modules.def"
-#undef SD_MODULE
-
-static const sd_collector *const collectors[] = {
-#define SD_MODULE(cname, id, field, type) &sd_collector_##cname,
-#include "modules.def"
-#undef SD_MODULE
-};
-
-const sd_collector *const *sd_cw_collectors(size_t *count)
-{
-  *count = SD_COUNTOF(collectors);
-  return collectors;
-}
-
 int sd_collect_live(sd_facts *f, unsigned needs, const sd_options *o,
                     sd_err *err)
 {
-  size_t i;
+  size_t i, n;
+  const sd_collector *const *collectors = sd_cw_collectors(&n);
   (void)err;
   f->source = "live";
   f->tool_version = SD_VERSION;
@@ -43,7 +26,7 @@ int sd_collect_live(sd_facts *f, unsigned needs, const sd_options *o,
     sd_cw_reboot(f);
   if(needs & SD_NEED_EVENTS)
     sd_cw_events(f, needs, o);
-  for(i = 0; i < SD_COUNTOF(collectors); i++)
+  for(i = 0; i < n; i++)
     if((needs & SD_NEED_MODULE_AT(i)) && collectors[i]->collect)
       collectors[i]->collect(f, o);
   return 0;

@@ -61,8 +61,8 @@ static int w_confirm(void *ctx, const char *question)
 static void w_act(void *ctx, const sd_fix_plan *p, sd_fix_outcome *o)
 {
   (void)ctx;
-  if(p->action->kind == SD_FIX_END_WORKER)
-    sd_fixw_end_worker(p, o);
+  if(p->hook && p->hook->act)
+    p->hook->act(p, o);
   else
     sd_fixw_run_program(p, o);
 }

@@ -10,9 +10,6 @@
 void sd_fixw_outcome(sd_fix_outcome *o, int done, int refused,
                      const char *fmt, ...) SD_PRINTF(4, 5);
 
-/* End the worker process of p (SD_FIX_END_WORKER): open it once, verify on
- * that handle, terminate through it (src/modules/hyperv-stuck-vm/fix_win32.c). */
-void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o);
 /* Start p->program by full path with p's arguments, no shell, and wait
  * (fix_program.c). */
 void sd_fixw_run_program(const sd_fix_plan *p, sd_fix_outcome *o);

@@ -28,6 +28,7 @@
 #include "srvdoctor/win32proc.h"
 #include "srvdoctor/win32util.h"
 #include "fix_win32.h"
+#include "fix.h"
 
 #ifndef PROCESS_QUERY_LIMITED_INFORMATION
 #define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
@@ -176,7 +177,7 @@ static int verify(HANDLE h, int limited, const sd_fix_plan *p,
   return 0;
 }
 
-void sd_fixw_end_worker(const sd_fix_plan *p, sd_fix_outcome *o)
+void sd_hv_fix_end_worker(const sd_fix_plan *p, sd_fix_outcome *o)
 {
   HANDLE h;
   int limited = 0;
