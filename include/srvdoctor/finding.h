@@ -192,6 +192,10 @@ typedef struct sd_module_result {
   size_t nseries, cap_series;
   sd_row *rows;
   size_t nrows, cap_rows;
+  /* The module's fleet summary: typed values digested from the findings
+   * by the module's rules when the report is finished (summary.h). */
+  sd_evidence *summary;
+  size_t nsummary, cap_summary;
   sd_arena *arena;      /* where strings live (the report's arena) */
 } sd_module_result;
 

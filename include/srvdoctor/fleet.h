@@ -1,10 +1,11 @@
 /* fleet.h - many hosts at once: the reports (or snapshots analysed on the
- * spot) of an organisation's servers summarised together, the Exchange 2007
- * SP2 upgrade plan across them, and the OCS Front Ends grouped by pool.
+ * spot) of an organisation's servers summarised together, and each
+ * module's own section across them (the Exchange 2007 SP2 upgrade plan,
+ * the OCS Front Ends grouped by pool: src/modules/<id>/fleet*.c).
  *
  * The fleet reads what the checks said: module statuses, finding codes and
- * a few evidence values the checks put on their findings (roles, builds,
- * AD values, sites).  It never re-runs a check's logic on a report.
+ * each module's typed summary (summary.h).  It never re-runs a check's
+ * logic on a report, and knows no finding code and no evidence key.
  *
  * Reports are untrusted input: sd_fleet_add_report_mem refuses anything that
  * is not a srvdoctor JSON report (schema_version 1 or 2) with one sentence and
@@ -18,15 +19,11 @@
 #include "srvdoctor/base.h"
 #include "srvdoctor/error.h"
 #include "srvdoctor/finding.h"
+#include "srvdoctor/json.h"
+#include "srvdoctor/module.h"
 #include "srvdoctor/report.h"
 
 #define SD_FLEET_MAX_AGE_DEFAULT_H 26
-
-typedef struct sd_fleet_ev {
-  const char *code;   /* the finding that carried it */
-  const char *key;
-  const char *val;    /* integers as decimal text */
-} sd_fleet_ev;
 
 /* A finding's text, kept only when the fleet keeps details (html). */
 typedef struct sd_fleet_finding {
@@ -49,6 +46,10 @@ typedef struct sd_fleet_module {
   const char **codes;       /* the finding codes, in report order */
   sd_severity *code_sev;    /* and their severities */
   size_t ncodes;
+  sd_evidence *summary;     /* the module's fleet summary (summary.h):
+                               read from the report, or digested from its
+                               findings for a report of schema 1 or 2 */
+  size_t nsummary;
   sd_fleet_finding *findings; /* NULL unless details are kept */
 } sd_fleet_module;
 
@@ -63,8 +64,6 @@ typedef struct sd_fleet_host {
   int64_t age_s;            /* -1 when not known */
   sd_fleet_module *modules;
   size_t nmodules;
-  sd_fleet_ev *ev;          /* selected evidence (see fleet_load.c) */
-  size_t nev, cap_ev;
 } sd_fleet_host;
 
 typedef struct sd_fleet_problem {
@@ -72,85 +71,23 @@ typedef struct sd_fleet_problem {
   const char *reason;       /* one sentence, no trailing full stop */
 } sd_fleet_problem;
 
-/* ---- the Exchange 2007 SP2 upgrade plan ---- */
-typedef enum sd_exch_phase {
-  SD_PHASE_CAS = 0,   /* Client Access */
-  SD_PHASE_HUB,       /* Hub Transport */
-  SD_PHASE_UM,        /* Unified Messaging */
-  SD_PHASE_MBX,       /* Mailbox */
-  SD_PHASE_EDGE,      /* Edge Transport: on its own */
-  SD_PHASE_NONE       /* roles not known */
-} sd_exch_phase;
+/* ---- a module's part of the fleet ----
+ * Each module may add a section to the fleet (the Exchange upgrade plan,
+ * the OCS pools), built from the hosts' summaries of that module only, in
+ * its folder (src/modules/<id>/fleet*.c) as sd_fleet_hook_<cname>.  Every
+ * member may be NULL; the JSON writer always calls json (it writes the
+ * section's key and value). */
+typedef struct sd_fleet sd_fleet;
 
-typedef enum sd_exch_state {
-  SD_XS_READY = 0,    /* no blocker in its report */
-  SD_XS_BLOCKED,      /* blocker codes listed */
-  SD_XS_UNKNOWN,      /* stale report or the module could not decide */
-  SD_XS_DONE          /* already SP2 or later */
-} sd_exch_state;
+typedef struct sd_fleet_hook {
+  void *(*build)(sd_fleet *fl);       /* after stale and sorting */
+  void (*text)(const sd_fleet *fl, const void *sec, sd_buf *out);
+  void (*json)(const sd_fleet *fl, const void *sec, sd_jwriter *w);
+  void (*html)(const sd_fleet *fl, const void *sec, sd_buf *out);
+  void (*free)(void *sec);
+} sd_fleet_hook;
 
-typedef struct sd_exch_server {
-  size_t host;              /* index into fleet hosts */
-  unsigned roles;           /* bit per sd_exch_phase */
-  const char *roles_text;   /* as the report gave them */
-  const char *build;
-  sd_exch_phase phase;
-  sd_exch_state state;
-  const char **blockers;    /* codes (critical/warning/unknown) */
-  size_t nblockers;
-  const char *why;          /* for SD_XS_UNKNOWN */
-  const char *site, *domain; /* the server's AD site and domain, if known */
-} sd_exch_server;
-
-typedef struct sd_ad_claim {
-  size_t host;
-  const char *value;
-  int starts_value;         /* the first claim of its value */
-} sd_ad_claim;
-
-/* What every format says after a disagreement (one text for all). */
-#define SD_FLEET_DISAGREE_ADVICE                                              \
-  "Their domain controllers have not finished replicating: neither value "   \
-  "is the answer yet. Let replication finish (repadmin /showrepl), then "    \
-  "run srvdoctor again on these servers."
-
-typedef struct sd_ad_disagreement {
-  const char *what;         /* "schema_version", "org_version", ... */
-  sd_ad_claim *claims;      /* one per host that gave a value, grouped by
-                             * value in the order the values first appear */
-  size_t nclaims;
-} sd_ad_disagreement;
-
-typedef struct sd_exch_plan {
-  sd_exch_server *servers;  /* upgrade order (Edge last, done ones after) */
-  size_t nservers;
-  int prepare_schema;       /* 1 needed, 0 not reported, -1 reports disagree */
-  int prepare_ad;
-  const char **prepare_domains; /* domains whose /PrepareDomain is reported */
-  size_t nprepare_domains;
-  const char *schema_master, *schema_master_site, *schema_master_domain;
-  size_t *run_on;           /* hosts in the schema master's site+domain */
-  size_t nrun_on;
-  sd_ad_disagreement *disagree;
-  size_t ndisagree;
-} sd_exch_plan;
-
-/* ---- OCS pools ---- */
-typedef struct sd_ocs_member {
-  size_t host;
-  sd_severity status;       /* of the ocs-kb974571 module */
-  const char *code;         /* its most severe finding code */
-  int needs_asnfix;         /* a KB974571 finding is on it */
-} sd_ocs_member;
-
-typedef struct sd_ocs_pool {
-  const char *name;         /* pool evidence, or the grouping used */
-  int named;                /* 1: the reports named the pool */
-  sd_ocs_member *members;
-  size_t nmembers;
-} sd_ocs_pool;
-
-typedef struct sd_fleet {
+struct sd_fleet {
   sd_arena arena;
   int keep_detail;          /* keep findings' text (html) */
   sd_time now;
@@ -165,10 +102,8 @@ typedef struct sd_fleet {
   size_t nstale;
   sd_severity status;
   int exit_code;
-  sd_exch_plan exch;
-  sd_ocs_pool *pools;
-  size_t npools;
-} sd_fleet;
+  void *sections[SD_MODULE_COUNT]; /* each module's part (its hook) */
+};
 
 void sd_fleet_init(sd_fleet *fl, sd_time now, int64_t max_age_s);
 void sd_fleet_free(sd_fleet *fl);
@@ -190,14 +125,18 @@ void sd_fleet_add_problem(sd_fleet *fl, const char *source,
  * first, then by name), count, and build the Exchange plan and OCS pools. */
 void sd_fleet_finish(sd_fleet *fl);
 
-/* The value of evidence key from finding code on host (code NULL: any). */
-const char *sd_fleet_host_ev(const sd_fleet_host *h, const char *code,
-                             const char *key);
 const sd_fleet_module *sd_fleet_host_module(const sd_fleet_host *h,
                                             const char *id);
-const char *sd_exch_phase_name(sd_exch_phase p);   /* "client-access" */
-const char *sd_exch_phase_title(sd_exch_phase p);  /* "Client Access" */
-const char *sd_exch_state_name(sd_exch_state s);
+/* A value of module's summary on host as text (integers in decimal), NULL
+ * when absent; and whether a true/false value is true. */
+const char *sd_fleet_summary(sd_fleet *fl, const sd_fleet_host *h,
+                             const char *module, const char *key);
+int sd_fleet_summary_true(const sd_fleet_host *h, const char *module,
+                          const char *key);
+/* The section module's hook built (NULL when none). */
+const void *sd_fleet_section(const sd_fleet *fl, const char *module);
+/* Host names compare without ASCII case, as Windows computer names do. */
+int sd_fleet_name_cmp(const char *a, const char *b);
 
 /* Writers (src/report/fleet_{text,json,html}.c).  Output ends with "\n". */
 void sd_fleet_text(const sd_fleet *fl, sd_buf *out);

@@ -17,8 +17,9 @@ int sd_format_parse(const char *s, sd_format *out); /* 0 or -1 */
 const char *sd_format_name(sd_format f);
 
 /* The JSON report's schema_version: 2 made remediation steps objects with
- * their own commands (version 1 reports are still read by fleet). */
-#define SD_REPORT_SCHEMA_VERSION 2
+ * their own commands, 3 gave each module its fleet summary (reports of
+ * versions 1 and 2 are still read by fleet). */
+#define SD_REPORT_SCHEMA_VERSION 3
 
 typedef struct sd_report {
   sd_arena arena;             /* findings' strings */

@@ -1,6 +1,7 @@
 /* result.c - the report object: the results of every module of one run,
  * filled by the runner and read by the writers and by fix (report.h). */
 #include "srvdoctor/report.h"
+#include "srvdoctor/summary.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ void sd_report_free(sd_report *r)
     }
     free(m->series);
     free(m->rows);
+    free(m->summary);
   }
   free(r->modules);
   sd_arena_free(&r->arena);
@@ -55,8 +57,12 @@ void sd_report_finish(sd_report *r)
   size_t i;
   r->status = SD_SEV_OK;
   for(i = 0; i < r->nmodules; i++) {
-    sd_result_finish(&r->modules[i]);
-    r->status = sd_severity_worst(r->status, r->modules[i].status);
+    sd_module_result *m = &r->modules[i];
+    sd_result_finish(m);
+    m->nsummary = 0;
+    sd_summary_derive(sd_summary_rules_of(m->id), m->findings, m->nfindings,
+                      m->arena, &m->summary, &m->nsummary, &m->cap_summary);
+    r->status = sd_severity_worst(r->status, m->status);
   }
   r->exit_code = sd_severity_exit_code(r->status);
 }

@@ -4,29 +4,14 @@
  * (json_read.c), every value's type is checked, and a report that is not a
  * srvdoctor JSON report of schema_version 1 is refused with one sentence.
  * Nothing is added to the fleet unless the whole report was read. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_internal.h"
 #include "srvdoctor/fleet.h"
 #include "srvdoctor/json.h"
-
-/* The evidence keys the fleet uses (the Exchange plan and the OCS pools);
- * the other evidence stays in the host's own report. */
-static const char *const kept_keys[] = {
-  "roles", "installed_build", "v8_key", "schema_version", "org_version",
-  "meso_version", "schema_master", "schema_master_site",
-  "schema_master_domain", "computer_site", "computer_domain", "domain",
-  "product", "product_version", "edition", "pool",
-};
-
-static int kept_key(const char *k, size_t n)
-{
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(kept_keys); i++)
-    if(strlen(kept_keys[i]) == n && !memcmp(kept_keys[i], k, n))
-      return 1;
-  return 0;
-}
+#include "srvdoctor/summary.h"
 
 void sd_fleet_init(sd_fleet *fl, sd_time now, int64_t max_age_s)
 {
@@ -41,7 +26,7 @@ void sd_fleet_free(sd_fleet *fl)
 {
   free(fl->hosts);
   free(fl->problems);
-  free(fl->exch.disagree);
+  sd_fleet_free_sections(fl);
   sd_arena_free(&fl->arena);
   memset(fl, 0, sizeof(*fl));
 }
@@ -107,7 +92,6 @@ typedef struct rd {
   int tool_ok;
   sd_severity status;
   ptrvec modules;       /* sd_fleet_module * (malloc'd) */
-  ptrvec ev;            /* sd_fleet_ev * (malloc'd) */
 } rd;
 
 static int next(rd *d, sd_jtoken *t)
@@ -213,43 +197,64 @@ fail:
   return -1;
 }
 
-static int read_evidence(rd *d)
+/* One typed value (string, number, true/false; null: *kept 0) into e;
+ * objects and arrays are refused with what. */
+static int typed_value(rd *d, sd_evidence *e, int *kept, const char *what)
 {
   sd_jtoken t;
-  if(want(d, &t, SD_JT_OBJ_BEGIN, "\"evidence\" must be an object"))
+  *kept = 1;
+  if(next(d, &t))
     return -1;
+  if(t.type == SD_JT_OBJ_BEGIN || t.type == SD_JT_ARR_BEGIN)
+    return sd_jr_fail(d->r, &t, "%s", what);
+  if(t.type == SD_JT_STRING) {
+    e->type = SD_EV_STR;
+    e->str = sd_arena_strndup(d->a, t.str, t.len);
+  }
+  else if(t.type == SD_JT_NUMBER && t.is_int) {
+    e->type = SD_EV_INT;
+    e->num = t.i64;
+  }
+  else if(t.type == SD_JT_TRUE || t.type == SD_JT_FALSE) {
+    e->type = SD_EV_BOOL;
+    e->num = t.type == SD_JT_TRUE;
+  }
+  else if(t.type == SD_JT_NUMBER) {
+    e->type = SD_EV_STR;
+    e->str = sd_arena_printf(d->a, "%.17g", t.dbl);
+  }
+  else
+    *kept = 0;
+  return 0;
+}
+
+/* An object of typed values (a finding's evidence, a module's summary)
+ * appended to *out (malloc'd array, strings in d->a). */
+static int read_values(rd *d, sd_evidence **out, size_t *n, size_t *cap,
+                       const char *name)
+{
+  sd_jtoken t;
+  char what[96];
+  snprintf(what, sizeof(what), "\"%s\" values must be strings, numbers "
+           "or true/false", name);
+  if(next(d, &t))
+    return -1;
+  if(t.type != SD_JT_OBJ_BEGIN)
+    return sd_jr_fail(d->r, &t, "\"%s\" must be an object", name);
   for(;;) {
-    char key[64];
-    int keep;
+    sd_evidence e;
+    int kept;
     if(next(d, &t))
       return -1;
     if(t.type == SD_JT_OBJ_END)
       return 0;
-    keep = t.len < sizeof(key) && kept_key(t.str, t.len);
-    if(keep)
-      memcpy(key, t.str, t.len + 1);
-    if(next(d, &t))
+    memset(&e, 0, sizeof(e));
+    e.key = sd_arena_strndup(d->a, t.str, t.len);
+    if(typed_value(d, &e, &kept, what))
       return -1;
-    if(t.type == SD_JT_OBJ_BEGIN || t.type == SD_JT_ARR_BEGIN)
-      return sd_jr_fail(d->r, &t, "evidence values must be strings, numbers "
-                        "or true/false");
-    if(keep) {
-      sd_fleet_ev *e = sd_xcalloc(1, sizeof(*e));
-      e->key = sd_arena_strdup(d->a, key);
-      if(t.type == SD_JT_STRING)
-        e->val = sd_arena_strndup(d->a, t.str, t.len);
-      else if(t.type == SD_JT_NUMBER && t.is_int)
-        e->val = sd_arena_printf(d->a, "%lld", (long long)t.i64);
-      else if(t.type == SD_JT_TRUE || t.type == SD_JT_FALSE)
-        e->val = t.type == SD_JT_TRUE ? "true" : "false";
-      else if(t.type == SD_JT_NUMBER)
-        e->val = sd_arena_printf(d->a, "%.17g", t.dbl);
-      else
-        e->val = NULL;
-      if(e->val)
-        pv_push(&d->ev, e);
-      else
-        free(e);
+    if(kept) {
+      *out = sd_grow(*out, cap, *n, sizeof(**out));
+      (*out)[(*n)++] = e;
     }
   }
 }
@@ -387,11 +392,13 @@ static int read_remediation(rd *d, sd_fleet_finding *f)
   }
 }
 
-static int read_finding(rd *d, sd_fleet_finding *f)
+/* A finding: what the fleet keeps of it into f, and its code and typed
+ * evidence into ef (for a module without a summary, which is digested
+ * from its findings: a report of schema_version 1 or 2). */
+static int read_finding(rd *d, sd_fleet_finding *f, sd_finding *ef)
 {
   sd_jtoken t;
   int have_sev = 0;
-  size_t ev_mark = d->ev.n;
   /* The caller has read the finding's '{'. */
   memset(f, 0, sizeof(*f));
   for(;;) {
@@ -417,9 +424,8 @@ static int read_finding(rd *d, sd_fleet_finding *f)
         return -1;
     }
     else if(!strcmp(t.str, "evidence")) {
-      /* The code may come after the evidence in a hand-made file; the
-       * evidence is tagged once the object is read. */
-      if(read_evidence(d))
+      if(read_values(d, &ef->evidence, &ef->nevidence, &ef->cap_evidence,
+                     "evidence"))
         return -1;
     }
     else if(!strcmp(t.str, "remediation")) {
@@ -431,85 +437,143 @@ static int read_finding(rd *d, sd_fleet_finding *f)
   }
   if(!f->code || !have_sev)
     return sd_jr_fail(d->r, &t, "a finding has no code or no severity");
-  for(; ev_mark < d->ev.n; ev_mark++)
-    ((sd_fleet_ev *)d->ev.items[ev_mark])->code = f->code;
+  ef->code = f->code;
+  ef->severity = f->severity;
   return 0;
+}
+
+/* "findings": each into fv (what the fleet keeps) and ev (code and
+ * evidence, for the summary). */
+static int read_findings(rd *d, ptrvec *fv, ptrvec *ev)
+{
+  sd_jtoken t;
+  if(want(d, &t, SD_JT_ARR_BEGIN, "\"findings\" must be an array"))
+    return -1;
+  for(;;) {
+    sd_fleet_finding *f;
+    sd_finding *ef;
+    if(next(d, &t))
+      return -1;
+    if(t.type == SD_JT_ARR_END)
+      return 0;
+    if(t.type != SD_JT_OBJ_BEGIN)
+      return sd_jr_fail(d->r, &t, "each finding must be an object");
+    f = sd_xcalloc(1, sizeof(*f));
+    pv_push(fv, f);
+    ef = sd_xcalloc(1, sizeof(*ef));
+    pv_push(ev, ef);
+    if(read_finding(d, f, ef))
+      return -1;
+  }
+}
+
+/* The module's codes (and, with detail, its findings) from fv; its
+ * summary from the findings' evidence when the report gave none. */
+static void module_done(rd *d, sd_fleet_module *m, ptrvec *fv, ptrvec *ev,
+                        int have_summary)
+{
+  size_t i, cap = m->nsummary;
+  m->ncodes = fv->n;
+  if(fv->n) {
+    m->codes = sd_arena_alloc(d->a, fv->n * sizeof(char *));
+    m->code_sev = sd_arena_alloc(d->a, fv->n * sizeof(sd_severity));
+    for(i = 0; i < fv->n; i++) {
+      const sd_fleet_finding *f = fv->items[i];
+      m->codes[i] = f->code;
+      m->code_sev[i] = f->severity;
+    }
+    if(d->keep_detail)
+      m->findings = pv_commit(d->a, fv, sizeof(sd_fleet_finding));
+  }
+  if(!have_summary) {
+    sd_finding *all = sd_xcalloc(ev->n + 1, sizeof(*all));
+    for(i = 0; i < ev->n; i++)
+      all[i] = *(sd_finding *)ev->items[i];
+    sd_summary_derive(sd_summary_rules_of(m->id), all, ev->n, d->a,
+                      &m->summary, &m->nsummary, &cap);
+    free(all);
+  }
+}
+
+static void free_vecs(ptrvec *fv, ptrvec *ev)
+{
+  size_t i;
+  for(i = 0; i < fv->n; i++)
+    free(fv->items[i]);
+  free(fv->items);
+  for(i = 0; i < ev->n; i++) {
+    free(((sd_finding *)ev->items[i])->evidence);
+    free(ev->items[i]);
+  }
+  free(ev->items);
+}
+
+/* The summary's array moves into the arena (the module is kept). */
+static void summary_to_arena(rd *d, sd_fleet_module *m)
+{
+  sd_evidence *s;
+  if(!m->nsummary) {
+    free(m->summary);
+    m->summary = NULL;
+    return;
+  }
+  s = sd_arena_alloc(d->a, m->nsummary * sizeof(*s));
+  memcpy(s, m->summary, m->nsummary * sizeof(*s));
+  free(m->summary);
+  m->summary = s;
 }
 
 static int read_module(rd *d, sd_fleet_module *m)
 {
   sd_jtoken t;
-  int have_status = 0;
-  ptrvec fv;
-  size_t i;
+  int have_status = 0, have_summary = 0, rc = -1;
+  ptrvec fv, ev;
+  size_t cap = 0;
   memset(&fv, 0, sizeof(fv));
+  memset(&ev, 0, sizeof(ev));
   memset(m, 0, sizeof(*m));
   m->applicable = 1;
   for(;;) {
     if(next(d, &t))
-      goto fail;
+      goto done;
     if(t.type == SD_JT_OBJ_END)
       break;
     if(!strcmp(t.str, "id")) {
       if(str_val(d, "id", &m->id))
-        goto fail;
+        goto done;
     }
     else if(!strcmp(t.str, "status")) {
       if(sev_val(d, "status", &m->status))
-        goto fail;
+        goto done;
       have_status = 1;
     }
     else if(!strcmp(t.str, "applicable")) {
       if(bool_val(d, "applicable", &m->applicable))
-        goto fail;
+        goto done;
     }
     else if(!strcmp(t.str, "findings")) {
-      if(want(d, &t, SD_JT_ARR_BEGIN, "\"findings\" must be an array"))
-        goto fail;
-      for(;;) {
-        sd_fleet_finding *f;
-        if(next(d, &t))
-          goto fail;
-        if(t.type == SD_JT_ARR_END)
-          break;
-        if(t.type != SD_JT_OBJ_BEGIN) {
-          sd_jr_fail(d->r, &t, "each finding must be an object");
-          goto fail;
-        }
-        f = sd_xcalloc(1, sizeof(*f));
-        pv_push(&fv, f);
-        if(read_finding(d, f))
-          goto fail;
-      }
+      if(read_findings(d, &fv, &ev))
+        goto done;
+    }
+    else if(!strcmp(t.str, "summary")) {
+      m->nsummary = 0;
+      if(read_values(d, &m->summary, &m->nsummary, &cap, "summary"))
+        goto done;
+      have_summary = 1;
     }
     else if(skip_value(d))
-      goto fail;
+      goto done;
   }
   if(!m->id || !have_status) {
     sd_jr_fail(d->r, &t, "a module has no id or no status");
-    goto fail;
+    goto done;
   }
-  m->ncodes = fv.n;
-  if(fv.n) {
-    m->codes = sd_arena_alloc(d->a, fv.n * sizeof(char *));
-    m->code_sev = sd_arena_alloc(d->a, fv.n * sizeof(sd_severity));
-    for(i = 0; i < fv.n; i++) {
-      const sd_fleet_finding *f = fv.items[i];
-      m->codes[i] = f->code;
-      m->code_sev[i] = f->severity;
-    }
-    if(d->keep_detail)
-      m->findings = pv_commit(d->a, &fv, sizeof(sd_fleet_finding));
-  }
-  for(i = 0; i < fv.n; i++)
-    free(fv.items[i]);
-  free(fv.items);
-  return 0;
-fail:
-  for(i = 0; i < fv.n; i++)
-    free(fv.items[i]);
-  free(fv.items);
-  return -1;
+  module_done(d, m, &fv, &ev, have_summary);
+  rc = 0;
+done:
+  summary_to_arena(d, m);
+  free_vecs(&fv, &ev);
+  return rc;
 }
 
 static int read_host(rd *d)
@@ -650,9 +714,6 @@ static void rd_free(rd *d)
   for(i = 0; i < d->modules.n; i++)
     free(d->modules.items[i]);
   free(d->modules.items);
-  for(i = 0; i < d->ev.n; i++)
-    free(d->ev.items[i]);
-  free(d->ev.items);
 }
 
 /* The reader's message "line L, column C: text" as a sentence part. */
@@ -675,9 +736,9 @@ static int report_usable(const rd *d, sd_err *err)
                "or tool name \"srvdoctor\")");
     return -1;
   }
-  if(d->version != 1 && d->version != SD_REPORT_SCHEMA_VERSION) {
+  if(d->version < 1 || d->version > SD_REPORT_SCHEMA_VERSION) {
     sd_err_set(err, SD_EINVAL, "a srvdoctor report of schema_version %lld, "
-               "which this srvdoctor does not read (it reads 1 and 2)",
+               "which this srvdoctor does not read (it reads 1 to 3)",
                (long long)d->version);
     return -1;
   }
@@ -691,6 +752,22 @@ static int report_usable(const rd *d, sd_err *err)
 
 /* Strings read into the scratch arena move to the fleet's (when the
  * fleet keeps no detail, the reader used a scratch arena). */
+/* A summary's strings and array into arena a. */
+static sd_evidence *copy_summary(sd_arena *a, const sd_evidence *s, size_t n)
+{
+  sd_evidence *c;
+  size_t i;
+  if(!n)
+    return NULL;
+  c = sd_arena_alloc(a, n * sizeof(*c));
+  for(i = 0; i < n; i++) {
+    c[i] = s[i];
+    c[i].key = sd_arena_strdup(a, s[i].key);
+    c[i].str = s[i].str ? sd_arena_strdup(a, s[i].str) : NULL;
+  }
+  return c;
+}
+
 static void keep_strings(sd_fleet *fl, sd_fleet_host *h)
 {
   size_t i, k;
@@ -708,11 +785,7 @@ static void keep_strings(sd_fleet *fl, sd_fleet_host *h)
       m->codes = c;
       m->code_sev = s;
     }
-  }
-  for(i = 0; i < h->nev; i++) {
-    h->ev[i].code = sd_arena_strdup(&fl->arena, h->ev[i].code);
-    h->ev[i].key = sd_arena_strdup(&fl->arena, h->ev[i].key);
-    h->ev[i].val = sd_arena_strdup(&fl->arena, h->ev[i].val);
+    m->summary = copy_summary(&fl->arena, m->summary, m->nsummary);
   }
 }
 
@@ -744,8 +817,6 @@ int sd_fleet_add_report_mem(sd_fleet *fl, const char *source,
     h->status = d.status;
     h->nmodules = d.modules.n;
     h->modules = pv_commit(&fl->arena, &d.modules, sizeof(sd_fleet_module));
-    h->nev = h->cap_ev = d.ev.n;
-    h->ev = pv_commit(&fl->arena, &d.ev, sizeof(sd_fleet_ev));
     if(!fl->keep_detail)
       keep_strings(fl, h);
   }
@@ -770,12 +841,49 @@ static void copy_step(sd_arena *a, sd_step *to, const sd_step *from)
     to->commands[i] = sd_arena_strdup(a, from->commands[i]);
 }
 
+/* One module result of a report made here into fm. */
+static void add_result_module(sd_fleet *fl, sd_fleet_module *fm,
+                              const sd_module_result *m)
+{
+  sd_arena *a = &fl->arena;
+  size_t k, s;
+  fm->id = sd_arena_strdup(a, m->id);
+  fm->status = m->status;
+  fm->applicable = m->applicable;
+  fm->ncodes = m->nfindings;
+  fm->summary = copy_summary(a, m->summary, m->nsummary);
+  fm->nsummary = m->nsummary;
+  if(!m->nfindings)
+    return;
+  fm->codes = sd_arena_alloc(a, m->nfindings * sizeof(char *));
+  fm->code_sev = sd_arena_alloc(a, m->nfindings * sizeof(sd_severity));
+  if(fl->keep_detail)
+    fm->findings = sd_arena_alloc(a, m->nfindings * sizeof(sd_fleet_finding));
+  for(k = 0; k < m->nfindings; k++) {
+    const sd_finding *f = &m->findings[k];
+    fm->codes[k] = sd_arena_strdup(a, f->code);
+    fm->code_sev[k] = f->severity;
+    if(fl->keep_detail) {
+      sd_fleet_finding *d = &fm->findings[k];
+      d->code = fm->codes[k];
+      d->severity = f->severity;
+      d->title = sd_arena_strdup(a, f->title);
+      d->message = sd_arena_strdup(a, f->message);
+      d->summary = sd_arena_strdup(a, f->summary);
+      d->nsteps = f->nsteps;
+      d->steps = sd_arena_alloc(a, (f->nsteps + 1) * sizeof(sd_step));
+      for(s = 0; s < f->nsteps; s++)
+        copy_step(a, &d->steps[s], &f->steps[s]);
+    }
+  }
+}
+
 void sd_fleet_add_result(sd_fleet *fl, const char *source,
                          const sd_report *rep)
 {
   sd_arena *a = &fl->arena;
   sd_fleet_host *h = new_host(fl);
-  size_t i, k, e, nev = 0;
+  size_t i;
   h->name = sd_arena_strdup(a, rep->facts && rep->facts->host.name ?
                             rep->facts->host.name : "(no name)");
   h->source = sd_arena_strdup(a, source);
@@ -785,63 +893,6 @@ void sd_fleet_add_result(sd_fleet *fl, const char *source,
   h->nmodules = rep->nmodules;
   h->modules = sd_arena_alloc(a, (rep->nmodules ? rep->nmodules : 1) *
                               sizeof(sd_fleet_module));
-  for(i = 0; i < rep->nmodules; i++) {
-    const sd_module_result *m = &rep->modules[i];
-    sd_fleet_module *fm = &h->modules[i];
-    fm->id = sd_arena_strdup(a, m->id);
-    fm->status = m->status;
-    fm->applicable = m->applicable;
-    fm->ncodes = m->nfindings;
-    if(!m->nfindings)
-      continue;
-    fm->codes = sd_arena_alloc(a, m->nfindings * sizeof(char *));
-    fm->code_sev = sd_arena_alloc(a, m->nfindings * sizeof(sd_severity));
-    if(fl->keep_detail)
-      fm->findings = sd_arena_alloc(a, m->nfindings *
-                                    sizeof(sd_fleet_finding));
-    for(k = 0; k < m->nfindings; k++) {
-      const sd_finding *f = &m->findings[k];
-      fm->codes[k] = sd_arena_strdup(a, f->code);
-      fm->code_sev[k] = f->severity;
-      for(e = 0; e < f->nevidence; e++)
-        if(kept_key(f->evidence[e].key, strlen(f->evidence[e].key)))
-          nev++;
-      if(fl->keep_detail) {
-        sd_fleet_finding *d = &fm->findings[k];
-        size_t s;
-        d->code = fm->codes[k];
-        d->severity = f->severity;
-        d->title = sd_arena_strdup(a, f->title);
-        d->message = sd_arena_strdup(a, f->message);
-        d->summary = sd_arena_strdup(a, f->summary);
-        d->nsteps = f->nsteps;
-        d->steps = sd_arena_alloc(a, (f->nsteps + 1) * sizeof(sd_step));
-        for(s = 0; s < f->nsteps; s++)
-          copy_step(a, &d->steps[s], &f->steps[s]);
-      }
-    }
-  }
-  h->ev = sd_arena_alloc(a, (nev ? nev : 1) * sizeof(sd_fleet_ev));
-  for(i = 0; i < rep->nmodules; i++) {
-    const sd_module_result *m = &rep->modules[i];
-    for(k = 0; k < m->nfindings; k++) {
-      const sd_finding *f = &m->findings[k];
-      for(e = 0; e < f->nevidence; e++) {
-        const sd_evidence *ev = &f->evidence[e];
-        sd_fleet_ev *o;
-        if(!kept_key(ev->key, strlen(ev->key)))
-          continue;
-        o = &h->ev[h->nev++];
-        o->code = h->modules[i].codes[k];
-        o->key = sd_arena_strdup(a, ev->key);
-        if(ev->type == SD_EV_INT)
-          o->val = sd_arena_printf(a, "%lld", (long long)ev->num);
-        else if(ev->type == SD_EV_BOOL)
-          o->val = ev->num ? "true" : "false";
-        else
-          o->val = sd_arena_strdup(a, sd_str_or(ev->str, ""));
-      }
-    }
-  }
-  h->cap_ev = h->nev;
+  for(i = 0; i < rep->nmodules; i++)
+    add_result_module(fl, &h->modules[i], &rep->modules[i]);
 }

@@ -47,4 +47,13 @@ size_t *sd_report_module_order(const sd_report *r);
  * srvdoctor writes (report and fleet). */
 void sd_json_put_tool(sd_jwriter *w);
 
+/* The modules' fleet sections (fleet_hooks.c): built by sd_fleet_finish,
+ * freed by sd_fleet_free, written by each fleet format in turn. */
+typedef struct sd_fleet sd_fleet;
+void sd_fleet_build_sections(sd_fleet *fl);
+void sd_fleet_free_sections(sd_fleet *fl);
+void sd_fleet_sections_text(const sd_fleet *fl, sd_buf *b);
+void sd_fleet_sections_json(const sd_fleet *fl, sd_jwriter *w);
+void sd_fleet_sections_html(const sd_fleet *fl, sd_buf *b);
+
 #endif

@@ -1,4 +1,4 @@
-/* report_json.c - the JSON report, schema_version 2 (see docs/report-json.md). */
+/* report_json.c - the JSON report, schema_version 3 (see docs/report-json.md). */
 #include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 
@@ -176,7 +176,27 @@ static void write_rows(sd_jwriter *w, const sd_module_result *m)
   sd_jw_arr_end(w);
 }
 
-/* The module's typed figures, the same the other formats show. */
+/* "summary": the module's fleet summary, typed values (summary.h). */
+static void write_summary(sd_jwriter *w, const sd_module_result *m)
+{
+  size_t i;
+  sd_jw_key(w, "summary");
+  sd_jw_obj_begin(w);
+  for(i = 0; i < m->nsummary; i++) {
+    const sd_evidence *e = &m->summary[i];
+    sd_jw_key(w, e->key);
+    if(e->type == SD_EV_INT)
+      sd_jw_int(w, e->num);
+    else if(e->type == SD_EV_BOOL)
+      sd_jw_bool(w, (int)e->num);
+    else
+      sd_jw_str(w, e->str);
+  }
+  sd_jw_obj_end(w);
+}
+
+/* The module's typed figures, the same the other formats show, and its
+ * fleet summary. */
 static void write_figures(sd_jwriter *w, const sd_module_result *m)
 {
   size_t i;
@@ -187,6 +207,7 @@ static void write_figures(sd_jwriter *w, const sd_module_result *m)
     write_series_one(w, &m->series[i]);
   sd_jw_arr_end(w);
   write_rows(w, m);
+  write_summary(w, m);
 }
 
 static void write_finding(sd_jwriter *w, const sd_finding *f)

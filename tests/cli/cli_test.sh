@@ -66,7 +66,7 @@ expect 3; one_line_err
 # a "/" word that is not an option's name (a Linux path) stays a word.
 for form in "--FORMAT json" "--Format=JSON" "/format json" "/FORMAT:json" "/format=json"; do
   # shellcheck disable=SC2086
-  expect 0 check $form --from "$FIX"; stdout_has '"schema_version": 2'
+  expect 0 check $form --from "$FIX"; stdout_has '"schema_version": 3'
 done
 expect 0 check /from "$FIX" /Quiet; stdout_has "Verdict: INFO"
 expect 0 /VERSION; stdout_has "srvdoctor [0-9]"
@@ -82,7 +82,7 @@ ls "$tmp/help"/srvdoctor-*.json >/dev/null 2>&1 && ok || bad "--report-dir /path
 # Snapshot analysis.
 expect 0 check --from "$FIX"; stdout_has "Verdict: INFO"
 expect 0 --from "$FIX" --format json
-if jq -e '.schema_version == 2 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
+if jq -e '.schema_version == 3 and .source == "snapshot" and .exit_code == 0 and (.modules | length) >= 1' "$tmp/out" >/dev/null 2>&1; then ok; else bad "json report contract"; fi
 expect 3 --from /nonexistent.json; one_line_err
 # Why a snapshot cannot be opened, naming it once: missing, a folder, a
 # FIFO or a device (neither may block: timeout ends a hang with 124).

@@ -211,5 +211,28 @@ has "$tmp/f.txt" "upgrade plan"
 expect 3 fleet -o "$tmp/nodir/f.txt" "$d"; one_line_err
 [ ! -e "$tmp/nodir" ] && ok || bad "partial output"
 
+# The same organisation as reports of schema_version 1 (org), 2 (org-v2,
+# made by the srvdoctor of that version) and 3 (org-v3: each module's
+# summary written by the report): one plan, one set of pools, whatever
+# the version (the older ones digested from their findings' evidence).
+for v in org org-v2 org-v3; do
+  "$BIN" fleet --as-of "$ASOF" "$SRC/tests/fixtures/fleet/$v" >"$tmp/v-$v.txt"
+  "$BIN" fleet --as-of "$ASOF" --format json "$SRC/tests/fixtures/fleet/$v" |
+    jq -S 'del(.hosts[].source)' >"$tmp/v-$v.json"
+done
+jq -e '[.modules[] | has("summary")] | all' \
+  "$SRC/tests/fixtures/fleet/org-v3/CAS01.json" >/dev/null && ok ||
+  bad "org-v3 reports carry no summary"
+jq -e '.schema_version == 2 and ([.modules[] | has("summary")] | any | not)' \
+  "$SRC/tests/fixtures/fleet/org-v2/CAS01.json" >/dev/null && ok ||
+  bad "org-v2 is not a schema_version 2 report"
+has "$tmp/v-org-v3.txt" "Exchange 2007 SP2 upgrade plan (8 servers)"
+for v in org-v2 org-v3; do
+  cmp -s "$tmp/v-org.txt" "$tmp/v-$v.txt" && ok ||
+    bad "fleet text of $v differs from org: $(diff "$tmp/v-org.txt" "$tmp/v-$v.txt" | head -5)"
+  cmp -s "$tmp/v-org.json" "$tmp/v-$v.json" && ok ||
+    bad "fleet json of $v differs from org: $(diff "$tmp/v-org.json" "$tmp/v-$v.json" | head -5)"
+done
+
 echo "cli_fleet: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,8 +7,18 @@
 #include <cmocka.h>
 
 #include "sdtest.h"
+#include "exchange-sp2/fleet.h"
+#include "ocs-kb974571/fleet.h"
 #include "srvdoctor/fleet.h"
 #include "srvdoctor/json.h"
+
+/* The modules' sections of the fleet (an empty one when none was built). */
+static const sd_exch_plan no_plan;
+static const sd_ocs_pools no_pools;
+#define EXCH(fl) (sd_fleet_section((fl), "exchange-sp2") ? \
+  (const sd_exch_plan *)sd_fleet_section((fl), "exchange-sp2") : &no_plan)
+#define POOLS(fl) (sd_fleet_section((fl), "ocs-kb974571") ? \
+  (const sd_ocs_pools *)sd_fleet_section((fl), "ocs-kb974571") : &no_pools)
 
 #define T0 "2026-11-26T08:00:00Z"
 
@@ -84,7 +94,7 @@ static void load_org(sd_fleet *fl, const char *now, int detail)
 
 static const char *host_of(const sd_fleet *fl, size_t i)
 {
-  return fl->hosts[fl->exch.servers[i].host].name;
+  return fl->hosts[EXCH(fl)->servers[i].host].name;
 }
 
 static void test_plan_order_and_blockers(void **state)
@@ -112,9 +122,9 @@ static void test_plan_order_and_blockers(void **state)
   assert_int_equal(fl.nproblems, 0);
   assert_int_equal(fl.exit_code, 2);
   assert_int_equal(fl.nstale, 0);
-  assert_int_equal(fl.exch.nservers, SD_COUNTOF(want));
+  assert_int_equal(EXCH(&fl)->nservers, SD_COUNTOF(want));
   for(i = 0; i < SD_COUNTOF(want); i++) {
-    const sd_exch_server *s = &fl.exch.servers[i];
+    const sd_exch_server *s = &EXCH(&fl)->servers[i];
     assert_string_equal(host_of(&fl, i), want[i].host);
     assert_int_equal(s->phase, want[i].phase);
     assert_int_equal(s->state, want[i].st);
@@ -125,26 +135,26 @@ static void test_plan_order_and_blockers(void **state)
     else if(s->state == SD_XS_READY)
       assert_int_equal(s->nblockers, 0);
   }
-  assert_string_equal(fl.exch.servers[0].build, "8.1.240.6");
-  assert_string_equal(fl.exch.servers[7].build, "8.2.176.2");
+  assert_string_equal(EXCH(&fl)->servers[0].build, "8.1.240.6");
+  assert_string_equal(EXCH(&fl)->servers[7].build, "8.2.176.2");
   /* HUB02's DC has not replicated the schema: the reports disagree, and
    * the plan does not say /PrepareSchema is needed or not. */
-  assert_int_equal(fl.exch.prepare_schema, -1);
-  assert_int_equal(fl.exch.prepare_ad, 0);
-  assert_int_equal(fl.exch.ndisagree, 1);
-  assert_string_equal(fl.exch.disagree[0].what, "schema_version");
-  for(i = 0; i < fl.exch.disagree[0].nclaims; i++) {
-    const sd_ad_claim *c = &fl.exch.disagree[0].claims[i];
+  assert_int_equal(EXCH(&fl)->prepare_schema, -1);
+  assert_int_equal(EXCH(&fl)->prepare_ad, 0);
+  assert_int_equal(EXCH(&fl)->ndisagree, 1);
+  assert_string_equal(EXCH(&fl)->disagree[0].what, "schema_version");
+  for(i = 0; i < EXCH(&fl)->disagree[0].nclaims; i++) {
+    const sd_ad_claim *c = &EXCH(&fl)->disagree[0].claims[i];
     assert_string_equal(c->value, strcmp(fl.hosts[c->host].name, "HUB02")
                         ? "14622" : "11116");
   }
   /* Where to prepare AD: the schema master's site and domain. */
-  assert_string_equal(fl.exch.schema_master, "dc1.contoso.com");
-  assert_string_equal(fl.exch.schema_master_site, "Default-First-Site-Name");
-  assert_string_equal(fl.exch.schema_master_domain, "contoso.com");
-  assert_int_equal(fl.exch.nrun_on, 4);
-  for(i = 0; i < fl.exch.nrun_on; i++) {
-    const char *n = fl.hosts[fl.exch.run_on[i]].name;
+  assert_string_equal(EXCH(&fl)->schema_master, "dc1.contoso.com");
+  assert_string_equal(EXCH(&fl)->schema_master_site, "Default-First-Site-Name");
+  assert_string_equal(EXCH(&fl)->schema_master_domain, "contoso.com");
+  assert_int_equal(EXCH(&fl)->nrun_on, 4);
+  for(i = 0; i < EXCH(&fl)->nrun_on; i++) {
+    const char *n = fl.hosts[EXCH(&fl)->run_on[i]].name;
     assert_true(strcmp(n, "CAS02") && strcmp(n, "MBX01") &&
                 strcmp(n, "EDGE01"));
   }
@@ -158,9 +168,9 @@ static void test_ocs_pools(void **state)
   int seen_ent = 0, seen_std = 0;
   (void)state;
   load_org(&fl, "2026-11-26T10:00:00Z", 0);
-  assert_int_equal(fl.npools, 2);
-  for(i = 0; i < fl.npools; i++) {
-    const sd_ocs_pool *p = &fl.pools[i];
+  assert_int_equal(POOLS(&fl)->npools, 2);
+  for(i = 0; i < POOLS(&fl)->npools; i++) {
+    const sd_ocs_pool *p = &POOLS(&fl)->pools[i];
     assert_false(p->named);
     if(p->nmembers == 2) {
       seen_ent = 1;
@@ -201,11 +211,11 @@ static void test_stale(void **state)
     assert_true(fl.hosts[i].stale);
     assert_int_equal(fl.hosts[i].status, SD_SEV_UNKNOWN);
   }
-  for(i = 0; i < fl.exch.nservers; i++)
-    assert_true(fl.exch.servers[i].state == SD_XS_UNKNOWN ||
-                fl.exch.servers[i].state == SD_XS_DONE);
+  for(i = 0; i < EXCH(&fl)->nservers; i++)
+    assert_true(EXCH(&fl)->servers[i].state == SD_XS_UNKNOWN ||
+                EXCH(&fl)->servers[i].state == SD_XS_DONE);
   /* Old values are no disagreement. */
-  assert_int_equal(fl.exch.ndisagree, 0);
+  assert_int_equal(EXCH(&fl)->ndisagree, 0);
   sd_fleet_free(&fl);
 }
 
@@ -293,17 +303,17 @@ static void test_roles_and_domains(void **state)
   add_mini(&fl, "5", mini("OTHERDOM", T0, "ok", UPG("MailboxRole") ","
                           READY("10628", "b.example")));
   sd_fleet_finish(&fl);
-  assert_int_equal(fl.exch.nservers, 5);
+  assert_int_equal(EXCH(&fl)->nservers, 5);
   assert_string_equal(host_of(&fl, 0), "COMBO");
-  assert_int_equal(fl.exch.servers[0].phase, SD_PHASE_CAS);
+  assert_int_equal(EXCH(&fl)->servers[0].phase, SD_PHASE_CAS);
   assert_string_equal(host_of(&fl, 1), "MBXHUB");
-  assert_int_equal(fl.exch.servers[1].phase, SD_PHASE_HUB);
+  assert_int_equal(EXCH(&fl)->servers[1].phase, SD_PHASE_HUB);
   assert_string_equal(host_of(&fl, 2), "OTHERDOM");
   assert_string_equal(host_of(&fl, 3), "NOROLE");
-  assert_int_equal(fl.exch.servers[3].phase, SD_PHASE_NONE);
+  assert_int_equal(EXCH(&fl)->servers[3].phase, SD_PHASE_NONE);
   assert_string_equal(host_of(&fl, 4), "EDGE");
-  assert_int_equal(fl.exch.ndisagree, 0);
-  assert_int_equal(fl.exch.prepare_schema, 0);
+  assert_int_equal(EXCH(&fl)->ndisagree, 0);
+  assert_int_equal(EXCH(&fl)->prepare_schema, 0);
   sd_fleet_free(&fl);
   /* The same domain read two ways: a disagreement for that domain. */
   sd_fleet_init(&fl, at("2026-11-26T09:00:00Z"), 26 * 3600);
@@ -312,8 +322,8 @@ static void test_roles_and_domains(void **state)
   add_mini(&fl, "2", mini("M2", T0, "ok", UPG("MailboxRole") ","
                           READY("10628", "A.EXAMPLE")));
   sd_fleet_finish(&fl);
-  assert_int_equal(fl.exch.ndisagree, 1);
-  assert_string_equal(fl.exch.disagree[0].what,
+  assert_int_equal(EXCH(&fl)->ndisagree, 1);
+  assert_string_equal(EXCH(&fl)->disagree[0].what,
                       "meso_version (domain a.example)");
   sd_fleet_free(&fl);
 }
@@ -345,9 +355,9 @@ static void test_unusable_files(void **state)
   expect_refused("this is not json", "not a valid srvdoctor report");
   expect_refused("{\"name\": \"other tool\", \"items\": [1, 2]}",
                  "not a srvdoctor report");
-  expect_refused("{\"schema_version\": 3, \"tool\": {\"name\": "
+  expect_refused("{\"schema_version\": 4, \"tool\": {\"name\": "
                  "\"srvdoctor\"}, \"status\": \"ok\", \"modules\": []}",
-                 "schema_version 3");
+                 "schema_version 4");
   expect_refused("{\"schema_version\": 1, \"kind\": \"fleet\"}",
                  "not a host report (its kind is \"fleet\")");
   expect_refused("{\"schema_version\": 1, \"collected_at\": \"yesterday\"}",
