@@ -9,6 +9,8 @@
 #      NSClient++ would run docs/monitoring/nsclient-srvdoctor.ini's
 #      check_srvdoctor (a stand-in check_nrpe reads that file as written
 #      and runs its command line with wine64).
+# The exe's --format checkmk lines are checked beside it (LF only, the
+# native build's lines).
 # Checks are forced through the external command file; the states, plugin
 # output, long output and perfdata are read back from Nagios's own
 # status.dat and compared with what `srvdoctor check --format nagios`
@@ -430,6 +432,25 @@ wine_direct() { # OUT ARGS...: srvdoctor.exe run directly, exit code echoed
   sd_wine "$SRVDOCTOR_EXE" "$@" >"$out" 2>/dev/null || rc=$?
   echo "$rc"
 }
+# --format checkmk from the exe: the native build's lines, "\n" line
+# ends on stdout and in an -o file (the Checkmk agent reads them as they
+# come).
+rc=$(wine_direct "$W/cmk.out" check --from "Z:$W/snapshots/EXCH01.json" \
+  --format checkmk -o "Z:$W/cmk.file")
+sd_assert_eq "srvdoctor.exe --format checkmk -o: exit code" 2 "$rc"
+rc=$(wine_direct "$W/cmk.out" check --from "Z:$W/snapshots/EXCH01.json" \
+  --format checkmk)
+sd_assert_eq "srvdoctor.exe --format checkmk: exit code" 2 "$rc"
+"$SRVDOCTOR_NATIVE" check --from "$W/snapshots/EXCH01.json" --format checkmk \
+  >"$W/cmk.native" 2>/dev/null
+sd_check "checkmk lines of the exe = the native build's" \
+  cmp -s "$W/cmk.native" "$W/cmk.out"
+sd_check "checkmk -o file of the exe = the native build's" \
+  cmp -s "$W/cmk.native" "$W/cmk.file"
+sd_assert_eq "checkmk: no CR from the exe" 0 \
+  "$(cat "$W/cmk.out" "$W/cmk.file" | tr -cd '\r' | wc -c)"
+sd_assert_eq "checkmk: one line per module" 4 "$(wc -l <"$W/cmk.out")"
+
 if start_nagios "$W"; then
   for h in EXCH01:2 HV01:0; do
     name=${h%:*}
