@@ -263,8 +263,12 @@ CFG
 force_and_read() {
   local d=$1 h=$2 t last
   t=$(date +%s)
-  printf '[%s] SCHEDULE_FORCED_SVC_CHECK;%s;srvdoctor;%s\n' "$t" "$h" "$t" \
-    >"$d/rw/nagios.cmd"
+  # Opening the FIFO blocks while no core reads it: bounded.
+  if ! timeout 10 bash -c 'printf "%s\n" "$1" >"$2"' _ \
+    "[$t] SCHEDULE_FORCED_SVC_CHECK;$h;srvdoctor;$t" "$d/rw/nagios.cmd"; then
+    _sd_count_failure "$h: the external command file takes no command"
+    return 1
+  fi
   for _ in $(seq 300); do
     if python3 "$T/status.py" "$d/status.dat" "$h" srvdoctor >"$d/$h.status" 2>/dev/null; then
       last=$(sd_kv last_check <"$d/$h.status")
@@ -390,7 +394,9 @@ fi
 . "$SD_SRC/tests/integration/lib/wine.sh"
 [ -x "$SD_WINE64" ] || sd_fail "SRVDOCTOR_EXE is set but $SD_WINE64 is missing"
 sd_wine_test_prefix "$T/wineprefix" || sd_fail "no Wine prefix"
-[ "$SD_OWN_PREFIX" = 1 ] && sd_on_exit "sd_wine_teardown '$WINEPREFIX'"
+# The core (whose checks use the prefix) stops before the prefix goes.
+[ "$SD_OWN_PREFIX" = 1 ] &&
+  sd_on_exit "stop_nagios; sd_wine_teardown '$WINEPREFIX'"
 W=$T/wine
 mkdir -p "$W/snapshots" "$W/plugins"
 cp "$SD_SRC/docs/examples/troubled-server.json" "$W/snapshots/EXCH01.json"
