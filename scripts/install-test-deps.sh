@@ -9,7 +9,7 @@
 #   bash scripts/install-test-deps.sh --list     print the package list
 #
 # Packages whose postinst would start services (samba: smbd, nmbd,
-# samba-ad-dc; winbind) are installed with a policy-rc.d that forbids service
+# samba-ad-dc; winbind; nagios4-core: nagios4) are installed with a policy-rc.d that forbids service
 # starts; the system instances are then disabled and, if one runs anyway,
 # stopped. The tests run their own samba with a private smb.conf.
 set -u
@@ -47,6 +47,9 @@ PACKAGES=(
     prometheus-node-exporter
     # a second Nagios perfdata parser (Monitoring::Plugin)
     libmonitoring-plugin-perl
+    # a real Nagios 4 core running srvdoctor as its service check, on a
+    # throwaway configuration (the core only: no CGIs, so no web server)
+    nagios4-core
     # test scripts: ps/pgrep, ss, timeout/mkfifo, script (pty), setpriv,
     # python3 helpers
     procps iproute2 coreutils bsdutils util-linux python3
@@ -142,7 +145,8 @@ remove_policy
 # The distribution's Samba services are not wanted: disable them, and stop
 # any system instance that runs anyway (found through the system pid files
 # only, so a test's own samba is never touched).
-services=(samba-ad-dc smbd nmbd winbind samba prometheus-node-exporter)
+services=(samba-ad-dc smbd nmbd winbind samba prometheus-node-exporter
+    nagios4)
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
     for s in "${services[@]}"; do
         systemctl disable --now "$s" >/dev/null 2>&1 || true
@@ -153,7 +157,8 @@ else
     done
 fi
 for pidfile in /run/samba/samba.pid /run/samba/smbd.pid /run/samba/nmbd.pid \
-    /run/samba/winbindd.pid /var/run/samba/smbd.pid /var/run/samba/nmbd.pid; do
+    /run/samba/winbindd.pid /var/run/samba/smbd.pid /var/run/samba/nmbd.pid \
+    /run/nagios4/nagios4.pid /var/run/nagios4/nagios4.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(head -n 1 "$pidfile" 2>/dev/null)
     case $pid in '' | *[!0-9]*) continue ;; esac

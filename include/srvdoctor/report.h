@@ -10,7 +10,8 @@ typedef enum sd_format {
   SD_FMT_JSON,
   SD_FMT_NAGIOS,
   SD_FMT_PROM,
-  SD_FMT_HTML
+  SD_FMT_HTML,
+  SD_FMT_CHECKMK
 } sd_format;
 
 int sd_format_parse(const char *s, sd_format *out); /* 0 or -1 */
@@ -65,6 +66,11 @@ void sd_report_prom(const sd_report *r, sd_buf *out);
 /* One self-contained HTML page: no scripts, no external resources, every
  * machine string escaped. */
 void sd_report_html(const sd_report *r, sd_buf *out);
+
+/* Checkmk local check lines: one per module, "STATUS \"srvdoctor ID\"
+ * METRICS DETAIL", the module's verdict and its own measures; "\n" line
+ * ends, also from the Windows exe. */
+void sd_report_checkmk(const sd_report *r, sd_buf *out);
 
 /* A finding's help page (Markdown) as plain text for a console or a
  * helpdesk ticket: no raw "#", "**" or backticks. */

@@ -10,7 +10,7 @@
 #include "report_internal.h"
 
 static const char *const format_names[] = {"text", "json", "nagios", "prom",
-                                           "html"};
+                                           "html", "checkmk"};
 
 int sd_format_parse(const char *s, sd_format *out)
 {
@@ -52,14 +52,17 @@ void sd_report_render(const sd_report *r, sd_format fmt,
   case SD_FMT_HTML:
     sd_report_html(r, out);
     break;
+  case SD_FMT_CHECKMK:
+    sd_report_checkmk(r, out);
+    break;
   case SD_FMT_TEXT:
   default:
     sd_report_text(r, style, out);
     break;
   }
   /* Notepad before Windows 10 1809 shows LF-only text as one line; the
-   * Prometheus textfile collector rejects CR, and JSON and Nagios output
-   * are read by programs. */
+   * Prometheus textfile collector rejects CR, and JSON, Nagios and Checkmk
+   * output are read by programs. */
   if(style->crlf && (fmt == SD_FMT_TEXT || fmt == SD_FMT_HTML))
     sd_buf_lf_to_crlf(out, start);
 }

@@ -125,6 +125,62 @@ expect 3 --from "$FIX" -o "$tmp/isdir"; one_line_err
 [ -f "$tmp/isdir/keep" ] && [ -z "$(ls "$tmp" | grep '\.tmp$')" ] && ok || bad "temporary file left or target damaged"
 ls "$tmp"/*.tmp >/dev/null 2>&1 && bad "temporary files left: $(ls "$tmp")" || ok
 
+# --format checkmk: Checkmk local check lines, read by a parser written
+# from Checkmk's documentation (docs.checkmk.com, "Local checks"):
+# STATUS "SERVICE NAME" METRICS DETAIL, one space apart, STATUS 0-3, the
+# name in double quotes, METRICS "-" or name=value[;warn;crit;min;max]
+# joined by "|", the rest of the line the detail.  One line per module.
+cat >"$tmp/cmk.py" <<'PY'
+import re, sys
+num = r"-?[0-9]+(\.[0-9]+)?"
+metric = re.compile(r"^[A-Za-z0-9_]+=%s(;(%s)?){0,4}$" % (num, num))
+line_re = re.compile(r'^([0-3]) "([^"]+)" (\S+) (.+)$')
+data = open(sys.argv[1], "rb").read()
+errors = []
+if b"\r" in data:
+    errors.append("CR in the output")
+text = data.decode("utf-8")
+if not text.endswith("\n"):
+    errors.append("no final newline")
+for n, line in enumerate(text[:-1].split("\n"), 1):
+    m = line_re.match(line)
+    if not m:
+        errors.append("line %d is not a local check: %r" % (n, line))
+        continue
+    st, name, metrics, detail = m.groups()
+    if metrics != "-":
+        for item in metrics.split("|"):
+            if not metric.match(item):
+                errors.append("line %d: bad metric %r" % (n, item))
+    if "|" in detail or any(ord(c) < 32 for c in detail):
+        errors.append("line %d: detail would break the line" % n)
+    print("%s %s %s" % (st, name, metrics))
+for e in errors:
+    print("ERROR " + e)
+sys.exit(1 if errors else 0)
+PY
+TROUBLED="$SRC/docs/examples/troubled-server.json"
+expect 2 check --from "$TROUBLED" --format checkmk
+python3 "$tmp/cmk.py" "$tmp/out" >"$tmp/cmk" && ok || bad "checkmk: $(grep ERROR "$tmp/cmk")"
+cat >"$tmp/cmk.want" <<'TXT'
+0 srvdoctor host -
+2 srvdoctor exchange-sp2 exchange_interim_updates=2|exchange_schema_version=11116
+2 srvdoctor ocs-kb974571 -
+2 srvdoctor hyperv-stuck-vm hyperv_stuck_vms=1|hyperv_suspect_vms=0
+TXT
+diff "$tmp/cmk.want" "$tmp/cmk" >/dev/null && ok || bad "checkmk lines: $(cat "$tmp/cmk")"
+grep -q '^2 "srvdoctor exchange-sp2" [^ ]* 2 critical, 2 warning: EXCH-INTERIM-UPDATE x2, ' "$tmp/out" && ok || bad "checkmk detail: $(sed -n 2p "$tmp/out")"
+# A measure that could not be decided is left out; every module has a line.
+expect 3 check --from "$SRC/tests/fixtures/exchange-sp2/sp2.json" --format CheckMK
+python3 "$tmp/cmk.py" "$tmp/out" >"$tmp/cmk" && ok || bad "checkmk sp2: $(grep ERROR "$tmp/cmk")"
+grep -q '^3 srvdoctor hyperv-stuck-vm -$' "$tmp/cmk" && ok || bad "undecided measures written: $(cat "$tmp/cmk")"
+[ "$(wc -l <"$tmp/cmk")" = 4 ] && ok || bad "checkmk sp2: $(wc -l <"$tmp/cmk") lines"
+expect 0 check --from "$FIX" --format checkmk -o "$tmp/cmk.txt"; stdout_empty
+python3 "$tmp/cmk.py" "$tmp/cmk.txt" >"$tmp/cmk" && ok || bad "checkmk -o: $(grep ERROR "$tmp/cmk")"
+[ "$(cut -c1 "$tmp/cmk" | sort -u)" = 0 ] && ok || bad "healthy snapshot not all OK: $(cat "$tmp/cmk")"
+expect 0 --help; stdout_has "checkmk (Checkmk local checks"
+expect 3 fleet "$SRC/tests/fixtures/reports" --format checkmk; one_line_err
+
 # Colour: never when redirected or with NO_COLOR.
 expect 0 --from "$FIX"
 grep -q $'\x1b' "$tmp/out" && bad "colour in redirected output" || ok

@@ -231,6 +231,9 @@ static void test_golden(void **state)
   s = render("SRV01", "APP02", SD_FMT_HTML);
   golden("reports/synthetic.html", s);
   free(s);
+  s = render("SRV01", "APP02", SD_FMT_CHECKMK);
+  golden("reports/synthetic.checkmk", s);
+  free(s);
 }
 
 /* ---- Nagios plugin syntax ---- */
@@ -1038,6 +1041,8 @@ static void test_options(void **state)
   assert_int_equal(cl.format, SD_FMT_PROM);
   assert_int_equal(parse(&cl, &err, "--format", "html", NULL), 0);
   assert_int_equal(cl.format, SD_FMT_HTML);
+  assert_int_equal(parse(&cl, &err, "--format", "checkmk", NULL), 0);
+  assert_int_equal(cl.format, SD_FMT_CHECKMK);
   assert_int_equal(parse(&cl, &err, "--format", "xml", NULL), -1);
   assert_int_equal(parse(&cl, &err, "eventlog", "install", NULL), 0);
   assert_int_equal(cl.cmd, SD_CMD_EVENTLOG);
@@ -1092,13 +1097,254 @@ static const char *raw_bidi(const char *s, size_t n)
   return NULL;
 }
 
+/* ---- Checkmk local checks ---- */
+
+/* One local check line as docs.checkmk.com ("Local checks", 2.1 and
+ * "Metrics") describes it: STATUS "SERVICE NAME" METRICS DETAIL, one
+ * space apart; STATUS 0..3; the name in double quotes; METRICS "-" or
+ * name=value[;warn;crit;min;max] joined by "|"; DETAIL free text.  The
+ * parts are copied into the caller's buffers (line holds no NUL). */
+typedef struct cmk_line {
+  int status;
+  char name[256];
+  char metrics[2048];
+  char detail[4096];
+} cmk_line;
+
+static int cmk_number(const char *s, size_t n, int empty_ok)
+{
+  size_t i, digits = 0;
+  if(n == 0)
+    return empty_ok;
+  for(i = 0; i < n; i++) {
+    if(isdigit((unsigned char)s[i]))
+      digits++;
+    else if(!(s[i] == '.' || (s[i] == '-' && i == 0)))
+      return 0;
+  }
+  return digits > 0;
+}
+
+/* One metric: name=value[;warn;crit;min;max], name [A-Za-z0-9_]+. */
+static int cmk_metric(const char *s, size_t n)
+{
+  const char *eq = memchr(s, '=', n), *p, *end = s + n;
+  size_t field = 0, i;
+  if(!eq || eq == s)
+    return 0;
+  for(i = 0; s + i < eq; i++)
+    if(!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+      return 0;
+  for(p = eq + 1; p <= end && field < 5; field++) {
+    const char *semi = memchr(p, ';', (size_t)(end - p));
+    const char *stop = semi ? semi : end;
+    if(!cmk_number(p, (size_t)(stop - p), field > 0))
+      return 0;
+    if(!semi)
+      return 1;
+    p = semi + 1;
+  }
+  return 0; /* more than five fields */
+}
+
+static int cmk_parse(const char *line, size_t len, cmk_line *out)
+{
+  const char *p = line, *end = line + len, *q, *sp;
+  size_t i;
+  if(len < 8 || p[0] < '0' || p[0] > '3' || p[1] != ' ' || p[2] != '"')
+    return 0;
+  out->status = p[0] - '0';
+  q = memchr(p + 3, '"', (size_t)(end - p - 3));
+  if(!q || q == p + 3 || (size_t)(q - p - 3) >= sizeof(out->name) ||
+     q + 1 >= end || q[1] != ' ')
+    return 0;
+  memcpy(out->name, p + 3, (size_t)(q - p - 3));
+  out->name[q - p - 3] = '\0';
+  p = q + 2;
+  sp = memchr(p, ' ', (size_t)(end - p));
+  if(!sp || sp == p || (size_t)(sp - p) >= sizeof(out->metrics) ||
+     sp + 1 >= end || (size_t)(end - sp - 1) >= sizeof(out->detail))
+    return 0;
+  memcpy(out->metrics, p, (size_t)(sp - p));
+  out->metrics[sp - p] = '\0';
+  memcpy(out->detail, sp + 1, (size_t)(end - sp - 1));
+  out->detail[end - sp - 1] = '\0';
+  for(i = 0; out->detail[i]; i++)
+    if((unsigned char)out->detail[i] < 0x20 || out->detail[i] == 0x7F ||
+       out->detail[i] == '|')
+      return 0;
+  if(!strcmp(out->metrics, "-"))
+    return 1;
+  for(p = out->metrics; *p;) {
+    const char *bar = strchr(p, '|');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    if(!cmk_metric(p, n))
+      return 0;
+    p += n + (bar ? 1 : 0);
+    if(bar && !*p)
+      return 0;
+  }
+  return 1;
+}
+
+/* The state digit a module's verdict maps to (the Monitoring Plugins
+ * exit codes: ok and info 0, warning 1, critical 2, unknown 3). */
+static int cmk_state(sd_severity s)
+{
+  switch(s) {
+  case SD_SEV_OK:
+  case SD_SEV_INFO: return 0;
+  case SD_SEV_WARNING: return 1;
+  case SD_SEV_CRITICAL: return 2;
+  case SD_SEV_UNKNOWN: return 3;
+  }
+  return -1;
+}
+
+/* The module's known measures, each as name=value among the metrics, and
+ * nothing else. */
+static void cmk_check_metrics(const sd_module_result *m, const char *metrics,
+                              const char *where)
+{
+  size_t k, known = 0, items = 0;
+  const char *p;
+  for(k = 0; k < m->nmeasures; k++) {
+    char want[160];
+    const char *hit;
+    size_t wl;
+    if(!m->measures[k].known)
+      continue;
+    known++;
+    wl = (size_t)snprintf(want, sizeof(want), "%s=%lld",
+                          m->measures[k].name,
+                          (long long)m->measures[k].value);
+    hit = strstr(metrics, want);
+    if(!hit || (hit != metrics && hit[-1] != '|') ||
+       (hit[wl] && hit[wl] != '|' && hit[wl] != ';'))
+      fail_msg("%s: metric %s missing from '%s'", where, want, metrics);
+  }
+  if(strcmp(metrics, "-"))
+    for(items = 1, p = metrics; *p; p++)
+      items += *p == '|';
+  if(items != known)
+    fail_msg("%s: %lu metrics for %lu known measures: '%s'", where,
+             (unsigned long)items, (unsigned long)known, metrics);
+}
+
+/* out is the checkmk rendering of rep: one valid line per module, in the
+ * modules' order, "\n" line ends only. */
+static void cmk_check(const sd_report *rep, const char *out,
+                      const char *where)
+{
+  const char *p = out;
+  size_t i;
+  cmk_line *l = sd_xcalloc(1, sizeof(*l));
+  assert_null(strchr(out, '\r'));
+  for(i = 0; i < rep->nmodules; i++) {
+    const sd_module_result *m = &rep->modules[i];
+    const char *nl = strchr(p, '\n');
+    char want[256];
+    if(!nl)
+      fail_msg("%s: %lu lines for %lu modules", where, (unsigned long)i,
+               (unsigned long)rep->nmodules);
+    if(!cmk_parse(p, (size_t)(nl - p), l))
+      fail_msg("%s: not a local check line: %.*s", where, (int)(nl - p), p);
+    if(l->status != cmk_state(m->status))
+      fail_msg("%s: %s has state %d, its verdict is %s", where, m->id,
+               l->status, sd_severity_name(m->status));
+    snprintf(want, sizeof(want), "srvdoctor %s", m->id);
+    assert_string_equal(l->name, want);
+    cmk_check_metrics(m, l->metrics, where);
+    p = nl + 1;
+  }
+  if(*p)
+    fail_msg("%s: more lines than modules: %s", where, p);
+  free(l);
+}
+
+/* Every snapshot fixture: one local check line per module that ran, the
+ * state digit of the module's verdict, the module's measures as metrics. */
+static void test_checkmk_fixtures(void **state)
+{
+  char **names = NULL;
+  size_t n = sdt_list_snapshots(&names), i;
+  int states[4] = {0, 0, 0, 0};
+  (void)state;
+  assert_true(n >= 40);
+  for(i = 0; i < n; i++) {
+    sd_facts f;
+    sd_report rep;
+    sd_buf out;
+    size_t k;
+    sdt_load(names[i], &f);
+    sdt_run(&f, NULL, NULL, &rep);
+    sd_report_finish(&rep);
+    sd_buf_init(&out);
+    sd_report_render(&rep, SD_FMT_CHECKMK, NULL, &out);
+    assert_true(rep.nmodules >= 4); /* the host module is one of them */
+    cmk_check(&rep, out.data, names[i]);
+    for(k = 0; k < rep.nmodules; k++)
+      states[cmk_state(rep.modules[k].status)]++;
+    sd_buf_free(&out);
+    sd_report_free(&rep);
+    sd_facts_free(&f);
+    free(names[i]);
+  }
+  free(names);
+  /* The fixtures reach every state. */
+  for(i = 0; i < 4; i++)
+    assert_true(states[i] > 0);
+}
+
+/* Machine text cannot break a line: line breaks, tabs and "|" in a
+ * message, quotes and spaces in a name; a measure not decided is left
+ * out; Windows line ends are never written. */
+static void test_checkmk_hostile(void **state)
+{
+  static const sd_measure odd = {
+    "odd name=x|y", "odd", "A measure with a hostile name.", SD_UNIT_COUNT,
+    0, 0, NULL, NULL};
+  sd_facts f;
+  sd_report rep;
+  sd_report_style st;
+  sd_module_result *m;
+  sd_finding *x;
+  sd_buf out;
+  cmk_line l;
+  (void)state;
+  make_facts(&f, "SRV01", "APP02");
+  sd_report_init(&rep, &f);
+  m = sd_report_add_module(&rep, "bad \"id\"\n", "A module");
+  m->applicable = 1;
+  x = sd_result_add(m, "X-ODD", SD_SEV_WARNING, "odd");
+  sd_finding_msg(m, x, "line\nbreak | pipe \"quote\"\ttab\r\xff end");
+  sd_result_measure(m, &odd, 1, 7);
+  sd_result_measure(m, &hv_stuck, 0, 0);
+  sd_report_finish(&rep);
+  memset(&st, 0, sizeof(st));
+  st.crlf = 1;
+  sd_buf_init(&out);
+  sd_report_render(&rep, SD_FMT_CHECKMK, &st, &out);
+  assert_null(strchr(out.data, '\r'));
+  assert_int_equal(strchr(out.data, '\n') - out.data + 1, (long)out.len);
+  assert_true(cmk_parse(out.data, out.len - 1, &l));
+  assert_int_equal(l.status, 1);
+  assert_string_equal(l.name, "srvdoctor bad__id__");
+  assert_string_equal(l.metrics, "odd_name_x_y=7");
+  assert_non_null(strstr(l.detail, "1 warning: X-ODD - line break / pipe "
+                         "\"quote\" tab \xEF\xBF\xBD end"));
+  sd_buf_free(&out);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
 /* VM names with every bidirectional control: no format lets one through
  * raw (it would reorder PIDs and sizes on screen); each shows it as the
  * text \u202E and so on. */
 static void test_bidi_names_every_format(void **state)
 {
   static const sd_format fmts[] = {SD_FMT_TEXT, SD_FMT_JSON, SD_FMT_NAGIOS,
-                                   SD_FMT_PROM, SD_FMT_HTML};
+                                   SD_FMT_PROM, SD_FMT_HTML, SD_FMT_CHECKMK};
   static const char *const shown[] = {"u202E", "u2066", "u200F", "u202A",
                                       "u2067"};
   sd_facts f;
@@ -1166,6 +1412,9 @@ static void test_crlf_files(void **state)
   sd_report_render(&rep, SD_FMT_PROM, &st, &out);
   assert_null(strchr(out.data, '\r'));
   out.len = 0;
+  sd_report_render(&rep, SD_FMT_CHECKMK, &st, &out);
+  assert_null(strchr(out.data, '\r'));
+  out.len = 0;
   st.crlf = 0;
   sd_report_render(&rep, SD_FMT_TEXT, &st, &out);
   assert_null(strchr(out.data, '\r'));
@@ -1225,6 +1474,8 @@ int main(void)
     cmocka_unit_test(test_nagios_budget),
     cmocka_unit_test(test_prom),
     cmocka_unit_test(test_prom_escape),
+    cmocka_unit_test(test_checkmk_fixtures),
+    cmocka_unit_test(test_checkmk_hostile),
     cmocka_unit_test(test_html_escapes),
     cmocka_unit_test(test_html_bad_utf8),
     cmocka_unit_test(test_html_commands),
