@@ -106,7 +106,8 @@ typedef struct reader {
   uint64_t base;  /* first byte after the BOM */
   uint64_t end;   /* forward reading stops here */
   sd_slog_encoding enc;
-  unsigned char *raw;  /* SD_SLOG_CHUNK + 2 * SLOG_PAD bytes */
+  size_t chunk;        /* SD_SLOG_CHUNK, or less for a smaller file */
+  unsigned char *raw;  /* chunk + 2 * SLOG_PAD bytes */
   unsigned char *dec;  /* UTF-16 decoded to UTF-8 */
   const unsigned char *text;
   size_t text_len, text_at;
@@ -279,7 +280,7 @@ static int find_run_start(reader *r, uint64_t lo, uint64_t *at)
   uint64_t ce = r->size;
   size_t u = unit(r);
   while(ce > lo) {
-    uint64_t cs = ce - lo > SD_SLOG_CHUNK ? ce - SD_SLOG_CHUNK : lo;
+    uint64_t cs = ce - lo > r->chunk ? ce - r->chunk : lo;
     uint64_t rs = cs - r->base > SLOG_PAD ? cs - SLOG_PAD : r->base;
     size_t got, i, first = (size_t)(cs - rs);
     if(read_at(r, rs, r->raw, (size_t)(ce - rs) + SLOG_PAD, &got))
@@ -348,7 +349,7 @@ static size_t utf16_decode(reader *r, const unsigned char *b, size_t n)
 /* Decode the next chunk.  0 at the end (or on a read error). */
 static int fill(reader *r)
 {
-  size_t got, want = SD_SLOG_CHUNK;
+  size_t got, want = r->chunk;
   if(r->pos >= r->end)
     return 0;
   if(want > r->end - r->pos)
@@ -708,7 +709,7 @@ static void read_run(reader *r, int found, sd_slog_result *out)
   line l;
   l.s = sd_xmalloc(SD_SLOG_LINE_MAX);
   if(r->enc == SD_SLOG_ENC_UTF16LE)
-    r->dec = sd_xmalloc(SD_SLOG_CHUNK / 2 * 3 + 16);
+    r->dec = sd_xmalloc(r->chunk / 2 * 3 + 16);
   r->end = r->size;
   if(!found)
     next_line(r, &l); /* the first line may begin before the part read */
@@ -756,7 +757,9 @@ void sd_setuplog_read(sd_slog_read_fn read, void *ctx, uint64_t size,
              size ? " (it holds only a byte order mark)" : "");
     return;
   }
-  r.raw = sd_xmalloc(SD_SLOG_CHUNK + 2 * SLOG_PAD);
+  r.chunk = size < SD_SLOG_CHUNK ? ((size_t)size + 2) & ~(size_t)1
+                                : SD_SLOG_CHUNK;
+  r.raw = sd_xmalloc(r.chunk + 2 * SLOG_PAD);
   lo = size - r.base > SD_SLOG_SCAN_MAX ? size - SD_SLOG_SCAN_MAX : r.base;
   lo += (lo - r.base) % unit(&r);
   found = find_run_start(&r, lo, &at);
