@@ -4,7 +4,8 @@
  * with a BOM (each input byte widened to one code unit, the last two
  * input bytes also forming a raw unit so lone surrogates occur), and as
  * the tail of a virtual log a chunk longer whose earlier bytes are a
- * filler line, for one input in four (the reads cross chunk edges).  For every result:
+ * filler line, for one input in four (the reads cross chunk edges).
+ * For every result:
  *  - the state and encoding are in range and have names;
  *  - why is a non-empty sentence; every string field is NUL terminated
  *    inside its array and valid UTF-8;

@@ -272,27 +272,43 @@ static int run_start_ok(const reader *r, const unsigned char *buf, size_t n,
   return 1;
 }
 
+/* The last valid run start among the first stop bytes of r->raw (got
+ * read, from file offset rs), at or after index first: forwards with
+ * memchr, keeping the last one.  1 with its line's offset in *at. */
+static int last_start_in(const reader *r, size_t got, size_t first,
+                         size_t stop, uint64_t rs, uint64_t *at)
+{
+  const unsigned char *p = r->raw + first, *q;
+  size_t u = unit(r), i;
+  int hit = 0;
+  while(p < r->raw + stop &&
+        (q = memchr(p, k_run_start[0], (size_t)(r->raw + stop - p)))) {
+    i = (size_t)(q - r->raw);
+    p = q + 1;
+    if((rs + i - r->base) % u)
+      continue;
+    if(match_at(r, q, got - i, k_run_start) &&
+       run_start_ok(r, r->raw, got, i, rs, at))
+      hit = 1;
+  }
+  return hit;
+}
+
 /* Look for the last run start between lo and the end of the file, from
  * the end backwards.  1 found (its line's offset in *at), 0 not, -1 read
  * error. */
 static int find_run_start(reader *r, uint64_t lo, uint64_t *at)
 {
   uint64_t ce = r->size;
-  size_t u = unit(r);
   while(ce > lo) {
     uint64_t cs = ce - lo > r->chunk ? ce - r->chunk : lo;
     uint64_t rs = cs - r->base > SLOG_PAD ? cs - SLOG_PAD : r->base;
-    size_t got, i, first = (size_t)(cs - rs);
+    size_t got, stop;
     if(read_at(r, rs, r->raw, (size_t)(ce - rs) + SLOG_PAD, &got))
       return -1;
-    for(i = (size_t)(ce - rs); i-- > first;) {
-      if(i >= got || r->raw[i] != (unsigned char)k_run_start[0] ||
-         (rs + i - r->base) % u)
-        continue;
-      if(match_at(r, r->raw + i, got - i, k_run_start) &&
-         run_start_ok(r, r->raw, got, i, rs, at))
-        return 1;
-    }
+    stop = (size_t)(ce - rs) < got ? (size_t)(ce - rs) : got;
+    if(last_start_in(r, got, (size_t)(cs - rs), stop, rs, at))
+      return 1;
     ce = cs;
   }
   return 0;
@@ -639,9 +655,13 @@ static void on_line(run *u, sd_slog_result *out, const line *l)
   }
   else if(starts_with(text, err))
     on_error(u, out, text + strlen(err));
-  if(has_any(text, k_success, SD_COUNTOF(k_success)))
+  /* Every success and failure line has one of these two words (a cheap
+   * test before the case-insensitive ones). */
+  if(!strstr(text, "operation") && !strstr(text, "critical"))
+    ;
+  else if(has_any(text, k_success, SD_COUNTOF(k_success)))
     u->succeeded = 1;
-  if(has_any(text, k_failure, SD_COUNTOF(k_failure)))
+  else if(has_any(text, k_failure, SD_COUNTOF(k_failure)))
     u->failed = 1;
   if(starts_with(text, k_end))
     u->ended = 1;
