@@ -573,6 +573,53 @@ static void test_marker_across_chunks(void **state)
   }
 }
 
+/* The same in UTF-16LE: a BOM, a filler of whole code units, and the
+ * marker across the chunk edge at every even shift. */
+static void test_marker_across_chunks_utf16(void **state)
+{
+  size_t shift, fill_len, log_len, at;
+  sd_buf b;
+  char *wfill, *wlog;
+  (void)state;
+  sd_buf_init(&b);
+  run_failure(&b, "Cannot start the service MSExchangeIS");
+  at = (size_t)(strstr(b.data, "Starting Microsoft") - b.data) * 2;
+  wlog = to_utf16(b.data, b.len, 0, &log_len);
+  wfill = to_utf16(k_filler, strlen(k_filler), 0, &fill_len);
+  for(shift = 0; shift < 140; shift += 14) {
+    sd_slog_result r;
+    vfile v;
+    char *tail = sd_xmalloc(SD_SLOG_CHUNK + 8192);
+    size_t k;
+    for(k = 0; k < SD_SLOG_CHUNK + 8192; k += 2) {
+      tail[k] = '\n';
+      tail[k + 1] = '\0';
+    }
+    memcpy(tail + 8192 - at - shift + 20, wlog, log_len);
+    memset(&v, 0, sizeof(v));
+    v.size = (uint64_t)16 << 20;
+    v.head = "\xFF\xFE";
+    v.head_len = 2;
+    v.fill = wfill;
+    v.fill_len = fill_len;
+    v.tail = tail;
+    v.tail_len = SD_SLOG_CHUNK + 8192;
+    sd_setuplog_read(vread, &v, v.size, &r);
+    assert_int_equal(r.encoding, SD_SLOG_ENC_UTF16LE);
+    assert_int_equal(r.state, SD_SLOG_FAILED);
+    assert_true(r.run_start_found);
+    assert_non_null(r.known);
+    assert_string_equal(r.known->id, "service-cannot-start");
+    assert_int_equal(v.size - r.run_offset,
+                     SD_SLOG_CHUNK + 8192 - (8192 - at - shift + 20) -
+                     (size_t)(strstr(b.data, "\r\n") + 2 - b.data) * 2);
+    free(tail);
+  }
+  free(wlog);
+  free(wfill);
+  sd_buf_free(&b);
+}
+
 static void test_empty_and_unreadable(void **state)
 {
   sd_buf b;
@@ -669,6 +716,7 @@ int main(void)
     cmocka_unit_test(test_enormous),
     cmocka_unit_test(test_run_longer_than_scan),
     cmocka_unit_test(test_marker_across_chunks),
+    cmocka_unit_test(test_marker_across_chunks_utf16),
     cmocka_unit_test(test_empty_and_unreadable),
     cmocka_unit_test(test_no_run),
     cmocka_unit_test(test_long_lines),
