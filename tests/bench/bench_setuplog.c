@@ -6,7 +6,7 @@
  *                                hundred lines of task output) and, last,
  *                                a run that fails in the documented form
  *                                (about RUN_MB MiB long; default 300
- *                                lines)
+ *                                lines); gen16 writes it in UTF-16LE
  *   bench_setuplog read FILE     read the last run of FILE through pread
  *                                and print what the reader found, the
  *                                bytes of the last run (for `tail -c`),
@@ -28,13 +28,27 @@
 #include "exchange-sp2/setuplog.h"
 
 static unsigned long g_line;
+static int g_utf16; /* write UTF-16LE (the text is ASCII) */
 
 static void ln(FILE *f, int thread, const char *text)
 {
   unsigned long s = g_line++;
-  fprintf(f, "[12/%02lu/2009 %02lu:%02lu:%02lu.%04lu] [%d] %s\r\n",
-          1 + s / 86400 % 28, s / 3600 % 24, s / 60 % 60, s % 60,
-          s * 7 % 10000, thread, text);
+  char line[512];
+  int n = snprintf(line, sizeof(line),
+                   "[12/%02lu/2009 %02lu:%02lu:%02lu.%04lu] [%d] %s\r\n",
+                   1 + s / 86400 % 28, s / 3600 % 24, s / 60 % 60, s % 60,
+                   s * 7 % 10000, thread, text);
+  int i;
+  if(n < 0 || n >= (int)sizeof(line))
+    n = (int)sizeof(line) - 1;
+  if(!g_utf16) {
+    fwrite(line, 1, (size_t)n, f);
+    return;
+  }
+  for(i = 0; i < n; i++) {
+    putc(line[i], f);
+    putc(0, f);
+  }
 }
 
 static void run_head(FILE *f)
@@ -85,7 +99,8 @@ static void run_failed(FILE *f, int lines)
 
 static int gen(const char *path, long mb, long run_mb)
 {
-  int lines = run_mb > 0 ? (int)((run_mb << 20) / 160) : 300;
+  int lines = run_mb > 0 ? (int)((run_mb << 20) / (g_utf16 ? 320 : 160))
+                         : 300;
   FILE *f = fopen(path, "wb");
   long long want = (long long)mb << 20;
   if(!f) {
@@ -93,7 +108,10 @@ static int gen(const char *path, long mb, long run_mb)
     return 1;
   }
   setvbuf(f, NULL, _IOFBF, 1 << 20);
-  while(ftell(f) < want - ((long long)lines * 160 + 64 * 1024))
+  if(g_utf16)
+    fwrite("\xFF\xFE", 1, 2, f);
+  while(ftell(f) < want - ((long long)lines * (g_utf16 ? 320 : 160) +
+                            64 * 1024))
     run_ok(f);
   run_failed(f, lines);
   if(fclose(f)) {
@@ -152,11 +170,13 @@ static int read_log(const char *path)
 
 int main(int argc, char **argv)
 {
-  if((argc == 4 || argc == 5) && !strcmp(argv[1], "gen"))
+  g_utf16 = argc >= 2 && !strcmp(argv[1], "gen16");
+  if((argc == 4 || argc == 5) && (!strcmp(argv[1], "gen") || g_utf16))
     return gen(argv[2], strtol(argv[3], NULL, 10),
                argc == 5 ? strtol(argv[4], NULL, 10) : 0);
   if(argc == 3 && !strcmp(argv[1], "read"))
     return read_log(argv[2]);
-  fprintf(stderr, "usage: bench_setuplog gen FILE MB [RUN_MB] | read FILE\n");
+  fprintf(stderr, "usage: bench_setuplog gen|gen16 FILE MB [RUN_MB] | "
+          "read FILE\n");
   return 1;
 }

@@ -3,9 +3,9 @@
 # SD_BENCH_MB MiB (default 500) of earlier successful runs that ends in a
 # failed run; the reader's time and peak memory to find and read the last
 # run, against `tail -c N` of the same N bytes (the last run) as the
-# floor.  Two scenarios: a last run of a few hundred lines, and one of
-# SD_BENCH_RUN_MB MiB (default 40).  Not a timed test: it prints figures
-# for the module page.
+# floor.  Scenarios: a last run of a few hundred lines, and one of
+# SD_BENCH_RUN_MB MiB (default 40), each in ANSI and in UTF-16LE.  Not a
+# timed test: it prints figures for the module page.
 #
 #   bash tests/bench/bench_setuplog.sh [NATIVE_BUILD_DIR]
 #
@@ -51,15 +51,16 @@ stats() { # column $1 of $2: "median M best B"
 }
 
 # One scenario: a log of $MB MiB whose last (failed) run is $1 MiB long
-# (0: a few hundred lines).
+# (0: a few hundred lines), written by "$2" (gen: ANSI, gen16: UTF-16LE).
 scenario() {
   local out run_bytes size
-  "$BUILD/bench_setuplog" gen "$log" "$MB" "$1" || exit 1
+  echo "== $2, last run ${1} MiB (0: 300 lines)"
+  "$BUILD/bench_setuplog" "$2" "$log" "$MB" "$1" || exit 1
   size=$(stat -c %s "$log")
   out=$("$BUILD/bench_setuplog" read "$log") || {
     echo "the reader did not find the failed run:"; echo "$out"; exit 1; }
   run_bytes=$(printf '%s\n' "$out" | sed -n 's/.*run_bytes=\([0-9]*\).*/\1/p')
-  echo "== log: $size bytes; last run: $run_bytes bytes"
+  echo "   log: $size bytes; last run: $run_bytes bytes"
   printf '%s\n' "$out" | sed 's/^/   /'
   : >"$tmp/reader"; : >"$tmp/tail"; : >"$tmp/inproc"
   for _ in $(seq 1 "$REPS"); do
@@ -77,5 +78,7 @@ scenario() {
   rm -f "$log"
 }
 
-scenario 0
-scenario "${SD_BENCH_RUN_MB:-40}"
+scenario 0 gen
+scenario "${SD_BENCH_RUN_MB:-40}" gen
+scenario 0 gen16
+scenario "${SD_BENCH_RUN_MB:-40}" gen16
