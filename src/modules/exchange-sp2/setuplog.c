@@ -225,10 +225,12 @@ static size_t line_chars(const reader *r, const unsigned char *lo,
 {
   size_t u = unit(r), n = 0;
   while(n + 1 < cap) {
-    const unsigned char *q = back ? p - (n + 1) * u : p + n * u;
+    const unsigned char *q;
     char c;
-    if(q < lo || q + u > hi)
+    if(back ? (n + 1) * u > (size_t)(p - lo)
+            : (n + 1) * u > (size_t)(hi - p))
       break;
+    q = back ? p - (n + 1) * u : p + n * u;
     c = unit_char(r, q);
     if(c == '\n' || c == '\r')
       break;
