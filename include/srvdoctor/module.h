@@ -2,6 +2,7 @@
 #ifndef SRVDOCTOR_MODULE_H
 #define SRVDOCTOR_MODULE_H
 
+#include "srvdoctor/error.h"
 #include "srvdoctor/facts.h"
 #include "srvdoctor/finding.h"
 
@@ -31,7 +32,10 @@ enum {
                                       SD_MODULE_INDEX_##cname))
 #define SD_NEED_MODULE_AT(index) (1u << (SD_NEED_MODULE_SHIFT + (index)))
 
-/* Options that tune checks and live collection. */
+/* Options that tune checks and live collection.  The run's own are set
+ * by the command line; each module declares its own (their command-line
+ * names, ranges, defaults and help) in its descriptor (sd_optdef), which
+ * is where the defaults below are written. */
 typedef struct sd_options {
   /* exchange-sp2 / AD */
   const char *dc;            /* HOST[:PORT] or NULL to locate */
@@ -49,7 +53,26 @@ typedef struct sd_options {
   int verbose;
 } sd_options;
 
+/* The run's defaults, then every module's (sd_module.opts). */
 void sd_options_defaults(sd_options *o);
+
+/* One option of a module: "--stuck-after MIN". */
+typedef enum sd_optkind {
+  SD_OPT_INT = 0,   /* int, a whole number from lo to hi */
+  SD_OPT_RATIO,     /* double, a number between 0 and 1 (both excluded) */
+  SD_OPT_STR,       /* const char *, NULL by default */
+  SD_OPT_BYTES      /* uint64_t, not on the command line (name NULL) */
+} sd_optkind;
+
+typedef struct sd_optdef {
+  const char *name;   /* the long option without "--"; NULL: a tuning
+                         value with a default only */
+  sd_optkind kind;
+  size_t off;         /* offsetof(sd_options, member) */
+  long lo, hi;        /* SD_OPT_INT */
+  double dflt;        /* SD_OPT_INT, SD_OPT_RATIO, SD_OPT_BYTES */
+  int live_only;      /* only for live checks: refused with --from */
+} sd_optdef;
 
 typedef void (*sd_check_fn)(const sd_facts *f, const sd_options *o,
                             sd_module_result *out);
@@ -61,7 +84,23 @@ typedef struct sd_module {
   sd_check_fn check;
   const sd_code_info *codes;  /* the finding codes this module may emit */
   size_t ncodes;
+  const sd_optdef *opts;      /* its options (may be NULL) */
+  size_t nopts;
+  const char *options_help;   /* their lines in --help (may be NULL) */
 } sd_module;
+
+/* The option of any module called name (n bytes, any case); NULL when
+ * none. */
+const sd_optdef *sd_module_option(const char *name, size_t n);
+/* Set an option from its command-line text: 0, or -1 with err saying what
+ * it takes ("--stuck-after takes a whole number from 1 to 10080"). */
+int sd_option_set(sd_options *o, const sd_optdef *d, const char *val,
+                  sd_err *err);
+/* Append " --name value" for every module option that differs from its
+ * default (what fix repeats so that its check sees the same). */
+void sd_options_nondefault(const sd_options *o, sd_buf *out);
+/* The first live-only option that is set, or NULL. */
+const sd_optdef *sd_options_live_only_set(const sd_options *o);
 
 /* The table of modules (core "host" first, then the product modules). */
 const sd_module *const *sd_modules(size_t *count);

@@ -87,4 +87,4 @@ static void host_check(const sd_facts *f, const sd_options *o,
 
 const sd_module sd_module_host = {
   "host", "Host and privileges", SD_NEED_HOST, host_check, host_codes,
-  SD_COUNTOF(host_codes)};
+  SD_COUNTOF(host_codes), NULL, 0, NULL};

@@ -17,16 +17,15 @@ typedef enum opt_kind {
   O_FLAG,
   O_STR,
   O_INT,
-  O_REAL,
   O_OPTSTR /* a string that may be left out */
 } opt_kind;
 
 typedef enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_ONLY, OPT_FROM, OPT_FORMAT, OPT_OUTPUT,
-  OPT_DC, OPT_LDAP_USER, OPT_LDAP_PWFILE, OPT_STUCK_AFTER, OPT_WS_RATIO,
-  OPT_SAMPLES, OPT_INTERVAL, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
+  OPT_LDAP_PWFILE, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
   OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE, OPT_REPORT_DIR, OPT_KEEP,
-  OPT_EVENTLOG, OPT_MAX_AGE, OPT_AS_OF
+  OPT_EVENTLOG, OPT_MAX_AGE, OPT_AS_OF,
+  OPT_MODULE /* a module's option (sd_optdef), set by sd_option_set */
 } opt_id;
 
 typedef struct opt_def {
@@ -35,34 +34,29 @@ typedef struct opt_def {
   char shrt;
   opt_kind kind;
   long lo, hi; /* O_INT range */
+  const sd_optdef *mod; /* OPT_MODULE */
 } opt_def;
 
 static const opt_def opts[] = {
-  {OPT_HELP, "help", 'h', O_FLAG, 0, 0},
-  {OPT_VERSION, "version", 'V', O_FLAG, 0, 0},
-  {OPT_ONLY, "only", 0, O_STR, 0, 0},
-  {OPT_FROM, "from", 0, O_STR, 0, 0},
-  {OPT_FORMAT, "format", 'f', O_STR, 0, 0},
-  {OPT_OUTPUT, "output", 'o', O_STR, 0, 0},
-  {OPT_DC, "dc", 0, O_STR, 0, 0},
-  {OPT_LDAP_USER, "ldap-user", 0, O_STR, 0, 0},
-  {OPT_LDAP_PWFILE, "ldap-password-file", 0, O_STR, 0, 0},
-  {OPT_STUCK_AFTER, "stuck-after", 0, O_INT, 1, 10080},
-  {OPT_WS_RATIO, "ws-ratio", 0, O_REAL, 0, 0},
-  {OPT_SAMPLES, "samples", 0, O_INT, 1, 20},
-  {OPT_INTERVAL, "interval", 0, O_INT, 0, 60000},
-  {OPT_TIMEOUT, "timeout", 't', O_INT, 1, 86400},
-  {OPT_NO_COLOR, "no-color", 0, O_FLAG, 0, 0},
-  {OPT_VERBOSE, "verbose", 'v', O_FLAG, 0, 0},
-  {OPT_QUIET, "quiet", 'q', O_FLAG, 0, 0},
-  {OPT_TARGET, "target", 0, O_STR, 0, 0},
-  {OPT_YES, "yes", 'y', O_FLAG, 0, 0},
-  {OPT_FORCE, "force", 0, O_FLAG, 0, 0},
-  {OPT_REPORT_DIR, "report-dir", 0, O_OPTSTR, 0, 0},
-  {OPT_KEEP, "keep", 0, O_INT, 1, 100000},
-  {OPT_EVENTLOG, "eventlog", 0, O_FLAG, 0, 0},
-  {OPT_MAX_AGE, "max-age", 0, O_INT, 1, 87600},
-  {OPT_AS_OF, "as-of", 0, O_STR, 0, 0},
+  {OPT_HELP, "help", 'h', O_FLAG, 0, 0, NULL},
+  {OPT_VERSION, "version", 'V', O_FLAG, 0, 0, NULL},
+  {OPT_ONLY, "only", 0, O_STR, 0, 0, NULL},
+  {OPT_FROM, "from", 0, O_STR, 0, 0, NULL},
+  {OPT_FORMAT, "format", 'f', O_STR, 0, 0, NULL},
+  {OPT_OUTPUT, "output", 'o', O_STR, 0, 0, NULL},
+  {OPT_LDAP_PWFILE, "ldap-password-file", 0, O_STR, 0, 0, NULL},
+  {OPT_TIMEOUT, "timeout", 't', O_INT, 1, 86400, NULL},
+  {OPT_NO_COLOR, "no-color", 0, O_FLAG, 0, 0, NULL},
+  {OPT_VERBOSE, "verbose", 'v', O_FLAG, 0, 0, NULL},
+  {OPT_QUIET, "quiet", 'q', O_FLAG, 0, 0, NULL},
+  {OPT_TARGET, "target", 0, O_STR, 0, 0, NULL},
+  {OPT_YES, "yes", 'y', O_FLAG, 0, 0, NULL},
+  {OPT_FORCE, "force", 0, O_FLAG, 0, 0, NULL},
+  {OPT_REPORT_DIR, "report-dir", 0, O_OPTSTR, 0, 0, NULL},
+  {OPT_KEEP, "keep", 0, O_INT, 1, 100000, NULL},
+  {OPT_EVENTLOG, "eventlog", 0, O_FLAG, 0, 0, NULL},
+  {OPT_MAX_AGE, "max-age", 0, O_INT, 1, 87600, NULL},
+  {OPT_AS_OF, "as-of", 0, O_STR, 0, 0, NULL},
 };
 
 static const struct {
@@ -89,14 +83,25 @@ static int find_command(const char *a, sd_command *out)
   return -1;
 }
 
-/* The long option a name of n bytes names, compared without case. */
-static const opt_def *long_option(const char *name, size_t n)
+/* The long option a name of n bytes names, compared without case: the
+ * command line's own, or a module's (its descriptor's sd_optdef, held in
+ * *mod, which must outlive the use of the result). */
+static const opt_def *long_option(const char *name, size_t n, opt_def *mod)
 {
   size_t k;
+  const sd_optdef *d;
   for(k = 0; k < SD_COUNTOF(opts); k++)
     if(strlen(opts[k].lng) == n && sd_strnieq(opts[k].lng, name, n))
       return &opts[k];
-  return NULL;
+  d = sd_module_option(name, n);
+  if(!d)
+    return NULL;
+  memset(mod, 0, sizeof(*mod));
+  mod->id = OPT_MODULE;
+  mod->lng = d->name;
+  mod->kind = O_STR;
+  mod->mod = d;
+  return mod;
 }
 
 /* Windows style: "/name", "/name:value" or "/name=value" is an option only
@@ -104,7 +109,9 @@ static const opt_def *long_option(const char *name, size_t n)
  * /tmp/x.json stays a word. */
 static int is_slash_option(const char *a)
 {
-  return a[0] == '/' && long_option(a + 1, strcspn(a + 1, ":=")) != NULL;
+  opt_def mod;
+  return a[0] == '/' &&
+         long_option(a + 1, strcspn(a + 1, ":="), &mod) != NULL;
 }
 
 /* May argv[i + 1] be the value of an option whose value is optional?  Not
@@ -137,18 +144,6 @@ static int parse_long(const char *s, long lo, long hi, long *out)
   return 0;
 }
 
-static int parse_real(const char *s, double *out)
-{
-  char *end;
-  double v;
-  errno = 0;
-  v = strtod(s, &end);
-  if(errno || end == s || *end || !(v > 0.0 && v < 1.0))
-    return -1;
-  *out = v;
-  return 0;
-}
-
 static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
                  const char *val, sd_err *err)
 {
@@ -172,19 +167,8 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
     cl->format_set = 1;
     break;
   case OPT_OUTPUT: cl->output = val; break;
-  case OPT_DC: cl->opt.dc = val; break;
-  case OPT_LDAP_USER: cl->opt.ldap_user = val; break;
+  case OPT_MODULE: return sd_option_set(&cl->opt, d->mod, val, err);
   case OPT_LDAP_PWFILE: cl->password_file = val; break;
-  case OPT_STUCK_AFTER: cl->opt.stuck_after_min = (int)n; break;
-  case OPT_WS_RATIO:
-    if(parse_real(val, &cl->opt.ws_ratio)) {
-      sd_err_set(err, SD_EINVAL, "--ws-ratio takes a number between 0 and 1 "
-                 "(for example 0.5), not \"%s\"", val);
-      return -1;
-    }
-    break;
-  case OPT_SAMPLES: cl->opt.samples = (int)n; break;
-  case OPT_INTERVAL: cl->opt.interval_ms = (int)n; break;
   case OPT_TIMEOUT: cl->opt.timeout_s = (int)n; break;
   case OPT_NO_COLOR: cl->no_color = 1; break;
   case OPT_VERBOSE: cl->opt.verbose++; break;
@@ -222,8 +206,10 @@ static int find_long(const char *a, size_t skip, const char *seps,
                      const opt_def **d, char *name, size_t namesz,
                      const char **val, sd_err *err)
 {
+  /* A module's option is described here until the next argument. */
+  static opt_def mod;
   size_t n = strcspn(a + skip, seps);
-  *d = long_option(a + skip, n);
+  *d = long_option(a + skip, n, &mod);
   snprintf(name, namesz, "%.*s", (int)(n + skip > 42 ? 42 : n + skip), a);
   if(!*d) {
     sd_err_set(err, SD_EINVAL, "unknown option %s", name);
@@ -345,8 +331,11 @@ static int check_combination(const sd_cmdline *cl, sd_err *err)
     why = "--report-dir and --eventlog apply to check";
   else if(cl->cmd == SD_CMD_COLLECT && (cl->from || cl->only))
     why = "collect reads this machine and takes no --from or --only";
-  else if(cl->from && (cl->opt.dc || cl->opt.ldap_user))
-    why = "--dc and --ldap-user apply to live checks, not to --from";
+  else if(cl->from && sd_options_live_only_set(&cl->opt)) {
+    sd_err_set(err, SD_EINVAL, "--%s applies to live checks, not to --from",
+               sd_options_live_only_set(&cl->opt)->name);
+    return -1;
+  }
   if(why) {
     sd_err_set(err, SD_EINVAL, "%s", why);
     return -1;

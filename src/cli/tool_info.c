@@ -41,6 +41,8 @@ void sd_print_help(void)
 /* The options of each command, for sd_print_help. */
 static void print_option_help(void)
 {
+  size_t i, nmods;
+  const sd_module *const *mods = sd_modules(&nmods);
   sd_outs(
     "Check options:\n"
     "  --only LIST           modules to run, comma separated (see list)\n"
@@ -64,19 +66,12 @@ static void print_option_help(void)
     "log\n"
     "                        (source srvdoctor: IDs 1000 OK, 1001 WARNING,\n"
     "                        1002 CRITICAL, 1003 UNKNOWN)\n"
-    "  --dc HOST[:PORT]      domain controller to query (default: locate "
-    "one)\n"
-    "  --ldap-user USER      bind as USER; password from the environment\n"
-    "                        variable SRVDOCTOR_LDAP_PASSWORD or from\n"
-    "  --ldap-password-file FILE\n"
-    "  --stuck-after MIN     minutes in a transitional state before a VM "
-    "counts\n"
-    "                        as stuck (default 10)\n"
-    "  --ws-ratio R          worker working set below R x the peer median is "
-    "small\n"
-    "                        (default 0.5)\n"
-    "  --samples N, --interval MS  worker samples and their spacing "
-    "(3, 1000)\n"
+    );
+  /* each module's options, as its descriptor words them */
+  for(i = 0; i < nmods; i++)
+    if(mods[i]->options_help)
+      sd_outs(mods[i]->options_help);
+  sd_outs(
     "  -t, --timeout SEC     give up after SEC seconds (default 60)\n"
     "  --no-color            no colour (also when NO_COLOR is set)\n"
     "  -v, --verbose         show evidence for OK findings too\n"

@@ -78,24 +78,10 @@ static int refuse(fix_ctx *c, const char *fmt, ...)
 /* The command that does it, for the person to copy. */
 static void do_it_command(const fix_ctx *c, const sd_finding *x, sd_buf *b)
 {
-  const sd_options *o = &c->rq->opt;
-  sd_options d;
   sd_fix_offer_command(x, b); /* the command the report offers */
   sd_buf_puts(b, " --yes");
   /* The tuning the check ran with, so that it sees the same again. */
-  sd_options_defaults(&d);
-  if(o->stuck_after_min != d.stuck_after_min)
-    sd_buf_printf(b, " --stuck-after %d", o->stuck_after_min);
-  if(o->ws_ratio != d.ws_ratio)
-    sd_buf_printf(b, " --ws-ratio %g", o->ws_ratio);
-  if(o->samples != d.samples)
-    sd_buf_printf(b, " --samples %d", o->samples);
-  if(o->interval_ms != d.interval_ms)
-    sd_buf_printf(b, " --interval %d", o->interval_ms);
-  if(o->dc)
-    sd_buf_printf(b, " --dc %s", o->dc);
-  if(o->ldap_user)
-    sd_buf_printf(b, " --ldap-user %s", o->ldap_user);
+  sd_options_nondefault(&c->rq->opt, b);
 }
 
 /* "ID (name)" of each finding with code, for refusals (the name as the

@@ -11,6 +11,7 @@
  * check are the check_*.c files beside it (one file per concern, see
  * check.h).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "check.h"
@@ -138,7 +139,22 @@ static void exch_check(const sd_facts *f, const sd_options *o,
   sd_buf_free(&c.unknown);
 }
 
+/* The domain controller to ask and the account to bind as (live checks
+ * only; the password comes from the environment or a file, never argv). */
+static const sd_optdef exch_opts[] = {
+  {"dc", SD_OPT_STR, offsetof(sd_options, dc), 0, 0, 0, 1},
+  {"ldap-user", SD_OPT_STR, offsetof(sd_options, ldap_user), 0, 0, 0, 1},
+};
+
+static const char exch_help[] =
+  "  --dc HOST[:PORT]      domain controller to query (default: locate "
+  "one)\n"
+  "  --ldap-user USER      bind as USER; password from the environment\n"
+  "                        variable SRVDOCTOR_LDAP_PASSWORD or from\n"
+  "  --ldap-password-file FILE\n";
+
 const sd_module sd_module_exchange_sp2 = {
   "exchange-sp2", "Exchange Server 2007 SP2 upgrade readiness",
   SD_NEED_MODULE(exchange_sp2) | SD_NEED_MSI | SD_NEED_REBOOT, exch_check,
-  exch_codes, SD_COUNTOF(exch_codes)};
+  exch_codes, SD_COUNTOF(exch_codes), exch_opts, SD_COUNTOF(exch_opts),
+  exch_help};

@@ -13,6 +13,7 @@
  * state + at least one other = HV-VM-STUCK; one signal alone =
  * HV-VM-SUSPECT.  Without Hyper-V's WMI the worker signal alone gives
  * HV-VM-SUSPECT and HV-DEGRADED says the verdicts rest on processes only. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2303,22 +2304,46 @@ static void emit_figures(hv_ctx *c)
     emit_series(c);
 }
 
+/* The tuning of the verdicts and of the workers' samples (documented
+ * defaults: docs/modules/hyperv-stuck-vm.md). */
+static const sd_optdef hv_opts[] = {
+  {"stuck-after", SD_OPT_INT, offsetof(sd_options, stuck_after_min), 1,
+   10080, 10, 0},
+  {"ws-ratio", SD_OPT_RATIO, offsetof(sd_options, ws_ratio), 0, 0, 0.5, 0},
+  {"samples", SD_OPT_INT, offsetof(sd_options, samples), 1, 20, 3, 0},
+  {"interval", SD_OPT_INT, offsetof(sd_options, interval_ms), 0, 60000,
+   1000, 0},
+  /* an absolute floor under the small-worker threshold: 64 MiB */
+  {NULL, SD_OPT_BYTES, offsetof(sd_options, ws_floor_bytes), 0, 0,
+   64.0 * 1024 * 1024, 0},
+};
+
+/* The default of the option at offset off (the table above). */
+static double hv_default(size_t off)
+{
+  size_t i;
+  for(i = 0; i < SD_COUNTOF(hv_opts); i++)
+    if(hv_opts[i].off == off)
+      return hv_opts[i].dflt;
+  return 0;
+}
+
 /* The context of one run, with the options' defaults applied. */
 static void hv_ctx_init(hv_ctx *c, const sd_facts *f, const sd_options *o,
                         sd_module_result *r)
 {
   const sd_hv_facts *hv = &f->hyperv;
-  sd_options d; /* the documented defaults, for a value out of range */
-  sd_options_defaults(&d);
   memset(c, 0, sizeof(*c));
   c->f = f;
   c->o = o;
   c->r = r;
-  c->ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio
-                                                    : d.ws_ratio;
-  c->floor = o->ws_floor_bytes ? o->ws_floor_bytes : d.ws_floor_bytes;
-  c->stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min
-                                          : d.stuck_after_min;
+  /* the documented defaults for a value out of range */
+  c->ratio = o->ws_ratio > 0.0 && o->ws_ratio < 1.0 ? o->ws_ratio :
+             hv_default(offsetof(sd_options, ws_ratio));
+  c->floor = o->ws_floor_bytes ? o->ws_floor_bytes :
+             (uint64_t)hv_default(offsetof(sd_options, ws_floor_bytes));
+  c->stuck_after = o->stuck_after_min > 0 ? o->stuck_after_min :
+                   (int)hv_default(offsetof(sd_options, stuck_after_min));
   c->version = hv->wmi_version ? hv->wmi_version : 2;
 }
 
@@ -2440,7 +2465,18 @@ static void hv_check(const sd_facts *f, const sd_options *o,
   free(c.ev);
 }
 
+static const char hv_help[] =
+  "  --stuck-after MIN     minutes in a transitional state before a VM "
+  "counts\n"
+  "                        as stuck (default 10)\n"
+  "  --ws-ratio R          worker working set below R x the peer median is "
+  "small\n"
+  "                        (default 0.5)\n"
+  "  --samples N, --interval MS  worker samples and their spacing "
+  "(3, 1000)\n";
+
 const sd_module sd_module_hyperv_stuck_vm = {
   MOD, "Hyper-V virtual machines stuck in a transitional state",
-  SD_NEED_MODULE(hyperv_stuck_vm) | SD_NEED_PROCESSES | SD_NEED_SERVICES | SD_NEED_EVENTS,
-  hv_check, hv_codes, SD_COUNTOF(hv_codes)};
+  SD_NEED_MODULE(hyperv_stuck_vm) | SD_NEED_PROCESSES | SD_NEED_SERVICES |
+  SD_NEED_EVENTS, hv_check, hv_codes, SD_COUNTOF(hv_codes), hv_opts,
+  SD_COUNTOF(hv_opts), hv_help};

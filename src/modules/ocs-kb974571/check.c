@@ -1882,5 +1882,6 @@ static void ocs_check(const sd_facts *f, const sd_options *o,
 
 const sd_module sd_module_ocs_kb974571 = {
   "ocs-kb974571", "OCS Front End and security update KB974571",
-  SD_NEED_MODULE(ocs_kb974571) | SD_NEED_SERVICES | SD_NEED_HOTFIXES | SD_NEED_EVENTS |
-  SD_NEED_HOST, ocs_check, ocs_codes, SD_COUNTOF(ocs_codes)};
+  SD_NEED_MODULE(ocs_kb974571) | SD_NEED_SERVICES | SD_NEED_HOTFIXES |
+  SD_NEED_EVENTS | SD_NEED_HOST, ocs_check, ocs_codes, SD_COUNTOF(ocs_codes),
+  NULL, 0, NULL};
