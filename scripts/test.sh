@@ -45,13 +45,13 @@ ctest_counted() {
   log=$(mktemp)
   ctest --test-dir "$dir" -V -j"$JOBS" >"$log" 2>&1
   rc=$?
-  grep -E '\[ +(RUN|OK|FAILED|PASSED|SKIPPED|ERROR|LINE) +\]|\[=+\]|^cli(_[a-z]+)?:|^[0-9]+/[0-9]+ Test|tests passed|FAIL' "$log" |
+  grep -E '\[ +(RUN|OK|FAILED|PASSED|SKIPPED|ERROR|LINE) +\]|\[=+\]|^cli(_[a-z]+)?:|^example_module:|^[0-9]+/[0-9]+ Test|tests passed|FAIL' "$log" |
     sed -E 's/^[0-9]+: //'
   cm_pass=$(grep -E '\[  PASSED  \] [0-9]+ test' "$log" | sed -E 's/.*\] ([0-9]+) test.*/\1/' | awk '{s += $1} END {print s + 0}')
   cm_fail=$(grep -E '\[  FAILED  \] [0-9]+ test' "$log" | sed -E 's/.*\] ([0-9]+) test.*/\1/' | awk '{s += $1} END {print s + 0}')
   # "cli: N passed, N failed" and "cli_fleet: ..." (one line per script).
-  cli_pass=$(grep -E '^([0-9]+: )?cli(_[a-z]+)?: [0-9]+ passed' "$log" | sed -E 's/.*: ([0-9]+) passed.*/\1/' | awk '{s += $1} END {print s + 0}')
-  cli_fail=$(grep -E '^([0-9]+: )?cli(_[a-z]+)?: [0-9]+ passed' "$log" | sed -E 's/.*, ([0-9]+) failed.*/\1/' | awk '{s += $1} END {print s + 0}')
+  cli_pass=$(grep -E '^([0-9]+: )?(cli(_[a-z]+)?|example_module): [0-9]+ passed' "$log" | sed -E 's/.*: ([0-9]+) passed.*/\1/' | awk '{s += $1} END {print s + 0}')
+  cli_fail=$(grep -E '^([0-9]+: )?(cli(_[a-z]+)?|example_module): [0-9]+ passed' "$log" | sed -E 's/.*, ([0-9]+) failed.*/\1/' | awk '{s += $1} END {print s + 0}')
   cm_pass=${cm_pass:-0}; cm_fail=${cm_fail:-0}; cli_pass=${cli_pass:-0}; cli_fail=${cli_fail:-0}
   echo "cmocka: $cm_pass passed, $cm_fail failed; command-line checks: $cli_pass passed, $cli_fail failed"
   total_pass=$((total_pass + cm_pass + cli_pass))
