@@ -1,5 +1,5 @@
 /* fleet_text.c - the fleet as text: one line per host, most severe first,
- * a totals line, the Exchange upgrade plan and the OCS pools.  Every string
+ * a totals line, then each module's section (its fleet hook).  Every string
  * from a report goes through sd_text_put_safe. */
 #include <string.h>
 
