@@ -29,8 +29,13 @@ void sd_err_clear(sd_err *e);
 /* Record an error; a NULL e is allowed (the error is dropped). */
 void sd_err_set(sd_err *e, sd_errcode code, const char *fmt, ...) SD_PRINTF(3, 4);
 
-/* Text for a Win32 error code (FormatMessage on Windows, a built-in table
- * of common codes elsewhere).  Always writes a NUL-terminated string. */
+/* The sentence for a Win32 error code or a COM/WMI HRESULT from the one
+ * table of them (src/core/oserror.c: Microsoft's message texts), NULL when
+ * the code is not in it. */
+const char *sd_os_error_known(uint32_t code);
+/* Text for an error code: the table's sentence; else FormatMessage on
+ * Windows, "Windows error N (0xN)." elsewhere (src/platform/<os>/).
+ * Always writes a NUL-terminated string. */
 void sd_os_error_text(uint32_t code, char *out, size_t outsz);
 
 #endif

@@ -331,6 +331,27 @@ static void text_report_defuses_hostile_strings(void **state)
   sd_arena_free(&a);
 }
 
+/* The one map of OS error codes: Microsoft's texts, the same on every
+ * system; HRESULTs of WMI named; an unknown code by its number. */
+static void os_error_sentences(void **state)
+{
+  char t[256];
+  (void)state;
+  assert_string_equal(sd_os_error_known(5), "Access is denied.");
+  assert_string_equal(sd_os_error_known(0x80070005u), "Access is denied.");
+  assert_non_null(strstr(sd_os_error_known(0x8004100Eu),
+                         "WBEM_E_INVALID_NAMESPACE"));
+  assert_non_null(strstr(sd_os_error_known(1460), "timeout"));
+  assert_null(sd_os_error_known(0xDEADBEEFu));
+  sd_os_error_text(1060, t, sizeof(t));
+  assert_string_equal(t, "The specified service does not exist as an "
+                      "installed service.");
+  sd_os_error_text(0xDEADBEEFu, t, sizeof(t));
+  assert_string_equal(t, "Windows error 3735928559 (0xDEADBEEF).");
+  sd_os_error_text(5, t, 8); /* cut, still terminated */
+  assert_int_equal(strlen(t), 7);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -339,6 +360,7 @@ int main(void)
     cmocka_unit_test(host_module),
     cmocka_unit_test(argument_parsing),
     cmocka_unit_test(atomic_write),
+    cmocka_unit_test(os_error_sentences),
     cmocka_unit_test(reports_against_golden_files),
     cmocka_unit_test(text_report_defuses_hostile_strings),
   };

@@ -313,11 +313,13 @@ static void read_vm(sd_facts *f, IWbemClassObject *o, unsigned version)
 
 static void wmi_fail(sd_facts *f, HRESULT hr, const char *what)
 {
+  char text[256];
+  sd_os_error_text((uint32_t)hr, text, sizeof(text));
   sd_fstate_set(f, &f->hyperv.wmi_st, SD_ST_UNREADABLE, (uint32_t)hr,
-                "%s failed with 0x%08lX%s", what, (unsigned long)hr,
-                hr == (HRESULT)WBEM_E_ACCESS_DENIED ||
-                hr == E_ACCESSDENIED ? " (access denied: Hyper-V's WMI "
-                "needs an elevated administrator)" : "");
+                "%s failed with 0x%08lX: %s%s", what, (unsigned long)hr,
+                text, hr == (HRESULT)WBEM_E_ACCESS_DENIED ||
+                hr == E_ACCESSDENIED ? " Hyper-V's WMI needs an elevated "
+                "administrator." : "");
 }
 
 /* Run a WQL query, forward-only, with the proxy blanket the WMI calls on
@@ -446,11 +448,13 @@ static void disk_space(sd_facts *f, sd_hv_disk *d, const wchar_t *path)
 
 static void disks_fail(sd_facts *f, HRESULT hr, const char *what)
 {
+  char text[256];
   size_t i;
+  sd_os_error_text((uint32_t)hr, text, sizeof(text));
   for(i = 0; i < f->hyperv.nvms; i++)
     sd_fstate_set(f, &f->hyperv.vms[i].disks_st, SD_ST_UNREADABLE,
-                  (uint32_t)hr, "%s failed with 0x%08lX", what,
-                  (unsigned long)hr);
+                  (uint32_t)hr, "%s failed with 0x%08lX: %s", what,
+                  (unsigned long)hr, text);
 }
 
 /* v2: Msvm_StorageAllocationSettingData of resource type 31 (logical disk),

@@ -253,30 +253,12 @@ int sd_read_small_file(const char *path, sd_buf *out, sd_err *err)
 
 void sd_os_error_text(uint32_t code, char *out, size_t outsz)
 {
-  /* Win32 codes seen in snapshots, for reports produced on Linux. */
-  static const struct { uint32_t code; const char *text; } known[] = {
-    {0, "The operation completed successfully."},
-    {2, "The system cannot find the file specified."},
-    {3, "The system cannot find the path specified."},
-    {5, "Access is denied."},
-    {6, "The handle is invalid."},
-    {87, "The parameter is incorrect."},
-    {1060, "The specified service does not exist as an installed service."},
-    {1062, "The service has not been started."},
-    {1066, "The service has returned a service-specific error code."},
-    {1067, "The process terminated unexpectedly."},
-    {1077, "No attempts to start the service have been made since the last boot."},
-    {1460, "This operation returned because the timeout period expired."},
-  };
-  size_t i;
-  for(i = 0; i < SD_COUNTOF(known); i++) {
-    if(known[i].code == code) {
-      snprintf(out, outsz, "%s", known[i].text);
-      return;
-    }
-  }
-  snprintf(out, outsz, "Windows error %lu (0x%08lX).", (unsigned long)code,
-           (unsigned long)code);
+  const char *known = sd_os_error_known(code);
+  if(known)
+    snprintf(out, outsz, "%s", known);
+  else
+    snprintf(out, outsz, "Windows error %lu (0x%08lX).",
+             (unsigned long)code, (unsigned long)code);
 }
 
 #include <signal.h>

@@ -357,7 +357,13 @@ FARPROC sd_proc(const char *dll, const char *name)
 void sd_os_error_text(uint32_t code, char *out, size_t outsz)
 {
   wchar_t wbuf[512];
-  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
+  const char *known = sd_os_error_known(code);
+  DWORD n;
+  if(known) {
+    snprintf(out, outsz, "%s", known);
+    return;
+  }
+  n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
                              FORMAT_MESSAGE_IGNORE_INSERTS,
                            NULL, code, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
                            wbuf, (DWORD)SD_COUNTOF(wbuf), NULL);
