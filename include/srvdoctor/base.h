@@ -80,7 +80,8 @@ sd_time sd_time_from_filetime(uint64_t ft);
 int sd_streq(const char *a, const char *b);          /* NULL-safe */
 /* The index of s in a table of n names (exact match), -1 when absent. */
 int sd_name_index(const char *const *names, size_t n, const char *s);
-int sd_strieq(const char *a, const char *b);         /* ASCII case-insensitive */
+/* ASCII case-insensitive */
+int sd_strieq(const char *a, const char *b);
 int sd_strnieq(const char *a, const char *b, size_t n);
 const char *sd_stristr(const char *hay, const char *needle); /* ASCII */
 const char *sd_str_or(const char *s, const char *fallback);

@@ -27,7 +27,8 @@ typedef struct sd_err {
 
 void sd_err_clear(sd_err *e);
 /* Record an error; a NULL e is allowed (the error is dropped). */
-void sd_err_set(sd_err *e, sd_errcode code, const char *fmt, ...) SD_PRINTF(3, 4);
+void sd_err_set(sd_err *e, sd_errcode code, const char *fmt,
+                ...) SD_PRINTF(3, 4);
 
 /* The sentence for a Win32 error code or a COM/WMI HRESULT from the one
  * table of them (src/core/oserror.c: Microsoft's message texts), NULL when

@@ -59,7 +59,8 @@ typedef struct sd_host {
 
 typedef struct sd_os {
   sd_fstate st;
-  const char *name;         /* ProductName, e.g. "Windows Server 2008 R2 Enterprise" */
+  /* ProductName, e.g. "Windows Server 2008 R2 Enterprise" */
+  const char *name;
   unsigned major, minor, build;
   const char *version;      /* "6.1.7601" */
   const char *service_pack; /* "Service Pack 1", "" when none */
@@ -123,7 +124,8 @@ typedef struct sd_service {
   const char *name;          /* short name, e.g. "RTCSRV" */
   const char *display_name;
   sd_svc_state state;
-  uint32_t start_type;       /* SERVICE_AUTO_START = 2, DEMAND = 3, DISABLED = 4 */
+  /* SERVICE_AUTO_START = 2, DEMAND = 3, DISABLED = 4 */
+  uint32_t start_type;
   uint32_t pid;
   uint32_t win32_exit_code;
   uint32_t service_exit_code;
@@ -142,7 +144,8 @@ typedef struct sd_service_list {
  * package, Uninstall key, WMI QFE).  One entry per route that reported it. */
 typedef struct sd_hotfix {
   const char *id;         /* "KB974571" */
-  const char *source;     /* "hotfix-key", "cbs", "uninstall-key", "qfe", "ntuninstall-dir" */
+  /* "hotfix-key", "cbs", "uninstall-key", "qfe", "ntuninstall-dir" */
+  const char *source;
   const char *detail;     /* key path, package identity, folder ... */
   uint32_t state;         /* CBS CurrentState when source is cbs, else 0 */
   sd_time installed_at;
@@ -182,7 +185,8 @@ typedef struct sd_msi_patch {
   const char *product_code; /* "{24B2C164-DE66-44FE-B468-A46D9D5E6B31}" */
   const char *patch_code;
   const char *display_name;
-  uint32_t state;           /* MSIPATCHSTATE_* : 1 applied, 2 superseded, 4 obsoleted */
+  /* MSIPATCHSTATE_* : 1 applied, 2 superseded, 4 obsoleted */
+  uint32_t state;
   int uninstallable;
   const char *install_date; /* "YYYYMMDD" as Windows Installer stores it */
   const char *more_info_url;
@@ -206,7 +210,8 @@ typedef enum sd_event_level {
 } sd_event_level;
 
 typedef struct sd_event {
-  const char *log;       /* "System", "Microsoft-Windows-Hyper-V-Worker-Admin" */
+  /* "System", "Microsoft-Windows-Hyper-V-Worker-Admin" */
+  const char *log;
   const char *provider;  /* "Service Control Manager" */
   uint32_t id;
   sd_event_level level;
@@ -295,6 +300,7 @@ sd_reboot_flag *sd_reboot_add(sd_reboot_list *l);
 
 /* Look-ups used by several checks (case-insensitive names). */
 const sd_service *sd_facts_service(const sd_facts *f, const char *name);
-const sd_event_source *sd_facts_event_source(const sd_facts *f, const char *log);
+const sd_event_source *sd_facts_event_source(const sd_facts *f,
+                                             const char *log);
 
 #endif

@@ -203,12 +203,16 @@ typedef struct sd_module_result {
  * forms return the finding for chaining convenience. */
 sd_finding *sd_result_add(sd_module_result *r, const char *code,
                           sd_severity sev, const char *title);
-void sd_finding_msg(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
-void sd_ev_str(sd_module_result *r, sd_finding *f, const char *key, const char *val);
-void sd_ev_strf(sd_module_result *r, sd_finding *f, const char *key, const char *fmt, ...) SD_PRINTF(4, 5);
+void sd_finding_msg(sd_module_result *r, sd_finding *f, const char *fmt,
+                    ...) SD_PRINTF(3, 4);
+void sd_ev_str(sd_module_result *r, sd_finding *f, const char *key,
+               const char *val);
+void sd_ev_strf(sd_module_result *r, sd_finding *f, const char *key,
+                const char *fmt, ...) SD_PRINTF(4, 5);
 void sd_ev_int(sd_module_result *r, sd_finding *f, const char *key, int64_t v);
 void sd_ev_bool(sd_module_result *r, sd_finding *f, const char *key, int v);
-void sd_fix_summary(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+void sd_fix_summary(sd_module_result *r, sd_finding *f, const char *fmt,
+                    ...) SD_PRINTF(3, 4);
 /* Steps.  sd_step_add starts the next numbered step; sd_step_alt adds an
  * alternative to the step before it (same number, shown as "Or:").  The
  * other builders fill in the step added last: its commands (shown inside
@@ -218,9 +222,12 @@ sd_step *sd_step_add(sd_module_result *r, sd_finding *f, sd_step_kind kind,
                      const char *fmt, ...) SD_PRINTF(4, 5);
 sd_step *sd_step_alt(sd_module_result *r, sd_finding *f, sd_step_kind kind,
                      const char *fmt, ...) SD_PRINTF(4, 5);
-void sd_step_cmd(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
-void sd_step_when(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
-void sd_step_expect(sd_module_result *r, sd_finding *f, const char *fmt, ...) SD_PRINTF(3, 4);
+void sd_step_cmd(sd_module_result *r, sd_finding *f, const char *fmt,
+                 ...) SD_PRINTF(3, 4);
+void sd_step_when(sd_module_result *r, sd_finding *f, const char *fmt,
+                  ...) SD_PRINTF(3, 4);
+void sd_step_expect(sd_module_result *r, sd_finding *f, const char *fmt,
+                    ...) SD_PRINTF(3, 4);
 unsigned sd_step_number(const sd_finding *f);
 /* The steps fix carries out: first..last (numbers), and the warning its
  * dry run repeats (NULL: the condition of the first of them). */

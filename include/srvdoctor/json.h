@@ -66,7 +66,8 @@ int sd_jr_next(sd_jreader *r, sd_jtoken *tok);
 int sd_jr_skip(sd_jreader *r, const sd_jtoken *first);
 /* Record a caller-detected error (wrong type, bad value) at tok's position.
  * Always returns -1.  The message is "line L, column C: <text>". */
-int sd_jr_fail(sd_jreader *r, const sd_jtoken *tok, const char *fmt, ...) SD_PRINTF(3, 4);
+int sd_jr_fail(sd_jreader *r, const sd_jtoken *tok, const char *fmt,
+               ...) SD_PRINTF(3, 4);
 /* The first error: a sentence "line L, column C: ..." (no trailing dot
  * needed by callers), or NULL when none. */
 const char *sd_jr_error(const sd_jreader *r);

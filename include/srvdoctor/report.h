@@ -54,7 +54,8 @@ typedef struct sd_report_style {
 void sd_report_render(const sd_report *r, sd_format fmt,
                       const sd_report_style *style, sd_buf *out);
 
-void sd_report_text(const sd_report *r, const sd_report_style *style, sd_buf *out);
+void sd_report_text(const sd_report *r, const sd_report_style *style,
+                    sd_buf *out);
 void sd_report_json(const sd_report *r, sd_buf *out);
 /* Monitoring Plugins output: "SRVDOCTOR <STATE> - <summary> | <perfdata>"
  * (kept under 1000 bytes for NRPE), then one long-output line per problem.

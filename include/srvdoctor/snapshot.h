@@ -25,7 +25,8 @@ typedef enum sd_ftype {
   SD_F_U64,     /* uint64_t (<= INT64_MAX in JSON) */
   SD_F_I64,     /* int64_t */
   SD_F_TIME,    /* sd_time                "YYYY-MM-DDTHH:MM:SSZ" or null */
-  SD_F_FSTATE,  /* sd_fstate              {"state": "...", "error": N, "why": "..."} */
+  /* sd_fstate              {"state": "...", "error": N, "why": "..."} */
+  SD_F_FSTATE,
   SD_F_ENUM,    /* int-sized enum         one of names[] (value = index) */
   SD_F_OBJ,     /* embedded struct        object described by sub */
   SD_F_LIST,    /* T *items; size_t count, cap;   array of objects (sub) */
@@ -81,7 +82,8 @@ struct sd_schema {
 /* The whole document (src/snapshot/snap_core.c). */
 extern const sd_schema sd_schema_facts;
 /* Module sections (defined in src/modules/<id>/snapshot.c). */
-#define SD_MODULE(cname, id, field, type) extern const sd_schema sd_schema_##field;
+#define SD_MODULE(cname, id, field, type) \
+  extern const sd_schema sd_schema_##field;
 #include "modules.def"
 #undef SD_MODULE
 /* Shared enum names: sd_svc_state_names, sd_event_level_names (facts.h). */
@@ -91,7 +93,8 @@ extern const sd_schema sd_schema_facts;
 void sd_snapshot_write(const sd_facts *f, sd_buf *out);
 /* Parse a snapshot.  On failure returns -1, err->msg says what and where,
  * and *f is left initialised but may hold part of the data (free it). */
-int sd_snapshot_read_mem(const char *data, size_t len, sd_facts *f, sd_err *err);
+int sd_snapshot_read_mem(const char *data, size_t len, sd_facts *f,
+                         sd_err *err);
 int sd_snapshot_read_file(const char *path, sd_facts *f, sd_err *err);
 
 /* Generic table engine (used by the module sections' tests too). */

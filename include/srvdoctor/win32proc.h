@@ -1,8 +1,8 @@
-/* win32proc.h - who a running process is: its command line, its account
- * (the token user's SID) and its image path, read on a handle the caller
- * opened.  One reader for the collector (src/collect/win32/processes.c)
- * and for fix, which checks the same identity on the handle it is about to
- * terminate (src/modules/hyperv-stuck-vm/fix_win32.c), so both see a process the same
+/* win32proc.h - who a running process is: its command line, its account (the
+ * token user's SID) and its image path, read on a handle the caller opened.
+ * One reader for the collector (src/collect/win32/processes.c) and for fix,
+ * which checks the same identity on the handle it is about to terminate
+ * (src/modules/hyperv-stuck-vm/fix_win32.c), so both see a process the same
  * way.  Windows only (src/platform/win32/win32proc.c).
  *
  * Shape: handle first, outputs last; a failed call leaves its outputs

@@ -3,7 +3,8 @@
 
 /* Each product module defines its descriptor in src/modules/<id>/module.c
  * (or check.c); the table of them is src/modules/modules.def. */
-#define SD_MODULE(cname, id, field, type) extern const sd_module sd_module_##cname;
+#define SD_MODULE(cname, id, field, type) \
+  extern const sd_module sd_module_##cname;
 #include "modules.def"
 #undef SD_MODULE
 

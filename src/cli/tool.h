@@ -110,8 +110,8 @@ void sd_outs(const char *s);
 void sd_fail(const char *fmt, ...) SD_PRINTF(1, 2); /* "srvdoctor: ...\n" */
 void sd_note(const char *fmt, ...) SD_PRINTF(1, 2);
 
-/* The documentation pages built into the program (the .md files of docs/findings
- * and docs/modules). */
+/* The documentation pages built into the program (the .md files of
+ * docs/findings and docs/modules). */
 typedef struct sd_doc_page {
   const char *name; /* "HOST-NOT-ELEVATED" or "exchange-sp2" */
   const char *text;

@@ -330,7 +330,8 @@ static int parse_digits(const char *s, int n, unsigned *out)
 int sd_time_parse(const char *s, sd_time *out)
 {
   unsigned y, mo, d, h, mi, se;
-  static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+    31};
   if(!s || strlen(s) != 20)
     return -1;
   if(s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||

@@ -1,7 +1,7 @@
 /* guid.c - Hyper-V virtual machine ids (GUIDs) in the forms Windows shows
  * them: inside a worker's command line, on their own, and in the per-VM
- * account's SID (S-1-5-83-1-a-b-c-d).  Declared in hyperv-stuck-vm/facts.h; used by
- * the collector, the check and fix alike. */
+ * account's SID (S-1-5-83-1-a-b-c-d).  Declared in hyperv-stuck-vm/facts.h;
+ * used by the collector, the check and fix alike. */
 #include <stdio.h>
 #include <string.h>
 

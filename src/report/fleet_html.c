@@ -1,10 +1,10 @@
 /* fleet_html.c - the fleet as one self-contained HTML page: a host x module
- * grid coloured by status, each cell opening that host's findings and
- * steps (<details>), a filter box, then each module's section (its fleet
- * hook: the Exchange upgrade plan, the OCS pools).  Every string from a report goes through sd_html_put.  The only
- * script is the filter's (page.html#TEXT opens it filtered), allowed by a
- * nonce in the Content-Security-Policy; without scripts the page shows every
- * host. */
+ * grid coloured by status, each cell opening that host's findings and steps
+ * (<details>), a filter box, then each module's section (its fleet hook: the
+ * Exchange upgrade plan, the OCS pools).  Every string from a report goes
+ * through sd_html_put.  The only script is the filter's (page.html#TEXT opens
+ * it filtered), allowed by a nonce in the Content-Security-Policy; without
+ * scripts the page shows every host. */
 #include <stdlib.h>
 #include <string.h>
 

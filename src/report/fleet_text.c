@@ -100,7 +100,8 @@ void sd_fleet_text(const sd_fleet *fl, sd_buf *b)
                 (unsigned long)fl->nproblems, fl->nproblems == 1 ? "" : "s");
   if(fl->superseded)
     sd_buf_printf(b, "; %lu older report%s of the same hosts ignored",
-                  (unsigned long)fl->superseded, fl->superseded == 1 ? "" : "s");
+                  (unsigned long)fl->superseded,
+                   fl->superseded == 1 ? "" : "s");
   sd_buf_puts(b, ".\n");
   sd_fleet_sections_text(fl, b);
 }

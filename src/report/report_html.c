@@ -526,7 +526,8 @@ static void put_chart(sd_buf *b, const sd_series *c)
   height = CH_TOP + (unsigned)c->npoints * CH_ROW + CH_BOTTOM;
   sd_buf_puts(b, "<figure class=\"chart\">\n");
   /* Inline SVG in HTML needs no namespace declaration. */
-  sd_buf_printf(b, "<svg id=\"%s-chart\" role=\"img\" aria-labelledby=\"%s-title\" "
+  sd_buf_printf(b, "<svg id=\"%s-chart\" role=\"img\" "
+                "aria-labelledby=\"%s-title\" "
                 "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
                 "font-family=\"Segoe UI,Tahoma,Arial,sans-serif\" "
                 "font-size=\"13\">\n", c->name, c->name, CH_W, height, CH_W,

@@ -1,4 +1,4 @@
-/* report_json.c - the JSON report, schema_version 3 (see docs/report-json.md). */
+/* report_json.c - the JSON report, schema_version 3 (docs/report-json.md). */
 #include "srvdoctor/json.h"
 #include "srvdoctor/report.h"
 

@@ -30,7 +30,8 @@ static double now_s(void)
 
 static const char *guid(sd_facts *f, unsigned n)
 {
-  return sd_arena_printf(&f->arena, "%08X-1B3F-4C2A-9D1E-%012X", n * 2654435761u,
+  return sd_arena_printf(&f->arena, "%08X-1B3F-4C2A-9D1E-%012X",
+                         n * 2654435761u,
                          n);
 }
 
@@ -74,7 +75,8 @@ static int gen(const char *path, unsigned scale, const char *base)
     p->ppid = 4;
     p->image = worker ? "vmwp.exe" : sd_arena_printf(&f.arena, "svc%u.exe", i);
     p->path = worker ? "C:\\Windows\\System32\\vmwp.exe"
-                     : sd_arena_printf(&f.arena, "C:\\Program Files\\App\\svc%u.exe", i);
+                     : sd_arena_printf(&f.arena,
+                                       "C:\\Program Files\\App\\svc%u.exe", i);
     sd_fstate_set(&f, &p->cmdline_st, worker ? SD_ST_READ : SD_ST_NOT_COLLECTED,
                   0, NULL);
     if(worker)

@@ -901,7 +901,8 @@ static void test_forest_domains(void **state)
     {
       size_t k;
       for(k = 0; k < sd_finding_ncommands(x); k++)
-        assert_true(strcmp(sd_finding_command(x, k), "Setup.com /PrepareDomain"));
+        assert_true(strcmp(sd_finding_command(x, k),
+                    "Setup.com /PrepareDomain"));
     }
   }
   assert_true(seen_emea && seen_apac);

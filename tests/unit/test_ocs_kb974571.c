@@ -13,8 +13,8 @@
 #define MOD "ocs-kb974571"
 #define DIR "ocs-kb974571/"
 
-#define CMD_2003 "%SystemRoot%\\$NTUninstallKB974571$\\spuninst\\spuninst.exe " \
-  "/passive /norestart"
+#define CMD_2003 "%SystemRoot%\\$NTUninstallKB974571$\\spuninst\\" \
+  "spuninst.exe /passive /norestart"
 #define CMD_R2 "wusa /uninstall /kb:974571 /quiet /norestart"
 #define PKG_2008 "Package_for_KB974571~31bf3856ad364e35~amd64~~6.0.1.2"
 

@@ -1,4 +1,5 @@
-/* test_setuplog.c - unit tests of the ExchangeSetup.log reader (parse_setuplog.h).
+/* test_setuplog.c - unit tests of the ExchangeSetup.log reader
+ * (parse_setuplog.h).
  *
  * Every log is written here from the documented line formats
  * (docs/exchange-sp2-setup-facts.md, table setuplog_facts): a

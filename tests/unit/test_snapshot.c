@@ -183,7 +183,8 @@ static void refuses_bad_documents(void **state)
   static const char *const typed[][2] = {
     {HDR "\"processes\": {\"items\": [{\"pid\": \"x\"}]}}", "pid"},
     {HDR "\"processes\": {\"items\": [{\"pid\": -1}]}}", "out of range"},
-    {HDR "\"processes\": {\"items\": [{\"pid\": 4294967296}]}}", "out of range"},
+    {HDR "\"processes\": {\"items\": [{\"pid\": 4294967296}]}}",
+      "out of range"},
     {HDR "\"processes\": {\"items\": [{\"pid\": 1.5}]}}", "integer"},
     {HDR "\"host\": {\"elevated\": 1}}", "elevated"},
     {HDR "\"host\": {\"boot_time\": \"yesterday\"}}", "boot_time"},

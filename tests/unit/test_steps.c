@@ -217,7 +217,8 @@ static void test_literal_reader_catches(void **state)
   assert_int_equal(x->steps[2].number, 3);
   assert_int_equal(sd_finding_ncommands(x), 2);
   assert_string_equal(sd_finding_command(x, 1), "shutdown /r /t 0");
-  assert_true(has_placeholder("Move-ClusteredMailboxServer -Identity <CMS name>"));
+  assert_true(has_placeholder("Move-ClusteredMailboxServer -Identity "
+                              "<CMS name>"));
   assert_false(has_placeholder("dir > out.txt"));
   assert_int_equal(named_step("Only if steps 4 and 6 failed"), 6);
   assert_int_equal(named_step("Only at night"), 0);

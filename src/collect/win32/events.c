@@ -2,10 +2,11 @@
  *
  * Each row (sd_event_query, declared by a module's collector) names a log,
  * optionally a provider (event source), and the event IDs wanted; a row is
- * used when the run needs its module (SD_NEED_MODULE bit).  Rows of the same log are merged, so each log is read
- * once.  Every log read adds an sd_event_source saying whether it could be
- * read, the window searched and whether the record limit was reached, so a
- * check can tell "no such event" from "could not look".
+ * used when the run needs its module (SD_NEED_MODULE bit).  Rows of the same
+ * log are merged, so each log is read once.  Every log read adds an
+ * sd_event_source saying whether it could be read, the window searched and
+ * whether the record limit was reached, so a check can tell "no such event"
+ * from "could not look".
  *
  * How: EvtQuery (wevtapi.dll, Vista / Server 2008 and later, looked up at
  * run time) with an XPath filter evaluated by the Event Log service; where

@@ -10,11 +10,11 @@
  *                    Package_for_<KB>~... with CurrentState (2008 and later)
  *
  * Each route that finds the update adds an item (with its install time and,
- * for CBS, its state); every route looked at adds a probe saying read,
- * absent or unreadable.  The updates looked for are the ones the modules
- * name in their collectors (sd_collector.updates).  WMI Win32_QuickFixEngineering and the Windows Update Agent
- * are not asked: QFE repeats the hotfix key (2003) or CBS (2008+), and a
- * WUA search can take minutes and may go to the network. */
+ * for CBS, its state); every route looked at adds a probe saying read, absent
+ * or unreadable.  The updates looked for are the ones the modules name in
+ * their collectors (sd_collector.updates).  WMI Win32_QuickFixEngineering and
+ * the Windows Update Agent are not asked: QFE repeats the hotfix key (2003) or
+ * CBS (2008+), and a WUA search can take minutes and may go to the network. */
 #include "collect_win32.h"
 
 #include <stdio.h>

@@ -139,7 +139,8 @@ void sd_exch_fleet_text(const sd_fleet *fl, const void *sec, sd_buf *b)
     return;
   sd_buf_printf(b, "\nExchange 2007 SP2 upgrade plan (%lu server%s): Client "
                 "Access first, then Hub Transport, Unified Messaging, "
-                "Mailbox; Edge Transport on its own.\n", (unsigned long)p->nservers,
+                "Mailbox; Edge Transport on its own.\n",
+                  (unsigned long)p->nservers,
                 p->nservers == 1 ? "" : "s");
   for(i = 0; i < p->nservers; i++) {
     cas |= p->servers[i].phase == SD_PHASE_CAS &&

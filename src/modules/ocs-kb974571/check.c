@@ -1064,7 +1064,8 @@ static unsigned removal_steps(sd_module_result *r, sd_finding *x, osv os,
   unsigned ver;
   if(os != OS_UNKNOWN && cmd) {
     sd_step_add(r, x, SD_STEP_LAST_RESORT, "%s In a Command Prompt "
-                "opened as administrator run this command%s:", lead, os == OS_2008
+                "opened as administrator run this command%s:", lead,
+                  os == OS_2008
                 ? " (wusa.exe cannot remove updates on Windows Server 2008)"
                 : "");
     sd_step_cmd(r, x, "%s", cmd);

@@ -365,7 +365,8 @@ void sd_os_error_text(uint32_t code, char *out, size_t outsz)
   }
   n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
                              FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
+                           NULL, code, MAKELANGID(LANG_NEUTRAL,
+                                                  SUBLANG_DEFAULT),
                            wbuf, (DWORD)SD_COUNTOF(wbuf), NULL);
   if(n == 0) {
     snprintf(out, outsz, "Windows error %lu (0x%08lX).", (unsigned long)code,
@@ -375,6 +376,7 @@ void sd_os_error_text(uint32_t code, char *out, size_t outsz)
   while(n && (wbuf[n - 1] == L'\r' || wbuf[n - 1] == L'\n' ||
               wbuf[n - 1] == L' '))
     wbuf[--n] = L'\0';
-  if(WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, out, (int)outsz, NULL, NULL) <= 0)
+  if(WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, out, (int)outsz, NULL,
+     NULL) <= 0)
     snprintf(out, outsz, "Windows error %lu.", (unsigned long)code);
 }
