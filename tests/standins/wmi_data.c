@@ -10,7 +10,8 @@
  *   next       CLASS N wait|block        after N objects Next waits its
  *                                        timeout and says WBEM_S_TIMEDOUT
  *                                        (wait) or never returns (block)
- *   object     PATH  CLASS  PROP=VALUE ... an instance
+ *   object     PATH  CLASS  PROP=VALUE ... an instance (a property
+ *                                        named twice takes the last value)
  *
  * A value is typed by the class schema below (the CIM type the Hyper-V
  * MOF gives the property); arrays are written with ',' (integers) or '|'
@@ -166,7 +167,7 @@ static wd_kind value_kind(const wchar_t *cls, const wchar_t *prop,
 static void add_object(wchar_t **fld, size_t n)
 {
   wd_object *o;
-  size_t i;
+  size_t i, k;
   if(n < 3)
     return;
   data.objs = grow(data.objs, data.nobjs + 1, sizeof(*data.objs));
@@ -183,8 +184,17 @@ static void add_object(wchar_t **fld, size_t n)
       continue;
     *eq = L'\0';
     v = eq + 1;
-    p = &o->props[o->nprops++];
-    p->name = _wcsdup(fld[i]);
+    /* A later value of the same property replaces the earlier one. */
+    for(k = 0; k < o->nprops; k++)
+      if(!_wcsicmp(o->props[k].name, fld[i]))
+        break;
+    p = &o->props[k];
+    if(k == o->nprops) {
+      o->nprops++;
+      p->name = _wcsdup(fld[i]);
+    }
+    else
+      free(p->value);
     p->kind = value_kind(o->cls, p->name, &v);
     p->value = _wcsdup(v);
   }
