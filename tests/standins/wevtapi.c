@@ -11,11 +11,13 @@
  *                                    timeout and fails with ERROR_TIMEOUT
  *                                    (wait) or never returns (block)
  *   event   CHANNEL PROVIDER ID LEVEL AGE_S RECORD [STRING]...
- *                                    one event, AGE_S seconds old, with
- *                                    its insertion strings
+ *                                    one event, written AGE_S seconds
+ *                                    before the data file was, with its
+ *                                    insertion strings
  *   bulk    CHANNEL N PROVIDER ID LEVEL
  *                                    N events one second apart, the
- *                                    newest now, made as they are read
+ *                                    newest as old as the file, made as
+ *                                    they are read
  *
  * Implemented from Microsoft's documentation of EvtQuery, EvtNext,
  * EvtCreateRenderContext, EvtRender and EvtClose: results newest first
@@ -58,6 +60,9 @@ typedef struct chan {
 
 static chan *chans;
 static size_t nchans;
+/* The data file's last write: AGE_S counts back from it, so that every
+ * process reading the file sees the same event times. */
+static uint64_t base_ft;
 static HMODULE self;
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 
@@ -131,6 +136,7 @@ static void parse_line(wchar_t *line)
 
 static wchar_t *read_text(void)
 {
+  FILETIME ft;
   wchar_t path[MAX_PATH + 32], *slash, *w;
   HANDLE h;
   DWORD size, got = 0;
@@ -144,6 +150,8 @@ static wchar_t *read_text(void)
                   0, NULL);
   if(h == INVALID_HANDLE_VALUE)
     return NULL;
+  if(GetFileTime(h, NULL, NULL, &ft))
+    base_ft = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
   size = GetFileSize(h, NULL);
   buf = grow(NULL, (size_t)size + 1, 1);
   if(size == INVALID_FILE_SIZE || !ReadFile(h, buf, size, &got, NULL))
@@ -252,12 +260,26 @@ static int parse_filter(const wchar_t *q, filt *f)
   return lit(&p, L"]]]") && !*p ? 0 : -1;
 }
 
+static uint64_t now_ft(void)
+{
+  FILETIME ft;
+  GetSystemTimeAsFileTime(&ft);
+  return (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+}
+
+/* When the event was written: AGE_S before the data file's time. */
+static uint64_t event_ft(const ev *e)
+{
+  return (base_ft ? base_ft : now_ft()) - (uint64_t)e->age_s * 10000000ull;
+}
+
 static int filt_match(const filt *f, const ev *e)
 {
   size_t i, k;
+  uint64_t now = now_ft(), t = event_ft(e);
   if(f->all)
     return 1;
-  if((unsigned long long)e->age_s * 1000ull > f->max_age_ms)
+  if(t < now && (now - t) / 10000ull > f->max_age_ms)
     return 0;
   for(i = 0; i < f->ng; i++) {
     if(f->g[i].provider[0] && _wcsicmp(f->g[i].provider, e->provider))
@@ -444,16 +466,6 @@ enum {
   T_UINT64 = 10, T_FILETIME = 17, T_HEX64 = 21, SYS_COUNT = 18
 };
 
-static uint64_t filetime_of_age(unsigned long age_s)
-{
-  FILETIME ft;
-  ULARGE_INTEGER u;
-  GetSystemTimeAsFileTime(&ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  return u.QuadPart - (uint64_t)age_s * 10000000ull;
-}
-
 /* The values of one event for a context: in v[] (count of them) with the
  * strings to copy in s[] (NULL where none). */
 static DWORD values(const ctx_h *c, const event_h *e, evt_var *v,
@@ -483,7 +495,7 @@ static DWORD values(const ctx_h *c, const event_h *e, evt_var *v,
   v[6].type = T_BYTE;                   /* Opcode */
   v[7].type = T_HEX64;                  /* Keywords */
   v[8].type = T_FILETIME;               /* TimeCreated */
-  v[8].v.u64 = filetime_of_age(e->e.age_s);
+  v[8].v.u64 = event_ft(&e->e);
   v[9].type = T_UINT64;                 /* EventRecordId */
   v[9].v.u64 = e->e.record;
   v[12].type = T_UINT32;                /* ProcessID */
