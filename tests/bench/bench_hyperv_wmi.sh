@@ -17,7 +17,7 @@
 # srvdoctor within 1.5x of the floor).  Everything started under Wine ends
 # with the prefix's wineserver.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 SD_SRC=$PWD
 BUILD=${1:-build/win64}
 PAIRS=${SD_BENCH_PAIRS:-5}
@@ -62,7 +62,7 @@ V2='root\virtualization\v2'
   si_line namespace "$V2"
   si_host "$V2"
   i=0
-  while read -r pid exe guid _; do
+  while read -r pid _ guid _; do
     i=$((i + 1))
     si_vm "$V2" "$guid" "vm$i" 2 "$pid" 300
   done <"$tmp/workers"

@@ -24,6 +24,8 @@
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe; the stand-ins are looked for in
 #      its build folder's tests/standins, or SD_STANDIN_DIR).
 #      Exit 0 pass, 77 skip, 1 fail.
+# Its own prefix: sd_wine_prefix_clone of the runner's template when there
+# is one (lib/standins.sh si_setup), else a new one.
 set -u
 . "$(dirname "$0")/lib/common.sh"
 . "$SD_INTEG_DIR/lib/wine.sh"

@@ -24,6 +24,8 @@
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe; the stand-ins are looked for in
 #      its build folder's tests/standins, or SD_STANDIN_DIR).
 #      Exit 0 pass, 77 skip, 1 fail.
+# Its own prefix: sd_wine_prefix_clone of the runner's template when there
+# is one (lib/standins.sh si_setup), else a new one.
 set -u
 . "$(dirname "$0")/lib/common.sh"
 . "$SD_INTEG_DIR/lib/wine.sh"
@@ -31,7 +33,6 @@ set -u
 si_setup
 
 V2='root\virtualization\v2'
-V1='root\virtualization'
 TMO=10
 LIMIT=$((TMO + 2))
 G1=1D4E6A10-0000-4000-8000-0000000000A1
@@ -120,7 +121,7 @@ next_block() {
 }
 
 bad_props() {
-    local snap=$SI_TMP/bad_props.json q
+    local snap=$SI_TMP/bad_props.json
     {
         si_line namespace "$V2"
         si_host "$V2"

@@ -99,12 +99,12 @@ si_host() {
 }
 
 si_worker() {
-    local guid=$1 mb=$2 out i
+    local guid=$1 mb=$2 out
     out=$SI_TMP/worker-$guid-$RANDOM.out
     (cd "$SI_TMP/bin" && _sd_wine_run ./vmwp.exe "$guid" "$mb" \
         </dev/null >"$out" 2>&1 &)
     SI_PID=
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         SI_PID=$(tr -d '\r' <"$out" 2>/dev/null | sed -n 's/^ready pid=//p')
         [ -n "$SI_PID" ] && return 0
         sleep 0.5
