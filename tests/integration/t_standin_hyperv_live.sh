@@ -11,6 +11,10 @@
 #   v1_2008r2        root\virtualization only, EXCH-MBX in Starting (32770)
 #                    for 40 minutes with HealthState 25, FILE01 Stopping
 #                    for 3, TEST01 paused
+#   start_events     DC02 in Starting for 30 minutes and DC03 for 4, with
+#                    their failure events (12030, 3050) in the worker and
+#                    VMMS logs, read through the event-log stand-in
+#                    (tests/standins/wevtapi.c)            (start_events.json)
 #                                                         (v1_2008r2.json)
 # For each: the findings (code, VM, worker) of `check` on the live system
 # equal those of `check --from` on the snapshot `collect` wrote in the same
@@ -49,7 +53,7 @@ end_workers() {
 # The findings of the module as "code vm_guid worker_pid" lines, sorted.
 findings() {
     jq -r '.modules[] | select(.id == "hyperv-stuck-vm") | .findings[] |
-        "\(.code) \(.evidence.vm_guid // "-") \(.evidence.worker_pid // "-")"' \
+        "\(.code) \(.evidence.vm_guid // "-") \(.evidence.worker_pid // "-") \(.evidence.events // "-")"' \
         "$1" 2>/dev/null | LC_ALL=C sort
 }
 
@@ -156,7 +160,47 @@ v1_2008r2() {
     end_workers
 }
 
-for s in stuck_starting worker_orphan duplicate_names v1_2008r2; do
+start_events() {
+    local i g wk=Microsoft-Windows-Hyper-V-Worker vm=Microsoft-Windows-Hyper-V-VMMS
+    local lines=() dc02=E1E1E1E1-0000-4000-8000-00000000000A
+    local dc03=E1E1E1E1-0000-4000-8000-00000000000B
+    for i in 1 2 3 4 5; do
+        g=5F1B2C3D-000$i-4A5B-9C6D-0000A000000$i
+        worker "$g" 40
+        lines+=("$(si_vm "$V2" "$g" "APP0$i" 2 "$SI_PID" 300)")
+    done
+    worker "$dc02" 40
+    lines+=("$(si_vm "$V2" "$dc02" DC02 10 "$SI_PID" 30)")
+    worker "$dc03" 40
+    lines+=("$(si_vm "$V2" "$dc03" DC03 10 "$SI_PID" 4)")
+    { si_line namespace "$V2"; si_host "$V2"; printf '%s\n' "${lines[@]}"; } |
+        si_wmi_data
+    {
+        si_line channel "$wk-Admin"
+        si_line event "$wk-Admin" "$wk" 3040 2 120000 103 DC02 "$dc02"
+        si_line event "$wk-Admin" "$wk" 12030 2 6000 104 APP01 \
+            5F1B2C3D-0001-4A5B-9C6D-0000A0000001
+        si_line event "$wk-Admin" "$wk" 12030 2 1740 100 DC02 "$dc02" 0x80070070
+        si_line event "$wk-Admin" "$wk" 3050 2 1680 101 "'DC02' could not initialize memory: There is not enough space on the disk. (0x80070070). (Virtual machine ID $dc02)"
+        si_line event "$wk-Admin" "$wk" 18590 2 600 105 DC02 "$dc02"
+        si_line channel "$vm-Admin"
+        si_line event "$vm-Admin" "$vm" 12030 2 180 102 DC03 \
+            e1e1e1e1-0000-4000-8000-00000000000b
+    } | si_evt_data
+    compare start_events start_events.json
+    stuck_vm start_events DC02
+    # In the order the log gave them: newest first (EvtQuery reversed),
+    # where the fixture lists them oldest first.
+    sd_assert_match "start_events: DC02's events" \
+        '^3050 at [-0-9T:]+Z, 12030 at [-0-9T:]+Z$' \
+        "$(jq -r '[.modules[].findings[] | select(.code == "HV-VM-STUCK")][0].evidence.events' "$SI_TMP/start_events-live.out")"
+    sd_assert_match "start_events: DC03's event, from the VMMS log" '^12030 at ' \
+        "$(jq -r '[.modules[].findings[] | select(.evidence.vm_name == "DC03")][0].evidence.events' "$SI_TMP/start_events-live.out")"
+    : | si_evt_data
+    end_workers
+}
+
+for s in stuck_starting worker_orphan duplicate_names v1_2008r2 start_events; do
     if [ -n "${SI_ONLY:-}" ] && [[ " $SI_ONLY " != *" $s "* ]]; then
         continue
     fi
