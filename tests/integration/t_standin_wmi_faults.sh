@@ -19,6 +19,11 @@
 #                   "unreadable", a VM without a name is left out, and no
 #                   VM with unknown values is called stuck
 #   vms_1000        1,000 VMs: all read, within --timeout + 2 s
+#   types           the stand-in itself, through floor_wmi.exe: Get hands
+#                   out the VARIANT types of Microsoft's "Numbers (WMI)"
+#                   table (uint16 and uint32 VT_I4, uint64 a decimal
+#                   VT_BSTR), datetimes as CIM strings, OperationalStatus
+#                   as a SAFEARRAY of VT_I4, a select list and a WHERE
 # Scenarios in tests/standins/expected-to-fail.txt wait for the collector
 # changes in tests/standins/COLLECTOR-CHANGES.md.
 # Env: SRVDOCTOR_EXE (x64 srvdoctor.exe; the stand-ins are looked for in
@@ -167,7 +172,47 @@ vms_1000() {
     sd_assert_eq "vms_1000: the last one" vm1000 "$(jq -r '.hyperv.vms[-1].name' "$snap")"
 }
 
-for s in ns_missing connect_denied connect_hang query_fails next_wait \
+# prop NAME PROP: the line floor_wmi.exe types printed for PROP.
+prop() { tr -d '\r' <"$SI_TMP/$1.out" | grep "^$2 "; }
+
+types() {
+    {
+        si_line namespace "$V2"
+        si_vm "$V2" "$G1" vm1 2 "$W1" 60 OperationalStatus=2,32771 \
+            OnTimeInMilliseconds=18446744073709551615
+        si_line object "$V2" Msvm_StorageAllocationSettingData \
+            "InstanceID=Microsoft:$G1\\DVD" ResourceType=16 \
+            'HostResource=D:\iso\x.iso'
+        si_line object "$V2" Msvm_StorageAllocationSettingData \
+            "InstanceID=Microsoft:$G1\\D1" ResourceType=31 \
+            'HostResource=C:\vm\a.vhdx|C:\vm\b.vhdx'
+    } | si_wmi_data
+    si_run_prog types 30 "$SI_FLOOR" types "$V2" \
+        'SELECT * FROM Msvm_ComputerSystem' Name EnabledState ProcessID \
+        OnTimeInMilliseconds TimeOfLastStateChange OperationalStatus Nope
+    sd_assert_eq "types: string" "Name vt=0x0008 cim=8 $G1" "$(prop types Name)"
+    sd_assert_eq "types: uint16" "EnabledState vt=0x0003 cim=18 2" "$(prop types EnabledState)"
+    sd_assert_eq "types: uint32" "ProcessID vt=0x0003 cim=19 $W1" "$(prop types ProcessID)"
+    sd_assert_eq "types: uint64" "OnTimeInMilliseconds vt=0x0008 cim=21 18446744073709551615" \
+        "$(prop types OnTimeInMilliseconds)"
+    sd_assert_match "types: datetime" \
+        '^TimeOfLastStateChange vt=0x0008 cim=101 [0-9]{14}\.[0-9]{6}[-+][0-9]{3}$' \
+        "$(prop types TimeOfLastStateChange)"
+    sd_assert_eq "types: uint16[]" "OperationalStatus vt=0x2003 cim=8210 2,32771" \
+        "$(prop types OperationalStatus)"
+    sd_assert_eq "types: no such property" "Nope hr=0x80041002" "$(prop types Nope)"
+    si_run_prog types_where 30 "$SI_FLOOR" types "$V2" \
+        'SELECT InstanceID, HostResource FROM Msvm_StorageAllocationSettingData WHERE ResourceType = 31' \
+        InstanceID HostResource ResourceType
+    sd_assert_eq "types: WHERE" "InstanceID vt=0x0008 cim=8 Microsoft:$G1\\D1" \
+        "$(prop types_where InstanceID)"
+    sd_assert_eq "types: string[]" "HostResource vt=0x2008 cim=8200" \
+        "$(prop types_where HostResource)"
+    sd_assert_eq "types: not selected" "ResourceType hr=0x80041002" \
+        "$(prop types_where ResourceType)"
+}
+
+for s in types ns_missing connect_denied connect_hang query_fails next_wait \
          next_block bad_props vms_1000; do
     if [ -n "${SI_ONLY:-}" ] && [[ " $SI_ONLY " != *" $s "* ]]; then
         continue

@@ -11,6 +11,10 @@
  *   floor_wmi.exe workers
  *     Prints "PID COMMAND-LINE" for every vmwp.exe, for the bench to
  *     write the stand-in's data.
+ *   floor_wmi.exe types NAMESPACE QUERY PROP...
+ *     Runs QUERY and prints, for the first instance, "PROP vt=0xV cim=C
+ *     value" per property (the stand-in tests check the VARIANT types
+ *     that Get hands out), or "PROP hr=0xH" when Get fails.
  *   floor_wmi.exe spawn N DIR
  *     Starts N x "DIR\vmwp.exe <GUID> 1" (tests/integration/tools/
  *     fake_vmwp.c), each GUID its own, retrying a start that fails (a
@@ -156,6 +160,77 @@ static int floor_run(void)
   return FAILED(hr);
 }
 
+/* One property of an instance: its VARIANT type, CIM type and value. */
+static void print_prop(IWbemClassObject *o, const wchar_t *name)
+{
+  VARIANT v;
+  CIMTYPE cim = 0;
+  HRESULT hr;
+  VariantInit(&v);
+  hr = IWbemClassObject_Get(o, name, 0, &v, &cim, NULL);
+  if(FAILED(hr)) {
+    printf("%ls hr=0x%08lX\n", name, (unsigned long)hr);
+    return;
+  }
+  printf("%ls vt=0x%04X cim=%ld", name, (unsigned)V_VT(&v), (long)cim);
+  if(V_VT(&v) == VT_BSTR)
+    printf(" %ls", V_BSTR(&v));
+  else if(V_VT(&v) == VT_I4)
+    printf(" %ld", (long)V_I4(&v));
+  else if(V_VT(&v) == (VT_ARRAY | VT_I4) &&
+          SafeArrayGetDim(V_ARRAY(&v)) == 1) {
+    LONG lo = 0, hi = -1, i, x;
+    SafeArrayGetLBound(V_ARRAY(&v), 1, &lo);
+    SafeArrayGetUBound(V_ARRAY(&v), 1, &hi);
+    for(i = lo; i <= hi; i++)
+      if(SUCCEEDED(SafeArrayGetElement(V_ARRAY(&v), &i, &x)))
+        printf("%s%ld", i == lo ? " " : ",", (long)x);
+  }
+  printf("\n");
+  VariantClear(&v);
+}
+
+static int types(const wchar_t *nsname, const wchar_t *query,
+                 wchar_t **props, int nprops)
+{
+  IWbemLocator *loc = NULL;
+  IWbemServices *svc = NULL;
+  IEnumWbemClassObject *en = NULL;
+  IWbemClassObject *o = NULL;
+  BSTR ns = SysAllocString(nsname), lang = SysAllocString(L"WQL");
+  BSTR q = SysAllocString(query);
+  ULONG got = 0;
+  int i;
+  HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+  if(SUCCEEDED(hr))
+    hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                          &IID_IWbemLocator, (void **)&loc);
+  if(SUCCEEDED(hr))
+    hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
+                                    &svc);
+  if(SUCCEEDED(hr))
+    hr = IWbemServices_ExecQuery(svc, lang, q, WBEM_FLAG_FORWARD_ONLY, NULL,
+                                 &en);
+  if(SUCCEEDED(hr))
+    hr = IEnumWbemClassObject_Next(en, 5000, 1, &o, &got);
+  printf("query hr=0x%08lX got=%lu\n", (unsigned long)hr,
+         (unsigned long)got);
+  for(i = 0; o && i < nprops; i++)
+    print_prop(o, props[i]);
+  if(o)
+    IWbemClassObject_Release(o);
+  if(en)
+    IEnumWbemClassObject_Release(en);
+  if(svc)
+    IWbemServices_Release(svc);
+  if(loc)
+    IWbemLocator_Release(loc);
+  SysFreeString(ns);
+  SysFreeString(lang);
+  SysFreeString(q);
+  return o ? 0 : 1;
+}
+
 static int spawn(int n, const wchar_t *dir)
 {
   int i, tries = 0;
@@ -196,6 +271,8 @@ int wmain(int argc, wchar_t **argv)
     return 1;
   if(argc == 2 && !wcscmp(argv[1], L"workers"))
     return workers();
+  if(argc >= 4 && !wcscmp(argv[1], L"types"))
+    return types(argv[2], argv[3], argv + 4, argc - 4);
   if(argc == 4 && !wcscmp(argv[1], L"spawn"))
     return spawn(_wtoi(argv[2]), argv[3]);
   return floor_run();

@@ -18,6 +18,8 @@
 #   si_host NS                the host's own Msvm_ComputerSystem line
 #   si_worker GUID MB         start a fake vmwp.exe; sets SI_PID (its
 #                             Windows PID)
+#   si_run_prog NAME LIMIT EXE ARGS...   the same for another program
+#                             (SI_FLOOR: the stand-ins' floor_wmi.exe)
 #   si_run NAME LIMIT ARGS... run srvdoctor.exe ARGS with the stand-ins,
 #                             killed after LIMIT seconds; stdout in
 #                             $SI_TMP/NAME.out, stderr in NAME.err; sets
@@ -44,11 +46,13 @@ si_setup() {
     [ -x "$SD_WINE64" ] || sd_skip "wine64 is not installed"
     sd_test_tmp_dir || sd_fail "no scratch directory"
     dir=${SD_STANDIN_DIR:-$(dirname "$(readlink -f "$SRVDOCTOR_EXE")")/tests/standins}
-    for f in wbemprox.dll wevtapi.dll; do
+    for f in wbemprox.dll wevtapi.dll floor_wmi.exe; do
         [ -f "$dir/$f" ] ||
             sd_skip "no stand-in $dir/$f (configure with -DSD_TEST_TOOLS=ON)"
     done
     SI_EXE=$(readlink -f "$SRVDOCTOR_EXE")
+    # shellcheck disable=SC2034 # used by the tests
+    SI_FLOOR=$(readlink -f "$dir/floor_wmi.exe")
     SI_TMP=$SD_TEST_TMP/si
     mkdir -p "$SI_TMP/bin" || sd_fail "mkdir"
     x86_64-w64-mingw32-gcc -municode -O2 -Wall -Wextra -Werror \
@@ -113,12 +117,18 @@ si_worker() {
 }
 
 si_run() {
-    local name=$1 limit=$2 t0
+    local name=$1 limit=$2
     shift 2
+    si_run_prog "$name" "$limit" "$SI_EXE" "$@"
+}
+
+si_run_prog() {
+    local name=$1 limit=$2 prog=$3 t0
+    shift 3
     t0=$(sd_now_ms)
     (cd "$SI_TMP" &&
         WINEDLLOVERRIDES="wbemprox,wevtapi=n;mscoree,mshtml=" TMPDIR=$(_sd_wine_tmp) \
-        timeout -s KILL "$limit" "$SD_WINE64" "$SI_EXE" "$@" \
+        timeout -s KILL "$limit" "$SD_WINE64" "$prog" "$@" \
         </dev/null >"$SI_TMP/$name.out" 2>"$SI_TMP/$name.err")
     SI_RC=$?
     SI_MS=$(($(sd_now_ms) - t0))
