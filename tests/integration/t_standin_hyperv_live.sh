@@ -11,6 +11,10 @@
 #   v1_2008r2        root\virtualization only, EXCH-MBX in Starting (32770)
 #                    for 40 minutes with HealthState 25, FILE01 Stopping
 #                    for 3, TEST01 paused
+#   paused_low_space SQL01 Paused (9) with HealthState 25, OperationalStatus
+#                    5, its two disks on D:, a Wine drive on a 256 MB tmpfs
+#                    the test mounts (skipped where mount is not allowed)
+#                                                     (paused_low_space.json)
 #   start_events     DC02 in Starting for 30 minutes and DC03 for 4, with
 #                    their failure events (12030, 3050) in the worker and
 #                    VMMS logs, read through the event-log stand-in
@@ -160,6 +164,46 @@ v1_2008r2() {
     end_workers
 }
 
+paused_low_space() {
+    local i g lines=() small=$SI_TMP/small sql=8E0A3C51-7D2B-4F6E-A1C9-3B5D7E9F1A2C
+    mkdir -p "$small"
+    if ! mount -t tmpfs -o size=256m sd-standin-small "$small" 2>/dev/null; then
+        sd_log "paused_low_space: cannot mount a small tmpfs here"
+        return 77
+    fi
+    # Lazily: Wine may still hold it when the hooks run.
+    sd_on_exit "umount -l '$small'"
+    mkdir -p "$small/Hyper-V/SQL01" &&
+        head -c 1048576 /dev/zero >"$small/Hyper-V/SQL01/SQL01.vhdx" &&
+        head -c 1048576 /dev/zero >"$small/Hyper-V/SQL01/SQL01-data.vhdx" &&
+        ln -sfn "$small" "$WINEPREFIX/dosdevices/d:" ||
+        { sd_check "paused_low_space: drive D: on the tmpfs" false; return 0; }
+    for i in 1 2 3 4 5; do
+        g=5F1B2C3D-000$i-4A5B-9C6D-0000A000000$i
+        worker "$g" 40
+        lines+=("$(si_vm "$V2" "$g" "APP0$i" 2 "$SI_PID" 300)")
+    done
+    worker "$sql" 40
+    lines+=("$(si_vm "$V2" "$sql" SQL01 9 "$SI_PID" 40 HealthState=25 \
+        OperationalStatus=5)")
+    lines+=("$(si_line object "$V2" Msvm_StorageAllocationSettingData \
+        "InstanceID=Microsoft:$sql\\83F8638B\\0\\0\\D" ResourceType=31 \
+        'HostResource=D:\Hyper-V\SQL01\SQL01.vhdx')")
+    lines+=("$(si_line object "$V2" Msvm_StorageAllocationSettingData \
+        "InstanceID=Microsoft:$sql\\83F8638B\\0\\1\\D" ResourceType=31 \
+        'HostResource=D:\Hyper-V\SQL01\SQL01-data.vhdx')")
+    { si_line namespace "$V2"; si_host "$V2"; printf '%s\n' "${lines[@]}"; } |
+        si_wmi_data
+    compare paused_low_space paused_low_space.json
+    sd_assert_eq "paused_low_space: the disks' volume" "D:\\ D:\\" \
+        "$(jq -r --arg g "$sql" '[.hyperv.vms[] | select(.guid == $g) | .disks[].volume] | join(" ")' "$SI_TMP/paused_low_space.json")"
+    sd_check "paused_low_space: under 256 MB free" test \
+        "$(jq --arg g "$sql" '.hyperv.vms[] | select(.guid == $g) | .disks[0].free_bytes' "$SI_TMP/paused_low_space.json")" -le 268435456
+    sd_assert_match "paused_low_space: the message names D:" 'on D:\\ \(' \
+        "$(jq -r '[.modules[].findings[] | select(.code == "HV-VM-STORAGE")][0].message' "$SI_TMP/paused_low_space-live.out")"
+    end_workers
+}
+
 start_events() {
     local i g wk=Microsoft-Windows-Hyper-V-Worker vm=Microsoft-Windows-Hyper-V-VMMS
     local lines=() dc02=E1E1E1E1-0000-4000-8000-00000000000A
@@ -200,7 +244,8 @@ start_events() {
     end_workers
 }
 
-for s in stuck_starting worker_orphan duplicate_names v1_2008r2 start_events; do
+for s in stuck_starting worker_orphan duplicate_names v1_2008r2 \
+         paused_low_space start_events; do
     if [ -n "${SI_ONLY:-}" ] && [[ " $SI_ONLY " != *" $s "* ]]; then
         continue
     fi
