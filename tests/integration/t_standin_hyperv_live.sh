@@ -11,6 +11,9 @@
 #   v1_2008r2        root\virtualization only, EXCH-MBX in Starting (32770)
 #                    for 40 minutes with HealthState 25, FILE01 Stopping
 #                    for 3, TEST01 paused
+#   busy_merging     SQL01 in Starting for 40 minutes with a small worker,
+#                    but OperationalStatus 2,32772 (merging disks): busy,
+#                    not hung                             (busy_merging.json)
 #   paused_low_space SQL01 Paused (9) with HealthState 25, OperationalStatus
 #                    5, its two disks on D:, a Wine drive on a 256 MB tmpfs
 #                    the test mounts (skipped where mount is not allowed)
@@ -164,6 +167,25 @@ v1_2008r2() {
     end_workers
 }
 
+busy_merging() {
+    local i g lines=()
+    for i in 1 2 3 4 5; do
+        g=5F1B2C3D-000$i-4A5B-9C6D-0000A000000$i
+        worker "$g" 40
+        lines+=("$(si_vm "$V2" "$g" "APP0$i" 2 "$SI_PID" 300)")
+    done
+    g=8E0A3C51-7D2B-4F6E-A1C9-3B5D7E9F1A2C
+    worker "$g" 4
+    lines+=("$(si_vm "$V2" "$g" SQL01 10 "$SI_PID" 40 OperationalStatus=2,32772)")
+    { si_line namespace "$V2"; si_host "$V2"; printf '%s\n' "${lines[@]}"; } |
+        si_wmi_data
+    compare busy_merging busy_merging.json
+    sd_assert_eq "busy_merging: no verdict of hung" 0 "$(jq '[.modules[].findings[] |
+        select(.code == "HV-VM-STUCK" or .code == "HV-VM-SUSPECT")] | length' \
+        "$SI_TMP/busy_merging-live.out")"
+    end_workers
+}
+
 paused_low_space() {
     local i g lines=() small=$SI_TMP/small sql=8E0A3C51-7D2B-4F6E-A1C9-3B5D7E9F1A2C
     mkdir -p "$small"
@@ -245,7 +267,7 @@ start_events() {
 }
 
 for s in stuck_starting worker_orphan duplicate_names v1_2008r2 \
-         paused_low_space start_events; do
+         busy_merging paused_low_space start_events; do
     if [ -n "${SI_ONLY:-}" ] && [[ " $SI_ONLY " != *" $s "* ]]; then
         continue
     fi
