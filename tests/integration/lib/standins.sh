@@ -35,7 +35,8 @@
 #                             lands, and fails the test when it passes
 #                             (XPASS: take it off the list)
 #
-# Everything runs in the test's own prefix; si_setup registers its teardown
+# The tests run every scenario; SI_ONLY="name name" runs only those (for
+# working on one).  Everything runs in the test's own prefix; si_setup registers its teardown
 # (wineserver -k ends the workers and any srvdoctor.exe still hung).
 
 SI_XFAIL_LIST=$SD_SRC/tests/standins/expected-to-fail.txt
