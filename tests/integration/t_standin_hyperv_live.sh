@@ -48,13 +48,20 @@ worker() {
     si_worker "$1" "$2"
     WORKERS+=("$SI_PID")
 }
+# End this scenario's workers and wait until no vmwp.exe is left: one
+# still exiting would be an orphan in the next scenario.
 end_workers() {
-    local p
+    local p n
     for p in "${WORKERS[@]}"; do
         _sd_wine_run taskkill /F /PID "$p" </dev/null >/dev/null 2>&1
     done
     WORKERS=()
-    sleep 1
+    for _ in $(seq 1 40); do
+        n=$(_sd_wine_run "$SI_FLOOR" workers </dev/null 2>/dev/null | grep -c .)
+        [ "$n" = 0 ] && return 0
+        sleep 0.5
+    done
+    sd_check "the scenario's workers ended (still $n)" false
 }
 
 # The findings of the module as "code vm_guid worker_pid" lines, sorted.
