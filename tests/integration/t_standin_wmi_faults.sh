@@ -10,6 +10,9 @@
 #   query_fails     ExecQuery fails: HV-DEGRADED naming ExecQuery
 #   next_wait       Next times out (honouring its timeout) after 2 VMs
 #   next_block      Next never returns after 2 VMs
+#   query_hang      ExecQuery never returns
+#   disks_next_wait the disks query's Next times out (honouring its
+#                   timeout) from the start
 #                   a hang: the hyperv-stuck-vm module is UNKNOWN with a
 #                   sentence naming what did not answer, and the whole run
 #                   ends within --timeout + 2 s (measured here)
@@ -125,6 +128,22 @@ next_block() {
     hang next_block
 }
 
+query_hang() {
+    { three_vms; si_line query Msvm_ComputerSystem hang; } | si_wmi_data
+    hang query_hang
+}
+
+disks_next_wait() {
+    {
+        three_vms
+        si_line object "$V2" Msvm_StorageAllocationSettingData \
+            "InstanceID=Microsoft:$G1\\D1" ResourceType=31 \
+            'HostResource=C:\vm\a.vhdx'
+        si_line next Msvm_StorageAllocationSettingData 0 wait
+    } | si_wmi_data
+    hang disks_next_wait
+}
+
 bad_props() {
     local snap=$SI_TMP/bad_props.json
     {
@@ -213,7 +232,7 @@ types() {
 }
 
 for s in types ns_missing connect_denied connect_hang query_fails next_wait \
-         next_block bad_props vms_1000; do
+         next_block query_hang disks_next_wait bad_props vms_1000; do
     if [ -n "${SI_ONLY:-}" ] && [[ " $SI_ONLY " != *" $s "* ]]; then
         continue
     fi
