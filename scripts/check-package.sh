@@ -5,7 +5,8 @@
 # architecture the name says, imports only what Windows Server 2003 has
 # (check-imports.sh), names no environment variable but the documented
 # SRVDOCTOR_LDAP_PASSWORD (check-env-names.sh) and carries the manifest
-# (check-manifest.py).
+# (check-manifest.py), and holds no test program or stand-in DLL
+# (tests/tools, tests/standins).
 # Prints one line per zip; exit 1 on the first problem.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +45,10 @@ for zip in "$@"; do
   # documented SRVDOCTOR_LDAP_PASSWORD, in either encoding.
   bash "$here/check-env-names.sh" "$exe" >/dev/null || fail "$(bash "$here/check-env-names.sh" "$exe")"
   unzip -Z1 "$zip" | grep -qi 'seams' && fail "the test program is in the zip"
+  # Nor the stand-ins (tests/standins): WMI and event-log DLLs that would
+  # shadow Windows' own beside the exe, or their floor program.
+  unzip -Z1 "$zip" | grep -qiE '(^|/)(wbemprox|wevtapi)\.dll$|floor_wmi|standin' &&
+    fail "a test stand-in is in the zip: $(unzip -Z1 "$zip" | grep -iE '(wbemprox|wevtapi)\.dll|floor_wmi|standin' | tr '\n' ' ')"
   bash "$here/check-imports.sh" "$exe" >/dev/null || fail "$(bash "$here/check-imports.sh" "$exe")"
   python3 "$here/check-manifest.py" "$exe" >/dev/null || fail "$(python3 "$here/check-manifest.py" "$exe")"
   echo "package: $(basename "$zip"): ok ($(wc -c <"$zip") bytes, srvdoctor.exe $(wc -c <"$exe") bytes, $(unzip -Z1 "$zip" | grep -vc '/$') files)"
