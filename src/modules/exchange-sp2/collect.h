@@ -1,6 +1,7 @@
 /* collect.h - exchange-sp2's live collectors (Windows): this machine's
  * Exchange installation and the running user's token (collect_exchange.c),
- * and Active Directory over LDAP (collect_ldap.c). */
+ * Active Directory over LDAP (collect_ldap.c) and the last run of setup
+ * in ExchangeSetup.log (collect_setuplog.c). */
 #ifndef SD_EXCHANGE_COLLECT_H
 #define SD_EXCHANGE_COLLECT_H
 
@@ -8,5 +9,7 @@
 
 void sd_cw_exchange(sd_facts *f);
 void sd_cw_ad(sd_facts *f, const sd_options *o);
+/* Exchange setup's own log, its last run (collect_setuplog.c). */
+void sd_cw_setuplog(sd_facts *f);
 
 #endif

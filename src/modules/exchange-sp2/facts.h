@@ -178,6 +178,29 @@ typedef struct sd_ad_facts {
   const char *local_site;
 } sd_ad_facts;
 
+/* The last run of Exchange setup as its own log tells it:
+ * %SystemDrive%\ExchangeSetupLogs\ExchangeSetup.log, read from its end by
+ * parse_setuplog.c (collect_setuplog.c on Windows).  st: read = the log
+ * was read and state says how its last run ended; absent = there is no
+ * log (setup never ran here, or its logs were removed); unreadable = why
+ * (the file could not be opened or read, or it is not a regular file).
+ * Snapshots written before this section leave st not_collected. */
+typedef struct sd_exch_setuplog {
+  sd_fstate st;
+  const char *path;
+  int64_t size;             /* bytes, -1 when not known */
+  const char *state;        /* sd_setuplog_state_name: "failed", ... */
+  const char *why;          /* the reader's sentence about that state */
+  const char *started;      /* the run's first timestamp, as written */
+  const char *build;        /* "Setup version:" of the run */
+  const char *step;         /* the step the first error happened in */
+  const char *task;         /* the task (command) that failed */
+  const char *error;        /* the first error of the run */
+  const char *known;        /* id of the known failure (sd_setuplog_known),
+                               NULL when none matched */
+  int64_t read_ms;          /* time the review took, -1 not measured */
+} sd_exch_setuplog;
+
 typedef struct sd_exch_facts {
   sd_fstate st; /* was this section collected at all */
 
@@ -245,6 +268,9 @@ typedef struct sd_exch_facts {
   sd_fstate token_st;
   sd_exch_sid *token_groups;
   size_t ntoken_groups, cap_token_groups;
+
+  /* Exchange setup's own log, its last run */
+  sd_exch_setuplog setuplog;
 
   sd_ad_facts ad;
 } sd_exch_facts;

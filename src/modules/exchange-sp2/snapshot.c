@@ -134,6 +134,23 @@ static const sd_field ad_fields[] = {
 static const sd_schema ad_schema =
   SD_SCHEMA(sd_ad_facts, "the AD section", ad_fields);
 
+static const sd_field slog_fields[] = {
+  F(sd_exch_setuplog, "state", SD_F_FSTATE, st),
+  F(sd_exch_setuplog, "path", SD_F_STR, path),
+  F(sd_exch_setuplog, "size", SD_F_I64, size),
+  F(sd_exch_setuplog, "last_run", SD_F_STR, state),
+  F(sd_exch_setuplog, "why", SD_F_STR, why),
+  F(sd_exch_setuplog, "started", SD_F_STR, started),
+  F(sd_exch_setuplog, "build", SD_F_STR, build),
+  F(sd_exch_setuplog, "step", SD_F_STR, step),
+  F(sd_exch_setuplog, "task", SD_F_STR, task),
+  F(sd_exch_setuplog, "error", SD_F_STR, error),
+  F(sd_exch_setuplog, "known_failure", SD_F_STR, known),
+  F(sd_exch_setuplog, "read_ms", SD_F_I64, read_ms),
+};
+static const sd_schema slog_schema =
+  SD_SCHEMA(sd_exch_setuplog, "the setup log", slog_fields);
+
 static const sd_field exch_fields[] = {
   F(sd_exch_facts, "state", SD_F_FSTATE, st),
   F(sd_exch_facts, "installed_state", SD_F_FSTATE, installed_st),
@@ -174,6 +191,7 @@ static const sd_field exch_fields[] = {
   F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),
   SD_FIELD_LIST(sd_exch_facts, "token_groups", token_groups,
                 ntoken_groups, cap_token_groups, &sid_schema),
+  SD_FIELD_SUB(sd_exch_facts, "setup_log", SD_F_OBJ, setuplog, &slog_schema),
   SD_FIELD_SUB(sd_exch_facts, "ad", SD_F_OBJ, ad, &ad_schema),
 };
 const sd_schema sd_schema_exchange =
