@@ -16,6 +16,12 @@
 #      snapshot's setup_log section; the review within a bounded time.
 #   3. A folder named ExchangeSetup.log: EXCH-SETUP-LOG-UNCLEAR saying it
 #      is not a regular file (never opened).
+#   4. The CRL route: the whole test runs in a private network namespace
+#      (only loopback) whose /etc/hosts points crl.microsoft.com at
+#      127.0.0.1, so the probe can never leave the machine.  With a
+#      listener on 127.0.0.1:80 (scenarios 1-3) the route is reachable and
+#      nothing is said; without one EXCH-CRL-UNREACHABLE gives the
+#      documented remedies, within the probe's deadline.
 # Env: SRVDOCTOR_EXE, SD_SRC, TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,15 +35,35 @@ sd_require_cmd x86_64-w64-mingw32-gcc jq python3
 # shellcheck source=lib/wine.sh
 . "$here/lib/wine.sh"
 
+# A private network namespace: loopback only, crl.microsoft.com at
+# 127.0.0.1 (Wine resolves names with the host's resolver).
+if [ "${SD_EXCHB_NETNS:-}" != 1 ]; then
+  command -v unshare >/dev/null && command -v ip >/dev/null ||
+    sd_skip "needs unshare and ip for a private network namespace"
+  unshare -m -n --propagation private true 2>/dev/null ||
+    sd_skip "cannot make a private network namespace (unshare -m -n)"
+  SD_EXCHB_NETNS=1 exec unshare -m -n --propagation private bash "$0" "$@"
+fi
+ip link set lo up || sd_fail "cannot bring up loopback in the namespace"
+hosts=$(mktemp "${TMPDIR:-/tmp}/sd-exchb-hosts.XXXXXX")
+printf '127.0.0.1 localhost\n127.0.0.1 crl.microsoft.com\n' >"$hosts"
+mount --bind "$hosts" /etc/hosts || sd_fail "cannot bind the hosts file"
+getent hosts crl.microsoft.com | grep -q '^127\.0\.0\.1' ||
+  sd_fail "crl.microsoft.com does not resolve to 127.0.0.1 in the namespace"
+
 exe=$(readlink -f "$SRVDOCTOR_EXE")
 fix=$here/fixtures/exchange
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sd-exchb.XXXXXX")
 prefix=""
 MB=${SD_SLOG_MB:-300}
 
+listener_pid=""
 cleanup() {
+  [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null
+  [ -n "$listener_pid" ] && wait "$listener_pid" 2>/dev/null
   [ -n "$prefix" ] && sd_wine_teardown "$prefix"
   rm -rf "$tmp"
+  rm -f "$hosts"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -70,10 +96,28 @@ ev() { q "$1" "[.modules[].findings[] | select(.code==\"$2\")][0].evidence.$3 //
 cmds() { q "$1" "[.modules[].findings[] | select(.code==\"$2\")][0].remediation.steps[]? | .commands[]?"; }
 svcset() { sd_wine "$tmp/exch_svcset.exe" "$@" 2>>"$tmp/svcset.err"; }
 
+# A stand-in for crl.microsoft.com: accepts on 127.0.0.1:80 and closes.
+python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 80)); s.listen(16); s.settimeout(1)
+end = time.time() + 280
+while time.time() < end:
+    try:
+        c, _ = s.accept(); c.close()
+    except socket.timeout:
+        pass
+' &
+listener_pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && break
+  sleep 0.2
+done
+
 # ---- 1. nothing to say ----
 run none
 for c in EXCH-SETUP-LOG-FAILED EXCH-SETUP-LOG-UNCLEAR EXCH-FOREFRONT \
-         EXCH-SERVICE-DISABLED EXCH-SERVICE-PENDING; do
+         EXCH-SERVICE-DISABLED EXCH-SERVICE-PENDING EXCH-CRL-UNREACHABLE; do
   sd_assert_eq "none: $c findings" 0 "$(count none "$c")"
 done
 sd_assert_eq "none: upgrade path still found" 1 "$(count none EXCH-UPGRADE-PATH)"
@@ -162,6 +206,11 @@ sd_assert_eq "snapshot: last run" failed "$(jq -r .exchange.setup_log.last_run "
 sd_assert_eq "snapshot: known failure" service-disabled "$(jq -r .exchange.setup_log.known_failure "$snap" 2>/dev/null)"
 sd_assert_eq "snapshot: size" "$size" "$(jq -r .exchange.setup_log.size "$snap" 2>/dev/null)"
 sd_log "snapshot: the review took $(jq -r .exchange.setup_log.read_ms "$snap" 2>/dev/null) ms"
+sd_assert_eq "snapshot: CRL route reachable" reachable "$(jq -r .exchange.crl_route.result "$snap" 2>/dev/null)"
+sd_assert_eq "snapshot: CRL target" crl.microsoft.com:80 "$(jq -r .exchange.crl_route.target "$snap" 2>/dev/null)"
+sd_assert_match "snapshot: CRL address" '^127\.0\.0\.1' "$(jq -r .exchange.crl_route.address "$snap" 2>/dev/null)"
+sd_assert_eq "snapshot: WinHTTP proxy read" read "$(jq -r .exchange.crl_route.proxy_state.state "$snap" 2>/dev/null)"
+sd_assert_eq "snapshot: CRL deadline (a sixth of --timeout 20)" 3333 "$(jq -r .exchange.crl_route.deadline_ms "$snap" 2>/dev/null)"
 
 # ---- 3. not a regular file ----
 rm -f "$logdir/ExchangeSetup.log" && mkdir "$logdir/ExchangeSetup.log" ||
@@ -170,5 +219,18 @@ run folder
 sd_assert_eq "folder: no failed run claimed" 0 "$(count folder EXCH-SETUP-LOG-FAILED)"
 sd_assert_eq "folder: unclear" 1 "$(count folder EXCH-SETUP-LOG-UNCLEAR)"
 sd_assert_match "folder: why" 'not a regular file' "$(ev folder EXCH-SETUP-LOG-UNCLEAR why)"
+
+# ---- 5. no route to the CRL: nothing listens on 127.0.0.1:80 ----
+kill "$listener_pid" 2>/dev/null
+wait "$listener_pid" 2>/dev/null
+listener_pid=""
+run nocrl
+sd_assert_eq "nocrl: CRL unreachable" 1 "$(count nocrl EXCH-CRL-UNREACHABLE)"
+sd_assert_eq "nocrl: target" crl.microsoft.com:80 "$(ev nocrl EXCH-CRL-UNREACHABLE target)"
+sd_assert_match "nocrl: detail" 'crl.microsoft.com' "$(ev nocrl EXCH-CRL-UNREACHABLE detail)"
+sd_assert_match "nocrl: KB 944752 workaround among the steps" 'generatePublisherEvidence' \
+  "$(q nocrl '[.modules[].findings[] | select(.code=="EXCH-CRL-UNREACHABLE")][0].remediation.steps[]? | .text, (.alternatives[]?.text)')"
+sd_assert_le "nocrl: run time (ms) within the probe's deadline of the run with a route" \
+  "$ms_nocrl" "$((ms_none + 3333 + 2000))"
 
 sd_finish

@@ -1413,11 +1413,74 @@ static void test_services_unreadable(void **state)
   }
 }
 
+/* The CRL route: unreachable gives the documented remedies (proxy,
+ * KB 944752's workaround, the Internet Options setting during setup);
+ * reachable says nothing; could not look is named as not checked. */
+static void test_crl_route(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "crl_unreachable.json");
+  x = sdt_find(&t.rep, "EXCH-CRL-UNREACHABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_string_equal(sdt_ev(x, "target"), "crl.microsoft.com:80");
+  assert_string_equal(sdt_ev(x, "winhttp_proxy"), "none (direct)");
+  assert_non_null(strstr(sdt_ev(x, "detail"), "10061"));
+  assert_non_null(strstr(sdt_ev(x, "source"), "KB 944752"));
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_int_equal(x->steps[1].kind, SD_STEP_CHANGE);
+  assert_non_null(strstr(x->steps[1].text, "WinHTTP"));
+  assert_non_null(strstr(x->steps[2].text, "generatePublisherEvidence"));
+  assert_true(x->steps[2].alternative);
+  assert_non_null(strstr(x->steps[3].text, "publisher's certificate"));
+  assert_false(sdt_has_command(x, "netsh"));
+  assert_well_formed(t.m);
+  done(&t);
+  run_fixture(&t, "crl_reachable.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
+  assert_string_equal(t.f.exchange.crl.proxy, "proxy.contoso.com:8080");
+  done(&t);
+  run_fixture(&t, "crl_could_not_look.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"),
+                         "route to crl.microsoft.com (Winsock"));
+  done(&t);
+  /* the previous form: no crl_route, nothing said */
+  run_fixture(&t, "sp1_rollups_only.json");
+  assert_int_equal(t.f.exchange.crl.probe_st.state, SD_ST_NOT_COLLECTED);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  done(&t);
+}
+
+/* On Windows Server 2003 the look step is proxycfg, the tool KB 944752
+ * names. */
+static void test_crl_2003_proxycfg(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "crl_unreachable.json");
+  t.f.os.major = 5;
+  t.f.os.minor = 2;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-CRL-UNREACHABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->steps[0].ncommands, 1);
+  assert_string_equal(x->steps[0].commands[0], "proxycfg");
+  done(&t);
+}
+
 /* The setup_log section survives write, read, write. */
 static void test_setuplog_roundtrip(void **state)
 {
   static const char *const names[] = {"setuplog_failed_known.json",
-                                      "setuplog_unreadable.json"};
+                                      "setuplog_unreadable.json",
+                                      "crl_reachable.json"};
   size_t i;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1430,7 +1493,8 @@ static void test_setuplog_roundtrip(void **state)
     sd_buf_init(&w1);
     sd_buf_init(&w2);
     sd_snapshot_write(&a, &w1);
-    assert_non_null(strstr(w1.data, "\"setup_log\""));
+    assert_non_null(strstr(w1.data, i < 2 ? "\"setup_log\""
+                                          : "\"crl_route\""));
     sd_facts_init(&b);
     sd_err_clear(&err);
     assert_int_equal(sd_snapshot_read_mem(w1.data, w1.len, &b, &err), 0);
@@ -1441,9 +1505,14 @@ static void test_setuplog_roundtrip(void **state)
       assert_string_equal(b.exchange.setuplog.known, "service-disabled");
       assert_int_equal(b.exchange.setuplog.read_ms, 41);
     }
-    else {
+    else if(i == 1) {
       assert_int_equal(b.exchange.setuplog.st.state, SD_ST_UNREADABLE);
       assert_int_equal(b.exchange.setuplog.st.error, 32);
+    }
+    else {
+      assert_string_equal(b.exchange.crl.result, "reachable");
+      assert_string_equal(b.exchange.crl.proxy_bypass, "<local>");
+      assert_int_equal(b.exchange.crl.deadline_ms, 5000);
     }
     sd_buf_free(&w1);
     sd_buf_free(&w2);
@@ -1843,7 +1912,8 @@ static void test_literal_reader_all_fixtures(void **state)
     "cluster_unreadable.json", "setuplog_failed_known.json",
     "setuplog_failed_unknown.json", "setuplog_unreadable.json",
     "setuplog_unfinished.json", "forefront.json", "services_blocked.json",
-    "services_unreadable.json"};
+    "services_unreadable.json", "crl_unreachable.json",
+    "crl_could_not_look.json"};
   size_t i, k, n = 0;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1932,6 +2002,8 @@ int main(void)
     cmocka_unit_test(test_forefront),
     cmocka_unit_test(test_services_blocked),
     cmocka_unit_test(test_services_unreadable),
+    cmocka_unit_test(test_crl_route),
+    cmocka_unit_test(test_crl_2003_proxycfg),
     cmocka_unit_test(test_setuplog_roundtrip),
     cmocka_unit_test(test_roundtrip_and_copy),
     cmocka_unit_test(test_snapshot_rejects),

@@ -570,6 +570,7 @@ static void exch_collect(sd_facts *f, const sd_options *o)
 {
   sd_cw_exchange(f);
   sd_cw_setuplog(f);
+  sd_cw_crl(f, o);
   sd_cw_ad(f, o);
 }
 

@@ -201,6 +201,30 @@ typedef struct sd_exch_setuplog {
   int64_t read_ms;          /* time the review took, -1 not measured */
 } sd_exch_setuplog;
 
+/* The route to the certificate revocation list (docs/exchange-sp2-setup-
+ * facts.md, table crl_facts): the WinHTTP proxy the services use, and
+ * whether crl.microsoft.com port 80 (or that proxy) accepts a TCP
+ * connection within a short deadline.
+ * proxy_st: read = WinHttpGetDefaultProxyConfiguration answered
+ * (proxy_access "direct" or "named-proxy"); unreadable = why.
+ * probe_st: read = srvdoctor looked (result "reachable" or
+ * "unreachable", detail says why not); unreadable = it could not look
+ * (why).  Snapshots written before this section leave both
+ * not_collected. */
+typedef struct sd_exch_crl {
+  sd_fstate proxy_st;
+  const char *proxy_access;  /* "direct", "named-proxy" */
+  const char *proxy;         /* the proxy list, NULL when none */
+  const char *proxy_bypass;
+  sd_fstate probe_st;
+  const char *target;        /* "crl.microsoft.com:80" or the proxy */
+  const char *result;        /* "reachable", "unreachable" */
+  const char *address;       /* the address connected to or last tried */
+  const char *detail;        /* why unreachable, in words */
+  int64_t deadline_ms;       /* the probe's own deadline */
+  int64_t elapsed_ms;
+} sd_exch_crl;
+
 typedef struct sd_exch_facts {
   sd_fstate st; /* was this section collected at all */
 
@@ -271,6 +295,9 @@ typedef struct sd_exch_facts {
 
   /* Exchange setup's own log, its last run */
   sd_exch_setuplog setuplog;
+
+  /* the route to crl.microsoft.com */
+  sd_exch_crl crl;
 
   sd_ad_facts ad;
 } sd_exch_facts;

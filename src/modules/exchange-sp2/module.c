@@ -69,6 +69,9 @@ static const sd_code_info exch_codes[] = {
    "An Exchange service setup needs is set to Disabled", 0},
   {"EXCH-SERVICE-PENDING", "exchange-sp2", SD_SEV_WARNING,
    "An Exchange service is held in a start or stop pending state", 0},
+  {"EXCH-CRL-UNREACHABLE", "exchange-sp2", SD_SEV_WARNING,
+   "The certificate revocation list at crl.microsoft.com cannot be "
+   "reached: Exchange services and setup stall", 0},
   {"AD-UNREACHABLE", "exchange-sp2", SD_SEV_UNKNOWN,
    "No domain controller could be queried: AD readiness not evaluated", 0},
   {"AD-PARTIAL", "exchange-sp2", SD_SEV_UNKNOWN,
