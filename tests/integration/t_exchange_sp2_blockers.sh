@@ -46,7 +46,7 @@ if [ "${SD_EXCHB_NETNS:-}" != 1 ]; then
 fi
 ip link set lo up || sd_fail "cannot bring up loopback in the namespace"
 hosts=$(mktemp "${TMPDIR:-/tmp}/sd-exchb-hosts.XXXXXX")
-printf '127.0.0.1 localhost\n127.0.0.1 crl.microsoft.com\n' >"$hosts"
+{ grep -v 'crl\.microsoft\.com' /etc/hosts; echo '127.0.0.1 crl.microsoft.com'; } >"$hosts"
 mount --bind "$hosts" /etc/hosts || sd_fail "cannot bind the hosts file"
 getent hosts crl.microsoft.com | grep -q '^127\.0\.0\.1' ||
   sd_fail "crl.microsoft.com does not resolve to 127.0.0.1 in the namespace"
