@@ -4,8 +4,8 @@
 # registry fixture.  No DC: --dc names a closed loopback port.
 #   1. No setup log, no Exchange or Forefront services: none of the new
 #      findings; the run's time is the reference.
-#   2. Stand-in services made with CreateServiceW: FSCController
-#      (Forefront), MSExchangeADTopology set Disabled with
+#   2. Stand-in services: FSCController (Forefront) made with sc create;
+#      with CreateServiceW, MSExchangeADTopology set Disabled with
 #      ChangeServiceConfigW (Wine's sc config changes nothing), MSExchangeAB
 #      automatic; and C:\ExchangeSetupLogs\ExchangeSetup.log of
 #      SD_SLOG_MB MiB (default 300) of earlier successful runs ending in a
@@ -123,8 +123,11 @@ done
 sd_assert_eq "none: upgrade path still found" 1 "$(count none EXCH-UPGRADE-PATH)"
 
 # ---- 2. stand-in services and a large failed log ----
-svcset create FSCController "Microsoft Forefront Server Security Controller" \
-  'C:\windows\system32\notepad.exe' demand || sd_fail "create FSCController: $(cat "$tmp/svcset.err")"
+# FSCController with Wine's own sc create (demand start, as FSE installs
+# it); the others need a start type Wine's sc config does not set.
+sd_wine sc create FSCController binPath= 'C:\windows\system32\notepad.exe' \
+  DisplayName= "Microsoft Forefront Server Security Controller" >"$tmp/sc.out" 2>&1 ||
+  sd_fail "sc create FSCController: $(cat "$tmp/sc.out")"
 svcset create MSExchangeADTopology "Microsoft Exchange Active Directory Topology Service" \
   'C:\windows\system32\notepad.exe' disabled || sd_fail "create MSExchangeADTopology: $(cat "$tmp/svcset.err")"
 svcset create MSExchangeAB "Microsoft Exchange Address Book" \
