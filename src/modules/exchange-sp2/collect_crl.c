@@ -100,37 +100,48 @@ static long time_left(const crl_job *j)
   return left > 0 ? left : 0;
 }
 
+/* Wait for a connect in progress on s until the deadline: 0 when it was
+ * accepted, else a Winsock error (WSAETIMEDOUT at the deadline). */
+static int wait_connect(const ws_api *w, const crl_job *j, SOCKET s)
+{
+  fd_set wr, ex;
+  struct timeval tv;
+  long left = time_left(j);
+  int n, err = 0, len = sizeof(err);
+  FD_ZERO(&wr);
+  FD_ZERO(&ex);
+  FD_SET(s, &wr);
+  FD_SET(s, &ex);
+  tv.tv_sec = left / 1000;
+  tv.tv_usec = (left % 1000) * 1000;
+  n = w->select(0, NULL, &wr, &ex, &tv);
+  if(n == 0)
+    return WSAETIMEDOUT;
+  if(n == SOCKET_ERROR)
+    return w->lasterror();
+  if(w->getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
+    return w->lasterror();
+  if(!err && ex.fd_count)
+    err = WSAECONNREFUSED;
+  return err;
+}
+
 /* A non-blocking connect to one address within what is left; 0 when it
- * was accepted, else a Winsock error (WSAETIMEDOUT at the deadline). */
+ * was accepted, else a Winsock error. */
 static int try_connect(const ws_api *w, crl_job *j, const ADDRINFOA *a)
 {
   SOCKET s = w->socket(a->ai_family, a->ai_socktype, a->ai_protocol);
   u_long nb = 1;
-  int err = 0, len = sizeof(err);
+  int err = 0;
   if(s == INVALID_SOCKET)
     return w->lasterror();
-  if(w->ioctl(s, FIONBIO, &nb) == 0 &&
-     w->connect(s, a->ai_addr, (int)a->ai_addrlen) != 0) {
+  /* Never a blocking connect: without non-blocking mode, no attempt. */
+  if(w->ioctl(s, FIONBIO, &nb) != 0)
+    err = w->lasterror() ? w->lasterror() : WSAEINVAL;
+  else if(w->connect(s, a->ai_addr, (int)a->ai_addrlen) != 0) {
     err = w->lasterror();
-    if(err == WSAEWOULDBLOCK) {
-      fd_set wr, ex;
-      struct timeval tv;
-      long left = time_left(j);
-      FD_ZERO(&wr);
-      FD_ZERO(&ex);
-      FD_SET(s, &wr);
-      FD_SET(s, &ex);
-      tv.tv_sec = left / 1000;
-      tv.tv_usec = (left % 1000) * 1000;
-      err = w->select(0, NULL, &wr, &ex, &tv);
-      if(err == 0)
-        err = WSAETIMEDOUT;
-      else if(err == SOCKET_ERROR)
-        err = w->lasterror();
-      else if(w->getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err,
-                            &len) != 0 || (ex.fd_count && !err))
-        err = err ? err : WSAECONNREFUSED;
-    }
+    if(err == WSAEWOULDBLOCK)
+      err = wait_connect(w, j, s);
   }
   w->closesocket(s);
   return err;
