@@ -22,6 +22,10 @@
 #      listener on 127.0.0.1:80 (scenarios 1-3) the route is reachable and
 #      nothing is said; without one EXCH-CRL-UNREACHABLE gives the
 #      documented remedies, within the probe's deadline.
+#   6. A CRL host that never answers (a listener on 127.0.0.1:80 whose
+#      accept queue is full, so new connections hang): unreachable at the
+#      probe's own deadline (a sixth of --timeout 20: 3333 ms), and the run
+#      ends well inside --timeout.
 # Env: SRVDOCTOR_EXE, SD_SRC, TMPDIR.  Exit 0 pass, 77 skip, 1 fail.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -235,5 +239,32 @@ sd_assert_match "nocrl: KB 944752 workaround among the steps" 'generatePublisher
   "$(q nocrl '[.modules[].findings[] | select(.code=="EXCH-CRL-UNREACHABLE")][0].remediation.steps[]? | .text, (.alternatives[]?.text)')"
 sd_assert_le "nocrl: run time (ms) within the probe's deadline of the run with a route" \
   "$ms_nocrl" "$((ms_none + 3333 + 2000))"
+
+# ---- 6. a CRL host that never answers ----
+python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 80)); s.listen(0)
+fill = []
+for _ in range(8):
+    c = socket.socket(); c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", 80))
+    except BlockingIOError:
+        pass
+    fill.append(c)
+time.sleep(120)
+' &
+listener_pid=$!
+sleep 1
+run hang
+sd_assert_eq "hang: CRL unreachable" 1 "$(count hang EXCH-CRL-UNREACHABLE)"
+sd_assert_match "hang: at the probe's deadline" 'within 3333 ms' "$(ev hang EXCH-CRL-UNREACHABLE detail)"
+sd_assert_le "hang: the probe waited its deadline (ms)" 3000 "$ms_hang"
+sd_assert_le "hang: run time (ms) well inside --timeout 20" "$ms_hang" 12000
+sd_assert_eq "hang: setup log still reviewed" 1 "$(count hang EXCH-SETUP-LOG-UNCLEAR)"
+kill "$listener_pid" 2>/dev/null
+wait "$listener_pid" 2>/dev/null
+listener_pid=""
 
 sd_finish
