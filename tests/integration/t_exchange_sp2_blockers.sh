@@ -7,12 +7,14 @@
 #   2. Stand-in services: FSCController (Forefront) made with sc create;
 #      with CreateServiceW, MSExchangeADTopology set Disabled with
 #      ChangeServiceConfigW (Wine's sc config changes nothing), MSExchangeAB
-#      automatic; and C:\ExchangeSetupLogs\ExchangeSetup.log of
+#      automatic, started from a stand-in that stays in START_PENDING;
+#      and C:\ExchangeSetupLogs\ExchangeSetup.log of
 #      SD_SLOG_MB MiB (default 300) of earlier successful runs ending in a
 #      run that failed because a service is disabled, written here from the
 #      documented message formats.  EXCH-SETUP-LOG-FAILED (step, error,
 #      known failure service-disabled), EXCH-FOREFRONT (both fscutility
-#      commands), EXCH-SERVICE-DISABLED for MSExchangeADTopology; the
+#      commands), EXCH-SERVICE-DISABLED for MSExchangeADTopology,
+#      EXCH-SERVICE-PENDING for MSExchangeAB; the
 #      snapshot's setup_log section; the review within a bounded time.
 #   3. A folder named ExchangeSetup.log: EXCH-SETUP-LOG-UNCLEAR saying it
 #      is not a regular file (never opened).
@@ -74,6 +76,8 @@ trap 'exit 1' INT TERM
 
 x86_64-w64-mingw32-gcc -municode -O2 -Wall -Werror -o "$tmp/exch_svcset.exe" \
   "$here/tools/exch_svcset.c" || sd_fail "cannot build exch_svcset.exe"
+x86_64-w64-mingw32-gcc -municode -O2 -Wall -Werror -o "$tmp/pending.exe" \
+  "$here/tools/fake_pending_svc.c" || sd_fail "cannot build pending.exe"
 
 sd_wine_prefix_create "$tmp/prefix" || sd_fail "cannot create a Wine prefix"
 prefix=$WINEPREFIX
@@ -134,8 +138,10 @@ sd_wine sc create FSCController binPath= 'C:\windows\system32\notepad.exe' \
   sd_fail "sc create FSCController: $(cat "$tmp/sc.out")"
 svcset create MSExchangeADTopology "Microsoft Exchange Active Directory Topology Service" \
   'C:\windows\system32\notepad.exe' disabled || sd_fail "create MSExchangeADTopology: $(cat "$tmp/svcset.err")"
+cp "$tmp/pending.exe" "$prefix/drive_c/pending.exe" || sd_fail "cannot place pending.exe"
 svcset create MSExchangeAB "Microsoft Exchange Address Book" \
-  'C:\windows\system32\notepad.exe' auto || sd_fail "create MSExchangeAB: $(cat "$tmp/svcset.err")"
+  'C:\pending.exe 90' auto || sd_fail "create MSExchangeAB: $(cat "$tmp/svcset.err")"
+svcset start MSExchangeAB || sd_fail "start MSExchangeAB: $(cat "$tmp/svcset.err")"
 mkdir -p "$logdir" || sd_fail "cannot make $logdir"
 python3 - "$logdir/ExchangeSetup.log" "$MB" <<'PY' || sd_fail "cannot write the setup log"
 import sys
@@ -200,6 +206,9 @@ sd_assert_match "blocked: fscutility /disable then /enable" \
 sd_assert_eq "blocked: one disabled service" 1 "$(count blocked EXCH-SERVICE-DISABLED)"
 sd_assert_eq "blocked: the disabled service" MSExchangeADTopology "$(ev blocked EXCH-SERVICE-DISABLED service)"
 sd_assert_eq "blocked: its start type" 4 "$(ev blocked EXCH-SERVICE-DISABLED start_type)"
+sd_assert_eq "blocked: one pending service" 1 "$(count blocked EXCH-SERVICE-PENDING)"
+sd_assert_eq "blocked: the pending service" MSExchangeAB "$(ev blocked EXCH-SERVICE-PENDING service)"
+sd_assert_eq "blocked: its state" start_pending "$(ev blocked EXCH-SERVICE-PENDING state)"
 sd_assert_eq "blocked: module status" critical "$(q blocked '.modules[] | select(.id=="exchange-sp2") | .status')"
 # The review reads the log's end only: the whole run stays within a few
 # seconds of the run without a log, whatever the log's size.

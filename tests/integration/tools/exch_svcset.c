@@ -5,6 +5,7 @@
  *   exch_svcset create NAME DISPLAY BINPATH START   START: auto, demand or
  *                                                   disabled (LocalSystem)
  *   exch_svcset start-type NAME START               ChangeServiceConfigW
+ *   exch_svcset start NAME                          StartServiceW, no wait
  *   exch_svcset delete NAME
  *
  * Exit code 0 on success, 1 on a failure (the Win32 error on stderr), 2 on
@@ -74,6 +75,13 @@ int wmain(int argc, wchar_t **argv)
   else if(!wcscmp(argv[1], L"start-type") && argc == 4 &&
           !start_of(argv[3], &start))
     rc = set_start(scm, argv[2], start);
+  else if(!wcscmp(argv[1], L"start") && argc == 3) {
+    svc = OpenServiceW(scm, argv[2], SERVICE_START);
+    if(!svc || !StartServiceW(svc, 0, NULL))
+      rc = fail("StartServiceW");
+    if(svc)
+      CloseServiceHandle(svc);
+  }
   else if(!wcscmp(argv[1], L"delete") && argc == 3) {
     svc = OpenServiceW(scm, argv[2], DELETE);
     if(!svc || !DeleteService(svc))
