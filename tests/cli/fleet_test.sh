@@ -234,5 +234,21 @@ for v in org-v2 org-v3; do
     bad "fleet json of $v differs from org: $(diff "$tmp/v-org.json" "$tmp/v-$v.json" | head -5)"
 done
 
+# ---- issue 18: the new blockers show in the plan without a fleet change ----
+# Two snapshots analysed on the spot: one with a Disabled Exchange service
+# and a pending one, one whose last setup run failed.
+n=$tmp/new-blockers
+mkdir "$n"
+cp "$SRC/tests/fixtures/exchange-sp2/services_blocked.json" "$n/EXCH01.json"
+jq '.host.name = "EXCH02"' "$SRC/tests/fixtures/exchange-sp2/setuplog_failed_known.json" \
+  >"$n/EXCH02.json"
+expect 2 fleet "$n"
+has "$tmp/out" "1. EXCH01  Client Access  build 8.1.393.1  BLOCKED by EXCH-SERVICE-DISABLED, EXCH-SERVICE-PENDING,"
+has "$tmp/out" "2. EXCH02  Client Access  build 8.1.393.1  BLOCKED by EXCH-SETUP-LOG-FAILED,"
+expect 2 fleet --format json "$n"
+[ "$(jq -r '[.exchange.servers[] | select(.host == "EXCH02") | .blocked_by[]?] | join(",")' "$tmp/out" 2>/dev/null)" \
+  = "EXCH-SETUP-LOG-FAILED,AD-SCHEMA-PREP-NEEDED,AD-ORG-PREP-NEEDED" ] && ok ||
+  bad "json blockers of EXCH02: $(jq -c '.exchange.servers' "$tmp/out" 2>/dev/null | head -c 400)"
+
 echo "cli_fleet: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -48,6 +48,22 @@ sd_require_cmd x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres jq python3 \
 # shellcheck source=lib/samba.sh
 . "$here/lib/samba.sh"
 
+# A private network namespace (loopback only; crl.microsoft.com at
+# 127.0.0.1, where nothing listens): the module's CRL probe
+# (collect_crl.c) must never leave the machine.
+if [ "${SD_EXCH_NETNS:-}" != 1 ]; then
+  command -v unshare >/dev/null && command -v ip >/dev/null ||
+    sd_skip "needs unshare and ip for a private network namespace"
+  unshare -m -n --propagation private true 2>/dev/null ||
+    sd_skip "cannot make a private network namespace (unshare -m -n)"
+  SD_EXCH_NETNS=1 exec unshare -m -n --propagation private bash "$0" "$@"
+fi
+ip link set lo up || sd_fail "cannot bring up loopback in the namespace"
+netns_hosts=$(mktemp "${TMPDIR:-/tmp}/sd-exch-hosts.XXXXXX")
+{ grep -v 'crl\.microsoft\.com' /etc/hosts; echo '127.0.0.1 crl.microsoft.com'; } >"$netns_hosts"
+mount --bind "$netns_hosts" /etc/hosts || sd_fail "cannot bind the hosts file"
+rm -f "$netns_hosts"
+
 exe=$(readlink -f "$SRVDOCTOR_EXE")
 fix=$here/fixtures/exchange
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sd-exch.XXXXXX")

@@ -1227,6 +1227,301 @@ static void test_missing_section(void **state)
   done(&t);
 }
 
+/* ---- issue 18: setup log review, Forefront, Exchange services ---- */
+
+/* A failed last run with a known failure: step, error, the table's remedy
+ * and source in the finding; the module is critical. */
+static void test_setuplog_failed_known(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "setuplog_failed_known.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SETUP-LOG-FAILED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SETUP-LOG-UNCLEAR"), 0);
+  x = sdt_find(&t.rep, "EXCH-SETUP-LOG-FAILED", 0);
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_string_equal(sdt_ev(x, "step"), "Mailbox role: Starting services");
+  assert_string_equal(sdt_ev(x, "known_failure"), "service-disabled");
+  assert_string_equal(sdt_ev(x, "started"), "09/14/2026 21:02:11");
+  assert_non_null(strstr(sdt_ev(x, "source"), "Test-DisabledService"));
+  assert_non_null(strstr(x->message, "Mailbox role: Starting services"));
+  assert_non_null(strstr(x->message, "it is disabled"));
+  assert_non_null(strstr(x->summary, "back to Automatic"));
+  assert_true(x->nsteps >= 3);
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_int_equal(x->steps[1].kind, SD_STEP_CHANGE);
+  assert_non_null(strstr(x->steps[1].text, "Test-DisabledService.ps1"));
+  assert_true(sdt_has_command(x, "ExchangeSetup.log"));
+  /* the services of that fixture are fine: nothing about them */
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SERVICE-DISABLED"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-FOREFRONT"), 0);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+/* A failed last run no row matches: the error, no invented remedy. */
+static void test_setuplog_failed_unknown(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "setuplog_failed_unknown.json");
+  x = sdt_find(&t.rep, "EXCH-SETUP-LOG-FAILED", 0);
+  assert_non_null(x);
+  assert_null(sd_finding_evidence(x, "known_failure"));
+  assert_null(sd_finding_evidence(x, "source"));
+  assert_non_null(strstr(sdt_ev(x, "error"), "Hygiene"));
+  assert_non_null(strstr(x->steps[1].text, "knows no documented remedy"));
+  assert_non_null(strstr(x->steps[1].text, "Hub Transport role: Copying"));
+  done(&t);
+}
+
+/* Unreadable and unfinished: said so (unknown), never "fine". */
+static void test_setuplog_unclear(void **state)
+{
+  static const char *const names[] = {"setuplog_unreadable.json",
+                                      "setuplog_unfinished.json"};
+  static const char *const words[] = {"being used by another process",
+                                      "unfinished"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < 2; i++) {
+    run t;
+    const sd_finding *x;
+    run_fixture(&t, names[i]);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-SETUP-LOG-FAILED"), 0);
+    x = sdt_find(&t.rep, "EXCH-SETUP-LOG-UNCLEAR", 0);
+    assert_non_null(x);
+    assert_int_equal(x->severity, SD_SEV_UNKNOWN);
+    assert_non_null(strstr(x->message, words[i]));
+    assert_well_formed(t.m);
+    done(&t);
+  }
+}
+
+/* No log, a run that succeeded, and a snapshot of the previous form (no
+ * setup_log, no services): nothing new is said, and the old one loads
+ * with both not collected. */
+static void test_setuplog_quiet_and_old_form(void **state)
+{
+  static const char *const names[] = {"setuplog_absent.json",
+                                      "setuplog_succeeded.json",
+                                      "sp1_rollups_only.json"};
+  static const char *const codes[] = {
+    "EXCH-SETUP-LOG-FAILED", "EXCH-SETUP-LOG-UNCLEAR", "EXCH-FOREFRONT",
+    "EXCH-SERVICE-DISABLED", "EXCH-SERVICE-PENDING", "EXCH-PREREQ-UNKNOWN"};
+  size_t i, k;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    run t;
+    run_fixture(&t, names[i]);
+    for(k = 0; k < SD_COUNTOF(codes); k++)
+      assert_int_equal(sdt_count(&t.rep, codes[k]), 0);
+    assert_non_null(sdt_find(&t.rep, "EXCH-UPGRADE-PATH", 0));
+    if(i == 2) {
+      assert_int_equal(t.f.exchange.setuplog.st.state, SD_ST_NOT_COLLECTED);
+      assert_int_equal(t.f.services.st.state, SD_ST_NOT_COLLECTED);
+    }
+    else {
+      assert_string_equal(t.f.exchange.setuplog.path,
+                          "C:\\ExchangeSetupLogs\\ExchangeSetup.log");
+    }
+    done(&t);
+  }
+}
+
+/* FSCController marks Forefront: both fscutility commands, disable before
+ * enable, the documented stop order before the disable. */
+static void test_forefront(void **state)
+{
+  run t;
+  const sd_finding *x;
+  size_t i, disable = 0, enable = 0, is = 0;
+  (void)state;
+  run_fixture(&t, "forefront.json");
+  x = sdt_find(&t.rep, "EXCH-FOREFRONT", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_string_equal(sdt_ev(x, "service"), "FSCController");
+  for(i = 0; i < x->nsteps; i++) {
+    size_t k;
+    for(k = 0; k < x->steps[i].ncommands; k++) {
+      const char *cmd = x->steps[i].commands[k];
+      if(!strcmp(cmd, "fscutility /disable"))
+        disable = x->steps[i].number;
+      if(!strcmp(cmd, "fscutility /enable"))
+        enable = x->steps[i].number;
+      if(!strcmp(cmd, "net stop MSExchangeIS"))
+        is = x->steps[i].number;
+    }
+  }
+  assert_true(disable > 1);
+  assert_true(enable > disable);
+  assert_int_equal(is, disable);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SERVICE-DISABLED"), 0);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+/* Disabled: critical, remedy in words, no sc config; pending: warning;
+ * a Disabled service outside the table, or of a role not installed, is
+ * not reported. */
+static void test_services_blocked(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "services_blocked.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SERVICE-DISABLED"), 1);
+  x = sdt_find(&t.rep, "EXCH-SERVICE-DISABLED", 0);
+  assert_string_equal(sdt_ev(x, "service"), "MSExchangeADTopology");
+  assert_string_equal(sdt_ev(x, "start_type"), "4");
+  assert_int_equal(x->severity, SD_SEV_CRITICAL);
+  assert_false(sdt_has_command(x, "sc config"));
+  assert_true(sdt_has_command(x, "sc qc MSExchangeADTopology"));
+  x = sdt_find(&t.rep, "EXCH-SERVICE-PENDING", 0);
+  assert_non_null(x);
+  assert_string_equal(sdt_ev(x, "service"), "MSExchangeAB");
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-SERVICE-PENDING"), 1);
+  assert_int_equal(t.m->status, SD_SEV_CRITICAL);
+  assert_well_formed(t.m);
+  done(&t);
+}
+
+/* A service list or a start type that could not be read is named among
+ * the prerequisites not checked. */
+static void test_services_unreadable(void **state)
+{
+  static const char *const names[] = {"services_unreadable.json",
+                                      "services_config_unreadable.json"};
+  static const char *const words[] = {"Forefront and the Exchange services",
+                                      "start type of an Exchange service"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < 2; i++) {
+    run t;
+    const sd_finding *x;
+    run_fixture(&t, names[i]);
+    x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+    assert_non_null(x);
+    assert_non_null(strstr(sdt_ev(x, "unchecked"), words[i]));
+    assert_int_equal(sdt_count(&t.rep, "EXCH-FOREFRONT"), 0);
+    assert_int_equal(sdt_count(&t.rep, "EXCH-SERVICE-DISABLED"), 0);
+    done(&t);
+  }
+}
+
+/* The CRL route: unreachable gives the documented remedies (proxy,
+ * KB 944752's workaround, the Internet Options setting during setup);
+ * reachable says nothing; could not look is named as not checked. */
+static void test_crl_route(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "crl_unreachable.json");
+  x = sdt_find(&t.rep, "EXCH-CRL-UNREACHABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->severity, SD_SEV_WARNING);
+  assert_string_equal(sdt_ev(x, "target"), "crl.microsoft.com:80");
+  assert_string_equal(sdt_ev(x, "winhttp_proxy"), "none (direct)");
+  assert_non_null(strstr(sdt_ev(x, "detail"), "10061"));
+  assert_non_null(strstr(sdt_ev(x, "source"), "KB 944752"));
+  assert_int_equal(x->steps[0].kind, SD_STEP_LOOK);
+  assert_int_equal(x->steps[1].kind, SD_STEP_CHANGE);
+  assert_non_null(strstr(x->steps[1].text, "WinHTTP"));
+  assert_non_null(strstr(x->steps[2].text, "generatePublisherEvidence"));
+  assert_true(x->steps[2].alternative);
+  assert_non_null(strstr(x->steps[3].text, "publisher's certificate"));
+  assert_false(sdt_has_command(x, "netsh"));
+  assert_well_formed(t.m);
+  done(&t);
+  run_fixture(&t, "crl_reachable.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-PREREQ-UNKNOWN"), 0);
+  assert_string_equal(t.f.exchange.crl.proxy, "proxy.contoso.com:8080");
+  done(&t);
+  run_fixture(&t, "crl_could_not_look.json");
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  x = sdt_find(&t.rep, "EXCH-PREREQ-UNKNOWN", 0);
+  assert_non_null(x);
+  assert_non_null(strstr(sdt_ev(x, "unchecked"),
+                         "route to crl.microsoft.com (Winsock"));
+  done(&t);
+  /* the previous form: no crl_route, nothing said */
+  run_fixture(&t, "sp1_rollups_only.json");
+  assert_int_equal(t.f.exchange.crl.probe_st.state, SD_ST_NOT_COLLECTED);
+  assert_int_equal(sdt_count(&t.rep, "EXCH-CRL-UNREACHABLE"), 0);
+  done(&t);
+}
+
+/* On Windows Server 2003 the look step is proxycfg, the tool KB 944752
+ * names. */
+static void test_crl_2003_proxycfg(void **state)
+{
+  run t;
+  const sd_finding *x;
+  (void)state;
+  run_fixture(&t, "crl_unreachable.json");
+  t.f.os.major = 5;
+  t.f.os.minor = 2;
+  rerun(&t);
+  x = sdt_find(&t.rep, "EXCH-CRL-UNREACHABLE", 0);
+  assert_non_null(x);
+  assert_int_equal(x->steps[0].ncommands, 1);
+  assert_string_equal(x->steps[0].commands[0], "proxycfg");
+  done(&t);
+}
+
+/* The setup_log section survives write, read, write. */
+static void test_setuplog_roundtrip(void **state)
+{
+  static const char *const names[] = {"setuplog_failed_known.json",
+                                      "setuplog_unreadable.json",
+                                      "crl_reachable.json"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < SD_COUNTOF(names); i++) {
+    sd_facts a, b;
+    sd_buf w1, w2;
+    sd_err err;
+    char rel[256];
+    snprintf(rel, sizeof(rel), "exchange-sp2/%s", names[i]);
+    sdt_load(rel, &a);
+    sd_buf_init(&w1);
+    sd_buf_init(&w2);
+    sd_snapshot_write(&a, &w1);
+    assert_non_null(strstr(w1.data, i < 2 ? "\"setup_log\""
+                                          : "\"crl_route\""));
+    sd_facts_init(&b);
+    sd_err_clear(&err);
+    assert_int_equal(sd_snapshot_read_mem(w1.data, w1.len, &b, &err), 0);
+    sd_snapshot_write(&b, &w2);
+    assert_string_equal(w1.data, w2.data);
+    assert_int_equal(b.exchange.setuplog.size, a.exchange.setuplog.size);
+    if(i == 0) {
+      assert_string_equal(b.exchange.setuplog.known, "service-disabled");
+      assert_int_equal(b.exchange.setuplog.read_ms, 41);
+    }
+    else if(i == 1) {
+      assert_int_equal(b.exchange.setuplog.st.state, SD_ST_UNREADABLE);
+      assert_int_equal(b.exchange.setuplog.st.error, 32);
+    }
+    else {
+      assert_string_equal(b.exchange.crl.result, "reachable");
+      assert_string_equal(b.exchange.crl.proxy_bypass, "<local>");
+      assert_int_equal(b.exchange.crl.deadline_ms, 5000);
+    }
+    sd_buf_free(&w1);
+    sd_buf_free(&w2);
+    sd_facts_free(&a);
+    sd_facts_free(&b);
+  }
+}
+
 /* Write, read, write: identical bytes; the copy helper keeps everything. */
 static void test_roundtrip_and_copy(void **state)
 {
@@ -1615,7 +1910,11 @@ static void test_literal_reader_all_fixtures(void **state)
     "sp1_one_iu.json", "sp1_rollups_only.json", "sp1_two_ius.json",
     "sp2.json", "unclassified_patch.json", "cms_ccr_node.json",
     "cms_scc_node.json", "cms_node_unread.json", "standalone.json",
-    "cluster_unreadable.json"};
+    "cluster_unreadable.json", "setuplog_failed_known.json",
+    "setuplog_failed_unknown.json", "setuplog_unreadable.json",
+    "setuplog_unfinished.json", "forefront.json", "services_blocked.json",
+    "services_unreadable.json", "crl_unreachable.json",
+    "crl_could_not_look.json"};
   size_t i, k, n = 0;
   (void)state;
   for(i = 0; i < SD_COUNTOF(names); i++) {
@@ -1697,6 +1996,16 @@ int main(void)
     cmocka_unit_test(test_prerelease_and_unknown_build),
     cmocka_unit_test(test_build_sources),
     cmocka_unit_test(test_missing_section),
+    cmocka_unit_test(test_setuplog_failed_known),
+    cmocka_unit_test(test_setuplog_failed_unknown),
+    cmocka_unit_test(test_setuplog_unclear),
+    cmocka_unit_test(test_setuplog_quiet_and_old_form),
+    cmocka_unit_test(test_forefront),
+    cmocka_unit_test(test_services_blocked),
+    cmocka_unit_test(test_services_unreadable),
+    cmocka_unit_test(test_crl_route),
+    cmocka_unit_test(test_crl_2003_proxycfg),
+    cmocka_unit_test(test_setuplog_roundtrip),
     cmocka_unit_test(test_roundtrip_and_copy),
     cmocka_unit_test(test_snapshot_rejects),
     cmocka_unit_test(test_schema_newer_org_behind),

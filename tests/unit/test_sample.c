@@ -19,7 +19,8 @@ static void sample_shows_every_module(void **state)
   sd_buf json;
   static const char *const codes[] = {
     "EXCH-INTERIM-UPDATE", "AD-SCHEMA-PREP-NEEDED", "AD-ORG-PREP-NEEDED",
-    "OCS-KB974571-FE-DOWN", "HV-VM-STUCK", "HOST-OK"};
+    "OCS-KB974571-FE-DOWN", "HV-VM-STUCK", "HOST-OK", "EXCH-SETUP-LOG-FAILED",
+    "EXCH-FOREFRONT"};
   size_t i;
   (void)state;
   snprintf(path, sizeof(path), "%s/docs/examples/troubled-server.json",

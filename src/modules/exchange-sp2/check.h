@@ -7,6 +7,7 @@
  *   module.c        -> install, patches, setup, reboot, os, ad, common
  *   check_ad.c      -> ad_prep, ad_dc, ad_fresh, rights, common
  *   check_ad_fresh.c -> ad_dc, common
+ *   check_os.c      -> services, crl, setuplog, common
  *   every part      -> common
  */
 #ifndef SD_CHECKS_EXCHANGE_INTERNAL_H
@@ -129,8 +130,14 @@ void sd_exch_check_msi_cache(sd_exch_ctx *c);
 void sd_exch_check_setup_state(sd_exch_ctx *c);
 /* reboot.c */
 void sd_exch_check_reboot(sd_exch_ctx *c);
-/* os.c */
+/* os.c (and, from it, the machine's other setup blockers) */
 void sd_exch_check_os(sd_exch_ctx *c);
+/* services.c: Forefront, disabled or pending Exchange services */
+void sd_exch_check_services(sd_exch_ctx *c);
+/* crl.c: the route to crl.microsoft.com */
+void sd_exch_check_crl(sd_exch_ctx *c);
+/* setuplog.c: the last run of setup in ExchangeSetup.log */
+void sd_exch_check_setup_log(sd_exch_ctx *c);
 
 /* ---- Active Directory ---- */
 

@@ -179,4 +179,10 @@ void sd_exch_check_os(sd_exch_ctx *c)
   if(bad_os || bad_msi)
     report_unsupported(c, why.data, bad_os, bad_msi, have_msi);
   sd_buf_free(&why);
+  /* What else on this machine stops setup: services and Forefront, the
+   * route to the certificate revocation list, and how the last run of
+   * setup ended. */
+  sd_exch_check_services(c);
+  sd_exch_check_crl(c);
+  sd_exch_check_setup_log(c);
 }

@@ -569,10 +569,18 @@ void sd_cw_exchange(sd_facts *f)
 static void exch_collect(sd_facts *f, const sd_options *o)
 {
   sd_cw_exchange(f);
+  sd_cw_setuplog(f);
+  sd_cw_crl(f, o);
   sd_cw_ad(f, o);
 }
 
-/* The module's part of live collection: the shared lists need nothing
- * module-specific (the MSI patch list always reads Exchange 2007's). */
+/* Services whose configuration is read (the shared service list): the
+ * Exchange 2007 services setup needs (svc_facts in check_services.c) and
+ * FSCController, the service that marks Forefront Security for Exchange
+ * (docs/exchange-sp2-setup-facts.md, fse_facts).  The MSI patch list
+ * always reads Exchange 2007's. */
+static const char *const exch_services[] = {
+  "MSExchange*", "ADAM_MSExchange", "FSCController"};
+
 const sd_collector sd_collector_exchange_sp2 = {
-  NULL, 0, NULL, 0, NULL, 0, exch_collect};
+  NULL, 0, exch_services, SD_COUNTOF(exch_services), NULL, 0, exch_collect};

@@ -178,6 +178,53 @@ typedef struct sd_ad_facts {
   const char *local_site;
 } sd_ad_facts;
 
+/* The last run of Exchange setup as its own log tells it:
+ * %SystemDrive%\ExchangeSetupLogs\ExchangeSetup.log, read from its end by
+ * parse_setuplog.c (collect_setuplog.c on Windows).  st: read = the log
+ * was read and state says how its last run ended; absent = there is no
+ * log (setup never ran here, or its logs were removed); unreadable = why
+ * (the file could not be opened or read, or it is not a regular file).
+ * Snapshots written before this section leave st not_collected. */
+typedef struct sd_exch_setuplog {
+  sd_fstate st;
+  const char *path;
+  int64_t size;             /* bytes, -1 when not known */
+  const char *state;        /* sd_setuplog_state_name: "failed", ... */
+  const char *why;          /* the reader's sentence about that state */
+  const char *started;      /* the run's first timestamp, as written */
+  const char *build;        /* "Setup version:" of the run */
+  const char *step;         /* the step the first error happened in */
+  const char *task;         /* the task (command) that failed */
+  const char *error;        /* the first error of the run */
+  const char *known;        /* id of the known failure (sd_setuplog_known),
+                               NULL when none matched */
+  int64_t read_ms;          /* time the review took, -1 not measured */
+} sd_exch_setuplog;
+
+/* The route to the certificate revocation list (docs/exchange-sp2-setup-
+ * facts.md, table crl_facts): the WinHTTP proxy the services use, and
+ * whether crl.microsoft.com port 80 (or that proxy) accepts a TCP
+ * connection within a short deadline.
+ * proxy_st: read = WinHttpGetDefaultProxyConfiguration answered
+ * (proxy_access "direct" or "named-proxy"); unreadable = why.
+ * probe_st: read = srvdoctor looked (result "reachable" or
+ * "unreachable", detail says why not); unreadable = it could not look
+ * (why).  Snapshots written before this section leave both
+ * not_collected. */
+typedef struct sd_exch_crl {
+  sd_fstate proxy_st;
+  const char *proxy_access;  /* "direct", "named-proxy" */
+  const char *proxy;         /* the proxy list, NULL when none */
+  const char *proxy_bypass;
+  sd_fstate probe_st;
+  const char *target;        /* "crl.microsoft.com:80" or the proxy */
+  const char *result;        /* "reachable", "unreachable" */
+  const char *address;       /* the address connected to or last tried */
+  const char *detail;        /* why unreachable, in words */
+  int64_t deadline_ms;       /* the probe's own deadline */
+  int64_t elapsed_ms;
+} sd_exch_crl;
+
 typedef struct sd_exch_facts {
   sd_fstate st; /* was this section collected at all */
 
@@ -245,6 +292,12 @@ typedef struct sd_exch_facts {
   sd_fstate token_st;
   sd_exch_sid *token_groups;
   size_t ntoken_groups, cap_token_groups;
+
+  /* Exchange setup's own log, its last run */
+  sd_exch_setuplog setuplog;
+
+  /* the route to crl.microsoft.com */
+  sd_exch_crl crl;
 
   sd_ad_facts ad;
 } sd_exch_facts;

@@ -58,6 +58,21 @@ static const sd_code_info exch_codes[] = {
    "32-bit Windows: Exchange 2007 is supported in production only on x64", 0},
   {"EXCH-PREREQ-UNKNOWN", "exchange-sp2", SD_SEV_UNKNOWN,
    "Some SP2 prerequisites could not be checked", 0},
+  {"EXCH-SETUP-LOG-FAILED", "exchange-sp2", SD_SEV_CRITICAL,
+   "The last run of Exchange setup failed", 0},
+  {"EXCH-SETUP-LOG-UNCLEAR", "exchange-sp2", SD_SEV_UNKNOWN,
+   "Exchange setup's log could not be read or its last run did not say "
+   "how it ended", 0},
+  {"EXCH-FOREFRONT", "exchange-sp2", SD_SEV_WARNING,
+   "Forefront Security for Exchange is installed: disable it for the time "
+   "of setup", 0},
+  {"EXCH-SERVICE-DISABLED", "exchange-sp2", SD_SEV_CRITICAL,
+   "An Exchange service setup needs is set to Disabled", 0},
+  {"EXCH-SERVICE-PENDING", "exchange-sp2", SD_SEV_WARNING,
+   "An Exchange service is held in a start or stop pending state", 0},
+  {"EXCH-CRL-UNREACHABLE", "exchange-sp2", SD_SEV_WARNING,
+   "The certificate revocation list at crl.microsoft.com cannot be "
+   "reached: Exchange services and setup stall", 0},
   {"AD-UNREACHABLE", "exchange-sp2", SD_SEV_UNKNOWN,
    "No domain controller could be queried: AD readiness not evaluated", 0},
   {"AD-PARTIAL", "exchange-sp2", SD_SEV_UNKNOWN,
@@ -155,6 +170,6 @@ static const char exch_help[] =
 
 const sd_module sd_module_exchange_sp2 = {
   "exchange-sp2", "Exchange Server 2007 SP2 upgrade readiness",
-  SD_NEED_MODULE(exchange_sp2) | SD_NEED_MSI | SD_NEED_REBOOT, exch_check,
-  exch_codes, SD_COUNTOF(exch_codes), exch_opts, SD_COUNTOF(exch_opts),
-  exch_help};
+  SD_NEED_MODULE(exchange_sp2) | SD_NEED_MSI | SD_NEED_REBOOT |
+  SD_NEED_SERVICES, exch_check, exch_codes, SD_COUNTOF(exch_codes),
+  exch_opts, SD_COUNTOF(exch_opts), exch_help};

@@ -134,6 +134,39 @@ static const sd_field ad_fields[] = {
 static const sd_schema ad_schema =
   SD_SCHEMA(sd_ad_facts, "the AD section", ad_fields);
 
+static const sd_field slog_fields[] = {
+  F(sd_exch_setuplog, "state", SD_F_FSTATE, st),
+  F(sd_exch_setuplog, "path", SD_F_STR, path),
+  F(sd_exch_setuplog, "size", SD_F_I64, size),
+  F(sd_exch_setuplog, "last_run", SD_F_STR, state),
+  F(sd_exch_setuplog, "why", SD_F_STR, why),
+  F(sd_exch_setuplog, "started", SD_F_STR, started),
+  F(sd_exch_setuplog, "build", SD_F_STR, build),
+  F(sd_exch_setuplog, "step", SD_F_STR, step),
+  F(sd_exch_setuplog, "task", SD_F_STR, task),
+  F(sd_exch_setuplog, "error", SD_F_STR, error),
+  F(sd_exch_setuplog, "known_failure", SD_F_STR, known),
+  F(sd_exch_setuplog, "read_ms", SD_F_I64, read_ms),
+};
+static const sd_schema slog_schema =
+  SD_SCHEMA(sd_exch_setuplog, "the setup log", slog_fields);
+
+static const sd_field crl_fields[] = {
+  F(sd_exch_crl, "proxy_state", SD_F_FSTATE, proxy_st),
+  F(sd_exch_crl, "proxy_access", SD_F_STR, proxy_access),
+  F(sd_exch_crl, "proxy", SD_F_STR, proxy),
+  F(sd_exch_crl, "proxy_bypass", SD_F_STR, proxy_bypass),
+  F(sd_exch_crl, "probe_state", SD_F_FSTATE, probe_st),
+  F(sd_exch_crl, "target", SD_F_STR, target),
+  F(sd_exch_crl, "result", SD_F_STR, result),
+  F(sd_exch_crl, "address", SD_F_STR, address),
+  F(sd_exch_crl, "detail", SD_F_STR, detail),
+  F(sd_exch_crl, "deadline_ms", SD_F_I64, deadline_ms),
+  F(sd_exch_crl, "elapsed_ms", SD_F_I64, elapsed_ms),
+};
+static const sd_schema crl_schema =
+  SD_SCHEMA(sd_exch_crl, "the CRL route", crl_fields);
+
 static const sd_field exch_fields[] = {
   F(sd_exch_facts, "state", SD_F_FSTATE, st),
   F(sd_exch_facts, "installed_state", SD_F_FSTATE, installed_st),
@@ -174,6 +207,8 @@ static const sd_field exch_fields[] = {
   F(sd_exch_facts, "token_state", SD_F_FSTATE, token_st),
   SD_FIELD_LIST(sd_exch_facts, "token_groups", token_groups,
                 ntoken_groups, cap_token_groups, &sid_schema),
+  SD_FIELD_SUB(sd_exch_facts, "setup_log", SD_F_OBJ, setuplog, &slog_schema),
+  SD_FIELD_SUB(sd_exch_facts, "crl_route", SD_F_OBJ, crl, &crl_schema),
   SD_FIELD_SUB(sd_exch_facts, "ad", SD_F_OBJ, ad, &ad_schema),
 };
 const sd_schema sd_schema_exchange =
