@@ -277,8 +277,42 @@ static int perf_bytes(sd_buf *line, nagios_labels *L, const sd_series *s,
   return 1;
 }
 
+/* The samples of the labelled families meant for perfdata, each under
+ * the check's label for its thing (made unique here when two collide),
+ * while the first line has room; 0 when one did not fit. */
+static int perf_families(sd_buf *line, nagios_labels *L, const sd_report *r)
+{
+  size_t i, k, j;
+  for(i = 0; i < r->nmodules; i++) {
+    for(k = 0; k < r->modules[i].nfamilies; k++) {
+      const sd_family *fam = &r->modules[i].families[k];
+      if(!fam->perfdata)
+        continue;
+      for(j = 0; j < fam->nsamples; j++) {
+        const sd_lsample *x = &fam->samples[j];
+        size_t mark = line->len;
+        sd_buf_putc(line, ' ');
+        put_label(line, x->perf ? x->perf : fam->name, L);
+        if(x->known)
+          sd_buf_printf(line, "=%lld%s;;;0", (long long)x->value,
+                        fam->unit == SD_UNIT_SECONDS ? "s" :
+                        fam->unit == SD_UNIT_BYTES ? "B" : "");
+        else
+          sd_buf_puts(line, "=U;;;0");
+        if(line->len > SD_NAGIOS_LINE1) {
+          line->len = mark;
+          line->data[mark] = '\0';
+          return 0;
+        }
+      }
+    }
+  }
+  return 1;
+}
+
 /* Perfdata: the finding counts, every module's measures, the run time,
- * then the series (flagged points first) while they fit.  Every figure is
+ * the labelled samples meant for perfdata (seconds in state per VM), then
+ * the series (flagged points first) while they fit.  Every figure is
  * the check's own (module results); nothing is worked out here. */
 static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
 {
@@ -297,6 +331,8 @@ static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       perf_measure(line, L, &r->modules[i].measures[k]);
   sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
+  if(!perf_families(line, L, r))
+    return;
   for(i = 0; i < r->nmodules; i++) {
     for(k = 0; k < r->modules[i].nseries; k++) {
       const sd_series *s = &r->modules[i].series[k];
