@@ -183,6 +183,18 @@ int sd_step_kind_parse(const char *s, sd_step_kind *out);
 
 typedef struct sd_code_info sd_code_info;
 
+/* An acknowledgement on a finding (srvdoctor ack): who, when, until when,
+ * why.  While active the finding is still shown, marked, but does not
+ * count toward its module's status, the report's status, the exit code
+ * or the problem figures. */
+typedef struct sd_ack_mark {
+  int active;           /* 1: acknowledged and not expired */
+  const char *by;       /* "CONTOSO\admin" */
+  sd_time at;           /* when it was acknowledged */
+  sd_time until;        /* it expires at this time */
+  const char *reason;
+} sd_ack_mark;
+
 typedef struct sd_finding {
   const char *code;     /* "EXCH-INTERIM-UPDATE" */
   sd_severity severity;
@@ -203,6 +215,7 @@ typedef struct sd_finding {
   const char *fix_warning;
   int fix_force;        /* fix acts only with --force (one signal): the
                            printed offer carries it */
+  sd_ack_mark ack;      /* acknowledged (active 0: not, or expired) */
 } sd_finding;
 
 /* The result of one module. */
@@ -317,7 +330,8 @@ void sd_quote_arg(sd_buf *b, const char *arg);
  * from the table is a programming error: abort(). */
 sd_finding *sd_result_code(sd_module_result *r, const sd_code_info *codes,
                            size_t ncodes, const char *code);
-/* Sort findings most severe first (stable) and set r->status. */
+/* Sort findings most severe first (stable) and set r->status: the most
+ * severe finding that is not acknowledged (ok when every finding is). */
 void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);
 /* Free the step arrays of a finding (its strings live in the arena). */

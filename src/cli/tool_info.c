@@ -158,6 +158,8 @@ static int dispatch(sd_cmdline *cl)
     return sd_cmd_eventlog(cl);
   case SD_CMD_FLEET:
     return sd_cmd_fleet(cl);
+  case SD_CMD_ACK:
+    return sd_cmd_ack(cl);
   case SD_CMD_COLLECT:
     sd_watchdog_start(cl->opt.timeout_s);
     return sd_cmd_collect(cl);

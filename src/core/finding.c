@@ -367,7 +367,8 @@ void sd_result_finish(sd_module_result *r)
     free(sorted);
   }
   for(i = 0; i < r->nfindings; i++)
-    worst = sd_severity_worst(worst, r->findings[i].severity);
+    if(!r->findings[i].ack.active)
+      worst = sd_severity_worst(worst, r->findings[i].severity);
   r->status = worst;
 }
 

@@ -253,6 +253,26 @@ static void write_figures(sd_jwriter *w, const sd_module_result *m)
   write_summary(w, m);
 }
 
+/* "acknowledged": who, when, until when and why (only on a finding an
+ * active acknowledgement names; it then counts toward no status). */
+static void write_ack(sd_jwriter *w, const sd_finding *f)
+{
+  char t[32];
+  sd_jw_key(w, "acknowledged");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "by");
+  sd_jw_str(w, f->ack.by);
+  sd_jw_key(w, "at");
+  sd_time_format(f->ack.at, t);
+  sd_jw_str(w, t);
+  sd_jw_key(w, "until");
+  sd_time_format(f->ack.until, t);
+  sd_jw_str(w, t);
+  sd_jw_key(w, "reason");
+  sd_jw_str(w, f->ack.reason);
+  sd_jw_obj_end(w);
+}
+
 static void write_finding(sd_jwriter *w, const sd_finding *f)
 {
   size_t i;
@@ -293,6 +313,8 @@ static void write_finding(sd_jwriter *w, const sd_finding *f)
   if(f->fixable)
     write_fix(w, f);
   sd_jw_obj_end(w);
+  if(f->ack.active)
+    write_ack(w, f);
   sd_jw_obj_end(w);
 }
 

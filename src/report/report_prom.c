@@ -149,7 +149,8 @@ static void put_findings(sd_buf *b, const sd_report *r)
     for(s = 0; s < SD_COUNTOF(sevs); s++) {
       long long n = 0;
       for(k = 0; k < mr->nfindings; k++)
-        n += mr->findings[k].severity == sevs[s];
+        n += mr->findings[k].severity == sevs[s] &&
+             !mr->findings[k].ack.active;
       sample_int(b, "srvdoctor_findings", "module", mr->id, "severity",
                  sd_severity_name(sevs[s]), n);
     }
@@ -157,8 +158,11 @@ static void put_findings(sd_buf *b, const sd_report *r)
 
 }
 
-/* One series per problem code present in this run. */
-static void put_problem_codes(sd_buf *b, const sd_report *r)
+/* One series per problem code present in this run: the findings of the
+ * code that are not acknowledged (acked 0), or those that are (acked 1,
+ * srvdoctor_acknowledged_findings, any severity). */
+static void put_codes(sd_buf *b, const sd_report *r, int acked,
+                      const char *name, const char *help)
 {
   size_t i, k;
   int any = 0;
@@ -169,22 +173,23 @@ static void put_problem_codes(sd_buf *b, const sd_report *r)
       size_t j;
       long long n = 0;
       int first = 1;
-      if(sd_severity_rank(x->severity) == 0)
+      if((!acked && sd_severity_rank(x->severity) == 0) ||
+         (x->ack.active != 0) != acked)
         continue;
       for(j = 0; j < k; j++)
-        if(sd_streq(mr->findings[j].code, x->code))
+        if(sd_streq(mr->findings[j].code, x->code) &&
+           (mr->findings[j].ack.active != 0) == acked)
           first = 0;
       if(!first)
         continue;
       for(j = k; j < mr->nfindings; j++)
-        n += sd_streq(mr->findings[j].code, x->code);
+        n += sd_streq(mr->findings[j].code, x->code) &&
+             (mr->findings[j].ack.active != 0) == acked;
       if(!any) {
-        head(b, "srvdoctor_problem_findings", "Number of findings with "
-             "one problem code (only codes found in this run).");
+        head(b, name, help);
         any = 1;
       }
-      sample_int(b, "srvdoctor_problem_findings", "module", mr->id, "code",
-                 x->code, n);
+      sample_int(b, name, "module", mr->id, "code", x->code, n);
     }
   }
 }
@@ -236,7 +241,11 @@ void sd_report_prom(const sd_report *r, sd_buf *b)
                NULL, NULL, r->modules[i].applicable ? 1 : 0);
 
   put_findings(b, r);
-  put_problem_codes(b, r);
+  put_codes(b, r, 0, "srvdoctor_problem_findings", "Number of findings "
+            "with one problem code (only codes found in this run).");
+  put_codes(b, r, 1, "srvdoctor_acknowledged_findings", "Number of "
+            "acknowledged findings with one code (srvdoctor ack; they "
+            "count nowhere else).");
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       measure(b, &r->modules[i].measures[k]);
