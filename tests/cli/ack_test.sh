@@ -79,6 +79,23 @@ expect 3 check --from "$F" --acks "$A" --as-of 2026-11-27T00:00:00Z
 grep -q "Acknowledged by $(id -un) until 2026-12-02T00:00:00Z: rebuilt on" "$tmp/out" \
   && ok || bad "text lacks the mark"
 
+# fleet: acknowledged counts per host, from the reports (and from a
+# snapshot analysed with the same --acks).
+mkdir "$tmp/fleet"
+expect 3 check --from "$F" --acks "$A" --as-of 2026-11-27T00:00:00Z --format json \
+  -o "$tmp/fleet/hv01.json"
+expect 3 fleet "$tmp/fleet" --as-of 2026-11-26T09:00:00Z --format json
+jq_true '.hosts[0].name == "HV01" and .hosts[0].acknowledged == 1 and
+  .hosts[0].status == "unknown"' "fleet json lacks the acknowledged count"
+expect 3 fleet "$tmp/fleet" --as-of 2026-11-26T09:00:00Z
+grep -q "HV01.* 1 acknowledged " "$tmp/out" && ok || bad "fleet text: $(cat "$tmp/out")"
+expect 3 fleet "$tmp/fleet" --as-of 2026-11-26T09:00:00Z --format html
+grep -q "(1 acknowledged)</td>" "$tmp/out" && ok || bad "fleet html lacks the count"
+expect 3 fleet "$F" --acks "$A" --as-of 2026-11-27T00:00:00Z --format json
+jq_true '.hosts[0].acknowledged == 1' "fleet did not apply --acks to a snapshot"
+expect 2 fleet "$F" --acks "$A.none" --as-of 2026-11-27T00:00:00Z --format json
+jq_true '.hosts[0].acknowledged == 0' "fleet applied a missing acks file"
+
 # Expired: the finding counts again and the expiry is a finding.
 expect 2 check --from "$F" --acks "$A" --as-of 2026-12-02T00:00:00Z --format json
 jq_true '[.modules[].findings[] | select(.code == "ACK-EXPIRED")][0] |
