@@ -317,8 +317,9 @@ static int perf_families(sd_buf *line, nagios_labels *L, const sd_report *r)
 }
 
 /* Perfdata: the finding counts, every module's measures, the run time,
- * the labelled samples meant for perfdata (seconds in state per VM), then
- * the series (flagged points first) while they fit.  Every figure is
+ * then the series (flagged points first) and the labelled samples meant
+ * for perfdata (seconds in state per VM, those in a transition first)
+ * while they fit.  Every figure is
  * the check's own (module results); nothing is worked out here. */
 static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
 {
@@ -340,8 +341,6 @@ static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       perf_measure(line, L, &r->modules[i].measures[k]);
   sd_buf_printf(line, " 'run time'=%.3fs;;;0", secs < 0 ? 0.0 : secs);
-  if(!perf_families(line, L, r))
-    return;
   for(i = 0; i < r->nmodules; i++) {
     for(k = 0; k < r->modules[i].nseries; k++) {
       const sd_series *s = &r->modules[i].series[k];
@@ -357,6 +356,7 @@ static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
           return;
     }
   }
+  perf_families(line, L, r);
 }
 
 static void put_finding(sd_buf *b, const sd_finding *f)
