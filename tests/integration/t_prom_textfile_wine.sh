@@ -100,6 +100,7 @@ if [ -f "$seams" ]; then
   echo "$seen" | grep -Eq '^duplicate_names\.prom\.[0-9]+\.[0-9]+\.tmp$' && ok ||
     bad "no temporary file duplicate_names.prom.<pid>.<n>.tmp seen in the folder: '$seen'"
   wait "$w"
+  pids=() # it ended: its id may belong to another process now
   textfile_rules "$f" "duplicate_names.prom after the paused write"
 else
   bad "no test program $seams (build with -DSD_TEST_TOOLS=ON)"
