@@ -75,7 +75,8 @@ typedef struct sd_action {
 typedef enum sd_unit {
   SD_UNIT_COUNT = 0,
   SD_UNIT_BYTES,
-  SD_UNIT_NUMBER        /* a version or other plain number */
+  SD_UNIT_NUMBER,       /* a version or other plain number */
+  SD_UNIT_SECONDS       /* a duration */
 } sd_unit;
 
 /* A number for monitoring (Nagios perfdata, Prometheus, JSON). */
@@ -89,6 +90,32 @@ typedef struct sd_measure {
   const char *warn;     /* Nagios threshold ranges, or NULL */
   const char *crit;
 } sd_measure;
+
+/* A family of labelled numbers: one metric, one sample per thing it is
+ * about (every VM), told apart by label values (a VM's id and name), so
+ * that two things with one name stay two series.  Prometheus gauges
+ * srvdoctor_<name>{key="value",...}, Nagios perfdata (when perf_unit is
+ * not NULL: one label per sample, unique per thing), JSON. */
+#define SD_FAMILY_MAX_LABELS 4
+
+typedef struct sd_lsample {
+  const char *values[SD_FAMILY_MAX_LABELS]; /* in the order of the keys */
+  const char *perf;     /* its Nagios perfdata label ("SQL01 1A2B3C4D") */
+  int known;            /* 0: not known (Prometheus NaN, Nagios "U") */
+  int64_t value;
+} sd_lsample;
+
+typedef struct sd_family {
+  const char *name;     /* "hyperv_vm_seconds_in_state", the whole name
+                           after "srvdoctor_" (its unit included) */
+  const char *help;     /* one sentence: what it is */
+  const char *keys[SD_FAMILY_MAX_LABELS]; /* "vm_id", "vm_name" */
+  size_t nkeys;
+  sd_unit unit;
+  int perfdata;         /* 1: also Nagios perfdata */
+  sd_lsample *samples;
+  size_t nsamples, cap_samples;
+} sd_family;
 
 /* One labelled value of a chart, and a reference line. */
 typedef struct sd_point {
@@ -156,6 +183,18 @@ int sd_step_kind_parse(const char *s, sd_step_kind *out);
 
 typedef struct sd_code_info sd_code_info;
 
+/* An acknowledgement on a finding (srvdoctor ack): who, when, until when,
+ * why.  While active the finding is still shown, marked, but does not
+ * count toward its module's status, the report's status, the exit code
+ * or the problem figures. */
+typedef struct sd_ack_mark {
+  int active;           /* 1: acknowledged and not expired */
+  const char *by;       /* "CONTOSO\admin" */
+  sd_time at;           /* when it was acknowledged */
+  sd_time until;        /* it expires at this time */
+  const char *reason;
+} sd_ack_mark;
+
 typedef struct sd_finding {
   const char *code;     /* "EXCH-INTERIM-UPDATE" */
   sd_severity severity;
@@ -176,6 +215,7 @@ typedef struct sd_finding {
   const char *fix_warning;
   int fix_force;        /* fix acts only with --force (one signal): the
                            printed offer carries it */
+  sd_ack_mark ack;      /* acknowledged (active 0: not, or expired) */
 } sd_finding;
 
 /* The result of one module. */
@@ -192,6 +232,8 @@ typedef struct sd_module_result {
   size_t nseries, cap_series;
   sd_row *rows;
   size_t nrows, cap_rows;
+  sd_family *families;
+  size_t nfamilies, cap_families;
   /* The module's fleet summary: typed values digested from the findings
    * by the module's rules when the report is finished (summary.h). */
   sd_evidence *summary;
@@ -260,6 +302,17 @@ void sd_series_ref(sd_module_result *r, sd_series *s, const char *label,
 sd_row *sd_result_row(sd_module_result *r, const char *what,
                       const char *where, int known, int64_t actual,
                       const char *why, int64_t needed, const char *remedy);
+/* A labelled family (keys are copied; nkeys <= SD_FAMILY_MAX_LABELS) and
+ * one sample of it: values in the order of the keys. */
+sd_family *sd_result_family(sd_module_result *r, const char *name,
+                            const char *help, sd_unit unit,
+                            const char *const *keys, size_t nkeys,
+                            int perfdata);
+sd_lsample *sd_family_sample(sd_module_result *r, sd_family *fam,
+                             const char *const *values, const char *perf,
+                             int known, int64_t value);
+const sd_family *sd_result_find_family(const sd_module_result *r,
+                                       const char *name);
 const sd_measure *sd_result_find_measure(const sd_module_result *r,
                                          const char *name);
 const sd_series *sd_result_find_series(const sd_module_result *r,
@@ -284,7 +337,8 @@ void sd_quote_arg(sd_buf *b, const char *arg);
  * from the table is a programming error: abort(). */
 sd_finding *sd_result_code(sd_module_result *r, const sd_code_info *codes,
                            size_t ncodes, const char *code);
-/* Sort findings most severe first (stable) and set r->status. */
+/* Sort findings most severe first (stable) and set r->status: the most
+ * severe finding that is not acknowledged (ok when every finding is). */
 void sd_result_finish(sd_module_result *r);
 const sd_evidence *sd_finding_evidence(const sd_finding *f, const char *key);
 /* Free the step arrays of a finding (its strings live in the arena). */

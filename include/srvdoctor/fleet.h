@@ -37,6 +37,7 @@ typedef struct sd_fleet_finding {
   size_t nsteps;
   const char **commands; /* version 1 reports only: their flat list */
   size_t ncommands;
+  int acknowledged;     /* the report marks it acknowledged */
 } sd_fleet_finding;
 
 typedef struct sd_fleet_module {
@@ -46,6 +47,7 @@ typedef struct sd_fleet_module {
   const char **codes;       /* the finding codes, in report order */
   sd_severity *code_sev;    /* and their severities */
   size_t ncodes;
+  size_t nacked;            /* findings the report marks acknowledged */
   sd_evidence *summary;     /* the module's fleet summary (summary.h):
                                read from the report, or digested from its
                                findings for a report of schema 1 or 2 */
@@ -127,6 +129,8 @@ void sd_fleet_finish(sd_fleet *fl);
 
 const sd_fleet_module *sd_fleet_host_module(const sd_fleet_host *h,
                                             const char *id);
+/* The findings of host its report marks acknowledged (srvdoctor ack). */
+size_t sd_fleet_host_acked(const sd_fleet_host *h);
 /* A value of module's summary on host as text (integers in decimal), NULL
  * when absent; and whether a true/false value is true. */
 const char *sd_fleet_summary(sd_fleet *fl, const sd_fleet_host *h,

@@ -103,6 +103,25 @@ void sd_lock_release(sd_lock *l);
  * Data" on Windows Server 2003), malloc'd.  POSIX: /var/lib. */
 char *sd_common_appdata_dir(sd_err *err);
 
+/* ---- the acknowledgements file's folder (src/platform/<os>/private_*.c)
+ * The file decides what monitoring sees, so only administrators may be
+ * able to put a file there. */
+
+/* The account this process runs as ("CONTOSO\admin"; POSIX: the user
+ * name), malloc'd; "unknown" when it cannot be told. */
+char *sd_current_user(void);
+/* 0 when no account other than administrators (Windows: Administrators,
+ * SYSTEM, TrustedInstaller) and the running one may create or replace a
+ * file in dir; -1 otherwise, with err (SD_EACCES) naming who may and how
+ * to limit it, or saying why the permissions could not be read.  POSIX:
+ * owned by root or the running user, not writable by others nor by a
+ * group other than root's. */
+int sd_dir_private(const char *dir, sd_err *err);
+/* Create dir when it does not exist (its parents as sd_mkdir_p does);
+ * Windows gives the new folder a protected access list: SYSTEM and
+ * Administrators only, nothing inherited. */
+int sd_mkdir_private(const char *dir, sd_err *err);
+
 /* ---- Windows Application event log (SD_ENOTSUP elsewhere) ---- */
 enum { SD_EVT_ERROR = 1, SD_EVT_WARNING = 2, SD_EVT_INFORMATION = 4 };
 /* Report one event with a single insertion string (%1). */

@@ -8,6 +8,13 @@ static const sd_code_info host_codes[] = {
    "srvdoctor runs with the rights it needs", 0},
   {"HOST-UNKNOWN", "host", SD_SEV_UNKNOWN,
    "Whether srvdoctor runs elevated could not be determined", 0},
+  /* Written by the acknowledgements (src/checks/acks.c), not by the
+   * check: they are about the run, as the host module is. */
+  {"ACK-EXPIRED", "host", SD_SEV_INFO,
+   "An acknowledgement has expired: its finding counts again", 0},
+  {"ACK-FILE-INVALID", "host", SD_SEV_UNKNOWN,
+   "The acknowledgements file could not be used, so nothing is "
+   "acknowledged", 0},
 };
 
 /* A finding of one of this module's codes, as its table says. */

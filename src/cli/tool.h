@@ -18,7 +18,8 @@ typedef enum sd_command {
   SD_CMD_HELP,
   SD_CMD_VERSION,
   SD_CMD_EVENTLOG,  /* eventlog install|uninstall (tool_eventlog.c) */
-  SD_CMD_FLEET      /* fleet PATH... (tool_fleet.c) */
+  SD_CMD_FLEET,     /* fleet PATH... (tool_fleet.c) */
+  SD_CMD_ACK        /* ack CODE ..., --list, --remove (tool_ack.c) */
 } sd_command;
 
 typedef struct sd_cmdline {
@@ -45,8 +46,15 @@ typedef struct sd_cmdline {
   size_t npaths;
   int max_age_h;             /* --max-age, 0 = not given (default 26) */
   int as_of_set;             /* --as-of given */
-  sd_time as_of;             /* fleet: judge report ages as of this time */
+  sd_time as_of;             /* fleet: judge report ages as of this time;
+                                check and ack: acknowledgements' expiry */
   int format_set;            /* --format given */
+  /* acknowledgements (tool_ack.c) */
+  const char *acks;          /* --acks FILE, NULL = the default file */
+  const char *until;         /* ack --until */
+  const char *reason;        /* ack --reason */
+  int ack_list;              /* ack --list */
+  int ack_remove;            /* ack --remove */
   sd_options opt;
 } sd_cmdline;
 
@@ -68,6 +76,14 @@ int sd_cmd_fix(sd_cmdline *cl);
 int sd_fix_prepare(const sd_cmdline *cl, sd_fix_request *rq,
                    sd_fix_machine *m, sd_fix_ops *ops);
 int sd_cmd_fleet(sd_cmdline *cl);
+int sd_cmd_ack(sd_cmdline *cl);
+/* The acks file cl names (--acks) or the default one,
+ * %ProgramData%\srvdoctor\acks.json; malloc'd, NULL with err. */
+char *sd_acks_path(const sd_cmdline *cl, sd_err *err);
+/* Apply the acks file to a finished report (check): a missing default
+ * file means none; an unreadable or damaged one is an ACK-FILE-INVALID
+ * finding (sd_acks_invalid).  Expiry is judged at as_of. */
+void sd_acks_load_apply(const sd_cmdline *cl, sd_report *rep, sd_time as_of);
 void sd_print_help(void);
 
 /* ---- scheduled-task mode: --report-dir (tool_reportdir.c) ---- */

@@ -24,7 +24,8 @@ typedef enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_ONLY, OPT_FROM, OPT_FORMAT, OPT_OUTPUT,
   OPT_LDAP_PWFILE, OPT_TIMEOUT, OPT_NO_COLOR, OPT_VERBOSE,
   OPT_QUIET, OPT_TARGET, OPT_YES, OPT_FORCE, OPT_REPORT_DIR, OPT_KEEP,
-  OPT_EVENTLOG, OPT_MAX_AGE, OPT_AS_OF,
+  OPT_EVENTLOG, OPT_MAX_AGE, OPT_AS_OF, OPT_ACKS, OPT_UNTIL, OPT_REASON,
+  OPT_LIST, OPT_REMOVE,
   OPT_MODULE /* a module's option (sd_optdef), set by sd_option_set */
 } opt_id;
 
@@ -57,6 +58,11 @@ static const opt_def opts[] = {
   {OPT_EVENTLOG, "eventlog", 0, O_FLAG, 0, 0, NULL},
   {OPT_MAX_AGE, "max-age", 0, O_INT, 1, 87600, NULL},
   {OPT_AS_OF, "as-of", 0, O_STR, 0, 0, NULL},
+  {OPT_ACKS, "acks", 0, O_STR, 0, 0, NULL},
+  {OPT_UNTIL, "until", 0, O_STR, 0, 0, NULL},
+  {OPT_REASON, "reason", 0, O_STR, 0, 0, NULL},
+  {OPT_LIST, "list", 0, O_FLAG, 0, 0, NULL},
+  {OPT_REMOVE, "remove", 0, O_FLAG, 0, 0, NULL},
 };
 
 static const struct {
@@ -67,7 +73,7 @@ static const struct {
   {"list", SD_CMD_LIST},   {"explain", SD_CMD_EXPLAIN},
   {"fix", SD_CMD_FIX},     {"help", SD_CMD_HELP},
   {"version", SD_CMD_VERSION}, {"eventlog", SD_CMD_EVENTLOG},
-  {"fleet", SD_CMD_FLEET},
+  {"fleet", SD_CMD_FLEET}, {"ack", SD_CMD_ACK},
 };
 
 /* The command a word names; 0 when it names one, -1 otherwise. */
@@ -196,6 +202,11 @@ static int apply(sd_cmdline *cl, const opt_def *d, const char *name,
     }
     cl->as_of_set = 1;
     break;
+  case OPT_ACKS: cl->acks = val; break;
+  case OPT_UNTIL: cl->until = val; break;
+  case OPT_REASON: cl->reason = val; break;
+  case OPT_LIST: cl->ack_list = 1; break;
+  case OPT_REMOVE: cl->ack_remove = 1; break;
   }
   return 0;
 }
@@ -266,7 +277,8 @@ static int take_word(sd_cmdline *cl, const char *a, int argc, int *have_cmd,
     }
     *have_cmd = 1;
   }
-  else if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX) && !cl->code)
+  else if((cl->cmd == SD_CMD_EXPLAIN || cl->cmd == SD_CMD_FIX ||
+           cl->cmd == SD_CMD_ACK) && !cl->code)
     cl->code = a;
   else if(cl->cmd == SD_CMD_EVENTLOG && !cl->action) {
     if(strcmp(a, "install") && strcmp(a, "uninstall")) {
@@ -310,6 +322,42 @@ static int check_fleet(const sd_cmdline *cl, sd_err *err)
   return 0;
 }
 
+/* The ack command's arguments fit together: --list alone, --remove CODE
+ * --target ID, or CODE --target ID --until DATE --reason TEXT. */
+static const char *check_ack(const sd_cmdline *cl)
+{
+  if(cl->ack_list && cl->ack_remove)
+    return "ack takes --list or --remove, not both";
+  if(cl->ack_list)
+    return cl->code || cl->target || cl->until || cl->reason
+             ? "ack --list takes no code, --target, --until or --reason"
+             : NULL;
+  if(!cl->code || !cl->target)
+    return "ack needs a finding code and --target ID (the target the "
+           "report shows; the host name for a finding without one)";
+  if(cl->ack_remove)
+    return cl->until || cl->reason ? "ack --remove takes no --until or "
+                                     "--reason" : NULL;
+  if(!cl->until || !cl->reason || !*cl->reason)
+    return "ack needs --until DATE and --reason TEXT";
+  return NULL;
+}
+
+/* The options only some commands take. */
+static const char *check_scope(const sd_cmdline *cl)
+{
+  if(cl->cmd != SD_CMD_ACK && (cl->until || cl->reason || cl->ack_list ||
+                               cl->ack_remove))
+    return "--until, --reason, --list and --remove apply to ack";
+  if(cl->acks && cl->cmd != SD_CMD_ACK && cl->cmd != SD_CMD_CHECK &&
+     cl->cmd != SD_CMD_FLEET)
+    return "--acks applies to check, fleet and ack";
+  if(cl->cmd == SD_CMD_ACK && (cl->only || cl->from || cl->format_set ||
+                               cl->output))
+    return "ack takes no --only, --from, --format or --output";
+  return NULL;
+}
+
 /* The command and its options fit together (after every argument). */
 static int check_combination(const sd_cmdline *cl, sd_err *err)
 {
@@ -321,10 +369,17 @@ static int check_combination(const sd_cmdline *cl, sd_err *err)
   }
   if(cl->cmd == SD_CMD_EVENTLOG && !cl->action)
     why = "eventlog needs install or uninstall";
+  else if((why = check_scope(cl)) != NULL)
+    ;
+  else if(cl->cmd == SD_CMD_ACK && (why = check_ack(cl)) != NULL)
+    ;
   else if(cl->cmd == SD_CMD_FLEET && check_fleet(cl, err))
     return -1;
-  else if(cl->cmd != SD_CMD_FLEET && (cl->max_age_h || cl->as_of_set))
-    why = "--max-age and --as-of apply to fleet";
+  else if(cl->cmd != SD_CMD_FLEET && cl->max_age_h)
+    why = "--max-age applies to fleet";
+  else if(cl->as_of_set && cl->cmd != SD_CMD_FLEET &&
+          cl->cmd != SD_CMD_CHECK && cl->cmd != SD_CMD_ACK)
+    why = "--as-of applies to check, fleet and ack";
   else if(cl->keep && !cl->report_dir_set)
     why = "--keep applies to --report-dir";
   else if(cl->cmd != SD_CMD_CHECK && (cl->report_dir_set || cl->eventlog))

@@ -196,6 +196,7 @@ int sd_cmd_check(sd_cmdline *cl)
   sd_report_init(&rep, &facts);
   cl->opt.only_given = nsel > 0;
   sd_run_checks(&facts, &cl->opt, sel, nsel, &rep);
+  sd_acks_load_apply(cl, &rep, cl->as_of_set ? cl->as_of : sd_now());
   rep.collect_ms = collect_ms;
   rep.analyze_ms = sd_monotonic_ms() - t0;
   memset(&style, 0, sizeof(style));

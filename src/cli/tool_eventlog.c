@@ -87,7 +87,8 @@ void sd_event_text(const sd_report *r, const char *report_path, sd_buf *b)
   size_t i, k, problems = 0;
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nfindings; k++)
-      if((unsigned)r->modules[i].findings[k].severity < 5)
+      if((unsigned)r->modules[i].findings[k].severity < 5 &&
+         !r->modules[i].findings[k].ack.active)
         counts[r->modules[i].findings[k].severity]++;
   sd_buf_printf(b, "srvdoctor %s verdict: %s (exit code %d) on ",
                 SD_VERSION, verdict(r->status), r->exit_code);
@@ -107,7 +108,8 @@ void sd_event_text(const sd_report *r, const char *report_path, sd_buf *b)
         continue;
       if(!problems++)
         sd_buf_puts(b, "Findings:\r\n");
-      sd_buf_printf(b, "%s ", verdict(x->severity));
+      sd_buf_printf(b, "%s%s ", verdict(x->severity),
+                    x->ack.active ? " (acknowledged)" : "");
       put_line_text(b, x->code);
       sd_buf_puts(b, ": ");
       put_line_text(b, x->message && *x->message ? x->message : x->title);

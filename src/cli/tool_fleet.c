@@ -44,7 +44,8 @@ static int read_all(const char *path, sd_buf *out, sd_err *err)
   return 0;
 }
 
-static void analyse_snapshot(sd_fleet *fl, const char *path, const sd_buf *b)
+static void analyse_snapshot(sd_fleet *fl, const sd_cmdline *cl,
+                             const char *path, const sd_buf *b)
 {
   sd_facts facts;
   sd_report rep;
@@ -63,13 +64,16 @@ static void analyse_snapshot(sd_fleet *fl, const char *path, const sd_buf *b)
   sd_report_init(&rep, &facts);
   rep.source = "snapshot";
   sd_run_checks(&facts, &o, NULL, 0, &rep);
+  /* The same acknowledgements check applies (--acks, or the default). */
+  sd_acks_load_apply(cl, &rep, cl->as_of_set ? cl->as_of : sd_now());
   sd_fleet_add_result(fl, path, &rep);
   sd_report_free(&rep);
   sd_facts_free(&facts);
 }
 
 /* -1 when arg (a PATH argument) names nothing: the caller says so. */
-static int load_file(sd_fleet *fl, const char *path, int arg)
+static int load_file(sd_fleet *fl, const sd_cmdline *cl, const char *path,
+                     int arg)
 {
   sd_buf b;
   sd_err err;
@@ -86,7 +90,7 @@ static int load_file(sd_fleet *fl, const char *path, int arg)
   if(rc < 0)
     sd_fleet_add_problem(fl, path, err.msg);
   else if(rc == 1)
-    analyse_snapshot(fl, path, &b);
+    analyse_snapshot(fl, cl, path, &b);
   sd_buf_free(&b);
   return 0;
 }
@@ -104,14 +108,14 @@ static int cmp_names(const void *a, const void *b)
 
 /* One PATH argument; -1 (with its sentence on stderr) when it names
  * nothing: that is an error in the arguments, not a row of the summary. */
-static int load_path(sd_fleet *fl, const char *path)
+static int load_path(sd_fleet *fl, const sd_cmdline *cl, const char *path)
 {
   char **names = NULL;
   size_t n = 0, i;
   sd_err err;
   sd_err_clear(&err);
   if(sd_list_entries(path, &names, &n, &err)) {
-    if(load_file(fl, path, 1) == 0)
+    if(load_file(fl, cl, path, 1) == 0)
       return 0;
     sd_fail("%s: there is no such file or folder.", path);
     return -1;
@@ -123,7 +127,7 @@ static int load_path(sd_fleet *fl, const char *path)
     if(!is_json_name(names[i]))
       continue;
     p = sd_path_join(path, names[i]);
-    load_file(fl, p, 0);
+    load_file(fl, cl, p, 0);
     free(p);
   }
   sd_names_free(names, n);
@@ -141,7 +145,7 @@ int sd_cmd_fleet(sd_cmdline *cl)
   sd_fleet_init(&fl, cl->as_of_set ? cl->as_of : sd_now(), max_age);
   fl.keep_detail = cl->format == SD_FMT_HTML;
   for(i = 0; i < cl->npaths; i++)
-    bad_args += load_path(&fl, cl->paths[i]) != 0;
+    bad_args += load_path(&fl, cl, cl->paths[i]) != 0;
   if(!fl.nhosts && !fl.nproblems) {
     if(!bad_args)
       sd_fail("no report or snapshot (*.json) was found in the paths "

@@ -8,6 +8,7 @@
 #include "tool.h"
 
 static void print_option_help(void);
+static void print_ack_fix_help(void);
 
 void sd_print_help(void)
 {
@@ -27,6 +28,8 @@ void sd_print_help(void)
     "snapshots,\n"
     "                                     folders; Exchange upgrade plan\n"
     "  srvdoctor fix CODE [--target ID] [--yes]  carry out a remediation\n"
+    "  srvdoctor ack CODE --target ID --until DATE --reason TEXT\n"
+    "                                     acknowledge a finding until DATE\n"
     "  srvdoctor eventlog install|uninstall  register the event source "
     "(admin)\n"
     "  srvdoctor --help | -h | -? | /?    this text;  srvdoctor --version\n"
@@ -77,6 +80,10 @@ static void print_option_help(void)
     "  --no-color            no colour (also when NO_COLOR is set)\n"
     "  -v, --verbose         show evidence for OK findings too\n"
     "  -q, --quiet           show only problems\n"
+    "  --acks FILE           acknowledgements to apply (default:\n"
+    "                        %ProgramData%\\srvdoctor\\acks.json, if it "
+    "exists)\n"
+    "  --as-of TIME          judge their expiry as of TIME instead of now\n"
     "\n"
     "Fleet options (srvdoctor fleet PATH...):\n"
     "  --format FORMAT       text (default), json or html\n"
@@ -87,6 +94,29 @@ static void print_option_help(void)
     "                        unknown (default 26)\n"
     "  --as-of TIME          judge report ages as of TIME (UTC, like\n"
     "                        2026-11-26T08:00:00Z) instead of now\n"
+    "\n");
+  print_ack_fix_help();
+}
+
+/* The options of ack and fix, and the exit codes, for sd_print_help. */
+static void print_ack_fix_help(void)
+{
+  sd_outs(
+    "Ack options (srvdoctor ack; acknowledged findings are shown, marked, "
+    "and\n"
+    "count toward no verdict until they expire):\n"
+    "  --target ID           the finding's target as the report shows it; "
+    "the\n"
+    "                        host name for a finding without one\n"
+    "  --until DATE          2026-12-10 (to the end of that day, UTC) or a "
+    "UTC\n"
+    "                        time like 2026-12-10T08:00:00Z\n"
+    "  --reason TEXT         why (recorded with your account name and the "
+    "time)\n"
+    "  --list                show them;  --remove CODE --target ID: remove "
+    "one\n"
+    "  --acks FILE           another file (its folder must be writable by\n"
+    "                        administrators only)\n"
     "\n"
     "Fix options (srvdoctor fix CODE; elevated, Windows only):\n"
     "  --target ID           the VM GUID or name, patch code or KB number\n"
@@ -154,6 +184,8 @@ static int dispatch(sd_cmdline *cl)
     return sd_cmd_eventlog(cl);
   case SD_CMD_FLEET:
     return sd_cmd_fleet(cl);
+  case SD_CMD_ACK:
+    return sd_cmd_ack(cl);
   case SD_CMD_COLLECT:
     sd_watchdog_start(cl->opt.timeout_s);
     return sd_cmd_collect(cl);

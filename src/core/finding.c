@@ -367,7 +367,8 @@ void sd_result_finish(sd_module_result *r)
     free(sorted);
   }
   for(i = 0; i < r->nfindings; i++)
-    worst = sd_severity_worst(worst, r->findings[i].severity);
+    if(!r->findings[i].ack.active)
+      worst = sd_severity_worst(worst, r->findings[i].severity);
   r->status = worst;
 }
 
@@ -445,6 +446,57 @@ sd_row *sd_result_row(sd_module_result *r, const char *what,
   w->needed = needed;
   w->remedy = sd_arena_strdup(r->arena, remedy);
   return w;
+}
+
+sd_family *sd_result_family(sd_module_result *r, const char *name,
+                            const char *help, sd_unit unit,
+                            const char *const *keys, size_t nkeys,
+                            int perfdata)
+{
+  sd_family *fam;
+  size_t i;
+  if(nkeys > SD_FAMILY_MAX_LABELS)
+    abort(); /* a programming error, like an unknown code */
+  r->families = sd_grow(r->families, &r->cap_families, r->nfamilies,
+                        sizeof(*fam));
+  fam = &r->families[r->nfamilies++];
+  memset(fam, 0, sizeof(*fam));
+  fam->name = sd_arena_strdup(r->arena, name);
+  fam->help = sd_arena_strdup(r->arena, help);
+  fam->unit = unit;
+  fam->perfdata = perfdata;
+  for(i = 0; i < nkeys; i++)
+    fam->keys[i] = sd_arena_strdup(r->arena, keys[i]);
+  fam->nkeys = nkeys;
+  return fam;
+}
+
+sd_lsample *sd_family_sample(sd_module_result *r, sd_family *fam,
+                             const char *const *values, const char *perf,
+                             int known, int64_t value)
+{
+  sd_lsample *s;
+  size_t i;
+  fam->samples = sd_grow(fam->samples, &fam->cap_samples, fam->nsamples,
+                         sizeof(*s));
+  s = &fam->samples[fam->nsamples++];
+  memset(s, 0, sizeof(*s));
+  for(i = 0; i < fam->nkeys; i++)
+    s->values[i] = sd_arena_strdup(r->arena, values[i] ? values[i] : "");
+  s->perf = sd_arena_strdup(r->arena, perf);
+  s->known = known;
+  s->value = known ? value : 0;
+  return s;
+}
+
+const sd_family *sd_result_find_family(const sd_module_result *r,
+                                       const char *name)
+{
+  size_t i;
+  for(i = 0; i < r->nfamilies; i++)
+    if(sd_streq(r->families[i].name, name))
+      return &r->families[i];
+  return NULL;
 }
 
 const sd_measure *sd_result_find_measure(const sd_module_result *r,

@@ -30,6 +30,9 @@ void sd_report_free(sd_report *r)
       free(m->series[k].refs);
     }
     free(m->series);
+    for(k = 0; k < m->nfamilies; k++)
+      free(m->families[k].samples);
+    free(m->families);
     free(m->rows);
     free(m->summary);
   }

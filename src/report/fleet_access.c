@@ -15,6 +15,14 @@ const sd_fleet_module *sd_fleet_host_module(const sd_fleet_host *h,
   return NULL;
 }
 
+size_t sd_fleet_host_acked(const sd_fleet_host *h)
+{
+  size_t i, n = 0;
+  for(i = 0; i < h->nmodules; i++)
+    n += h->modules[i].nacked;
+  return n;
+}
+
 const char *sd_fleet_summary(sd_fleet *fl, const sd_fleet_host *h,
                              const char *module, const char *key)
 {

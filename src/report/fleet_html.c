@@ -124,9 +124,12 @@ static void put_grid_row(sd_buf *b, const sd_fleet_host *h,
   size_t c;
   sd_buf_puts(b, "<tr><th>");
   H(b, h->name);
-  sd_buf_printf(b, "</th><td class=\"sev-%s\">%s%s</td><td>",
+  sd_buf_printf(b, "</th><td class=\"sev-%s\">%s%s",
                 sd_severity_name(h->status), sd_verdict_upper(h->status),
                 h->stale ? " (stale report)" : "");
+  if(sd_fleet_host_acked(h))
+    sd_buf_printf(b, " (%u acknowledged)", (unsigned)sd_fleet_host_acked(h));
+  sd_buf_puts(b, "</td><td>");
   sd_time_format(h->collected_at, when);
   sd_buf_puts(b, when[0] ? when : "unknown");
   sd_buf_puts(b, "</td>");

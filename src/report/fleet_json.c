@@ -71,6 +71,8 @@ static void put_host(sd_jwriter *w, const sd_fleet_host *h)
   sd_jw_str(w, h->kind);
   sd_jw_key(w, "stale");
   sd_jw_bool(w, h->stale);
+  sd_jw_key(w, "acknowledged");
+  sd_jw_int(w, (int64_t)sd_fleet_host_acked(h));
   sd_jw_key(w, "modules");
   sd_jw_arr_begin(w);
   for(i = 0; i < h->nmodules; i++) {

@@ -432,6 +432,11 @@ static int read_finding(rd *d, sd_fleet_finding *f, sd_finding *ef)
       if(read_remediation(d, f))
         return -1;
     }
+    else if(!strcmp(t.str, "acknowledged")) {
+      f->acknowledged = 1; /* who and why stay in the report */
+      if(skip_value(d))
+        return -1;
+    }
     else if(skip_value(d))
       return -1;
   }
@@ -481,6 +486,7 @@ static void module_done(rd *d, sd_fleet_module *m, ptrvec *fv, ptrvec *ev,
       const sd_fleet_finding *f = fv->items[i];
       m->codes[i] = f->code;
       m->code_sev[i] = f->severity;
+      m->nacked += f->acknowledged != 0;
     }
     if(d->keep_detail)
       m->findings = pv_commit(d->a, fv, sizeof(sd_fleet_finding));
@@ -863,6 +869,7 @@ static void add_result_module(sd_fleet *fl, sd_fleet_module *fm,
     const sd_finding *f = &m->findings[k];
     fm->codes[k] = sd_arena_strdup(a, f->code);
     fm->code_sev[k] = f->severity;
+    fm->nacked += f->ack.active != 0;
     if(fl->keep_detail) {
       sd_fleet_finding *d = &fm->findings[k];
       d->code = fm->codes[k];

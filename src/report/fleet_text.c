@@ -71,6 +71,8 @@ static void put_host(sd_buf *b, const sd_fleet_host *h)
       put_codes(b, m);
   }
   sd_buf_puts(b, "  ");
+  if(sd_fleet_host_acked(h))
+    sd_buf_printf(b, "%u acknowledged  ", (unsigned)sd_fleet_host_acked(h));
   put_age(b, h);
   sd_buf_putc(b, '\n');
 }

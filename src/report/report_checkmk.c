@@ -147,7 +147,8 @@ static void put_problems(sd_buf *b, const sd_module_result *m, size_t *room)
   for(oi = 0; oi < SD_COUNTOF(order); oi++) {
     size_t n = 0;
     for(i = 0; i < m->nfindings; i++)
-      n += m->findings[i].severity == order[oi];
+      n += m->findings[i].severity == order[oi] &&
+           !m->findings[i].ack.active;
     if(n)
       sd_buf_printf(&t, "%s%u %s", t.len ? ", " : "", (unsigned)n,
                     sd_severity_name(order[oi]));
@@ -156,14 +157,16 @@ static void put_problems(sd_buf *b, const sd_module_result *m, size_t *room)
   for(i = 0; i < m->nfindings; i++) {
     const sd_finding *f = &m->findings[i];
     size_t times = 0, dup = 0;
-    if(sd_severity_rank(f->severity) == 0)
+    if(sd_severity_rank(f->severity) == 0 || f->ack.active)
       continue;
     for(j = 0; j < i; j++)
-      dup |= sd_streq(m->findings[j].code, f->code);
+      dup |= sd_streq(m->findings[j].code, f->code) &&
+             !m->findings[j].ack.active;
     if(dup)
       continue;
     for(j = i; j < m->nfindings; j++)
-      times += sd_streq(m->findings[j].code, f->code);
+      times += sd_streq(m->findings[j].code, f->code) &&
+               !m->findings[j].ack.active;
     sd_buf_printf(&t, "%s%s", shown++ ? ", " : " ", f->code ? f->code : "");
     if(times > 1)
       sd_buf_printf(&t, " x%u", (unsigned)times);
@@ -172,12 +175,25 @@ static void put_problems(sd_buf *b, const sd_module_result *m, size_t *room)
   sd_buf_free(&t);
 }
 
-/* The status detail: the problems and the most severe finding (the
- * findings are sorted most severe first), or what the module found. */
+/* The status detail: the problems and the most severe finding that is
+ * not acknowledged (the findings are sorted most severe first), or what
+ * the module found; "N acknowledged - " first when some are. */
 static void put_status_detail(sd_buf *b, const sd_module_result *m)
 {
-  size_t room = SD_CHECKMK_DETAIL;
-  const sd_finding *f = m->nfindings ? &m->findings[0] : NULL;
+  size_t room = SD_CHECKMK_DETAIL, i, acked = 0;
+  const sd_finding *f = NULL;
+  char n[48];
+  for(i = 0; i < m->nfindings; i++) {
+    acked += m->findings[i].ack.active != 0;
+    if(!f && !m->findings[i].ack.active)
+      f = &m->findings[i];
+  }
+  if(!f && m->nfindings)
+    f = &m->findings[0];
+  if(acked) {
+    snprintf(n, sizeof(n), "%u acknowledged - ", (unsigned)acked);
+    put_detail(b, n, &room);
+  }
   if(sd_severity_rank(m->status) > 0) {
     put_problems(b, m, &room);
     put_detail(b, " - ", &room);

@@ -311,6 +311,15 @@ static void put_finding(sd_buf *b, const sd_finding *f, size_t mi, size_t fi)
     put_html(b, f->message);
     sd_buf_puts(b, "</p>\n");
   }
+  if(f->ack.active) {
+    sd_buf a;
+    sd_buf_init(&a);
+    sd_ack_sentence(f, &a);
+    sd_buf_puts(b, "<p class=\"ack\"><strong>");
+    put_html(b, a.data);
+    sd_buf_puts(b, ".</strong> It does not count toward the verdict.</p>\n");
+    sd_buf_free(&a);
+  }
   put_evidence(b, f);
   if(f->summary && *f->summary) {
     sd_buf_puts(b, "<p><strong>What to do:</strong> ");

@@ -38,8 +38,14 @@ size_t sd_utf8_seq(const char *p, uint32_t *cp);
 const char *sd_sev_upper(sd_severity s);
 /* The same as a verdict: "OK" for info too. */
 const char *sd_verdict_upper(sd_severity s);
-/* Findings per severity over the whole report (index = sd_severity). */
+/* Findings per severity over the whole report (index = sd_severity),
+ * the acknowledged ones left out. */
 void sd_report_counts(const sd_report *r, size_t counts[5]);
+/* Acknowledged findings (they count nowhere else). */
+size_t sd_report_acked(const sd_report *r);
+/* "Acknowledged by WHO until TIME: REASON" for an acknowledged finding
+ * (raw: each writer escapes it its own way). */
+void sd_ack_sentence(const sd_finding *f, sd_buf *out);
 /* Module indexes most severe first, equal ones in run order; malloc'd. */
 size_t *sd_report_module_order(const sd_report *r);
 

@@ -71,6 +71,7 @@ static const char *unit_name(sd_unit u)
   switch(u) {
   case SD_UNIT_BYTES: return "bytes";
   case SD_UNIT_NUMBER: return "number";
+  case SD_UNIT_SECONDS: return "seconds";
   case SD_UNIT_COUNT: break;
   }
   return "count";
@@ -101,6 +102,47 @@ static void write_measures(sd_jwriter *w, const sd_module_result *m)
     sd_jw_str(w, x->warn);
     sd_jw_key(w, "critical");
     sd_jw_str(w, x->crit);
+    sd_jw_obj_end(w);
+  }
+  sd_jw_arr_end(w);
+}
+
+/* "labelled_measures": the module's labelled families, one sample per
+ * thing, its labels as an object ("value" null when not known). */
+static void write_families(sd_jwriter *w, const sd_module_result *m)
+{
+  size_t i, k, j;
+  sd_jw_key(w, "labelled_measures");
+  sd_jw_arr_begin(w);
+  for(i = 0; i < m->nfamilies; i++) {
+    const sd_family *fam = &m->families[i];
+    sd_jw_obj_begin(w);
+    sd_jw_key(w, "name");
+    sd_jw_str(w, fam->name);
+    sd_jw_key(w, "help");
+    sd_jw_str(w, fam->help);
+    sd_jw_key(w, "unit");
+    sd_jw_str(w, unit_name(fam->unit));
+    sd_jw_key(w, "samples");
+    sd_jw_arr_begin(w);
+    for(k = 0; k < fam->nsamples; k++) {
+      const sd_lsample *x = &fam->samples[k];
+      sd_jw_obj_begin(w);
+      sd_jw_key(w, "labels");
+      sd_jw_obj_begin(w);
+      for(j = 0; j < fam->nkeys; j++) {
+        sd_jw_key(w, fam->keys[j]);
+        sd_jw_str(w, x->values[j]);
+      }
+      sd_jw_obj_end(w);
+      sd_jw_key(w, "value");
+      if(x->known)
+        sd_jw_int(w, x->value);
+      else
+        sd_jw_null(w);
+      sd_jw_obj_end(w);
+    }
+    sd_jw_arr_end(w);
     sd_jw_obj_end(w);
   }
   sd_jw_arr_end(w);
@@ -201,6 +243,7 @@ static void write_figures(sd_jwriter *w, const sd_module_result *m)
 {
   size_t i;
   write_measures(w, m);
+  write_families(w, m);
   sd_jw_key(w, "series");
   sd_jw_arr_begin(w);
   for(i = 0; i < m->nseries; i++)
@@ -208,6 +251,26 @@ static void write_figures(sd_jwriter *w, const sd_module_result *m)
   sd_jw_arr_end(w);
   write_rows(w, m);
   write_summary(w, m);
+}
+
+/* "acknowledged": who, when, until when and why (only on a finding an
+ * active acknowledgement names; it then counts toward no status). */
+static void write_ack(sd_jwriter *w, const sd_finding *f)
+{
+  char t[32];
+  sd_jw_key(w, "acknowledged");
+  sd_jw_obj_begin(w);
+  sd_jw_key(w, "by");
+  sd_jw_str(w, f->ack.by);
+  sd_jw_key(w, "at");
+  sd_time_format(f->ack.at, t);
+  sd_jw_str(w, t);
+  sd_jw_key(w, "until");
+  sd_time_format(f->ack.until, t);
+  sd_jw_str(w, t);
+  sd_jw_key(w, "reason");
+  sd_jw_str(w, f->ack.reason);
+  sd_jw_obj_end(w);
 }
 
 static void write_finding(sd_jwriter *w, const sd_finding *f)
@@ -250,6 +313,8 @@ static void write_finding(sd_jwriter *w, const sd_finding *f)
   if(f->fixable)
     write_fix(w, f);
   sd_jw_obj_end(w);
+  if(f->ack.active)
+    write_ack(w, f);
   sd_jw_obj_end(w);
 }
 

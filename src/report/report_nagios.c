@@ -190,7 +190,7 @@ static void put_codes(sd_buf *b, const sd_report *r, size_t budget)
         const sd_finding *f = &m->findings[k];
         size_t times = 0, mark = b->len;
         int dup = 0;
-        if(f->severity != order[oi])
+        if(f->severity != order[oi] || f->ack.active)
           continue;
         for(j = 0; j < nseen; j++)
           dup |= sd_streq(seen[j], f->code);
@@ -202,7 +202,8 @@ static void put_codes(sd_buf *b, const sd_report *r, size_t budget)
         for(j = 0; j < r->nmodules; j++) {
           size_t q;
           for(q = 0; q < r->modules[j].nfindings; q++)
-            times += sd_streq(r->modules[j].findings[q].code, f->code);
+            times += sd_streq(r->modules[j].findings[q].code, f->code) &&
+                     !r->modules[j].findings[q].ack.active;
         }
         if(b->len - start + 40 > budget)
           continue; /* counted as "more" below */
@@ -235,6 +236,8 @@ static void put_summary(sd_buf *b, const sd_report *r)
   if(sd_severity_rank(r->status) == 0) {
     sd_buf_printf(b, "no problems found by %u module%s",
                   (unsigned)r->nmodules, r->nmodules == 1 ? "" : "s");
+    if(sd_report_acked(r))
+      sd_buf_printf(b, " (%u acknowledged)", (unsigned)sd_report_acked(r));
     return;
   }
   if(counts[SD_SEV_CRITICAL]) {
@@ -251,6 +254,9 @@ static void put_summary(sd_buf *b, const sd_report *r)
                   (unsigned)counts[SD_SEV_UNKNOWN]);
     any = 1;
   }
+  if(sd_report_acked(r))
+    sd_buf_printf(b, "%s%u acknowledged", any ? ", " : "",
+                  (unsigned)sd_report_acked(r));
   sd_buf_puts(b, ": ");
   put_codes(b, r, SD_NAGIOS_SUMMARY - (b->len - start));
 }
@@ -277,8 +283,43 @@ static int perf_bytes(sd_buf *line, nagios_labels *L, const sd_series *s,
   return 1;
 }
 
+/* The samples of the labelled families meant for perfdata, each under
+ * the check's label for its thing (made unique here when two collide),
+ * while the first line has room; 0 when one did not fit. */
+static int perf_families(sd_buf *line, nagios_labels *L, const sd_report *r)
+{
+  size_t i, k, j;
+  for(i = 0; i < r->nmodules; i++) {
+    for(k = 0; k < r->modules[i].nfamilies; k++) {
+      const sd_family *fam = &r->modules[i].families[k];
+      if(!fam->perfdata)
+        continue;
+      for(j = 0; j < fam->nsamples; j++) {
+        const sd_lsample *x = &fam->samples[j];
+        size_t mark = line->len;
+        sd_buf_putc(line, ' ');
+        put_label(line, x->perf ? x->perf : fam->name, L);
+        if(x->known)
+          sd_buf_printf(line, "=%lld%s;;;0", (long long)x->value,
+                        fam->unit == SD_UNIT_SECONDS ? "s" :
+                        fam->unit == SD_UNIT_BYTES ? "B" : "");
+        else
+          sd_buf_puts(line, "=U;;;0");
+        if(line->len > SD_NAGIOS_LINE1) {
+          line->len = mark;
+          line->data[mark] = '\0';
+          return 0;
+        }
+      }
+    }
+  }
+  return 1;
+}
+
 /* Perfdata: the finding counts, every module's measures, the run time,
- * then the series (flagged points first) while they fit.  Every figure is
+ * then the series (flagged points first) and the labelled samples meant
+ * for perfdata (seconds in state per VM, those in a transition first)
+ * while they fit.  Every figure is
  * the check's own (module results); nothing is worked out here. */
 static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
 {
@@ -293,6 +334,9 @@ static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
              "0", "");
   perf_count(line, L, "unknown findings", (int64_t)counts[SD_SEV_UNKNOWN],
              "0", "");
+  if(sd_report_acked(r))
+    perf_count(line, L, "acknowledged findings",
+               (int64_t)sd_report_acked(r), "", "");
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       perf_measure(line, L, &r->modules[i].measures[k]);
@@ -312,15 +356,26 @@ static void perfdata(sd_buf *line, nagios_labels *L, const sd_report *r)
           return;
     }
   }
+  perf_families(line, L, r);
 }
 
 static void put_finding(sd_buf *b, const sd_finding *f)
 {
-  sd_buf_printf(b, "[%s] ", sd_sev_upper(f->severity));
+  sd_buf_printf(b, "[%s%s] ", sd_sev_upper(f->severity),
+                f->ack.active ? ", ACKNOWLEDGED" : "");
   put_plain(b, f->code, 64);
   sd_buf_puts(b, ": ");
   put_plain(b, f->message && *f->message ? f->message : f->title, 4096);
   sd_buf_putc(b, '\n');
+  if(f->ack.active) {
+    sd_buf a;
+    sd_buf_init(&a);
+    sd_ack_sentence(f, &a);
+    sd_buf_puts(b, "    ");
+    put_plain(b, a.data, 4096);
+    sd_buf_putc(b, '\n');
+    sd_buf_free(&a);
+  }
   if(f->summary && *f->summary) {
     sd_buf_puts(b, "    What to do: ");
     put_plain(b, f->summary, 4096);

@@ -9,7 +9,8 @@
 #include "report_internal.h"
 
 /* A label value: backslash, double quote and line feed escaped as the
- * format asks; other control characters and invalid UTF-8 replaced. */
+ * format asks; other control characters (C0, DEL, C1) and invalid UTF-8
+ * replaced. */
 static void put_value(sd_buf *b, const char *s)
 {
   s = s ? s : "";
@@ -27,7 +28,7 @@ static void put_value(sd_buf *b, const char *s)
       sd_buf_puts(b, "\\\"");
     else if(cp == '\n')
       sd_buf_puts(b, "\\n");
-    else if(cp < 0x20 || cp == 0x7F)
+    else if(cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
       sd_buf_putc(b, ' ');
     else if(sd_is_bidi_control(cp)) /* shown as the text \u202E */
       sd_buf_printf(b, "\\\\u%04X", (unsigned)cp);
@@ -87,6 +88,54 @@ static void measure(sd_buf *b, const sd_measure *m)
   sd_buf_free(&name);
 }
 
+/* Does sample k of fam carry the label values of an earlier one?  Two
+ * series with one label set would make the textfile collector refuse the
+ * whole file, so the later one is left out. */
+static int family_dup(const sd_family *fam, size_t k)
+{
+  size_t j, i;
+  for(j = 0; j < k; j++) {
+    int same = 1;
+    for(i = 0; i < fam->nkeys && same; i++)
+      same = sd_streq(fam->samples[j].values[i], fam->samples[k].values[i]);
+    if(same)
+      return 1;
+  }
+  return 0;
+}
+
+/* A check's labelled family as srvdoctor_<name>{key="value",...}, one
+ * sample per thing; a value not known is left out, as an undecided
+ * measure is. */
+static void family(sd_buf *b, const sd_family *fam)
+{
+  sd_buf name;
+  size_t k, i;
+  int any = 0;
+  for(k = 0; k < fam->nsamples; k++)
+    any |= fam->samples[k].known;
+  if(!any)
+    return;
+  sd_buf_init(&name);
+  sd_buf_printf(&name, "srvdoctor_%s", fam->name);
+  head(b, name.data, fam->help);
+  for(k = 0; k < fam->nsamples; k++) {
+    const sd_lsample *x = &fam->samples[k];
+    if(!x->known || family_dup(fam, k))
+      continue;
+    sd_buf_puts(b, name.data);
+    for(i = 0; i < fam->nkeys; i++) {
+      sd_buf_printf(b, "%c%s=\"", i ? ',' : '{', fam->keys[i]);
+      put_value(b, x->values[i]);
+      sd_buf_putc(b, '"');
+    }
+    if(fam->nkeys)
+      sd_buf_putc(b, '}');
+    sd_buf_printf(b, " %lld\n", (long long)x->value);
+  }
+  sd_buf_free(&name);
+}
+
 /* Findings per module and severity. */
 static void put_findings(sd_buf *b, const sd_report *r)
 {
@@ -100,7 +149,8 @@ static void put_findings(sd_buf *b, const sd_report *r)
     for(s = 0; s < SD_COUNTOF(sevs); s++) {
       long long n = 0;
       for(k = 0; k < mr->nfindings; k++)
-        n += mr->findings[k].severity == sevs[s];
+        n += mr->findings[k].severity == sevs[s] &&
+             !mr->findings[k].ack.active;
       sample_int(b, "srvdoctor_findings", "module", mr->id, "severity",
                  sd_severity_name(sevs[s]), n);
     }
@@ -108,8 +158,11 @@ static void put_findings(sd_buf *b, const sd_report *r)
 
 }
 
-/* One series per problem code present in this run. */
-static void put_problem_codes(sd_buf *b, const sd_report *r)
+/* One series per problem code present in this run: the findings of the
+ * code that are not acknowledged (acked 0), or those that are (acked 1,
+ * srvdoctor_acknowledged_findings, any severity). */
+static void put_codes(sd_buf *b, const sd_report *r, int acked,
+                      const char *name, const char *help)
 {
   size_t i, k;
   int any = 0;
@@ -120,22 +173,23 @@ static void put_problem_codes(sd_buf *b, const sd_report *r)
       size_t j;
       long long n = 0;
       int first = 1;
-      if(sd_severity_rank(x->severity) == 0)
+      if((!acked && sd_severity_rank(x->severity) == 0) ||
+         (x->ack.active != 0) != acked)
         continue;
       for(j = 0; j < k; j++)
-        if(sd_streq(mr->findings[j].code, x->code))
+        if(sd_streq(mr->findings[j].code, x->code) &&
+           (mr->findings[j].ack.active != 0) == acked)
           first = 0;
       if(!first)
         continue;
       for(j = k; j < mr->nfindings; j++)
-        n += sd_streq(mr->findings[j].code, x->code);
+        n += sd_streq(mr->findings[j].code, x->code) &&
+             (mr->findings[j].ack.active != 0) == acked;
       if(!any) {
-        head(b, "srvdoctor_problem_findings", "Number of findings with "
-             "one problem code (only codes found in this run).");
+        head(b, name, help);
         any = 1;
       }
-      sample_int(b, "srvdoctor_problem_findings", "module", mr->id, "code",
-                 x->code, n);
+      sample_int(b, name, "module", mr->id, "code", x->code, n);
     }
   }
 }
@@ -187,10 +241,17 @@ void sd_report_prom(const sd_report *r, sd_buf *b)
                NULL, NULL, r->modules[i].applicable ? 1 : 0);
 
   put_findings(b, r);
-  put_problem_codes(b, r);
+  put_codes(b, r, 0, "srvdoctor_problem_findings", "Number of findings "
+            "with one problem code (only codes found in this run).");
+  put_codes(b, r, 1, "srvdoctor_acknowledged_findings", "Number of "
+            "acknowledged findings with one code (srvdoctor ack; they "
+            "count nowhere else).");
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nmeasures; k++)
       measure(b, &r->modules[i].measures[k]);
+  for(i = 0; i < r->nmodules; i++)
+    for(k = 0; k < r->modules[i].nfamilies; k++)
+      family(b, &r->modules[i].families[k]);
 
   put_times(b, r);
 }

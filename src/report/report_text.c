@@ -260,6 +260,14 @@ static void put_finding(sd_buf *b, const sd_report_style *st,
     sd_buf_puts(b, "    ");
     put_wrapped(b, st, 4, 4, f->message);
   }
+  if(f->ack.active) {
+    sd_buf_init(&head);
+    sd_ack_sentence(f, &head);
+    sd_buf_puts(&head, ". It does not count toward the verdict.");
+    sd_buf_puts(b, "    ");
+    put_wrapped(b, st, 4, 4, buf_str(&head));
+    sd_buf_free(&head);
+  }
   if(!detail)
     return;
   put_evidence(b, st, f);
@@ -354,6 +362,8 @@ void sd_report_text(const sd_report *r, const sd_report_style *st,
                 (unsigned)counts[SD_SEV_WARNING],
                 (unsigned)counts[SD_SEV_UNKNOWN],
                 (unsigned)counts[SD_SEV_INFO], (unsigned)counts[SD_SEV_OK]);
+  if(sd_report_acked(r))
+    sd_buf_printf(&rest, ", %u acknowledged", (unsigned)sd_report_acked(r));
   sd_buf_putc(b, ' ');
   put_wrapped(b, st, 10 + strlen(sd_sev_upper(r->status)), 2,
               buf_str(&rest));

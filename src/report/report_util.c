@@ -41,8 +41,27 @@ void sd_report_counts(const sd_report *r, size_t counts[5])
     counts[i] = 0;
   for(i = 0; i < r->nmodules; i++)
     for(k = 0; k < r->modules[i].nfindings; k++)
-      if((unsigned)r->modules[i].findings[k].severity < 5)
+      if((unsigned)r->modules[i].findings[k].severity < 5 &&
+         !r->modules[i].findings[k].ack.active)
         counts[r->modules[i].findings[k].severity]++;
+}
+
+size_t sd_report_acked(const sd_report *r)
+{
+  size_t i, k, n = 0;
+  for(i = 0; i < r->nmodules; i++)
+    for(k = 0; k < r->modules[i].nfindings; k++)
+      n += r->modules[i].findings[k].ack.active != 0;
+  return n;
+}
+
+void sd_ack_sentence(const sd_finding *f, sd_buf *out)
+{
+  char until[32];
+  sd_time_format(f->ack.until, until);
+  sd_buf_printf(out, "Acknowledged by %s until %s: %s",
+                f->ack.by ? f->ack.by : "?", until,
+                f->ack.reason ? f->ack.reason : "");
 }
 
 size_t *sd_report_module_order(const sd_report *r)

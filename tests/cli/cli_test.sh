@@ -185,5 +185,14 @@ expect 3 fleet "$SRC/tests/fixtures/reports" --format checkmk; one_line_err
 expect 0 --from "$FIX"
 grep -q $'\x1b' "$tmp/out" && bad "colour in redirected output" || ok
 
+# Every runbook_url of the shipped alert rules names a finding's page.
+n=0
+while read -r url; do
+  n=$((n + 1))
+  [ -f "$SRC/$url" ] && ok || bad "runbook_url $url names no page"
+  "$BIN" explain "$(basename "$url" .md)" >/dev/null 2>&1 && ok || bad "explain lacks $url"
+done < <(sed -n 's/^ *runbook_url: "\(.*\)"$/\1/p' "$SRC/docs/monitoring/srvdoctor.rules.yml")
+[ "$n" -ge 1 ] && ok || bad "no runbook_url in the rules"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

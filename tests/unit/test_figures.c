@@ -42,6 +42,7 @@ static int ev_of(const sd_module_result *m, const char *const *codes,
 }
 
 static size_t checked_measures, checked_points, checked_rows, checked_refs;
+static size_t checked_samples;  /* labelled samples (time in state) */
 static size_t checked_evidence; /* figures compared with a finding's evidence */
 
 static size_t checked_json;     /* figures found again in the JSON report */
@@ -246,6 +247,52 @@ static void check_unique_labels(const char *fx, const char *nagios)
   }
 }
 
+/* Is s plain enough to appear unescaped in a Prometheus label value? */
+static int plain_label(const char *s)
+{
+  for(; *s; s++)
+    if(*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ||
+       (unsigned char)*s >= 0x7F)
+      return 0;
+  return 1;
+}
+
+/* Every known sample of a labelled family is one Prometheus line with its
+ * labels and value; a VM's seconds in state are its facts' figure. */
+static void check_family(const char *fx, const sd_facts *f,
+                         const sd_family *fam, const char *prom)
+{
+  size_t i, j;
+  for(i = 0; i < fam->nsamples; i++) {
+    const sd_lsample *x = &fam->samples[i];
+    sd_buf want;
+    int plain = 1;
+    for(j = 0; j < fam->nkeys; j++)
+      plain &= plain_label(x->values[j]);
+    if(!x->known || !plain)
+      continue;
+    sd_buf_init(&want);
+    sd_buf_printf(&want, "\nsrvdoctor_%s", fam->name);
+    for(j = 0; j < fam->nkeys; j++)
+      sd_buf_printf(&want, "%c%s=\"%s\"", j ? ',' : '{', fam->keys[j],
+                    x->values[j]);
+    sd_buf_printf(&want, "} %lld\n", (long long)x->value);
+    if(!strstr(prom, want.data))
+      fail_msg("%s: prom lacks %s", fx, want.data + 1);
+    sd_buf_free(&want);
+    if(!strcmp(fam->name, "hyperv_vm_seconds_in_state")) {
+      for(j = 0; j < f->hyperv.nvms; j++) {
+        const sd_hv_vm *vm = &f->hyperv.vms[j];
+        if(vm->guid && !strcmp(vm->guid, x->values[0])) {
+          assert_int_equal(x->value, f->collected_at - vm->state_changed);
+          checked_evidence++;
+        }
+      }
+    }
+    checked_samples++;
+  }
+}
+
 static void check_row(const char *fx, const sd_module_result *m,
                       const sd_row *r, const char *html)
 {
@@ -304,6 +351,8 @@ static void test_one_figure_everywhere(void **state)
         check_series(names[i], m, &m->series[j], nag.data, html.data);
       for(j = 0; j < m->nrows; j++)
         check_row(names[i], m, &m->rows[j], html.data);
+      for(j = 0; j < m->nfamilies; j++)
+        check_family(names[i], &f, &m->families[j], prom.data);
       check_json(names[i], m, json.data);
     }
     check_unique_labels(names[i], nag.data);
@@ -322,11 +371,14 @@ static void test_one_figure_everywhere(void **state)
          (unsigned long)checked_measures, (unsigned long)checked_points,
          (unsigned long)checked_refs, (unsigned long)checked_rows,
          (unsigned long)checked_evidence, (unsigned long)checked_json);
+  printf("figures: %lu labelled samples in the Prometheus output\n",
+         (unsigned long)checked_samples);
   /* The comparisons happened: every kind of figure was met. */
   assert_true(checked_measures > 0);
   assert_true(checked_points > 0);
   assert_true(checked_refs > 0);
   assert_true(checked_rows > 0);
+  assert_true(checked_samples > 0);
   assert_true(checked_evidence > 0);
   assert_true(checked_json > 0);
 }

@@ -1431,6 +1431,80 @@ static void test_fixtures_literal(void **state)
   }
 }
 
+/* The sample of family fam for the VM with this id, or NULL. */
+static const sd_lsample *vm_sample(const sd_family *fam, const char *id)
+{
+  size_t i;
+  for(i = 0; i < fam->nsamples; i++)
+    if(sd_streq(fam->samples[i].values[0], id))
+      return &fam->samples[i];
+  return NULL;
+}
+
+/* Every VM gets its state and its seconds in it, labelled by id and name:
+ * two VMs named web01 stay two series in Prometheus and two perfdata
+ * labels in Nagios; a VM whose TimeOfLastStateChange is missing has no
+ * known seconds (left out of Prometheus, "U" in Nagios). */
+static void test_vm_time_in_state(void **state)
+{
+  run t;
+  const sd_module_result *m;
+  const sd_family *st, *secs;
+  const sd_lsample *a, *b;
+  sd_buf out;
+  sd_hv_vm *vm;
+  (void)state;
+  load(&t, "duplicate_names.json");
+  vm = vm_by_guid(&t.f, "22222222-AAAA-4BBB-8CCC-000000000001");
+  vm->state_changed = SD_TIME_NONE;
+  check(&t);
+  m = sdt_module(&t.rep, MODID);
+  st = sd_result_find_family(m, "hyperv_vm_state");
+  secs = sd_result_find_family(m, "hyperv_vm_seconds_in_state");
+  assert_non_null(st);
+  assert_non_null(secs);
+  assert_int_equal(st->nsamples, t.f.hyperv.nvms);
+  assert_int_equal(secs->nsamples, t.f.hyperv.nvms);
+  assert_string_equal(secs->keys[0], "vm_id");
+  assert_string_equal(secs->keys[1], "vm_name");
+  a = vm_sample(secs, "11111111-AAAA-4BBB-8CCC-000000000001");
+  b = vm_sample(secs, "22222222-AAAA-4BBB-8CCC-000000000001");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_string_equal(a->values[1], "web01");
+  assert_string_equal(b->values[1], "web01");
+  assert_string_equal(a->values[2], "Stopping");
+  assert_string_equal(a->values[3], "yes");
+  assert_string_equal(b->values[3], "no");
+  assert_true(a->known);
+  assert_int_equal(a->value, t.f.collected_at -
+                   vm_by_guid(&t.f, a->values[0])->state_changed);
+  assert_false(b->known);
+  /* The VM in a transition comes first (perfdata keeps what fits). */
+  assert_ptr_equal(&secs->samples[0], a);
+  assert_int_equal(vm_sample(st, b->values[0])->value, 2);
+  sd_buf_init(&out);
+  sd_report_render(&t.rep, SD_FMT_PROM, NULL, &out);
+  assert_non_null(strstr(out.data, "srvdoctor_hyperv_vm_seconds_in_state{"
+                         "vm_id=\"11111111-AAAA-4BBB-8CCC-000000000001\","
+                         "vm_name=\"web01\",state=\"Stopping\","
+                         "transitional=\"yes\"} 3300\n"));
+  assert_non_null(strstr(out.data, "srvdoctor_hyperv_vm_state{"
+                         "vm_id=\"22222222-AAAA-4BBB-8CCC-000000000001\","
+                         "vm_name=\"web01\",state=\"Running\","
+                         "transitional=\"no\"} 2\n"));
+  assert_null(strstr(out.data, "seconds_in_state{vm_id=\"22222222"));
+  sd_buf_free(&out);
+  sd_buf_init(&out);
+  sd_report_render(&t.rep, SD_FMT_NAGIOS, NULL, &out);
+  assert_non_null(strstr(out.data, "'web01 11111111-AAAA-4BBB-8CCC-00000~"));
+  assert_non_null(strstr(out.data, "'web01 22222222-AAAA-4BBB-8CCC-00000~"));
+  assert_non_null(strstr(out.data, "'=3300s;;;0"));
+  assert_non_null(strstr(out.data, "'=U;;;0"));
+  sd_buf_free(&out);
+  done(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1471,6 +1545,7 @@ int main(void)
     cmocka_unit_test(test_starting_risk),
     cmocka_unit_test(test_v2_suspended),
     cmocka_unit_test(test_fixtures_literal),
+    cmocka_unit_test(test_vm_time_in_state),
   };
   return cmocka_run_group_tests_name("hyperv-stuck-vm", tests, NULL, NULL);
 }

@@ -587,6 +587,56 @@ static void test_prom_escape(void **state)
   sd_facts_free(&f);
 }
 
+/* A labelled family: label values escaped (quote, backslash, line feed;
+ * C1 controls replaced), a repeated label set written once (a duplicate
+ * series makes the textfile collector refuse the file), a sample not
+ * known left out; Nagios "U" and "s". */
+static void test_prom_family(void **state)
+{
+  static const char *const keys[] = {"vm_id", "vm_name"};
+  const char *a[] = {"ID-1", "a\"b\\c\nd\xc2\x85" "e"};
+  const char *c[] = {"ID-2", "same"};
+  const char *d[] = {"ID-3", "unknown"};
+  sd_facts f;
+  sd_report rep;
+  sd_module_result *m;
+  sd_family *fam;
+  sd_buf b;
+  const char *p;
+  int n = 0;
+  (void)state;
+  make_facts(&f, "SRV01", "x");
+  sd_report_init(&rep, &f);
+  m = sd_report_add_module(&rep, "mod", "t");
+  fam = sd_result_family(m, "vm_seconds", "Seconds.", SD_UNIT_SECONDS,
+                         keys, 2, 1);
+  sd_family_sample(m, fam, a, "vm one", 1, 5);
+  sd_family_sample(m, fam, c, "vm two", 1, 6);
+  sd_family_sample(m, fam, c, "vm two again", 1, 7);
+  sd_family_sample(m, fam, d, "vm three", 0, 0);
+  sd_report_finish(&rep);
+  sd_buf_init(&b);
+  sd_report_prom(&rep, &b);
+  check_prom(b.data);
+  assert_non_null(strstr(b.data, "\nsrvdoctor_vm_seconds{vm_id=\"ID-1\","
+                         "vm_name=\"a\\\"b\\\\c\\nd e\"} 5\n"));
+  assert_non_null(strstr(b.data, "\nsrvdoctor_vm_seconds{vm_id=\"ID-2\","
+                         "vm_name=\"same\"} 6\n"));
+  for(p = b.data; (p = strstr(p, "vm_id=\"ID-2\"")) != NULL; p++)
+    n++;
+  assert_int_equal(n, 1);
+  assert_null(strstr(b.data, "ID-3"));
+  assert_non_null(strstr(b.data, "# TYPE srvdoctor_vm_seconds gauge\n"));
+  sd_buf_free(&b);
+  sd_buf_init(&b);
+  sd_report_nagios(&rep, &b);
+  assert_non_null(strstr(b.data, " 'vm one'=5s;;;0"));
+  assert_non_null(strstr(b.data, " 'vm three'=U;;;0"));
+  sd_buf_free(&b);
+  sd_report_free(&rep);
+  sd_facts_free(&f);
+}
+
 /* ---- HTML ---- */
 
 static void test_html_escapes(void **state)
@@ -1494,6 +1544,7 @@ int main(void)
     cmocka_unit_test(test_bidi_names_every_format),
     cmocka_unit_test(test_crlf_files),
     cmocka_unit_test(test_text_wraps),
+    cmocka_unit_test(test_prom_family),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

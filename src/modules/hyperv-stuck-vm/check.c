@@ -2283,6 +2283,67 @@ static void emit_series(hv_ctx *c)
   s->note = series_note(c, quoted);
 }
 
+/* The perfdata label of a VM: its name (or "vm") and its id, so that two
+ * VMs with one name keep two labels (the Nagios writer shortens a long
+ * one with a hash of the whole, which stays unique per id). */
+static void vm_perf_label(const sd_hv_vm *vm, const char *id, sd_buf *out)
+{
+  sd_buf_printf(out, "%s %s", vm->name && *vm->name ? vm->name : "vm", id);
+}
+
+/* For every VM Hyper-V lists: its state (EnabledState, by name) and the
+ * seconds it has spent in it (collection time less TimeOfLastStateChange;
+ * not known when either is missing), labelled by id and name, and whether
+ * this check counts the state as a transition; VMs in a transition first. */
+static void emit_vm_states(hv_ctx *c)
+{
+  static const char *const keys[] = {"vm_id", "vm_name", "state",
+                                     "transitional"};
+  const sd_hv_facts *hv = &c->f->hyperv;
+  sd_family *st, *secs;
+  size_t i;
+  if(hv->wmi_st.state != SD_ST_READ || !hv->nvms)
+    return;
+  sd_result_family(c->r, "hyperv_vm_state", "EnabledState code of one "
+                   "Hyper-V virtual machine (state names it).",
+                   SD_UNIT_NUMBER, keys, 4, 0);
+  sd_result_family(c->r, "hyperv_vm_seconds_in_state", "Seconds one "
+                   "Hyper-V virtual machine has been in its state "
+                   "(TimeOfLastStateChange to collection).",
+                   SD_UNIT_SECONDS, keys, 4, 1);
+  st = &c->r->families[c->r->nfamilies - 2];
+  secs = &c->r->families[c->r->nfamilies - 1];
+  for(i = 0; i < 2 * hv->nvms; i++) {
+    const sd_hv_vm *vm = &hv->vms[i % hv->nvms];
+    const state_info *si = state_lookup(vm->ns_version ? vm->ns_version
+                                                       : c->version,
+                                        vm->enabled_state);
+    char id[37], code[32];
+    const char *vals[4];
+    sd_buf perf;
+    int known = vm->state_changed != SD_TIME_NONE &&
+                c->f->collected_at != SD_TIME_NONE;
+    int64_t sec = known ? c->f->collected_at - vm->state_changed : 0;
+    /* VMs in a transition first: perfdata keeps what fits. */
+    if((i < hv->nvms) != (si && si->transitional))
+      continue;
+    if(!vm->guid || !sd_guid_parse(vm->guid, id))
+      snprintf(id, sizeof(id), "%s", vm->guid ? vm->guid : "");
+    snprintf(code, sizeof(code), "unknown %lu",
+             (unsigned long)vm->enabled_state);
+    vals[0] = id;
+    vals[1] = vm->name ? vm->name : "";
+    vals[2] = si ? si->name : code;
+    vals[3] = si && si->transitional ? "yes" : "no";
+    sd_buf_init(&perf);
+    vm_perf_label(vm, id, &perf);
+    sd_family_sample(c->r, st, vals, NULL, 1, vm->enabled_state);
+    sd_family_sample(c->r, secs, vals, perf.data, known,
+                     sec < 0 ? 0 : sec);
+    sd_buf_free(&perf);
+  }
+}
+
 static void emit_figures(hv_ctx *c)
 {
   sd_module_result *r = c->r;
@@ -2300,6 +2361,7 @@ static void emit_figures(hv_ctx *c)
   known = !(worst == SD_SEV_UNKNOWN && !stuck && !suspect);
   sd_result_measure(r, &hv_measures[0], known, stuck);
   sd_result_measure(r, &hv_measures[1], known, suspect);
+  emit_vm_states(c);
   if(c->nw)
     emit_series(c);
 }
