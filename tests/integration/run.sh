@@ -92,6 +92,17 @@ while IFS= read -r t; do
     tests+=("$t")
 done < <(find "$SD_INTEG_DIR" -maxdepth 1 -type f -name 't_*.sh' | LC_ALL=C sort)
 
+# Every test runs in its own network namespace (lib/isolate.sh); without
+# one the suite does not run at all, rather than let live collection reach
+# the network.
+if ! unshare -m -n --propagation private bash -c 'ip link set lo up' \
+     2>/dev/null; then
+    echo "FAIL: cannot make a private network namespace (unshare -m -n," \
+         "ip): the integration tests need one"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
 # Each run: "PATH ARCH" (x64 for every test, x86 too where the test asks).
 runs=()
 for t in "${tests[@]}"; do
@@ -246,8 +257,12 @@ for r in "${runs[@]}"; do
     t0=$(now_ms)
     # timeout runs the test in its own process group (pgid = timeout's pid):
     # the sweep below kills whatever the test leaves in it.
+    # Each test runs in a private network namespace with loopback only
+    # (lib/isolate.sh): live collection must never reach the network.
     SD_TEST_TMP=$test_tmp SD_TEST_NAME=$name SD_EXE_ARCH=$arch SRVDOCTOR_EXE=$exe \
-        timeout --kill-after=15 "$test_timeout" bash "$t" </dev/null >"$log" 2>&1 &
+        timeout --kill-after=15 "$test_timeout" \
+        unshare -m -n --propagation private bash "$SD_INTEG_DIR/lib/isolate.sh" "$t" \
+        </dev/null >"$log" 2>&1 &
     current_pid=$!
     current_name=$name
     wait "$current_pid"

@@ -41,7 +41,7 @@ file -b "$SRVDOCTOR_EXE" | grep -qE "$want_pe" && ok || bad "not a ${SD_EXE_ARCH
 # 1. A live check prints a valid report of this machine.
 win check --format json >"$tmp/live.json"
 rc=$?
-if jq -e '.schema_version == 2 and .source == "live" and (.host.name | length > 0)
+if jq -e '.schema_version == 3 and .source == "live" and (.host.name | length > 0)
           and (.host.os.name | length > 0) and (.host.os.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+$"))
           and (.modules | map(.id) | index("host") != null)' "$tmp/live.json" >/dev/null; then ok
 else bad "live report contract: $(head -c 400 "$tmp/live.json")"; fi

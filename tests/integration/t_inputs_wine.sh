@@ -68,7 +68,7 @@ for h in /help /HELP --HELP /?; do
   run 0 $h; grep -q '^Usage:' "$tmp/out" && ok || bad "$h: no usage"
 done
 run 0 check /FORMAT:json /from "$(w "$FIX")"
-grep -q '"schema_version": 2' "$tmp/out" && ok || bad "/FORMAT:json: $(head -c 200 "$tmp/out")"
+grep -q '"schema_version": 3' "$tmp/out" && ok || bad "/FORMAT:json: $(head -c 200 "$tmp/out")"
 
 echo "t_inputs_wine: $pass passed, $fail failed"
 [ "$fail" = 0 ]

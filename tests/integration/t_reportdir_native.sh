@@ -45,7 +45,7 @@ for i in 1 2 3 4 5; do
 done
 [ "$(reports)" = 3 ] && ok || bad "expected 3 reports, found $(reports): $(ls "$dir")"
 [ -f "$dir/latest.json" ] && ok || bad "no latest.json"
-jq -e '.schema_version == 2 and .status == "critical"' "$dir/latest.json" >/dev/null && ok ||
+jq -e '.schema_version == 3 and .status == "critical"' "$dir/latest.json" >/dev/null && ok ||
   bad "latest.json is not the report"
 # latest.json is the same document as the last run's report.
 newest=$(sed -n 's/^srvdoctor: report written to \(.*\)\.$/\1/p' "$tmp/err")
@@ -92,7 +92,7 @@ wait "$b"; rb=$?
 [ "$ra" = 2 ] && [ "$rb" = 2 ] && ok || bad "concurrent runs exited $ra/$rb: $(cat "$tmp/a.err" "$tmp/b.err")"
 [ "$(reports)" = 5 ] && ok || bad "expected 5 reports after two concurrent runs, found $(reports)"
 for f in "$dir"/srvdoctor-HV01-*.json "$dir/latest.json"; do
-  jq -e '.schema_version == 2' "$f" >/dev/null || { bad "$f is not a whole report"; break; }
+  jq -e '.schema_version == 3' "$f" >/dev/null || { bad "$f is not a whole report"; break; }
 done
 ok
 

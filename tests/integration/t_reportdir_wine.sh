@@ -61,7 +61,7 @@ for i in 1 2 3 4 5; do
   esac
 done
 [ "$(reports)" = 3 ] && ok || bad "expected 3 reports of $host, found $(reports): $(ls "$dir" 2>&1)"
-[ -f "$dir/latest.json" ] && jq -e '.schema_version == 2 and .source == "live"' "$dir/latest.json" >/dev/null &&
+[ -f "$dir/latest.json" ] && jq -e '.schema_version == 3 and .source == "live"' "$dir/latest.json" >/dev/null &&
   ok || bad "latest.json missing or not a report"
 # Nothing else: the lock file goes with the run that held it.
 [ "$(find "$dir" -maxdepth 1 -type f | wc -l)" = 4 ] && ok ||
@@ -109,7 +109,7 @@ wait "$b"; rb=$?
 [ "$ra" -le 2 ] && [ "$rb" -le 2 ] && ok || bad "concurrent runs exited $ra/$rb: $(cat "$tmp/a.err" "$tmp/b.err")"
 [ "$(reports)" = 5 ] && ok || bad "expected 5 reports after two concurrent runs, found $(reports)"
 whole=1
-for f in "$dir"/*.json; do jq -e '.schema_version == 2' "$f" >/dev/null || whole=0; done
+for f in "$dir"/*.json; do jq -e '.schema_version == 3' "$f" >/dev/null || whole=0; done
 [ "$whole" = 1 ] && ok || bad "a report is not whole after concurrent runs"
 
 # 4. A file where the folder should be: exit 3, one sentence on stderr.
