@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The member an option names (T as one word: clang refuses "const
+ * const char *"). */
+typedef const char *cstr;
 #define AT(o, d, T) ((T *)(void *)((char *)(o) + (d)->off))
 #define AT_C(o, d, T) ((const T *)(const void *)((const char *)(o) + (d)->off))
 
@@ -20,7 +23,7 @@ static void set_default(sd_options *o, const sd_optdef *d)
   else if(d->kind == SD_OPT_BYTES)
     *AT(o, d, uint64_t) = (uint64_t)d->dflt;
   else
-    *AT(o, d, const char *) = NULL;
+    *AT(o, d, cstr) = NULL;
 }
 
 void sd_options_defaults(sd_options *o)
@@ -71,7 +74,7 @@ int sd_option_set(sd_options *o, const sd_optdef *d, const char *val,
     *AT(o, d, double) = v;
   }
   else
-    *AT(o, d, const char *) = val;
+    *AT(o, d, cstr) = val;
   return 0;
 }
 
@@ -88,8 +91,8 @@ void sd_options_nondefault(const sd_options *o, sd_buf *out)
         sd_buf_printf(out, " --%s %d", d->name, *AT_C(o, d, int));
       else if(d->kind == SD_OPT_RATIO && *AT_C(o, d, double) != d->dflt)
         sd_buf_printf(out, " --%s %g", d->name, *AT_C(o, d, double));
-      else if(d->kind == SD_OPT_STR && *AT_C(o, d, const char *))
-        sd_buf_printf(out, " --%s %s", d->name, *AT_C(o, d, const char *));
+      else if(d->kind == SD_OPT_STR && *AT_C(o, d, cstr))
+        sd_buf_printf(out, " --%s %s", d->name, *AT_C(o, d, cstr));
     }
 }
 
@@ -100,7 +103,7 @@ const sd_optdef *sd_options_live_only_set(const sd_options *o)
   for(i = 0; i < nm; i++)
     for(k = 0; k < mods[i]->nopts; k++) {
       const sd_optdef *d = &mods[i]->opts[k];
-      if(d->live_only && d->kind == SD_OPT_STR && *AT_C(o, d, const char *))
+      if(d->live_only && d->kind == SD_OPT_STR && *AT_C(o, d, cstr))
         return d;
     }
   return NULL;
