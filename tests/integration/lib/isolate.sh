@@ -8,8 +8,10 @@
 # with a reason when the namespace cannot be set up.
 set -u
 ip link set lo up || { echo "isolate: cannot bring up loopback"; exit 1; }
-hosts=$(mktemp "${TMPDIR:-/tmp}/sd-isolate-hosts.XXXXXX") || exit 1
+# The file stays (a test may bind its own over it in a namespace of its
+# own); it lives in the test's folder, which run.sh removes.
+hosts=$(mktemp "${SD_TEST_TMP:-${TMPDIR:-/tmp}}/sd-isolate-hosts.XXXXXX") ||
+  exit 1
 { grep -v 'crl\.microsoft\.com' /etc/hosts; echo '127.0.0.1 crl.microsoft.com'; } >"$hosts"
 mount --bind "$hosts" /etc/hosts || { echo "isolate: cannot bind /etc/hosts"; exit 1; }
-rm -f "$hosts"
 exec bash "$@"
