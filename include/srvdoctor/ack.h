@@ -43,10 +43,6 @@ void sd_acks_write(const sd_acks *a, sd_buf *out);
 void sd_acks_put(sd_acks *a, const sd_ack *x);
 /* Remove those of code on target; returns how many were removed. */
 size_t sd_acks_remove(sd_acks *a, const char *code, const char *target);
-/* Do two targets name the same thing?  GUIDs compare normalised (case,
- * braces), KB numbers with or without "KB", anything else without case;
- * never a prefix or a part. */
-int sd_ack_target_same(const char *a, const char *b);
 /* The target an acknowledgement of finding f names: its own target (the
  * one fix takes), else the host's name (a finding about the whole host). */
 const char *sd_ack_target_of(const sd_finding *f, const char *host);
@@ -54,7 +50,7 @@ const char *sd_ack_target_of(const sd_finding *f, const char *host);
 /* ---- applying them to a report (src/checks/acks.c) ---- */
 typedef struct sd_report sd_report;
 /* Mark every finding of rep an acknowledgement of acks names (same code,
- * same target: sd_ack_target_same) that has not expired at as_of; add an
+ * same target: sd_target_same, finding.h) that has not expired at as_of; add an
  * ACK-EXPIRED finding (info, host module) for every expired one, saying
  * whether its finding is still there (it then counts again); then finish
  * the report again, so that statuses and the exit code leave the

@@ -331,6 +331,13 @@ void sd_action_command(const sd_action *a, sd_buf *out);
  * C runtime split command lines: unquoted when it has no space, tab or
  * quote, else in quotes with backslashes before quotes doubled. */
 void sd_quote_arg(sd_buf *b, const char *arg);
+/* Targets (src/core/target.c), as fix --target and acknowledgements name
+ * them.  "KB974571", "kb974571" or "974571": the digits into out (at most
+ * 15); 0 when s is no KB number.  Do a and b name the same target (GUIDs
+ * whatever their braces and case, KB numbers with or without "KB", else
+ * text ignoring ASCII case)? */
+int sd_kb_number(const char *s, char out[16]);
+int sd_target_same(const char *a, const char *b);
 /* A finding of `code` with the title and the usual severity its module's
  * code table gives (the one place they are written; a check that decides
  * another severity for this case sets it on the finding).  A code missing

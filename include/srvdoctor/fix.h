@@ -127,9 +127,7 @@ struct sd_fix_hook {
 /* The fix hook of the module that reports code; NULL when none. */
 const sd_fix_hook *sd_fix_hook_of(const char *code);
 
-/* Helpers for the modules' hooks.  "KB974571", "kb974571" or "974571":
- * the digits into out (at most 15); 0 when s is no KB number. */
-int sd_fix_kb_number(const char *s, char out[16]);
+/* Helpers for the modules' hooks (KB numbers: sd_kb_number, finding.h). */
 /* A string fit to pass on as one argument: letters, digits and _~.-
  * only (a CBS package identity), under 200 characters. */
 int sd_fix_identity_safe(const char *s);

@@ -28,7 +28,7 @@ static sd_finding *host_code(sd_report *rep, const char *code)
 static int names(const sd_ack *x, const sd_finding *f, const char *host)
 {
   return sd_strieq(x->code, f->code) &&
-         sd_ack_target_same(x->target, sd_ack_target_of(f, host));
+         sd_target_same(x->target, sd_ack_target_of(f, host));
 }
 
 /* Mark every finding x names; returns how many it names. */

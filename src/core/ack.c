@@ -22,36 +22,6 @@ void sd_acks_free(sd_acks *a)
   memset(a, 0, sizeof(*a));
 }
 
-/* "KB974571" or "974571": the digits, when s is a KB number. */
-static int kb_digits(const char *s, char out[16])
-{
-  size_t n = 0;
-  if((s[0] == 'K' || s[0] == 'k') && (s[1] == 'B' || s[1] == 'b'))
-    s += 2;
-  while(s[n] >= '0' && s[n] <= '9')
-    n++;
-  if(n < 4 || n > 15 || s[n])
-    return 0;
-  memcpy(out, s, n);
-  out[n] = '\0';
-  return 1;
-}
-
-int sd_ack_target_same(const char *a, const char *b)
-{
-  char ga[37], gb[37], ka[16], kb[16];
-  int guid_a, guid_b;
-  if(!a || !b || !*a || !*b)
-    return 0;
-  guid_a = sd_guid_parse(a, ga);
-  guid_b = sd_guid_parse(b, gb);
-  if(guid_a || guid_b)
-    return guid_a && guid_b && !strcmp(ga, gb);
-  if(kb_digits(a, ka) && kb_digits(b, kb))
-    return !strcmp(ka, kb);
-  return sd_strieq(a, b);
-}
-
 const char *sd_ack_target_of(const sd_finding *f, const char *host)
 {
   return f->target && *f->target ? f->target : host;
@@ -76,7 +46,7 @@ size_t sd_acks_remove(sd_acks *a, const char *code, const char *target)
   size_t i, k = 0, removed = 0;
   for(i = 0; i < a->count; i++) {
     if(sd_strieq(a->items[i].code, code) &&
-       sd_ack_target_same(a->items[i].target, target)) {
+       sd_target_same(a->items[i].target, target)) {
       removed++;
       continue;
     }

@@ -5,22 +5,6 @@
 
 #include "srvdoctor/fix.h"
 
-int sd_fix_kb_number(const char *s, char out[16])
-{
-  size_t n = 0;
-  if(!s)
-    return 0;
-  if((s[0] == 'K' || s[0] == 'k') && (s[1] == 'B' || s[1] == 'b'))
-    s += 2;
-  while(s[n] >= '0' && s[n] <= '9')
-    n++;
-  if(n < 4 || n > 15 || s[n])
-    return 0;
-  memcpy(out, s, n);
-  out[n] = '\0';
-  return 1;
-}
-
 const char *sd_fix_ev_str(const sd_finding *x, const char *key)
 {
   const sd_evidence *e = sd_finding_evidence(x, key);

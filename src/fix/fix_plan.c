@@ -92,23 +92,6 @@ const sd_fix_hook *sd_fix_hook_of(const char *code)
 
 /* ---- identities ---- */
 
-/* Do a and b name the same thing (GUIDs, KB numbers, else plain text
- * ignoring ASCII case)? */
-static int same_id(const char *a, const char *b)
-{
-  char ga[37], gb[37], ka[16], kb[16];
-  int guid_a, guid_b;
-  if(!a || !b || !*a || !*b)
-    return 0;
-  guid_a = sd_guid_parse(a, ga);
-  guid_b = sd_guid_parse(b, gb);
-  if(guid_a || guid_b)
-    return guid_a && guid_b && !strcmp(ga, gb);
-  if(sd_fix_kb_number(a, ka) && sd_fix_kb_number(b, kb))
-    return !strcmp(ka, kb);
-  return sd_strieq(a, b);
-}
-
 int sd_fix_target_matches(const sd_finding *x, const char *target,
                           int *by_name)
 {
@@ -118,7 +101,7 @@ int sd_fix_target_matches(const sd_finding *x, const char *target,
     *by_name = 0;
   if(!target || !*target || !x->target)
     return 0;
-  if(same_id(target, x->target))
+  if(sd_target_same(target, x->target))
     return 1;
   if(!sd_fix_action_find(x->code) || !hook || !hook->target_matches ||
      !hook->target_matches(x, target, &named))

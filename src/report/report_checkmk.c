@@ -19,44 +19,13 @@
 
 #define SD_CHECKMK_DETAIL 1000 /* bytes of a line's status detail */
 
-/* Status detail text: control characters become spaces (a line break
- * would start a new local check), "|" becomes "/" (Nagios-based cores
- * would take the rest for performance data), invalid UTF-8 U+FFFD, the
- * bidirectional controls the text "\u202E".  At most *room bytes are
- * added, never splitting a character; *room shrinks by what was added. */
+/* Status detail text, as plugin text (sd_plugin_text): a line break would
+ * start a new local check and Nagios-based cores would take what follows
+ * a "|" for performance data.  At most *room bytes; *room shrinks by what
+ * was added. */
 static void put_detail(sd_buf *b, const char *s, size_t *room)
 {
-  char esc[8];
-  s = s ? s : "";
-  while(*s) {
-    uint32_t cp;
-    size_t n = sd_utf8_seq(s, &cp);
-    const char *out = s;
-    size_t outn = n;
-    if(n == 0) {
-      out = "\xEF\xBF\xBD";
-      outn = 3;
-      n = 1;
-    }
-    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-      out = " ";
-      outn = 1;
-    }
-    else if(sd_is_bidi_control(cp)) {
-      snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
-      out = esc;
-      outn = 6;
-    }
-    else if(cp == '|') {
-      out = "/";
-      outn = 1;
-    }
-    if(outn > *room)
-      break;
-    sd_buf_put(b, out, outn);
-    *room -= outn;
-    s += n;
-  }
+  *room -= sd_plugin_text(b, s, *room);
 }
 
 /* The service name: "srvdoctor <module id>", always in double quotes (it

@@ -52,6 +52,11 @@ size_t *sd_report_module_order(const sd_report *r);
 /* "tool": {"name": "srvdoctor", "version": ...} of every JSON document
  * srvdoctor writes (report and fleet). */
 void sd_json_put_tool(sd_jwriter *w);
+/* Plugin output text (Nagios, Checkmk): control characters as spaces, "|"
+ * as "/", invalid UTF-8 as U+FFFD, bidirectional controls as "\\uXXXX";
+ * at most max bytes, never splitting a character; returns the bytes
+ * added. */
+size_t sd_plugin_text(sd_buf *b, const char *s, size_t max);
 
 /* The modules' fleet sections (fleet_hooks.c): built by sd_fleet_finish,
  * freed by sd_fleet_free, written by each fleet format in turn. */

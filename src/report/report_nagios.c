@@ -18,46 +18,6 @@
 #define SD_NAGIOS_SUMMARY 360  /* the summary text before " | " */
 #define SD_NAGIOS_LABEL 40     /* bytes of a label's name */
 
-/* Plugin text: control characters become spaces, "|" becomes "/", invalid
- * UTF-8 becomes U+FFFD.  At most max bytes are added (never splitting a
- * character); returns the bytes added. */
-static size_t put_plain(sd_buf *b, const char *s, size_t max)
-{
-  size_t added = 0;
-  char esc[8];
-  s = s ? s : "";
-  while(*s) {
-    uint32_t cp;
-    size_t n = sd_utf8_seq(s, &cp);
-    const char *out = s;
-    size_t outn = n;
-    if(n == 0) {
-      out = "\xEF\xBF\xBD";
-      outn = 3;
-      n = 1;
-    }
-    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-      out = " ";
-      outn = 1;
-    }
-    else if(sd_is_bidi_control(cp)) {
-      snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
-      out = esc;
-      outn = 6;
-    }
-    else if(cp == '|') {
-      out = "/";
-      outn = 1;
-    }
-    if(added + outn > max)
-      break;
-    sd_buf_put(b, out, outn);
-    added += outn;
-    s += n;
-  }
-  return added;
-}
-
 /* The labels one output has written: a label stays unique however long
  * the names behind it are (graphs keep one series per label). */
 typedef struct nagios_labels {
@@ -209,7 +169,7 @@ static void put_codes(sd_buf *b, const sd_report *r, size_t budget)
           continue; /* counted as "more" below */
         if(shown)
           sd_buf_puts(b, ", ");
-        put_plain(b, f->code, 48);
+        sd_plugin_text(b, f->code, 48);
         if(times > 1)
           sd_buf_printf(b, " x%u", (unsigned)times);
         if(b->len - start > budget) {
@@ -363,22 +323,22 @@ static void put_finding(sd_buf *b, const sd_finding *f)
 {
   sd_buf_printf(b, "[%s%s] ", sd_sev_upper(f->severity),
                 f->ack.active ? ", ACKNOWLEDGED" : "");
-  put_plain(b, f->code, 64);
+  sd_plugin_text(b, f->code, 64);
   sd_buf_puts(b, ": ");
-  put_plain(b, f->message && *f->message ? f->message : f->title, 4096);
+  sd_plugin_text(b, f->message && *f->message ? f->message : f->title, 4096);
   sd_buf_putc(b, '\n');
   if(f->ack.active) {
     sd_buf a;
     sd_buf_init(&a);
     sd_ack_sentence(f, &a);
     sd_buf_puts(b, "    ");
-    put_plain(b, a.data, 4096);
+    sd_plugin_text(b, a.data, 4096);
     sd_buf_putc(b, '\n');
     sd_buf_free(&a);
   }
   if(f->summary && *f->summary) {
     sd_buf_puts(b, "    What to do: ");
-    put_plain(b, f->summary, 4096);
+    sd_plugin_text(b, f->summary, 4096);
     sd_buf_putc(b, '\n');
   }
 }
@@ -411,7 +371,7 @@ void sd_report_nagios(const sd_report *r, sd_buf *out)
   for(i = 0; i < r->nmodules; i++) {
     const sd_module_result *m = &r->modules[order[i]];
     sd_buf_puts(out, "Module ");
-    put_plain(out, m->id, 64);
+    sd_plugin_text(out, m->id, 64);
     sd_buf_printf(out, ": %s", sd_sev_upper(m->status));
     if(!m->applicable)
       sd_buf_puts(out, " (does not apply)");

@@ -1,6 +1,7 @@
 /* report_util.c - the helpers the writers share (report_internal.h). */
 #include "srvdoctor/report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +88,45 @@ void sd_json_put_tool(sd_jwriter *w)
   sd_jw_key(w, "version");
   sd_jw_str(w, SD_VERSION);
   sd_jw_obj_end(w);
+}
+
+/* Plugin text (Nagios, Checkmk): control characters become spaces, "|"
+ * becomes "/", invalid UTF-8 becomes U+FFFD, bidirectional controls the
+ * text "\\u202E".  At most max bytes are added (never splitting a
+ * character); returns the bytes added. */
+size_t sd_plugin_text(sd_buf *b, const char *s, size_t max)
+{
+  size_t added = 0;
+  char esc[8];
+  s = s ? s : "";
+  while(*s) {
+    uint32_t cp;
+    size_t n = sd_utf8_seq(s, &cp);
+    const char *out = s;
+    size_t outn = n;
+    if(n == 0) {
+      out = "\xEF\xBF\xBD";
+      outn = 3;
+      n = 1;
+    }
+    else if(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+      out = " ";
+      outn = 1;
+    }
+    else if(sd_is_bidi_control(cp)) {
+      snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
+      out = esc;
+      outn = 6;
+    }
+    else if(cp == '|') {
+      out = "/";
+      outn = 1;
+    }
+    if(added + outn > max)
+      break;
+    sd_buf_put(b, out, outn);
+    added += outn;
+    s += n;
+  }
+  return added;
 }

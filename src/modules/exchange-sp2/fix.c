@@ -14,7 +14,7 @@ static int exch_target_matches(const sd_finding *x, const char *target,
   char k1[16], k2[16];
   const char *kb = sd_fix_ev_str(x, "kb");
   (void)by_name;
-  return kb && sd_fix_kb_number(target, k1) && sd_fix_kb_number(kb, k2) &&
+  return kb && sd_kb_number(target, k1) && sd_kb_number(kb, k2) &&
          !strcmp(k1, k2);
 }
 

@@ -17,7 +17,7 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
   const char *fe_name = fe && fe->display_name ? fe->display_name :
                         f->ocs.fe_display_name;
   size_t i;
-  if(!sd_fix_kb_number(x->target, kb) || strcmp(kb, "974571")) {
+  if(!sd_kb_number(x->target, kb) || strcmp(kb, "974571")) {
     sd_err_set(why, SD_EINVAL, "the finding names update \"%.40s\", not "
                "KB974571", x->target);
     return -1;
@@ -36,7 +36,7 @@ static int plan_kb974571(const sd_facts *f, const sd_finding *x,
                "update package to remove");
     return -1;
   }
-  if(!sd_fix_kb_number(act->package, kb)) {
+  if(!sd_kb_number(act->package, kb)) {
     /* A Component Based Servicing package identity (pkgmgr /up:). */
     if(sd_fix_ev_int(x, "cbs_removable_packages", 0) > 1) {
       sd_err_set(why, SD_EINVAL, "more than one KB974571 package is "
