@@ -1385,6 +1385,65 @@ static void test_starting_risk(void **state)
 
 /* Issue 16, correction 8: v2 EnabledState 32769 (Suspended: saved) is in
  * the table; before, such a VM had no state name and no verdict rule. */
+/* A WMI provider that did not answer (issue 19, COLLECTOR-CHANGES.md C2):
+ * the job given up on (ERROR_TIMEOUT) or Next timing out
+ * (WBEM_S_TIMEDOUT) makes the module UNKNOWN with the collector's
+ * sentence; a refused connection stays HV-DEGRADED alone. */
+static void assert_wmi_timeout(const char *fixture, const char *error,
+                               const char *what)
+{
+  run t;
+  const sd_finding *x;
+  load(&t, fixture);
+  check(&t);
+  assert_int_equal(mod(&t)->status, SD_SEV_UNKNOWN);
+  assert_int_equal(sdt_count(&t.rep, "HV-UNKNOWN"), 1);
+  assert_int_equal(sdt_count(&t.rep, "HV-DEGRADED"), 1);
+  assert_int_equal(sdt_count(&t.rep, "HV-OK"), 1);
+  x = sdt_find(&t.rep, "HV-UNKNOWN", 0);
+  assert_int_equal(x->severity, SD_SEV_UNKNOWN);
+  assert_non_null(strstr(x->message, "Hyper-V's WMI provider did not "
+                         "answer "));
+  assert_non_null(strstr(x->message, what));
+  assert_non_null(strstr(x->message, "so the virtual machines' states"));
+  assert_string_equal(sdt_ev(x, "wmi_error"), error);
+  done(&t);
+}
+
+static void test_wmi_timeout(void **state)
+{
+  run t;
+  size_t i;
+  (void)state;
+  assert_wmi_timeout("wmi_timeout.json", "0x000005B4",
+                     "ConnectServer(root\\virtualization\\v2) within 7 "
+                     "seconds");
+  assert_wmi_timeout("wmi_next_timedout.json", "0x00040004",
+                     "IEnumWbemClassObject::Next after 2 VMs within 5 "
+                     "seconds");
+  /* Access denied is no hang: HV-DEGRADED alone. */
+  load(&t, "healthy_sizes_nowmi.json");
+  check(&t);
+  assert_int_equal(sdt_count(&t.rep, "HV-UNKNOWN"), 0);
+  done(&t);
+  /* Only the disks query timed out: the VMs are judged, the storage
+   * verdicts cannot be given. */
+  load(&t, "healthy_sizes.json");
+  for(i = 0; i < t.f.hyperv.nvms; i++)
+    sd_fstate_set(&t.f, &t.f.hyperv.vms[i].disks_st, SD_ST_UNREADABLE,
+                  0x00040004, "Hyper-V's WMI provider did not answer the "
+                  "virtual hard disks query within 5 seconds");
+  check(&t);
+  assert_int_equal(mod(&t)->status, SD_SEV_UNKNOWN);
+  assert_int_equal(sdt_count(&t.rep, "HV-UNKNOWN"), 1);
+  assert_int_equal(sdt_count(&t.rep, "HV-DEGRADED"), 0);
+  assert_non_null(strstr(sdt_find(&t.rep, "HV-UNKNOWN", 0)->message,
+                         "did not answer the virtual hard disks query "
+                         "within 5 seconds, so the virtual machines' "
+                         "storage verdicts"));
+  done(&t);
+}
+
 static void test_v2_suspended(void **state)
 {
   run t;
@@ -1544,6 +1603,7 @@ int main(void)
     cmocka_unit_test(test_vmms_restart),
     cmocka_unit_test(test_starting_risk),
     cmocka_unit_test(test_v2_suspended),
+    cmocka_unit_test(test_wmi_timeout),
     cmocka_unit_test(test_fixtures_literal),
     cmocka_unit_test(test_vm_time_in_state),
   };

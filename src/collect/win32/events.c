@@ -14,8 +14,11 @@
  * Both stop at EV_WINDOW_S seconds before the collection time and after
  * EV_MAX_RECORDS records (matching records for EvtQuery, records examined
  * for ReadEventLogW) or EV_BUDGET_MS milliseconds per log, so a huge log
- * cannot stall the run.  Messages are the event's insertion strings joined
- * with " | " (no message DLLs are loaded), cut at EV_MSG_MAX bytes.
+ * cannot stall the run.  Each EvtQuery log is read in a job (job.c) given
+ * up on after EV_NEXT_TIMEOUT_MS + 2 s, what it read kept and the log
+ * marked truncated; all the logs within half of --timeout.  Messages are
+ * the event's insertion strings joined with " | " (no message DLLs are
+ * loaded), cut at EV_MSG_MAX bytes.
  *
  * An EvtQuery failure is reported as it is, without falling back to
  * ReadEventLogW: the only failure without an error code seen so far is
@@ -28,6 +31,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "job.h"
 #include "srvdoctor/platform.h"
 
 #define EV_WINDOW_S (7 * 86400)
@@ -35,6 +39,7 @@
 #define EV_BUDGET_MS 20000u
 #define EV_NEXT_TIMEOUT_MS 5000u
 #define EV_MSG_MAX 1024u
+#define EV_MAX_ROWS 64
 
 /* The logs come from the modules' collectors (sd_collector.events): a
  * module's rows are read when its SD_NEED_MODULE bit is asked for. */
@@ -112,6 +117,24 @@ static int evt_load(evt_api *a)
   a->close = (evt_close_fn)(void (*)(void))sd_proc("wevtapi.dll", "EvtClose");
   return a->query && a->next && a->ctx && a->render && a->close;
 }
+
+/* One log read in a thread of its own with a deadline (job.c): an Event
+ * Log service that stalls, or an EvtNext that ignores its timeout, costs
+ * that log's older events, not the run.  The job owns what it reads (its
+ * own facts, events added under its lock); on the deadline the caller
+ * copies what was read so far and marks the job abandoned, after which
+ * the thread adds nothing and closes its handles if it ever returns. */
+typedef struct ev_job {
+  sd_job job;                /* first */
+  CRITICAL_SECTION lock;     /* f.events.items and the source's scanned */
+  int abandoned;             /* under lock: the caller stopped waiting */
+  sd_facts f;                /* the job's own: f.events */
+  sd_event_source *src;      /* f.events.sources[0] */
+  evt_api a;
+  const ev_row *rows[EV_MAX_ROWS];
+  size_t nrows;
+  DWORD budget_ms;           /* its own time to stop reading */
+} ev_job;
 
 /* ---- shared helpers ---- */
 
@@ -285,11 +308,10 @@ static void variant_text(sd_buf *b, const evt_variant *v)
     sd_buf_puts(b, tmp);
 }
 
-static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
-                    evt_handle userctx, evt_handle ev, sd_event_source *src,
-                    const ev_row *const *rows, size_t nrows, BYTE **buf,
-                    DWORD *size)
+static void evt_one(ev_job *j, evt_handle sysctx, evt_handle userctx,
+                    evt_handle ev, BYTE **buf, DWORD *size)
 {
+  const evt_api *a = &j->a;
   DWORD count = 0, i;
   const evt_variant *v;
   char *prov = NULL;
@@ -315,7 +337,7 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
     record = v[SYS_RECORD].v.u64;
   /* The service filtered already; this guards against a query that
    * returned more than asked. */
-  if(!rows_match(rows, nrows, prov, id)) {
+  if(!rows_match(j->rows, j->nrows, prov, id)) {
     free(prov);
     return;
   }
@@ -327,7 +349,10 @@ static void evt_one(sd_facts *f, const evt_api *a, evt_handle sysctx,
       variant_text(&msg, &v[i]);
     }
   }
-  event_add(f, src, prov, id, lv, when, record, &msg);
+  EnterCriticalSection(&j->lock);
+  if(!j->abandoned)
+    event_add(&j->f, j->src, prov, id, lv, when, record, &msg);
+  LeaveCriticalSection(&j->lock);
   sd_buf_free(&msg);
   free(prov);
 }
@@ -378,16 +403,30 @@ static void evt_next_stopped(sd_facts *f, sd_event_source *src, DWORD err)
     sd_fstate_os_error(f, &src->st, err, "EvtNext");
 }
 
-static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
-                    const ev_row *const *rows, size_t nrows)
+/* Count an event read; 0 to go on, 1 when the caller stopped waiting. */
+static int evt_counted(ev_job *j)
 {
+  int stop;
+  EnterCriticalSection(&j->lock);
+  j->src->scanned++;
+  stop = j->abandoned;
+  LeaveCriticalSection(&j->lock);
+  return stop;
+}
+
+static void evt_log(sd_job *job)
+{
+  ev_job *j = (ev_job *)job;
+  sd_facts *f = &j->f;
+  const evt_api *a = &j->a;
+  sd_event_source *src = j->src;
   evt_handle q, sysctx = NULL, userctx = NULL;
   evt_handle evs[16];
   DWORD got = 0, size = 4096, i;
   BYTE *buf = NULL;
   DWORD t0 = GetTickCount();
   int done = 0;
-  q = evt_open(f, a, src, rows, nrows);
+  q = evt_open(f, a, src, j->rows, j->nrows);
   if(!q)
     return;
   sysctx = a->ctx(0, NULL, EVT_CTX_SYSTEM);
@@ -403,17 +442,18 @@ static void evt_log(sd_facts *f, const evt_api *a, sd_event_source *src,
       break;
     }
     for(i = 0; i < got; i++) {
-      if(!done) {
-        src->scanned++;
-        evt_one(f, a, sysctx, userctx, evs[i], src, rows, nrows, &buf,
-                &size);
+      if(!done && evt_counted(j))
+        done = 1;
+      else if(!done) {
+        evt_one(j, sysctx, userctx, evs[i], &buf, &size);
         if(src->scanned >= src->max_records ||
-           GetTickCount() - t0 > EV_BUDGET_MS) {
+           GetTickCount() - t0 > j->budget_ms) {
           src->truncated = 1;
           done = 1;
           sd_fstate_set(f, &src->st, SD_ST_READ, 0, "stopped after %lu "
-                        "matching events or %u ms; older ones were not read",
-                        (unsigned long)src->scanned, EV_BUDGET_MS);
+                        "matching events or %lu ms; older ones were not "
+                        "read", (unsigned long)src->scanned,
+                        (unsigned long)j->budget_ms);
         }
       }
       a->close(evs[i]);
@@ -550,6 +590,80 @@ static void classic_log(sd_facts *f, sd_event_source *src,
   CloseEventLog(h);
 }
 
+/* ---- one log in a job with a deadline ---- */
+
+static void ev_destroy(sd_job *job)
+{
+  ev_job *j = (ev_job *)job;
+  DeleteCriticalSection(&j->lock);
+  sd_facts_free(&j->f);
+  free(j);
+}
+
+/* The events the job read, into the run's facts (under the job's lock
+ * when its thread may still run). */
+static void ev_copy(sd_facts *f, sd_event_source *src, const ev_job *j)
+{
+  size_t i;
+  for(i = 0; i < j->f.events.count; i++) {
+    const sd_event *s = &j->f.events.items[i];
+    sd_event *e = sd_event_add(&f->events);
+    e->log = src->log;
+    e->provider = sd_facts_str(f, s->provider);
+    e->id = s->id;
+    e->level = s->level;
+    e->time = s->time;
+    e->record = s->record;
+    e->message = sd_facts_str(f, s->message);
+  }
+  src->scanned = j->src->scanned;
+}
+
+/* Read one log with EvtQuery in a job, waiting at most wait_ms: what it
+ * read is kept either way. */
+static void evt_log_job(sd_facts *f, const evt_api *a, sd_event_source *src,
+                        const ev_row *const *rows, size_t n, DWORD wait_ms)
+{
+  ev_job *j = sd_xcalloc(1, sizeof(*j));
+  DWORD err = 0;
+  int run;
+  InitializeCriticalSection(&j->lock);
+  sd_facts_init(&j->f);
+  sd_job_init(&j->job, evt_log, ev_destroy);
+  j->src = sd_event_source_add(&j->f.events);
+  j->src->log = sd_facts_str(&j->f, src->log);
+  j->src->since = src->since;
+  j->src->max_records = src->max_records;
+  j->a = *a;
+  memcpy(j->rows, rows, n * sizeof(*rows));
+  j->nrows = n;
+  /* Its own stop comes first, so a log that answers is never cut off. */
+  j->budget_ms = wait_ms > 4000 ? wait_ms - 2000 : wait_ms / 2;
+  if(j->budget_ms > EV_BUDGET_MS)
+    j->budget_ms = EV_BUDGET_MS;
+  run = sd_job_run(&j->job, wait_ms, &err);
+  if(run < 0)
+    sd_fstate_os_error(f, &src->st, err, "CreateThread");
+  else if(run == 0) {
+    ev_copy(f, src, j);
+    src->truncated = j->src->truncated;
+    src->st = j->src->st;
+    src->st.why = sd_facts_str(f, j->src->st.why);
+  }
+  else {
+    EnterCriticalSection(&j->lock);
+    j->abandoned = 1;
+    ev_copy(f, src, j);
+    LeaveCriticalSection(&j->lock);
+    src->truncated = 1;
+    sd_fstate_set(f, &src->st, SD_ST_READ, 0, "the log did not answer "
+                  "within %lu ms; only the newest %lu matching events were "
+                  "read", (unsigned long)wait_ms,
+                  (unsigned long)src->scanned);
+  }
+  sd_job_release(&j->job); /* after a deadline the thread frees it */
+}
+
 /* ---- driver ---- */
 
 /* The rows of the modules the run needs, in the module table's order. */
@@ -564,8 +678,6 @@ static size_t wanted_rows(unsigned needs, const ev_row **rows, size_t cap)
   return n;
 }
 
-#define EV_MAX_ROWS 64
-
 void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o)
 {
   evt_api api;
@@ -574,7 +686,10 @@ void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o)
   size_t i, k, nall = wanted_rows(needs, all, EV_MAX_ROWS);
   sd_time now = f->collected_at != SD_TIME_NONE ? f->collected_at : sd_now();
   int known = 0, any = 0;
-  (void)o;
+  /* All the logs within half of --timeout, so the run's watchdog never
+   * fires first. */
+  DWORD total = (DWORD)(o && o->timeout_s > 0 ? o->timeout_s : 60) * 500u;
+  DWORD t0 = GetTickCount(), used;
   f->events.method = modern ? "EvtQuery" : "ReadEventLog";
   for(i = 0; i < nall; i++) {
     const ev_row *rows[EV_MAX_ROWS];
@@ -592,8 +707,16 @@ void sd_cw_events(sd_facts *f, unsigned needs, const sd_options *o)
     src->log = sd_facts_str(f, all[i]->log);
     src->since = now - EV_WINDOW_S;
     src->max_records = EV_MAX_RECORDS;
-    if(modern)
-      evt_log(f, &api, src, rows, n);
+    used = GetTickCount() - t0;
+    if(modern && used >= total)
+      sd_fstate_set(f, &src->st, SD_ST_UNREADABLE, ERROR_TIMEOUT, "not "
+                    "read: the logs read before it used the %lu s the "
+                    "event logs are given (half of --timeout)",
+                    (unsigned long)total / 1000);
+    else if(modern)
+      evt_log_job(f, &api, src, rows, n, total - used <
+                  EV_NEXT_TIMEOUT_MS + 2000 ? total - used :
+                  EV_NEXT_TIMEOUT_MS + 2000);
     else
       classic_log(f, src, rows, n);
     any = 1;

@@ -5,8 +5,10 @@
  *
  * Every COM call is bounded: the connection uses the provider's maximum
  * wait, the query returns at once and is read forward-only with a timeout
- * on each Next.  When WMI cannot be read the reason is recorded and the
- * check carries on with the worker processes alone. */
+ * on each Next, and the whole reading runs in a job with a deadline (half
+ * of --timeout), so a call that never returns costs this module's WMI
+ * data, not the run.  When WMI cannot be read the reason is recorded and
+ * the check carries on with the worker processes alone. */
 #define COBJMACROS
 #include "collect_win32.h"
 
@@ -18,6 +20,7 @@
 #include <wbemidl.h>
 #include <wchar.h>
 
+#include "job.h"
 #include "srvdoctor/platform.h"
 #include "wmi.h"
 
@@ -27,9 +30,12 @@ static const struct {
   const wchar_t *path;
   const char *name;
   unsigned version;
+  const char *step; /* the call, while it is made (hv_job) */
 } namespaces[] = {
-  {L"ROOT\\virtualization\\v2", "root\\virtualization\\v2", 2},
-  {L"ROOT\\virtualization", "root\\virtualization", 1},
+  {L"ROOT\\virtualization\\v2", "root\\virtualization\\v2", 2,
+   "ConnectServer(root\\virtualization\\v2)"},
+  {L"ROOT\\virtualization", "root\\virtualization", 1,
+   "ConnectServer(root\\virtualization)"},
 };
 
 static void vmms_presence(sd_facts *f)
@@ -348,35 +354,55 @@ static HRESULT wql_query(IWbemServices *svc, const wchar_t *query,
   return S_OK;
 }
 
-static void query_vms(sd_facts *f, IWbemServices *svc, unsigned version,
-                      const sd_options *o)
+/* ---- the WMI reading, in a thread with a deadline (job.c) ----
+ *
+ * A hung VMMS often hangs its WMI provider too, and a COM call cannot be
+ * cancelled: the reading runs in a job that owns what it reads (its own
+ * facts, never the run's), and the caller copies them once the job has
+ * finished.  After the deadline the thread may go on running; it frees
+ * the job when (if) it returns. */
+
+/* Where the job is, for the sentence when it does not finish in time. */
+static const char step_open[] = "CoCreateInstance(WbemLocator)";
+static const char step_query[] = "ExecQuery(Msvm_ComputerSystem)";
+static const char step_next[] = "IEnumWbemClassObject::Next";
+static const char step_disks[] = "the virtual hard disks query";
+static const char step_close[] = "releasing the WMI connection";
+
+typedef struct hv_job {
+  sd_job job;                 /* first */
+  sd_facts f;                 /* the job's own: f.hyperv holds what it read */
+  long budget_ms;             /* for the whole job */
+  long end;                   /* sd_monotonic_ms() when the budget is used */
+  const char *volatile step;  /* one of step_* or namespaces[].step */
+  volatile LONG nread;        /* VMs read so far (step_next) */
+} hv_job;
+
+static void query_vms(hv_job *j, IWbemServices *svc, unsigned version)
 {
+  sd_facts *f = &j->f;
   IEnumWbemClassObject *en = NULL;
   HRESULT hr;
-  long budget_ms, t0;
+  j->step = step_query;
   hr = wql_query(svc, L"SELECT * FROM Msvm_ComputerSystem", &en);
   if(FAILED(hr)) {
     wmi_fail(f, hr, "ExecQuery(Msvm_ComputerSystem)");
     return;
   }
-  /* Half the run's budget, at least 5 and at most 30 seconds. */
-  budget_ms = (o && o->timeout_s > 0 ? o->timeout_s : 60) * 500L;
-  if(budget_ms < 5000)
-    budget_ms = 5000;
-  if(budget_ms > 30000)
-    budget_ms = 30000;
-  t0 = sd_monotonic_ms();
+  j->step = step_next;
   for(;;) {
     IWbemClassObject *obj = NULL;
     ULONG got = 0;
+    InterlockedExchange(&j->nread, (LONG)f->hyperv.nvms);
     hr = IEnumWbemClassObject_Next(en, NEXT_STEP_MS, 1, &obj, &got);
     if(hr == (HRESULT)WBEM_S_TIMEDOUT) {
-      if(sd_monotonic_ms() - t0 < budget_ms)
+      if(sd_monotonic_ms() < j->end)
         continue;
       sd_fstate_set(f, &f->hyperv.wmi_st, SD_ST_UNREADABLE,
                     (uint32_t)WBEM_S_TIMEDOUT, "Hyper-V's WMI provider did "
-                    "not answer within %ld seconds (%lu VMs read)",
-                    budget_ms / 1000, (unsigned long)f->hyperv.nvms);
+                    "not answer %s after %lu VMs within %ld seconds",
+                    step_next, (unsigned long)f->hyperv.nvms,
+                    j->budget_ms / 1000);
       break;
     }
     if(FAILED(hr)) {
@@ -457,18 +483,31 @@ static void disks_fail(sd_facts *f, HRESULT hr, const char *what)
                   (unsigned long)hr, text);
 }
 
+/* Every VM's disks: not known, because the query did not answer in time. */
+static void disks_timeout(hv_job *j)
+{
+  sd_facts *f = &j->f;
+  size_t i;
+  for(i = 0; i < f->hyperv.nvms; i++)
+    sd_fstate_set(f, &f->hyperv.vms[i].disks_st, SD_ST_UNREADABLE,
+                  (uint32_t)WBEM_S_TIMEDOUT, "Hyper-V's WMI provider did "
+                  "not answer %s within %ld seconds", step_disks,
+                  j->budget_ms / 1000);
+}
+
 /* v2: Msvm_StorageAllocationSettingData of resource type 31 (logical disk),
  * the file in HostResource[0]; v1: Msvm_ResourceAllocationSettingData of
  * subtype "Microsoft Virtual Hard Disk", the file in Connection[0].  Both
  * name their VM at the start of InstanceID; snapshots carry their own id,
- * so they match no VM. */
-static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
+ * so they match no VM.  Within what is left of the job's budget. */
+static void query_disks(hv_job *j, IWbemServices *svc, unsigned version)
 {
+  sd_facts *f = &j->f;
   IEnumWbemClassObject *en = NULL;
   const wchar_t *prop = version == 2 ? L"HostResource" : L"Connection";
   HRESULT hr;
-  long t0 = sd_monotonic_ms();
   size_t i;
+  j->step = step_disks;
   hr = wql_query(svc, version == 2
     ? L"SELECT InstanceID, HostResource FROM "
       L"Msvm_StorageAllocationSettingData WHERE ResourceType = 31"
@@ -486,9 +525,13 @@ static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
     const wchar_t *path;
     sd_hv_vm *vm;
     hr = IEnumWbemClassObject_Next(en, NEXT_STEP_MS, 1, &obj, &got);
-    if(hr == (HRESULT)WBEM_S_TIMEDOUT && sd_monotonic_ms() - t0 < 10000)
+    if(hr == (HRESULT)WBEM_S_TIMEDOUT && sd_monotonic_ms() < j->end)
       continue;
-    if(FAILED(hr) || hr == (HRESULT)WBEM_S_TIMEDOUT) {
+    if(hr == (HRESULT)WBEM_S_TIMEDOUT) {
+      disks_timeout(j);
+      break;
+    }
+    if(FAILED(hr)) {
       disks_fail(f, hr, "reading the virtual hard disks");
       break;
     }
@@ -517,46 +560,156 @@ static void query_disks(sd_facts *f, IWbemServices *svc, unsigned version)
   IEnumWbemClassObject_Release(en);
 }
 
-static void wmi_vms(sd_facts *f, const sd_options *o)
+/* Connect to the first namespace that exists; NULL with the reason in
+ * the job's wmi_st when none could be. */
+static IWbemServices *hv_connect(hv_job *j, sd_wmi *w, size_t *ns)
 {
-  sd_hv_facts *hv = &f->hyperv;
-  sd_wmi w;
+  sd_hv_facts *hv = &j->f.hyperv;
   IWbemServices *svc = NULL;
   HRESULT hr, last = S_OK;
   size_t i;
   int missing = 0;
-  if(sd_wmi_open(&w)) {
-    wmi_fail(f, w.hr, w.step);
-    sd_wmi_close(&w);
-    return;
-  }
   for(i = 0; i < SD_COUNTOF(namespaces); i++) {
-    hr = sd_wmi_connect(&w, namespaces[i].path, &svc);
+    j->step = namespaces[i].step;
+    hr = sd_wmi_connect(w, namespaces[i].path, &svc);
     if(SUCCEEDED(hr)) {
       hv->wmi_namespace = namespaces[i].name;
-      break;
+      *ns = i;
+      return svc;
     }
     last = hr;
     if(hr != (HRESULT)WBEM_E_INVALID_NAMESPACE)
       break;
     missing++;
   }
-  if(!svc) {
-    if(missing == (int)SD_COUNTOF(namespaces))
-      sd_fstate_set(f, &hv->wmi_st, SD_ST_ABSENT, (uint32_t)last,
-                    "neither root\\virtualization\\v2 nor "
-                    "root\\virtualization exists (0x%08lX)",
-                    (unsigned long)last);
-    else
-      wmi_fail(f, last, "connecting to Hyper-V's WMI namespace");
-    sd_wmi_close(&w);
-    return;
+  if(missing == (int)SD_COUNTOF(namespaces))
+    sd_fstate_set(&j->f, &hv->wmi_st, SD_ST_ABSENT, (uint32_t)last,
+                  "neither root\\virtualization\\v2 nor "
+                  "root\\virtualization exists (0x%08lX)",
+                  (unsigned long)last);
+  else
+    wmi_fail(&j->f, last, "connecting to Hyper-V's WMI namespace");
+  return NULL;
+}
+
+/* The job: everything that touches COM, in the worker thread (which
+ * initialises COM for itself in sd_wmi_open). */
+static void hv_work(sd_job *job)
+{
+  hv_job *j = (hv_job *)job;
+  sd_wmi w;
+  IWbemServices *svc;
+  size_t ns = 0;
+  if(sd_wmi_open(&w))
+    wmi_fail(&j->f, w.hr, w.step);
+  else if((svc = hv_connect(j, &w, &ns)) != NULL) {
+    query_vms(j, svc, namespaces[ns].version);
+    if(j->f.hyperv.wmi_st.state == SD_ST_READ && j->f.hyperv.nvms)
+      query_disks(j, svc, namespaces[ns].version);
+    IWbemServices_Release(svc);
   }
-  query_vms(f, svc, namespaces[i].version, o);
-  if(hv->wmi_st.state == SD_ST_READ && hv->nvms)
-    query_disks(f, svc, namespaces[i].version);
-  IWbemServices_Release(svc);
+  j->step = step_close;
   sd_wmi_close(&w);
+}
+
+static void hv_destroy(sd_job *job)
+{
+  hv_job *j = (hv_job *)job;
+  sd_facts_free(&j->f);
+  free(j);
+}
+
+static void copy_st(sd_facts *f, sd_fstate *to, const sd_fstate *from)
+{
+  to->state = from->state;
+  to->error = from->error;
+  to->why = sd_facts_str(f, from->why);
+}
+
+/* One VM the job read, into the run's facts with strings of their own. */
+static void copy_vm(sd_facts *f, const sd_hv_vm *s)
+{
+  sd_hv_vm *vm = sd_hv_vm_add(&f->hyperv);
+  size_t i;
+  vm->guid = sd_facts_str(f, s->guid);
+  vm->name = sd_facts_str(f, s->name);
+  vm->ns_version = s->ns_version;
+  vm->enabled_state = s->enabled_state;
+  vm->requested_state = s->requested_state;
+  vm->health_state = s->health_state;
+  copy_st(f, &vm->op_status_st, &s->op_status_st);
+  for(i = 0; i < s->nop_status; i++)
+    sd_hv_opstatus_add(vm)->code = s->op_status[i].code;
+  vm->state_changed = s->state_changed;
+  vm->worker_pid = s->worker_pid;
+  vm->on_time_ms = s->on_time_ms;
+  copy_st(f, &vm->disks_st, &s->disks_st);
+  for(i = 0; i < s->ndisks; i++) {
+    const sd_hv_disk *sd = &s->disks[i];
+    sd_hv_disk *d = sd_hv_disk_add(vm);
+    d->path = sd_facts_str(f, sd->path);
+    d->volume = sd_facts_str(f, sd->volume);
+    copy_st(f, &d->space_st, &sd->space_st);
+    d->free_bytes = sd->free_bytes;
+    d->total_bytes = sd->total_bytes;
+  }
+}
+
+/* The job did not finish in time: say at which call. */
+static void hv_timed_out(sd_facts *f, hv_job *j, DWORD waited_ms)
+{
+  const char *step = j->step;
+  char where[96];
+  if(step == step_next)
+    snprintf(where, sizeof(where), "%s after %lu VMs", step_next,
+             (unsigned long)j->nread);
+  else
+    snprintf(where, sizeof(where), "%s", step);
+  sd_fstate_set(f, &f->hyperv.wmi_st, SD_ST_UNREADABLE, ERROR_TIMEOUT,
+                "Hyper-V's WMI provider did not answer %s within %lu "
+                "seconds", where, (unsigned long)(waited_ms / 1000));
+}
+
+/* Half the run's budget, at least 5 and at most 30 seconds. */
+static long hv_budget_ms(const sd_options *o)
+{
+  long budget_ms = (o && o->timeout_s > 0 ? o->timeout_s : 60) * 500L;
+  if(budget_ms < 5000)
+    budget_ms = 5000;
+  if(budget_ms > 30000)
+    budget_ms = 30000;
+  return budget_ms;
+}
+
+static void wmi_vms(sd_facts *f, const sd_options *o)
+{
+  sd_hv_facts *hv = &f->hyperv;
+  hv_job *j = sd_xcalloc(1, sizeof(*j));
+  DWORD err = 0, wait_ms;
+  size_t i;
+  int run;
+  sd_facts_init(&j->f);
+  sd_job_init(&j->job, hv_work, hv_destroy);
+  j->budget_ms = hv_budget_ms(o);
+  j->end = sd_monotonic_ms() + j->budget_ms;
+  j->step = step_open;
+  /* The reading stops itself at the budget; a call that blocks past it
+   * (one Next step and a margin later) is given up on. */
+  wait_ms = (DWORD)j->budget_ms + NEXT_STEP_MS + 1000;
+  run = sd_job_run(&j->job, wait_ms, &err);
+  if(run < 0)
+    sd_fstate_os_error(f, &hv->wmi_st, err, "CreateThread");
+  else if(run > 0)
+    hv_timed_out(f, j, wait_ms);
+  else {
+    const sd_hv_facts *got = &j->f.hyperv;
+    copy_st(f, &hv->wmi_st, &got->wmi_st);
+    hv->wmi_namespace = got->wmi_namespace; /* a static string */
+    hv->wmi_version = got->wmi_version;
+    for(i = 0; i < got->nvms; i++)
+      copy_vm(f, &got->vms[i]);
+  }
+  sd_job_release(&j->job); /* after a deadline the thread frees it */
 }
 
 static void hv_collect(sd_facts *f, const sd_options *o)

@@ -146,6 +146,61 @@ static void procs_unknown(const sd_facts *f, sd_module_result *r)
               "again.");
 }
 
+/* HV-UNKNOWN when Hyper-V's WMI provider did not answer in time
+ * (ERROR_TIMEOUT: the collector's job was given up on; WBEM_S_TIMEDOUT:
+ * Next kept timing out), for the VMs or only for their virtual hard
+ * disks: a hang gives UNKNOWN, with the collector's sentence naming what
+ * did not answer.  A missing namespace or a refused connection is not a
+ * hang and stays HV-DEGRADED alone. */
+static void wmi_timeout(hv_ctx *c)
+{
+  const uint32_t error_timeout = 1460, wbem_s_timedout = 0x00040004;
+  const sd_hv_facts *hv = &c->f->hyperv;
+  const sd_fstate *st = &hv->wmi_st;
+  sd_module_result *r = c->r;
+  const char *lost = "the virtual machines' states, health and names are "
+                     "not known";
+  sd_finding *x;
+  size_t i;
+  if(st->state == SD_ST_READ) {
+    lost = "the virtual machines' storage verdicts (the free space of the "
+           "volumes that hold their virtual hard disks) cannot be given";
+    for(i = 0; i < hv->nvms; i++) {
+      st = &hv->vms[i].disks_st;
+      if(st->state == SD_ST_UNREADABLE && (st->error == error_timeout ||
+                                           st->error == wbem_s_timedout))
+        break;
+    }
+    if(i == hv->nvms)
+      return;
+  }
+  else if(st->state != SD_ST_UNREADABLE ||
+          (st->error != error_timeout && st->error != wbem_s_timedout))
+    return;
+  x = sd_hv_add(r, "HV-UNKNOWN");
+  sd_finding_msg(r, x, "%s, so %s.", sd_str_or(st->why, "Hyper-V's WMI "
+                 "provider did not answer in time"), lost);
+  sd_ev_str(r, x, "why", sd_str_or(st->why, "timed out"));
+  sd_ev_strf(r, x, "wmi_error", "0x%08lX", (unsigned long)st->error);
+  sd_fix_summary(r, x, "Find out why Hyper-V's WMI provider does not "
+                 "answer, then run srvdoctor again.");
+  sd_step_add(r, x, SD_STEP_LOOK, "Check that the Hyper-V Virtual Machine "
+              "Management service runs: run this command.");
+  sd_step_cmd(r, x, "sc query vmms");
+  sd_step_expect(r, x, "a line that starts with STATE and ends with RUNNING");
+  sd_step_add(r, x, SD_STEP_LOOK, "Check whether Hyper-V's WMI answers now: "
+              "run this command (Windows Server 2012 and later; on 2008 "
+              "and 2008 R2 use -Namespace root\\virtualization). If it "
+              "does not finish within a minute, the provider is hung.");
+  sd_step_cmd(r, x, "powershell -NoProfile -Command \"Get-WmiObject "
+              "-Namespace root\\virtualization\\v2 -Class Msvm_ComputerSystem "
+              "| Format-Table ElementName,EnabledState,HealthState\"");
+  sd_step_expect(r, x, "a table with a line for the host and one for each "
+                 "VM, and no error");
+  sd_step_add(r, x, SD_STEP_LOOK, "When it answers again, run the same "
+              "srvdoctor command again.");
+}
+
 /* The module: every VM and worker judged, then the figures. */
 static void hv_check(const sd_facts *f, const sd_options *o,
                      sd_module_result *r)
@@ -177,6 +232,7 @@ static void hv_check(const sd_facts *f, const sd_options *o,
     }
     if(r->nfindings - c.nbusy == before && procs_ok)
       sd_hv_hv_ok(&c, wmi_ok);
+    wmi_timeout(&c);
     if(!procs_ok)
       procs_unknown(f, r);
   }
