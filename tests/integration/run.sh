@@ -69,6 +69,7 @@ usage() {
     exit 2
 }
 
+run_args=("$@")
 while [ $# -gt 0 ]; do
     case $1 in
         --filter) [ $# -ge 2 ] || usage; filter=$2; shift 2 ;;
@@ -92,15 +93,30 @@ while IFS= read -r t; do
     tests+=("$t")
 done < <(find "$SD_INTEG_DIR" -maxdepth 1 -type f -name 't_*.sh' | LC_ALL=C sort)
 
-# Every test runs in its own network namespace (lib/isolate.sh); without
-# one the suite does not run at all, rather than let live collection reach
-# the network.
-if ! unshare -m -n --propagation private bash -c 'ip link set lo up' \
-     2>/dev/null; then
-    echo "FAIL: cannot make a private network namespace (unshare -m -n," \
-         "ip): the integration tests need one"
-    echo "0 passed, 1 failed"
-    exit 1
+# The whole run, Wine's servers and every server a test starts included,
+# is in a private network namespace with loopback only (lib/isolate.sh):
+# Wine makes sockets in its wineserver, so the namespace must hold the
+# run, not each test.  Without one the suite does not run at all, rather
+# than let live collection reach the network.
+if [ "${SD_ISOLATED:-}" != 1 ] && [ "$list_only" = 0 ]; then
+    if ! unshare -m -n --propagation private bash -c 'ip link set lo up' \
+         2>/dev/null; then
+        echo "FAIL: cannot make a private network namespace (unshare -m -n," \
+             "ip): the integration tests need one"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    SD_ISOLATED=1 exec unshare -m -n --propagation private \
+        bash "$SD_INTEG_DIR/lib/isolate.sh" "${BASH_SOURCE[0]}" \
+        "${run_args[@]}"
+fi
+
+# The x86 exe runs under WoW64, which needs Wine's 32-bit loader: a
+# machine whose kernel runs no 32-bit programs cannot (Exec format error).
+x86_why=""
+if ! /usr/lib/wine/wine --version >/dev/null 2>&1; then
+    x86_why="this machine cannot run 32-bit programs (/usr/lib/wine/wine,"
+    x86_why="$x86_why Wine's 32-bit loader, does not start)"
 fi
 
 # Each run: "PATH ARCH" (x64 for every test, x86 too where the test asks).
@@ -244,6 +260,11 @@ for r in "${runs[@]}"; do
         exe=$SRVDOCTOR_EXE64
     fi
     mkdir -p "$test_tmp"
+    if [ "$arch" = x86 ] && [ -n "$x86_why" ]; then
+        skipped=$((skipped + 1))
+        echo "SKIP $name: $x86_why"
+        continue
+    fi
     if [ -z "$exe" ] || [ ! -f "$exe" ]; then
         skipped=$((skipped + 1))
         echo "SKIP $name: no $arch srvdoctor.exe (SRVDOCTOR_EXE${arch#x})"
@@ -257,12 +278,11 @@ for r in "${runs[@]}"; do
     t0=$(now_ms)
     # timeout runs the test in its own process group (pgid = timeout's pid):
     # the sweep below kills whatever the test leaves in it.
-    # Each test runs in a private network namespace with loopback only
-    # (lib/isolate.sh): live collection must never reach the network.
+    # A test may need longer than the default: "# sd-timeout: SECONDS".
+    tt=$(sed -n 's/^# sd-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+    [ -n "$tt" ] && [ "$tt" -gt "$test_timeout" ] || tt=$test_timeout
     SD_TEST_TMP=$test_tmp SD_TEST_NAME=$name SD_EXE_ARCH=$arch SRVDOCTOR_EXE=$exe \
-        timeout --kill-after=15 "$test_timeout" \
-        unshare -m -n --propagation private bash "$SD_INTEG_DIR/lib/isolate.sh" "$t" \
-        </dev/null >"$log" 2>&1 &
+        timeout --kill-after=15 "$tt" bash "$t" </dev/null >"$log" 2>&1 &
     current_pid=$!
     current_name=$name
     wait "$current_pid"
@@ -284,8 +304,8 @@ for r in "${runs[@]}"; do
             failed=$((failed + 1))
             failed_names+=("$name")
             note="exit $rc"
-            [ "$rc" = 124 ] && note="timed out after ${test_timeout}s"
-            [ "$rc" = 137 ] && note="killed after ${test_timeout}s + 15s"
+            [ "$rc" = 124 ] && note="timed out after ${tt}s"
+            [ "$rc" = 137 ] && note="killed after ${tt}s + 15s"
             echo "FAIL $name ($el, $note)"
             tail -n 30 "$log" | sed 's/^/    | /'
             ;;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sd-timeout: 900
 # --format html rendered by a real browser (Debian's chromium, headless):
 # the sample snapshot's report loads with no console errors, the stuck VM's
 # bar is in the DOM and on the screenshot (its red), and the hostile-name
