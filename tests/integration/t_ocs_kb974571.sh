@@ -228,12 +228,16 @@ svcinst stop RTCSRV 20 >/dev/null || bad "stop RTCSRV"
 # (libsdsnapshot.a for the facts' life cycle, libsdcore.a below it).
 lib=$(dirname "$exe")/libsdcore.a
 snaplib=$(dirname "$exe")/libsdsnapshot.a
-if [ -f "$lib" ] && [ -f "$snaplib" ]; then
+collib=$(dirname "$exe")/libsdcollect.a
+if [ -f "$lib" ] && [ -f "$snaplib" ] && [ -f "$collib" ]; then
+  # the modules' collectors (the rows events.c reads) from libsdcollect.a
   if x86_64-w64-mingw32-gcc -municode -O2 -std=c11 -Wall -Wextra -Werror \
        -D_WIN32_WINNT=0x0600 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1 \
        -I"$SD_SRC/include" -I"$SD_SRC/src/collect/win32" \
-       "$tools/ocs_events_probe.c" "$snaplib" "$lib" -ladvapi32 -lversion -lshell32 \
-       -lole32 -loleaut32 -lnetapi32 -o "$tmp/ocs_events_probe.exe"; then
+       -I"$SD_SRC/src/modules" -I"$(dirname "$exe")/generated" \
+       "$tools/ocs_events_probe.c" "$collib" "$snaplib" "$lib" -ladvapi32 \
+       -lversion -lshell32 -lole32 -loleaut32 -lnetapi32 -lpsapi -lwldap32 \
+       -lmsi -lwbemuuid -o "$tmp/ocs_events_probe.exe"; then
     out=$(w "$tmp/ocs_events_probe.exe" | tr -d '\r')
     rc=$?
     echo "$out" | tail -n 1
