@@ -218,21 +218,22 @@ static void write_rows(sd_jwriter *w, const sd_module_result *m)
   sd_jw_arr_end(w);
 }
 
-/* "summary": the module's fleet summary, typed values (summary.h). */
-static void write_summary(sd_jwriter *w, const sd_module_result *m)
+/* An object of typed values under key: a finding's "evidence", a
+ * module's "summary" (summary.h). */
+static void write_values(sd_jwriter *w, const char *key,
+                         const sd_evidence *v, size_t n)
 {
   size_t i;
-  sd_jw_key(w, "summary");
+  sd_jw_key(w, key);
   sd_jw_obj_begin(w);
-  for(i = 0; i < m->nsummary; i++) {
-    const sd_evidence *e = &m->summary[i];
-    sd_jw_key(w, e->key);
-    if(e->type == SD_EV_INT)
-      sd_jw_int(w, e->num);
-    else if(e->type == SD_EV_BOOL)
-      sd_jw_bool(w, (int)e->num);
+  for(i = 0; i < n; i++) {
+    sd_jw_key(w, v[i].key);
+    if(v[i].type == SD_EV_INT)
+      sd_jw_int(w, v[i].num);
+    else if(v[i].type == SD_EV_BOOL)
+      sd_jw_bool(w, (int)v[i].num);
     else
-      sd_jw_str(w, e->str);
+      sd_jw_str(w, v[i].str);
   }
   sd_jw_obj_end(w);
 }
@@ -250,7 +251,7 @@ static void write_figures(sd_jwriter *w, const sd_module_result *m)
     write_series_one(w, &m->series[i]);
   sd_jw_arr_end(w);
   write_rows(w, m);
-  write_summary(w, m);
+  write_values(w, "summary", m->summary, m->nsummary);
 }
 
 /* "acknowledged": who, when, until when and why (only on a finding an
@@ -275,7 +276,6 @@ static void write_ack(sd_jwriter *w, const sd_finding *f)
 
 static void write_finding(sd_jwriter *w, const sd_finding *f)
 {
-  size_t i;
   sd_jw_obj_begin(w);
   sd_jw_key(w, "code");
   sd_jw_str(w, f->code);
@@ -285,19 +285,7 @@ static void write_finding(sd_jwriter *w, const sd_finding *f)
   sd_jw_str(w, f->title);
   sd_jw_key(w, "message");
   sd_jw_str(w, f->message ? f->message : "");
-  sd_jw_key(w, "evidence");
-  sd_jw_obj_begin(w);
-  for(i = 0; i < f->nevidence; i++) {
-    const sd_evidence *e = &f->evidence[i];
-    sd_jw_key(w, e->key);
-    if(e->type == SD_EV_INT)
-      sd_jw_int(w, e->num);
-    else if(e->type == SD_EV_BOOL)
-      sd_jw_bool(w, (int)e->num);
-    else
-      sd_jw_str(w, e->str);
-  }
-  sd_jw_obj_end(w);
+  write_values(w, "evidence", f->evidence, f->nevidence);
   sd_jw_key(w, "remediation");
   sd_jw_obj_begin(w);
   sd_jw_key(w, "summary");
